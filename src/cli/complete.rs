@@ -1,0 +1,190 @@
+//! Dynamic shell completion: names from the state (pools, configuration sets, identities, IPs)
+//! and the model (ISPs), offered by clap_complete's `CompleteEnv` protocol.
+//!
+//! The shell calls `COMPLETE=<shell> sesm -- <words>`; the candidates below read the state with
+//! no lock, from the `--state`/`--region` on the line being completed or the environment, and
+//! offer nothing when anything goes wrong: completion must never print an error.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+
+use crate::model::{DEFAULT_POOL, SHARED_POOL, State};
+use crate::store::{Store, default_path};
+
+/// Regions offered for `--region` (SES regions as of 2026), plus any region the state has.
+const KNOWN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-south-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// Answers a completion request (`COMPLETE` set) and exits; otherwise returns at once.
+pub fn handle_env_request(factory: fn() -> clap::Command) {
+    clap_complete::CompleteEnv::with_factory(factory)
+        .completer("sesm")
+        .bin("sesm")
+        .complete();
+}
+
+/// The value of `--flag VALUE` or `--flag=VALUE` on the line being completed.
+fn flag_on_line(flag: &str) -> Option<String> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let prefix = format!("{flag}=");
+    args.iter().enumerate().find_map(|(i, a)| {
+        let a = a.to_str()?;
+        if a == flag {
+            args.get(i + 1)?.to_str().map(str::to_string)
+        } else {
+            a.strip_prefix(&prefix).map(str::to_string)
+        }
+    })
+}
+
+/// The state and region the line being completed refers to, if they can be read.
+fn state_and_region() -> Option<(State, String)> {
+    let path = flag_on_line("--state")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("SESM_STATE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(default_path)?;
+    let region = flag_on_line("--region")
+        .or_else(|| {
+            ["SESM_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|v| !v.is_empty()))
+        })
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let today = jiff::civil::Date::constant(2000, 1, 1);
+    let state = Store::new(path, today, std::time::Duration::ZERO)
+        .load()
+        .ok()?;
+    Some((state, region))
+}
+
+fn from_state(f: impl Fn(&State, &str) -> Vec<String>) -> Vec<CompletionCandidate> {
+    state_and_region()
+        .map(|(state, region)| f(&state, &region))
+        .unwrap_or_default()
+        .into_iter()
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+/// User pools of the region.
+pub fn pools() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| from_state(|s, r| s.region(r).pools.keys().cloned().collect()))
+}
+
+/// User pools plus the two SES pools (for `config-set set-pool`, `ip move`, `ip lease --pool`).
+pub fn any_pools() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        from_state(|s, r| {
+            let mut names: Vec<String> = s.region(r).pools.keys().cloned().collect();
+            names.extend([DEFAULT_POOL.to_string(), SHARED_POOL.to_string()]);
+            names.sort();
+            names
+        })
+    })
+}
+
+pub fn config_sets() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        from_state(|s, r| s.region(r).configuration_sets.keys().cloned().collect())
+    })
+}
+
+pub fn identities() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| from_state(|s, r| s.region(r).identities.keys().cloned().collect()))
+}
+
+pub fn ips() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        from_state(|s, r| s.region(r).ips.keys().map(|ip| ip.to_string()).collect())
+    })
+}
+
+/// ISP names from the model table (the state's, or the defaults).
+pub fn isps() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let names: Vec<String> = match state_and_region() {
+            Some((s, _)) => s.model.isp_names().map(str::to_string).collect(),
+            None => crate::model::ModelParams::default()
+                .isp_names()
+                .map(str::to_string)
+                .collect(),
+        };
+        names.into_iter().map(CompletionCandidate::new).collect()
+    })
+}
+
+/// `ISP=` prefixes for `traffic set CS gmail=100000 …`.
+pub fn isp_volumes() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let names: Vec<String> = match state_and_region() {
+            Some((s, _)) => s.model.isp_names().map(str::to_string).collect(),
+            None => crate::model::ModelParams::default()
+                .isp_names()
+                .map(str::to_string)
+                .collect(),
+        };
+        names
+            .into_iter()
+            .map(|n| CompletionCandidate::new(format!("{n}=")))
+            .collect()
+    })
+}
+
+/// Tag targets: `pool/NAME`, `config-set/NAME`, `identity/NAME`.
+pub fn resources() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        from_state(|s, r| {
+            let region = s.region(r);
+            let pools = region.pools.keys().map(|n| format!("pool/{n}"));
+            let sets = region
+                .configuration_sets
+                .keys()
+                .map(|n| format!("config-set/{n}"));
+            let ids = region.identities.keys().map(|n| format!("identity/{n}"));
+            pools.chain(sets).chain(ids).collect()
+        })
+    })
+}
+
+pub fn regions() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let mut names: Vec<String> = KNOWN_REGIONS.iter().map(|r| r.to_string()).collect();
+        if let Some((s, _)) = state_and_region() {
+            names.extend(s.regions.keys().cloned());
+        }
+        names.sort();
+        names.dedup();
+        names.into_iter().map(CompletionCandidate::new).collect()
+    })
+}

@@ -1,0 +1,407 @@
+//! The command line: clap definitions and thin handlers, one file per noun.
+//!
+//! Only this module knows clap. A handler parses what sesm itself must check (252), loads or
+//! updates the state through `store`, applies rules from `model` or runs `sim`, and returns an
+//! `Output` value; it never prints.
+
+pub mod account;
+pub mod complete;
+pub mod completions;
+pub mod config_set;
+pub mod cost;
+pub mod dashboard;
+pub mod demo;
+pub mod identity;
+pub mod ip;
+pub mod isp;
+pub mod metrics;
+pub mod pool;
+pub mod simulate;
+pub mod state;
+pub mod tag;
+pub mod traffic;
+pub mod views;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::error::{Error, Result};
+use crate::model::names::check_region;
+use crate::output::{Format, Output, Printer, compile_query};
+use crate::store::{self, Store};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0    success
+  2    the command line does not parse (unknown command or flag, missing argument, bad choice)
+  252  a parameter sesm rejects before acting (KEY=VALUE, region, date, ISP, plan or import file)
+  253  the state file: unreadable, corrupt, newer version, lock not obtained, folder not writable
+  254  an SES rule refused the request (the error names the SES error code)
+  255  anything unexpected (a bug)
+
+Environment:
+  SESM_STATE          the state file (default: $XDG_STATE_HOME/sesm/state.json)
+  SESM_REGION         the region, before AWS_REGION and AWS_DEFAULT_REGION (default: us-east-1)
+  SESM_OUTPUT         table, json or text
+  SESM_TODAY          the start date (YYYY-MM-DD) of a new or reset state (default: today, UTC)
+  SESM_LOCK_TIMEOUT   seconds a writer waits for the state lock (default: 10)
+  NO_COLOR            disables colour
+  COMPLETE            set by the shell completion scripts (see `sesm completions --help`)
+
+The simulation's numbers are calibrated estimates, not figures published by AWS.
+
+Examples:
+  sesm demo
+  sesm pool create marketing --managed
+  sesm -o json pool get marketing --query 'DedicatedIps[].Ip'";
+
+/// sesm: an emulated Amazon SES account with dedicated IPs, and a day-by-day simulation of
+/// how managed and standard dedicated IPs warm up per mailbox provider.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sesm",
+    version,
+    about = "Emulate an Amazon SES account with dedicated IPs and simulate their warm-up",
+    long_about = "Emulate an Amazon SES account with dedicated IPs and simulate their warm-up.\n\n\
+        sesm keeps pools, dedicated IPs, configuration sets, identities and tags in one local \
+        state file, enforces the rules SES enforces (same error codes), and simulates day by day \
+        how managed pools warm up per mailbox provider, overflow to shared IPs, defer, scale and cost.",
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The state file [default: $XDG_STATE_HOME/sesm/state.json]
+    #[arg(long, global = true, env = "SESM_STATE", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub state: Option<PathBuf>,
+
+    /// Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
+    #[arg(long, global = true, env = "SESM_REGION", value_name = "REGION", add = complete::regions())]
+    pub region: Option<String>,
+
+    /// How results are printed
+    #[arg(short, long, global = true, env = "SESM_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    #[arg(long, global = true, value_name = "JMESPATH")]
+    pub query: Option<String>,
+
+    /// When to use colour (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// No confirmations on stderr (never hides requested data)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Dedicated IP pools: standard and managed
+    #[command(subcommand)]
+    Pool(pool::PoolCommand),
+    /// Configuration sets and the pool they send through
+    #[command(subcommand, name = "config-set")]
+    ConfigSet(config_set::ConfigSetCommand),
+    /// Sending identities (domains and email addresses)
+    #[command(subcommand)]
+    Identity(identity::IdentityCommand),
+    /// Dedicated IPs: lease, move, warm-up, release
+    #[command(subcommand)]
+    Ip(ip::IpCommand),
+    /// Tags on pools, configuration sets and identities
+    #[command(subcommand)]
+    Tag(tag::TagCommand),
+    /// Standing daily volume per configuration set and ISP, used by `simulate`
+    #[command(subcommand)]
+    Traffic(traffic::TrafficCommand),
+    /// The mailbox providers (ISPs) the model knows
+    #[command(subcommand)]
+    Isp(isp::IspCommand),
+    /// Advance the account clock day by day and simulate sending
+    Simulate(simulate::SimulateArgs),
+    /// Daily metrics in CloudWatch GetMetricData shape
+    Metrics(metrics::MetricsArgs),
+    /// Managed pools at a glance, in the terminal or as an HTML page
+    Dashboard(dashboard::DashboardArgs),
+    /// Estimated cost per calendar month
+    Cost(cost::CostArgs),
+    /// Quotas and usage per region, the clock, auto warm-up and cost to date
+    Account(account::AccountArgs),
+    /// The state file: path, export, import, reset
+    #[command(subcommand)]
+    State(state::StateCommand),
+    /// Print a shell completion script
+    Completions(completions::CompletionsArgs),
+    /// Build a sample account in a throwaway state and simulate 45 days
+    Demo(demo::DemoArgs),
+}
+
+impl Command {
+    /// The operation name in error lines: the SESv2 operation where there is one.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Command::Pool(c) => c.operation(),
+            Command::ConfigSet(c) => c.operation(),
+            Command::Identity(c) => c.operation(),
+            Command::Ip(c) => c.operation(),
+            Command::Tag(c) => c.operation(),
+            Command::Traffic(_) => "PutTraffic",
+            Command::Isp(_) => "ListIsps",
+            Command::Simulate(_) => "Simulate",
+            Command::Metrics(_) => "GetMetricData",
+            Command::Dashboard(_) => "GetDashboard",
+            Command::Cost(_) => "GetCost",
+            Command::Account(a) => a.operation(),
+            Command::State(c) => c.operation(),
+            Command::Completions(_) => "Completions",
+            Command::Demo(_) => "Demo",
+        }
+    }
+}
+
+/// What every handler needs: where the state is, which region, how to print.
+pub struct Ctx {
+    state: Option<PathBuf>,
+    region: Result<String>,
+    pub color: bool,
+}
+
+const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Ctx {
+    pub fn new(global: &GlobalArgs, color: bool) -> Ctx {
+        let region = resolve_region(global.region.as_deref());
+        Ctx {
+            state: global.state.clone(),
+            region,
+            color,
+        }
+    }
+
+    /// The region to act on (checked: 252 when malformed).
+    pub fn region(&self) -> Result<&str> {
+        self.region.as_deref().map_err(Clone::clone)
+    }
+
+    /// The state store; fails (252) when `SESM_TODAY` or `SESM_LOCK_TIMEOUT` is malformed.
+    pub fn store(&self) -> Result<Store> {
+        let path = match &self.state {
+            Some(p) => p.clone(),
+            None => store::default_path().ok_or_else(|| {
+                Error::state("no home folder to keep the state in")
+                    .hint("choose a state file with --state PATH or SESM_STATE")
+            })?,
+        };
+        Ok(Store::new(path, today()?, lock_timeout()?))
+    }
+
+    /// A store at another path with the same settings (`demo` uses a throwaway one).
+    pub fn store_at(&self, path: PathBuf) -> Result<Store> {
+        Ok(Store::new(path, today()?, lock_timeout()?))
+    }
+
+    pub fn has_explicit_state(&self) -> bool {
+        self.state.is_some()
+    }
+}
+
+fn resolve_region(flag: Option<&str>) -> Result<String> {
+    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let region = flag
+        .map(str::to_string)
+        .or_else(|| from_env("AWS_REGION"))
+        .or_else(|| from_env("AWS_DEFAULT_REGION"))
+        .unwrap_or_else(|| "us-east-1".to_string());
+    check_region(&region)?;
+    Ok(region)
+}
+
+/// The start date of a new state: `SESM_TODAY`, else today's UTC date (A3).
+fn today() -> Result<Date> {
+    match std::env::var("SESM_TODAY") {
+        Ok(v) if !v.is_empty() => parse_date(&v, "SESM_TODAY"),
+        _ => Ok(jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date()),
+    }
+}
+
+fn lock_timeout() -> Result<Duration> {
+    match std::env::var("SESM_LOCK_TIMEOUT") {
+        Ok(v) if !v.is_empty() => v
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "invalid SESM_LOCK_TIMEOUT '{v}': expected a number of seconds, e.g. 10"
+                ))
+            }),
+        _ => Ok(DEFAULT_LOCK_TIMEOUT),
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed).
+pub fn parse_date(s: &str, what: &str) -> Result<Date> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    ok.then(|| s.parse::<Date>().ok()).flatten().ok_or_else(|| {
+        Error::invalid(format!(
+            "invalid {what} '{s}': expected a date as YYYY-MM-DD"
+        ))
+    })
+}
+
+/// Parses `KEY=VALUE` (252 when there is no `=` or the key is empty); splits at the first `=`.
+pub fn parse_kv(s: &str) -> Result<(String, String)> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(Error::invalid(format!(
+            "invalid KEY=VALUE '{s}': expected a key, '=' and a value, e.g. team=mail"
+        ))),
+    }
+}
+
+/// Parses a list of `KEY=VALUE`; when a key repeats, the last value wins.
+pub fn parse_kvs(items: &[String]) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(items.len());
+    for item in items {
+        let (k, v) = parse_kv(item)?;
+        out.retain(|(key, _)| *key != k);
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color && is_terminal,
+    }
+}
+
+/// Runs a parsed command line and returns its exit code, having printed the result or error.
+pub fn run(cli: Cli) -> i32 {
+    let g = &cli.global;
+    let format = match g.output {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Text => Format::Text,
+    };
+    let color = color_enabled(g.color, std::io::stdout().is_terminal());
+    let mut printer = Printer {
+        format,
+        query: None,
+        color,
+        color_err: color_enabled(g.color, std::io::stderr().is_terminal()),
+        quiet: g.quiet,
+    };
+    let operation = cli.command.operation();
+    let ctx = Ctx::new(g, color);
+    let result = (|| {
+        printer.query = g.query.as_deref().map(compile_query).transpose()?;
+        let output = dispatch(cli.command, &ctx)?;
+        printer.render(output)
+    })();
+    match result {
+        Ok((text, notices)) => match printer.print(&text, &notices) {
+            Ok(()) => crate::error::exit::SUCCESS,
+            Err(e) => {
+                printer.print_error(
+                    &Error::internal(format!("cannot write the output: {e}")),
+                    operation,
+                );
+                crate::error::exit::INTERNAL
+            }
+        },
+        Err(err) => {
+            printer.print_error(&err, operation);
+            err.exit_code()
+        }
+    }
+}
+
+fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
+    match command {
+        Command::Pool(c) => pool::run(c, ctx),
+        Command::ConfigSet(c) => config_set::run(c, ctx),
+        Command::Identity(c) => identity::run(c, ctx),
+        Command::Ip(c) => ip::run(c, ctx),
+        Command::Tag(c) => tag::run(c, ctx),
+        Command::Traffic(c) => traffic::run(c, ctx),
+        Command::Isp(c) => isp::run(c, ctx),
+        Command::Simulate(a) => simulate::run(a, ctx),
+        Command::Metrics(a) => metrics::run(a, ctx),
+        Command::Dashboard(a) => dashboard::run(a, ctx),
+        Command::Cost(a) => cost::run(a, ctx),
+        Command::Account(a) => account::run(a, ctx),
+        Command::State(c) => state::run(c, ctx),
+        Command::Completions(a) => completions::run(a),
+        Command::Demo(a) => demo::run(a, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn kv_parsing() {
+        assert_eq!(parse_kv("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert_eq!(parse_kv("a=").unwrap(), ("a".into(), "".into()));
+        assert!(parse_kv("=b").is_err());
+        assert!(parse_kv("ab").is_err());
+        let kvs = parse_kvs(&["a=1".into(), "b=2".into(), "a=3".into()]).unwrap();
+        assert_eq!(
+            kvs,
+            vec![("b".into(), "2".into()), ("a".into(), "3".into())]
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2026-02-28", "x").unwrap(),
+            Date::constant(2026, 2, 28)
+        );
+        for bad in ["2026-02-30", "2026-2-3", "20260203", "tomorrow", ""] {
+            assert!(parse_date(bad, "x").is_err(), "{bad}");
+        }
+    }
+}

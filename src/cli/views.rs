@@ -1,0 +1,210 @@
+//! The JSON shapes commands print (SESv2 shapes, `cli.md`), built from the model. These are
+//! views, never persisted: renaming a field here changes the contract, not the state file.
+
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+
+use crate::model::arn::{ResourceKind, arn};
+use crate::model::names::IdentityType;
+use crate::model::{ConfigSet, Identity, Ip, IpWarmup, Region, State, Tags};
+use crate::sim::formulas::allowed;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagView {
+    pub key: String,
+    pub value: String,
+}
+
+pub fn tags(t: &Tags) -> Vec<TagView> {
+    t.iter()
+        .map(|(k, v)| TagView {
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagsView {
+    pub tags: Vec<TagView>,
+}
+
+/// `DedicatedIp`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DedicatedIpView {
+    pub ip: String,
+    pub warmup_status: &'static str,
+    pub warmup_percentage: i32,
+    pub pool_name: String,
+}
+
+pub fn dedicated_ip(addr: &Ipv4Addr, ip: &Ip) -> DedicatedIpView {
+    let status = ip.status();
+    DedicatedIpView {
+        ip: addr.to_string(),
+        warmup_status: status.as_str(),
+        warmup_percentage: status.percentage(),
+        pool_name: ip.pool.clone(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DedicatedIpGet {
+    pub dedicated_ip: DedicatedIpView,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DedicatedIpList {
+    pub dedicated_ips: Vec<DedicatedIpView>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PoolHeader {
+    pub pool_name: String,
+    pub scaling_mode: &'static str,
+    /// sesm's extra key: the pool's ARN, for `tag` commands.
+    pub arn: String,
+}
+
+/// A managed pool's warm-up for one ISP: the mean of its IPs' levels and their summed
+/// `allowed()` (the ISP's effective daily rate).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IspWarmupView {
+    pub isp: String,
+    pub warmup_percentage: f64,
+    pub effective_daily_rate: u64,
+}
+
+/// `pool get` (and `pool create`, `pool set-scaling-mode`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PoolGet {
+    pub dedicated_ip_pool: PoolHeader,
+    pub dedicated_ips: Vec<DedicatedIpView>,
+    pub configuration_sets: Vec<String>,
+    pub tags: Vec<TagView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isp_warmup: Option<Vec<IspWarmupView>>,
+}
+
+pub fn pool_get(state: &State, region_name: &str, name: &str) -> PoolGet {
+    let region = state.region(region_name);
+    let pool = &region.pools[name];
+    let ips: Vec<(&Ipv4Addr, &Ip)> = region.ips_of_pool(name).collect();
+    let isp_warmup = pool.managed.as_ref().map(|_| {
+        let m = &state.model;
+        m.isps
+            .iter()
+            .map(|isp| {
+                let levels: Vec<f64> = ips
+                    .iter()
+                    .map(|(_, ip)| match &ip.warmup {
+                        IpWarmup::Managed { isps } => isps.get(&isp.isp).map_or(0.0, |w| w.w),
+                        IpWarmup::Standard { .. } => 0.0,
+                    })
+                    .collect();
+                let capacity = isp.fully_warm_daily_capacity_per_ip as f64;
+                IspWarmupView {
+                    isp: isp.isp.clone(),
+                    warmup_percentage: if levels.is_empty() {
+                        0.0
+                    } else {
+                        levels.iter().sum::<f64>() / levels.len() as f64
+                    },
+                    effective_daily_rate: levels
+                        .iter()
+                        .map(|&w| allowed(w, m.cold_allowance, capacity))
+                        .sum(),
+                }
+            })
+            .collect()
+    });
+    PoolGet {
+        dedicated_ip_pool: PoolHeader {
+            pool_name: name.to_string(),
+            scaling_mode: pool.scaling_mode.as_str(),
+            arn: arn(region_name, &state.account_id, ResourceKind::Pool, name),
+        },
+        dedicated_ips: ips.iter().map(|(a, ip)| dedicated_ip(a, ip)).collect(),
+        configuration_sets: region.config_sets_of_pool(name),
+        tags: tags(&pool.tags),
+        isp_warmup,
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeliveryOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sending_pool_name: Option<String>,
+    pub tls_policy: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_delivery_seconds: Option<u32>,
+}
+
+/// `config-set get` (and `create`, `set-pool`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigSetGet {
+    pub configuration_set_name: String,
+    pub delivery_options: DeliveryOptions,
+    pub tags: Vec<TagView>,
+    pub arn: String,
+}
+
+pub fn config_set_get(state: &State, region: &str, name: &str, cs: &ConfigSet) -> ConfigSetGet {
+    ConfigSetGet {
+        configuration_set_name: name.to_string(),
+        delivery_options: DeliveryOptions {
+            sending_pool_name: cs.sending_pool.clone(),
+            tls_policy: cs.tls_policy.as_str(),
+            max_delivery_seconds: cs.max_delivery_seconds,
+        },
+        tags: tags(&cs.tags),
+        arn: arn(region, &state.account_id, ResourceKind::ConfigSet, name),
+    }
+}
+
+/// `identity get` (and `create`, `set-config-set`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IdentityGet {
+    pub identity_name: String,
+    pub identity_type: &'static str,
+    pub sending_enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+    pub tags: Vec<TagView>,
+    pub arn: String,
+}
+
+pub fn identity_get(state: &State, region: &str, name: &str, identity: &Identity) -> IdentityGet {
+    IdentityGet {
+        identity_name: name.to_string(),
+        identity_type: IdentityType::of(name).as_str(),
+        sending_enabled: true,
+        configuration_set_name: identity.configuration_set.clone(),
+        tags: tags(&identity.tags),
+        arn: arn(region, &state.account_id, ResourceKind::Identity, name),
+    }
+}
+
+/// The IPs of a region in address order, optionally one pool's.
+pub fn ip_list(region: &Region, pool: Option<&str>) -> DedicatedIpList {
+    DedicatedIpList {
+        dedicated_ips: region
+            .ips
+            .iter()
+            .filter(|(_, ip)| pool.is_none_or(|p| ip.pool == p))
+            .map(|(a, ip)| dedicated_ip(a, ip))
+            .collect(),
+    }
+}

@@ -1,0 +1,178 @@
+//! Every way a sesm command can fail, the exit code each maps to, and how it is printed.
+//!
+//! The exit codes follow the AWS CLI v2 (see `cli.md`): 2 for a command line clap rejects,
+//! 252 for a parameter sesm rejects before acting, 253 for the state file, 254 for an SES rule,
+//! 255 for anything unexpected. This module owns that mapping; nothing else picks exit codes.
+
+use std::fmt;
+
+/// Exit codes, as documented in `sesm --help` and the README.
+pub mod exit {
+    pub const SUCCESS: i32 = 0;
+    pub const USAGE: i32 = 2;
+    pub const INVALID_PARAMETER: i32 = 252;
+    pub const STATE: i32 = 253;
+    pub const SES: i32 = 254;
+    pub const INTERNAL: i32 = 255;
+}
+
+/// The SESv2 error codes sesm reproduces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SesCode {
+    BadRequest,
+    NotFound,
+    AlreadyExists,
+    LimitExceeded,
+}
+
+impl SesCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SesCode::BadRequest => "BadRequestException",
+            SesCode::NotFound => "NotFoundException",
+            SesCode::AlreadyExists => "AlreadyExistsException",
+            SesCode::LimitExceeded => "LimitExceededException",
+        }
+    }
+}
+
+/// What went wrong, which decides the exit code and the `Code` of the JSON error object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// An SES rule refused the request (254).
+    Ses(SesCode),
+    /// A parameter sesm rejects before acting (252).
+    InvalidParameter,
+    /// The state file could not be read, parsed, locked or written (253).
+    State,
+    /// Anything unexpected (255).
+    Internal,
+}
+
+/// A failed command: what went wrong, in words a user can act on, plus optional hints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(Kind::Ses(SesCode::BadRequest), message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(Kind::Ses(SesCode::NotFound), message)
+    }
+
+    pub fn already_exists(message: impl Into<String>) -> Self {
+        Self::new(Kind::Ses(SesCode::AlreadyExists), message)
+    }
+
+    pub fn limit_exceeded(message: impl Into<String>) -> Self {
+        Self::new(Kind::Ses(SesCode::LimitExceeded), message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(Kind::InvalidParameter, message)
+    }
+
+    pub fn state(message: impl Into<String>) -> Self {
+        Self::new(Kind::State, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(Kind::Internal, message)
+    }
+
+    /// Adds a `hint:` line telling the user how to fix the problem.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Prefixes the message, e.g. with the line of an import file the error comes from.
+    pub fn context(mut self, prefix: impl fmt::Display) -> Self {
+        self.message = format!("{prefix}: {}", self.message);
+        self
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            Kind::Ses(_) => exit::SES,
+            Kind::InvalidParameter => exit::INVALID_PARAMETER,
+            Kind::State => exit::STATE,
+            Kind::Internal => exit::INTERNAL,
+        }
+    }
+
+    /// The `Code` of the JSON error object (and of the botocore line for SES errors).
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            Kind::Ses(code) => code.as_str(),
+            Kind::InvalidParameter => "InvalidParameter",
+            Kind::State => "StateError",
+            Kind::Internal => "InternalError",
+        }
+    }
+
+    /// The first line printed on stderr in table and text mode.
+    ///
+    /// SES refusals use botocore's exact form so that scripts grepping for the AWS CLI's message
+    /// work unchanged; the other kinds use the `error:` prefix of cargo and gh.
+    pub fn headline(&self, operation: &str) -> String {
+        match self.kind {
+            Kind::Ses(code) => format!(
+                "An error occurred ({}) when calling the {operation} operation: {}",
+                code.as_str(),
+                self.message
+            ),
+            Kind::Internal => format!("error: internal error: {}", self.message),
+            _ => format!("error: {}", self.message),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ses_headline_is_botocore_form() {
+        let e = Error::limit_exceeded("Maximum number of managed pools reached.");
+        assert_eq!(
+            e.headline("CreateDedicatedIpPool"),
+            "An error occurred (LimitExceededException) when calling the CreateDedicatedIpPool \
+             operation: Maximum number of managed pools reached."
+        );
+        assert_eq!(e.exit_code(), 254);
+    }
+
+    #[test]
+    fn kinds_map_to_documented_exit_codes() {
+        assert_eq!(Error::invalid("x").exit_code(), 252);
+        assert_eq!(Error::state("x").exit_code(), 253);
+        assert_eq!(Error::internal("x").exit_code(), 255);
+        assert_eq!(Error::invalid("x").code(), "InvalidParameter");
+        assert_eq!(Error::state("x").code(), "StateError");
+    }
+}

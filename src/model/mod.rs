@@ -1,0 +1,473 @@
+//! The emulated SES account: plain data plus the rules SES enforces on it.
+//!
+//! These are the persisted types (what the state file holds). They never print and never touch
+//! the disk: `store.rs` reads and writes them, `cli/` builds views of them for `output/`.
+//! Rules live next to the data they guard, one file per resource (`pool.rs`, `ip.rs`, …), and
+//! return `error::Error` with the SES code and message of the rule that refused.
+
+pub mod arn;
+pub mod config_set;
+pub mod cost;
+pub mod identity;
+pub mod ip;
+pub mod names;
+pub mod params;
+pub mod pool;
+pub mod tags;
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+pub use params::{IspParams, ModelParams, Prices};
+
+/// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
+/// and had no simulation; `store.rs` migrates it.
+pub const SCHEMA_VERSION: u32 = 2;
+
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+/// The pool SES keeps for standard IPs that belong to no user pool.
+pub const DEFAULT_POOL: &str = "ses-default-dedicated-pool";
+/// The pool name SES uses for its shared IPs.
+pub const SHARED_POOL: &str = "ses-shared-pool";
+
+/// Per-region quotas (`ses-rules.md`).
+pub mod quota {
+    pub const POOLS: usize = 50;
+    pub const MANAGED_POOLS: usize = 5;
+    pub const CONFIGURATION_SETS: usize = 10_000;
+    pub const IDENTITIES: usize = 10_000;
+    pub const TAGS: usize = 50;
+}
+
+/// Tags of one resource: keys are unique (T3) and kept sorted so output is stable.
+pub type Tags = BTreeMap<String, String>;
+
+/// The whole account, every region, and the simulation's account-wide state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct State {
+    pub schema_version: u32,
+    pub account_id: String,
+    /// The account clock: the next day `simulate` will simulate (A3).
+    pub date: Date,
+    /// Account-wide counter of dedicated IP addresses handed out from 198.18.0.0/15; never
+    /// reused, so a released address cannot reappear with someone else's history.
+    #[serde(default = "first_ip_offset")]
+    pub next_ip: u32,
+    #[serde(default)]
+    pub prices: Prices,
+    #[serde(default)]
+    pub model: ModelParams,
+    /// Usage counted per calendar month (`YYYY-MM`); dollars are derived from it with `prices`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub usage: BTreeMap<String, MonthUsage>,
+    #[serde(default)]
+    pub regions: BTreeMap<String, Region>,
+}
+
+fn first_ip_offset() -> u32 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// What one calendar month consumed, in the units the prices are quoted in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MonthUsage {
+    /// Days on which the account had at least one managed pool.
+    #[serde(default)]
+    pub managed_pool_days: u32,
+    /// Messages sent through managed pools (dedicated and shared overflow).
+    #[serde(default)]
+    pub managed_messages: u64,
+    /// Standard dedicated IPs summed over the days they existed.
+    #[serde(default)]
+    pub standard_ip_days: u64,
+}
+
+/// One region of the account; regions are independent (quotas are per region).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Region {
+    /// Auto warm-up of standard IPs (A2), on by default.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub auto_warmup: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pools: BTreeMap<String, Pool>,
+    /// Every dedicated IP of the region, in numeric address order, with the pool it belongs to.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ips: BTreeMap<Ipv4Addr, Ip>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub configuration_sets: BTreeMap<String, ConfigSet>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub identities: BTreeMap<String, Identity>,
+    /// Standing daily volume per configuration set and ISP (`traffic set`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub traffic: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Daily metrics per pool, column-wise to keep the file small and quick to parse.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, PoolMetrics>,
+}
+
+impl Default for Region {
+    fn default() -> Self {
+        Region {
+            auto_warmup: true,
+            pools: BTreeMap::new(),
+            ips: BTreeMap::new(),
+            configuration_sets: BTreeMap::new(),
+            identities: BTreeMap::new(),
+            traffic: BTreeMap::new(),
+            metrics: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ScalingMode {
+    Standard,
+    Managed,
+}
+
+impl ScalingMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScalingMode::Standard => "STANDARD",
+            ScalingMode::Managed => "MANAGED",
+        }
+    }
+}
+
+/// A user-created dedicated IP pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Pool {
+    pub scaling_mode: ScalingMode,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+    /// The simulation state SES keeps for a managed pool (absent for standard pools).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<ManagedPoolState>,
+}
+
+/// What the model remembers about a managed pool between simulated days.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagedPoolState {
+    /// Daily demand per ISP, oldest first, at most `ModelParams::history_days` long. Days before
+    /// the pool existed are simply absent, which the model reads as 0.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub history: BTreeMap<String, Vec<u64>>,
+    /// Mail deferred yesterday and waiting to be retried, per ISP.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub queue: BTreeMap<String, u64>,
+    /// Consecutive days on which the pool needed fewer IPs than it had.
+    #[serde(default)]
+    pub under_use_days: u32,
+}
+
+/// A dedicated IP and the pool it belongs to (I4: exactly one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Ip {
+    pub pool: String,
+    pub warmup: IpWarmup,
+}
+
+/// How an IP warms up: by time for standard IPs, by volume per ISP for managed ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", rename_all_fields = "PascalCase")]
+pub enum IpWarmup {
+    /// `p = min(100, start + days * 100 / 45)`, computed from the day count, never accumulated.
+    Standard { start: f64, days: u32 },
+    /// Per-ISP warm-up of a managed IP; ISPs the IP never touched are absent (all zero).
+    Managed {
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        isps: BTreeMap<String, IspWarmup>,
+    },
+}
+
+/// The model's memory of one managed IP for one ISP.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IspWarmup {
+    /// Warm-up level `w` in [0, 100].
+    pub w: f64,
+    /// EWMA of what the IP delivered to the ISP; unset until it first sends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ewma: Option<f64>,
+    #[serde(default)]
+    pub idle_days: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TlsPolicy {
+    Require,
+    #[default]
+    Optional,
+}
+
+impl TlsPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsPolicy::Require => "REQUIRE",
+            TlsPolicy::Optional => "OPTIONAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigSet {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending_pool: Option<String>,
+    #[serde(default, skip_serializing_if = "is_default_tls")]
+    pub tls_policy: TlsPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_delivery_seconds: Option<u32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+}
+
+fn is_default_tls(t: &TlsPolicy) -> bool {
+    *t == TlsPolicy::Optional
+}
+
+/// A sending identity; its type follows from its name (E1), so only what varies is stored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Identity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_set: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+}
+
+/// Daily metrics of one pool, stored as columns aligned with `dates`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PoolMetrics {
+    pub dates: Vec<Date>,
+    pub dedicated_ip_count: Vec<u32>,
+    pub scale_event: Vec<i32>,
+    /// Per ISP; an ISP first seen after the pool's first day is padded with zeros.
+    #[serde(default)]
+    pub isps: BTreeMap<String, IspMetrics>,
+}
+
+/// One ISP's columns in `PoolMetrics`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IspMetrics {
+    pub demand: Vec<u64>,
+    pub sent_dedicated: Vec<u64>,
+    pub retried: Vec<u64>,
+    pub sent_shared: Vec<u64>,
+    pub deferred: Vec<u64>,
+    pub expired: Vec<u64>,
+    /// `None` where a standard pool had an IP with no cap (a `DONE` IP).
+    pub effective_daily_rate: Vec<Option<u64>>,
+    pub warmup_percentage: Vec<f64>,
+}
+
+impl State {
+    /// An empty account whose clock starts on `today` (A3).
+    pub fn new(today: Date) -> State {
+        State {
+            schema_version: SCHEMA_VERSION,
+            account_id: DEFAULT_ACCOUNT_ID.to_string(),
+            date: today,
+            next_ip: first_ip_offset(),
+            prices: Prices::default(),
+            model: ModelParams::default(),
+            usage: BTreeMap::new(),
+            regions: BTreeMap::new(),
+        }
+    }
+
+    /// The region's data; an untouched region reads as empty.
+    pub fn region(&self, name: &str) -> &Region {
+        static EMPTY: std::sync::OnceLock<Region> = std::sync::OnceLock::new();
+        self.regions
+            .get(name)
+            .unwrap_or_else(|| EMPTY.get_or_init(Region::default))
+    }
+
+    pub fn region_mut(&mut self, name: &str) -> &mut Region {
+        self.regions.entry(name.to_string()).or_default()
+    }
+
+    /// Hands out the next address of 198.18.0.0/15 (I1); `None` when the range is used up.
+    pub fn allocate_ip(&mut self) -> Option<Ipv4Addr> {
+        const BASE: u32 = u32::from_be_bytes([198, 18, 0, 0]);
+        const SIZE: u32 = 1 << 17;
+        // The last address of the /15 is its broadcast address: never hand it out.
+        if self.next_ip >= SIZE - 1 {
+            return None;
+        }
+        let ip = Ipv4Addr::from(BASE + self.next_ip);
+        self.next_ip += 1;
+        Some(ip)
+    }
+
+    /// How many more addresses `allocate_ip` can hand out.
+    pub fn ips_left(&self) -> u32 {
+        ((1u32 << 17) - 1).saturating_sub(self.next_ip)
+    }
+
+    /// The partition ARNs of a region use (`aws`, `aws-us-gov`, `aws-cn`).
+    pub fn partition(region: &str) -> &'static str {
+        if region.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else if region.starts_with("cn-") {
+            "aws-cn"
+        } else {
+            "aws"
+        }
+    }
+}
+
+impl Region {
+    /// Whether `name` can be used where SES expects an existing pool: a user pool or one of
+    /// the two pools SES itself owns.
+    pub fn pool_exists(&self, name: &str) -> bool {
+        name == DEFAULT_POOL || name == SHARED_POOL || self.pools.contains_key(name)
+    }
+
+    /// The configuration sets whose sending pool is `pool`, sorted by name.
+    pub fn config_sets_of_pool(&self, pool: &str) -> Vec<String> {
+        self.configuration_sets
+            .iter()
+            .filter(|(_, cs)| cs.sending_pool.as_deref() == Some(pool))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// The IPs of `pool`, in numeric address order.
+    pub fn ips_of_pool<'a>(
+        &'a self,
+        pool: &'a str,
+    ) -> impl Iterator<Item = (&'a Ipv4Addr, &'a Ip)> {
+        self.ips.iter().filter(move |(_, ip)| ip.pool == pool)
+    }
+
+    pub fn managed_pool_count(&self) -> usize {
+        self.pools
+            .values()
+            .filter(|p| p.scaling_mode == ScalingMode::Managed)
+            .count()
+    }
+
+    pub fn is_managed(&self, pool: &str) -> bool {
+        self.pools
+            .get(pool)
+            .is_some_and(|p| p.scaling_mode == ScalingMode::Managed)
+    }
+}
+
+impl IpWarmup {
+    /// A standard IP's exact warm-up percentage `p` (not floored).
+    pub fn standard_percent(start: f64, days: u32) -> f64 {
+        (start + f64::from(days) * 100.0 / 45.0).min(100.0)
+    }
+}
+
+impl State {
+    /// Checks the invariants every command relies on, for documents that did not come from
+    /// sesm's own rules (`state import`). Returns what is wrong, in words.
+    pub fn check(&self) -> Result<(), String> {
+        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("AccountId '{}' is not 12 digits", self.account_id));
+        }
+        if self.model.isps.is_empty() {
+            return Err("the model has no ISPs".into());
+        }
+        for (name, region) in &self.regions {
+            if !names::is_region(name) {
+                return Err(format!("'{name}' is not a region name"));
+            }
+            for (addr, ip) in &region.ips {
+                if !region.pool_exists(&ip.pool) || ip.pool == SHARED_POOL {
+                    return Err(format!(
+                        "{name}: IP {addr} is in pool '{}', which does not exist",
+                        ip.pool
+                    ));
+                }
+                if ip.is_managed() != region.is_managed(&ip.pool) {
+                    return Err(format!(
+                        "{name}: IP {addr} does not match the scaling mode of pool '{}'",
+                        ip.pool
+                    ));
+                }
+            }
+            for (cs_name, cs) in &region.configuration_sets {
+                if let Some(pool) = &cs.sending_pool
+                    && !region.pool_exists(pool)
+                {
+                    return Err(format!(
+                        "{name}: configuration set {cs_name} sends through '{pool}', which does not exist"
+                    ));
+                }
+            }
+            for (id, identity) in &region.identities {
+                if let Some(cs) = &identity.configuration_set
+                    && !region.configuration_sets.contains_key(cs)
+                {
+                    return Err(format!(
+                        "{name}: identity {id} uses configuration set '{cs}', which does not exist"
+                    ));
+                }
+            }
+            for cs in region.traffic.keys() {
+                if !region.configuration_sets.contains_key(cs) {
+                    return Err(format!(
+                        "{name}: traffic for configuration set '{cs}', which does not exist"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_start_at_198_18_0_1_and_stop_before_broadcast() {
+        let mut s = State::new(Date::constant(2026, 1, 1));
+        assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 18, 0, 1)));
+        assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 18, 0, 2)));
+        s.next_ip = (1 << 17) - 2;
+        assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 19, 255, 254)));
+        assert_eq!(s.allocate_ip(), None);
+        assert_eq!(s.ips_left(), 0);
+    }
+
+    #[test]
+    fn partitions() {
+        assert_eq!(State::partition("us-east-1"), "aws");
+        assert_eq!(State::partition("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(State::partition("cn-north-1"), "aws-cn");
+    }
+
+    #[test]
+    fn standard_percent_is_computed_from_days() {
+        assert_eq!(IpWarmup::standard_percent(0.0, 45), 100.0);
+        assert!((IpWarmup::standard_percent(0.0, 9) - 20.0).abs() < 1e-9);
+        assert_eq!(IpWarmup::standard_percent(90.0, 10), 100.0);
+    }
+}

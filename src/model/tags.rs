@@ -1,0 +1,160 @@
+//! Tag rules T1–T5, shared by pools, configuration sets and identities.
+
+use super::arn::ResourceKind;
+use super::{Region, Tags, quota};
+use crate::error::{Error, Result};
+
+const MAX_KEY: usize = 128;
+const MAX_VALUE: usize = 256;
+
+fn allowed_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-')
+}
+
+fn reserved(s: &str) -> bool {
+    s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
+}
+
+/// T2 then T4 on every tag of a request, in that order (malformed before reserved).
+pub fn check(tags: &[(String, String)]) -> Result<()> {
+    for (key, value) in tags {
+        let key_len = key.chars().count();
+        if !(1..=MAX_KEY).contains(&key_len) {
+            return Err(Error::bad_request(format!(
+                "Invalid tag key '{key}': a key has 1 to {MAX_KEY} characters."
+            )));
+        }
+        if value.chars().count() > MAX_VALUE {
+            return Err(Error::bad_request(format!(
+                "Invalid value for tag '{key}': a value has at most {MAX_VALUE} characters."
+            )));
+        }
+        for (what, s) in [("key", key), ("value", value)] {
+            if let Some(c) = s.chars().find(|&c| !allowed_char(c)) {
+                return Err(Error::bad_request(format!(
+                    "Invalid tag {what} '{s}': '{}' is not allowed; use letters, digits, \
+                     spaces and _ . : / = + -",
+                    c.escape_default()
+                )));
+            }
+        }
+    }
+    for (key, value) in tags {
+        if reserved(key) {
+            return Err(Error::bad_request(format!(
+                "Invalid tag key '{key}': the aws: prefix is reserved for AWS use."
+            )));
+        }
+        if reserved(value) {
+            return Err(Error::bad_request(format!(
+                "Invalid value for tag '{key}': the aws: prefix is reserved for AWS use."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// T3 and T1: `existing` with `new` applied (same key: the new value wins), refused when the
+/// result has more than 50 tags.
+pub fn merged(existing: &Tags, new: &[(String, String)]) -> Result<Tags> {
+    let mut tags = existing.clone();
+    for (k, v) in new {
+        tags.insert(k.clone(), v.clone());
+    }
+    if tags.len() > quota::TAGS {
+        return Err(Error::bad_request(format!(
+            "Too many tags: a resource can have at most {} tags, this request would leave {}.",
+            quota::TAGS,
+            tags.len()
+        )));
+    }
+    Ok(tags)
+}
+
+/// Checks a whole request and returns the resulting tag set.
+pub fn apply(existing: &Tags, new: &[(String, String)]) -> Result<Tags> {
+    check(new)?;
+    merged(existing, new)
+}
+
+impl Region {
+    /// The tags of a taggable resource, checking that it exists (T5, T6).
+    pub fn tags_of(&self, kind: ResourceKind, name: &str) -> Result<&Tags> {
+        Ok(match kind {
+            ResourceKind::Pool => &self.existing_pool(name, "tagged")?.tags,
+            ResourceKind::ConfigSet => &self.existing_config_set(name)?.tags,
+            ResourceKind::Identity => &self.existing_identity(name)?.1.tags,
+        })
+    }
+
+    /// The tags of a taggable resource, to change them.
+    pub fn tags_of_mut(&mut self, kind: ResourceKind, name: &str) -> Result<&mut Tags> {
+        self.tags_of(kind, name)?;
+        Ok(match kind {
+            ResourceKind::Pool => &mut self.pools.get_mut(name).expect("checked").tags,
+            ResourceKind::ConfigSet => {
+                &mut self.configuration_sets.get_mut(name).expect("checked").tags
+            }
+            ResourceKind::Identity => {
+                let stored = super::names::normalize_identity(name)?;
+                &mut self.identities.get_mut(&stored).expect("checked").tags
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(k: &str, v: &str) -> (String, String) {
+        (k.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn valid_tags_including_unicode_letters() {
+        assert!(
+            check(&[
+                t("team", "mail ops"),
+                t("Café", "a_b.c:d/e=f+g-h"),
+                t("k", "")
+            ])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn malformed_tags() {
+        assert!(check(&[t("", "v")]).is_err());
+        assert!(check(&[t(&"k".repeat(129), "v")]).is_err());
+        assert!(check(&[t("k", &"v".repeat(257))]).is_err());
+        assert!(check(&[t("k", "x\"><script>")]).is_err());
+        assert!(check(&[t("k@", "v")]).is_err());
+    }
+
+    #[test]
+    fn aws_prefix_is_reserved_in_keys_and_values() {
+        assert!(check(&[t("aws:team", "v")]).is_err());
+        assert!(check(&[t("AWS:team", "v")]).is_err());
+        assert!(check(&[t("team", "aws:x")]).is_err());
+        assert!(check(&[t("awsteam", "v")]).is_ok());
+    }
+
+    #[test]
+    fn malformed_wins_over_reserved() {
+        let err = check(&[t("aws:a", "v"), t("", "v")]).unwrap_err();
+        assert!(err.message.contains("1 to 128"), "{}", err.message);
+    }
+
+    #[test]
+    fn merge_replaces_and_counts_after_merging() {
+        let mut existing = Tags::new();
+        for i in 0..50 {
+            existing.insert(format!("k{i}"), "v".into());
+        }
+        let m = merged(&existing, &[t("k1", "new")]).unwrap();
+        assert_eq!(m.len(), 50);
+        assert_eq!(m["k1"], "new");
+        assert!(merged(&existing, &[t("k50", "v")]).is_err());
+    }
+}

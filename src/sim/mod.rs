@@ -1,0 +1,642 @@
+//! The warm-up model (`warmup-model.md`): pure, deterministic, no I/O and no clock.
+//!
+//! `World::new` copies what the model needs out of a `State` into dense per-ISP arrays,
+//! `World::step` simulates one day of every region and returns its reports, and
+//! `World::finish` writes the model state, metrics, usage and clock back into the `State`.
+
+pub mod formulas;
+pub mod managed;
+pub mod report;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::Ipv4Addr;
+
+use jiff::civil::Date;
+
+use crate::model::{
+    DEFAULT_POOL, IpWarmup, IspWarmup, ManagedPoolState, ModelParams, SHARED_POOL, State,
+};
+use formulas::{allowed, largest_remainder, standard_cap};
+use managed::{Phase, Scale, ScaleParams, WarmupParams};
+pub use report::{DayReport, IspDay, RunReport};
+
+/// One day's demand: per region (in `World::regions` order), per configuration set (index in
+/// that region's `config_sets`), the volume per ISP (table order).
+pub type DayDemand = Vec<BTreeMap<usize, Vec<u64>>>;
+
+/// The whole account, as the model sees it during a run.
+#[derive(Debug, Clone)]
+pub struct World {
+    params: ModelParams,
+    pub date: Date,
+    next_ip: u32,
+    pub regions: Vec<RegionWorld>,
+    /// Usage per calendar month accrued during the run.
+    pub usage: BTreeMap<String, crate::model::MonthUsage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegionWorld {
+    pub name: String,
+    auto_warmup: bool,
+    /// Every pool in name order: user pools, `ses-default-dedicated-pool` and `ses-shared-pool`.
+    pools: Vec<PoolWorld>,
+    default_pool: usize,
+    shared_pool: usize,
+    pub config_sets: Vec<ConfigSetRoute>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfigSetRoute {
+    pub name: String,
+    /// Index of the set's sending pool, if it names one.
+    pool: Option<usize>,
+    /// The set's retry window `R` in hours.
+    retry_hours: f64,
+}
+
+#[derive(Debug, Clone)]
+struct PoolWorld {
+    name: String,
+    kind: PoolKind,
+}
+
+#[derive(Debug, Clone)]
+enum PoolKind {
+    Managed(ManagedPool),
+    Standard(Vec<StandardIp>),
+    Shared,
+}
+
+#[derive(Debug, Clone)]
+struct ManagedPool {
+    ips: Vec<ManagedIp>,
+    /// Per ISP, the previous days' demand, oldest first.
+    history: Vec<VecDeque<u64>>,
+    queue: Vec<u64>,
+    under_use_days: u32,
+}
+
+#[derive(Debug, Clone)]
+struct ManagedIp {
+    addr: Ipv4Addr,
+    isps: Vec<IspWarmup>,
+}
+
+#[derive(Debug, Clone)]
+struct StandardIp {
+    start: f64,
+    days: u32,
+}
+
+impl StandardIp {
+    fn percent(&self) -> f64 {
+        IpWarmup::standard_percent(self.start, self.days)
+    }
+}
+
+const FIRST_ADDRESS: u32 = u32::from_be_bytes([198, 18, 0, 0]);
+const ADDRESSES: u32 = (1 << 17) - 1;
+
+impl World {
+    pub fn new(state: &State) -> World {
+        let params = state.model.clone();
+        let n = params.isps.len();
+        let dense = |map: &BTreeMap<String, IspWarmup>| -> Vec<IspWarmup> {
+            params
+                .isps
+                .iter()
+                .map(|i| map.get(&i.isp).copied().unwrap_or_default())
+                .collect()
+        };
+        let regions = state
+            .regions
+            .iter()
+            .map(|(name, region)| {
+                let mut names: Vec<&str> = region.pools.keys().map(String::as_str).collect();
+                names.extend([DEFAULT_POOL, SHARED_POOL]);
+                names.sort_unstable();
+                let pools: Vec<PoolWorld> = names
+                    .iter()
+                    .map(|&pool_name| {
+                        let kind = if pool_name == SHARED_POOL {
+                            PoolKind::Shared
+                        } else if region.is_managed(pool_name) {
+                            let saved = region.pools[pool_name].managed.clone().unwrap_or_default();
+                            PoolKind::Managed(ManagedPool {
+                                ips: region
+                                    .ips_of_pool(pool_name)
+                                    .map(|(addr, ip)| ManagedIp {
+                                        addr: *addr,
+                                        isps: match &ip.warmup {
+                                            IpWarmup::Managed { isps } => dense(isps),
+                                            IpWarmup::Standard { .. } => {
+                                                vec![IspWarmup::default(); n]
+                                            }
+                                        },
+                                    })
+                                    .collect(),
+                                history: params
+                                    .isps
+                                    .iter()
+                                    .map(|i| {
+                                        saved
+                                            .history
+                                            .get(&i.isp)
+                                            .cloned()
+                                            .unwrap_or_default()
+                                            .into()
+                                    })
+                                    .collect(),
+                                queue: params
+                                    .isps
+                                    .iter()
+                                    .map(|i| saved.queue.get(&i.isp).copied().unwrap_or(0))
+                                    .collect(),
+                                under_use_days: saved.under_use_days,
+                            })
+                        } else {
+                            PoolKind::Standard(
+                                region
+                                    .ips_of_pool(pool_name)
+                                    .map(|(_, ip)| match ip.warmup {
+                                        IpWarmup::Standard { start, days } => {
+                                            StandardIp { start, days }
+                                        }
+                                        IpWarmup::Managed { .. } => StandardIp {
+                                            start: 100.0,
+                                            days: 0,
+                                        },
+                                    })
+                                    .collect(),
+                            )
+                        };
+                        PoolWorld {
+                            name: pool_name.to_string(),
+                            kind,
+                        }
+                    })
+                    .collect();
+                let index_of = |name: &str| pools.iter().position(|p| p.name == name);
+                let config_sets = region
+                    .configuration_sets
+                    .iter()
+                    .map(|(cs_name, cs)| ConfigSetRoute {
+                        name: cs_name.clone(),
+                        pool: cs.sending_pool.as_deref().and_then(index_of),
+                        retry_hours: f64::from(
+                            cs.max_delivery_seconds
+                                .unwrap_or(params.default_max_delivery_seconds),
+                        ) / 3600.0,
+                    })
+                    .collect();
+                RegionWorld {
+                    name: name.clone(),
+                    auto_warmup: region.auto_warmup,
+                    default_pool: index_of(DEFAULT_POOL).expect("always listed"),
+                    shared_pool: index_of(SHARED_POOL).expect("always listed"),
+                    pools,
+                    config_sets,
+                }
+            })
+            .collect();
+        World {
+            params,
+            date: state.date,
+            next_ip: state.next_ip,
+            regions,
+            usage: BTreeMap::new(),
+        }
+    }
+
+    pub fn isp_count(&self) -> usize {
+        self.params.isps.len()
+    }
+
+    pub fn region_index(&self, name: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r.name == name)
+    }
+
+    /// The standing demand of `traffic set`, the same every day.
+    pub fn standing_demand(&self, state: &State) -> DayDemand {
+        self.regions
+            .iter()
+            .map(|r| {
+                let traffic = &state.regions[&r.name].traffic;
+                r.config_sets
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, cs)| {
+                        let plan = traffic.get(&cs.name)?;
+                        let volumes: Vec<u64> = self
+                            .params
+                            .isps
+                            .iter()
+                            .map(|isp| plan.get(&isp.isp).copied().unwrap_or(0))
+                            .collect();
+                        volumes.iter().any(|&v| v > 0).then_some((i, volumes))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn allocate_ip(&mut self) -> Option<Ipv4Addr> {
+        if self.next_ip >= ADDRESSES {
+            return None;
+        }
+        let ip = Ipv4Addr::from(FIRST_ADDRESS + self.next_ip);
+        self.next_ip += 1;
+        Some(ip)
+    }
+
+    fn warmup_params(&self, isp: usize) -> WarmupParams {
+        let m = &self.params;
+        WarmupParams {
+            v0: m.cold_allowance,
+            capacity: m.isps[isp].fully_warm_daily_capacity_per_ip as f64,
+            days_to_warm: f64::from(m.isps[isp].days_to_warm.max(1)),
+            headroom: m.headroom,
+            alpha: m.ewma_alpha,
+            full_use: m.full_use,
+            idle_reset_days: m.idle_reset_days,
+        }
+    }
+
+    fn scale_params(&self) -> ScaleParams {
+        let m = &self.params;
+        ScaleParams {
+            utilisation: m.scale_utilisation,
+            activation_threshold: m.activation_threshold,
+            isp_floor: m.isp_scaling_floor,
+            max_ips: m.max_ips,
+            scale_in_days: m.scale_in_days,
+        }
+    }
+
+    /// Simulates one day of every region and advances the clock.
+    pub fn step(&mut self, demand: &DayDemand) -> Vec<DayReport> {
+        let n = self.isp_count();
+        let date = self.date;
+        let mut reports = Vec::new();
+        let mut managed_messages = 0u64;
+        let mut standard_ips = 0u64;
+        let mut any_managed = false;
+        for ri in 0..self.regions.len() {
+            // 1. Demand per pool and ISP, and each pool-ISP's retry window.
+            let region = &self.regions[ri];
+            let pool_count = region.pools.len();
+            let mut pool_demand = vec![vec![0u64; n]; pool_count];
+            let mut retry_hours: Vec<Vec<Option<f64>>> = vec![vec![None; n]; pool_count];
+            let default_has_ips = matches!(&region.pools[region.default_pool].kind, PoolKind::Standard(ips) if !ips.is_empty());
+            if let Some(region_demand) = demand.get(ri) {
+                for (&cs, volumes) in region_demand {
+                    let route = &region.config_sets[cs];
+                    let mut pool = route.pool.unwrap_or(if default_has_ips {
+                        region.default_pool
+                    } else {
+                        region.shared_pool
+                    });
+                    if pool == region.default_pool && !default_has_ips {
+                        pool = region.shared_pool;
+                    }
+                    for (i, &v) in volumes.iter().enumerate().filter(|(_, v)| **v > 0) {
+                        pool_demand[pool][i] += v;
+                        let r = retry_hours[pool][i].get_or_insert(route.retry_hours);
+                        *r = r.max(route.retry_hours);
+                    }
+                }
+            }
+            // 2. Each pool in name order.
+            for pi in 0..pool_count {
+                let report = match &self.regions[ri].pools[pi].kind {
+                    PoolKind::Managed(_) => {
+                        any_managed = true;
+                        self.managed_day(ri, pi, &pool_demand[pi], &retry_hours[pi])
+                    }
+                    PoolKind::Standard(_) => self.standard_day(ri, pi, &pool_demand[pi]),
+                    PoolKind::Shared => shared_day(&pool_demand[pi]),
+                };
+                if let Some((count, scale_event, isps)) = report {
+                    let pool = &self.regions[ri].pools[pi];
+                    if matches!(pool.kind, PoolKind::Managed(_)) {
+                        managed_messages += isps
+                            .iter()
+                            .map(|d| d.sent_dedicated + d.sent_shared)
+                            .sum::<u64>();
+                    }
+                    reports.push(DayReport {
+                        date,
+                        region: self.regions[ri].name.clone(),
+                        pool_name: pool.name.clone(),
+                        scaling_mode: match pool.kind {
+                            PoolKind::Managed(_) => "MANAGED",
+                            PoolKind::Standard(_) => "STANDARD",
+                            PoolKind::Shared => "SHARED",
+                        },
+                        dedicated_ip_count: count,
+                        scale_event,
+                        // Every ISP, for the metrics; `RunReport` keeps the active ones.
+                        isps: isps
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, d)| d.named(&self.params.isps[i].isp))
+                            .collect(),
+                    });
+                }
+            }
+            // 3. Standard IPs warm up by time while auto warm-up is on.
+            let region = &mut self.regions[ri];
+            let auto = region.auto_warmup;
+            for pool in &mut region.pools {
+                if let PoolKind::Standard(ips) = &mut pool.kind {
+                    standard_ips += ips.len() as u64;
+                    if auto {
+                        for ip in ips.iter_mut().filter(|ip| ip.percent() < 100.0) {
+                            ip.days += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // 4. Cost accrues for the day.
+        let usage = self.usage.entry(month_of(date)).or_default();
+        usage.managed_pool_days += u32::from(any_managed);
+        usage.managed_messages += managed_messages;
+        usage.standard_ip_days += standard_ips;
+        self.date = date.tomorrow().expect("dates stay far from year 9999");
+        reports
+    }
+
+    /// Routing, warm-up update and scaling of one managed pool.
+    fn managed_day(
+        &mut self,
+        ri: usize,
+        pi: usize,
+        demand: &[u64],
+        retry_hours: &[Option<f64>],
+    ) -> Option<(u32, i32, Vec<report::Raw>)> {
+        let n = self.isp_count();
+        let warm: Vec<WarmupParams> = (0..n).map(|i| self.warmup_params(i)).collect();
+        let scale = self.scale_params();
+        let theta = self.params.late_phase_threshold;
+        let history_days = self.params.history_days;
+        let default_hours = f64::from(self.params.default_max_delivery_seconds) / 3600.0;
+        let PoolKind::Managed(pool) = &mut self.regions[ri].pools[pi].kind else {
+            unreachable!("called for managed pools only")
+        };
+        let start_count = pool.ips.len();
+        let had_queue = pool.queue.iter().any(|&q| q > 0);
+        let mut raws = Vec::with_capacity(n);
+        let mut allowed_before = vec![0u64; start_count];
+        for i in 0..n {
+            let w = &warm[i];
+            for (a, ip) in allowed_before.iter_mut().zip(&pool.ips) {
+                *a = allowed(ip.isps[i].w, w.v0, w.capacity);
+            }
+            let reference = pool.history[i].iter().copied().max().unwrap_or(0);
+            let hours = retry_hours[i].unwrap_or(default_hours);
+            let queued = pool.queue[i];
+            let routed =
+                managed::route(&allowed_before, demand[i], queued, reference, hours, theta);
+            pool.queue[i] = routed.queue_next;
+            for ((ip, &v), &a) in pool.ips.iter_mut().zip(&routed.per_ip).zip(&allowed_before) {
+                managed::update_warmup(&mut ip.isps[i], v, a, w);
+            }
+            let warmup = if pool.ips.is_empty() {
+                0.0
+            } else {
+                pool.ips.iter().map(|ip| ip.isps[i].w).sum::<f64>() / pool.ips.len() as f64
+            };
+            let history = &mut pool.history[i];
+            history.push_back(demand[i]);
+            while history.len() > history_days {
+                history.pop_front();
+            }
+            raws.push(report::Raw {
+                demand: demand[i],
+                queued,
+                sent_dedicated: routed.dedicated(),
+                retried: routed.retried,
+                sent_shared: routed.shared,
+                deferred: routed.deferred,
+                expired: routed.expired,
+                effective_daily_rate: Some(routed.edr),
+                warmup_percentage: warmup,
+                phase: routed.phase,
+            });
+        }
+        // Scaling, from the demand history that now includes today.
+        for h in pool.history.iter_mut() {
+            h.make_contiguous();
+        }
+        let histories: Vec<&[u64]> = pool.history.iter().map(|h| h.as_slices().0).collect();
+        let capacities: Vec<f64> = warm.iter().map(|w| w.capacity).collect();
+        let required = managed::required_ips(&histories, &capacities, start_count, &scale);
+        let decision =
+            managed::scale_decision(required, start_count, &mut pool.under_use_days, &scale);
+        match decision {
+            Scale::Keep => {}
+            Scale::RemoveOne => {
+                let sums: Vec<u64> = pool
+                    .ips
+                    .iter()
+                    .map(|ip| {
+                        (0..n)
+                            .map(|i| allowed(ip.isps[i].w, warm[i].v0, warm[i].capacity))
+                            .sum()
+                    })
+                    .collect();
+                if let Some(i) = managed::ip_to_remove(&sums) {
+                    pool.ips.remove(i);
+                }
+            }
+            Scale::Add(k) => {
+                for _ in 0..k {
+                    let Some(addr) = self.allocate_ip() else {
+                        break;
+                    };
+                    let PoolKind::Managed(pool) = &mut self.regions[ri].pools[pi].kind else {
+                        unreachable!()
+                    };
+                    pool.ips.push(ManagedIp {
+                        addr,
+                        isps: vec![IspWarmup::default(); n],
+                    });
+                }
+            }
+        }
+        let PoolKind::Managed(pool) = &self.regions[ri].pools[pi].kind else {
+            unreachable!()
+        };
+        let end_count = pool.ips.len();
+        let active = start_count > 0 || end_count > 0 || had_queue || demand.iter().any(|&d| d > 0);
+        active.then(|| {
+            (
+                start_count as u32,
+                end_count as i32 - start_count as i32,
+                raws,
+            )
+        })
+    }
+
+    /// A standard pool (or `ses-default-dedicated-pool`): a time-based cap, the rest to shared.
+    fn standard_day(
+        &self,
+        ri: usize,
+        pi: usize,
+        demand: &[u64],
+    ) -> Option<(u32, i32, Vec<report::Raw>)> {
+        let PoolKind::Standard(ips) = &self.regions[ri].pools[pi].kind else {
+            unreachable!("called for standard pools only")
+        };
+        let total: u64 = demand.iter().sum();
+        if ips.is_empty() && total == 0 {
+            return None;
+        }
+        let m = &self.params;
+        let unlimited = ips.iter().any(|ip| ip.percent() >= 100.0);
+        let cap: u64 = ips
+            .iter()
+            .filter(|ip| ip.percent() < 100.0)
+            .map(|ip| standard_cap(ip.percent(), m.standard_cold_cap, m.standard_warm_cap))
+            .sum();
+        let dedicated_total = if unlimited { total } else { total.min(cap) };
+        let dedicated = largest_remainder(dedicated_total, demand);
+        let warmup = if ips.is_empty() {
+            0.0
+        } else {
+            ips.iter().map(|ip| ip.percent().floor()).sum::<f64>() / ips.len() as f64
+        };
+        let raws = demand
+            .iter()
+            .zip(dedicated)
+            .map(|(&d, sent)| report::Raw {
+                demand: d,
+                queued: 0,
+                sent_dedicated: sent,
+                retried: 0,
+                sent_shared: d - sent,
+                deferred: 0,
+                expired: 0,
+                effective_daily_rate: (!unlimited).then_some(cap),
+                warmup_percentage: warmup,
+                phase: Phase::Early,
+            })
+            .collect();
+        Some((ips.len() as u32, 0, raws))
+    }
+
+    /// Writes the model state, metrics, usage and clock back into `state`.
+    pub fn finish(self, state: &mut State, reports: &[DayReport]) {
+        let names: Vec<String> = self.params.isps.iter().map(|i| i.isp.clone()).collect();
+        for region in self.regions {
+            let target = state.region_mut(&region.name);
+            for pool in region.pools {
+                match pool.kind {
+                    PoolKind::Managed(m) => {
+                        target.ips.retain(|_, ip| ip.pool != pool.name);
+                        for ip in m.ips {
+                            let isps = names.iter().cloned().zip(ip.isps).collect();
+                            target.ips.insert(
+                                ip.addr,
+                                crate::model::Ip {
+                                    pool: pool.name.clone(),
+                                    warmup: IpWarmup::Managed { isps },
+                                },
+                            );
+                        }
+                        let saved = ManagedPoolState {
+                            history: names
+                                .iter()
+                                .cloned()
+                                .zip(m.history)
+                                .filter(|(_, h)| h.iter().any(|&d| d > 0))
+                                .map(|(k, h)| (k, h.into()))
+                                .collect(),
+                            queue: names
+                                .iter()
+                                .cloned()
+                                .zip(m.queue)
+                                .filter(|(_, q)| *q > 0)
+                                .collect(),
+                            under_use_days: m.under_use_days,
+                        };
+                        if let Some(p) = target.pools.get_mut(&pool.name) {
+                            p.managed = Some(saved);
+                        }
+                    }
+                    PoolKind::Standard(ips) => {
+                        let addrs: Vec<Ipv4Addr> =
+                            target.ips_of_pool(&pool.name).map(|(a, _)| *a).collect();
+                        for (addr, ip) in addrs.into_iter().zip(ips) {
+                            if let Some(t) = target.ips.get_mut(&addr) {
+                                t.warmup = IpWarmup::Standard {
+                                    start: ip.start,
+                                    days: ip.days,
+                                };
+                            }
+                        }
+                    }
+                    PoolKind::Shared => {}
+                }
+            }
+        }
+        for r in reports {
+            report::append_metrics(state.region_mut(&r.region), r);
+        }
+        for (month, u) in self.usage {
+            let total = state.usage.entry(month).or_default();
+            total.managed_pool_days += u.managed_pool_days;
+            total.managed_messages += u.managed_messages;
+            total.standard_ip_days += u.standard_ip_days;
+        }
+        state.next_ip = self.next_ip;
+        state.date = self.date;
+    }
+}
+
+fn shared_day(demand: &[u64]) -> Option<(u32, i32, Vec<report::Raw>)> {
+    if demand.iter().all(|&d| d == 0) {
+        return None;
+    }
+    let raws = demand
+        .iter()
+        .map(|&d| report::Raw {
+            demand: d,
+            queued: 0,
+            sent_dedicated: 0,
+            retried: 0,
+            sent_shared: d,
+            deferred: 0,
+            expired: 0,
+            effective_daily_rate: Some(0),
+            warmup_percentage: 0.0,
+            phase: Phase::Early,
+        })
+        .collect();
+    Some((0, 0, raws))
+}
+
+/// `YYYY-MM` of a date: the key of monthly usage.
+pub fn month_of(date: Date) -> String {
+    format!("{:04}-{:02}", date.year(), date.month())
+}
+
+/// Simulates `days` days with the demand `demand_for(day)` and writes the result into `state`.
+pub fn run(
+    state: &mut State,
+    days: u32,
+    demand_for: impl Fn(u32, &World) -> DayDemand,
+) -> RunReport {
+    let start = state.date;
+    let mut world = World::new(state);
+    let mut reports = Vec::new();
+    for day in 0..days {
+        let demand = demand_for(day, &world);
+        reports.extend(world.step(&demand));
+    }
+    let usage = world.usage.clone();
+    world.finish(state, &reports);
+    RunReport::new(start, days, reports, &usage, state)
+}

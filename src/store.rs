@@ -1,0 +1,511 @@
+//! The state file: where it lives, how it is locked, read, migrated and written.
+//!
+//! This is the only module that touches the disk for the state. Its guarantees (`cli.md`):
+//! - readers take no lock: every write is a rename, so a reader always sees a whole file;
+//! - writers take an exclusive lock on a sidecar `<state>.lock` (with a timeout), re-read the
+//!   state under it, apply their change and write a temp file in the same folder, fsync it,
+//!   keep the previous version as `<state>.bak`, rename the temp file over the state and fsync
+//!   the folder — so a crash at any point leaves the old or the new state, whole;
+//! - a refused change (the closure returns `Err`) writes nothing;
+//! - a file from a newer sesm is refused, never rewritten; a corrupt one is reported with its
+//!   path, the parse position and the backup's path, and left untouched.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use crate::error::{Error, Result};
+use crate::model::{SCHEMA_VERSION, State};
+
+/// Where the state lives when neither `--state` nor `SESM_STATE` says: the XDG state folder on
+/// Linux (`$XDG_STATE_HOME`, else `~/.local/state`), the platform data folder elsewhere.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::state_dir()
+        .or_else(dirs::data_dir)
+        .map(|d| d.join("sesm").join("state.json"))
+}
+
+/// A state file on disk.
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+    /// The date a new (or missing) state starts at.
+    today: Date,
+    lock_timeout: Duration,
+}
+
+/// Why a document could not be decoded into a `State`.
+#[derive(Debug)]
+pub enum DecodeError {
+    /// Not JSON, or not the shape of a state; serde_json's message carries the line and column.
+    Corrupt(serde_json::Error),
+    /// Written by a newer sesm.
+    Newer(u32),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Corrupt(e) => write!(f, "{e}"),
+            DecodeError::Newer(v) => write!(
+                f,
+                "it has SchemaVersion {v}, but this sesm reads versions up to {SCHEMA_VERSION}"
+            ),
+        }
+    }
+}
+
+/// Decodes a state document, migrating older versions in memory.
+pub fn decode(bytes: &[u8]) -> std::result::Result<State, DecodeError> {
+    match serde_json::from_slice::<State>(bytes) {
+        Ok(state) if state.schema_version == SCHEMA_VERSION => Ok(state),
+        Ok(state) if state.schema_version > SCHEMA_VERSION => {
+            Err(DecodeError::Newer(state.schema_version))
+        }
+        // An older version, or a shape this version can't read: look at the version alone and
+        // decide between migrating and refusing.
+        Ok(_) | Err(_) => {
+            let value: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(DecodeError::Corrupt)?;
+            let version = value.get("SchemaVersion").and_then(|v| v.as_u64());
+            match version {
+                Some(v) if v > u64::from(SCHEMA_VERSION) => {
+                    Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
+                }
+                Some(v) if v < u64::from(SCHEMA_VERSION) => migrate(value),
+                // The current version (or none at all): report serde's own error, which
+                // names the position.
+                _ => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
+            }
+        }
+    }
+}
+
+/// Brings an older document up to `SCHEMA_VERSION`.
+///
+/// Version 1 (sesm before the simulation) kept auto warm-up as one account-wide flag,
+/// `DedicatedIpAutoWarmupEnabled`; version 2 makes it per region (A2) and adds prices, the
+/// model's parameters, usage, traffic, metrics and managed-pool state, all of which default.
+fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
+    let corrupt =
+        |msg: &str| DecodeError::Corrupt(<serde_json::Error as serde::de::Error>::custom(msg));
+    let obj = doc
+        .as_object_mut()
+        .ok_or_else(|| corrupt("the state is not a JSON object"))?;
+    let auto_warmup = match obj.remove("DedicatedIpAutoWarmupEnabled") {
+        None => true,
+        Some(serde_json::Value::Bool(b)) => b,
+        Some(_) => return Err(corrupt("DedicatedIpAutoWarmupEnabled is not true or false")),
+    };
+    if let Some(regions) = obj.get_mut("Regions").and_then(|r| r.as_object_mut()) {
+        for region in regions.values_mut() {
+            if let Some(region) = region.as_object_mut() {
+                region.insert("AutoWarmup".into(), auto_warmup.into());
+            }
+        }
+    }
+    obj.insert("SchemaVersion".into(), SCHEMA_VERSION.into());
+    serde_json::from_value(doc).map_err(DecodeError::Corrupt)
+}
+
+/// Encodes a state compactly: the file is read far more often than by people, and
+/// `sesm state export` pretty-prints it for them.
+pub fn encode(state: &State) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(state).expect("a State always serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+impl Store {
+    pub fn new(path: PathBuf, today: Date, lock_timeout: Duration) -> Store {
+        Store {
+            path,
+            today,
+            lock_timeout,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
+    fn sibling(&self, suffix: &str) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(suffix);
+        self.path.with_file_name(name)
+    }
+
+    pub fn backup_path(&self) -> PathBuf {
+        self.sibling(".bak")
+    }
+
+    pub fn lock_path(&self) -> PathBuf {
+        self.sibling(".lock")
+    }
+
+    fn folder(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// Prefix of the temp files this store writes next to the state; leftovers of a killed
+    /// writer are recognised by it and removed by the next writer.
+    fn temp_prefix(&self) -> String {
+        format!(
+            ".{}.tmp-",
+            self.path.file_name().unwrap_or_default().to_string_lossy()
+        )
+    }
+
+    /// Reads the raw bytes, `None` when there is no state file yet.
+    fn read_bytes(&self) -> Result<Option<Vec<u8>>> {
+        match fs::read(&self.path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::state(format!(
+                "cannot read the state file {}: {e}",
+                self.path.display()
+            ))),
+        }
+    }
+
+    fn decode_file(&self, bytes: &[u8]) -> Result<State> {
+        decode(bytes).map_err(|e| {
+            let backup = self.backup_path();
+            match e {
+                DecodeError::Newer(_) => Error::state(format!(
+                    "the state file {} was written by a newer sesm: {e}; it was left untouched",
+                    self.path.display()
+                ))
+                .hint("upgrade sesm (cargo install --path .) to use this state"),
+                DecodeError::Corrupt(_) => {
+                    let err = Error::state(format!(
+                        "the state file {} is corrupt: {e}; it was left untouched",
+                        self.path.display()
+                    ));
+                    if backup.exists() {
+                        err.hint(format!(
+                            "the previous version is in {0}; restore it with: cp {0} {1}",
+                            backup.display(),
+                            self.path.display()
+                        ))
+                    } else {
+                        err.hint(format!(
+                            "there is no backup ({} does not exist); fix the file by hand, or start over with: sesm state reset --yes",
+                            backup.display()
+                        ))
+                    }
+                }
+            }
+        })
+    }
+
+    /// The current state, without locking; a missing file is an empty account.
+    pub fn load(&self) -> Result<State> {
+        match self.read_bytes()? {
+            Some(bytes) => self.decode_file(&bytes),
+            None => Ok(State::new(self.today)),
+        }
+    }
+
+    /// Applies `change` to the current state under the lock and writes the result; when
+    /// `change` fails nothing is written.
+    pub fn update<T>(&self, change: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+        let folder = self.folder();
+        create_folder(&folder)?;
+        let _lock = self.lock()?;
+        self.remove_leftovers(&folder);
+        let before = self.read_bytes()?;
+        let mut state = match &before {
+            Some(bytes) => self.decode_file(bytes)?,
+            None => State::new(self.today),
+        };
+        let out = change(&mut state)?;
+        let after = encode(&state);
+        if before.as_deref() != Some(after.as_slice()) {
+            self.write(&folder, &after, before.is_some())?;
+        }
+        Ok(out)
+    }
+
+    /// Takes the sidecar lock, retrying until the timeout. Released when the file is dropped.
+    fn lock(&self) -> Result<File> {
+        let path = self.lock_path();
+        let file = open_private(&path, false).map_err(|e| {
+            Error::state(format!("cannot open the lock file {}: {e}", path.display()))
+                .hint("check that the state folder is writable, or choose another state file with --state")
+        })?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < self.lock_timeout => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(25));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::state(format!(
+                        "another sesm process held the lock {} for more than {:.1} s",
+                        path.display(),
+                        self.lock_timeout.as_secs_f64()
+                    ))
+                    .hint("retry when it is done, or wait longer with SESM_LOCK_TIMEOUT=SECONDS"));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(Error::state(format!("cannot lock {}: {e}", path.display())));
+                }
+            }
+        }
+    }
+
+    /// Removes temp files a killed writer left behind. Only called under the lock, so no other
+    /// writer can be using them.
+    fn remove_leftovers(&self, folder: &Path) {
+        let prefix = self.temp_prefix();
+        let Ok(entries) = fs::read_dir(folder) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn write(&self, folder: &Path, bytes: &[u8], has_previous: bool) -> Result<()> {
+        let fail = |what: &str, e: std::io::Error| {
+            Error::state(format!(
+                "cannot {what} in {}: {e}; the state was left as it was",
+                folder.display()
+            ))
+            .hint("check the folder's permissions and free space, or choose another state file with --state")
+        };
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&self.temp_prefix())
+            .tempfile_in(folder)
+            .map_err(|e| fail("create a temp file", e))?;
+        tmp.write_all(bytes)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| fail("write the new state", e))?;
+        if has_previous {
+            self.keep_backup(folder)
+                .map_err(|e| fail("keep the backup", e))?;
+        }
+        tmp.persist(&self.path)
+            .map_err(|e| fail("replace the state file", e.error))?;
+        File::open(folder)
+            .and_then(|dir| dir.sync_all())
+            .map_err(|e| fail("sync the folder", e))
+    }
+
+    /// Makes `<state>.bak` the current state, atomically: a hard link (or a copy where links
+    /// are not supported) under a temp name, renamed over the old backup.
+    fn keep_backup(&self, folder: &Path) -> std::io::Result<()> {
+        let tmp = folder.join(format!("{}bak-{}", self.temp_prefix(), std::process::id()));
+        let _ = fs::remove_file(&tmp);
+        if fs::hard_link(&self.path, &tmp).is_err() {
+            fs::copy(&self.path, &tmp)?;
+            File::open(&tmp)?.sync_all()?;
+        }
+        fs::rename(&tmp, self.backup_path())
+    }
+}
+
+fn create_folder(folder: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if folder.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+        .map_err(|e| {
+            Error::state(format!(
+                "cannot create the state folder {}: {e}",
+                folder.display()
+            ))
+            .hint("choose another state file with --state or SESM_STATE")
+        })
+}
+
+/// Opens (creating with mode 0600) a file only the user can read.
+fn open_private(path: &Path, truncate: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(truncate)
+        .mode(0o600)
+        .open(path)
+}
+
+/// Reads a document given to `state import`; its problems are the user's parameter (252).
+pub fn read_import(path: &Path) -> Result<State> {
+    let bytes = fs::read(path)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+    let state = decode(&bytes).map_err(|e| {
+        Error::invalid(format!("{} is not a sesm state: {e}", path.display()))
+            .hint("export one with: sesm state export FILE")
+    })?;
+    state.check().map_err(|why| {
+        Error::invalid(format!(
+            "{} is not a consistent sesm state: {why}",
+            path.display()
+        ))
+    })?;
+    Ok(state)
+}
+
+/// Writes a pretty-printed copy of the state to `path` (`state export FILE`).
+pub fn write_export(path: &Path, state: &State) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(state).expect("a State always serializes");
+    text.push('\n');
+    fs::write(path, text)
+        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(dir: &Path) -> Store {
+        Store::new(
+            dir.join("sub/state.json"),
+            Date::constant(2026, 11, 26),
+            Duration::from_millis(200),
+        )
+    }
+
+    #[test]
+    fn missing_file_is_an_empty_account_at_today() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(dir.path()).load().unwrap();
+        assert_eq!(s.date, Date::constant(2026, 11, 26));
+        assert!(s.regions.is_empty());
+        assert!(
+            !dir.path().join("sub").exists(),
+            "reading must not create anything"
+        );
+    }
+
+    #[test]
+    fn update_creates_folder_file_0600_and_backup() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        st.update(|s| {
+            s.region_mut("us-east-1").auto_warmup = false;
+            Ok(())
+        })
+        .unwrap();
+        let mode = fs::metadata(st.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert!(!st.backup_path().exists());
+        let first = fs::read(st.path()).unwrap();
+        st.update(|s| {
+            s.account_id = "111111111111".into();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(fs::read(st.backup_path()).unwrap(), first);
+        assert_eq!(st.load().unwrap().account_id, "111111111111");
+    }
+
+    #[test]
+    fn refused_change_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        st.update(|_| Ok(())).unwrap();
+        let before = fs::read(st.path()).unwrap();
+        let err = st
+            .update(|s| {
+                s.account_id = "x".into();
+                Err::<(), _>(Error::bad_request("no"))
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "BadRequestException");
+        assert_eq!(fs::read(st.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn corrupt_file_names_path_position_and_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        st.update(|_| Ok(())).unwrap();
+        st.update(|s| {
+            s.account_id = "222222222222".into();
+            Ok(())
+        })
+        .unwrap();
+        fs::write(st.path(), b"{\"SchemaVersion\": 2, oops").unwrap();
+        let err = st.load().unwrap_err();
+        assert_eq!(err.exit_code(), 253);
+        assert!(err.message.contains(&st.path().display().to_string()));
+        assert!(err.message.contains("line 1 column"), "{}", err.message);
+        assert!(err.hints[0].contains(&st.backup_path().display().to_string()));
+    }
+
+    #[test]
+    fn newer_version_is_refused_and_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        fs::create_dir_all(dir.path().join("sub")).unwrap();
+        let doc = br#"{"SchemaVersion": 99, "Whatever": {"new": "shape"}}"#;
+        fs::write(st.path(), doc).unwrap();
+        let err = st.update(|_| Ok(())).unwrap_err();
+        assert_eq!(err.exit_code(), 253);
+        assert!(err.message.contains("newer sesm"), "{}", err.message);
+        assert_eq!(fs::read(st.path()).unwrap(), doc);
+    }
+
+    #[test]
+    fn lock_timeout_is_a_state_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        st.update(|_| Ok(())).unwrap();
+        let held = st.lock().unwrap();
+        let err = st.update(|_| Ok(())).unwrap_err();
+        assert_eq!(err.exit_code(), 253);
+        assert!(err.message.contains("lock"), "{}", err.message);
+        drop(held);
+        st.update(|_| Ok(())).unwrap();
+    }
+
+    #[test]
+    fn leftover_temp_files_are_removed_by_the_next_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        st.update(|_| Ok(())).unwrap();
+        let leftover = dir.path().join("sub/.state.json.tmp-abc123");
+        fs::write(&leftover, b"partial").unwrap();
+        st.update(|s| {
+            s.account_id = "333333333333".into();
+            Ok(())
+        })
+        .unwrap();
+        assert!(!leftover.exists());
+    }
+
+    #[test]
+    fn version_1_is_migrated() {
+        let v1 = br#"{"SchemaVersion":1,"AccountId":"123456789012","Date":"2026-01-01","NextIp":3,
+            "DedicatedIpAutoWarmupEnabled":false,
+            "Regions":{"us-east-1":{"Pools":{"a":{"ScalingMode":"STANDARD"}}}}}"#;
+        let s = decode(v1).unwrap();
+        assert_eq!(s.schema_version, SCHEMA_VERSION);
+        assert!(!s.regions["us-east-1"].auto_warmup);
+        assert_eq!(s.next_ip, 3);
+    }
+}

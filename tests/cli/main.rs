@@ -1,0 +1,11 @@
+//! Integration tests: the real `sesm` binary, driven with assert_cmd in a temp state.
+
+mod account;
+mod config_sets;
+mod harness;
+mod identities;
+mod ips;
+mod json_contract;
+mod pools;
+mod store;
+mod tags;
