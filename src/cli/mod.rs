@@ -83,8 +83,10 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The state file [default: $XDG_STATE_HOME/sesm/state.json]
-    #[arg(long, global = true, env = "SESM_STATE", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    /// The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    // SESM_STATE is read in `Ctx::new`, not by clap, so that `demo` can tell a path given on
+    // its command line from one set for the whole shell.
+    #[arg(long, global = true, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
     pub state: Option<PathBuf>,
 
     /// Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
@@ -189,6 +191,9 @@ impl Command {
 
 /// What every handler needs: where the state is, which region, how to print.
 pub struct Ctx {
+    /// `--state`, if given on the command line.
+    state_flag: Option<PathBuf>,
+    /// `--state`, else `SESM_STATE`.
     state: Option<PathBuf>,
     region: Result<String>,
     pub color: bool,
@@ -199,8 +204,12 @@ const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 impl Ctx {
     pub fn new(global: &GlobalArgs, color: bool) -> Ctx {
         let region = resolve_region(global.region.as_deref());
+        let from_env = std::env::var_os("SESM_STATE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
         Ctx {
-            state: global.state.clone(),
+            state_flag: global.state.clone(),
+            state: global.state.clone().or(from_env),
             region,
             color,
         }
@@ -228,8 +237,9 @@ impl Ctx {
         Ok(Store::new(path, today()?, lock_timeout()?))
     }
 
-    pub fn has_explicit_state(&self) -> bool {
-        self.state.is_some()
+    /// Whether `--state` was given on the command line (not just `SESM_STATE`).
+    pub fn state_flag(&self) -> Option<&PathBuf> {
+        self.state_flag.as_ref()
     }
 }
 
