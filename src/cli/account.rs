@@ -182,7 +182,7 @@ fn view(state: &State, region: &str) -> Output {
             rows,
         ),
     ];
-    Output::new(&AccountView {
+    Output::new(AccountView {
         account_id: state.account_id.clone(),
         region: region.to_string(),
         dedicated_ip_auto_warmup_enabled: auto,

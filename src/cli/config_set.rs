@@ -122,7 +122,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                 let cs = &s.region(region).configuration_sets[&name];
                 Ok(views::config_set_get(s, region, &name, cs))
             })?;
-            Ok(Output::new(&view).notice(format!("Created configuration set {name} in {region}.")))
+            Ok(Output::new(view).notice(format!("Created configuration set {name} in {region}.")))
         }
         ConfigSetCommand::List => {
             let state = ctx.store()?.load()?;
@@ -149,7 +149,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                 ],
                 rows,
             )];
-            Ok(Output::new(&ConfigSetList {
+            Ok(Output::new(ConfigSetList {
                 configuration_sets: r.configuration_sets.keys().cloned().collect(),
             })
             .with_human(human))
@@ -157,7 +157,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
         ConfigSetCommand::Get(a) => {
             let state = ctx.store()?.load()?;
             let cs = state.region(region).existing_config_set(&a.name)?;
-            Ok(Output::new(&views::config_set_get(
+            Ok(Output::new(views::config_set_get(
                 &state, region, &a.name, cs,
             )))
         }
@@ -169,7 +169,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                     disassociated_identities: d.disassociated_identities,
                 })
             })?;
-            let mut out = Output::new(&deleted)
+            let mut out = Output::default()
                 .notice(format!("Deleted configuration set {} in {region}.", a.name));
             if !deleted.disassociated_identities.is_empty() {
                 out = out.notice(format!(
@@ -177,7 +177,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                     deleted.disassociated_identities.join(", ")
                 ));
             }
-            Ok(out)
+            Ok(out.with_document(deleted))
         }
         ConfigSetCommand::SetPool(a) => {
             let pool = if a.none { None } else { a.pool.clone() };
@@ -198,7 +198,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                 }
                 (_, Some(new)) => format!("Configuration set {} sends through {new}.", a.name),
             };
-            Ok(Output::new(&view).notice(notice))
+            Ok(Output::new(view).notice(notice))
         }
     }
 }

@@ -134,7 +134,7 @@ pub fn run(a: CostArgs, ctx: &Ctx) -> Result<Output> {
             "USD, estimates from the prices in the state; simulate days to accrue usage.".into(),
         ),
     ];
-    Ok(Output::new(&CostView {
+    Ok(Output::new(CostView {
         months,
         total,
         currency: "USD",

@@ -180,7 +180,7 @@ pub fn run(a: DemoArgs, ctx: &Ctx) -> Result<Output> {
     })?;
     let highlights = highlights(&report);
     let human = human(&report, &highlights, &path, region);
-    Ok(Output::new(&DemoView {
+    Ok(Output::new(DemoView {
         state_path: path.display().to_string(),
         region: region.to_string(),
         highlights,

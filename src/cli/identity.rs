@@ -94,16 +94,16 @@ pub struct SetConfigSetArgs {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct ListItem<'a> {
-    identity_name: &'a str,
+struct ListItem {
+    identity_name: String,
     identity_type: &'static str,
     sending_enabled: bool,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct IdentityList<'a> {
-    email_identities: Vec<ListItem<'a>>,
+struct IdentityList {
+    email_identities: Vec<ListItem>,
 }
 
 #[derive(Serialize)]
@@ -144,7 +144,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                 Ok(views::identity_get(s, region, &name, identity))
             })?;
             let notice = format!("Created identity {} in {region}.", view.identity_name);
-            Ok(Output::new(&view).notice(notice))
+            Ok(Output::new(view).notice(notice))
         }
         IdentityCommand::Import(a) => {
             let text = read_import(&a.file)?;
@@ -152,7 +152,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                 .store()?
                 .update(|s| s.region_mut(region).import_identities(text.lines()))?;
             Ok(
-                Output::new(&Imported { imported: count }).with_human(vec![Block::Line(format!(
+                Output::new(Imported { imported: count }).with_human(vec![Block::Line(format!(
                     "Imported {} identities into {region}.",
                     thousands(count as i64)
                 ))]),
@@ -165,7 +165,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                 .identities
                 .keys()
                 .map(|name| ListItem {
-                    identity_name: name,
+                    identity_name: name.clone(),
                     identity_type: IdentityType::of(name).as_str(),
                     sending_enabled: true,
                 })
@@ -189,7 +189,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                 ],
                 rows,
             )];
-            Ok(Output::new(&IdentityList {
+            Ok(Output::new(IdentityList {
                 email_identities: items,
             })
             .with_human(human))
@@ -197,7 +197,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
         IdentityCommand::Get(a) => {
             let state = ctx.store()?.load()?;
             let (name, identity) = state.region(region).existing_identity(&a.identity)?;
-            Ok(Output::new(&views::identity_get(
+            Ok(Output::new(views::identity_get(
                 &state, region, &name, identity,
             )))
         }
@@ -207,7 +207,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                 Ok(views::identity_get(s, region, &name, &identity))
             })?;
             let notice = format!("Deleted identity {} in {region}.", view.identity_name);
-            Ok(Output::new(&view).notice(notice))
+            Ok(Output::new(view).notice(notice))
         }
         IdentityCommand::SetConfigSet(a) => {
             let cs = if a.none { None } else { a.config_set.clone() };
@@ -225,7 +225,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                     view.identity_name
                 ),
             };
-            Ok(Output::new(&view).notice(notice))
+            Ok(Output::new(view).notice(notice))
         }
     }
 }

@@ -113,7 +113,7 @@ pub fn run(cmd: IpCommand, ctx: &Ctx) -> Result<Output> {
                 "Leased {} standard IP(s) into {pool}.",
                 view.dedicated_ips.len()
             );
-            Ok(Output::new(&view).notice(notice))
+            Ok(Output::new(view).notice(notice))
         }
         IpCommand::List(a) => {
             let state = ctx.store()?.load()?;
@@ -124,27 +124,29 @@ pub fn run(cmd: IpCommand, ctx: &Ctx) -> Result<Output> {
                     return Err(pool_not_found(pool));
                 }
             }
-            Ok(Output::new(&views::ip_list(r, a.pool.as_deref())))
+            Ok(Output::new(views::ip_list(r, a.pool.as_deref())))
         }
         IpCommand::Get(a) => {
             let state = ctx.store()?.load()?;
             let (addr, _) = state.region(region).existing_ip(&a.ip)?;
-            Ok(Output::new(&get(&state, region, &addr)))
+            Ok(Output::new(get(&state, region, &addr)))
         }
         IpCommand::Move(a) => {
             let view = ctx.store()?.update(|s| {
                 let addr = s.region_mut(region).move_ip(&a.ip, &a.pool)?;
                 Ok(get(s, region, &addr))
             })?;
-            Ok(Output::new(&view).notice(format!("Moved {} to {}.", a.ip, a.pool)))
+            Ok(Output::new(view).notice(format!("Moved {} to {}.", a.ip, a.pool)))
         }
         IpCommand::SetWarmup(a) => {
             let view = ctx.store()?.update(|s| {
                 let addr = s.region_mut(region).set_warmup(&a.ip, a.percent)?;
                 Ok(get(s, region, &addr))
             })?;
-            Ok(Output::new(&view)
-                .notice(format!("Set the warm-up of {} to {} %.", a.ip, a.percent)))
+            Ok(
+                Output::new(view)
+                    .notice(format!("Set the warm-up of {} to {} %.", a.ip, a.percent)),
+            )
         }
         IpCommand::Release(a) => {
             let view = ctx.store()?.update(|s| {
@@ -153,7 +155,7 @@ pub fn run(cmd: IpCommand, ctx: &Ctx) -> Result<Output> {
                     dedicated_ip: views::dedicated_ip(&addr, &ip),
                 })
             })?;
-            Ok(Output::new(&view).notice(format!("Released {}; its charges stop today.", a.ip)))
+            Ok(Output::new(view).notice(format!("Released {}; its charges stop today.", a.ip)))
         }
     }
 }

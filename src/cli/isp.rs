@@ -17,14 +17,14 @@ pub enum IspCommand {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct IspList<'a> {
-    isps: &'a [IspParams],
+struct IspList {
+    isps: Vec<IspParams>,
 }
 
 pub fn run(cmd: IspCommand, ctx: &Ctx) -> Result<Output> {
     let IspCommand::List = cmd;
     let state = ctx.store()?.load()?;
-    let isps = &state.model.isps;
+    let isps = state.model.isps.clone();
     let rows = isps
         .iter()
         .map(|i| {
@@ -46,9 +46,9 @@ pub fn run(cmd: IspCommand, ctx: &Ctx) -> Result<Output> {
         ),
         Block::Blank,
         Block::Line(format!(
-            "Estimates calibrated from published warm-up schedules, not AWS figures. A cold IP may send {} per ISP per day.",
+            "These are estimates calibrated from published warm-up schedules, not AWS figures. A cold IP may send {} per ISP per day.",
             state.model.cold_allowance
         )),
     ];
-    Ok(Output::new(&IspList { isps }).with_human(human))
+    Ok(Output::new(IspList { isps }).with_human(human))
 }

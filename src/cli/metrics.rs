@@ -314,7 +314,7 @@ pub fn run(a: MetricsArgs, ctx: &Ctx) -> Result<Output> {
             rows,
         )]
     };
-    Ok(Output::new(&Results {
+    Ok(Output::new(Results {
         metric_data_results: results,
     })
     .with_human(human))

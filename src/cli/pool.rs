@@ -154,7 +154,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                         .collect(),
                 })
             })?;
-            let mut out = Output::new(&created).notice(format!(
+            let mut out = Output::default().notice(format!(
                 "Created {} pool {name} in {region}.",
                 mode.as_str()
             ));
@@ -169,7 +169,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                     "SES allocates its IPs once it sees a few hundred messages; try: sesm traffic set CS gmail=50000 && sesm simulate --days 30",
                 );
             }
-            Ok(out)
+            Ok(out.with_document(created))
         }
         PoolCommand::List => {
             let state = ctx.store()?.load()?;
@@ -180,7 +180,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
             state
                 .region(region)
                 .existing_pool(&a.name, "fetched with pool get")?;
-            Ok(Output::new(&views::pool_get(&state, region, &a.name)))
+            Ok(Output::new(views::pool_get(&state, region, &a.name)))
         }
         PoolCommand::Delete(a) => {
             let deleted = ctx.store()?.update(|s| {
@@ -197,8 +197,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                     disassociated_configuration_sets: d.disassociated_config_sets,
                 })
             })?;
-            let mut out =
-                Output::new(&deleted).notice(format!("Deleted pool {} in {region}.", a.name));
+            let mut out = Output::default().notice(format!("Deleted pool {} in {region}.", a.name));
             if !deleted.relinquished_ips.is_empty() {
                 out = out.notice(format!(
                     "Relinquished {} dedicated IP(s): {}.",
@@ -212,7 +211,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                     deleted.disassociated_configuration_sets.join(", ")
                 ));
             }
-            Ok(out)
+            Ok(out.with_document(deleted))
         }
         PoolCommand::SetScalingMode(a) => {
             let mode: ScalingMode = a.mode.into();
@@ -236,7 +235,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                     mode.as_str()
                 )
             };
-            Ok(Output::new(&view).notice(notice))
+            Ok(Output::new(view).notice(notice))
         }
     }
 }
@@ -272,7 +271,7 @@ fn list(state: &State, region_name: &str) -> Output {
     } else {
         human
     };
-    Output::new(&PoolList {
+    Output::new(PoolList {
         dedicated_ip_pools: names,
     })
     .with_human(human)

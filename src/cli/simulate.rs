@@ -230,9 +230,7 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Output> {
     } else {
         store.update(step)?
     };
-    let human = human(&report);
-    let mut out = Output::new(&report).with_human(human);
-    out = out.notice(if a.dry_run {
+    let notice = if a.dry_run {
         format!(
             "Dry run: simulated {} day(s) from {}; the state was not changed.",
             a.days, report.start_date
@@ -243,8 +241,12 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Output> {
             a.days,
             next_day(report.end_date)
         )
-    });
-    Ok(out)
+    };
+    let report = std::rc::Rc::new(report);
+    let view = std::rc::Rc::clone(&report);
+    Ok(Output::new(report)
+        .with_lazy_human(move || human(&view))
+        .notice(notice))
 }
 
 fn next_day(d: jiff::civil::Date) -> jiff::civil::Date {

@@ -80,7 +80,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Output> {
     match cmd {
         StateCommand::Path => {
             let path = store.path().display().to_string();
-            Ok(Output::new(&PathView {
+            Ok(Output::new(PathView {
                 path: path.clone(),
                 backup_path: store.backup_path().display().to_string(),
                 exists: store.path().exists(),
@@ -93,7 +93,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Output> {
                 Some(file) => {
                     store::write_export(&file, &state)?;
                     Ok(
-                        Output::new(&serde_json::json!({"Exported": file.display().to_string()}))
+                        Output::new(serde_json::json!({"Exported": file.display().to_string()}))
                             .notice(format!("Exported the state to {}.", file.display())),
                     )
                 }
@@ -111,7 +111,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Output> {
                 *s = imported;
                 Ok(replaced(&store, s))
             })?;
-            Ok(Output::new(&view).notice(format!(
+            Ok(Output::new(view).notice(format!(
                 "Imported {} into {}.",
                 a.file.display(),
                 store.path().display()
@@ -127,7 +127,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Output> {
                 *s = State::new(today);
                 Ok(replaced(&store, s))
             })?;
-            Ok(Output::new(&view).notice(format!(
+            Ok(Output::new(view).notice(format!(
                 "Reset {}; the previous state is in {}.",
                 store.path().display(),
                 store.backup_path().display()

@@ -87,7 +87,7 @@ pub fn run(cmd: TagCommand, ctx: &Ctx) -> Result<Output> {
                     tags: views::tags(target),
                 })
             })?;
-            Ok(Output::new(&view).notice(format!("Tagged {}.", a.resource)))
+            Ok(Output::new(view).notice(format!("Tagged {}.", a.resource)))
         }
         TagCommand::Remove(a) => {
             let view = ctx.store()?.update(|s| {
@@ -100,13 +100,13 @@ pub fn run(cmd: TagCommand, ctx: &Ctx) -> Result<Output> {
                     tags: views::tags(target),
                 })
             })?;
-            Ok(Output::new(&view).notice(format!("Untagged {}.", a.resource)))
+            Ok(Output::new(view).notice(format!("Untagged {}.", a.resource)))
         }
         TagCommand::List(a) => {
             let state = ctx.store()?.load()?;
             let r = resolve(&state, &a.resource, region)?;
             let t = state.region(&r.region).tags_of(r.kind, &r.name)?;
-            Ok(Output::new(&TagsView {
+            Ok(Output::new(TagsView {
                 tags: views::tags(t),
             }))
         }

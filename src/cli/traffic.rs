@@ -182,7 +182,7 @@ fn list(state: &State, region_name: &str) -> Output {
             table,
         )]
     };
-    Output::new(&TrafficList {
+    Output::new(TrafficList {
         traffic: rows
             .into_iter()
             .map(|(cs, isp, v)| Row {

@@ -23,13 +23,40 @@ pub enum Format {
     Text,
 }
 
+/// A command's result as a typed value, serialized only in the form the format needs: long
+/// results (a year of simulation) print much faster straight to text than through a
+/// `serde_json::Value` tree.
+trait Document {
+    fn to_value(&self) -> Value;
+    fn to_pretty(&self) -> String;
+    fn to_variable(&self) -> Result<jmespath::Variable>;
+}
+
+impl<T: Serialize> Document for T {
+    fn to_value(&self) -> Value {
+        serde_json::to_value(self).expect("views always serialize")
+    }
+
+    fn to_pretty(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("views always serialize");
+        s.push('\n');
+        s
+    }
+
+    fn to_variable(&self) -> Result<jmespath::Variable> {
+        jmespath::Variable::from_serializable(self)
+            .map_err(|e| Error::internal(format!("--query input: {e}")))
+    }
+}
+
 /// What a command hands back to be printed.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Output {
     /// The JSON document (`-o json`), also the input of `--query` and of text output.
-    pub value: Value,
-    /// The command's own table view, if it has one better than the generic rendering.
-    pub human: Option<Vec<Block>>,
+    document: Option<Box<dyn Document>>,
+    /// The command's own table view, if it has one better than the generic rendering; built
+    /// only when a table is printed.
+    human: Option<Box<dyn FnOnce() -> Vec<Block>>>,
     /// Confirmation lines for stderr (table and text mode, unless `-q`).
     pub notices: Vec<String>,
     /// Printed verbatim whatever the format (completion scripts, exported documents).
@@ -37,11 +64,16 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(value: &impl Serialize) -> Output {
+    pub fn new(value: impl Serialize + 'static) -> Output {
         Output {
-            value: serde_json::to_value(value).expect("views always serialize"),
+            document: Some(Box::new(value)),
             ..Default::default()
         }
+    }
+
+    /// The JSON value of the result (`null` for raw output).
+    pub fn value(&self) -> Value {
+        self.document.as_ref().map_or(Value::Null, |d| d.to_value())
     }
 
     pub fn raw(text: String) -> Output {
@@ -51,8 +83,19 @@ impl Output {
         }
     }
 
-    pub fn with_human(mut self, blocks: Vec<Block>) -> Output {
-        self.human = Some(blocks);
+    pub fn with_human(self, blocks: Vec<Block>) -> Output {
+        self.with_lazy_human(move || blocks)
+    }
+
+    /// A table view computed only if a table is printed (for long results).
+    pub fn with_lazy_human(mut self, blocks: impl FnOnce() -> Vec<Block> + 'static) -> Output {
+        self.human = Some(Box::new(blocks));
+        self
+    }
+
+    /// Sets the document of an output whose notices were built first.
+    pub fn with_document(mut self, value: impl Serialize + 'static) -> Output {
+        self.document = Some(Box::new(value));
         self
     }
 
@@ -86,12 +129,13 @@ pub fn compile_query(query: &str) -> Result<jmespath::Expression<'static>> {
 }
 
 impl Printer {
-    fn apply_query(&self, value: Value) -> Result<Value> {
-        let Some(query) = &self.query else {
-            return Ok(value);
-        };
+    fn apply_query(
+        &self,
+        query: &jmespath::Expression<'static>,
+        document: &dyn Document,
+    ) -> Result<Value> {
         let found = query
-            .search(value)
+            .search(document.to_variable()?)
             .map_err(|e| Error::invalid(format!("--query failed: {}", e.reason)))?;
         serde_json::to_value(&*found).map_err(|e| Error::internal(format!("--query result: {e}")))
     }
@@ -106,22 +150,22 @@ impl Printer {
         if let Some(raw) = out.raw {
             return Ok((raw, notices));
         }
-        let reshaped = self.query.is_some();
-        let value = self.apply_query(out.value)?;
-        let text = match self.format {
-            Format::Json => {
-                let mut s = serde_json::to_string_pretty(&value).expect("values serialize");
-                s.push('\n');
-                s
+        let document: Box<dyn Document> = out.document.unwrap_or_else(|| Box::new(Value::Null));
+        let text = match (&self.query, self.format) {
+            (Some(query), format) => {
+                let value = self.apply_query(query, document.as_ref())?;
+                match format {
+                    Format::Json => value.to_pretty(),
+                    Format::Text => text::render(&value),
+                    Format::Table => table::render(&table::generic(&value), self.color),
+                }
             }
-            Format::Text => text::render(&value),
-            Format::Table => {
-                let blocks = match out.human {
-                    Some(blocks) if !reshaped => blocks,
-                    _ => table::generic(&value),
-                };
-                table::render(&blocks, self.color)
-            }
+            (None, Format::Json) => document.to_pretty(),
+            (None, Format::Text) => text::render(&document.to_value()),
+            (None, Format::Table) => match out.human {
+                Some(blocks) => table::render(&blocks(), self.color),
+                None => table::render(&table::generic(&document.to_value()), self.color),
+            },
         };
         Ok((text, notices))
     }

@@ -547,12 +547,16 @@ impl World {
                             );
                         }
                         let saved = ManagedPoolState {
+                            // Leading zero days are stored as absent (the model reads both as
+                            // 0), so the state is the same however a run is split.
                             history: names
                                 .iter()
                                 .cloned()
                                 .zip(m.history)
-                                .filter(|(_, h)| h.iter().any(|&d| d > 0))
-                                .map(|(k, h)| (k, h.into()))
+                                .filter_map(|(k, h)| {
+                                    let first = h.iter().position(|&d| d > 0)?;
+                                    Some((k, h.into_iter().skip(first).collect()))
+                                })
                                 .collect(),
                             queue: names
                                 .iter()
@@ -639,4 +643,219 @@ pub fn run(
     let usage = world.usage.clone();
     world.finish(state, &reports);
     RunReport::new(start, days, reports, &usage, state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ScalingMode;
+    use crate::model::config_set::NewConfigSet;
+    use crate::model::pool::NewPool;
+
+    const R: &str = "us-east-1";
+
+    fn state() -> State {
+        State::new(Date::constant(2026, 11, 26))
+    }
+
+    fn config_set(s: &mut State, name: &str, pool: Option<&str>) {
+        s.region_mut(R)
+            .create_config_set(NewConfigSet {
+                name: name.into(),
+                pool: pool.map(Into::into),
+                ..Default::default()
+            })
+            .unwrap();
+    }
+
+    fn pool(s: &mut State, name: &str, mode: ScalingMode) {
+        s.region_mut(R)
+            .create_pool(NewPool {
+                name: name.into(),
+                mode,
+                config_sets: vec![],
+                tags: vec![],
+            })
+            .unwrap();
+    }
+
+    fn traffic(s: &mut State, cs: &str, volumes: &[(&str, u64)]) {
+        s.region_mut(R).traffic.insert(
+            cs.into(),
+            volumes.iter().map(|(i, v)| (i.to_string(), *v)).collect(),
+        );
+    }
+
+    fn run_standing(s: &mut State, days: u32) -> RunReport {
+        let world = World::new(s);
+        let demand = world.standing_demand(s);
+        run(s, days, |_, _| demand.clone())
+    }
+
+    #[test]
+    fn a_set_without_pool_uses_shared_ips_until_the_default_pool_has_ips() {
+        let mut s = state();
+        config_set(&mut s, "cs", None);
+        traffic(&mut s, "cs", &[("gmail", 1_000)]);
+        let r = run_standing(&mut s, 1);
+        assert_eq!(r.days.len(), 1);
+        assert_eq!(r.days[0].pool_name, SHARED_POOL);
+        assert_eq!(r.days[0].scaling_mode, "SHARED");
+        assert_eq!(r.days[0].isps[0].sent_shared, 1_000);
+        s.lease_ips(R, 1, None).unwrap();
+        let r = run_standing(&mut s, 1);
+        let day = &r.days[0];
+        assert_eq!(day.pool_name, DEFAULT_POOL);
+        // A new standard IP at 0 % may send 200 a day; the rest goes to shared IPs.
+        assert_eq!(day.isps[0].sent_dedicated, 200);
+        assert_eq!(day.isps[0].sent_shared, 800);
+        assert_eq!(day.isps[0].effective_daily_rate, Some(200));
+    }
+
+    #[test]
+    fn an_explicit_but_empty_default_pool_sends_through_shared() {
+        let mut s = state();
+        config_set(&mut s, "cs", Some(DEFAULT_POOL));
+        traffic(&mut s, "cs", &[("yahoo", 500)]);
+        let r = run_standing(&mut s, 1);
+        assert_eq!(r.days[0].pool_name, SHARED_POOL);
+    }
+
+    #[test]
+    fn standard_ips_warm_up_by_time_and_split_by_demand() {
+        let mut s = state();
+        pool(&mut s, "std", ScalingMode::Standard);
+        config_set(&mut s, "cs", Some("std"));
+        s.lease_ips(R, 2, Some("std")).unwrap();
+        traffic(&mut s, "cs", &[("gmail", 3_000), ("yahoo", 1_000)]);
+        let r = run_standing(&mut s, 46);
+        let first = &r.days[0];
+        // Two IPs at 0 %: cap 400, split 3:1 between Gmail and Yahoo.
+        assert_eq!(
+            (first.isps[0].sent_dedicated, first.isps[1].sent_dedicated),
+            (300, 100)
+        );
+        assert_eq!(first.isps[0].warmup_percentage, 0.0);
+        // Day 9: p = 9 × 100/45 = 20 → cap floor(200 × 250^0.2) = floor(603.4) per IP.
+        assert_eq!(r.days[9].isps[0].effective_daily_rate, Some(2 * 603));
+        assert_eq!(r.days[9].isps[0].warmup_percentage, 20.0);
+        // Day 45: DONE, no cap.
+        let last = &r.days[45];
+        assert_eq!(last.isps[0].effective_daily_rate, None);
+        assert_eq!(last.isps[0].sent_shared, 0);
+        let ip = s.region(R).ips.values().next().unwrap();
+        assert_eq!(ip.status(), crate::model::ip::WarmupStatus::Done);
+    }
+
+    #[test]
+    fn standard_warmup_stops_while_auto_warmup_is_off() {
+        let mut s = state();
+        s.lease_ips(R, 1, None).unwrap();
+        s.region_mut(R).ips.values_mut().next().unwrap().warmup = IpWarmup::Standard {
+            start: 10.0,
+            days: 0,
+        };
+        s.region_mut(R).auto_warmup = false;
+        run_standing(&mut s, 5);
+        assert_eq!(
+            s.region(R).ips.values().next().unwrap().warmup,
+            IpWarmup::Standard {
+                start: 10.0,
+                days: 0
+            }
+        );
+        s.region_mut(R).auto_warmup = true;
+        run_standing(&mut s, 5);
+        assert_eq!(
+            s.region(R).ips.values().next().unwrap().warmup,
+            IpWarmup::Standard {
+                start: 10.0,
+                days: 5
+            }
+        );
+    }
+
+    #[test]
+    fn two_runs_of_ten_days_equal_one_of_twenty() {
+        let build = || {
+            let mut s = state();
+            pool(&mut s, "m", ScalingMode::Managed);
+            config_set(&mut s, "cs", Some("m"));
+            traffic(
+                &mut s,
+                "cs",
+                &[("gmail", 90_000), ("orange", 30_000), ("microsoft", 5_000)],
+            );
+            s
+        };
+        let mut once = build();
+        let r20 = run_standing(&mut once, 20);
+        let mut twice = build();
+        let mut days = run_standing(&mut twice, 10).days;
+        days.extend(run_standing(&mut twice, 10).days);
+        assert_eq!(days, r20.days);
+        // Usage is counted per day, so the sums agree too; only the last run's summary differs.
+        assert_eq!(twice.usage, once.usage);
+        assert_eq!(twice.regions, once.regions);
+        assert_eq!(twice.date, once.date);
+        assert_eq!(twice.next_ip, once.next_ip);
+    }
+
+    #[test]
+    fn usage_counts_fee_days_messages_and_standard_ip_days() {
+        let mut s = state();
+        pool(&mut s, "m", ScalingMode::Managed);
+        config_set(&mut s, "cs", Some("m"));
+        traffic(&mut s, "cs", &[("gmail", 1_000)]);
+        s.lease_ips(R, 3, None).unwrap();
+        // 2026-11-26 … 2026-12-05: 5 days in November, 5 in December.
+        let r = run_standing(&mut s, 10);
+        let nov = &s.usage["2026-11"];
+        assert_eq!(
+            (
+                nov.managed_pool_days,
+                nov.managed_messages,
+                nov.standard_ip_days
+            ),
+            (5, 5_000, 15)
+        );
+        let dec = &s.usage["2026-12"];
+        assert_eq!(
+            (
+                dec.managed_pool_days,
+                dec.managed_messages,
+                dec.standard_ip_days
+            ),
+            (5, 5_000, 15)
+        );
+        let expected = 5.0 * 15.0 / 30.0
+            + 5.0 * 15.0 / 31.0
+            + 10_000.0 * 0.08 / 1000.0
+            + 15.0 * 24.95 / 30.0
+            + 15.0 * 24.95 / 31.0;
+        assert!(
+            (r.summary.cost - expected).abs() < 1e-9,
+            "{} vs {expected}",
+            r.summary.cost
+        );
+        assert_eq!(month_of(Date::constant(2026, 1, 31)), "2026-01");
+    }
+
+    #[test]
+    fn metrics_columns_stay_aligned_with_dates() {
+        let mut s = state();
+        pool(&mut s, "m", ScalingMode::Managed);
+        config_set(&mut s, "cs", Some("m"));
+        traffic(&mut s, "cs", &[("gmail", 10_000)]);
+        run_standing(&mut s, 3);
+        traffic(&mut s, "cs", &[("gmail", 10_000), ("apple", 2_000)]);
+        run_standing(&mut s, 2);
+        let m = &s.region(R).metrics["m"];
+        assert_eq!(m.dates.len(), 5);
+        for c in m.isps.values() {
+            assert_eq!(c.demand.len(), 5);
+            assert_eq!(c.warmup_percentage.len(), 5);
+        }
+        assert_eq!(m.isps["apple"].demand, vec![0, 0, 0, 2_000, 2_000]);
+    }
 }

@@ -7,5 +7,6 @@ mod identities;
 mod ips;
 mod json_contract;
 mod pools;
+mod simulation;
 mod store;
 mod tags;

@@ -1,0 +1,267 @@
+//! Property tests of the warm-up model's invariants, on random accounts and traffic:
+//! mail conservation per pool, ISP and day; determinism; per-ISP independence; no warm-up
+//! gain without mail; and continuity between runs.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use proptest::prelude::*;
+use sesm::cli::simulate::{PlanRow, simulate};
+use sesm::model::config_set::NewConfigSet;
+use sesm::model::pool::NewPool;
+use sesm::model::{IspWarmup, ScalingMode, State};
+use sesm::sim::managed::{WarmupParams, update_warmup};
+use sesm::sim::{DayReport, RunReport};
+
+const R: &str = "us-east-1";
+
+/// A random account: a managed pool, a standard pool with some IPs, a set without pool.
+#[derive(Debug, Clone)]
+struct Scenario {
+    /// Daily volume per ISP per configuration set (managed, standard, none).
+    volumes: [[u64; 9]; 3],
+    max_delivery_seconds: [Option<u32>; 3],
+    standard_ips: i64,
+    default_ips: i64,
+    days: u32,
+    /// Extra spikes: (day, set, isp, volume).
+    spikes: Vec<(u32, usize, usize, u64)>,
+}
+
+fn volume() -> impl Strategy<Value = u64> {
+    prop_oneof![3 => Just(0u64), 2 => 0u64..2_000, 3 => 0u64..400_000]
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        proptest::array::uniform3(proptest::array::uniform9(volume())),
+        proptest::array::uniform3(proptest::option::of(300u32..=50_400)),
+        0i64..3,
+        0i64..2,
+        1u32..70,
+        proptest::collection::vec((0u32..70, 0usize..3, 0usize..9, 0u64..1_000_000), 0..4),
+    )
+        .prop_map(
+            |(volumes, max_delivery_seconds, standard_ips, default_ips, days, spikes)| Scenario {
+                volumes,
+                max_delivery_seconds,
+                standard_ips,
+                default_ips,
+                days,
+                spikes: spikes.into_iter().filter(|s| s.0 < days).collect(),
+            },
+        )
+}
+
+const SETS: [&str; 3] = ["managed-cs", "standard-cs", "plain-cs"];
+
+fn build(sc: &Scenario) -> State {
+    let mut s = State::new(Date::constant(2026, 11, 26));
+    let r = s.region_mut(R);
+    for (mode, name) in [(ScalingMode::Managed, "m"), (ScalingMode::Standard, "s")] {
+        r.create_pool(NewPool {
+            name: name.into(),
+            mode,
+            config_sets: vec![],
+            tags: vec![],
+        })
+        .unwrap();
+    }
+    for (i, (name, pool)) in SETS.iter().zip([Some("m"), Some("s"), None]).enumerate() {
+        r.create_config_set(NewConfigSet {
+            name: name.to_string(),
+            pool: pool.map(Into::into),
+            max_delivery_seconds: sc.max_delivery_seconds[i].map(i64::from),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    if sc.standard_ips > 0 {
+        s.lease_ips(R, sc.standard_ips, Some("s")).unwrap();
+    }
+    if sc.default_ips > 0 {
+        s.lease_ips(R, sc.default_ips, None).unwrap();
+    }
+    s
+}
+
+/// The scenario as a plan: standing volumes every day plus the spikes.
+fn plan(sc: &Scenario) -> Vec<PlanRow> {
+    let mut rows = Vec::new();
+    for day in 0..sc.days {
+        for (set, volumes) in sc.volumes.iter().enumerate() {
+            for (isp, &v) in volumes.iter().enumerate().filter(|(_, v)| **v > 0) {
+                rows.push(PlanRow {
+                    day,
+                    region: R.into(),
+                    config_set: SETS[set].into(),
+                    isp,
+                    volume: v,
+                });
+            }
+        }
+    }
+    for &(day, set, isp, volume) in &sc.spikes {
+        rows.push(PlanRow {
+            day,
+            region: R.into(),
+            config_set: SETS[set].into(),
+            isp,
+            volume,
+        });
+    }
+    rows
+}
+
+fn run(sc: &Scenario) -> (State, RunReport) {
+    let mut s = build(sc);
+    let report = simulate(&mut s, sc.days, Some(&plan(sc)));
+    (s, report)
+}
+
+/// The state as text, so that a failing comparison prints something readable.
+fn state_json(s: &State) -> String {
+    String::from_utf8(sesm::store::encode(s)).unwrap()
+}
+
+fn isp<'a>(d: &'a DayReport, name: &str) -> Option<&'a sesm::sim::IspDay> {
+    d.isps.iter().find(|i| i.isp == name)
+}
+
+proptest! {
+    // 64 cases keep `cargo test` quick; PROPTEST_CASES=2000 runs a longer search.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
+
+    /// `Q + Demand = SentDedicated + SentShared + Expired + Q_next` for every pool, ISP and day.
+    #[test]
+    fn mail_is_conserved_per_pool_isp_and_day(sc in scenario()) {
+        let (state, report) = run(&sc);
+        // Queue carried into the next day, per (pool, isp, date).
+        let mut queued: BTreeMap<(String, String, Date), u64> = BTreeMap::new();
+        for d in &report.days {
+            for i in &d.isps {
+                queued.insert((d.pool_name.clone(), i.isp.clone(), d.date), i.queued);
+            }
+        }
+        let final_queue = |pool: &str, isp: &str| -> u64 {
+            state.region(R).pools.get(pool)
+                .and_then(|p| p.managed.as_ref())
+                .and_then(|m| m.queue.get(isp).copied())
+                .unwrap_or(0)
+        };
+        for d in &report.days {
+            for i in &d.isps {
+                let next_date = d.date.tomorrow().unwrap();
+                let q_next = if next_date > report.end_date {
+                    final_queue(&d.pool_name, &i.isp)
+                } else {
+                    queued.get(&(d.pool_name.clone(), i.isp.clone(), next_date)).copied().unwrap_or(0)
+                };
+                prop_assert_eq!(
+                    i.queued + i.demand,
+                    i.sent_dedicated + i.sent_shared + i.expired + q_next,
+                    "{} {} {}", d.pool_name, i.isp, d.date
+                );
+                prop_assert!(i.retried <= i.queued);
+                prop_assert!(q_next <= i.deferred);
+                if let Some(edr) = i.effective_daily_rate {
+                    prop_assert!(i.sent_dedicated <= edr, "dedicated beyond the EDR");
+                }
+            }
+        }
+        // Summed over the run per ISP: everything submitted was sent, expired or is queued.
+        for s in &report.summary.isps {
+            let queued: u64 = ["m"].iter().map(|p| final_queue(p, &s.isp)).sum();
+            prop_assert_eq!(s.totals.demand, s.totals.sent_dedicated + s.totals.sent_shared + s.totals.expired + queued);
+        }
+    }
+
+    /// The same state and plan give identical output, byte for byte.
+    #[test]
+    fn the_model_is_deterministic(sc in scenario()) {
+        let (s1, r1) = run(&sc);
+        let (s2, r2) = run(&sc);
+        prop_assert_eq!(serde_json::to_string(&r1).unwrap(), serde_json::to_string(&r2).unwrap());
+        prop_assert_eq!(state_json(&s1), state_json(&s2));
+    }
+
+    /// Traffic to Yahoo never changes Gmail's figures, unless scaling changed the IP count.
+    #[test]
+    fn isps_are_independent_unless_scaling_differs(sc in scenario(), yahoo in 1u64..500_000) {
+        let mut with_yahoo = sc.clone();
+        with_yahoo.volumes[0][2] += yahoo;
+        let (_, a) = run(&sc);
+        let (_, b) = run(&with_yahoo);
+        let managed = |r: &RunReport| -> Vec<DayReport> {
+            r.days.iter().filter(|d| d.pool_name == "m").cloned().collect()
+        };
+        let (a, b) = (managed(&a), managed(&b));
+        let same_ips = |x: &[DayReport], y: &[DayReport]| {
+            let counts = |r: &[DayReport]| r.iter().map(|d| (d.date, d.dedicated_ip_count, d.scale_event)).collect::<Vec<_>>();
+            counts(x) == counts(y)
+        };
+        if same_ips(&a, &b) {
+            for (x, y) in a.iter().zip(&b) {
+                prop_assert_eq!(isp(x, "gmail"), isp(y, "gmail"), "{}", x.date);
+            }
+        }
+    }
+
+    /// A pool's warm-up for an ISP never rises on a day it sent that ISP nothing (with the
+    /// same IPs as the day before).
+    #[test]
+    fn warmup_never_rises_without_mail(sc in scenario()) {
+        let (_, report) = run(&sc);
+        let managed: Vec<&DayReport> = report.days.iter().filter(|d| d.pool_name == "m").collect();
+        for pair in managed.windows(2) {
+            let (prev, day) = (pair[0], pair[1]);
+            if prev.scale_event != 0 || prev.date.tomorrow().unwrap() != day.date {
+                continue;
+            }
+            for i in day.isps.iter().filter(|i| i.sent_dedicated == 0) {
+                if let Some(before) = isp(prev, &i.isp) {
+                    prop_assert!(i.warmup_percentage <= before.warmup_percentage, "{} {}", i.isp, day.date);
+                }
+            }
+        }
+    }
+
+    /// Splitting a run in two gives the same days and the same state as one run.
+    #[test]
+    fn runs_are_continuous(sc in scenario(), split in 1u32..69) {
+        prop_assume!(sc.days >= 2);
+        let split = 1 + split % (sc.days - 1);
+        let mut one = build(&sc);
+        let whole = simulate(&mut one, sc.days, Some(&plan(&sc)));
+        let mut two = build(&sc);
+        let first: Vec<PlanRow> = plan(&sc).into_iter().filter(|r| r.day < split).collect();
+        let second: Vec<PlanRow> = plan(&sc)
+            .into_iter()
+            .filter(|r| r.day >= split)
+            .map(|mut r| { r.day -= split; r })
+            .collect();
+        let mut days = simulate(&mut two, split, Some(&first)).days;
+        days.extend(simulate(&mut two, sc.days - split, Some(&second)).days);
+        prop_assert_eq!(days, whole.days);
+        prop_assert_eq!(state_json(&one), state_json(&two));
+    }
+
+    /// The warm-up update: no mail, no gain; and w stays within [0, 100].
+    #[test]
+    fn warmup_update_bounds(w in 0.0f64..=100.0, ewma in proptest::option::of(0.0f64..1e7), idle in 0u32..40,
+                            v in 0u64..1_000_000, allowed in 200u64..200_000, isp in 0usize..9) {
+        let caps = [200_000.0, 120_000.0, 100_000.0, 30_000.0, 20_000.0, 20_000.0, 15_000.0, 15_000.0, 100_000.0];
+        let days = [30.0, 42.0, 30.0, 21.0, 28.0, 28.0, 28.0, 28.0, 30.0];
+        let p = WarmupParams { v0: 200.0, capacity: caps[isp], days_to_warm: days[isp], headroom: 2.0, alpha: 0.25, full_use: 0.8, idle_reset_days: 30 };
+        let mut s = IspWarmup { w, ewma, idle_days: idle };
+        update_warmup(&mut s, v, allowed, &p);
+        prop_assert!((0.0..=100.0).contains(&s.w));
+        if v == 0 {
+            prop_assert!(s.w <= w);
+        }
+        prop_assert!((s.w - w).abs() <= 100.0 / days[isp] + 1e-9 || s.w == 0.0, "moved more than a step: {} -> {}", w, s.w);
+    }
+}
