@@ -5,6 +5,8 @@
 
 pub mod cli;
 pub mod error;
+pub mod fixtures;
+pub mod lazy;
 pub mod model;
 pub mod output;
 pub mod sim;

@@ -13,11 +13,13 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 
 use crate::error::{Error, Result};
+use crate::lazy::{self, Bytes, Source};
 use crate::model::{SCHEMA_VERSION, State};
 
 /// Where the state lives when neither `--state` nor `SESM_STATE` says: the XDG state folder on
@@ -60,7 +62,22 @@ impl std::fmt::Display for DecodeError {
 
 /// Decodes a state document, migrating older versions in memory.
 pub fn decode(bytes: &[u8]) -> std::result::Result<State, DecodeError> {
-    match serde_json::from_slice::<State>(bytes) {
+    decode_parsed(bytes, serde_json::from_slice::<State>(bytes))
+}
+
+/// Decodes the document of `source`: its lazily parsed sections point into the source's text
+/// and report errors against its file.
+pub fn decode_from(source: Source) -> std::result::Result<State, DecodeError> {
+    let text = Arc::clone(&source.text);
+    let first = lazy::with_source(source, |bytes| serde_json::from_slice::<State>(bytes));
+    decode_parsed((*text).as_ref(), first)
+}
+
+fn decode_parsed(
+    bytes: &[u8],
+    first: serde_json::Result<State>,
+) -> std::result::Result<State, DecodeError> {
+    match first {
         Ok(state) if state.schema_version == SCHEMA_VERSION => Ok(state),
         Ok(state) if state.schema_version > SCHEMA_VERSION => {
             Err(DecodeError::Newer(state.schema_version))
@@ -84,14 +101,16 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<State, DecodeError> {
     }
 }
 
+fn corrupt(msg: &str) -> DecodeError {
+    DecodeError::Corrupt(<serde_json::Error as serde::de::Error>::custom(msg))
+}
+
 /// Brings an older document up to `SCHEMA_VERSION`.
 ///
 /// Version 1 (sesm before the simulation) kept auto warm-up as one account-wide flag,
 /// `DedicatedIpAutoWarmupEnabled`; version 2 makes it per region (A2) and adds prices, the
 /// model's parameters, usage, traffic, metrics and managed-pool state, all of which default.
 fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
-    let corrupt =
-        |msg: &str| DecodeError::Corrupt(<serde_json::Error as serde::de::Error>::custom(msg));
     let obj = doc
         .as_object_mut()
         .ok_or_else(|| corrupt("the state is not a JSON object"))?;
@@ -108,7 +127,12 @@ fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError
         }
     }
     obj.insert("SchemaVersion".into(), SCHEMA_VERSION.into());
-    serde_json::from_value(doc).map_err(DecodeError::Corrupt)
+    // Through text, as lazy sections keep the text they were read from; a migrated state is
+    // parsed whole at once, so every problem shows now.
+    let text = serde_json::to_vec(&doc).expect("a JSON value serializes");
+    let state: State = serde_json::from_slice(&text).map_err(DecodeError::Corrupt)?;
+    state.parse_all().map_err(|e| corrupt(&e.message))?;
+    Ok(state)
 }
 
 /// Encodes a state compactly: the file is read far more often than by people, and
@@ -166,53 +190,74 @@ impl Store {
         )
     }
 
-    /// Reads the raw bytes, `None` when there is no state file yet.
-    fn read_bytes(&self) -> Result<Option<Vec<u8>>> {
-        match fs::read(&self.path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::state(format!(
+    /// The file's bytes, `None` when there is no state file yet.
+    ///
+    /// The file is mapped, not read: on a multi-megabyte state that avoids faulting in and
+    /// copying a fresh buffer, which dominated reads. Sound because sesm never changes a state
+    /// file in place (writers rename a new file over it), so a mapping never sees its file
+    /// change; a program that truncated it in place during a read could still interrupt sesm.
+    fn read_bytes(&self) -> Result<Option<Bytes>> {
+        let fail = |e: std::io::Error| {
+            Error::state(format!(
                 "cannot read the state file {}: {e}",
                 self.path.display()
-            ))),
+            ))
+        };
+        let file = match File::open(&self.path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(fail(e)),
+        };
+        let len = file.metadata().map_err(fail)?.len();
+        if len == 0 {
+            return Ok(Some(Arc::new(Vec::new())));
+        }
+        // SAFETY: see above; the mapping is read-only and lives as long as the `Bytes`.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(fail)?;
+        Ok(Some(Arc::new(map)))
+    }
+
+    /// What to do about a corrupt state file: restore the backup, or start over.
+    fn corrupt_hint(&self) -> String {
+        let backup = self.backup_path();
+        if backup.exists() {
+            format!(
+                "the previous version is in {0}; restore it with: cp {0} {1}",
+                backup.display(),
+                self.path.display()
+            )
+        } else {
+            format!(
+                "there is no backup ({} does not exist); fix the file by hand, or start over with: sesm state reset --yes",
+                backup.display()
+            )
         }
     }
 
-    fn decode_file(&self, bytes: &[u8]) -> Result<State> {
-        decode(bytes).map_err(|e| {
-            let backup = self.backup_path();
-            match e {
-                DecodeError::Newer(_) => Error::state(format!(
-                    "the state file {} was written by a newer sesm: {e}; it was left untouched",
-                    self.path.display()
-                ))
-                .hint("upgrade sesm (cargo install --path .) to use this state"),
-                DecodeError::Corrupt(_) => {
-                    let err = Error::state(format!(
-                        "the state file {} is corrupt: {e}; it was left untouched",
-                        self.path.display()
-                    ));
-                    if backup.exists() {
-                        err.hint(format!(
-                            "the previous version is in {0}; restore it with: cp {0} {1}",
-                            backup.display(),
-                            self.path.display()
-                        ))
-                    } else {
-                        err.hint(format!(
-                            "there is no backup ({} does not exist); fix the file by hand, or start over with: sesm state reset --yes",
-                            backup.display()
-                        ))
-                    }
-                }
-            }
+    fn decode_file(&self, bytes: Bytes) -> Result<State> {
+        let source = Source {
+            path: self.path.clone(),
+            hint: self.corrupt_hint(),
+            text: bytes,
+        };
+        decode_from(source).map_err(|e| match e {
+            DecodeError::Newer(_) => Error::state(format!(
+                "the state file {} was written by a newer sesm: {e}; it was left untouched",
+                self.path.display()
+            ))
+            .hint("upgrade sesm (cargo install --path .) to use this state"),
+            DecodeError::Corrupt(_) => Error::state(format!(
+                "the state file {} is corrupt: {e}; it was left untouched",
+                self.path.display()
+            ))
+            .hint(self.corrupt_hint()),
         })
     }
 
     /// The current state, without locking; a missing file is an empty account.
     pub fn load(&self) -> Result<State> {
         match self.read_bytes()? {
-            Some(bytes) => self.decode_file(&bytes),
+            Some(bytes) => self.decode_file(bytes),
             None => Ok(State::new(self.today)),
         }
     }
@@ -226,14 +271,11 @@ impl Store {
         self.remove_leftovers(&folder);
         let before = self.read_bytes()?;
         let mut state = match &before {
-            Some(bytes) => self.decode_file(bytes)?,
+            Some(bytes) => self.decode_file(Arc::clone(bytes))?,
             None => State::new(self.today),
         };
         let out = change(&mut state)?;
-        let after = encode(&state);
-        if before.as_deref() != Some(after.as_slice()) {
-            self.write(&folder, &after, before.is_some())?;
-        }
+        self.write(&folder, &state, before.as_ref().map(|b| (**b).as_ref()))?;
         Ok(out)
     }
 
@@ -282,7 +324,8 @@ impl Store {
         }
     }
 
-    fn write(&self, folder: &Path, bytes: &[u8], has_previous: bool) -> Result<()> {
+    /// Writes `state` unless it encodes to exactly `previous` (a change that changed nothing).
+    fn write(&self, folder: &Path, state: &State, previous: Option<&[u8]>) -> Result<()> {
         let fail = |what: &str, e: std::io::Error| {
             Error::state(format!(
                 "cannot {what} in {}: {e}; the state was left as it was",
@@ -294,10 +337,28 @@ impl Store {
             .prefix(&self.temp_prefix())
             .tempfile_in(folder)
             .map_err(|e| fail("create a temp file", e))?;
-        tmp.write_all(bytes)
-            .and_then(|()| tmp.as_file().sync_all())
+        // Encoded straight into the file through a buffer: a full state is megabytes, and
+        // building it in memory first costs more than writing it.
+        let mut out = std::io::BufWriter::with_capacity(
+            1 << 16,
+            CompareWriter::new(tmp.as_file_mut(), previous),
+        );
+        serde_json::to_writer(&mut out, state)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
             .map_err(|e| fail("write the new state", e))?;
-        if has_previous {
+        let compare = out
+            .into_inner()
+            .map_err(|e| fail("write the new state", e.into_error()))?;
+        let unchanged = compare.unchanged();
+        let file = compare.into_inner();
+        if unchanged {
+            // Nothing changed: the temp file goes away with `tmp`.
+            return Ok(());
+        }
+        file.sync_data()
+            .map_err(|e| fail("write the new state", e))?;
+        if previous.is_some() {
             self.keep_backup(folder)
                 .map_err(|e| fail("keep the backup", e))?;
         }
@@ -318,6 +379,49 @@ impl Store {
             File::open(&tmp)?.sync_all()?;
         }
         fs::rename(&tmp, self.backup_path())
+    }
+}
+
+/// A writer that also tells whether what went through it equals `reference`.
+struct CompareWriter<'a, W> {
+    inner: W,
+    reference: Option<&'a [u8]>,
+    at: usize,
+    same: bool,
+}
+
+impl<'a, W: Write> CompareWriter<'a, W> {
+    fn new(inner: W, reference: Option<&'a [u8]>) -> Self {
+        CompareWriter {
+            inner,
+            same: reference.is_some(),
+            reference,
+            at: 0,
+        }
+    }
+
+    fn unchanged(&self) -> bool {
+        self.same && self.reference.is_some_and(|r| r.len() == self.at)
+    }
+
+    fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: Write> Write for CompareWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if self.same {
+            let r = self.reference.unwrap_or_default();
+            self.same = r.get(self.at..self.at + n) == Some(&buf[..n]);
+        }
+        self.at += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -355,7 +459,12 @@ fn open_private(path: &Path, truncate: bool) -> std::io::Result<File> {
 pub fn read_import(path: &Path) -> Result<State> {
     let bytes = fs::read(path)
         .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
-    let state = decode(&bytes).map_err(|e| {
+    let source = Source {
+        path: path.to_path_buf(),
+        hint: "export a state with: sesm state export FILE".into(),
+        text: Arc::new(bytes),
+    };
+    let state = decode_from(source).map_err(|e| {
         Error::invalid(format!("{} is not a sesm state: {e}", path.display()))
             .hint("export one with: sesm state export FILE")
     })?;
@@ -370,6 +479,7 @@ pub fn read_import(path: &Path) -> Result<State> {
 
 /// Writes a pretty-printed copy of the state to `path` (`state export FILE`).
 pub fn write_export(path: &Path, state: &State) -> Result<()> {
+    state.parse_all()?;
     let mut text = serde_json::to_string_pretty(state).expect("a State always serializes");
     text.push('\n');
     fs::write(path, text)

@@ -115,7 +115,7 @@ fn plan(sc: &Scenario) -> Vec<PlanRow> {
 
 fn run(sc: &Scenario) -> (State, RunReport) {
     let mut s = build(sc);
-    let report = simulate(&mut s, sc.days, Some(&plan(sc)));
+    let report = simulate(&mut s, sc.days, Some(&plan(sc))).unwrap();
     (s, report)
 }
 
@@ -235,7 +235,7 @@ proptest! {
         prop_assume!(sc.days >= 2);
         let split = 1 + split % (sc.days - 1);
         let mut one = build(&sc);
-        let whole = simulate(&mut one, sc.days, Some(&plan(&sc)));
+        let whole = simulate(&mut one, sc.days, Some(&plan(&sc))).unwrap();
         let mut two = build(&sc);
         let first: Vec<PlanRow> = plan(&sc).into_iter().filter(|r| r.day < split).collect();
         let second: Vec<PlanRow> = plan(&sc)
@@ -243,8 +243,8 @@ proptest! {
             .filter(|r| r.day >= split)
             .map(|mut r| { r.day -= split; r })
             .collect();
-        let mut days = simulate(&mut two, split, Some(&first)).days;
-        days.extend(simulate(&mut two, sc.days - split, Some(&second)).days);
+        let mut days = simulate(&mut two, split, Some(&first)).unwrap().days;
+        days.extend(simulate(&mut two, sc.days - split, Some(&second)).unwrap().days);
         prop_assert_eq!(days, whole.days);
         prop_assert_eq!(state_json(&one), state_json(&two));
     }

@@ -84,13 +84,13 @@ pub fn run(args: AccountArgs, ctx: &Ctx) -> Result<Output> {
     match args.command {
         None => {
             let state = ctx.store()?.load()?;
-            Ok(view(&state, region))
+            view(&state, region)
         }
         Some(AccountCommand::SetAutoWarmup(a)) => {
             let on = a.enabled == OnOff::On;
             let out = ctx.store()?.update(|s| {
                 s.region_mut(region).auto_warmup = on;
-                Ok(view(s, region))
+                view(s, region)
             })?;
             Ok(out.notice(format!(
                 "Auto warm-up of standard IPs is {} in {region}.",
@@ -100,7 +100,7 @@ pub fn run(args: AccountArgs, ctx: &Ctx) -> Result<Output> {
     }
 }
 
-fn view(state: &State, region: &str) -> Output {
+fn view(state: &State, region: &str) -> Result<Output> {
     let mut names: Vec<&str> = state.regions.keys().map(String::as_str).collect();
     if !names.contains(&region) {
         names.push(region);
@@ -110,13 +110,13 @@ fn view(state: &State, region: &str) -> Output {
         .iter()
         .map(|&name| {
             let r = state.region(name);
-            RegionView {
+            Ok(RegionView {
                 region: name.to_string(),
                 dedicated_ip_pools: r.pools.len(),
                 managed_pools: r.managed_pool_count(),
                 dedicated_ips: r.ips.len(),
-                email_identities: r.identities.len(),
-                configuration_sets: r.configuration_sets.len(),
+                email_identities: r.identities.len()?,
+                configuration_sets: r.configuration_sets.len()?,
                 dedicated_ip_auto_warmup_enabled: r.auto_warmup,
                 quotas: Quotas {
                     max_dedicated_ip_pools: quota::POOLS,
@@ -125,9 +125,9 @@ fn view(state: &State, region: &str) -> Output {
                     max_configuration_sets: quota::CONFIGURATION_SETS,
                     max_tags_per_resource: quota::TAGS,
                 },
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let cost_to_date: f64 = cost::months(&state.usage, &state.prices)
         .iter()
         .map(|m| m.total)
@@ -182,7 +182,7 @@ fn view(state: &State, region: &str) -> Output {
             rows,
         ),
     ];
-    Output::new(AccountView {
+    Ok(Output::new(AccountView {
         account_id: state.account_id.clone(),
         region: region.to_string(),
         dedicated_ip_auto_warmup_enabled: auto,
@@ -190,5 +190,5 @@ fn view(state: &State, region: &str) -> Output {
         cost_to_date,
         regions,
     })
-    .with_human(human)
+    .with_human(human))
 }

@@ -97,6 +97,16 @@ fn from_state(f: impl Fn(&State, &str) -> Vec<String>) -> Vec<CompletionCandidat
         .collect()
 }
 
+/// The names in a lazily loaded section (none if it can't be read).
+fn keys<V: serde::de::DeserializeOwned>(
+    section: &crate::lazy::Lazy<std::collections::BTreeMap<String, V>>,
+) -> Vec<String> {
+    section
+        .get()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// User pools of the region.
 pub fn pools() -> ArgValueCandidates {
     ArgValueCandidates::new(|| from_state(|s, r| s.region(r).pools.keys().cloned().collect()))
@@ -115,13 +125,11 @@ pub fn any_pools() -> ArgValueCandidates {
 }
 
 pub fn config_sets() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        from_state(|s, r| s.region(r).configuration_sets.keys().cloned().collect())
-    })
+    ArgValueCandidates::new(|| from_state(|s, r| keys(&s.region(r).configuration_sets)))
 }
 
 pub fn identities() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| from_state(|s, r| s.region(r).identities.keys().cloned().collect()))
+    ArgValueCandidates::new(|| from_state(|s, r| keys(&s.region(r).identities)))
 }
 
 pub fn ips() -> ArgValueCandidates {
@@ -167,11 +175,12 @@ pub fn resources() -> ArgValueCandidates {
         from_state(|s, r| {
             let region = s.region(r);
             let pools = region.pools.keys().map(|n| format!("pool/{n}"));
-            let sets = region
-                .configuration_sets
-                .keys()
+            let sets = keys(&region.configuration_sets)
+                .into_iter()
                 .map(|n| format!("config-set/{n}"));
-            let ids = region.identities.keys().map(|n| format!("identity/{n}"));
+            let ids = keys(&region.identities)
+                .into_iter()
+                .map(|n| format!("identity/{n}"));
             pools.chain(sets).chain(ids).collect()
         })
     })

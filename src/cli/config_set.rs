@@ -119,7 +119,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                     max_delivery_seconds: a.max_delivery_seconds,
                     tags,
                 })?;
-                let cs = &s.region(region).configuration_sets[&name];
+                let cs = s.region(region).existing_config_set(&name)?;
                 Ok(views::config_set_get(s, region, &name, cs))
             })?;
             Ok(Output::new(view).notice(format!("Created configuration set {name} in {region}.")))
@@ -127,8 +127,8 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
         ConfigSetCommand::List => {
             let state = ctx.store()?.load()?;
             let r = state.region(region);
-            let rows = r
-                .configuration_sets
+            let sets = r.configuration_sets.get()?;
+            let rows = sets
                 .iter()
                 .map(|(name, cs)| {
                     vec![
@@ -150,7 +150,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                 rows,
             )];
             Ok(Output::new(ConfigSetList {
-                configuration_sets: r.configuration_sets.keys().cloned().collect(),
+                configuration_sets: sets.keys().cloned().collect(),
             })
             .with_human(human))
         }
@@ -185,7 +185,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                 let before = s
                     .region_mut(region)
                     .set_sending_pool(&a.name, pool.as_deref())?;
-                let cs = &s.region(region).configuration_sets[&a.name];
+                let cs = s.region(region).existing_config_set(&a.name)?;
                 Ok((before, views::config_set_get(s, region, &a.name, cs)))
             })?;
             let notice = match (&before, &pool) {

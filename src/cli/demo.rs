@@ -119,8 +119,8 @@ pub fn build_account(state: &mut State, region: &str) -> Result<()> {
 pub const PROMOTION: &[(&str, u64)] = &[("gmail", 250_000), ("microsoft", 80_000)];
 
 /// Simulates the demo: standing traffic every day, plus the promotion.
-pub fn simulate(state: &mut State, region: &str, days: u32) -> RunReport {
-    let world = World::new(state);
+pub fn simulate(state: &mut State, region: &str, days: u32) -> Result<RunReport> {
+    let world = World::new(state)?;
     let standing = world.standing_demand(state);
     let ri = world.region_index(region).expect("the demo region exists");
     let ci = world.regions[ri]
@@ -176,7 +176,7 @@ pub fn run(a: DemoArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store_at(path.clone())?;
     let report = store.update(|state| {
         build_account(state, region)?;
-        Ok(simulate(state, region, a.days))
+        simulate(state, region, a.days)
     })?;
     let highlights = highlights(&report);
     let human = human(&report, &highlights, &path, region);

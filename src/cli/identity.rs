@@ -140,7 +140,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                     a.config_set.as_deref(),
                     &tags,
                 )?;
-                let identity = &s.region(region).identities[&name];
+                let (name, identity) = s.region(region).existing_identity(&name)?;
                 Ok(views::identity_get(s, region, &name, identity))
             })?;
             let notice = format!("Created identity {} in {region}.", view.identity_name);
@@ -160,9 +160,8 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
         }
         IdentityCommand::List => {
             let state = ctx.store()?.load()?;
-            let r = state.region(region);
-            let items: Vec<ListItem> = r
-                .identities
+            let identities = state.region(region).identities.get()?;
+            let items: Vec<ListItem> = identities
                 .keys()
                 .map(|name| ListItem {
                     identity_name: name.clone(),
@@ -170,8 +169,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                     sending_enabled: true,
                 })
                 .collect();
-            let rows = r
-                .identities
+            let rows = identities
                 .iter()
                 .map(|(name, id)| {
                     vec![
@@ -215,7 +213,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                 let name = s
                     .region_mut(region)
                     .set_identity_config_set(&a.identity, cs.as_deref())?;
-                let identity = &s.region(region).identities[&name];
+                let (name, identity) = s.region(region).existing_identity(&name)?;
                 Ok(views::identity_get(s, region, &name, identity))
             })?;
             let notice = match &cs {

@@ -130,7 +130,7 @@ fn pool_series(metric: &str, m: &PoolMetrics, i: usize) -> Option<f64> {
 }
 
 /// Builds the results of a query over one region's metrics.
-pub fn query(region: &Region, isp_order: &[String], q: &Query) -> Vec<MetricDataResult> {
+pub fn query(region: &Region, isp_order: &[String], q: &Query) -> Result<Vec<MetricDataResult>> {
     let wanted: Vec<&str> = if q.metrics.is_empty() {
         METRICS.to_vec()
     } else {
@@ -143,6 +143,7 @@ pub fn query(region: &Region, isp_order: &[String], q: &Query) -> Vec<MetricData
     let mut out = Vec::new();
     for (pool, m) in region
         .metrics
+        .get()?
         .iter()
         .filter(|(p, _)| q.pool.is_none_or(|w| w == p.as_str()))
     {
@@ -191,7 +192,7 @@ pub fn query(region: &Region, isp_order: &[String], q: &Query) -> Vec<MetricData
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// A sparkline at most `width` characters wide: longer series are averaged in buckets.
@@ -258,7 +259,7 @@ pub fn run(a: MetricsArgs, ctx: &Ctx) -> Result<Output> {
     let r = state.region(region);
     if let Some(pool) = &a.pool {
         check_pool_name(pool)?;
-        if !r.pool_exists(pool) && !r.metrics.contains_key(pool) {
+        if !r.pool_exists(pool) && !r.metrics.get()?.contains_key(pool) {
             return Err(crate::model::pool::not_found(pool));
         }
     }
@@ -273,7 +274,7 @@ pub fn run(a: MetricsArgs, ctx: &Ctx) -> Result<Output> {
             from,
             to,
         },
-    );
+    )?;
     let rows: Vec<Vec<String>> = results
         .iter()
         .map(|m| {

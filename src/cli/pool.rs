@@ -1,5 +1,7 @@
 //! `sesm pool …`: dedicated IP pools (rules in `model::pool`).
 
+use std::collections::BTreeMap;
+
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
@@ -144,7 +146,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                     tags,
                 })?;
                 Ok(Created {
-                    pool: views::pool_get(s, region, &name),
+                    pool: views::pool_get(s, region, &name)?,
                     moved_configuration_sets: moved
                         .into_iter()
                         .map(|m| Moved {
@@ -173,14 +175,14 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
         }
         PoolCommand::List => {
             let state = ctx.store()?.load()?;
-            Ok(list(&state, region))
+            list(state, region)
         }
         PoolCommand::Get(a) => {
             let state = ctx.store()?.load()?;
             state
                 .region(region)
                 .existing_pool(&a.name, "fetched with pool get")?;
-            Ok(Output::new(views::pool_get(&state, region, &a.name)))
+            Ok(Output::new(views::pool_get(&state, region, &a.name)?))
         }
         PoolCommand::Delete(a) => {
             let deleted = ctx.store()?.update(|s| {
@@ -220,7 +222,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                 let changed = s
                     .region_mut(region)
                     .set_scaling_mode(&a.name, mode, &isps)?;
-                Ok((changed, views::pool_get(s, region, &a.name)))
+                Ok((changed, views::pool_get(s, region, &a.name)?))
             })?;
             let notice = if changed {
                 format!(
@@ -240,39 +242,48 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
     }
 }
 
-fn list(state: &State, region_name: &str) -> Output {
-    let region = state.region(region_name);
-    let names: Vec<String> = region.pools.keys().cloned().collect();
-    let rows = region
-        .pools
-        .iter()
-        .map(|(name, pool)| {
+fn list(state: State, region_name: &str) -> Result<Output> {
+    let names: Vec<String> = state.region(region_name).pools.keys().cloned().collect();
+    let region_name = region_name.to_string();
+    // The table needs every configuration set of the region; JSON needs only the names.
+    let human = move || -> Result<Vec<Block>> {
+        let region = state.region(&region_name);
+        if region.pools.is_empty() {
+            return Ok(vec![Block::Line(format!(
+                "No dedicated IP pools in {region_name}. Create one with: sesm pool create NAME --managed"
+            ))]);
+        }
+        let mut sets: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (name, cs) in region.configuration_sets.get()? {
+            if let Some(pool) = &cs.sending_pool {
+                sets.entry(pool).or_default().push(name);
+            }
+        }
+        let rows = region
+            .pools
+            .iter()
+            .map(|(name, pool)| {
+                vec![
+                    name.clone(),
+                    pool.scaling_mode.as_str().to_string(),
+                    region.ips_of_pool(name).count().to_string(),
+                    sets.get(name.as_str())
+                        .map_or_else(String::new, |s| s.join(", ")),
+                ]
+            })
+            .collect();
+        Ok(vec![Block::table(
             vec![
-                name.clone(),
-                pool.scaling_mode.as_str().to_string(),
-                region.ips_of_pool(name).count().to_string(),
-                region.config_sets_of_pool(name).join(", "),
-            ]
-        })
-        .collect();
-    let human = vec![Block::table(
-        vec![
-            Column::left("Name"),
-            Column::left("Mode"),
-            Column::right("IPs"),
-            Column::left("Configuration sets"),
-        ],
-        rows,
-    )];
-    let human = if names.is_empty() {
-        vec![Block::Line(format!(
-            "No dedicated IP pools in {region_name}. Create one with: sesm pool create NAME --managed"
-        ))]
-    } else {
-        human
+                Column::left("Name"),
+                Column::left("Mode"),
+                Column::right("IPs"),
+                Column::left("Configuration sets"),
+            ],
+            rows,
+        )])
     };
-    Output::new(PoolList {
+    Ok(Output::new(PoolList {
         dedicated_ip_pools: names,
     })
-    .with_human(human)
+    .with_lazy_human(human))
 }

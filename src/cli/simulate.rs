@@ -130,7 +130,12 @@ pub fn parse_plan(
                 format!("'{region}' is not a region name"),
             ));
         }
-        if !state.region(region).configuration_sets.contains_key(cs) {
+        if !state
+            .region(region)
+            .configuration_sets
+            .get()?
+            .contains_key(cs)
+        {
             return Err(plan_error(
                 path,
                 line,
@@ -191,8 +196,8 @@ pub fn plan_demand(rows: &[PlanRow], world: &World, days: u32) -> Vec<DayDemand>
 }
 
 /// Runs the model on `state` with the plan, or with the standing traffic.
-pub fn simulate(state: &mut State, days: u32, plan: Option<&[PlanRow]>) -> RunReport {
-    let world = World::new(state);
+pub fn simulate(state: &mut State, days: u32, plan: Option<&[PlanRow]>) -> Result<RunReport> {
+    let world = World::new(state)?;
     let standing = world.standing_demand(state);
     let planned = plan.map(|rows| plan_demand(rows, &world, days));
     sim::run(state, days, |day, _| match &planned {
@@ -222,7 +227,7 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Output> {
             (Some(path), Some(text)) => Some(parse_plan(path, text, a.days, region, s)?),
             _ => None,
         };
-        Ok(simulate(s, a.days, plan.as_deref()))
+        simulate(s, a.days, plan.as_deref())
     };
     let report = if a.dry_run {
         let mut state = store.load()?;
@@ -245,7 +250,7 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Output> {
     let report = std::rc::Rc::new(report);
     let view = std::rc::Rc::clone(&report);
     Ok(Output::new(report)
-        .with_lazy_human(move || human(&view))
+        .with_lazy_human(move || Ok(human(&view)))
         .notice(notice))
 }
 

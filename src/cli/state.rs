@@ -98,6 +98,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Output> {
                     )
                 }
                 None => {
+                    state.parse_all()?;
                     let mut text =
                         serde_json::to_string_pretty(&state).expect("a State serializes");
                     text.push('\n');

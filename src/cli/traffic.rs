@@ -156,7 +156,9 @@ fn list(state: &State, region_name: &str) -> Output {
             .map(|(cs, isp, v)| {
                 let pool = region
                     .configuration_sets
-                    .get(cs)
+                    .get()
+                    .ok()
+                    .and_then(|sets| sets.get(cs))
                     .and_then(|c| c.sending_pool.clone());
                 vec![
                     cs.clone(),

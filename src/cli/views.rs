@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 
 use serde::Serialize;
 
+use crate::error::Result;
 use crate::model::arn::{ResourceKind, arn};
 use crate::model::names::IdentityType;
 use crate::model::{ConfigSet, Identity, Ip, IpWarmup, Region, State, Tags};
@@ -95,7 +96,7 @@ pub struct PoolGet {
     pub isp_warmup: Option<Vec<IspWarmupView>>,
 }
 
-pub fn pool_get(state: &State, region_name: &str, name: &str) -> PoolGet {
+pub fn pool_get(state: &State, region_name: &str, name: &str) -> Result<PoolGet> {
     let region = state.region(region_name);
     let pool = &region.pools[name];
     let ips: Vec<(&Ipv4Addr, &Ip)> = region.ips_of_pool(name).collect();
@@ -127,17 +128,17 @@ pub fn pool_get(state: &State, region_name: &str, name: &str) -> PoolGet {
             })
             .collect()
     });
-    PoolGet {
+    Ok(PoolGet {
         dedicated_ip_pool: PoolHeader {
             pool_name: name.to_string(),
             scaling_mode: pool.scaling_mode.as_str(),
             arn: arn(region_name, &state.account_id, ResourceKind::Pool, name),
         },
         dedicated_ips: ips.iter().map(|(a, ip)| dedicated_ip(a, ip)).collect(),
-        configuration_sets: region.config_sets_of_pool(name),
+        configuration_sets: region.config_sets_of_pool(name)?,
         tags: tags(&pool.tags),
         isp_warmup,
-    }
+    })
 }
 
 #[derive(Debug, Serialize)]

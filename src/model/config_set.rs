@@ -59,6 +59,7 @@ impl Region {
     pub fn existing_config_set(&self, name: &str) -> Result<&ConfigSet> {
         check_config_set_name(name)?;
         self.configuration_sets
+            .get()?
             .get(name)
             .ok_or_else(|| not_found(name))
     }
@@ -75,19 +76,19 @@ impl Region {
         if let Some(pool) = &req.pool {
             self.check_sending_pool(pool)?;
         }
-        if self.configuration_sets.contains_key(&req.name) {
+        if self.configuration_sets.get()?.contains_key(&req.name) {
             return Err(Error::already_exists(format!(
                 "Configuration set {} already exists.",
                 req.name
             )));
         }
-        if self.configuration_sets.len() >= quota::CONFIGURATION_SETS {
+        if self.configuration_sets.len()? >= quota::CONFIGURATION_SETS {
             return Err(Error::limit_exceeded(format!(
                 "You have reached the maximum of {} configuration sets in this region.",
                 quota::CONFIGURATION_SETS
             )));
         }
-        self.configuration_sets.insert(
+        self.configuration_sets.get_mut()?.insert(
             req.name,
             ConfigSet {
                 sending_pool: req.pool,
@@ -107,6 +108,7 @@ impl Region {
         }
         let set = self
             .configuration_sets
+            .get_mut()?
             .get_mut(name)
             .expect("checked above");
         Ok(std::mem::replace(
@@ -118,9 +120,13 @@ impl Region {
     /// C4, C7: deletes a configuration set, the default-set links to it and its traffic.
     pub fn delete_config_set(&mut self, name: &str) -> Result<DeletedConfigSet> {
         self.existing_config_set(name)?;
-        let config_set = self.configuration_sets.remove(name).expect("checked above");
+        let config_set = self
+            .configuration_sets
+            .get_mut()?
+            .remove(name)
+            .expect("checked above");
         let mut disassociated = Vec::new();
-        for (identity, data) in self.identities.iter_mut() {
+        for (identity, data) in self.identities.get_mut()?.iter_mut() {
             if data.configuration_set.as_deref() == Some(name) {
                 data.configuration_set = None;
                 disassociated.push(identity.clone());

@@ -26,14 +26,14 @@ impl Region {
     /// E1, E5: an existing identity and its stored name.
     pub fn existing_identity(&self, raw: &str) -> Result<(String, &Identity)> {
         let name = normalize_identity(raw)?;
-        match self.identities.get(&name) {
+        match self.identities.get()?.get(&name) {
             Some(identity) => Ok((name, identity)),
             None => Err(not_found(&name)),
         }
     }
 
     fn check_default_config_set(&self, cs: &str) -> Result<()> {
-        if self.configuration_sets.contains_key(cs) {
+        if self.configuration_sets.get()?.contains_key(cs) {
             Ok(())
         } else {
             Err(super::config_set::not_found(cs))
@@ -53,13 +53,14 @@ impl Region {
         if let Some(cs) = config_set {
             self.check_default_config_set(cs)?;
         }
-        if self.identities.contains_key(&name) {
+        let identities = self.identities.get_mut()?;
+        if identities.contains_key(&name) {
             return Err(already_exists(&name));
         }
-        if self.identities.len() >= quota::IDENTITIES {
-            return Err(quota_error(self.identities.len() + 1));
+        if identities.len() >= quota::IDENTITIES {
+            return Err(quota_error(identities.len() + 1));
         }
-        self.identities.insert(
+        identities.insert(
             name.clone(),
             Identity {
                 configuration_set: config_set.map(str::to_string),
@@ -72,6 +73,7 @@ impl Region {
     /// E1–E3 for a whole file, one identity per line: every line is checked before anything is
     /// added, so the file is imported whole or not at all. Blank lines are skipped.
     pub fn import_identities<'a>(&mut self, lines: impl Iterator<Item = &'a str>) -> Result<usize> {
+        let identities = self.identities.get_mut()?;
         let mut new = Vec::new();
         let mut seen = HashSet::new();
         for (i, line) in lines.enumerate() {
@@ -81,18 +83,18 @@ impl Region {
             }
             let at_line = |e: Error| e.context(format!("line {}", i + 1));
             let name = normalize_identity(raw).map_err(at_line)?;
-            if self.identities.contains_key(&name) || !seen.insert(name.clone()) {
+            if identities.contains_key(&name) || !seen.insert(name.clone()) {
                 return Err(at_line(already_exists(&name)));
             }
             new.push(name);
         }
-        let total = self.identities.len() + new.len();
+        let total = identities.len() + new.len();
         if total > quota::IDENTITIES {
             return Err(quota_error(total));
         }
         let count = new.len();
         for name in new {
-            self.identities.insert(name, Identity::default());
+            identities.insert(name, Identity::default());
         }
         Ok(count)
     }
@@ -108,6 +110,7 @@ impl Region {
             self.check_default_config_set(cs)?;
         }
         self.identities
+            .get_mut()?
             .get_mut(&name)
             .expect("checked above")
             .configuration_set = config_set.map(str::to_string);
@@ -117,7 +120,11 @@ impl Region {
     /// E5: deletes an identity.
     pub fn delete_identity(&mut self, raw: &str) -> Result<(String, Identity)> {
         let (name, _) = self.existing_identity(raw)?;
-        let identity = self.identities.remove(&name).expect("checked above");
+        let identity = self
+            .identities
+            .get_mut()?
+            .remove(&name)
+            .expect("checked above");
         Ok((name, identity))
     }
 }
@@ -135,7 +142,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "AlreadyExistsException");
         assert!(err.message.starts_with("line 4: "), "{}", err.message);
-        assert_eq!(r.identities.len(), 1);
+        assert_eq!(r.identities.len().unwrap(), 1);
         let err = r
             .import_identities(["b.com", "b.com"].into_iter())
             .unwrap_err();
@@ -145,6 +152,6 @@ mod tests {
                 .unwrap(),
             2
         );
-        assert_eq!(r.identities.len(), 3);
+        assert_eq!(r.identities.len().unwrap(), 3);
     }
 }

@@ -21,6 +21,9 @@ use std::net::Ipv4Addr;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::error::Result as SesmResult;
+use crate::lazy::Lazy;
+
 pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
@@ -107,16 +110,17 @@ pub struct Region {
     /// Every dedicated IP of the region, in numeric address order, with the pool it belongs to.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ips: BTreeMap<Ipv4Addr, Ip>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub configuration_sets: BTreeMap<String, ConfigSet>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub identities: BTreeMap<String, Identity>,
+    /// Parsed on first use (`lazy.rs`): at full quotas these sections are most of the file.
+    #[serde(default, skip_serializing_if = "Lazy::is_empty")]
+    pub configuration_sets: Lazy<BTreeMap<String, ConfigSet>>,
+    #[serde(default, skip_serializing_if = "Lazy::is_empty")]
+    pub identities: Lazy<BTreeMap<String, Identity>>,
     /// Standing daily volume per configuration set and ISP (`traffic set`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub traffic: BTreeMap<String, BTreeMap<String, u64>>,
     /// Daily metrics per pool, column-wise to keep the file small and quick to parse.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub metrics: BTreeMap<String, PoolMetrics>,
+    #[serde(default, skip_serializing_if = "Lazy::is_empty")]
+    pub metrics: Lazy<BTreeMap<String, PoolMetrics>>,
 }
 
 impl Default for Region {
@@ -125,10 +129,10 @@ impl Default for Region {
             auto_warmup: true,
             pools: BTreeMap::new(),
             ips: BTreeMap::new(),
-            configuration_sets: BTreeMap::new(),
-            identities: BTreeMap::new(),
+            configuration_sets: Lazy::default(),
+            identities: Lazy::default(),
             traffic: BTreeMap::new(),
-            metrics: BTreeMap::new(),
+            metrics: Lazy::default(),
         }
     }
 }
@@ -256,11 +260,18 @@ pub struct Identity {
 }
 
 /// Daily metrics of one pool, stored as columns aligned with `dates`.
+///
+/// Each column is one comma-separated string in the file ("100,250,0"): a year of metrics is
+/// most of a state's bytes, and a reader that doesn't need them skips a string far faster than
+/// thousands of numbers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PoolMetrics {
+    #[serde(with = "column")]
     pub dates: Vec<Date>,
+    #[serde(with = "column")]
     pub dedicated_ip_count: Vec<u32>,
+    #[serde(with = "column")]
     pub scale_event: Vec<i32>,
     /// Per ISP; an ISP first seen after the pool's first day is padded with zeros.
     #[serde(default)]
@@ -271,15 +282,98 @@ pub struct PoolMetrics {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct IspMetrics {
+    #[serde(with = "column")]
     pub demand: Vec<u64>,
+    #[serde(with = "column")]
     pub sent_dedicated: Vec<u64>,
+    #[serde(with = "column")]
     pub retried: Vec<u64>,
+    #[serde(with = "column")]
     pub sent_shared: Vec<u64>,
+    #[serde(with = "column")]
     pub deferred: Vec<u64>,
+    #[serde(with = "column")]
     pub expired: Vec<u64>,
-    /// `None` where a standard pool had an IP with no cap (a `DONE` IP).
+    /// `None` (written `-`) where a standard pool had an IP with no cap (a `DONE` IP).
+    #[serde(with = "column")]
     pub effective_daily_rate: Vec<Option<u64>>,
+    /// Written with Rust's shortest round-trip form, so reading gives back the same `f64`.
+    #[serde(with = "column")]
     pub warmup_percentage: Vec<f64>,
+}
+
+/// A metrics column as one comma-separated string (see `PoolMetrics`).
+mod column {
+    use std::borrow::Cow;
+    use std::fmt::{self, Write};
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// A value of a column; `Option` writes `None` as `-`.
+    pub trait Cell: Sized {
+        fn write(&self, out: &mut String) -> fmt::Result;
+        fn read(s: &str) -> Option<Self>;
+    }
+
+    macro_rules! plain_cells {
+        ($($t:ty),*) => {$(
+            impl Cell for $t {
+                fn write(&self, out: &mut String) -> fmt::Result {
+                    write!(out, "{self}")
+                }
+                fn read(s: &str) -> Option<Self> {
+                    <$t as FromStr>::from_str(s).ok()
+                }
+            }
+        )*};
+    }
+    plain_cells!(u32, i32, u64, f64, jiff::civil::Date);
+
+    impl<T: Cell> Cell for Option<T> {
+        fn write(&self, out: &mut String) -> fmt::Result {
+            match self {
+                Some(v) => v.write(out),
+                None => out.write_char('-'),
+            }
+        }
+        fn read(s: &str) -> Option<Self> {
+            if s == "-" {
+                Some(None)
+            } else {
+                T::read(s).map(Some)
+            }
+        }
+    }
+
+    pub fn serialize<S: Serializer, T: Cell>(values: &[T], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::with_capacity(values.len() * 8);
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            v.write(&mut out).map_err(serde::ser::Error::custom)?;
+        }
+        s.serialize_str(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Cell>(d: D) -> Result<Vec<T>, D::Error> {
+        let text = Cow::<str>::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        text.split(',')
+            .enumerate()
+            .map(|(i, field)| {
+                T::read(field).ok_or_else(|| {
+                    serde::de::Error::custom(format_args!(
+                        "bad value '{field}' at position {} of a metrics column",
+                        i + 1
+                    ))
+                })
+            })
+            .collect()
+    }
 }
 
 impl State {
@@ -299,10 +393,12 @@ impl State {
 
     /// The region's data; an untouched region reads as empty.
     pub fn region(&self, name: &str) -> &Region {
-        static EMPTY: std::sync::OnceLock<Region> = std::sync::OnceLock::new();
+        thread_local! {
+            static EMPTY: &'static Region = Box::leak(Box::default());
+        }
         self.regions
             .get(name)
-            .unwrap_or_else(|| EMPTY.get_or_init(Region::default))
+            .unwrap_or_else(|| EMPTY.with(|empty| *empty))
     }
 
     pub fn region_mut(&mut self, name: &str) -> &mut Region {
@@ -347,12 +443,14 @@ impl Region {
     }
 
     /// The configuration sets whose sending pool is `pool`, sorted by name.
-    pub fn config_sets_of_pool(&self, pool: &str) -> Vec<String> {
-        self.configuration_sets
+    pub fn config_sets_of_pool(&self, pool: &str) -> SesmResult<Vec<String>> {
+        Ok(self
+            .configuration_sets
+            .get()?
             .iter()
             .filter(|(_, cs)| cs.sending_pool.as_deref() == Some(pool))
             .map(|(name, _)| name.clone())
-            .collect()
+            .collect())
     }
 
     /// The IPs of `pool`, in numeric address order.
@@ -385,6 +483,17 @@ impl IpWarmup {
 }
 
 impl State {
+    /// Parses every lazily loaded section, so that a corrupt one shows now (and a pretty export
+    /// prints them all pretty).
+    pub fn parse_all(&self) -> SesmResult<()> {
+        for region in self.regions.values() {
+            region.configuration_sets.get()?;
+            region.identities.get()?;
+            region.metrics.get()?;
+        }
+        Ok(())
+    }
+
     /// Checks the invariants every command relies on, for documents that did not come from
     /// sesm's own rules (`state import`). Returns what is wrong, in words.
     pub fn check(&self) -> Result<(), String> {
@@ -412,7 +521,8 @@ impl State {
                     ));
                 }
             }
-            for (cs_name, cs) in &region.configuration_sets {
+            let sets = region.configuration_sets.get().map_err(|e| e.message)?;
+            for (cs_name, cs) in sets {
                 if let Some(pool) = &cs.sending_pool
                     && !region.pool_exists(pool)
                 {
@@ -421,17 +531,18 @@ impl State {
                     ));
                 }
             }
-            for (id, identity) in &region.identities {
+            for (id, identity) in region.identities.get().map_err(|e| e.message)? {
                 if let Some(cs) = &identity.configuration_set
-                    && !region.configuration_sets.contains_key(cs)
+                    && !sets.contains_key(cs)
                 {
                     return Err(format!(
                         "{name}: identity {id} uses configuration set '{cs}', which does not exist"
                     ));
                 }
             }
+            region.metrics.get().map_err(|e| e.message)?;
             for cs in region.traffic.keys() {
-                if !region.configuration_sets.contains_key(cs) {
+                if !sets.contains_key(cs) {
                     return Err(format!(
                         "{name}: traffic for configuration set '{cs}', which does not exist"
                     ));
@@ -455,6 +566,37 @@ mod tests {
         assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 19, 255, 254)));
         assert_eq!(s.allocate_ip(), None);
         assert_eq!(s.ips_left(), 0);
+    }
+
+    #[test]
+    fn metrics_columns_round_trip_exactly() {
+        let m = IspMetrics {
+            demand: vec![0, 1, u64::MAX],
+            effective_daily_rate: vec![Some(5), None, Some(0)],
+            warmup_percentage: vec![0.1, 100.0 / 3.0, 1e-300, 99.99999999999999],
+            ..Default::default()
+        };
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(
+            text.contains(r#""Demand":"0,1,18446744073709551615""#),
+            "{text}"
+        );
+        assert!(text.contains(r#""EffectiveDailyRate":"5,-,0""#), "{text}");
+        assert!(text.contains(r#""Retried":"""#), "{text}");
+        let back: IspMetrics = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, m);
+        let one_none = IspMetrics {
+            effective_daily_rate: vec![None],
+            ..Default::default()
+        };
+        let back: IspMetrics =
+            serde_json::from_str(&serde_json::to_string(&one_none).unwrap()).unwrap();
+        assert_eq!(back.effective_daily_rate, vec![None]);
+        let bad = text.replace("0,1,18446744073709551615", "0,x,2");
+        let err = serde_json::from_str::<IspMetrics>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad value 'x' at position 2"), "{err}");
     }
 
     #[test]

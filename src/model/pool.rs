@@ -74,7 +74,7 @@ impl Region {
             return Err(reserved_error(&req.name, "created"));
         }
         for cs in &req.config_sets {
-            if !self.configuration_sets.contains_key(cs) {
+            if !self.configuration_sets.get()?.contains_key(cs) {
                 return Err(super::config_set::not_found(cs));
             }
         }
@@ -105,7 +105,11 @@ impl Region {
         );
         let mut moved = Vec::new();
         for cs in &req.config_sets {
-            let set = self.configuration_sets.get_mut(cs).expect("checked above");
+            let set = self
+                .configuration_sets
+                .get_mut()?
+                .get_mut(cs)
+                .expect("checked above");
             if let Some(old) = set.sending_pool.replace(req.name.clone())
                 && old != req.name
             {
@@ -133,18 +137,16 @@ impl Region {
                 ips[0]
             )));
         }
+        let disassociated = self.config_sets_of_pool(name)?;
+        let sets = self.configuration_sets.get_mut()?;
+        for cs in &disassociated {
+            sets.get_mut(cs).expect("listed above").sending_pool = None;
+        }
+        self.metrics.get_mut()?.remove(name);
         let pool = self.pools.remove(name).expect("checked above");
         for ip in &ips {
             self.ips.remove(ip);
         }
-        let disassociated = self.config_sets_of_pool(name);
-        for cs in &disassociated {
-            self.configuration_sets
-                .get_mut(cs)
-                .expect("listed above")
-                .sending_pool = None;
-        }
-        self.metrics.remove(name);
         Ok(DeletedPool {
             pool,
             relinquished_ips: ips,

@@ -93,11 +93,21 @@ impl Region {
         Ok(match kind {
             ResourceKind::Pool => &mut self.pools.get_mut(name).expect("checked").tags,
             ResourceKind::ConfigSet => {
-                &mut self.configuration_sets.get_mut(name).expect("checked").tags
+                &mut self
+                    .configuration_sets
+                    .get_mut()?
+                    .get_mut(name)
+                    .expect("checked")
+                    .tags
             }
             ResourceKind::Identity => {
                 let stored = super::names::normalize_identity(name)?;
-                &mut self.identities.get_mut(&stored).expect("checked").tags
+                &mut self
+                    .identities
+                    .get_mut()?
+                    .get_mut(&stored)
+                    .expect("checked")
+                    .tags
             }
         })
     }

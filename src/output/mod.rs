@@ -56,7 +56,7 @@ pub struct Output {
     document: Option<Box<dyn Document>>,
     /// The command's own table view, if it has one better than the generic rendering; built
     /// only when a table is printed.
-    human: Option<Box<dyn FnOnce() -> Vec<Block>>>,
+    human: Option<Box<dyn FnOnce() -> Result<Vec<Block>>>>,
     /// Confirmation lines for stderr (table and text mode, unless `-q`).
     pub notices: Vec<String>,
     /// Printed verbatim whatever the format (completion scripts, exported documents).
@@ -84,11 +84,15 @@ impl Output {
     }
 
     pub fn with_human(self, blocks: Vec<Block>) -> Output {
-        self.with_lazy_human(move || blocks)
+        self.with_lazy_human(move || Ok(blocks))
     }
 
-    /// A table view computed only if a table is printed (for long results).
-    pub fn with_lazy_human(mut self, blocks: impl FnOnce() -> Vec<Block> + 'static) -> Output {
+    /// A table view computed only if a table is printed (for long results, or views that need
+    /// more of the state than the JSON does).
+    pub fn with_lazy_human(
+        mut self,
+        blocks: impl FnOnce() -> Result<Vec<Block>> + 'static,
+    ) -> Output {
         self.human = Some(Box::new(blocks));
         self
     }
@@ -163,7 +167,7 @@ impl Printer {
             (None, Format::Json) => document.to_pretty(),
             (None, Format::Text) => text::render(&document.to_value()),
             (None, Format::Table) => match out.human {
-                Some(blocks) => table::render(&blocks(), self.color),
+                Some(blocks) => table::render(&blocks()?, self.color),
                 None => table::render(&table::generic(&document.to_value()), self.color),
             },
         };

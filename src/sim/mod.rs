@@ -13,6 +13,7 @@ use std::net::Ipv4Addr;
 
 use jiff::civil::Date;
 
+use crate::error::Result;
 use crate::model::{
     DEFAULT_POOL, IpWarmup, IspWarmup, ManagedPoolState, ModelParams, SHARED_POOL, State,
 };
@@ -99,7 +100,8 @@ const FIRST_ADDRESS: u32 = u32::from_be_bytes([198, 18, 0, 0]);
 const ADDRESSES: u32 = (1 << 17) - 1;
 
 impl World {
-    pub fn new(state: &State) -> World {
+    /// Fails only when a section of the state it needs is corrupt.
+    pub fn new(state: &State) -> Result<World> {
         let params = state.model.clone();
         let n = params.isps.len();
         let dense = |map: &BTreeMap<String, IspWarmup>| -> Vec<IspWarmup> {
@@ -180,6 +182,7 @@ impl World {
                 let index_of = |name: &str| pools.iter().position(|p| p.name == name);
                 let config_sets = region
                     .configuration_sets
+                    .get()?
                     .iter()
                     .map(|(cs_name, cs)| ConfigSetRoute {
                         name: cs_name.clone(),
@@ -190,23 +193,23 @@ impl World {
                         ) / 3600.0,
                     })
                     .collect();
-                RegionWorld {
+                Ok(RegionWorld {
                     name: name.clone(),
                     auto_warmup: region.auto_warmup,
                     default_pool: index_of(DEFAULT_POOL).expect("always listed"),
                     shared_pool: index_of(SHARED_POOL).expect("always listed"),
                     pools,
                     config_sets,
-                }
+                })
             })
-            .collect();
-        World {
+            .collect::<Result<_>>()?;
+        Ok(World {
             params,
             date: state.date,
             next_ip: state.next_ip,
             regions,
             usage: BTreeMap::new(),
-        }
+        })
     }
 
     pub fn isp_count(&self) -> usize {
@@ -528,7 +531,7 @@ impl World {
     }
 
     /// Writes the model state, metrics, usage and clock back into `state`.
-    pub fn finish(self, state: &mut State, reports: &[DayReport]) {
+    pub fn finish(self, state: &mut State, reports: &[DayReport]) -> Result<()> {
         let names: Vec<String> = self.params.isps.iter().map(|i| i.isp.clone()).collect();
         for region in self.regions {
             let target = state.region_mut(&region.name);
@@ -587,7 +590,7 @@ impl World {
             }
         }
         for r in reports {
-            report::append_metrics(state.region_mut(&r.region), r);
+            report::append_metrics(state.region_mut(&r.region), r)?;
         }
         for (month, u) in self.usage {
             let total = state.usage.entry(month).or_default();
@@ -597,6 +600,7 @@ impl World {
         }
         state.next_ip = self.next_ip;
         state.date = self.date;
+        Ok(())
     }
 }
 
@@ -632,17 +636,17 @@ pub fn run(
     state: &mut State,
     days: u32,
     demand_for: impl Fn(u32, &World) -> DayDemand,
-) -> RunReport {
+) -> Result<RunReport> {
     let start = state.date;
-    let mut world = World::new(state);
+    let mut world = World::new(state)?;
     let mut reports = Vec::new();
     for day in 0..days {
         let demand = demand_for(day, &world);
         reports.extend(world.step(&demand));
     }
     let usage = world.usage.clone();
-    world.finish(state, &reports);
-    RunReport::new(start, days, reports, &usage, state)
+    world.finish(state, &reports)?;
+    Ok(RunReport::new(start, days, reports, &usage, state))
 }
 
 #[cfg(test)]
@@ -687,9 +691,9 @@ mod tests {
     }
 
     fn run_standing(s: &mut State, days: u32) -> RunReport {
-        let world = World::new(s);
+        let world = World::new(s).unwrap();
         let demand = world.standing_demand(s);
-        run(s, days, |_, _| demand.clone())
+        run(s, days, |_, _| demand.clone()).unwrap()
     }
 
     #[test]
@@ -850,7 +854,7 @@ mod tests {
         run_standing(&mut s, 3);
         traffic(&mut s, "cs", &[("gmail", 10_000), ("apple", 2_000)]);
         run_standing(&mut s, 2);
-        let m = &s.region(R).metrics["m"];
+        let m = &s.region(R).metrics.get().unwrap()["m"];
         assert_eq!(m.dates.len(), 5);
         for c in m.isps.values() {
             assert_eq!(c.demand.len(), 5);

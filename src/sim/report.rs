@@ -203,8 +203,12 @@ impl RunReport {
 }
 
 /// Appends one day of one pool to the region's metrics columns.
-pub fn append_metrics(region: &mut Region, day: &DayReport) {
-    let m: &mut PoolMetrics = region.metrics.entry(day.pool_name.clone()).or_default();
+pub fn append_metrics(region: &mut Region, day: &DayReport) -> crate::error::Result<()> {
+    let m: &mut PoolMetrics = region
+        .metrics
+        .get_mut()?
+        .entry(day.pool_name.clone())
+        .or_default();
     let len = m.dates.len();
     m.dates.push(day.date);
     m.dedicated_ip_count.push(day.dedicated_ip_count);
@@ -231,6 +235,7 @@ pub fn append_metrics(region: &mut Region, day: &DayReport) {
     for col in m.isps.values_mut() {
         col.pad(len + 1);
     }
+    Ok(())
 }
 
 impl IspMetrics {
