@@ -127,25 +127,44 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Dedicated IP pools: standard and managed
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm pool create marketing --managed\n  sesm pool list"
+    )]
     Pool(pool::PoolCommand),
     /// Configuration sets and the pool they send through
-    #[command(subcommand, name = "config-set")]
+    #[command(
+        subcommand,
+        name = "config-set",
+        after_help = "Examples:\n  sesm config-set create newsletters --pool marketing\n  sesm config-set list"
+    )]
     ConfigSet(config_set::ConfigSetCommand),
     /// Sending identities (domains and email addresses)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm identity create example.com\n  sesm identity import domains.txt"
+    )]
     Identity(identity::IdentityCommand),
     /// Dedicated IPs: lease, move, warm-up, release
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm ip lease --count 2 --pool transactional\n  sesm ip list"
+    )]
     Ip(ip::IpCommand),
     /// Tags on pools, configuration sets and identities
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm tag add pool/marketing team=growth\n  sesm tag list pool/marketing"
+    )]
     Tag(tag::TagCommand),
     /// Standing daily volume per configuration set and ISP, used by `simulate`
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm traffic set newsletters gmail=100000 microsoft=20000\n  sesm traffic list"
+    )]
     Traffic(traffic::TrafficCommand),
     /// The mailbox providers (ISPs) the model knows
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  sesm isp list")]
     Isp(isp::IspCommand),
     /// Advance the account clock day by day and simulate sending
     Simulate(simulate::SimulateArgs),
@@ -158,7 +177,10 @@ pub enum Command {
     /// Quotas and usage per region, the clock, auto warm-up and cost to date
     Account(account::AccountArgs),
     /// The state file: path, export, import, reset
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm state path\n  sesm state export backup.json"
+    )]
     State(state::StateCommand),
     /// Print a shell completion script
     Completions(completions::CompletionsArgs),
@@ -389,6 +411,31 @@ mod tests {
     #[test]
     fn clap_definitions_are_valid() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command, groups included, has a one-line summary and an example in its help.
+    #[test]
+    fn every_command_has_a_summary_and_an_example() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let name = format!("{path} {}", sub.get_name());
+                let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+                if about.is_empty() || about.contains('\n') {
+                    missing.push(format!("{name}: one-line summary"));
+                }
+                let after = sub
+                    .get_after_help()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                if !after.contains("Example") || !after.contains("sesm ") {
+                    missing.push(format!("{name}: example"));
+                }
+                walk(sub, &name, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "sesm", &mut missing);
+        assert!(missing.is_empty(), "help is missing: {missing:#?}");
     }
 
     #[test]
