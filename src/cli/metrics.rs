@@ -197,16 +197,25 @@ pub fn query(region: &Region, isp_order: &[String], q: &Query) -> Result<Vec<Met
 
 /// A sparkline at most `width` characters wide: longer series are averaged in buckets.
 pub fn sparkline_fit(values: &[f64], width: usize) -> String {
+    sparkline_buckets(values, width, |b| b.iter().sum::<f64>() / b.len() as f64)
+}
+
+/// Like `sparkline_fit`, keeping each bucket's largest value (for counts that step, like IPs).
+pub fn sparkline_fit_max(values: &[f64], width: usize) -> String {
+    sparkline_buckets(values, width, |b| {
+        b.iter().copied().fold(f64::MIN, f64::max)
+    })
+}
+
+fn sparkline_buckets(values: &[f64], width: usize, reduce: impl Fn(&[f64]) -> f64) -> String {
     if values.len() <= width || width == 0 {
         return sparkline(values);
     }
     let buckets: Vec<f64> = (0..width)
         .map(|b| {
-            let (lo, hi) = (
-                b * values.len() / width,
-                ((b + 1) * values.len() / width).max(b * values.len() / width + 1),
-            );
-            values[lo..hi].iter().sum::<f64>() / (hi - lo) as f64
+            let lo = b * values.len() / width;
+            let hi = ((b + 1) * values.len() / width).max(lo + 1);
+            reduce(&values[lo..hi])
         })
         .collect();
     sparkline(&buckets)
@@ -339,5 +348,7 @@ mod tests {
         assert_eq!(line.chars().count(), 30);
         assert!(line.starts_with('▁') && line.ends_with('█'));
         assert_eq!(sparkline_fit(&[1.0, 2.0], 30).chars().count(), 2);
+        let steps = [0.0, 1.0, 1.0, 1.0, 2.0, 1.0];
+        assert_eq!(sparkline_fit_max(&steps, 3), "▅▅█");
     }
 }

@@ -288,6 +288,9 @@ pub struct IspMetrics {
     pub sent_dedicated: Vec<u64>,
     #[serde(with = "column")]
     pub retried: Vec<u64>,
+    /// Yesterday's deferred mail that came in (so a day's mail can be shown as a partition).
+    #[serde(with = "column", default)]
+    pub queued: Vec<u64>,
     #[serde(with = "column")]
     pub sent_shared: Vec<u64>,
     #[serde(with = "column")]

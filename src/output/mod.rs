@@ -5,6 +5,7 @@
 //! `--query` (JMESPath) is applied to the JSON value before any rendering, as the AWS CLI does;
 //! a command's own table view is used only when no query reshaped the value.
 
+pub mod html;
 mod table;
 mod text;
 
@@ -105,6 +106,11 @@ impl Output {
 
     pub fn notice(mut self, line: impl Into<String>) -> Output {
         self.notices.push(line.into());
+        self
+    }
+
+    pub fn notices(mut self, lines: Vec<String>) -> Output {
+        self.notices.extend(lines);
         self
     }
 }
@@ -219,6 +225,15 @@ impl Printer {
             let _ = writeln!(stderr, "hint: {hint}");
         }
     }
+}
+
+/// Writes a file the user asked for (`dashboard --html FILE`); a path that can't be written
+/// is the user's parameter (252).
+pub fn write_file(path: &std::path::Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| {
+        Error::invalid(format!("cannot write {}: {e}", path.display()))
+            .hint("choose a path in a folder you can write to")
+    })
 }
 
 /// Formats a whole number with thousands separators for people: 1234567 → "1,234,567".

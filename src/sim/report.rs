@@ -225,6 +225,7 @@ pub fn append_metrics(region: &mut Region, day: &DayReport) -> crate::error::Res
         col.demand.push(isp.demand);
         col.sent_dedicated.push(isp.sent_dedicated);
         col.retried.push(isp.retried);
+        col.queued.push(isp.queued);
         col.sent_shared.push(isp.sent_shared);
         col.deferred.push(isp.deferred);
         col.expired.push(isp.expired);
@@ -249,6 +250,7 @@ impl IspMetrics {
         fill(&mut self.demand, len, 0);
         fill(&mut self.sent_dedicated, len, 0);
         fill(&mut self.retried, len, 0);
+        fill(&mut self.queued, len, 0);
         fill(&mut self.sent_shared, len, 0);
         fill(&mut self.deferred, len, 0);
         fill(&mut self.expired, len, 0);

@@ -3,6 +3,7 @@
 mod account;
 mod completions;
 mod config_sets;
+mod dashboard;
 mod harness;
 mod identities;
 mod ips;
