@@ -1031,6 +1031,9 @@ module completions {
 
   # Managed pools at a glance, in the terminal or as an HTML page
   export extern "sesm dashboard" [
+    --pool: string            # Only this pool (default: every pool of the region)
+    --days: string            # Show the last N simulated days (default: all)
+    --html: path              # Also write a self-contained HTML page with the charts to FILE
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
     --output(-o): string@"nu-complete sesm dashboard output" # How results are printed
