@@ -14,7 +14,7 @@ fn one_day(c: &mut Criterion) {
     let mut state = State::new(jiff::civil::Date::constant(2026, 1, 1));
     fixtures::add_managed_pools(&mut state, "us-east-1", 5).unwrap();
     sesm::cli::simulate::simulate(&mut state, 60, None).unwrap();
-    let world = World::new(&state).unwrap();
+    let world = World::new(&state, &World::standing_senders(&state)).unwrap();
     let demand = world.standing_demand(&state);
     c.bench_function("sim: one day, 5 managed pools x 9 ISPs", |b| {
         b.iter_batched_ref(

@@ -10,7 +10,7 @@
 //! line and column in the file (recorded when the file was read) and the backup to restore.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -179,6 +179,29 @@ impl<K: DeserializeOwned + Ord, V: DeserializeOwned> Lazy<BTreeMap<K, V>> {
             .map_err(|e| corrupt(&e, text))
     }
 
+    /// The entries of `keys` that exist. An unparsed section is scanned, not built: only the
+    /// wanted entries are deserialized (the simulation needs the few sets that send, not ten
+    /// thousand).
+    pub fn get_some(&self, keys: &BTreeSet<K>) -> Result<BTreeMap<K, V>>
+    where
+        K: Clone + std::borrow::Borrow<str>,
+        V: Clone,
+    {
+        if let Some(map) = self.value.get() {
+            return Ok(keys
+                .iter()
+                .filter_map(|k| Some((k.clone(), map.get::<K>(k)?.clone())))
+                .collect());
+        }
+        let text = self.text();
+        let mut de = serde_json::Deserializer::from_str(text.as_str());
+        de.deserialize_map(Wanted {
+            keys,
+            found: BTreeMap::new(),
+        })
+        .map_err(|e| corrupt(&e, text))
+    }
+
     /// Whether the section has no entries (used to leave empty sections out of the file).
     pub fn is_empty(&self) -> bool {
         match self.value.get() {
@@ -190,6 +213,42 @@ impl<K: DeserializeOwned + Ord, V: DeserializeOwned> Lazy<BTreeMap<K, V>> {
                 .bytes()
                 .all(|b| matches!(b, b'{' | b'}' | b' ' | b'\n' | b'\r' | b'\t')),
         }
+    }
+}
+
+/// Collects the entries of a map whose keys are wanted, skipping over the others.
+struct Wanted<'k, K: Ord, V> {
+    keys: &'k BTreeSet<K>,
+    found: BTreeMap<K, V>,
+}
+
+impl<'de, K, V> Visitor<'de> for Wanted<'_, K, V>
+where
+    K: Ord + Clone + std::borrow::Borrow<str>,
+    V: Deserialize<'de>,
+{
+    type Value = BTreeMap<K, V>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        mut self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match self.keys.iter().find(|k| (*k).borrow() == key.as_ref()) {
+                Some(k) => {
+                    let value = map.next_value()?;
+                    self.found.insert(k.clone(), value);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(self.found)
     }
 }
 
@@ -377,6 +436,20 @@ mod tests {
             );
             assert_eq!(err.hints, vec!["restore /x/state.json.bak".to_string()]);
         }
+    }
+
+    #[test]
+    fn get_some_reads_only_the_wanted_entries() {
+        let doc = decode(br#"{"a":1,"big":{"x":1,"y":2,"z":3}}"#);
+        let keys: BTreeSet<String> = ["z".to_string(), "x".to_string(), "nope".to_string()].into();
+        let some = doc.big.get_some(&keys).unwrap();
+        assert_eq!(
+            some,
+            BTreeMap::from([("x".to_string(), 1), ("z".to_string(), 3)])
+        );
+        assert!(doc.big.value.get().is_none(), "the section stays unparsed");
+        doc.big.get().unwrap();
+        assert_eq!(doc.big.get_some(&keys).unwrap(), some);
     }
 
     #[test]

@@ -12,8 +12,9 @@ use serde::Serialize;
 use super::metrics::{sparkline_fit, sparkline_fit_max};
 use super::{Ctx, complete};
 use crate::error::{Error, Result};
+use crate::model::metrics::PoolSeries;
 use crate::model::names::check_pool_name;
-use crate::model::{DEFAULT_POOL, PoolMetrics, Region, State, cost};
+use crate::model::{DEFAULT_POOL, Region, State, cost};
 use crate::output::html::{self, Chart, ChartKind, Page, Section, Series};
 use crate::output::{Block, Column, Output, thousands, usd};
 
@@ -114,9 +115,10 @@ fn percent(part: u64, whole: u64) -> f64 {
 
 /// The figures of one pool over the last `days` days of its metrics.
 fn panel(state: &State, region: &Region, pool: &str, days: Option<u32>) -> Result<PoolPanel> {
-    let empty = PoolMetrics::default();
-    let metrics = region.metrics.get()?;
-    let m = metrics.get(pool).unwrap_or(&empty);
+    let m = &match region.metrics.get()?.get(pool) {
+        Some(stored) => super::metrics::series(pool, stored)?,
+        None => PoolSeries::default(),
+    };
     let len = m.dates.len();
     let from = days.map_or(0, |d| len.saturating_sub(d as usize));
     let window = from..len;

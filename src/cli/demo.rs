@@ -120,7 +120,7 @@ pub const PROMOTION: &[(&str, u64)] = &[("gmail", 250_000), ("microsoft", 80_000
 
 /// Simulates the demo: standing traffic every day, plus the promotion.
 pub fn simulate(state: &mut State, region: &str, days: u32) -> Result<RunReport> {
-    let world = World::new(state)?;
+    let world = World::new(state, &World::standing_senders(state))?;
     let standing = world.standing_demand(state);
     let ri = world.region_index(region).expect("the demo region exists");
     let ci = world.regions[ri]
@@ -135,7 +135,7 @@ pub fn simulate(state: &mut State, region: &str, days: u32) -> Result<RunReport>
             volumes[i] += extra;
         }
     }
-    sim::run(state, days, |day, _| {
+    sim::run(state, world, days, |day| {
         if day == PROMOTION_DAY {
             promotion.clone()
         } else {

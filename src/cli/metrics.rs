@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::traffic::check_isp;
 use super::{Ctx, complete, parse_date};
 use crate::error::{Error, Result};
+use crate::model::Region;
+use crate::model::metrics::{IspSeries, PoolMetrics, PoolSeries};
 use crate::model::names::check_pool_name;
-use crate::model::{IspMetrics, PoolMetrics, Region};
 use crate::output::{Block, Column, Output};
 
 /// Every metric sesm stores, in the order results are listed.
@@ -95,7 +96,7 @@ fn has_isp_series(metric: &str) -> bool {
 
 /// The values of `metric` for one ISP's columns, `None` where there is no value (the
 /// unlimited rate of a standard pool with a DONE IP).
-fn isp_series(metric: &str, c: &IspMetrics, i: usize) -> Option<f64> {
+fn isp_series(metric: &str, c: &IspSeries, i: usize) -> Option<f64> {
     Some(match metric {
         "Send" => c.demand[i] as f64,
         "ApproximateDedicatedSendingPercentage" => {
@@ -112,9 +113,8 @@ fn isp_series(metric: &str, c: &IspMetrics, i: usize) -> Option<f64> {
 }
 
 /// The pool-level value of `metric` on day `i`; `None` for metrics that exist per ISP only.
-fn pool_series(metric: &str, m: &PoolMetrics, i: usize) -> Option<f64> {
-    let sum =
-        |f: fn(&IspMetrics) -> &Vec<u64>| m.isps.values().map(|c| f(c)[i] as f64).sum::<f64>();
+fn pool_series(metric: &str, m: &PoolSeries, i: usize) -> Option<f64> {
+    let sum = |f: fn(&IspSeries) -> &Vec<u64>| m.isps.values().map(|c| f(c)[i] as f64).sum::<f64>();
     Some(match metric {
         "Send" => sum(|c| &c.demand),
         "ApproximateDedicatedSendingPercentage" => {
@@ -126,6 +126,14 @@ fn pool_series(metric: &str, m: &PoolMetrics, i: usize) -> Option<f64> {
         "Expired" => sum(|c| &c.expired),
         "DedicatedIpCount" => f64::from(m.dedicated_ip_count[i]),
         _ => return None,
+    })
+}
+
+/// A pool's stored metrics, parsed (253 when a column is corrupt).
+pub fn series(pool: &str, stored: &PoolMetrics) -> Result<PoolSeries> {
+    stored.series().map_err(|e| {
+        Error::state(format!("the metrics of pool {pool} in the state file are corrupt: {e}"))
+            .hint("restore the backup (sesm state path shows where it is), or delete the pool's metrics from the file")
     })
 }
 
@@ -141,12 +149,13 @@ pub fn query(region: &Region, isp_order: &[String], q: &Query) -> Result<Vec<Met
             .collect()
     };
     let mut out = Vec::new();
-    for (pool, m) in region
+    for (pool, stored) in region
         .metrics
         .get()?
         .iter()
         .filter(|(p, _)| q.pool.is_none_or(|w| w == p.as_str()))
     {
+        let m = &series(pool, stored)?;
         let days: Vec<usize> = (0..m.dates.len())
             .filter(|&i| {
                 q.from.is_none_or(|f| m.dates[i] >= f) && q.to.is_none_or(|t| m.dates[i] <= t)

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::State;
 use crate::model::names::is_region;
 use crate::output::{Block, Column, Output, thousands, usd};
-use crate::sim::{self, DayDemand, RunReport, World};
+use crate::sim::{self, DayDemand, RunReport, Senders, World};
 
 /// The longest run one command may simulate (a hundred years).
 const MAX_DAYS: u32 = 36_500;
@@ -197,13 +197,21 @@ pub fn plan_demand(rows: &[PlanRow], world: &World, days: u32) -> Vec<DayDemand>
 
 /// Runs the model on `state` with the plan, or with the standing traffic.
 pub fn simulate(state: &mut State, days: u32, plan: Option<&[PlanRow]>) -> Result<RunReport> {
-    let world = World::new(state)?;
-    let standing = world.standing_demand(state);
-    let planned = plan.map(|rows| plan_demand(rows, &world, days));
-    sim::run(state, days, |day, _| match &planned {
-        Some(p) => p[day as usize].clone(),
-        None => standing.clone(),
-    })
+    let Some(rows) = plan else {
+        let world = World::new(state, &World::standing_senders(state))?;
+        let standing = world.standing_demand(state);
+        return sim::run(state, world, days, |_| standing.clone());
+    };
+    let mut senders = Senders::new();
+    for row in rows {
+        senders
+            .entry(row.region.clone())
+            .or_default()
+            .insert(row.config_set.clone());
+    }
+    let world = World::new(state, &senders)?;
+    let planned = plan_demand(rows, &world, days);
+    sim::run(state, world, days, |day| planned[day as usize].clone())
 }
 
 pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Output> {

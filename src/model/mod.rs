@@ -10,6 +10,7 @@ pub mod config_set;
 pub mod cost;
 pub mod identity;
 pub mod ip;
+pub mod metrics;
 pub mod names;
 pub mod params;
 pub mod pool;
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result as SesmResult;
 use crate::lazy::Lazy;
 
+pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
@@ -259,126 +261,6 @@ pub struct Identity {
     pub tags: Tags,
 }
 
-/// Daily metrics of one pool, stored as columns aligned with `dates`.
-///
-/// Each column is one comma-separated string in the file ("100,250,0"): a year of metrics is
-/// most of a state's bytes, and a reader that doesn't need them skips a string far faster than
-/// thousands of numbers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PoolMetrics {
-    #[serde(with = "column")]
-    pub dates: Vec<Date>,
-    #[serde(with = "column")]
-    pub dedicated_ip_count: Vec<u32>,
-    #[serde(with = "column")]
-    pub scale_event: Vec<i32>,
-    /// Per ISP; an ISP first seen after the pool's first day is padded with zeros.
-    #[serde(default)]
-    pub isps: BTreeMap<String, IspMetrics>,
-}
-
-/// One ISP's columns in `PoolMetrics`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct IspMetrics {
-    #[serde(with = "column")]
-    pub demand: Vec<u64>,
-    #[serde(with = "column")]
-    pub sent_dedicated: Vec<u64>,
-    #[serde(with = "column")]
-    pub retried: Vec<u64>,
-    /// Yesterday's deferred mail that came in (so a day's mail can be shown as a partition).
-    #[serde(with = "column", default)]
-    pub queued: Vec<u64>,
-    #[serde(with = "column")]
-    pub sent_shared: Vec<u64>,
-    #[serde(with = "column")]
-    pub deferred: Vec<u64>,
-    #[serde(with = "column")]
-    pub expired: Vec<u64>,
-    /// `None` (written `-`) where a standard pool had an IP with no cap (a `DONE` IP).
-    #[serde(with = "column")]
-    pub effective_daily_rate: Vec<Option<u64>>,
-    /// Written with Rust's shortest round-trip form, so reading gives back the same `f64`.
-    #[serde(with = "column")]
-    pub warmup_percentage: Vec<f64>,
-}
-
-/// A metrics column as one comma-separated string (see `PoolMetrics`).
-mod column {
-    use std::borrow::Cow;
-    use std::fmt::{self, Write};
-    use std::str::FromStr;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// A value of a column; `Option` writes `None` as `-`.
-    pub trait Cell: Sized {
-        fn write(&self, out: &mut String) -> fmt::Result;
-        fn read(s: &str) -> Option<Self>;
-    }
-
-    macro_rules! plain_cells {
-        ($($t:ty),*) => {$(
-            impl Cell for $t {
-                fn write(&self, out: &mut String) -> fmt::Result {
-                    write!(out, "{self}")
-                }
-                fn read(s: &str) -> Option<Self> {
-                    <$t as FromStr>::from_str(s).ok()
-                }
-            }
-        )*};
-    }
-    plain_cells!(u32, i32, u64, f64, jiff::civil::Date);
-
-    impl<T: Cell> Cell for Option<T> {
-        fn write(&self, out: &mut String) -> fmt::Result {
-            match self {
-                Some(v) => v.write(out),
-                None => out.write_char('-'),
-            }
-        }
-        fn read(s: &str) -> Option<Self> {
-            if s == "-" {
-                Some(None)
-            } else {
-                T::read(s).map(Some)
-            }
-        }
-    }
-
-    pub fn serialize<S: Serializer, T: Cell>(values: &[T], s: S) -> Result<S::Ok, S::Error> {
-        let mut out = String::with_capacity(values.len() * 8);
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            v.write(&mut out).map_err(serde::ser::Error::custom)?;
-        }
-        s.serialize_str(&out)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>, T: Cell>(d: D) -> Result<Vec<T>, D::Error> {
-        let text = Cow::<str>::deserialize(d)?;
-        if text.is_empty() {
-            return Ok(Vec::new());
-        }
-        text.split(',')
-            .enumerate()
-            .map(|(i, field)| {
-                T::read(field).ok_or_else(|| {
-                    serde::de::Error::custom(format_args!(
-                        "bad value '{field}' at position {} of a metrics column",
-                        i + 1
-                    ))
-                })
-            })
-            .collect()
-    }
-}
-
 impl State {
     /// An empty account whose clock starts on `today` (A3).
     pub fn new(today: Date) -> State {
@@ -569,37 +451,6 @@ mod tests {
         assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 19, 255, 254)));
         assert_eq!(s.allocate_ip(), None);
         assert_eq!(s.ips_left(), 0);
-    }
-
-    #[test]
-    fn metrics_columns_round_trip_exactly() {
-        let m = IspMetrics {
-            demand: vec![0, 1, u64::MAX],
-            effective_daily_rate: vec![Some(5), None, Some(0)],
-            warmup_percentage: vec![0.1, 100.0 / 3.0, 1e-300, 99.99999999999999],
-            ..Default::default()
-        };
-        let text = serde_json::to_string(&m).unwrap();
-        assert!(
-            text.contains(r#""Demand":"0,1,18446744073709551615""#),
-            "{text}"
-        );
-        assert!(text.contains(r#""EffectiveDailyRate":"5,-,0""#), "{text}");
-        assert!(text.contains(r#""Retried":"""#), "{text}");
-        let back: IspMetrics = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, m);
-        let one_none = IspMetrics {
-            effective_daily_rate: vec![None],
-            ..Default::default()
-        };
-        let back: IspMetrics =
-            serde_json::from_str(&serde_json::to_string(&one_none).unwrap()).unwrap();
-        assert_eq!(back.effective_daily_rate, vec![None]);
-        let bad = text.replace("0,1,18446744073709551615", "0,x,2");
-        let err = serde_json::from_str::<IspMetrics>(&bad)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("bad value 'x' at position 2"), "{err}");
     }
 
     #[test]

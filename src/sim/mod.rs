@@ -8,7 +8,7 @@ pub mod formulas;
 pub mod managed;
 pub mod report;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::Ipv4Addr;
 
 use jiff::civil::Date;
@@ -20,6 +20,10 @@ use crate::model::{
 use formulas::{allowed, largest_remainder, standard_cap};
 use managed::{Phase, Scale, ScaleParams, WarmupParams};
 pub use report::{DayReport, IspDay, RunReport};
+
+/// The configuration sets that may send during a run, per region: those with standing
+/// traffic, or those a plan names. Only they are read from the state.
+pub type Senders = BTreeMap<String, BTreeSet<String>>;
 
 /// One day's demand: per region (in `World::regions` order), per configuration set (index in
 /// that region's `config_sets`), the volume per ISP (table order).
@@ -100,8 +104,19 @@ const FIRST_ADDRESS: u32 = u32::from_be_bytes([198, 18, 0, 0]);
 const ADDRESSES: u32 = (1 << 17) - 1;
 
 impl World {
-    /// Fails only when a section of the state it needs is corrupt.
-    pub fn new(state: &State) -> Result<World> {
+    /// The configuration sets with standing traffic (`traffic set`), per region.
+    pub fn standing_senders(state: &State) -> Senders {
+        state
+            .regions
+            .iter()
+            .map(|(name, r)| (name.clone(), r.traffic.keys().cloned().collect()))
+            .collect()
+    }
+
+    /// The model's view of `state`, routing the mail of `senders`. Fails only when a section
+    /// of the state it needs is corrupt.
+    pub fn new(state: &State, senders: &Senders) -> Result<World> {
+        let none = BTreeSet::new();
         let params = state.model.clone();
         let n = params.isps.len();
         let dense = |map: &BTreeMap<String, IspWarmup>| -> Vec<IspWarmup> {
@@ -180,9 +195,10 @@ impl World {
                     })
                     .collect();
                 let index_of = |name: &str| pools.iter().position(|p| p.name == name);
+                let sending = senders.get(name).unwrap_or(&none);
                 let config_sets = region
                     .configuration_sets
-                    .get()?
+                    .get_some(sending)?
                     .iter()
                     .map(|(cs_name, cs)| ConfigSetRoute {
                         name: cs_name.clone(),
@@ -632,16 +648,18 @@ pub fn month_of(date: Date) -> String {
 }
 
 /// Simulates `days` days with the demand `demand_for(day)` and writes the result into `state`.
+/// Simulates `days` days of `world` (built from `state`) with the demand `demand_for(day)` and
+/// writes the result into `state`.
 pub fn run(
     state: &mut State,
+    mut world: World,
     days: u32,
-    demand_for: impl Fn(u32, &World) -> DayDemand,
+    demand_for: impl Fn(u32) -> DayDemand,
 ) -> Result<RunReport> {
     let start = state.date;
-    let mut world = World::new(state)?;
     let mut reports = Vec::new();
     for day in 0..days {
-        let demand = demand_for(day, &world);
+        let demand = demand_for(day);
         reports.extend(world.step(&demand));
     }
     let usage = world.usage.clone();
@@ -691,9 +709,9 @@ mod tests {
     }
 
     fn run_standing(s: &mut State, days: u32) -> RunReport {
-        let world = World::new(s).unwrap();
+        let world = World::new(s, &World::standing_senders(s)).unwrap();
         let demand = world.standing_demand(s);
-        run(s, days, |_, _| demand.clone()).unwrap()
+        run(s, world, days, |_| demand.clone()).unwrap()
     }
 
     #[test]
@@ -860,6 +878,9 @@ mod tests {
             assert_eq!(c.demand.len(), 5);
             assert_eq!(c.warmup_percentage.len(), 5);
         }
-        assert_eq!(m.isps["apple"].demand, vec![0, 0, 0, 2_000, 2_000]);
+        assert_eq!(
+            m.isps["apple"].demand.values().unwrap(),
+            vec![0, 0, 0, 2_000, 2_000]
+        );
     }
 }

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::managed::Phase;
-use crate::model::{IspMetrics, MonthUsage, PoolMetrics, Region, State, cost};
+use crate::model::{MonthUsage, PoolMetrics, Region, State, cost};
 
 /// One ISP's figures for a pool and day, before it is named.
 #[derive(Debug, Clone)]
@@ -221,7 +221,7 @@ pub fn append_metrics(region: &mut Region, day: &DayReport) -> crate::error::Res
         .collect();
     for isp in keep {
         let col = m.isps.entry(isp.isp.clone()).or_default();
-        col.pad(len);
+        col.fill_to(len);
         col.demand.push(isp.demand);
         col.sent_dedicated.push(isp.sent_dedicated);
         col.retried.push(isp.retried);
@@ -234,27 +234,7 @@ pub fn append_metrics(region: &mut Region, day: &DayReport) -> crate::error::Res
     }
     // ISPs without activity today get a zero row so the columns stay aligned with `dates`.
     for col in m.isps.values_mut() {
-        col.pad(len + 1);
+        col.fill_to(len + 1);
     }
     Ok(())
-}
-
-impl IspMetrics {
-    /// Pads every column with zeros up to `len` days.
-    fn pad(&mut self, len: usize) {
-        fn fill<T: Clone>(v: &mut Vec<T>, len: usize, zero: T) {
-            if v.len() < len {
-                v.resize(len, zero);
-            }
-        }
-        fill(&mut self.demand, len, 0);
-        fill(&mut self.sent_dedicated, len, 0);
-        fill(&mut self.retried, len, 0);
-        fill(&mut self.queued, len, 0);
-        fill(&mut self.sent_shared, len, 0);
-        fill(&mut self.deferred, len, 0);
-        fill(&mut self.expired, len, 0);
-        fill(&mut self.effective_daily_rate, len, None);
-        fill(&mut self.warmup_percentage, len, 0.0);
-    }
 }

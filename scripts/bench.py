@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Measures sesm against its performance targets on a full-quota state.
+
+Builds the release binary and the `large_state` example, writes the state of the targets
+(3 regions x 10,000 identities and 10,000 configuration sets, 50 pools, 365 days of metrics
+for 5 managed pools per region), then times whole commands (median of N runs, each a new
+process) and their peak memory, and `jq empty` on the same file when jq is installed.
+
+    python3 scripts/bench.py [--runs N] [--keep DIR]
+
+Needs Python 3 and cargo; prints a Markdown table. Peak memory needs GNU time
+(`apt-get install time`): a child started from Python counts Python's own pages until it
+execs, so Python can't measure it.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SESM = os.path.join(ROOT, "target", "release", "sesm")
+LARGE = os.path.join(ROOT, "target", "release", "examples", "large_state")
+
+
+def build():
+    subprocess.run(
+        ["cargo", "build", "--release", "--locked", "--bin", "sesm", "--example", "large_state"],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def env_for(state):
+    env = dict(os.environ)
+    env.update({"SESM_STATE": state, "SESM_TODAY": "2026-01-01", "NO_COLOR": "1"})
+    env.pop("SESM_REGION", None)
+    env.pop("AWS_REGION", None)
+    env.pop("AWS_DEFAULT_REGION", None)
+    return env
+
+
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def run_once(cmd, env):
+    """Runs cmd, returns (seconds, exit code)."""
+    start = time.perf_counter()
+    code = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - start, code
+
+
+def peak_memory(cmd, env):
+    """Peak resident memory of cmd in bytes, by GNU time, or None without it."""
+    if not GNU_TIME:
+        return None
+    out = subprocess.run([GNU_TIME, "-f", "%M", *cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return int(out.stderr.strip().splitlines()[-1]) * 1024
+
+
+def measure(cmd, env, runs, prepare=None):
+    times = []
+    for i in range(runs + 2):
+        if prepare:
+            prepare()
+        elapsed, code = run_once(cmd, env)
+        if code != 0:
+            raise SystemExit(f"{' '.join(cmd)} exited {code}")
+        if i >= 2:  # two warm-up runs
+            times.append(elapsed)
+    if prepare:
+        prepare()
+    return statistics.median(times), min(times), peak_memory(cmd, env)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", help="write the large state into this folder and keep it")
+    args = parser.parse_args()
+
+    build()
+    folder = args.keep or tempfile.mkdtemp(prefix="sesm-bench-")
+    os.makedirs(folder, exist_ok=True)
+    pristine = os.path.join(folder, "large.json")
+    subprocess.run([LARGE, pristine, "365"], check=True)
+    size = os.path.getsize(pristine)
+    state = os.path.join(folder, "state.json")
+    shutil.copyfile(pristine, state)
+    env = env_for(state)
+
+    def fresh():
+        shutil.copyfile(pristine, state)
+
+    rows = []
+
+    def row(name, target_ms, cmd, prepare=None, note=""):
+        median, best, peak = measure(cmd, env, args.runs, prepare)
+        ok = "yes" if target_ms is None or median * 1000 <= target_ms else "no"
+        target = "-" if target_ms is None else f"<= {target_ms} ms"
+        shown = "n/a" if peak is None else f"{peak / 1e6:.1f}"
+        rows.append((name, target, f"{median * 1000:.1f}", f"{best * 1000:.1f}", shown, ok, note))
+        return median, peak
+
+    reads = [
+        ("read: pool list -o json", ["pool", "list", "-o", "json"]),
+        ("read: pool list (table)", ["pool", "list"]),
+        ("read: identity get", ["identity", "get", "mail1.example1.com"]),
+        ("read: config-set get", ["config-set", "get", "cs-00001"]),
+        ("read: account -o json", ["-o", "json", "account"]),
+        ("read: ip list", ["ip", "list"]),
+        ("read: metrics --pool --isp", ["metrics", "--pool", "managed-0", "--isp", "gmail", "-o", "json"]),
+    ]
+    read_medians, peaks = [], []
+    for name, cmd in reads:
+        median, peak = row(name, 15, [SESM, *cmd])
+        read_medians.append(median)
+        peaks.append(peak)
+    writes = [
+        ("write: tag add", ["-q", "tag", "add", "pool/managed-0", "k=v"]),
+        ("write: config-set set-pool", ["-q", "config-set", "set-pool", "cs-00003", "--none"]),
+        ("write: identity set-config-set", ["-q", "identity", "set-config-set", "mail1.example1.com", "cs-00002"]),
+    ]
+    for name, cmd in writes:
+        _, peak = row(name, 30, [SESM, *cmd], prepare=fresh)
+        peaks.append(peak)
+    _, peak = row("simulate --days 30", 100, [SESM, "-q", "simulate", "--days", "30", "-o", "json"], prepare=fresh)
+    peaks.append(peak)
+    jq = shutil.which("jq")
+    if jq:
+        jq_median, _, _ = measure([jq, "empty", pristine], env, args.runs)
+        rows.append(("jq empty (same file)", "-", f"{jq_median * 1000:.1f}", "-", "-", "-", "reference"))
+
+    print(f"\nState: {size / 1e6:.2f} MB ({pristine}); {args.runs} runs per command, medians.\n")
+    print("| command | target | median ms | best ms | peak MB | met |")
+    print("|---|---|---|---|---|---|")
+    for name, target, median, best, peak, ok, _ in rows:
+        print(f"| {name} | {target} | {median} | {best} | {peak} | {ok} |")
+    if GNU_TIME:
+        worst_peak = max(peaks)
+        print(f"\nPeak memory: {worst_peak / 1e6:.1f} MB = {worst_peak / size:.2f}x the state file (target <= 5x).")
+    else:
+        print("\nPeak memory not measured: install GNU time (apt-get install time).")
+    if jq:
+        slowest = max(read_medians)
+        print(
+            f"Slowest read: {slowest * 1000:.1f} ms = {slowest / jq_median:.2f}x `jq empty` "
+            f"({jq_median * 1000:.1f} ms) (target <= 0.5x)."
+        )
+    else:
+        print("jq is not installed: the comparison with `jq empty` was skipped (apt-get install jq).")
+    if not args.keep:
+        shutil.rmtree(folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
