@@ -138,31 +138,25 @@ pub fn ips() -> ArgValueCandidates {
     })
 }
 
-/// ISP names from the model table (the state's, or the defaults).
+/// ISP names from the model table: the state's, or the defaults.
+fn isp_names() -> Vec<String> {
+    let model = state_and_region().map(|(s, _)| s.model).unwrap_or_default();
+    model.isp_names().map(str::to_string).collect()
+}
+
 pub fn isps() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        let names: Vec<String> = match state_and_region() {
-            Some((s, _)) => s.model.isp_names().map(str::to_string).collect(),
-            None => crate::model::ModelParams::default()
-                .isp_names()
-                .map(str::to_string)
-                .collect(),
-        };
-        names.into_iter().map(CompletionCandidate::new).collect()
+        isp_names()
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect()
     })
 }
 
 /// `ISP=` prefixes for `traffic set CS gmail=100000 …`.
 pub fn isp_volumes() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        let names: Vec<String> = match state_and_region() {
-            Some((s, _)) => s.model.isp_names().map(str::to_string).collect(),
-            None => crate::model::ModelParams::default()
-                .isp_names()
-                .map(str::to_string)
-                .collect(),
-        };
-        names
+        isp_names()
             .into_iter()
             .map(|n| CompletionCandidate::new(format!("{n}=")))
             .collect()

@@ -325,35 +325,16 @@ fn highlights(r: &RunReport) -> Vec<String> {
 
 fn human(r: &RunReport, highlights: &[String], path: &std::path::Path, region: &str) -> Vec<Block> {
     let isps = ["gmail", "microsoft", "yahoo", "orange"];
-    let mut columns = vec![
-        Column::right("Day"),
-        Column::left("Date"),
-        Column::right("IPs"),
-        Column::right("Demand"),
-        Column::right("Dedicated"),
-        Column::right("Shared"),
-        Column::right("Deferred"),
-        Column::right("Expired"),
-    ];
+    let mut columns = vec![Column::right("Day"), Column::left("Date")];
+    columns.extend(super::simulate::day_columns());
     columns.extend(isps.iter().map(|i| Column::right(format!("{i} %"))));
     let rows = pool_days(r, MANAGED_POOL)
         .filter(|(i, d)| {
             i % 7 == 0 || d.scale_event != 0 || (*i as u32).abs_diff(PROMOTION_DAY) <= 1
         })
         .map(|(i, d)| {
-            let mut row = vec![
-                i.to_string(),
-                d.date.to_string(),
-                match d.scale_event {
-                    0 => d.dedicated_ip_count.to_string(),
-                    e => format!("{} ({e:+})", d.dedicated_ip_count),
-                },
-                thousands(sum(d, |x| x.demand) as i64),
-                thousands(sum(d, |x| x.sent_dedicated) as i64),
-                thousands(sum(d, |x| x.sent_shared) as i64),
-                thousands(sum(d, |x| x.deferred) as i64),
-                thousands(sum(d, |x| x.expired) as i64),
-            ];
+            let mut row = vec![i.to_string(), d.date.to_string()];
+            row.extend(super::simulate::day_figures(d));
             row.extend(isps.iter().map(|isp| {
                 d.isps
                     .iter()

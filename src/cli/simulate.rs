@@ -266,6 +266,36 @@ fn next_day(d: jiff::civil::Date) -> jiff::civil::Date {
     d.tomorrow().unwrap_or(d)
 }
 
+/// The columns of a day's figures, shared by `simulate` and `demo`.
+pub fn day_columns() -> [Column; 6] {
+    [
+        Column::right("IPs"),
+        Column::right("Demand"),
+        Column::right("Dedicated"),
+        Column::right("Shared"),
+        Column::right("Deferred"),
+        Column::right("Expired"),
+    ]
+}
+
+/// A day's figures for a pool, summed over its ISPs: IPs ("1 (+1)" when scaling changed them),
+/// demand, dedicated, shared, deferred, expired.
+pub fn day_figures(d: &sim::DayReport) -> [String; 6] {
+    let sum = |f: fn(&sim::IspDay) -> u64| thousands(d.isps.iter().map(f).sum::<u64>() as i64);
+    let ips = match d.scale_event {
+        0 => d.dedicated_ip_count.to_string(),
+        e => format!("{} ({e:+})", d.dedicated_ip_count),
+    };
+    [
+        ips,
+        sum(|i| i.demand),
+        sum(|i| i.sent_dedicated),
+        sum(|i| i.sent_shared),
+        sum(|i| i.deferred),
+        sum(|i| i.expired),
+    ]
+}
+
 /// Short ISP labels for the day lines.
 fn short(isp: &str) -> &str {
     match isp {
@@ -283,25 +313,13 @@ fn human(r: &RunReport) -> Vec<Block> {
     if multi_region {
         columns.push(Column::left("Region"));
     }
-    columns.extend([
-        Column::left("Pool"),
-        Column::right("IPs"),
-        Column::right("Demand"),
-        Column::right("Dedicated"),
-        Column::right("Shared"),
-        Column::right("Deferred"),
-        Column::right("Expired"),
-        Column::left("Warm-up % per ISP"),
-    ]);
+    columns.push(Column::left("Pool"));
+    columns.extend(day_columns());
+    columns.push(Column::left("Warm-up % per ISP"));
     let rows = r
         .days
         .iter()
         .map(|d| {
-            let sum = |f: fn(&sim::IspDay) -> u64| d.isps.iter().map(f).sum::<u64>();
-            let ips = match d.scale_event {
-                0 => d.dedicated_ip_count.to_string(),
-                e => format!("{} ({e:+})", d.dedicated_ip_count),
-            };
             let warmup = d
                 .isps
                 .iter()
@@ -313,16 +331,9 @@ fn human(r: &RunReport) -> Vec<Block> {
             if multi_region {
                 row.push(d.region.clone());
             }
-            row.extend([
-                d.pool_name.clone(),
-                ips,
-                thousands(sum(|i| i.demand) as i64),
-                thousands(sum(|i| i.sent_dedicated) as i64),
-                thousands(sum(|i| i.sent_shared) as i64),
-                thousands(sum(|i| i.deferred) as i64),
-                thousands(sum(|i| i.expired) as i64),
-                warmup,
-            ]);
+            row.push(d.pool_name.clone());
+            row.extend(day_figures(d));
+            row.push(warmup);
             row
         })
         .collect();

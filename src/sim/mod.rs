@@ -334,7 +334,7 @@ impl World {
                         self.managed_day(ri, pi, &pool_demand[pi], &retry_hours[pi])
                     }
                     PoolKind::Standard(_) => self.standard_day(ri, pi, &pool_demand[pi]),
-                    PoolKind::Shared => shared_day(&pool_demand[pi]),
+                    PoolKind::Shared => shared_day(&pool_demand[pi], &self.params),
                 };
                 if let Some((count, scale_event, isps)) = report {
                     let pool = &self.regions[ri].pools[pi];
@@ -356,11 +356,7 @@ impl World {
                         dedicated_ip_count: count,
                         scale_event,
                         // Every ISP, for the metrics; `RunReport` keeps the active ones.
-                        isps: isps
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, d)| d.named(&self.params.isps[i].isp))
-                            .collect(),
+                        isps,
                     });
                 }
             }
@@ -394,7 +390,7 @@ impl World {
         pi: usize,
         demand: &[u64],
         retry_hours: &[Option<f64>],
-    ) -> Option<(u32, i32, Vec<report::Raw>)> {
+    ) -> Option<(u32, i32, Vec<IspDay>)> {
         let n = self.isp_count();
         let warm: Vec<WarmupParams> = (0..n).map(|i| self.warmup_params(i)).collect();
         let scale = self.scale_params();
@@ -432,7 +428,8 @@ impl World {
             while history.len() > history_days {
                 history.pop_front();
             }
-            raws.push(report::Raw {
+            raws.push(IspDay {
+                isp: self.params.isps[i].isp.clone(),
                 demand: demand[i],
                 queued,
                 sent_dedicated: routed.dedicated(),
@@ -505,7 +502,7 @@ impl World {
         ri: usize,
         pi: usize,
         demand: &[u64],
-    ) -> Option<(u32, i32, Vec<report::Raw>)> {
+    ) -> Option<(u32, i32, Vec<IspDay>)> {
         let PoolKind::Standard(ips) = &self.regions[ri].pools[pi].kind else {
             unreachable!("called for standard pools only")
         };
@@ -530,7 +527,9 @@ impl World {
         let raws = demand
             .iter()
             .zip(dedicated)
-            .map(|(&d, sent)| report::Raw {
+            .zip(&m.isps)
+            .map(|((&d, sent), isp)| IspDay {
+                isp: isp.isp.clone(),
                 demand: d,
                 queued: 0,
                 sent_dedicated: sent,
@@ -620,13 +619,15 @@ impl World {
     }
 }
 
-fn shared_day(demand: &[u64]) -> Option<(u32, i32, Vec<report::Raw>)> {
+fn shared_day(demand: &[u64], params: &ModelParams) -> Option<(u32, i32, Vec<IspDay>)> {
     if demand.iter().all(|&d| d == 0) {
         return None;
     }
     let raws = demand
         .iter()
-        .map(|&d| report::Raw {
+        .zip(&params.isps)
+        .map(|(&d, isp)| IspDay {
+            isp: isp.isp.clone(),
             demand: d,
             queued: 0,
             sent_dedicated: 0,

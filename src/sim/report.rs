@@ -9,40 +9,6 @@ use serde::Serialize;
 use super::managed::Phase;
 use crate::model::{MonthUsage, PoolMetrics, Region, State, cost};
 
-/// One ISP's figures for a pool and day, before it is named.
-#[derive(Debug, Clone)]
-pub(super) struct Raw {
-    pub demand: u64,
-    /// The deferred mail that came in from yesterday.
-    pub queued: u64,
-    pub sent_dedicated: u64,
-    pub retried: u64,
-    pub sent_shared: u64,
-    pub deferred: u64,
-    pub expired: u64,
-    pub effective_daily_rate: Option<u64>,
-    pub warmup_percentage: f64,
-    pub phase: Phase,
-}
-
-impl Raw {
-    pub(super) fn named(self, isp: &str) -> IspDay {
-        IspDay {
-            isp: isp.to_string(),
-            demand: self.demand,
-            sent_dedicated: self.sent_dedicated,
-            retried: self.retried,
-            sent_shared: self.sent_shared,
-            deferred: self.deferred,
-            expired: self.expired,
-            effective_daily_rate: self.effective_daily_rate,
-            warmup_percentage: self.warmup_percentage,
-            phase: self.phase,
-            queued: self.queued,
-        }
-    }
-}
-
 /// `Days[].Isps[]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
