@@ -216,6 +216,162 @@ impl<K: DeserializeOwned + Ord, V: DeserializeOwned> Lazy<BTreeMap<K, V>> {
     }
 }
 
+/// Operations on one entry of a section, which work on the text of a section no command has
+/// parsed: a scan finds the entry, only its value is (de)serialized, and the result is spliced
+/// into the text. Changing one identity of ten thousand then costs a scan and a copy of the
+/// section, not building and re-encoding all of them.
+impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
+    /// A copy of the entry's value.
+    pub fn entry(&self, key: &str) -> Result<Option<V>> {
+        if let Some(map) = self.value.get() {
+            return Ok(map.get(key).cloned());
+        }
+        Ok(self
+            .get_some(&BTreeSet::from([key.to_string()]))?
+            .into_values()
+            .next())
+    }
+
+    pub fn contains(&self, key: &str) -> Result<bool> {
+        if let Some(map) = self.value.get() {
+            return Ok(map.contains_key(key));
+        }
+        Ok(self.spans()?.iter().any(|s| s.key == key))
+    }
+
+    /// Applies `change` to the entry's value; `None` when there is no such entry.
+    pub fn update<R>(&mut self, key: &str, change: impl FnOnce(&mut V) -> R) -> Result<Option<R>> {
+        if let Some(map) = self.value.get_mut() {
+            return Ok(map.get_mut(key).map(change));
+        }
+        let spans = self.spans()?;
+        let Some(span) = spans.iter().find(|s| s.key == key) else {
+            return Ok(None);
+        };
+        let text = self.text().as_str();
+        let mut value: V = serde_json::from_str(&text[span.value.clone()])
+            .map_err(|e| corrupt(&e, self.text()))?;
+        let out = change(&mut value);
+        let new = format!(
+            "{}{}{}",
+            &text[..span.value.start],
+            to_json(&value),
+            &text[span.value.end..]
+        );
+        self.set_text(new);
+        Ok(Some(out))
+    }
+
+    /// Adds an entry that is not there yet (in key order, as the file keeps it).
+    pub fn insert(&mut self, key: String, value: V) -> Result<()> {
+        if let Some(map) = self.value.get_mut() {
+            map.insert(key, value);
+            return Ok(());
+        }
+        let spans = self.spans()?;
+        let text = self.text().as_str();
+        let entry = format!("{}:{}", to_json(&key), to_json(&value));
+        let open = text.find('{').unwrap_or(0) + 1;
+        let new = match spans.iter().position(|s| s.key.as_str() > key.as_str()) {
+            // Before the first entry, or into an empty map.
+            Some(0) => format!("{}{entry},{}", &text[..open], &text[open..]),
+            None if spans.is_empty() => format!("{}{entry}{}", &text[..open], &text[open..]),
+            // After the entry that precedes it.
+            Some(i) => splice_after(text, spans[i - 1].value.end, &entry),
+            None => splice_after(text, spans[spans.len() - 1].value.end, &entry),
+        };
+        self.set_text(new);
+        Ok(())
+    }
+
+    /// Removes an entry and returns its value.
+    pub fn remove(&mut self, key: &str) -> Result<Option<V>> {
+        if let Some(map) = self.value.get_mut() {
+            return Ok(map.remove(key));
+        }
+        let spans = self.spans()?;
+        let Some(i) = spans.iter().position(|s| s.key == key) else {
+            return Ok(None);
+        };
+        let text = self.text().as_str();
+        let span = &spans[i];
+        let value: V = serde_json::from_str(&text[span.value.clone()])
+            .map_err(|e| corrupt(&e, self.text()))?;
+        let new = if i > 0 {
+            // `,"key":value` goes, from the end of the previous value.
+            format!(
+                "{}{}",
+                &text[..spans[i - 1].value.end],
+                &text[span.value.end..]
+            )
+        } else {
+            // The first entry goes with the comma that follows it, if any.
+            let open = text.find('{').unwrap_or(0) + 1;
+            let rest = text[span.value.end..].trim_start();
+            let rest = rest.strip_prefix(',').unwrap_or(rest);
+            format!("{}{}", &text[..open], rest)
+        };
+        self.set_text(new);
+        Ok(Some(value))
+    }
+
+    /// The entries' keys and where their values are in the section's text.
+    fn spans(&self) -> Result<Vec<Span>> {
+        let text = self.text();
+        let base = text.as_str().as_ptr() as usize;
+        let mut de = serde_json::Deserializer::from_str(text.as_str());
+        de.deserialize_map(Spans { base })
+            .map_err(|e| corrupt(&e, text))
+    }
+
+    /// Replaces the section's text with an edited one (valid JSON: spliced from valid parts).
+    fn set_text(&mut self, new: String) {
+        // SAFETY (of the contract "valid JSON"): `new` is the previous text with one value or
+        // entry replaced by serde_json's own output.
+        self.raw = Some(Text::Owned(unsafe { RawValue::from_string_unchecked(new) }));
+    }
+}
+
+/// `text` with `,entry` inserted at byte `at` (the end of a value).
+fn splice_after(text: &str, at: usize, entry: &str) -> String {
+    format!("{},{entry}{}", &text[..at], &text[at..])
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("sesm's types always serialize")
+}
+
+/// An entry of a section's map: its key, and the byte range of its value in the text.
+struct Span {
+    key: String,
+    value: std::ops::Range<usize>,
+}
+
+struct Spans {
+    base: usize,
+}
+
+impl<'de> Visitor<'de> for Spans {
+    type Value = Vec<Span>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Vec<Span>, A::Error> {
+        let mut spans = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: &'de RawValue = map.next_value()?;
+            let start = value.get().as_ptr() as usize - self.base;
+            spans.push(Span {
+                key,
+                value: start..start + value.get().len(),
+            });
+        }
+        Ok(spans)
+    }
+}
+
 /// Collects the entries of a map whose keys are wanted, skipping over the others.
 struct Wanted<'k, K: Ord, V> {
     keys: &'k BTreeSet<K>,
@@ -450,6 +606,77 @@ mod tests {
         assert!(doc.big.value.get().is_none(), "the section stays unparsed");
         doc.big.get().unwrap();
         assert_eq!(doc.big.get_some(&keys).unwrap(), some);
+    }
+
+    #[derive(Debug, Deserialize, Serialize, PartialEq)]
+    struct Ids {
+        ids: Lazy<BTreeMap<String, Vec<u32>>>,
+    }
+
+    fn ids(text: &str) -> Ids {
+        let source = Source {
+            path: PathBuf::from("/x/state.json"),
+            hint: String::new(),
+            text: Arc::new(text.as_bytes().to_vec()),
+        };
+        with_source(source, |t| serde_json::from_slice(t)).unwrap()
+    }
+
+    /// Every entry operation on unparsed text gives what the same operation on the parsed map
+    /// gives, and leaves valid JSON.
+    #[test]
+    fn entry_operations_on_text_match_the_parsed_map() {
+        let texts = [
+            r#"{"ids":{}}"#,
+            r#"{"ids":{"b":[1]}}"#,
+            r#"{"ids":{ "b" : [1] , "d":[2,3],"f":[] }}"#,
+        ];
+        for text in texts {
+            for key in ["a", "b", "c", "d", "e", "f", "g"] {
+                let check = |edit: &dyn Fn(&mut Ids)| {
+                    let mut lazy = ids(text);
+                    let mut eager = ids(text);
+                    eager.ids.get().unwrap();
+                    edit(&mut lazy);
+                    edit(&mut eager);
+                    let written = serde_json::to_string(&lazy).unwrap();
+                    let reread: Ids = serde_json::from_str(&written).unwrap();
+                    assert_eq!(
+                        reread.ids.get().unwrap(),
+                        eager.ids.get().unwrap(),
+                        "{text} {key}: {written}"
+                    );
+                };
+                check(&|d| {
+                    if !d.ids.contains(key).unwrap() {
+                        d.ids.insert(key.to_string(), vec![9]).unwrap();
+                    }
+                });
+                check(&|d| {
+                    d.ids.update(key, |v| v.push(7)).unwrap();
+                });
+                check(&|d| {
+                    d.ids.remove(key).unwrap();
+                });
+                let lazy = ids(text);
+                let eager = ids(text);
+                eager.ids.get().unwrap();
+                assert_eq!(lazy.ids.entry(key).unwrap(), eager.ids.entry(key).unwrap());
+                assert_eq!(
+                    lazy.ids.contains(key).unwrap(),
+                    eager.ids.contains(key).unwrap()
+                );
+            }
+        }
+        let mut d = ids(r#"{"ids":{"b":[1],"d":[2]}}"#);
+        d.ids.insert("c".into(), vec![5]).unwrap();
+        assert_eq!(d.ids.remove("b").unwrap(), Some(vec![1]));
+        assert_eq!(d.ids.update("d", |v| v.len()).unwrap(), Some(1));
+        assert!(d.ids.value.get().is_none(), "still text");
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"{"ids":{"c":[5],"d":[2]}}"#
+        );
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                     tags,
                 })?;
                 let cs = s.region(region).existing_config_set(&name)?;
-                Ok(views::config_set_get(s, region, &name, cs))
+                Ok(views::config_set_get(s, region, &name, &cs))
             })?;
             Ok(Output::new(view).notice(format!("Created configuration set {name} in {region}.")))
         }
@@ -158,7 +158,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
             let state = ctx.store()?.load()?;
             let cs = state.region(region).existing_config_set(&a.name)?;
             Ok(Output::new(views::config_set_get(
-                &state, region, &a.name, cs,
+                &state, region, &a.name, &cs,
             )))
         }
         ConfigSetCommand::Delete(a) => {
@@ -186,7 +186,7 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                     .region_mut(region)
                     .set_sending_pool(&a.name, pool.as_deref())?;
                 let cs = s.region(region).existing_config_set(&a.name)?;
-                Ok((before, views::config_set_get(s, region, &a.name, cs)))
+                Ok((before, views::config_set_get(s, region, &a.name, &cs)))
             })?;
             let notice = match (&before, &pool) {
                 (_, None) => format!("Configuration set {} no longer has a sending pool.", a.name),

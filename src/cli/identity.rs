@@ -141,7 +141,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                     &tags,
                 )?;
                 let (name, identity) = s.region(region).existing_identity(&name)?;
-                Ok(views::identity_get(s, region, &name, identity))
+                Ok(views::identity_get(s, region, &name, &identity))
             })?;
             let notice = format!("Created identity {} in {region}.", view.identity_name);
             Ok(Output::new(view).notice(notice))
@@ -196,7 +196,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
             let state = ctx.store()?.load()?;
             let (name, identity) = state.region(region).existing_identity(&a.identity)?;
             Ok(Output::new(views::identity_get(
-                &state, region, &name, identity,
+                &state, region, &name, &identity,
             )))
         }
         IdentityCommand::Delete(a) => {
@@ -214,7 +214,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
                     .region_mut(region)
                     .set_identity_config_set(&a.identity, cs.as_deref())?;
                 let (name, identity) = s.region(region).existing_identity(&name)?;
-                Ok(views::identity_get(s, region, &name, identity))
+                Ok(views::identity_get(s, region, &name, &identity))
             })?;
             let notice = match &cs {
                 Some(cs) => format!("Identity {} now uses {cs} by default.", view.identity_name),

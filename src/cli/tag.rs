@@ -81,10 +81,11 @@ pub fn run(cmd: TagCommand, ctx: &Ctx) -> Result<Output> {
             let new = parse_kvs(&a.tags)?;
             let view = ctx.store()?.update(|s| {
                 let r = resolve(s, &a.resource, region)?;
-                let target = s.region_mut(&r.region).tags_of_mut(r.kind, &r.name)?;
-                *target = tags::apply(target, &new)?;
+                let tags = s
+                    .region_mut(&r.region)
+                    .change_tags(r.kind, &r.name, |current| tags::apply(current, &new))?;
                 Ok(TagsView {
-                    tags: views::tags(target),
+                    tags: views::tags(&tags),
                 })
             })?;
             Ok(Output::new(view).notice(format!("Tagged {}.", a.resource)))
@@ -92,12 +93,17 @@ pub fn run(cmd: TagCommand, ctx: &Ctx) -> Result<Output> {
         TagCommand::Remove(a) => {
             let view = ctx.store()?.update(|s| {
                 let r = resolve(s, &a.resource, region)?;
-                let target = s.region_mut(&r.region).tags_of_mut(r.kind, &r.name)?;
-                for k in &a.keys {
-                    target.remove(k);
-                }
+                let tags = s
+                    .region_mut(&r.region)
+                    .change_tags(r.kind, &r.name, |current| {
+                        let mut tags = current.clone();
+                        for k in &a.keys {
+                            tags.remove(k);
+                        }
+                        Ok(tags)
+                    })?;
                 Ok(TagsView {
-                    tags: views::tags(target),
+                    tags: views::tags(&tags),
                 })
             })?;
             Ok(Output::new(view).notice(format!("Untagged {}.", a.resource)))
@@ -107,7 +113,7 @@ pub fn run(cmd: TagCommand, ctx: &Ctx) -> Result<Output> {
             let r = resolve(&state, &a.resource, region)?;
             let t = state.region(&r.region).tags_of(r.kind, &r.name)?;
             Ok(Output::new(TagsView {
-                tags: views::tags(t),
+                tags: views::tags(&t),
             }))
         }
     }

@@ -55,12 +55,11 @@ impl Region {
         }
     }
 
-    /// C1, C4: an existing configuration set.
-    pub fn existing_config_set(&self, name: &str) -> Result<&ConfigSet> {
+    /// C1, C4: an existing configuration set (a copy).
+    pub fn existing_config_set(&self, name: &str) -> Result<ConfigSet> {
         check_config_set_name(name)?;
         self.configuration_sets
-            .get()?
-            .get(name)
+            .entry(name)?
             .ok_or_else(|| not_found(name))
     }
 
@@ -76,7 +75,7 @@ impl Region {
         if let Some(pool) = &req.pool {
             self.check_sending_pool(pool)?;
         }
-        if self.configuration_sets.get()?.contains_key(&req.name) {
+        if self.configuration_sets.contains(&req.name)? {
             return Err(Error::already_exists(format!(
                 "Configuration set {} already exists.",
                 req.name
@@ -88,7 +87,7 @@ impl Region {
                 quota::CONFIGURATION_SETS
             )));
         }
-        self.configuration_sets.get_mut()?.insert(
+        self.configuration_sets.insert(
             req.name,
             ConfigSet {
                 sending_pool: req.pool,
@@ -96,35 +95,31 @@ impl Region {
                 max_delivery_seconds,
                 tags,
             },
-        );
-        Ok(())
+        )
     }
 
     /// C5: points a configuration set at a pool, or at none. Returns the pool it had before.
     pub fn set_sending_pool(&mut self, name: &str, pool: Option<&str>) -> Result<Option<String>> {
-        self.existing_config_set(name)?;
+        check_config_set_name(name)?;
+        if !self.configuration_sets.contains(name)? {
+            return Err(not_found(name));
+        }
         if let Some(pool) = pool {
             self.check_sending_pool(pool)?;
         }
-        let set = self
-            .configuration_sets
-            .get_mut()?
-            .get_mut(name)
-            .expect("checked above");
-        Ok(std::mem::replace(
-            &mut set.sending_pool,
-            pool.map(str::to_string),
-        ))
+        let before = self.configuration_sets.update(name, |set| {
+            std::mem::replace(&mut set.sending_pool, pool.map(str::to_string))
+        })?;
+        Ok(before.flatten())
     }
 
     /// C4, C7: deletes a configuration set, the default-set links to it and its traffic.
     pub fn delete_config_set(&mut self, name: &str) -> Result<DeletedConfigSet> {
-        self.existing_config_set(name)?;
+        check_config_set_name(name)?;
         let config_set = self
             .configuration_sets
-            .get_mut()?
-            .remove(name)
-            .expect("checked above");
+            .remove(name)?
+            .ok_or_else(|| not_found(name))?;
         let mut disassociated = Vec::new();
         for (identity, data) in self.identities.get_mut()?.iter_mut() {
             if data.configuration_set.as_deref() == Some(name) {

@@ -23,17 +23,17 @@ fn quota_error(would_have: usize) -> Error {
 }
 
 impl Region {
-    /// E1, E5: an existing identity and its stored name.
-    pub fn existing_identity(&self, raw: &str) -> Result<(String, &Identity)> {
+    /// E1, E5: an existing identity (a copy) and its stored name.
+    pub fn existing_identity(&self, raw: &str) -> Result<(String, Identity)> {
         let name = normalize_identity(raw)?;
-        match self.identities.get()?.get(&name) {
+        match self.identities.entry(&name)? {
             Some(identity) => Ok((name, identity)),
             None => Err(not_found(&name)),
         }
     }
 
     fn check_default_config_set(&self, cs: &str) -> Result<()> {
-        if self.configuration_sets.get()?.contains_key(cs) {
+        if self.configuration_sets.contains(cs)? {
             Ok(())
         } else {
             Err(super::config_set::not_found(cs))
@@ -53,20 +53,20 @@ impl Region {
         if let Some(cs) = config_set {
             self.check_default_config_set(cs)?;
         }
-        let identities = self.identities.get_mut()?;
-        if identities.contains_key(&name) {
+        if self.identities.contains(&name)? {
             return Err(already_exists(&name));
         }
-        if identities.len() >= quota::IDENTITIES {
-            return Err(quota_error(identities.len() + 1));
+        let count = self.identities.len()?;
+        if count >= quota::IDENTITIES {
+            return Err(quota_error(count + 1));
         }
-        identities.insert(
+        self.identities.insert(
             name.clone(),
             Identity {
                 configuration_set: config_set.map(str::to_string),
                 tags,
             },
-        );
+        )?;
         Ok(name)
     }
 
@@ -105,27 +105,26 @@ impl Region {
         raw: &str,
         config_set: Option<&str>,
     ) -> Result<String> {
-        let (name, _) = self.existing_identity(raw)?;
+        let name = normalize_identity(raw)?;
+        if !self.identities.contains(&name)? {
+            return Err(not_found(&name));
+        }
         if let Some(cs) = config_set {
             self.check_default_config_set(cs)?;
         }
-        self.identities
-            .get_mut()?
-            .get_mut(&name)
-            .expect("checked above")
-            .configuration_set = config_set.map(str::to_string);
+        self.identities.update(&name, |id| {
+            id.configuration_set = config_set.map(str::to_string)
+        })?;
         Ok(name)
     }
 
     /// E5: deletes an identity.
     pub fn delete_identity(&mut self, raw: &str) -> Result<(String, Identity)> {
-        let (name, _) = self.existing_identity(raw)?;
-        let identity = self
-            .identities
-            .get_mut()?
-            .remove(&name)
-            .expect("checked above");
-        Ok((name, identity))
+        let name = normalize_identity(raw)?;
+        match self.identities.remove(&name)? {
+            Some(identity) => Ok((name, identity)),
+            None => Err(not_found(&name)),
+        }
     }
 }
 

@@ -74,7 +74,7 @@ impl Region {
             return Err(reserved_error(&req.name, "created"));
         }
         for cs in &req.config_sets {
-            if !self.configuration_sets.get()?.contains_key(cs) {
+            if !self.configuration_sets.contains(cs)? {
                 return Err(super::config_set::not_found(cs));
             }
         }
@@ -105,12 +105,11 @@ impl Region {
         );
         let mut moved = Vec::new();
         for cs in &req.config_sets {
-            let set = self
+            let old = self
                 .configuration_sets
-                .get_mut()?
-                .get_mut(cs)
-                .expect("checked above");
-            if let Some(old) = set.sending_pool.replace(req.name.clone())
+                .update(cs, |set| set.sending_pool.replace(req.name.clone()))?
+                .flatten();
+            if let Some(old) = old
                 && old != req.name
             {
                 moved.push(MovedConfigSet {

@@ -79,37 +79,36 @@ pub fn apply(existing: &Tags, new: &[(String, String)]) -> Result<Tags> {
 
 impl Region {
     /// The tags of a taggable resource, checking that it exists (T5, T6).
-    pub fn tags_of(&self, kind: ResourceKind, name: &str) -> Result<&Tags> {
+    pub fn tags_of(&self, kind: ResourceKind, name: &str) -> Result<Tags> {
         Ok(match kind {
-            ResourceKind::Pool => &self.existing_pool(name, "tagged")?.tags,
-            ResourceKind::ConfigSet => &self.existing_config_set(name)?.tags,
-            ResourceKind::Identity => &self.existing_identity(name)?.1.tags,
+            ResourceKind::Pool => self.existing_pool(name, "tagged")?.tags.clone(),
+            ResourceKind::ConfigSet => self.existing_config_set(name)?.tags,
+            ResourceKind::Identity => self.existing_identity(name)?.1.tags,
         })
     }
 
-    /// The tags of a taggable resource, to change them.
-    pub fn tags_of_mut(&mut self, kind: ResourceKind, name: &str) -> Result<&mut Tags> {
-        self.tags_of(kind, name)?;
-        Ok(match kind {
-            ResourceKind::Pool => &mut self.pools.get_mut(name).expect("checked").tags,
+    /// Replaces the tags of a taggable resource with `change(current tags)`; returns the new
+    /// tags. Nothing changes when `change` fails.
+    pub fn change_tags(
+        &mut self,
+        kind: ResourceKind,
+        name: &str,
+        change: impl FnOnce(&Tags) -> Result<Tags>,
+    ) -> Result<Tags> {
+        let tags = change(&self.tags_of(kind, name)?)?;
+        let stored = tags.clone();
+        match kind {
+            ResourceKind::Pool => self.pools.get_mut(name).expect("checked").tags = stored,
             ResourceKind::ConfigSet => {
-                &mut self
-                    .configuration_sets
-                    .get_mut()?
-                    .get_mut(name)
-                    .expect("checked")
-                    .tags
+                self.configuration_sets
+                    .update(name, |cs| cs.tags = stored)?;
             }
             ResourceKind::Identity => {
-                let stored = super::names::normalize_identity(name)?;
-                &mut self
-                    .identities
-                    .get_mut()?
-                    .get_mut(&stored)
-                    .expect("checked")
-                    .tags
+                let key = super::names::normalize_identity(name)?;
+                self.identities.update(&key, |id| id.tags = stored)?;
             }
-        })
+        }
+        Ok(tags)
     }
 }
 
