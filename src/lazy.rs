@@ -315,6 +315,25 @@ impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
         Ok(Some(value))
     }
 
+    /// Every entry as `(key, W)`, where `W` is a projection of the value: from the text, each
+    /// value is deserialized straight into `W` (which may name only the fields it needs), so
+    /// no full value is built; from a parsed section, `from_value` makes it.
+    pub fn project<W: DeserializeOwned>(
+        &self,
+        from_value: impl Fn(&V) -> W,
+    ) -> Result<Vec<(String, W)>> {
+        if let Some(map) = self.value.get() {
+            return Ok(map
+                .iter()
+                .map(|(k, v)| (k.clone(), from_value(v)))
+                .collect());
+        }
+        let text = self.text();
+        let entries: Entries<String, W> =
+            serde_json::from_str(text.as_str()).map_err(|e| corrupt(&e, text))?;
+        Ok(entries.0)
+    }
+
     /// The entries' keys and where their values are in the section's text.
     fn spans(&self) -> Result<Vec<Span>> {
         let text = self.text();
@@ -677,6 +696,41 @@ mod tests {
             serde_json::to_string(&d).unwrap(),
             r#"{"ids":{"c":[5],"d":[2]}}"#
         );
+    }
+
+    #[test]
+    fn projections_read_only_the_fields_they_name() {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        struct Full {
+            a: u32,
+            b: String,
+        }
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct OnlyA {
+            a: u32,
+        }
+        #[derive(Serialize, Deserialize)]
+        struct Doc {
+            m: Lazy<BTreeMap<String, Full>>,
+        }
+        let text = br#"{"m":{"x":{"a":1,"b":"long text"},"y":{"b":"z","a":2}}}"#;
+        let source = Source {
+            path: PathBuf::from("/x"),
+            hint: String::new(),
+            text: Arc::new(text.to_vec()),
+        };
+        let doc: Doc = with_source(source, |t| serde_json::from_slice(t)).unwrap();
+        let expected = vec![
+            ("x".to_string(), OnlyA { a: 1 }),
+            ("y".to_string(), OnlyA { a: 2 }),
+        ];
+        assert_eq!(doc.m.project(|f| OnlyA { a: f.a }).unwrap(), expected);
+        assert!(
+            doc.m.value.get().is_none(),
+            "projecting doesn't parse the section"
+        );
+        doc.m.get().unwrap();
+        assert_eq!(doc.m.project(|f| OnlyA { a: f.a }).unwrap(), expected);
     }
 
     #[test]

@@ -253,9 +253,9 @@ fn list(state: State, region_name: &str) -> Result<Output> {
                 "No dedicated IP pools in {region_name}. Create one with: sesm pool create NAME --managed"
             ))]);
         }
-        let mut sets: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for (name, cs) in region.configuration_sets.get()? {
-            if let Some(pool) = &cs.sending_pool {
+        let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, pool) in region.sending_pools()? {
+            if let Some(pool) = pool {
                 sets.entry(pool).or_default().push(name);
             }
         }

@@ -330,11 +330,27 @@ impl Region {
     /// The configuration sets whose sending pool is `pool`, sorted by name.
     pub fn config_sets_of_pool(&self, pool: &str) -> SesmResult<Vec<String>> {
         Ok(self
-            .configuration_sets
-            .get()?
-            .iter()
-            .filter(|(_, cs)| cs.sending_pool.as_deref() == Some(pool))
-            .map(|(name, _)| name.clone())
+            .sending_pools()?
+            .into_iter()
+            .filter(|(_, p)| p.as_deref() == Some(pool))
+            .map(|(name, _)| name)
+            .collect())
+    }
+
+    /// Every configuration set with its sending pool, sorted by name (reads only that field).
+    pub fn sending_pools(&self) -> SesmResult<Vec<(String, Option<String>)>> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct OnlyPool {
+            #[serde(default)]
+            sending_pool: Option<String>,
+        }
+        let sets = self.configuration_sets.project(|cs| OnlyPool {
+            sending_pool: cs.sending_pool.clone(),
+        })?;
+        Ok(sets
+            .into_iter()
+            .map(|(name, p)| (name, p.sending_pool))
             .collect())
     }
 
