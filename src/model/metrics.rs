@@ -152,25 +152,25 @@ impl<T: Cell> Column<T> {
     }
 
     pub fn push(&mut self, value: T) {
-        let mut written = String::new();
-        value.write(&mut written);
+        let end = self.text.len();
         if self.len > 0 {
-            // Runs compare by their written text, which is canonical (and exact for floats).
-            let start = self.text.rfind(',').map_or(0, |i| i + 1);
-            let (last, count) = split_run(&self.text[start..]);
-            if last == written {
-                let count = count + 1;
-                self.text.truncate(start);
-                self.text.push_str(&written);
-                self.text.push('*');
-                self.text.push_str(itoa::Buffer::new().format(count));
-                self.len += 1;
-                return;
-            }
             self.text.push(',');
         }
-        self.text.push_str(&written);
+        let start = self.text.len();
+        value.write(&mut self.text);
         self.len += 1;
+        if self.len == 1 {
+            return;
+        }
+        // The same value as the previous field? Then grow that run instead. Values compare by
+        // their written text, which is canonical (and exact for floats).
+        let previous = self.text[..end].rfind(',').map_or(0, |i| i + 1);
+        let (last, count) = split_run(&self.text[previous..end]);
+        if last.as_bytes() == &self.text.as_bytes()[start..] {
+            self.text.truncate(previous + last.len());
+            self.text.push('*');
+            self.text.push_str(itoa::Buffer::new().format(count + 1));
+        }
     }
 
     /// Appends `value` until the column has `len` values.
