@@ -282,7 +282,7 @@ impl Store {
     /// Takes the sidecar lock, retrying until the timeout. Released when the file is dropped.
     fn lock(&self) -> Result<File> {
         let path = self.lock_path();
-        let file = open_private(&path, false).map_err(|e| {
+        let file = open_private(&path).map_err(|e| {
             Error::state(format!("cannot open the lock file {}: {e}", path.display()))
                 .hint("check that the state folder is writable, or choose another state file with --state")
         })?;
@@ -369,8 +369,8 @@ impl Store {
             .map_err(|e| fail("sync the folder", e))
     }
 
-    /// Makes `<state>.bak` the current state, atomically: a hard link (or a copy where links
-    /// are not supported) under a temp name, renamed over the old backup.
+    /// Keeps the state about to be replaced as `<state>.bak`, atomically: a hard link to it (or
+    /// a copy where links are not supported) under a temp name, renamed over the old backup.
     fn keep_backup(&self, folder: &Path) -> std::io::Result<()> {
         let tmp = folder.join(format!("{}bak-{}", self.temp_prefix(), std::process::id()));
         let _ = fs::remove_file(&tmp);
@@ -443,14 +443,14 @@ fn create_folder(folder: &Path) -> Result<()> {
         })
 }
 
-/// Opens (creating with mode 0600) a file only the user can read.
-fn open_private(path: &Path, truncate: bool) -> std::io::Result<File> {
+/// Opens (creating it with mode 0600, never truncating it) a file only the user can read.
+fn open_private(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
-        .truncate(truncate)
+        .truncate(false)
         .mode(0o600)
         .open(path)
 }
@@ -475,6 +475,41 @@ pub fn read_import(path: &Path) -> Result<State> {
         ))
     })?;
     Ok(state)
+}
+
+/// Reads a text file the user named (a plan, an identity list; `-` is stdin). Its problems are
+/// the user's parameter (252); `what` and `hint` say which file and what it should be.
+pub fn read_input(path: &Path, what: &str, hint: &str) -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        fs::read_to_string(path).map(|t| text = t)
+    };
+    read.map_err(|e| {
+        Error::invalid(format!("cannot read {what} {}: {e}", path.display())).hint(hint)
+    })?;
+    Ok(text)
+}
+
+/// Writes a file the user asked for (`dashboard --html FILE`); a path that can't be written
+/// is the user's parameter (252).
+pub fn write_output(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).map_err(|e| {
+        Error::invalid(format!("cannot write {}: {e}", path.display()))
+            .hint("choose a path in a folder you can write to")
+    })
+}
+
+/// A state path in a new folder of the system's temp folder, kept after the process ends
+/// (`demo` builds its throwaway account there).
+pub fn throwaway_path() -> Result<PathBuf> {
+    let dir = tempfile::Builder::new()
+        .prefix("sesm-demo-")
+        .tempdir()
+        .map_err(|e| Error::state(format!("cannot create a temp folder for the demo: {e}")))?;
+    Ok(dir.keep().join("state.json"))
 }
 
 /// Writes a pretty-printed copy of the state to `path` (`state export FILE`).

@@ -268,7 +268,7 @@ pub fn run(a: DashboardArgs, ctx: &Ctx) -> Result<Output> {
     let dashboard = build(&state, region, a.pool.as_deref(), a.days)?;
     let mut notices = Vec::new();
     if let Some(path) = &a.html {
-        crate::output::write_file(path, &html::render(&page(&dashboard)))?;
+        crate::store::write_output(path, &html::render(&page(&dashboard)))?;
         notices.push(format!("Wrote the dashboard to {}.", path.display()));
     }
     let color = ctx.color;

@@ -163,15 +163,7 @@ pub fn run(a: DemoArgs, ctx: &Ctx) -> Result<Output> {
             }
             path.clone()
         }
-        None => {
-            let dir = tempfile::Builder::new()
-                .prefix("sesm-demo-")
-                .tempdir()
-                .map_err(|e| {
-                    Error::state(format!("cannot create a temp folder for the demo: {e}"))
-                })?;
-            dir.keep().join("state.json")
-        }
+        None => crate::store::throwaway_path()?,
     };
     let store = ctx.store_at(path.clone())?;
     let report = store.update(|state| {

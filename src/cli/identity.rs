@@ -1,6 +1,5 @@
 //! `sesm identity …`: sending identities (rules in `model::identity`).
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -8,7 +7,7 @@ use serde::Serialize;
 
 use super::views::{self, IdentityGet};
 use super::{Ctx, complete, parse_kvs};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::names::IdentityType;
 use crate::output::{Block, Column, Output, thousands};
 
@@ -112,23 +111,6 @@ struct Imported {
     imported: usize,
 }
 
-fn read_import(file: &PathBuf) -> Result<String> {
-    let mut text = String::new();
-    let read = if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(file).map(|t| text = t)
-    };
-    read.map_err(|e| {
-        Error::invalid(format!(
-            "cannot read the import file {}: {e}",
-            file.display()
-        ))
-        .hint("give a UTF-8 text file with one identity per line, or - for stdin")
-    })?;
-    Ok(text)
-}
-
 pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
     let region = ctx.region()?;
     match cmd {
@@ -147,7 +129,11 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
             Ok(Output::new(view).notice(notice))
         }
         IdentityCommand::Import(a) => {
-            let text = read_import(&a.file)?;
+            let text = crate::store::read_input(
+                &a.file,
+                "the import file",
+                "give a UTF-8 text file with one identity per line, or - for stdin",
+            )?;
             let count = ctx
                 .store()?
                 .update(|s| s.region_mut(region).import_identities(text.lines()))?;

@@ -223,10 +223,11 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Output> {
         )));
     }
     let plan_text = match &a.plan {
-        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
-            Error::invalid(format!("cannot read the plan {}: {e}", path.display()))
-                .hint("give a CSV file with the header day,config_set,isp,volume[,region]")
-        })?),
+        Some(path) => Some(crate::store::read_input(
+            path,
+            "the plan",
+            "give a CSV file with the header day,config_set,isp,volume[,region]",
+        )?),
         None => None,
     };
     let store = ctx.store()?;

@@ -227,15 +227,6 @@ impl Printer {
     }
 }
 
-/// Writes a file the user asked for (`dashboard --html FILE`); a path that can't be written
-/// is the user's parameter (252).
-pub fn write_file(path: &std::path::Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| {
-        Error::invalid(format!("cannot write {}: {e}", path.display()))
-            .hint("choose a path in a folder you can write to")
-    })
-}
-
 /// Formats a whole number with thousands separators for people: 1234567 → "1,234,567".
 pub fn thousands(n: impl Into<i128>) -> String {
     let n: i128 = n.into();
