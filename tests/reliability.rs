@@ -44,6 +44,14 @@ fn leftovers(folder: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Imports `count` identities (d0.example.com, …) into the state in one command.
+fn import_identities(folder: &Path, state: &Path, count: usize) {
+    let ids: String = (0..count).map(|i| format!("d{i}.example.com\n")).collect();
+    let file = folder.join("ids.txt");
+    std::fs::write(&file, ids).unwrap();
+    ok(state, &["identity", "import", file.to_str().unwrap()]);
+}
+
 /// A small xorshift generator: the tests are random but repeatable.
 struct Rng(u64);
 
@@ -140,16 +148,7 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_state() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
     // A state large enough for a write to take a while: 9,000 identities and some metrics.
-    let ids: String = (0..9_000).map(|i| format!("d{i}.example.com\n")).collect();
-    std::fs::write(dir.path().join("ids.txt"), ids).unwrap();
-    ok(
-        &state,
-        &[
-            "identity",
-            "import",
-            dir.path().join("ids.txt").to_str().unwrap(),
-        ],
-    );
+    import_identities(dir.path(), &state, 9_000);
     ok(&state, &["config-set", "create", "cs"]);
     ok(
         &state,
@@ -282,16 +281,7 @@ fn a_read_only_state_folder_is_253_and_the_state_is_intact() {
 fn a_full_disk_is_253_and_the_state_is_intact() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let ids: String = (0..3_000).map(|i| format!("d{i}.example.com\n")).collect();
-    std::fs::write(dir.path().join("ids.txt"), ids).unwrap();
-    ok(
-        &state,
-        &[
-            "identity",
-            "import",
-            dir.path().join("ids.txt").to_str().unwrap(),
-        ],
-    );
+    import_identities(dir.path(), &state, 3_000);
     let before = std::fs::read(&state).unwrap();
     // A file-size limit below the state's size: the write fails as on a full disk (EFBIG;
     // SIGXFSZ is ignored so the write returns an error instead of killing the process).

@@ -477,30 +477,14 @@ fn traffic_set_merges_and_zero_removes() {
         ])
     );
     assert_eq!(env.json(&["traffic", "list"]), v);
-    env.refused_with(
-        &["traffic", "set", "cs", "hotmail=5"],
-        252,
-        "InvalidParameter",
-        "PutTraffic",
-    );
-    env.refused_with(
-        &["traffic", "set", "cs", "gmail=-5"],
-        252,
-        "InvalidParameter",
-        "PutTraffic",
-    );
-    env.refused_with(
-        &["traffic", "set", "cs", "gmail=lots"],
-        252,
-        "InvalidParameter",
-        "PutTraffic",
-    );
-    env.refused_with(
-        &["traffic", "set", "cs", "gmail"],
-        252,
-        "InvalidParameter",
-        "PutTraffic",
-    );
+    for bad in ["hotmail=5", "gmail=-5", "gmail=lots", "gmail"] {
+        env.refused_with(
+            &["traffic", "set", "cs", bad],
+            252,
+            "InvalidParameter",
+            "PutTraffic",
+        );
+    }
     env.refused(
         &["traffic", "set", "nope", "gmail=5"],
         "NotFoundException",
