@@ -169,15 +169,14 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Output> {
                     disassociated_identities: d.disassociated_identities,
                 })
             })?;
-            let mut out = Output::default()
-                .notice(format!("Deleted configuration set {} in {region}.", a.name));
+            let mut notices = vec![format!("Deleted configuration set {} in {region}.", a.name)];
             if !deleted.disassociated_identities.is_empty() {
-                out = out.notice(format!(
+                notices.push(format!(
                     "Identities that no longer have a default configuration set: {}.",
                     deleted.disassociated_identities.join(", ")
                 ));
             }
-            Ok(out.with_document(deleted))
+            Ok(Output::new(deleted).notices(notices))
         }
         ConfigSetCommand::SetPool(a) => {
             let pool = if a.none { None } else { a.pool.clone() };

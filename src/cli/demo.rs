@@ -5,8 +5,6 @@
 //! sends a spike after Gmail is warm, so the run shows every documented behaviour: per-ISP
 //! warm-up, early overflow to shared IPs, later deferral and expiry, scale-out and scale-in.
 
-use std::path::PathBuf;
-
 use clap::Args;
 use serde::Serialize;
 
@@ -366,12 +364,4 @@ fn human(r: &RunReport, highlights: &[String], path: &std::path::Path, region: &
         Block::Line(format!("  sesm --state {state} simulate --days 30")),
     ]);
     blocks
-}
-
-/// The throwaway state of a demo run, for tests and the dashboard.
-pub fn state_path_of(output: &serde_json::Value) -> Option<PathBuf> {
-    output
-        .get("StatePath")
-        .and_then(|p| p.as_str())
-        .map(PathBuf::from)
 }

@@ -156,22 +156,23 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                         .collect(),
                 })
             })?;
-            let mut out = Output::default().notice(format!(
+            let mut notices = vec![format!(
                 "Created {} pool {name} in {region}.",
                 mode.as_str()
-            ));
+            )];
             for m in &created.moved_configuration_sets {
-                out = out.notice(format!(
+                notices.push(format!(
                     "Moved configuration set {} from pool {} to {name}.",
                     m.configuration_set_name, m.from_pool_name
                 ));
             }
             if mode == ScalingMode::Managed {
-                out = out.notice(
-                    "SES allocates its IPs once it sees a few hundred messages; try: sesm traffic set CS gmail=50000 && sesm simulate --days 30",
+                notices.push(
+                    "SES allocates its IPs once it sees a few hundred messages; try: sesm traffic set CS gmail=50000 && sesm simulate --days 30"
+                        .into(),
                 );
             }
-            Ok(out.with_document(created))
+            Ok(Output::new(created).notices(notices))
         }
         PoolCommand::List => {
             let state = ctx.store()?.load()?;
@@ -199,21 +200,21 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Output> {
                     disassociated_configuration_sets: d.disassociated_config_sets,
                 })
             })?;
-            let mut out = Output::default().notice(format!("Deleted pool {} in {region}.", a.name));
+            let mut notices = vec![format!("Deleted pool {} in {region}.", a.name)];
             if !deleted.relinquished_ips.is_empty() {
-                out = out.notice(format!(
+                notices.push(format!(
                     "Relinquished {} dedicated IP(s): {}.",
                     deleted.relinquished_ips.len(),
                     deleted.relinquished_ips.join(", ")
                 ));
             }
             if !deleted.disassociated_configuration_sets.is_empty() {
-                out = out.notice(format!(
+                notices.push(format!(
                     "Configuration set(s) {} no longer have a sending pool.",
                     deleted.disassociated_configuration_sets.join(", ")
                 ));
             }
-            Ok(out.with_document(deleted))
+            Ok(Output::new(deleted).notices(notices))
         }
         PoolCommand::SetScalingMode(a) => {
             let mode: ScalingMode = a.mode.into();

@@ -72,11 +72,6 @@ impl Output {
         }
     }
 
-    /// The JSON value of the result (`null` for raw output).
-    pub fn value(&self) -> Value {
-        self.document.as_ref().map_or(Value::Null, |d| d.to_value())
-    }
-
     pub fn raw(text: String) -> Output {
         Output {
             raw: Some(text),
@@ -95,12 +90,6 @@ impl Output {
         blocks: impl FnOnce() -> Result<Vec<Block>> + 'static,
     ) -> Output {
         self.human = Some(Box::new(blocks));
-        self
-    }
-
-    /// Sets the document of an output whose notices were built first.
-    pub fn with_document(mut self, value: impl Serialize + 'static) -> Output {
-        self.document = Some(Box::new(value));
         self
     }
 

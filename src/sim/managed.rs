@@ -1,6 +1,6 @@
 //! One day of a managed pool: routing per ISP, the warm-up update per IP and ISP, and scaling.
 
-use super::formulas::{allowed, largest_remainder, w_of};
+use super::formulas::{largest_remainder, w_of};
 use crate::model::IspWarmup;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -214,11 +214,6 @@ pub fn ip_to_remove(allowed_sums: &[u64]) -> Option<usize> {
         .enumerate()
         .min_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
         .map(|(i, _)| i)
-}
-
-/// `allowed` for one IP's warm-up state.
-pub fn allowed_of(state: &IspWarmup, v0: f64, capacity: f64) -> u64 {
-    allowed(state.w, v0, capacity)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! clock, and helpers that run the real binary and return exit code, stdout and stderr
 //! together, so every assertion sees all three.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -227,8 +227,4 @@ impl Env {
             .map(|(_, m)| m.to_string())
             .unwrap_or_else(|| first.to_string())
     }
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }

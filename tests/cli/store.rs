@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use serde_json::json;
 
-use crate::harness::{Env, TODAY, exists};
+use crate::harness::{Env, TODAY};
 
 #[test]
 fn a_missing_state_is_an_empty_account_and_reading_creates_nothing() {
@@ -14,7 +14,7 @@ fn a_missing_state_is_an_empty_account_and_reading_creates_nothing() {
     assert_eq!(env.json(&["ip", "list"]), json!({"DedicatedIps": []}));
     env.ok(&["account"]);
     assert!(
-        !exists(env.state.parent().unwrap()),
+        !env.state.parent().unwrap().exists(),
         "a read must not create the folder"
     );
 }
@@ -30,7 +30,7 @@ fn the_first_write_creates_the_folder_and_a_0600_file() {
     assert_eq!(doc["SchemaVersion"], 2);
     assert_eq!(doc["Date"], TODAY);
     assert!(
-        !exists(&env.backup_path()),
+        !env.backup_path().exists(),
         "no backup before there is a previous version"
     );
 }
