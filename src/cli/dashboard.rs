@@ -2,7 +2,6 @@
 //! in the terminal, as one self-contained HTML page (`--html`), or as the JSON figures both
 //! are drawn from (`-o json`).
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -95,6 +94,9 @@ pub struct Dashboard {
     pub date: Date,
     pub cost_to_date: f64,
     pub pools: Vec<PoolPanel>,
+    /// The state's ISP table order, which fixes each ISP's colour and place in the charts.
+    #[serde(skip)]
+    pub isp_order: Vec<String>,
 }
 
 const SENDING: &str = "Sending via dedicated IPs";
@@ -246,6 +248,7 @@ pub fn build(
             .iter()
             .map(|m| m.total)
             .sum(),
+        isp_order: state.model.isp_names().map(str::to_string).collect(),
         pools: pools
             .iter()
             .map(|p| panel(state, region, p, days))
@@ -505,22 +508,7 @@ fn isp_color(state_order: &[String], isp: &str) -> &'static str {
 
 /// The HTML page: one section per pool with the four charts.
 pub fn page(d: &Dashboard) -> Page {
-    let order: Vec<String> = {
-        let mut seen = BTreeSet::new();
-        let mut names = Vec::new();
-        for p in &d.pools {
-            for i in &p.isps {
-                if seen.insert(i.isp.clone()) {
-                    names.push(i.isp.clone());
-                }
-            }
-        }
-        crate::model::ModelParams::default()
-            .isp_names()
-            .map(str::to_string)
-            .chain(names)
-            .collect()
-    };
+    let order = &d.isp_order;
     let sections = d
         .pools
         .iter()
@@ -604,7 +592,7 @@ pub fn page(d: &Dashboard) -> Page {
                                 .iter()
                                 .map(|i| Series {
                                     name: i.isp.clone(),
-                                    color: isp_color(&order, &i.isp),
+                                    color: isp_color(order, &i.isp),
                                     values: i.warmup_history.clone(),
                                 })
                                 .collect()
