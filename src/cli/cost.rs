@@ -70,10 +70,13 @@ pub fn run(a: CostArgs, ctx: &Ctx) -> Result<Output> {
         Some(m) => vec![(m.as_str(), state.usage.get(m).unwrap_or(&empty))],
         None => state.usage.iter().map(|(m, u)| (m.as_str(), u)).collect(),
     };
+    // The total adds the unrounded month totals; only what is printed is rounded.
+    let mut unrounded_total = 0.0;
     let months: Vec<Month> = usage
         .into_iter()
         .map(|(m, u)| {
             let c = cost::month_cost(m, u, &state.prices);
+            unrounded_total += c.total;
             Month {
                 month: c.month,
                 managed_fee: cents(c.managed_fee),
@@ -86,19 +89,7 @@ pub fn run(a: CostArgs, ctx: &Ctx) -> Result<Output> {
             }
         })
         .collect();
-    let total = cents(
-        months
-            .iter()
-            .map(|m| {
-                cost::month_cost(
-                    &m.month,
-                    state.usage.get(&m.month).unwrap_or(&empty),
-                    &state.prices,
-                )
-                .total
-            })
-            .sum(),
-    );
+    let total = cents(unrounded_total);
     let mut rows: Vec<Vec<String>> = months
         .iter()
         .map(|m| {
