@@ -13,7 +13,7 @@ use sesm::sim::World;
 fn one_day(c: &mut Criterion) {
     let mut state = State::new(jiff::civil::Date::constant(2026, 1, 1));
     fixtures::add_managed_pools(&mut state, "us-east-1", 5).unwrap();
-    sesm::cli::simulate::simulate(&mut state, 60, None).unwrap();
+    sesm::sim::simulate(&mut state, 60, sesm::sim::Demand::Standing).unwrap();
     let world = World::new(&state, &World::standing_senders(&state)).unwrap();
     let demand = world.standing_demand(&state);
     c.bench_function("sim: one day, 5 managed pools x 9 ISPs", |b| {

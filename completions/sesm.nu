@@ -11,8 +11,8 @@ module completions {
   # Emulate an Amazon SES account with dedicated IPs and simulate their warm-up
   export extern sesm [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -31,8 +31,8 @@ module completions {
   # Dedicated IP pools: standard and managed
   export extern "sesm pool" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm pool output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm pool output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm pool color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -59,8 +59,8 @@ module completions {
     --config-set: string      # Configuration set to send through this pool (moved from its current pool); repeatable
     --tag: string             # Tag as KEY=VALUE; repeatable
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm pool create output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm pool create output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm pool create color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -80,8 +80,8 @@ module completions {
   # List the region's pools
   export extern "sesm pool list" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm pool list output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm pool list output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm pool list color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -100,8 +100,8 @@ module completions {
   # Show a pool: its IPs, configuration sets, tags and (managed) per-ISP warm-up
   export extern "sesm pool get" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm pool get output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm pool get output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm pool get color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -121,8 +121,8 @@ module completions {
   # Delete a pool (a managed pool's IPs are relinquished with it)
   export extern "sesm pool delete" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm pool delete output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm pool delete output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm pool delete color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -146,8 +146,8 @@ module completions {
   # Convert a STANDARD pool to MANAGED (the reverse is refused, as in SES)
   export extern "sesm pool set-scaling-mode" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm pool set-scaling-mode output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm pool set-scaling-mode output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm pool set-scaling-mode color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -196,8 +196,8 @@ module completions {
   # Configuration sets and the pool they send through
   export extern "sesm config-set" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm config-set output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm config-set color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -224,8 +224,8 @@ module completions {
     --max-delivery-seconds: string # How long SES retries a deferred message, 300 to 50400 seconds
     --tag: string             # Tag as KEY=VALUE; repeatable
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm config-set create output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set create output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm config-set create color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -245,8 +245,8 @@ module completions {
   # List the region's configuration sets
   export extern "sesm config-set list" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm config-set list output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set list output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm config-set list color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -265,8 +265,8 @@ module completions {
   # Show a configuration set
   export extern "sesm config-set get" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm config-set get output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set get output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm config-set get color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -286,8 +286,8 @@ module completions {
   # Delete a configuration set (identities using it as default lose their default)
   export extern "sesm config-set delete" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm config-set delete output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set delete output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm config-set delete color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -308,8 +308,8 @@ module completions {
   export extern "sesm config-set set-pool" [
     --none                    # Remove the sending pool (mail goes the default way)
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm config-set set-pool output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set set-pool output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm config-set set-pool color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -358,8 +358,8 @@ module completions {
   # Sending identities (domains and email addresses)
   export extern "sesm identity" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm identity output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm identity output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm identity color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -380,8 +380,8 @@ module completions {
     --config-set: string      # Default configuration set
     --tag: string             # Tag as KEY=VALUE; repeatable
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm identity create output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm identity create output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm identity create color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -401,8 +401,8 @@ module completions {
   # Import identities from a file (one per line, - for stdin); all are added or none
   export extern "sesm identity import" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm identity import output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm identity import output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm identity import color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -422,8 +422,8 @@ module completions {
   # List the region's identities
   export extern "sesm identity list" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm identity list output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm identity list output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm identity list color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -442,8 +442,8 @@ module completions {
   # Show an identity
   export extern "sesm identity get" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm identity get output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm identity get output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm identity get color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -463,8 +463,8 @@ module completions {
   # Delete an identity
   export extern "sesm identity delete" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm identity delete output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm identity delete output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm identity delete color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -485,8 +485,8 @@ module completions {
   export extern "sesm identity set-config-set" [
     --none                    # Remove the default configuration set
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm identity set-config-set output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm identity set-config-set output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm identity set-config-set color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -539,8 +539,8 @@ module completions {
   # Dedicated IPs: lease, move, warm-up, release
   export extern "sesm ip" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm ip output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm ip output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm ip color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -561,8 +561,8 @@ module completions {
     --count: string           # How many IPs (at least 1)
     --pool: string            # A standard pool [default: ses-default-dedicated-pool]
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm ip lease output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm ip lease output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm ip lease color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -582,8 +582,8 @@ module completions {
   export extern "sesm ip list" [
     --pool: string            # Only this pool's IPs
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm ip list output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm ip list output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm ip list color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -602,8 +602,8 @@ module completions {
   # Show a dedicated IP
   export extern "sesm ip get" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm ip get output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm ip get output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm ip get color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -623,8 +623,8 @@ module completions {
   # Move a standard IP to another standard pool or to ses-default-dedicated-pool
   export extern "sesm ip move" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm ip move output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm ip move output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm ip move color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -645,8 +645,8 @@ module completions {
   # Set a standard IP's warm-up percentage (100 means DONE)
   export extern "sesm ip set-warmup" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm ip set-warmup output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm ip set-warmup output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm ip set-warmup color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -667,8 +667,8 @@ module completions {
   # Relinquish a standard IP for good
   export extern "sesm ip release" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm ip release output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm ip release output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm ip release color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -720,8 +720,8 @@ module completions {
   # Tags on pools, configuration sets and identities
   export extern "sesm tag" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm tag output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm tag output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm tag color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -740,8 +740,8 @@ module completions {
   # Add or replace tags on a resource
   export extern "sesm tag add" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm tag add output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm tag add output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm tag add color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -762,8 +762,8 @@ module completions {
   # Remove tags from a resource (a key that is not there is ignored)
   export extern "sesm tag remove" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm tag remove output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm tag remove output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm tag remove color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -784,8 +784,8 @@ module completions {
   # List a resource's tags
   export extern "sesm tag list" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm tag list output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm tag list output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm tag list color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -825,8 +825,8 @@ module completions {
   # Standing daily volume per configuration set and ISP, used by `simulate`
   export extern "sesm traffic" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm traffic output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm traffic output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm traffic color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -845,8 +845,8 @@ module completions {
   # Set daily volumes for a configuration set (merges; ISP=0 removes that ISP)
   export extern "sesm traffic set" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm traffic set output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm traffic set output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm traffic set color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -867,8 +867,8 @@ module completions {
   # List the region's standing traffic
   export extern "sesm traffic list" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm traffic list output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm traffic list output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm traffic list color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -887,8 +887,8 @@ module completions {
   # Remove the traffic of one configuration set, or of all
   export extern "sesm traffic clear" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm traffic clear output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm traffic clear output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm traffic clear color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -928,8 +928,8 @@ module completions {
   # The mailbox providers (ISPs) the model knows
   export extern "sesm isp" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm isp output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm isp output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm isp color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -948,8 +948,8 @@ module completions {
   # The ISP table: daily capacity of a fully warm IP and days to warm
   export extern "sesm isp list" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm isp list output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm isp list output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm isp list color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -983,8 +983,8 @@ module completions {
     --plan: path              # A CSV plan (day,config_set,isp,volume[,region]) that replaces the standing traffic
     --dry-run                 # Compute and print the result without changing the state
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm simulate output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm simulate output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm simulate color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1012,8 +1012,8 @@ module completions {
     --from: string            # First date (YYYY-MM-DD), inclusive
     --to: string              # Last date (YYYY-MM-DD), inclusive
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm metrics output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm metrics output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm metrics color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1035,8 +1035,8 @@ module completions {
     --days: string            # Show the last N simulated days (default: all)
     --html: path              # Also write a self-contained HTML page with the charts to FILE
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm dashboard output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm dashboard output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm dashboard color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1056,8 +1056,8 @@ module completions {
   export extern "sesm cost" [
     --month: string           # Only this calendar month (YYYY-MM)
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm cost output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm cost output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm cost color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1076,8 +1076,8 @@ module completions {
   # Quotas and usage per region, the clock, auto warm-up and cost to date
   export extern "sesm account" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm account output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm account output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm account color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1100,8 +1100,8 @@ module completions {
   # Turn auto warm-up of standard IPs on or off for the region
   export extern "sesm account set-auto-warmup" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm account set-auto-warmup output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm account set-auto-warmup output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm account set-auto-warmup color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1133,8 +1133,8 @@ module completions {
   # The state file: path, export, import, reset
   export extern "sesm state" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm state output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm state output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm state color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1153,8 +1153,8 @@ module completions {
   # Print the state file's path
   export extern "sesm state path" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm state path output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm state path output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm state path color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1173,8 +1173,8 @@ module completions {
   # Print the whole state as JSON, or write it to FILE
   export extern "sesm state export" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm state export output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm state export output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm state export color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1194,8 +1194,8 @@ module completions {
   # Replace the state with FILE (a previous export)
   export extern "sesm state import" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm state import output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm state import output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm state import color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1216,8 +1216,8 @@ module completions {
   export extern "sesm state reset" [
     --yes                     # Confirm that the whole state is to be replaced by an empty account
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm state reset output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm state reset output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm state reset color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1264,8 +1264,8 @@ module completions {
   # Print a shell completion script
   export extern "sesm completions" [
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm completions output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm completions output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm completions color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)
@@ -1286,8 +1286,8 @@ module completions {
   export extern "sesm demo" [
     --days: string            # How many days to simulate
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    --region: string          # Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    --output(-o): string@"nu-complete sesm demo output" # How results are printed
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm demo output" # How results are printed [env: SESM_OUTPUT] [default: table]
     --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     --color: string@"nu-complete sesm demo color" # When to use colour (NO_COLOR is honoured)
     --quiet(-q)               # No confirmations on stderr (never hides requested data)

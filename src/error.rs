@@ -14,6 +14,11 @@ pub mod exit {
     pub const STATE: i32 = 253;
     pub const SES: i32 = 254;
     pub const INTERNAL: i32 = 255;
+    /// The change was saved, but its result could not be written to stdout (a full disk or a
+    /// closed terminal): not a refusal and not a bug, so neither 0 nor 252–255.
+    pub const OUTPUT: i32 = 1;
+    /// Interrupted by SIGINT (`sesm serve`).
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// The SESv2 error codes sesm reproduces.
@@ -23,6 +28,8 @@ pub enum SesCode {
     NotFound,
     AlreadyExists,
     LimitExceeded,
+    /// SendEmail: the sender is not an identity of the region.
+    MessageRejected,
 }
 
 impl SesCode {
@@ -32,6 +39,7 @@ impl SesCode {
             SesCode::NotFound => "NotFoundException",
             SesCode::AlreadyExists => "AlreadyExistsException",
             SesCode::LimitExceeded => "LimitExceededException",
+            SesCode::MessageRejected => "MessageRejected",
         }
     }
 }
@@ -43,10 +51,15 @@ pub enum Kind {
     Ses(SesCode),
     /// A parameter sesm rejects before acting (252).
     InvalidParameter,
-    /// The state file could not be read, parsed, locked or written (253).
+    /// The state file could not be read, parsed or written (253).
     State,
+    /// Another writer held the state lock for longer than the timeout (253; over HTTP a 500
+    /// `ConcurrentModificationException`, which clients rightly retry).
+    Lock,
     /// Anything unexpected (255).
     Internal,
+    /// The result could not be written to stdout (1); any change was already saved.
+    Output,
 }
 
 /// A failed command: what went wrong, in words a user can act on, plus optional hints.
@@ -93,6 +106,18 @@ impl Error {
         Self::new(Kind::State, message)
     }
 
+    pub fn lock(message: impl Into<String>) -> Self {
+        Self::new(Kind::Lock, message)
+    }
+
+    pub fn message_rejected(message: impl Into<String>) -> Self {
+        Self::new(Kind::Ses(SesCode::MessageRejected), message)
+    }
+
+    pub fn output(message: impl Into<String>) -> Self {
+        Self::new(Kind::Output, message)
+    }
+
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(Kind::Internal, message)
     }
@@ -113,8 +138,9 @@ impl Error {
         match self.kind {
             Kind::Ses(_) => exit::SES,
             Kind::InvalidParameter => exit::INVALID_PARAMETER,
-            Kind::State => exit::STATE,
+            Kind::State | Kind::Lock => exit::STATE,
             Kind::Internal => exit::INTERNAL,
+            Kind::Output => exit::OUTPUT,
         }
     }
 
@@ -123,8 +149,9 @@ impl Error {
         match self.kind {
             Kind::Ses(code) => code.as_str(),
             Kind::InvalidParameter => "InvalidParameter",
-            Kind::State => "StateError",
+            Kind::State | Kind::Lock => "StateError",
             Kind::Internal => "InternalError",
+            Kind::Output => "OutputError",
         }
     }
 

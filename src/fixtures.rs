@@ -1,5 +1,5 @@
-//! Sample accounts at full size, built with the model's own rules, for the benchmarks and the
-//! benchmark script (`scripts/bench.sh`). Nothing in the CLI depends on this module.
+//! Sample accounts built with the model's own rules: the demo account (`sesm demo`), and
+//! accounts at full size for the benchmarks and the benchmark script (`scripts/bench.py`).
 
 use jiff::civil::Date;
 
@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::model::config_set::NewConfigSet;
 use crate::model::pool::NewPool;
 use crate::model::{ScalingMode, State, quota};
+use crate::sim::{Demand, Plan, PlanRow};
 
 pub const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 
@@ -103,8 +104,145 @@ pub fn large_account(days: u32) -> Result<State> {
         }
         state.lease_ips(region, 100, Some("standard-00"))?;
     }
-    crate::cli::simulate::simulate(&mut state, days, None)?;
+    crate::sim::simulate(&mut state, days, Demand::Standing)?;
     Ok(state)
+}
+
+/// The demo account (`sesm demo`): a managed pool for marketing mail, a standard pool with two
+/// IPs for receipts, four identities, and standing traffic to seven ISPs.
+pub mod demo {
+    use super::*;
+
+    pub const MANAGED_POOL: &str = "marketing";
+    pub const STANDARD_POOL: &str = "transactional";
+    /// The configuration set the promotion goes through.
+    pub const PROMOTION_SET: &str = "promotions";
+    /// The day of the promotion, counted from the first simulated day.
+    pub const PROMOTION_DAY: u32 = 30;
+    /// The promotion's extra volume per ISP, on top of the standing traffic.
+    pub const PROMOTION: &[(&str, u64)] = &[("gmail", 250_000), ("microsoft", 80_000)];
+    /// Standing daily traffic per configuration set and ISP.
+    pub const TRAFFIC: [(&str, &[(&str, u64)]); 3] = [
+        (
+            "newsletters",
+            &[
+                ("gmail", 60_000),
+                ("microsoft", 25_000),
+                ("yahoo", 12_000),
+                ("apple", 6_000),
+                ("comcast", 3_000),
+                ("orange", 4_000),
+                ("other", 8_000),
+            ],
+        ),
+        (
+            PROMOTION_SET,
+            &[("gmail", 20_000), ("microsoft", 8_000), ("yahoo", 4_000)],
+        ),
+        (
+            "receipts",
+            &[
+                ("gmail", 6_000),
+                ("microsoft", 3_000),
+                ("yahoo", 1_500),
+                ("other", 1_500),
+            ],
+        ),
+    ];
+
+    /// Messages a day of the standing traffic, all sets and ISPs together.
+    pub fn daily_volume() -> u64 {
+        TRAFFIC
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|(_, n)| n))
+            .sum()
+    }
+
+    /// Distinct ISPs of the standing traffic.
+    pub fn isp_count() -> usize {
+        let mut isps: Vec<&str> = TRAFFIC
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|(i, _)| *i))
+            .collect();
+        isps.sort_unstable();
+        isps.dedup();
+        isps.len()
+    }
+
+    /// The promotion's extra messages, all ISPs together.
+    pub fn promotion_volume() -> u64 {
+        PROMOTION.iter().map(|(_, v)| v).sum()
+    }
+
+    fn s(v: &str) -> String {
+        v.to_string()
+    }
+
+    /// Builds the demo account in `region` of an empty state.
+    pub fn build(state: &mut State, region: &str) -> Result<()> {
+        let r = state.region_mut(region);
+        for (name, mds) in [
+            ("newsletters", Some(14_400)),
+            (PROMOTION_SET, Some(3_600)),
+            ("receipts", None),
+        ] {
+            r.create_config_set(NewConfigSet {
+                name: s(name),
+                max_delivery_seconds: mds,
+                ..Default::default()
+            })?;
+        }
+        r.create_pool(NewPool {
+            name: s(MANAGED_POOL),
+            mode: ScalingMode::Managed,
+            config_sets: vec![s("newsletters"), s(PROMOTION_SET)],
+            tags: vec![(s("team"), s("growth"))],
+        })?;
+        r.create_pool(NewPool {
+            name: s(STANDARD_POOL),
+            mode: ScalingMode::Standard,
+            config_sets: vec![s("receipts")],
+            tags: vec![(s("team"), s("payments"))],
+        })?;
+        for (identity, cs) in [
+            ("example.com", Some("newsletters")),
+            ("news@example.com", Some("newsletters")),
+            ("shop.example.com", Some(PROMOTION_SET)),
+            ("billing@example.com", Some("receipts")),
+        ] {
+            r.create_identity(identity, cs, &[])?;
+        }
+        for (cs, volumes) in TRAFFIC {
+            r.traffic
+                .insert(s(cs), volumes.iter().map(|(i, v)| (s(i), *v)).collect());
+        }
+        state.lease_ips(region, 2, Some(STANDARD_POOL))?;
+        Ok(())
+    }
+
+    /// The promotion as plan rows on top of the standing traffic.
+    pub fn promotion(state: &State, region: &str) -> Plan {
+        Plan {
+            rows: PROMOTION
+                .iter()
+                .filter_map(|(isp, volume)| {
+                    Some(PlanRow {
+                        day: PROMOTION_DAY,
+                        region: region.to_string(),
+                        config_set: PROMOTION_SET.to_string(),
+                        isp: state.model.isp_index(isp)?,
+                        volume: *volume,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Simulates the demo: standing traffic every day, plus the promotion.
+    pub fn simulate(state: &mut State, region: &str, days: u32) -> Result<crate::sim::RunReport> {
+        let promotion = promotion(state, region);
+        crate::sim::simulate(state, days, Demand::StandingPlus(&promotion))
+    }
 }
 
 #[cfg(test)]
@@ -129,5 +267,13 @@ mod tests {
                 "5 managed pools and standard-00"
             );
         }
+    }
+
+    /// The figures the demo prints are computed from its traffic table.
+    #[test]
+    fn the_demo_traffic_adds_up() {
+        assert_eq!(demo::daily_volume(), 162_000);
+        assert_eq!(demo::isp_count(), 7);
+        assert_eq!(demo::promotion_volume(), 330_000);
     }
 }

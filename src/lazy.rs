@@ -91,22 +91,31 @@ pub trait Section: Sized {
     fn from_json(text: &str) -> serde_json::Result<Self>;
 }
 
-impl<K: DeserializeOwned + Ord, V: DeserializeOwned> Section for BTreeMap<K, V> {
+impl<V: DeserializeOwned> Section for BTreeMap<String, V> {
     /// Collects the entries first and builds the tree in bulk: sesm writes maps sorted, and a
     /// bulk build of sorted entries is linear where inserting one by one is not.
     fn from_json(text: &str) -> serde_json::Result<Self> {
-        let entries: Entries<K, V> = serde_json::from_str(text)?;
+        let entries: Entries<String, V> = serde_json::from_str(text)?;
         Ok(entries.0.into_iter().collect())
     }
 }
 
-/// A JSON object's entries in file order.
+/// A JSON object's entries in file order; a key that appears twice is refused, at its place
+/// in the text (a full parse would otherwise keep one copy and a scan read another).
 struct Entries<K, V>(Vec<(K, V)>);
 
-impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+impl<'de, K, V> Deserialize<'de> for Entries<K, V>
+where
+    K: Deserialize<'de> + AsRef<str>,
+    V: Deserialize<'de>,
+{
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         struct EntriesVisitor<K, V>(std::marker::PhantomData<(K, V)>);
-        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+        impl<'de, K, V> Visitor<'de> for EntriesVisitor<K, V>
+        where
+            K: Deserialize<'de> + AsRef<str>,
+            V: Deserialize<'de>,
+        {
             type Value = Entries<K, V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a map")
@@ -115,14 +124,102 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
                 self,
                 mut map: A,
             ) -> std::result::Result<Self::Value, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
+                let mut entries: Vec<(K, V)> =
+                    Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                let mut seen = Seen::default();
+                while let Some(key) = map.next_key::<K>()? {
+                    seen.check::<A::Error>(key.as_ref())?;
+                    let value = map.next_value()?;
+                    entries.push((key, value));
                 }
                 Ok(Entries(entries))
             }
         }
         d.deserialize_map(EntriesVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Refuses a key seen before in the same map. sesm writes maps sorted, so a key after the
+/// previous one is new without looking further; only a file edited out of order needs the
+/// set of every key (kept as hashes, which is all a rare duplicate needs).
+#[derive(Default)]
+struct Seen {
+    last: String,
+    hashes: Vec<u64>,
+    set: Option<std::collections::HashSet<u64>>,
+}
+
+impl Seen {
+    fn check<E: serde::de::Error>(&mut self, key: &str) -> std::result::Result<(), E> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
+        // Once the keys were out of order, a key after the previous one may still repeat an
+        // earlier one: from then on every key is looked up.
+        let in_order = self.set.is_none() && (self.hashes.is_empty() || key > self.last.as_str());
+        if !in_order {
+            let set = self
+                .set
+                .get_or_insert_with(|| self.hashes.iter().copied().collect());
+            if key == self.last || set.contains(&hash) {
+                return Err(E::custom(format_args!(
+                    "the key \"{}\" appears twice in one object",
+                    key.escape_default()
+                )));
+            }
+        }
+        if let Some(set) = &mut self.set {
+            set.insert(hash);
+        }
+        self.hashes.push(hash);
+        self.last.clear();
+        self.last.push_str(key);
+        Ok(())
+    }
+}
+
+/// Deserializes a map, refusing duplicated keys (for the state's maps that are parsed with
+/// the document: pools, IPs, tags, traffic, usage).
+pub fn unique<'de, D, K, V>(d: D) -> std::result::Result<BTreeMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord + UniqueKey,
+    V: Deserialize<'de>,
+{
+    let entries: Entries<KeyOf<K>, V> = Deserialize::deserialize(d)?;
+    Ok(entries.0.into_iter().map(|(k, v)| (k.0, v)).collect())
+}
+
+/// A map key whose text can be checked for duplicates.
+pub trait UniqueKey {
+    fn text(&self) -> std::borrow::Cow<'_, str>;
+}
+
+impl UniqueKey for String {
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        self.as_str().into()
+    }
+}
+
+impl UniqueKey for std::net::Ipv4Addr {
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        self.to_string().into()
+    }
+}
+
+/// A key with its text, for `Seen`.
+struct KeyOf<K>(K, String);
+
+impl<K> AsRef<str> for KeyOf<K> {
+    fn as_ref(&self) -> &str {
+        &self.1
+    }
+}
+
+impl<'de, K: Deserialize<'de> + UniqueKey> Deserialize<'de> for KeyOf<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let k = K::deserialize(d)?;
+        let text = k.text().into_owned();
+        Ok(KeyOf(k, text))
     }
 }
 
@@ -167,7 +264,7 @@ impl<T: Section> Lazy<T> {
     }
 }
 
-impl<K: DeserializeOwned + Ord, V: DeserializeOwned> Lazy<BTreeMap<K, V>> {
+impl<V: DeserializeOwned> Lazy<BTreeMap<String, V>> {
     /// The number of entries, without building them when the section is still text.
     pub fn len(&self) -> Result<usize> {
         if let Some(v) = self.value.get() {
@@ -175,30 +272,30 @@ impl<K: DeserializeOwned + Ord, V: DeserializeOwned> Lazy<BTreeMap<K, V>> {
         }
         let text = self.text();
         let mut de = serde_json::Deserializer::from_str(text.as_str());
-        de.deserialize_map(CountEntries)
+        de.deserialize_map(Scan::<IgnoredAny> { wanted: None })
+            .map(|scan| scan.count)
             .map_err(|e| corrupt(&e, text))
     }
 
     /// The entries of `keys` that exist. An unparsed section is scanned, not built: only the
     /// wanted entries are deserialized (the simulation needs the few sets that send, not ten
     /// thousand).
-    pub fn get_some(&self, keys: &BTreeSet<K>) -> Result<BTreeMap<K, V>>
+    pub fn get_some(&self, keys: &BTreeSet<String>) -> Result<BTreeMap<String, V>>
     where
-        K: Clone + std::borrow::Borrow<str>,
         V: Clone,
     {
         if let Some(map) = self.value.get() {
             return Ok(keys
                 .iter()
-                .filter_map(|k| Some((k.clone(), map.get::<K>(k)?.clone())))
+                .filter_map(|k| Some((k.clone(), map.get(k)?.clone())))
                 .collect());
         }
         let text = self.text();
         let mut de = serde_json::Deserializer::from_str(text.as_str());
-        de.deserialize_map(Wanted {
-            keys,
-            found: BTreeMap::new(),
+        de.deserialize_map(Scan {
+            wanted: Some((keys, BTreeMap::new())),
         })
+        .map(|scan| scan.found)
         .map_err(|e| corrupt(&e, text))
     }
 
@@ -216,10 +313,10 @@ impl<K: DeserializeOwned + Ord, V: DeserializeOwned> Lazy<BTreeMap<K, V>> {
     }
 }
 
-/// Operations on one entry of a section, which work on the text of a section no command has
-/// parsed: a scan finds the entry, only its value is (de)serialized, and the result is spliced
-/// into the text. Changing one identity of ten thousand then costs a scan and a copy of the
-/// section, not building and re-encoding all of them.
+/// Reading one entry works on the text of a section no command has parsed: a scan finds it
+/// and only its value is deserialized. Changing an entry parses the section: a change costs a
+/// parse and an encode of the section either way, and one parse keeps what is changed and
+/// what is read the same map.
 impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
     /// A copy of the entry's value.
     pub fn entry(&self, key: &str) -> Result<Option<V>> {
@@ -236,83 +333,23 @@ impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
         if let Some(map) = self.value.get() {
             return Ok(map.contains_key(key));
         }
-        Ok(self.spans()?.iter().any(|s| s.key == key))
+        Ok(self.entry(key)?.is_some())
     }
 
     /// Applies `change` to the entry's value; `None` when there is no such entry.
     pub fn update<R>(&mut self, key: &str, change: impl FnOnce(&mut V) -> R) -> Result<Option<R>> {
-        if let Some(map) = self.value.get_mut() {
-            return Ok(map.get_mut(key).map(change));
-        }
-        let spans = self.spans()?;
-        let Some(span) = spans.iter().find(|s| s.key == key) else {
-            return Ok(None);
-        };
-        let text = self.text().as_str();
-        let mut value: V = serde_json::from_str(&text[span.value.clone()])
-            .map_err(|e| corrupt(&e, self.text()))?;
-        let out = change(&mut value);
-        let new = format!(
-            "{}{}{}",
-            &text[..span.value.start],
-            to_json(&value),
-            &text[span.value.end..]
-        );
-        self.set_text(new);
-        Ok(Some(out))
+        Ok(self.get_mut()?.get_mut(key).map(change))
     }
 
-    /// Adds an entry that is not there yet (in key order, as the file keeps it).
+    /// Adds (or replaces) an entry.
     pub fn insert(&mut self, key: String, value: V) -> Result<()> {
-        if let Some(map) = self.value.get_mut() {
-            map.insert(key, value);
-            return Ok(());
-        }
-        let spans = self.spans()?;
-        let text = self.text().as_str();
-        let entry = format!("{}:{}", to_json(&key), to_json(&value));
-        let open = text.find('{').unwrap_or(0) + 1;
-        let new = match spans.iter().position(|s| s.key.as_str() > key.as_str()) {
-            // Before the first entry, or into an empty map.
-            Some(0) => format!("{}{entry},{}", &text[..open], &text[open..]),
-            None if spans.is_empty() => format!("{}{entry}{}", &text[..open], &text[open..]),
-            // After the entry that precedes it.
-            Some(i) => splice_after(text, spans[i - 1].value.end, &entry),
-            None => splice_after(text, spans[spans.len() - 1].value.end, &entry),
-        };
-        self.set_text(new);
+        self.get_mut()?.insert(key, value);
         Ok(())
     }
 
     /// Removes an entry and returns its value.
     pub fn remove(&mut self, key: &str) -> Result<Option<V>> {
-        if let Some(map) = self.value.get_mut() {
-            return Ok(map.remove(key));
-        }
-        let spans = self.spans()?;
-        let Some(i) = spans.iter().position(|s| s.key == key) else {
-            return Ok(None);
-        };
-        let text = self.text().as_str();
-        let span = &spans[i];
-        let value: V = serde_json::from_str(&text[span.value.clone()])
-            .map_err(|e| corrupt(&e, self.text()))?;
-        let new = if i > 0 {
-            // `,"key":value` goes, from the end of the previous value.
-            format!(
-                "{}{}",
-                &text[..spans[i - 1].value.end],
-                &text[span.value.end..]
-            )
-        } else {
-            // The first entry goes with the comma that follows it, if any.
-            let open = text.find('{').unwrap_or(0) + 1;
-            let rest = text[span.value.end..].trim_start();
-            let rest = rest.strip_prefix(',').unwrap_or(rest);
-            format!("{}{}", &text[..open], rest)
-        };
-        self.set_text(new);
-        Ok(Some(value))
+        Ok(self.get_mut()?.remove(key))
     }
 
     /// Every entry as `(key, W)`, where `W` is a projection of the value: from the text, each
@@ -333,116 +370,47 @@ impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
             serde_json::from_str(text.as_str()).map_err(|e| corrupt(&e, text))?;
         Ok(entries.0)
     }
-
-    /// The entries' keys and where their values are in the section's text.
-    fn spans(&self) -> Result<Vec<Span>> {
-        let text = self.text();
-        let base = text.as_str().as_ptr() as usize;
-        let mut de = serde_json::Deserializer::from_str(text.as_str());
-        de.deserialize_map(Spans { base })
-            .map_err(|e| corrupt(&e, text))
-    }
-
-    /// Replaces the section's text with an edited one (valid JSON: spliced from valid parts).
-    fn set_text(&mut self, new: String) {
-        // SAFETY (of the contract "valid JSON"): `new` is the previous text with one value or
-        // entry replaced by serde_json's own output.
-        self.raw = Some(Text::Owned(unsafe { RawValue::from_string_unchecked(new) }));
-    }
 }
 
-/// `text` with `,entry` inserted at byte `at` (the end of a value).
-fn splice_after(text: &str, at: usize, entry: &str) -> String {
-    format!("{},{entry}{}", &text[..at], &text[at..])
+/// A scan over a map's entries that counts them, refuses duplicated keys, and collects the
+/// values of the wanted keys (skipping over the others without building them).
+struct Scan<'k, V> {
+    wanted: Option<(&'k BTreeSet<String>, BTreeMap<String, V>)>,
 }
 
-fn to_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("sesm's types always serialize")
+struct Scanned<V> {
+    count: usize,
+    found: BTreeMap<String, V>,
 }
 
-/// An entry of a section's map: its key, and the byte range of its value in the text.
-struct Span {
-    key: String,
-    value: std::ops::Range<usize>,
-}
-
-struct Spans {
-    base: usize,
-}
-
-impl<'de> Visitor<'de> for Spans {
-    type Value = Vec<Span>;
+impl<'de, V: Deserialize<'de>> Visitor<'de> for Scan<'_, V> {
+    type Value = Scanned<V>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a map")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Vec<Span>, A::Error> {
-        let mut spans = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value: &'de RawValue = map.next_value()?;
-            let start = value.get().as_ptr() as usize - self.base;
-            spans.push(Span {
-                key,
-                value: start..start + value.get().len(),
-            });
-        }
-        Ok(spans)
-    }
-}
-
-/// Collects the entries of a map whose keys are wanted, skipping over the others.
-struct Wanted<'k, K: Ord, V> {
-    keys: &'k BTreeSet<K>,
-    found: BTreeMap<K, V>,
-}
-
-impl<'de, K, V> Visitor<'de> for Wanted<'_, K, V>
-where
-    K: Ord + Clone + std::borrow::Borrow<str>,
-    V: Deserialize<'de>,
-{
-    type Value = BTreeMap<K, V>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        mut self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Scanned<V>, A::Error> {
+        let mut seen = Seen::default();
+        let mut count = 0;
+        let (keys, mut found) = match self.wanted {
+            Some((keys, found)) => (Some(keys), found),
+            None => (None, BTreeMap::new()),
+        };
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match self.keys.iter().find(|k| (*k).borrow() == key.as_ref()) {
-                Some(k) => {
+            seen.check::<A::Error>(&key)?;
+            count += 1;
+            match keys {
+                Some(keys) if keys.contains(key.as_ref()) => {
                     let value = map.next_value()?;
-                    self.found.insert(k.clone(), value);
+                    found.insert(key.into_owned(), value);
                 }
-                None => {
+                _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(self.found)
-    }
-}
-
-/// Counts a map's entries while skipping over them.
-struct CountEntries;
-
-impl<'de> Visitor<'de> for CountEntries {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<usize, A::Error> {
-        let mut n = 0;
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
-            n += 1;
-        }
-        Ok(n)
+        Ok(Scanned { count, found })
     }
 }
 
@@ -688,14 +656,54 @@ mod tests {
             }
         }
         let mut d = ids(r#"{"ids":{"b":[1],"d":[2]}}"#);
+        assert!(d.ids.contains("d").unwrap());
+        assert!(
+            d.ids.value.get().is_none(),
+            "reads leave the section as text"
+        );
         d.ids.insert("c".into(), vec![5]).unwrap();
         assert_eq!(d.ids.remove("b").unwrap(), Some(vec![1]));
         assert_eq!(d.ids.update("d", |v| v.len()).unwrap(), Some(1));
-        assert!(d.ids.value.get().is_none(), "still text");
         assert_eq!(
             serde_json::to_string(&d).unwrap(),
             r#"{"ids":{"c":[5],"d":[2]}}"#
         );
+    }
+
+    /// A key written twice is refused by every way of reading the section, at the position of
+    /// the second copy, like any corrupt section (a parse would keep one copy, a scan another).
+    #[test]
+    fn a_duplicated_key_is_refused_where_it_is_read() {
+        for text in [
+            "{\"ids\":{\"a\":[1],\n\"a\":[2]}}",
+            "{\"ids\":{\"b\":[1],\"a\":[2],\n\"b\":[3]}}",
+        ] {
+            let d = ids(text);
+            let errors = [
+                d.ids.len().unwrap_err(),
+                d.ids.entry("zz").unwrap_err(),
+                d.ids.contains("a").unwrap_err(),
+                d.ids.get().unwrap_err(),
+                ids(text).ids.get_mut().unwrap_err(),
+            ];
+            for err in errors {
+                assert_eq!(err.exit_code(), 253);
+                assert!(err.message.contains("appears twice"), "{}", err.message);
+                assert!(err.message.contains("at line 2 column"), "{}", err.message);
+                assert!(err.message.contains("/x/state.json"), "{}", err.message);
+            }
+        }
+        #[derive(Deserialize)]
+        struct Plain {
+            #[serde(deserialize_with = "unique")]
+            m: BTreeMap<String, u32>,
+        }
+        let e = serde_json::from_str::<Plain>(r#"{"m":{"x":1,"x":2}}"#)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("appears twice"), "{e}");
+        let ok: Plain = serde_json::from_str(r#"{"m":{"y":1,"x":2}}"#).unwrap();
+        assert_eq!(ok.m.len(), 2);
     }
 
     #[test]

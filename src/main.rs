@@ -2,12 +2,12 @@
 //! code. A panic is reported as an internal error and exits 255, never Rust's 101.
 
 use clap::{CommandFactory, Parser};
-use sesm::cli::{Cli, complete};
+use sesm::cli::{Cli, candidates};
 use sesm::error::exit;
 
 fn main() {
     // `COMPLETE=bash sesm …` is the shell asking for completions: answer and exit.
-    complete::handle_env_request(Cli::command);
+    candidates::handle_env_request(Cli::command);
 
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error: {info}");

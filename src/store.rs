@@ -160,6 +160,11 @@ impl Store {
         self.today
     }
 
+    /// Whether the state file exists.
+    pub fn exists(&self) -> bool {
+        self.path.exists()
+    }
+
     fn sibling(&self, suffix: &str) -> PathBuf {
         let mut name = self.path.file_name().unwrap_or_default().to_os_string();
         name.push(suffix);
@@ -493,9 +498,14 @@ pub fn read_input(path: &Path, what: &str, hint: &str) -> Result<String> {
     Ok(text)
 }
 
-/// Writes a file the user asked for (`dashboard --html FILE`); a path that can't be written
-/// is the user's parameter (252).
-pub fn write_output(path: &Path, text: &str) -> Result<()> {
+/// Whether something (a file, a folder, a dangling symlink) is at `path`.
+pub fn path_exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+/// Writes a file the user asked for (`dashboard --html FILE`, `state export FILE`); a path
+/// that can't be written is the user's parameter (252).
+pub fn write_file(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text).map_err(|e| {
         Error::invalid(format!("cannot write {}: {e}", path.display()))
             .hint("choose a path in a folder you can write to")
@@ -510,15 +520,6 @@ pub fn throwaway_path() -> Result<PathBuf> {
         .tempdir()
         .map_err(|e| Error::state(format!("cannot create a temp folder for the demo: {e}")))?;
     Ok(dir.keep().join("state.json"))
-}
-
-/// Writes a pretty-printed copy of the state to `path` (`state export FILE`).
-pub fn write_export(path: &Path, state: &State) -> Result<()> {
-    state.parse_all()?;
-    let mut text = serde_json::to_string_pretty(state).expect("a State always serializes");
-    text.push('\n');
-    fs::write(path, text)
-        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))
 }
 
 #[cfg(test)]

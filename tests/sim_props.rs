@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use proptest::prelude::*;
-use sesm::cli::simulate::{PlanRow, simulate};
 use sesm::model::config_set::NewConfigSet;
 use sesm::model::pool::NewPool;
 use sesm::model::{IspWarmup, ScalingMode, State};
 use sesm::sim::managed::{WarmupParams, update_warmup};
-use sesm::sim::{DayReport, RunReport};
+use sesm::sim::{DayReport, Demand, Plan, PlanRow, RunReport, simulate};
 
 const R: &str = "us-east-1";
 
@@ -115,7 +114,7 @@ fn plan(sc: &Scenario) -> Vec<PlanRow> {
 
 fn run(sc: &Scenario) -> (State, RunReport) {
     let mut s = build(sc);
-    let report = simulate(&mut s, sc.days, Some(&plan(sc))).unwrap();
+    let report = simulate(&mut s, sc.days, Demand::Plan(&Plan { rows: plan(sc) })).unwrap();
     (s, report)
 }
 
@@ -161,14 +160,14 @@ proptest! {
                     queued.get(&(d.pool_name.clone(), i.isp.clone(), next_date)).copied().unwrap_or(0)
                 };
                 prop_assert_eq!(
-                    i.queued + i.demand,
-                    i.sent_dedicated + i.sent_shared + i.expired + q_next,
+                    i.queued + i.mail.demand,
+                    i.mail.sent_dedicated + i.mail.sent_shared + i.mail.expired + q_next,
                     "{} {} {}", d.pool_name, i.isp, d.date
                 );
-                prop_assert!(i.retried <= i.queued);
-                prop_assert!(q_next <= i.deferred);
+                prop_assert!(i.mail.retried <= i.queued);
+                prop_assert!(q_next <= i.mail.deferred);
                 if let Some(edr) = i.effective_daily_rate {
-                    prop_assert!(i.sent_dedicated <= edr, "dedicated beyond the EDR");
+                    prop_assert!(i.mail.sent_dedicated <= edr, "dedicated beyond the EDR");
                 }
             }
         }
@@ -221,7 +220,7 @@ proptest! {
             if prev.scale_event != 0 || prev.date.tomorrow().unwrap() != day.date {
                 continue;
             }
-            for i in day.isps.iter().filter(|i| i.sent_dedicated == 0) {
+            for i in day.isps.iter().filter(|i| i.mail.sent_dedicated == 0) {
                 if let Some(before) = isp(prev, &i.isp) {
                     prop_assert!(i.warmup_percentage <= before.warmup_percentage, "{} {}", i.isp, day.date);
                 }
@@ -235,7 +234,7 @@ proptest! {
         prop_assume!(sc.days >= 2);
         let split = 1 + split % (sc.days - 1);
         let mut one = build(&sc);
-        let whole = simulate(&mut one, sc.days, Some(&plan(&sc))).unwrap();
+        let whole = simulate(&mut one, sc.days, Demand::Plan(&Plan { rows: plan(&sc) })).unwrap();
         let mut two = build(&sc);
         let first: Vec<PlanRow> = plan(&sc).into_iter().filter(|r| r.day < split).collect();
         let second: Vec<PlanRow> = plan(&sc)
@@ -243,8 +242,8 @@ proptest! {
             .filter(|r| r.day >= split)
             .map(|mut r| { r.day -= split; r })
             .collect();
-        let mut days = simulate(&mut two, split, Some(&first)).unwrap().days;
-        days.extend(simulate(&mut two, sc.days - split, Some(&second)).unwrap().days);
+        let mut days = simulate(&mut two, split, Demand::Plan(&Plan { rows: first })).unwrap().days;
+        days.extend(simulate(&mut two, sc.days - split, Demand::Plan(&Plan { rows: second })).unwrap().days);
         prop_assert_eq!(days, whole.days);
         prop_assert_eq!(state_json(&one), state_json(&two));
     }

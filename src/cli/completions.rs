@@ -8,7 +8,7 @@
 use clap::{Args, CommandFactory, ValueEnum};
 
 use crate::error::{Error, Result};
-use crate::output::Output;
+use crate::output::{Output, Rendered};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Shell {
@@ -79,6 +79,6 @@ pub fn script(shell: Shell) -> Result<String> {
     String::from_utf8(buf).map_err(|e| Error::internal(e.to_string()))
 }
 
-pub fn run(a: CompletionsArgs) -> Result<Output> {
-    Ok(Output::raw(script(a.shell)?))
+pub fn run(a: CompletionsArgs, ctx: &super::Ctx) -> Result<Rendered> {
+    ctx.render(Output::raw(script(a.shell)?))
 }

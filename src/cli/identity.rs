@@ -1,15 +1,15 @@
-//! `sesm identity …`: sending identities (rules in `model::identity`).
+//! `sesm identity …`: sending identities (`ops::identity`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
-use super::views::{self, IdentityGet};
-use super::{Ctx, complete, parse_kvs};
+use super::{Ctx, candidates, parse_kvs};
 use crate::error::Result;
-use crate::model::names::IdentityType;
-use crate::output::{Block, Column, Output, thousands};
+use crate::ops::Paging;
+use crate::ops::identity::{self, IdentityFilter};
+use crate::output::Rendered;
+use crate::store;
 
 #[derive(Debug, Subcommand)]
 pub enum IdentityCommand {
@@ -58,7 +58,7 @@ pub struct CreateArgs {
     #[arg(allow_hyphen_values = true)]
     pub identity: String,
     /// Default configuration set
-    #[arg(long = "config-set", value_name = "CS", add = complete::config_sets())]
+    #[arg(long = "config-set", value_name = "CS", add = candidates::config_sets())]
     pub config_set: Option<String>,
     /// Tag as KEY=VALUE; repeatable
     #[arg(long = "tag", value_name = "KEY=VALUE")]
@@ -74,142 +74,49 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct NameArg {
-    #[arg(add = complete::identities())]
+    #[arg(add = candidates::identities())]
     pub identity: String,
 }
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("target").required(true).args(["config_set", "none"]))]
 pub struct SetConfigSetArgs {
-    #[arg(add = complete::identities())]
+    #[arg(add = candidates::identities())]
     pub identity: String,
     /// The default configuration set
-    #[arg(add = complete::config_sets())]
+    #[arg(add = candidates::config_sets())]
     pub config_set: Option<String>,
     /// Remove the default configuration set
     #[arg(long)]
     pub none: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListItem {
-    identity_name: String,
-    identity_type: &'static str,
-    sending_enabled: bool,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct IdentityList {
-    email_identities: Vec<ListItem>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Imported {
-    imported: usize,
-}
-
-pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Output> {
-    let region = ctx.region()?;
+pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Rendered> {
     match cmd {
         IdentityCommand::Create(a) => {
             let tags = parse_kvs(&a.tags)?;
-            let view = ctx.store()?.update(|s| {
-                let name = s.region_mut(region).create_identity(
-                    &a.identity,
-                    a.config_set.as_deref(),
-                    &tags,
-                )?;
-                let (name, identity) = s.region(region).existing_identity(&name)?;
-                Ok(views::identity_get(s, region, &name, &identity))
-            })?;
-            let notice = format!("Created identity {} in {region}.", view.identity_name);
-            Ok(Output::new(view).notice(notice))
+            ctx.write(|s, region| {
+                identity::create(s, region, &a.identity, a.config_set.as_deref(), &tags)
+            })
         }
         IdentityCommand::Import(a) => {
-            let text = crate::store::read_input(
+            let text = store::read_input(
                 &a.file,
                 "the import file",
                 "give a UTF-8 text file with one identity per line, or - for stdin",
             )?;
-            let count = ctx
-                .store()?
-                .update(|s| s.region_mut(region).import_identities(text.lines()))?;
-            Ok(
-                Output::new(Imported { imported: count }).with_human(vec![Block::Line(format!(
-                    "Imported {} identities into {region}.",
-                    thousands(count as i64)
-                ))]),
-            )
+            ctx.write(|s, region| identity::import(s, region, &text))
         }
-        IdentityCommand::List => {
-            let state = ctx.store()?.load()?;
-            let identities = state.region(region).identities.get()?;
-            let items: Vec<ListItem> = identities
-                .keys()
-                .map(|name| ListItem {
-                    identity_name: name.clone(),
-                    identity_type: IdentityType::of(name).as_str(),
-                    sending_enabled: true,
-                })
-                .collect();
-            let rows = identities
-                .iter()
-                .map(|(name, id)| {
-                    vec![
-                        name.clone(),
-                        IdentityType::of(name).as_str().to_string(),
-                        id.configuration_set.clone().unwrap_or_else(|| "-".into()),
-                    ]
-                })
-                .collect();
-            let human = vec![Block::table(
-                vec![
-                    Column::left("Identity"),
-                    Column::left("Type"),
-                    Column::left("Default configuration set"),
-                ],
-                rows,
-            )];
-            Ok(Output::new(IdentityList {
-                email_identities: items,
-            })
-            .with_human(human))
-        }
-        IdentityCommand::Get(a) => {
-            let state = ctx.store()?.load()?;
-            let (name, identity) = state.region(region).existing_identity(&a.identity)?;
-            Ok(Output::new(views::identity_get(
-                &state, region, &name, &identity,
-            )))
-        }
+        IdentityCommand::List => ctx.read(|s, region| {
+            identity::list(s, region, &IdentityFilter::default(), &Paging::all())
+        }),
+        IdentityCommand::Get(a) => ctx.read(|s, region| identity::get(s, region, &a.identity)),
         IdentityCommand::Delete(a) => {
-            let view: IdentityGet = ctx.store()?.update(|s| {
-                let (name, identity) = s.region_mut(region).delete_identity(&a.identity)?;
-                Ok(views::identity_get(s, region, &name, &identity))
-            })?;
-            let notice = format!("Deleted identity {} in {region}.", view.identity_name);
-            Ok(Output::new(view).notice(notice))
+            ctx.write(|s, region| identity::delete(s, region, &a.identity))
         }
         IdentityCommand::SetConfigSet(a) => {
-            let cs = if a.none { None } else { a.config_set.clone() };
-            let view = ctx.store()?.update(|s| {
-                let name = s
-                    .region_mut(region)
-                    .set_identity_config_set(&a.identity, cs.as_deref())?;
-                let (name, identity) = s.region(region).existing_identity(&name)?;
-                Ok(views::identity_get(s, region, &name, &identity))
-            })?;
-            let notice = match &cs {
-                Some(cs) => format!("Identity {} now uses {cs} by default.", view.identity_name),
-                None => format!(
-                    "Identity {} no longer has a default configuration set.",
-                    view.identity_name
-                ),
-            };
-            Ok(Output::new(view).notice(notice))
+            let cs = if a.none { None } else { a.config_set };
+            ctx.write(|s, region| identity::set_config_set(s, region, &a.identity, cs.as_deref()))
         }
     }
 }

@@ -1,13 +1,11 @@
-//! `sesm ip …`: dedicated IPs (rules in `model::ip`).
+//! `sesm ip …`: dedicated IPs (`ops::ip`).
 
 use clap::{Args, Subcommand};
 
-use super::views::{self, DedicatedIpGet, DedicatedIpList};
-use super::{Ctx, complete};
+use super::{Ctx, candidates};
 use crate::error::Result;
-use crate::model::names::check_pool_name;
-use crate::model::pool::not_found as pool_not_found;
-use crate::output::Output;
+use crate::ops::{Paging, ip};
+use crate::output::Rendered;
 
 #[derive(Debug, Subcommand)]
 pub enum IpCommand {
@@ -52,110 +50,54 @@ pub struct LeaseArgs {
     #[arg(long, allow_negative_numbers = true)]
     pub count: i64,
     /// A standard pool [default: ses-default-dedicated-pool]
-    #[arg(long, add = complete::any_pools())]
+    #[arg(long, add = candidates::any_pools())]
     pub pool: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only this pool's IPs
-    #[arg(long, add = complete::any_pools())]
+    #[arg(long, add = candidates::any_pools())]
     pub pool: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct IpArg {
-    #[arg(add = complete::ips())]
+    #[arg(add = candidates::ips())]
     pub ip: String,
 }
 
 #[derive(Debug, Args)]
 pub struct MoveArgs {
-    #[arg(add = complete::ips())]
+    #[arg(add = candidates::ips())]
     pub ip: String,
     /// Destination: a standard pool or ses-default-dedicated-pool
-    #[arg(add = complete::any_pools())]
+    #[arg(add = candidates::any_pools())]
     pub pool: String,
 }
 
 #[derive(Debug, Args)]
 pub struct SetWarmupArgs {
-    #[arg(add = complete::ips())]
+    #[arg(add = candidates::ips())]
     pub ip: String,
     /// 0 to 100
     #[arg(allow_negative_numbers = true)]
     pub percent: i64,
 }
 
-fn get(state: &crate::model::State, region: &str, addr: &std::net::Ipv4Addr) -> DedicatedIpGet {
-    let ip = &state.region(region).ips[addr];
-    DedicatedIpGet {
-        dedicated_ip: views::dedicated_ip(addr, ip),
-    }
-}
-
-pub fn run(cmd: IpCommand, ctx: &Ctx) -> Result<Output> {
-    let region = ctx.region()?;
+pub fn run(cmd: IpCommand, ctx: &Ctx) -> Result<Rendered> {
     match cmd {
         IpCommand::Lease(a) => {
-            let view = ctx.store()?.update(|s| {
-                let leased = s.lease_ips(region, a.count, a.pool.as_deref())?;
-                let r = s.region(region);
-                Ok(DedicatedIpList {
-                    dedicated_ips: leased
-                        .iter()
-                        .map(|addr| views::dedicated_ip(addr, &r.ips[addr]))
-                        .collect(),
-                })
-            })?;
-            let pool = a.pool.as_deref().unwrap_or(crate::model::DEFAULT_POOL);
-            let notice = format!(
-                "Leased {} standard IP(s) into {pool}.",
-                view.dedicated_ips.len()
-            );
-            Ok(Output::new(view).notice(notice))
+            ctx.write(|s, region| ip::lease(s, region, a.count, a.pool.as_deref()))
         }
         IpCommand::List(a) => {
-            let state = ctx.store()?.load()?;
-            let r = state.region(region);
-            if let Some(pool) = &a.pool {
-                check_pool_name(pool)?;
-                if !r.pool_exists(pool) {
-                    return Err(pool_not_found(pool));
-                }
-            }
-            Ok(Output::new(views::ip_list(r, a.pool.as_deref())))
+            ctx.read(|s, region| ip::list(s, region, a.pool.as_deref(), &Paging::all()))
         }
-        IpCommand::Get(a) => {
-            let state = ctx.store()?.load()?;
-            let (addr, _) = state.region(region).existing_ip(&a.ip)?;
-            Ok(Output::new(get(&state, region, &addr)))
-        }
-        IpCommand::Move(a) => {
-            let view = ctx.store()?.update(|s| {
-                let addr = s.region_mut(region).move_ip(&a.ip, &a.pool)?;
-                Ok(get(s, region, &addr))
-            })?;
-            Ok(Output::new(view).notice(format!("Moved {} to {}.", a.ip, a.pool)))
-        }
+        IpCommand::Get(a) => ctx.read(|s, region| ip::get(s, region, &a.ip)),
+        IpCommand::Move(a) => ctx.write(|s, region| ip::move_to(s, region, &a.ip, &a.pool)),
         IpCommand::SetWarmup(a) => {
-            let view = ctx.store()?.update(|s| {
-                let addr = s.region_mut(region).set_warmup(&a.ip, a.percent)?;
-                Ok(get(s, region, &addr))
-            })?;
-            Ok(
-                Output::new(view)
-                    .notice(format!("Set the warm-up of {} to {} %.", a.ip, a.percent)),
-            )
+            ctx.write(|s, region| ip::set_warmup(s, region, &a.ip, a.percent))
         }
-        IpCommand::Release(a) => {
-            let view = ctx.store()?.update(|s| {
-                let (addr, ip) = s.region_mut(region).release_ip(&a.ip)?;
-                Ok(DedicatedIpGet {
-                    dedicated_ip: views::dedicated_ip(&addr, &ip),
-                })
-            })?;
-            Ok(Output::new(view).notice(format!("Released {}; its charges stop today.", a.ip)))
-        }
+        IpCommand::Release(a) => ctx.write(|s, region| ip::release(s, region, &a.ip)),
     }
 }

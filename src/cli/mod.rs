@@ -1,11 +1,12 @@
 //! The command line: clap definitions and thin handlers, one file per noun.
 //!
-//! Only this module knows clap. A handler parses what sesm itself must check (252), loads or
-//! updates the state through `store`, applies rules from `model` or runs `sim`, and returns an
-//! `Output` value; it never prints.
+//! Only this module knows clap. A handler turns its arguments into an operation's request,
+//! runs the operation through `Ctx::read` or `Ctx::write` (which render the response with
+//! `output/` before a change is committed), and returns what is to be printed. Handlers
+//! compute nothing and print nothing themselves; no noun file imports another.
 
 pub mod account;
-pub mod complete;
+pub mod candidates;
 pub mod completions;
 pub mod config_set;
 pub mod cost;
@@ -20,19 +21,18 @@ pub mod simulate;
 pub mod state;
 pub mod tag;
 pub mod traffic;
-pub mod views;
 
+use std::cell::Cell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use jiff::civil::Date;
 
-use crate::error::{Error, Result};
-use crate::model::names::check_region;
-use crate::output::{Format, Output, Printer, compile_query};
-use crate::store::{self, Store};
+use crate::env::{self, EnvVars};
+use crate::error::{Error, Result, exit};
+use crate::model::State;
+use crate::output::{Format, Output, Printer, Render, Rendered, compile_query};
+use crate::store::Store;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -43,13 +43,16 @@ Exit codes:
   254  an SES rule refused the request (the error names the SES error code)
   255  anything unexpected (a bug)
 
-Environment:
+  1    the change was made, but its output could not be written (e.g. a full disk)
+
+Environment (a variable set to the empty string counts as not set):
   SESM_STATE          the state file (default: $XDG_STATE_HOME/sesm/state.json)
   SESM_REGION         the region, before AWS_REGION and AWS_DEFAULT_REGION (default: us-east-1)
   SESM_OUTPUT         table, json or text
   SESM_TODAY          the start date (YYYY-MM-DD) of a new or reset state (default: today, UTC)
   SESM_LOCK_TIMEOUT   seconds a writer waits for the state lock (default: 10)
   NO_COLOR            disables colour
+  COLUMNS             the width terminal views fit in (default: 100)
   COMPLETE            set by the shell completion scripts (see `sesm completions --help`)
 
 The simulation's numbers are calibrated estimates, not figures published by AWS.
@@ -84,18 +87,18 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
-    // SESM_STATE is read in `Ctx::new`, not by clap, so that `demo` can tell a path given on
-    // its command line from one set for the whole shell.
+    // The environment is read in `env.rs`, not by clap, so that an empty variable counts as
+    // unset and `demo` can tell a path given on its command line from one set for the shell.
     #[arg(long, global = true, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
     pub state: Option<PathBuf>,
 
-    /// Region to act on [default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1]
-    #[arg(long, global = true, env = "SESM_REGION", value_name = "REGION", add = complete::regions())]
+    /// Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    #[arg(long, global = true, value_name = "REGION", add = candidates::regions())]
     pub region: Option<String>,
 
-    /// How results are printed
-    #[arg(short, long, global = true, env = "SESM_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// How results are printed [env: SESM_OUTPUT] [default: table]
+    #[arg(short, long, global = true, value_enum)]
+    pub output: Option<OutputFormat>,
 
     /// JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
     #[arg(long, global = true, value_name = "JMESPATH")]
@@ -215,28 +218,13 @@ impl Command {
 pub struct Ctx {
     /// `--state`, if given on the command line.
     state_flag: Option<PathBuf>,
-    /// `--state`, else `SESM_STATE`.
-    state: Option<PathBuf>,
     region: Result<String>,
-    pub color: bool,
+    pub printer: Printer,
+    /// Whether a change was committed (so a failure to print says that it was saved).
+    committed: Cell<bool>,
 }
 
-const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
-
 impl Ctx {
-    pub fn new(global: &GlobalArgs, color: bool) -> Ctx {
-        let region = resolve_region(global.region.as_deref());
-        let from_env = std::env::var_os("SESM_STATE")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        Ctx {
-            state_flag: global.state.clone(),
-            state: global.state.clone().or(from_env),
-            region,
-            color,
-        }
-    }
-
     /// The region to act on (checked: 252 when malformed).
     pub fn region(&self) -> Result<&str> {
         self.region.as_deref().map_err(Clone::clone)
@@ -244,72 +232,72 @@ impl Ctx {
 
     /// The state store; fails (252) when `SESM_TODAY` or `SESM_LOCK_TIMEOUT` is malformed.
     pub fn store(&self) -> Result<Store> {
-        let path = match &self.state {
-            Some(p) => p.clone(),
-            None => store::default_path().ok_or_else(|| {
-                Error::state("no home folder to keep the state in")
-                    .hint("choose a state file with --state PATH or SESM_STATE")
-            })?,
-        };
-        Ok(Store::new(path, today()?, lock_timeout()?))
+        self.store_at(env::state_path(self.state_flag.clone())?)
     }
 
     /// A store at another path with the same settings (`demo` uses a throwaway one).
     pub fn store_at(&self, path: PathBuf) -> Result<Store> {
-        Ok(Store::new(path, today()?, lock_timeout()?))
+        Ok(Store::new(path, env::today()?, env::lock_timeout()?))
     }
 
     /// Whether `--state` was given on the command line (not just `SESM_STATE`).
     pub fn state_flag(&self) -> Option<&PathBuf> {
         self.state_flag.as_ref()
     }
-}
 
-fn resolve_region(flag: Option<&str>) -> Result<String> {
-    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let region = flag
-        .map(str::to_string)
-        .or_else(|| from_env("AWS_REGION"))
-        .or_else(|| from_env("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|| "us-east-1".to_string());
-    check_region(&region)?;
-    Ok(region)
-}
-
-/// The start date of a new state: `SESM_TODAY`, else today's UTC date (A3).
-fn today() -> Result<Date> {
-    match std::env::var("SESM_TODAY") {
-        Ok(v) if !v.is_empty() => parse_date(&v, "SESM_TODAY"),
-        _ => Ok(jiff::Timestamp::now()
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .date()),
+    /// Whether the command's own table will be printed (operations skip figures only it needs).
+    pub fn wants_table(&self) -> bool {
+        self.printer.wants_table()
     }
-}
 
-fn lock_timeout() -> Result<Duration> {
-    match std::env::var("SESM_LOCK_TIMEOUT") {
-        Ok(v) if !v.is_empty() => v
-            .parse::<f64>()
-            .ok()
-            .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
-            .map(Duration::from_secs_f64)
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "invalid SESM_LOCK_TIMEOUT '{v}': expected a number of seconds, e.g. 10"
-                ))
-            }),
-        _ => Ok(DEFAULT_LOCK_TIMEOUT),
+    /// Renders a response (or raw text) for printing.
+    pub fn render(&self, out: Output) -> Result<Rendered> {
+        self.printer
+            .render(out, self.region.as_deref().unwrap_or_default())
     }
-}
 
-/// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed).
-pub fn parse_date(s: &str, what: &str) -> Result<Date> {
-    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
-    ok.then(|| s.parse::<Date>().ok()).flatten().ok_or_else(|| {
-        Error::invalid(format!(
-            "invalid {what} '{s}': expected a date as YYYY-MM-DD"
-        ))
-    })
+    /// Runs a reading operation on the current state and renders its response.
+    pub fn read<T: Render + 'static>(
+        &self,
+        op: impl FnOnce(&State, &str) -> Result<T>,
+    ) -> Result<Rendered> {
+        let region = self.region()?;
+        let state = self.store()?.load()?;
+        self.render(Output::new(op(&state, region)?))
+    }
+
+    /// Runs an operation on a copy of the state that is thrown away (`--dry-run`).
+    pub fn dry_run<T: Render + 'static>(
+        &self,
+        op: impl FnOnce(&mut State, &str) -> Result<T>,
+    ) -> Result<Rendered> {
+        let region = self.region()?;
+        let mut state = self.store()?.load()?;
+        self.render(Output::new(op(&mut state, region)?))
+    }
+
+    /// Runs a changing operation under the state lock. The response is rendered (`--query`
+    /// included) before the change is committed, so a command that fails changes nothing.
+    pub fn write<T: Render + 'static>(
+        &self,
+        op: impl FnOnce(&mut State, &str) -> Result<T>,
+    ) -> Result<Rendered> {
+        let region = self.region()?;
+        self.write_to(&self.store()?, |s| op(s, region))
+    }
+
+    /// `write` on a given store.
+    pub fn write_to<T: Render + 'static>(
+        &self,
+        store: &Store,
+        op: impl FnOnce(&mut State) -> Result<T>,
+    ) -> Result<Rendered> {
+        let prepared = store.update(|s| self.printer.prepare(Output::new(op(s)?)))?;
+        self.committed.set(true);
+        Ok(self
+            .printer
+            .finish(prepared, self.region.as_deref().unwrap_or_default()))
+    }
 }
 
 /// Parses `KEY=VALUE` (252 when there is no `=` or the key is empty); splits at the first `=`.
@@ -334,56 +322,83 @@ pub fn parse_kvs(items: &[String]) -> Result<Vec<(String, String)>> {
 }
 
 fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => !no_color && is_terminal,
+        ColorChoice::Auto => !env::no_color() && is_terminal,
     }
+}
+
+/// The output format: `-o`, else `SESM_OUTPUT`, else table (252 for an unknown name).
+fn output_format(flag: Option<OutputFormat>) -> Result<Format> {
+    let chosen = match flag {
+        Some(f) => f,
+        None => match env::var(EnvVars::SESM_OUTPUT) {
+            None => OutputFormat::Table,
+            Some(v) => OutputFormat::from_str(&v, true).map_err(|_| {
+                Error::invalid(format!(
+                    "invalid SESM_OUTPUT '{v}': use table, json or text"
+                ))
+            })?,
+        },
+    };
+    Ok(match chosen {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Text => Format::Text,
+    })
 }
 
 /// Runs a parsed command line and returns its exit code, having printed the result or error.
 pub fn run(cli: Cli) -> i32 {
     let g = &cli.global;
-    let format = match g.output {
-        OutputFormat::Table => Format::Table,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Text => Format::Text,
-    };
-    let color = color_enabled(g.color, std::io::stdout().is_terminal());
+    let format_result = output_format(g.output);
     let mut printer = Printer {
-        format,
+        format: *format_result.as_ref().unwrap_or(&Format::Table),
         query: None,
-        color,
+        color: color_enabled(g.color, std::io::stdout().is_terminal()),
         color_err: color_enabled(g.color, std::io::stderr().is_terminal()),
         quiet: g.quiet,
+        width: env::width(),
     };
     let operation = cli.command.operation();
-    let ctx = Ctx::new(g, color);
-    let result = (|| {
-        printer.query = g.query.as_deref().map(compile_query).transpose()?;
-        let output = dispatch(cli.command, &ctx)?;
-        printer.render(output)
-    })();
-    match result {
-        Ok((text, notices)) => match printer.print(&text, &notices) {
-            Ok(()) => crate::error::exit::SUCCESS,
+    let query = format_result.and_then(|_| g.query.as_deref().map(compile_query).transpose());
+    let query = match query {
+        Ok(q) => q,
+        Err(e) => {
+            printer.print_error(&e, operation);
+            return e.exit_code();
+        }
+    };
+    printer.query = query;
+    let ctx = Ctx {
+        state_flag: g.state.clone(),
+        region: env::region(g.region.as_deref()),
+        printer,
+        committed: Cell::new(false),
+    };
+    match dispatch(cli.command, &ctx) {
+        Ok(out) => match ctx.printer.print(&out) {
+            Ok(()) => exit::SUCCESS,
             Err(e) => {
-                printer.print_error(
-                    &Error::internal(format!("cannot write the output: {e}")),
-                    operation,
-                );
-                crate::error::exit::INTERNAL
+                let message = if ctx.committed.get() {
+                    format!("the change was saved, but its output could not be written: {e}")
+                } else {
+                    format!("the output could not be written: {e}")
+                };
+                let err = Error::output(message).hint("check the disk or terminal stdout goes to");
+                ctx.printer.print_error(&err, operation);
+                err.exit_code()
             }
         },
         Err(err) => {
-            printer.print_error(&err, operation);
+            ctx.printer.print_error(&err, operation);
             err.exit_code()
         }
     }
 }
 
-fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
+fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
     match command {
         Command::Pool(c) => pool::run(c, ctx),
         Command::ConfigSet(c) => config_set::run(c, ctx),
@@ -398,7 +413,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Cost(a) => cost::run(a, ctx),
         Command::Account(a) => account::run(a, ctx),
         Command::State(c) => state::run(c, ctx),
-        Command::Completions(a) => completions::run(a),
+        Command::Completions(a) => completions::run(a, ctx),
         Command::Demo(a) => demo::run(a, ctx),
     }
 }
@@ -449,16 +464,5 @@ mod tests {
             kvs,
             vec![("b".into(), "2".into()), ("a".into(), "3".into())]
         );
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(
-            parse_date("2026-02-28", "x").unwrap(),
-            Date::constant(2026, 2, 28)
-        );
-        for bad in ["2026-02-30", "2026-2-3", "20260203", "tomorrow", ""] {
-            assert!(parse_date(bad, "x").is_err(), "{bad}");
-        }
     }
 }

@@ -1,14 +1,15 @@
-//! `sesm state …`: where the state lives, and whole-state export, import and reset.
+//! `sesm state …`: where the state lives, and whole-state export, import and reset
+//! (`ops::state`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::model::State;
-use crate::output::{Block, Output};
+use crate::ops::state::{self, Exported, PathView};
+use crate::output::{Output, Rendered};
 use crate::store;
 
 #[derive(Debug, Subcommand)]
@@ -59,64 +60,35 @@ pub struct ResetArgs {
     pub yes: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct PathView {
-    path: String,
-    backup_path: String,
-    exists: bool,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Replaced {
-    path: String,
-    date: jiff::civil::Date,
-    regions: Vec<String>,
-}
-
-pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Output> {
+pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Rendered> {
     let store = ctx.store()?;
+    let path = store.path().display().to_string();
+    let backup = store.backup_path().display().to_string();
     match cmd {
-        StateCommand::Path => {
-            let path = store.path().display().to_string();
-            Ok(Output::new(PathView {
-                path: path.clone(),
-                backup_path: store.backup_path().display().to_string(),
-                exists: store.path().exists(),
-            })
-            .with_human(vec![Block::Line(path)]))
-        }
+        StateCommand::Path => ctx.render(Output::new(PathView {
+            path,
+            backup_path: backup,
+            exists: store.exists(),
+        })),
         StateCommand::Export(a) => {
-            let state = store.load()?;
+            let text = state::export_text(&store.load()?)?;
             match a.file {
                 Some(file) => {
-                    store::write_export(&file, &state)?;
-                    Ok(
-                        Output::new(serde_json::json!({"Exported": file.display().to_string()}))
-                            .notice(format!("Exported the state to {}.", file.display())),
-                    )
+                    store::write_file(&file, &text)?;
+                    ctx.render(Output::new(Exported {
+                        exported: file.display().to_string(),
+                    }))
                 }
-                None => {
-                    state.parse_all()?;
-                    let mut text =
-                        serde_json::to_string_pretty(&state).expect("a State serializes");
-                    text.push('\n');
-                    Ok(Output::raw(text))
-                }
+                None => ctx.render(Output::raw(text)),
             }
         }
         StateCommand::Import(a) => {
             let imported = store::read_import(&a.file)?;
-            let view = store.update(|s| {
-                *s = imported;
-                Ok(replaced(&store, s))
-            })?;
-            Ok(Output::new(view).notice(format!(
-                "Imported {} into {}.",
-                a.file.display(),
-                store.path().display()
-            )))
+            let source = Some(a.file.display().to_string());
+            ctx.write_to(&store, |s| {
+                state::replace(s, imported);
+                Ok(state::replaced(s, path, backup, source))
+            })
         }
         StateCommand::Reset(a) => {
             if !a.yes {
@@ -124,23 +96,10 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Output> {
                     .hint("run it again with --yes to confirm (the previous state is kept as the .bak file)"));
             }
             let today = store.today();
-            let view = store.update(|s| {
-                *s = State::new(today);
-                Ok(replaced(&store, s))
-            })?;
-            Ok(Output::new(view).notice(format!(
-                "Reset {}; the previous state is in {}.",
-                store.path().display(),
-                store.backup_path().display()
-            )))
+            ctx.write_to(&store, |s| {
+                state::replace(s, State::new(today));
+                Ok(state::replaced(s, path, backup, None))
+            })
         }
-    }
-}
-
-fn replaced(store: &store::Store, s: &State) -> Replaced {
-    Replaced {
-        path: store.path().display().to_string(),
-        date: s.date,
-        regions: s.regions.keys().cloned().collect(),
     }
 }

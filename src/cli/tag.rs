@@ -1,13 +1,11 @@
-//! `sesm tag …`: tags on pools, configuration sets and identities (rules in `model::tags`).
+//! `sesm tag …`: tags on pools, configuration sets and identities (`ops::tag`).
 
 use clap::{Args, Subcommand};
 
-use super::views::{self, TagsView};
-use super::{Ctx, complete, parse_kvs};
-use crate::error::{Error, Result};
-use crate::model::arn::{self, ResourceRef};
-use crate::model::{State, tags};
-use crate::output::Output;
+use super::{Ctx, candidates, parse_kvs};
+use crate::error::Result;
+use crate::ops::tag;
+use crate::output::Rendered;
 
 #[derive(Debug, Subcommand)]
 pub enum TagCommand {
@@ -37,14 +35,14 @@ impl TagCommand {
 #[derive(Debug, Args)]
 pub struct ResourceArg {
     /// An SES ARN, or pool/NAME, config-set/NAME, identity/NAME
-    #[arg(add = complete::resources())]
+    #[arg(add = candidates::resources())]
     pub resource: String,
 }
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// An SES ARN, or pool/NAME, config-set/NAME, identity/NAME
-    #[arg(add = complete::resources())]
+    #[arg(add = candidates::resources())]
     pub resource: String,
     /// Tags as KEY=VALUE
     #[arg(required = true, value_name = "KEY=VALUE")]
@@ -54,67 +52,20 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// An SES ARN, or pool/NAME, config-set/NAME, identity/NAME
-    #[arg(add = complete::resources())]
+    #[arg(add = candidates::resources())]
     pub resource: String,
     /// Tag keys
     #[arg(required = true, value_name = "KEY")]
     pub keys: Vec<String>,
 }
 
-/// Resolves a resource name to its region and name; an ARN of another account names nothing
-/// this account has.
-fn resolve(state: &State, resource: &str, region: &str) -> Result<ResourceRef> {
-    let r = arn::parse(resource, region, &state.account_id)?;
-    if r.account != state.account_id {
-        return Err(Error::not_found(format!(
-            "{resource} belongs to account {}, not to this account ({}).",
-            r.account, state.account_id
-        )));
-    }
-    Ok(r)
-}
-
-pub fn run(cmd: TagCommand, ctx: &Ctx) -> Result<Output> {
-    let region = ctx.region()?;
+pub fn run(cmd: TagCommand, ctx: &Ctx) -> Result<Rendered> {
     match cmd {
         TagCommand::Add(a) => {
             let new = parse_kvs(&a.tags)?;
-            let view = ctx.store()?.update(|s| {
-                let r = resolve(s, &a.resource, region)?;
-                let tags = s
-                    .region_mut(&r.region)
-                    .change_tags(r.kind, &r.name, |current| tags::apply(current, &new))?;
-                Ok(TagsView {
-                    tags: views::tags(&tags),
-                })
-            })?;
-            Ok(Output::new(view).notice(format!("Tagged {}.", a.resource)))
+            ctx.write(|s, region| tag::tag(s, region, &a.resource, &new))
         }
-        TagCommand::Remove(a) => {
-            let view = ctx.store()?.update(|s| {
-                let r = resolve(s, &a.resource, region)?;
-                let tags = s
-                    .region_mut(&r.region)
-                    .change_tags(r.kind, &r.name, |current| {
-                        let mut tags = current.clone();
-                        for k in &a.keys {
-                            tags.remove(k);
-                        }
-                        Ok(tags)
-                    })?;
-                Ok(TagsView {
-                    tags: views::tags(&tags),
-                })
-            })?;
-            Ok(Output::new(view).notice(format!("Untagged {}.", a.resource)))
-        }
-        TagCommand::List(a) => {
-            let state = ctx.store()?.load()?;
-            let r = resolve(&state, &a.resource, region)?;
-            let t = state.region(&r.region).tags_of(r.kind, &r.name)?;
-            Ok(Output::new(TagsView {
-                tags: views::tags(&t),
-            }))
-        }
+        TagCommand::Remove(a) => ctx.write(|s, region| tag::untag(s, region, &a.resource, &a.keys)),
+        TagCommand::List(a) => ctx.read(|s, region| tag::list(s, region, &a.resource)),
     }
 }

@@ -65,7 +65,9 @@ fn malformed(s: &str) -> Error {
     ))
 }
 
-/// Parses an ARN or a shorthand; a shorthand names a resource of `region` in `account`.
+/// Parses an ARN or a shorthand; a shorthand names a resource of `region` in `account`. An ARN
+/// with an empty account field (what Terraform builds with `skip_requesting_account_id`)
+/// names `account`.
 pub fn parse(s: &str, region: &str, account: &str) -> Result<ResourceRef> {
     if let Some(rest) = s.strip_prefix("arn:") {
         let parts: Vec<&str> = rest.splitn(5, ':').collect();
@@ -74,7 +76,13 @@ pub fn parse(s: &str, region: &str, account: &str) -> Result<ResourceRef> {
         };
         let (kind, name) = resource.split_once('/').ok_or_else(|| malformed(s))?;
         let kind = ResourceKind::from_arn_type(kind).ok_or_else(|| malformed(s))?;
-        let account_ok = arn_account.len() == 12 && arn_account.bytes().all(|b| b.is_ascii_digit());
+        let account_ok = arn_account.is_empty()
+            || (arn_account.len() == 12 && arn_account.bytes().all(|b| b.is_ascii_digit()));
+        let arn_account = if arn_account.is_empty() {
+            account
+        } else {
+            arn_account
+        };
         if service != "ses"
             || !is_region(arn_region)
             || partition != State::partition(arn_region)

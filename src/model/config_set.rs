@@ -1,8 +1,13 @@
 //! Configuration set rules C1–C7.
 
+use std::collections::BTreeMap;
+
 use super::names::check_config_set_name;
 use super::{ConfigSet, Region, TlsPolicy, quota, tags};
 use crate::error::{Error, Result};
+
+/// Where `SharedPoolDeliveryMode` of the delivery options is kept among the option blocks.
+pub const SHARED_POOL_DELIVERY_MODE: &str = "SharedPoolDeliveryMode";
 
 pub const MIN_MAX_DELIVERY_SECONDS: i64 = 300;
 pub const MAX_MAX_DELIVERY_SECONDS: i64 = 50_400;
@@ -32,6 +37,152 @@ pub struct NewConfigSet {
     pub tls_policy: Option<TlsPolicy>,
     pub max_delivery_seconds: Option<i64>,
     pub tags: Vec<(String, String)>,
+    /// Option blocks kept as given (`OptionBlock`), already checked.
+    pub options: BTreeMap<String, serde_json::Value>,
+}
+
+/// How a request changes one setting.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Change<T> {
+    /// Leave it as it is.
+    #[default]
+    Keep,
+    /// Back to its default (none).
+    Clear,
+    Set(T),
+}
+
+impl<T> Change<T> {
+    /// `Set` when there is a value, else `Clear`: SESv2's replace-the-block semantics.
+    pub fn replace(value: Option<T>) -> Change<T> {
+        value.map_or(Change::Clear, Change::Set)
+    }
+
+    fn apply(self, to: &mut Option<T>) {
+        match self {
+            Change::Keep => {}
+            Change::Clear => *to = None,
+            Change::Set(v) => *to = Some(v),
+        }
+    }
+}
+
+/// PutConfigurationSetDeliveryOptions: each field is kept, cleared or set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryChange {
+    pub sending_pool: Change<String>,
+    pub tls_policy: Change<TlsPolicy>,
+    pub max_delivery_seconds: Change<i64>,
+    pub shared_pool_delivery_mode: Change<String>,
+}
+
+/// The SESv2 option blocks of a configuration set that sesm keeps without modelling them:
+/// their `Put…Options` operation and their name in `GetConfigurationSet`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionBlock {
+    Tracking,
+    Reputation,
+    Sending,
+    Suppression,
+    Vdm,
+    Archiving,
+    MessageSecurity,
+}
+
+impl OptionBlock {
+    pub const ALL: [OptionBlock; 7] = [
+        OptionBlock::Tracking,
+        OptionBlock::Reputation,
+        OptionBlock::Sending,
+        OptionBlock::Suppression,
+        OptionBlock::Vdm,
+        OptionBlock::Archiving,
+        OptionBlock::MessageSecurity,
+    ];
+
+    /// The member name in `CreateConfigurationSet` and `GetConfigurationSet`.
+    pub fn member(self) -> &'static str {
+        match self {
+            OptionBlock::Tracking => "TrackingOptions",
+            OptionBlock::Reputation => "ReputationOptions",
+            OptionBlock::Sending => "SendingOptions",
+            OptionBlock::Suppression => "SuppressionOptions",
+            OptionBlock::Vdm => "VdmOptions",
+            OptionBlock::Archiving => "ArchivingOptions",
+            OptionBlock::MessageSecurity => "MessageSecurityOptions",
+        }
+    }
+
+    /// The operation that replaces the block.
+    pub fn operation(self) -> &'static str {
+        match self {
+            OptionBlock::Tracking => "PutConfigurationSetTrackingOptions",
+            OptionBlock::Reputation => "PutConfigurationSetReputationOptions",
+            OptionBlock::Sending => "PutConfigurationSetSendingOptions",
+            OptionBlock::Suppression => "PutConfigurationSetSuppressionOptions",
+            OptionBlock::Vdm => "PutConfigurationSetVdmOptions",
+            OptionBlock::Archiving => "PutConfigurationSetArchivingOptions",
+            OptionBlock::MessageSecurity => "PutConfigurationSetMessageSecurityOptions",
+        }
+    }
+
+    /// Checks a block's shape where SDKs read it back with strict types (the Go SDK behind
+    /// Terraform fails on a map where it expects a boolean): an object whose known members
+    /// have their model's JSON types. Unknown members are kept.
+    pub fn check(self, value: &serde_json::Value) -> Result<()> {
+        use serde_json::Value;
+        let name = self.member();
+        let bad = |member: &str, want: &str| {
+            Error::bad_request(format!("Invalid {name}: {member} must be {want}."))
+        };
+        let Value::Object(map) = value else {
+            return Err(Error::bad_request(format!(
+                "Invalid {name}: expected an object."
+            )));
+        };
+        type Member = (&'static str, fn(&Value) -> bool, &'static str);
+        let typed: &[Member] = match self {
+            OptionBlock::Tracking => &[
+                ("CustomRedirectDomain", Value::is_string, "a string"),
+                ("HttpsPolicy", Value::is_string, "a string"),
+            ],
+            OptionBlock::Reputation => &[
+                (
+                    "ReputationMetricsEnabled",
+                    Value::is_boolean,
+                    "true or false",
+                ),
+                (
+                    "LastFreshStart",
+                    Value::is_number,
+                    "a timestamp in epoch seconds",
+                ),
+            ],
+            OptionBlock::Sending => &[("SendingEnabled", Value::is_boolean, "true or false")],
+            OptionBlock::Suppression => &[
+                ("SuppressedReasons", Value::is_array, "a list"),
+                ("SuppressionScope", Value::is_string, "a string"),
+                ("ValidationOptions", Value::is_object, "an object"),
+            ],
+            OptionBlock::Vdm => &[
+                ("DashboardOptions", Value::is_object, "an object"),
+                ("GuardianOptions", Value::is_object, "an object"),
+            ],
+            OptionBlock::Archiving => &[("ArchiveArn", Value::is_string, "a string")],
+            OptionBlock::MessageSecurity => &[("SigningScheme", Value::is_object, "an object")],
+        };
+        for (member, ok, want) in typed {
+            if let Some(v) = map.get(*member)
+                && !ok(v)
+            {
+                return Err(bad(member, want));
+            }
+        }
+        if self == OptionBlock::Tracking && !map.contains_key("CustomRedirectDomain") {
+            return Err(bad("CustomRedirectDomain", "given"));
+        }
+        Ok(())
+    }
 }
 
 /// What deleting a configuration set changed elsewhere (C7).
@@ -75,6 +226,11 @@ impl Region {
         if let Some(pool) = &req.pool {
             self.check_sending_pool(pool)?;
         }
+        for (member, value) in &req.options {
+            if let Some(block) = OptionBlock::ALL.into_iter().find(|b| b.member() == member) {
+                block.check(value)?;
+            }
+        }
         if self.configuration_sets.contains(&req.name)? {
             return Err(Error::already_exists(format!(
                 "Configuration set {} already exists.",
@@ -94,23 +250,84 @@ impl Region {
                 tls_policy: req.tls_policy.unwrap_or_default(),
                 max_delivery_seconds,
                 tags,
+                options: req.options,
             },
         )
     }
 
-    /// C5: points a configuration set at a pool, or at none. Returns the pool it had before.
-    pub fn set_sending_pool(&mut self, name: &str, pool: Option<&str>) -> Result<Option<String>> {
+    /// PutConfigurationSetDeliveryOptions (C5, C6): changes the delivery options; returns the
+    /// sending pool the set had before.
+    pub fn put_delivery_options(
+        &mut self,
+        name: &str,
+        change: DeliveryChange,
+    ) -> Result<Option<String>> {
         check_config_set_name(name)?;
+        let max_delivery_seconds = match change.max_delivery_seconds {
+            Change::Set(s) => Change::Set(check_max_delivery_seconds(s)?),
+            Change::Keep => Change::Keep,
+            Change::Clear => Change::Clear,
+        };
         if !self.configuration_sets.contains(name)? {
             return Err(not_found(name));
         }
-        if let Some(pool) = pool {
+        if let Change::Set(pool) = &change.sending_pool {
             self.check_sending_pool(pool)?;
         }
         let before = self.configuration_sets.update(name, |set| {
-            std::mem::replace(&mut set.sending_pool, pool.map(str::to_string))
+            let before = set.sending_pool.clone();
+            change.sending_pool.apply(&mut set.sending_pool);
+            let mut tls = Some(set.tls_policy);
+            change.tls_policy.apply(&mut tls);
+            set.tls_policy = tls.unwrap_or_default();
+            max_delivery_seconds.apply(&mut set.max_delivery_seconds);
+            let mut mode = set
+                .options
+                .get(SHARED_POOL_DELIVERY_MODE)
+                .and_then(|v| v.as_str().map(str::to_string));
+            change.shared_pool_delivery_mode.apply(&mut mode);
+            match mode {
+                Some(m) => set
+                    .options
+                    .insert(SHARED_POOL_DELIVERY_MODE.into(), m.into()),
+                None => set.options.remove(SHARED_POOL_DELIVERY_MODE),
+            };
+            before
         })?;
         Ok(before.flatten())
+    }
+
+    /// `Put…Options` of a block sesm keeps as given: replaces it (`None` removes it).
+    pub fn put_option_block(
+        &mut self,
+        name: &str,
+        block: OptionBlock,
+        value: Option<serde_json::Value>,
+    ) -> Result<()> {
+        check_config_set_name(name)?;
+        if let Some(v) = &value {
+            block.check(v)?;
+        }
+        if !self.configuration_sets.contains(name)? {
+            return Err(not_found(name));
+        }
+        self.configuration_sets.update(name, |set| match value {
+            Some(v) => set.options.insert(block.member().to_string(), v),
+            None => set.options.remove(block.member()),
+        })?;
+        Ok(())
+    }
+
+    /// C5: points a configuration set at a pool, or at none, keeping its other delivery
+    /// options. Returns the pool it had before.
+    pub fn set_sending_pool(&mut self, name: &str, pool: Option<&str>) -> Result<Option<String>> {
+        self.put_delivery_options(
+            name,
+            DeliveryChange {
+                sending_pool: Change::replace(pool.map(str::to_string)),
+                ..DeliveryChange::default()
+            },
+        )
     }
 
     /// C4, C7: deletes a configuration set, the default-set links to it and its traffic.

@@ -65,6 +65,11 @@ pub fn cost_of(
         .sum()
 }
 
+/// The charges of every month together (unrounded).
+pub fn total(usage: &BTreeMap<String, MonthUsage>, prices: &Prices) -> f64 {
+    months(usage, prices).iter().map(|m| m.total).sum()
+}
+
 /// Every month's charges, oldest first.
 pub fn months(usage: &BTreeMap<String, MonthUsage>, prices: &Prices) -> Vec<MonthCost> {
     usage

@@ -16,7 +16,24 @@ pub enum WarmupStatus {
     NotApplicable,
 }
 
+/// `WarmupStatus` as SES names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WarmupStatusName {
+    InProgress,
+    Done,
+    NotApplicable,
+}
+
 impl WarmupStatus {
+    pub fn name(self) -> WarmupStatusName {
+        match self {
+            WarmupStatus::InProgress(_) => WarmupStatusName::InProgress,
+            WarmupStatus::Done => WarmupStatusName::Done,
+            WarmupStatus::NotApplicable => WarmupStatusName::NotApplicable,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             WarmupStatus::InProgress(_) => "IN_PROGRESS",

@@ -16,12 +16,12 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::Mail;
+
 /// A value of a column: how it is written and read back, and which bytes it may contain.
 pub trait Cell: Sized + Copy {
     fn write(&self, out: &mut String);
     fn read(s: &str) -> Option<Self>;
-    /// Bytes a field may contain, checked when a state is read.
-    fn allowed(b: u8) -> bool;
 }
 
 /// Integers are written with itoa and read with a byte loop: they are most of a state's
@@ -49,9 +49,6 @@ macro_rules! integer_cells {
                 }
                 <$t>::try_from(if negative { -v } else { v }).ok()
             }
-            fn allowed(b: u8) -> bool {
-                b.is_ascii_digit() || b == b'-'
-            }
         }
     )*};
 }
@@ -65,9 +62,6 @@ impl Cell for f64 {
     fn read(s: &str) -> Option<Self> {
         f64::from_str(s).ok().filter(|v| v.is_finite())
     }
-    fn allowed(b: u8) -> bool {
-        b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')
-    }
 }
 
 impl Cell for Date {
@@ -76,9 +70,6 @@ impl Cell for Date {
     }
     fn read(s: &str) -> Option<Self> {
         Date::from_str(s).ok()
-    }
-    fn allowed(b: u8) -> bool {
-        b.is_ascii_digit() || b == b'-'
     }
 }
 
@@ -97,22 +88,19 @@ impl<T: Cell> Cell for Option<T> {
             T::read(s).map(Some)
         }
     }
-    fn allowed(b: u8) -> bool {
-        T::allowed(b) || b == b'-'
-    }
 }
 
-/// One column: its values as comma-separated text, and how many there are. A field is a value,
+/// One column of daily values (`Runs` of equal values written once): its values as comma-separated text, and how many there are. A field is a value,
 /// or `value*count` for a run of `count` equal values.
-pub struct Column<T> {
+pub struct Runs<T> {
     text: String,
     len: usize,
     cell: PhantomData<fn() -> T>,
 }
 
-impl<T> Default for Column<T> {
+impl<T> Default for Runs<T> {
     fn default() -> Self {
-        Column {
+        Runs {
             text: String::new(),
             len: 0,
             cell: PhantomData,
@@ -120,9 +108,9 @@ impl<T> Default for Column<T> {
     }
 }
 
-impl<T> Clone for Column<T> {
+impl<T> Clone for Runs<T> {
     fn clone(&self) -> Self {
-        Column {
+        Runs {
             text: self.text.clone(),
             len: self.len,
             cell: PhantomData,
@@ -130,19 +118,19 @@ impl<T> Clone for Column<T> {
     }
 }
 
-impl<T> PartialEq for Column<T> {
+impl<T> PartialEq for Runs<T> {
     fn eq(&self, other: &Self) -> bool {
         self.text == other.text
     }
 }
 
-impl<T> fmt::Debug for Column<T> {
+impl<T> fmt::Debug for Runs<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Column({:?})", self.text)
+        write!(f, "Runs({:?})", self.text)
     }
 }
 
-impl<T: Cell> Column<T> {
+impl<T: Cell> Runs<T> {
     pub fn len(&self) -> usize {
         self.len
     }
@@ -180,20 +168,20 @@ impl<T: Cell> Column<T> {
         }
     }
 
-    /// The values, parsed; fails on a field that is not a value of the column's type.
-    pub fn values(&self) -> Result<Vec<T>, String> {
+    /// The values. Every field was checked when the column was read or written, so none
+    /// fails to parse here.
+    pub fn values(&self) -> Vec<T> {
         if self.len == 0 {
-            return Ok(Vec::new());
+            return Vec::new();
         }
         let mut out = Vec::with_capacity(self.len);
-        for (i, field) in self.text.split(',').enumerate() {
+        for field in self.text.split(',') {
             let (value, count) = split_run(field);
-            let v = T::read(value).ok_or_else(|| {
-                format!("bad value '{field}' in field {} of a metrics column", i + 1)
-            })?;
-            out.extend(std::iter::repeat_n(v, count));
+            if let Some(v) = T::read(value) {
+                out.extend(std::iter::repeat_n(v, count));
+            }
         }
-        Ok(out)
+        out
     }
 }
 
@@ -205,9 +193,9 @@ fn split_run(field: &str) -> (&str, usize) {
     }
 }
 
-impl<T: Cell> FromIterator<T> for Column<T> {
+impl<T: Cell> FromIterator<T> for Runs<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut c = Column::default();
+        let mut c = Runs::default();
         for v in iter {
             c.push(v);
         }
@@ -215,17 +203,22 @@ impl<T: Cell> FromIterator<T> for Column<T> {
     }
 }
 
-impl<T> Serialize for Column<T> {
+impl<T> Serialize for Runs<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.text)
     }
 }
 
-impl<'de, T: Cell> Deserialize<'de> for Column<T> {
-    /// Checks the shape (allowed bytes, no empty field, counts of runs) and counts the values,
-    /// without parsing them: a garbled column is refused here, where the error has its place
-    /// in the file.
+/// The most values a column may hold: ten thousand years of days. A run length beyond it can
+/// only come from a hand-edited file, and believing it would allocate terabytes.
+pub const MAX_COLUMN_LEN: usize = 3_652_500;
+
+impl<'de, T: Cell> Deserialize<'de> for Runs<T> {
+    /// Checks every field (a value of the column's type, a run length of 2 or more, an
+    /// in-range total) and counts the values: a garbled column is refused here, where the
+    /// error has its place in the file, and reading the values later can't fail.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
         let text = String::deserialize(d)?;
         let mut len = 0usize;
         if !text.is_empty() {
@@ -237,7 +230,7 @@ impl<'de, T: Cell> Deserialize<'de> for Column<T> {
                             .ok()
                             .filter(|n| *n >= 2 && count.bytes().all(|b| b.is_ascii_digit()))
                             .ok_or_else(|| {
-                                serde::de::Error::custom(format_args!(
+                                D::Error::custom(format_args!(
                                     "bad run length '{count}' in field {} of a metrics column",
                                     i + 1
                                 ))
@@ -247,22 +240,28 @@ impl<'de, T: Cell> Deserialize<'de> for Column<T> {
                     None => (field, 1),
                 };
                 if value.is_empty() {
-                    return Err(serde::de::Error::custom(format_args!(
+                    return Err(D::Error::custom(format_args!(
                         "empty field {} in a metrics column",
                         i + 1
                     )));
                 }
-                if let Some(b) = value.bytes().find(|&b| !T::allowed(b)) {
-                    return Err(serde::de::Error::custom(format_args!(
-                        "unexpected '{}' in field {} of a metrics column",
-                        (b as char).escape_default(),
+                if T::read(value).is_none() {
+                    return Err(D::Error::custom(format_args!(
+                        "bad value '{}' in field {} of a metrics column",
+                        value.escape_default(),
                         i + 1
                     )));
                 }
                 len = len.saturating_add(count);
+                if len > MAX_COLUMN_LEN {
+                    return Err(D::Error::custom(format_args!(
+                        "a metrics column holds more than {MAX_COLUMN_LEN} days at field {}",
+                        i + 1
+                    )));
+                }
             }
         }
-        Ok(Column {
+        Ok(Runs {
             text,
             len,
             cell: PhantomData,
@@ -271,55 +270,167 @@ impl<'de, T: Cell> Deserialize<'de> for Column<T> {
 }
 
 /// Daily metrics of one pool, columns aligned with `dates`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PoolMetrics {
-    pub dates: Column<Date>,
-    pub dedicated_ip_count: Column<u32>,
-    pub scale_event: Column<i32>,
+    pub dates: Runs<Date>,
+    pub dedicated_ip_count: Runs<u32>,
+    pub scale_event: Runs<i32>,
     /// Per ISP; an ISP first seen after the pool's first day is padded with zeros.
-    #[serde(default)]
     pub isps: BTreeMap<String, IspMetrics>,
 }
 
+impl<'de> Deserialize<'de> for PoolMetrics {
+    /// Refuses columns with more days than the pool has dates: a hand-edited run length that
+    /// no simulation wrote (253 at the pool's place in the file).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Stored {
+            dates: Runs<Date>,
+            dedicated_ip_count: Runs<u32>,
+            scale_event: Runs<i32>,
+            #[serde(default, deserialize_with = "crate::lazy::unique")]
+            isps: BTreeMap<String, IspMetrics>,
+        }
+        let s = Stored::deserialize(d)?;
+        let days = s.dates.len();
+        let longest = [s.dedicated_ip_count.len(), s.scale_event.len()]
+            .into_iter()
+            .chain(s.isps.values().flat_map(IspMetrics::lens))
+            .max()
+            .unwrap_or(0);
+        if longest > days {
+            return Err(serde::de::Error::custom(format_args!(
+                "a metrics column holds {longest} days, but the pool has metrics for {days} dates"
+            )));
+        }
+        Ok(PoolMetrics {
+            dates: s.dates,
+            dedicated_ip_count: s.dedicated_ip_count,
+            scale_event: s.scale_event,
+            isps: s.isps,
+        })
+    }
+}
+
 /// One ISP's columns in `PoolMetrics`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IspMetrics {
-    pub demand: Column<u64>,
-    pub sent_dedicated: Column<u64>,
-    pub retried: Column<u64>,
+    pub mail: Mail<Runs<u64>>,
     /// Yesterday's deferred mail that came in (so a day's mail can be shown as a partition).
-    #[serde(default)]
-    pub queued: Column<u64>,
-    pub sent_shared: Column<u64>,
-    pub deferred: Column<u64>,
-    pub expired: Column<u64>,
+    pub queued: Runs<u64>,
     /// `None` where a standard pool had an IP with no cap (a `DONE` IP).
-    pub effective_daily_rate: Column<Option<u64>>,
-    pub warmup_percentage: Column<f64>,
+    pub effective_daily_rate: Runs<Option<u64>>,
+    pub warmup_percentage: Runs<f64>,
+}
+
+/// How `IspMetrics` is stored: its columns side by side (serde's `flatten` would buffer
+/// every column of a year of metrics on the way in).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredIsp<C, O, F> {
+    demand: C,
+    sent_dedicated: C,
+    retried: C,
+    #[serde(default)]
+    queued: C,
+    sent_shared: C,
+    deferred: C,
+    expired: C,
+    effective_daily_rate: O,
+    warmup_percentage: F,
+}
+
+impl Serialize for IspMetrics {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m = &self.mail;
+        StoredIsp {
+            demand: &m.demand,
+            sent_dedicated: &m.sent_dedicated,
+            retried: &m.retried,
+            queued: &self.queued,
+            sent_shared: &m.sent_shared,
+            deferred: &m.deferred,
+            expired: &m.expired,
+            effective_daily_rate: &self.effective_daily_rate,
+            warmup_percentage: &self.warmup_percentage,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for IspMetrics {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let c: StoredIsp<Runs<u64>, Runs<Option<u64>>, Runs<f64>> = Deserialize::deserialize(d)?;
+        Ok(IspMetrics {
+            mail: Mail {
+                demand: c.demand,
+                sent_dedicated: c.sent_dedicated,
+                retried: c.retried,
+                sent_shared: c.sent_shared,
+                deferred: c.deferred,
+                expired: c.expired,
+            },
+            queued: c.queued,
+            effective_daily_rate: c.effective_daily_rate,
+            warmup_percentage: c.warmup_percentage,
+        })
+    }
 }
 
 impl IspMetrics {
+    fn mail_columns(&mut self) -> [&mut Runs<u64>; 7] {
+        let m = &mut self.mail;
+        [
+            &mut m.demand,
+            &mut m.sent_dedicated,
+            &mut m.retried,
+            &mut m.sent_shared,
+            &mut m.deferred,
+            &mut m.expired,
+            &mut self.queued,
+        ]
+    }
+
+    fn lens(&self) -> [usize; 9] {
+        let m = &self.mail;
+        [
+            m.demand.len(),
+            m.sent_dedicated.len(),
+            m.retried.len(),
+            m.sent_shared.len(),
+            m.deferred.len(),
+            m.expired.len(),
+            self.queued.len(),
+            self.effective_daily_rate.len(),
+            self.warmup_percentage.len(),
+        ]
+    }
+
     /// Pads every column with zeros up to `len` days.
     pub fn fill_to(&mut self, len: usize) {
-        for c in [
-            &mut self.demand,
-            &mut self.sent_dedicated,
-            &mut self.retried,
-            &mut self.queued,
-            &mut self.sent_shared,
-            &mut self.deferred,
-            &mut self.expired,
-        ] {
+        for c in self.mail_columns() {
             c.fill_to(len, 0);
         }
         self.effective_daily_rate.fill_to(len, None);
         self.warmup_percentage.fill_to(len, 0.0);
     }
+
+    /// Appends one day's mail.
+    pub fn push_mail(&mut self, m: &Mail) {
+        let c = &mut self.mail;
+        c.demand.push(m.demand);
+        c.sent_dedicated.push(m.sent_dedicated);
+        c.retried.push(m.retried);
+        c.sent_shared.push(m.sent_shared);
+        c.deferred.push(m.deferred);
+        c.expired.push(m.expired);
+    }
 }
 
-/// A pool's metrics parsed into vectors, for the commands that read them.
+/// A pool's metrics parsed into vectors, for the commands that read them; every vector has
+/// one value per date.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PoolSeries {
     pub dates: Vec<Date>,
@@ -330,51 +441,300 @@ pub struct PoolSeries {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IspSeries {
-    pub demand: Vec<u64>,
-    pub sent_dedicated: Vec<u64>,
-    pub retried: Vec<u64>,
+    pub mail: Mail<Vec<u64>>,
     pub queued: Vec<u64>,
-    pub sent_shared: Vec<u64>,
-    pub deferred: Vec<u64>,
-    pub expired: Vec<u64>,
     pub effective_daily_rate: Vec<Option<u64>>,
     pub warmup_percentage: Vec<f64>,
 }
 
+impl IspSeries {
+    /// Day `i`'s mail.
+    pub fn day(&self, i: usize) -> Mail {
+        let m = &self.mail;
+        Mail {
+            demand: m.demand[i],
+            sent_dedicated: m.sent_dedicated[i],
+            retried: m.retried[i],
+            sent_shared: m.sent_shared[i],
+            deferred: m.deferred[i],
+            expired: m.expired[i],
+        }
+    }
+
+    /// Deferred mail kept for a retry the day after day `i` (the rest of it expired): by
+    /// conservation, `queued + demand - dedicated - shared - expired`.
+    pub fn kept_for_tomorrow(&self, i: usize) -> u64 {
+        let d = self.day(i);
+        self.queued[i]
+            .saturating_add(d.demand)
+            .saturating_sub(d.sent().saturating_add(d.expired))
+    }
+}
+
 impl PoolMetrics {
-    /// Parses every column; fails (with what is wrong) on a corrupt one. Columns are padded
-    /// (or cut) to the number of dates, so every series lines up with them.
-    pub fn series(&self) -> Result<PoolSeries, String> {
+    /// Parses every column, padded with zeros to the number of dates, so every series lines
+    /// up with them (deserialization refused longer ones).
+    pub fn series(&self) -> PoolSeries {
         let n = self.dates.len();
-        fn fitted<T: Cell>(c: &Column<T>, n: usize, zero: T) -> Result<Vec<T>, String> {
-            let mut v = c.values()?;
+        fn fitted<T: Cell>(c: &Runs<T>, n: usize, zero: T) -> Vec<T> {
+            let mut v = c.values();
             v.resize(n, zero);
-            Ok(v)
+            v
         }
-        let mut isps = BTreeMap::new();
-        for (isp, m) in &self.isps {
-            isps.insert(
-                isp.clone(),
-                IspSeries {
-                    demand: fitted(&m.demand, n, 0)?,
-                    sent_dedicated: fitted(&m.sent_dedicated, n, 0)?,
-                    retried: fitted(&m.retried, n, 0)?,
-                    queued: fitted(&m.queued, n, 0)?,
-                    sent_shared: fitted(&m.sent_shared, n, 0)?,
-                    deferred: fitted(&m.deferred, n, 0)?,
-                    expired: fitted(&m.expired, n, 0)?,
-                    effective_daily_rate: fitted(&m.effective_daily_rate, n, None)?,
-                    warmup_percentage: fitted(&m.warmup_percentage, n, 0.0)?,
-                },
-            );
-        }
-        Ok(PoolSeries {
-            dates: self.dates.values()?,
-            dedicated_ip_count: fitted(&self.dedicated_ip_count, n, 0)?,
-            scale_event: fitted(&self.scale_event, n, 0)?,
+        let isps = self
+            .isps
+            .iter()
+            .map(|(isp, m)| {
+                let c = &m.mail;
+                let series = IspSeries {
+                    mail: Mail {
+                        demand: fitted(&c.demand, n, 0),
+                        sent_dedicated: fitted(&c.sent_dedicated, n, 0),
+                        retried: fitted(&c.retried, n, 0),
+                        sent_shared: fitted(&c.sent_shared, n, 0),
+                        deferred: fitted(&c.deferred, n, 0),
+                        expired: fitted(&c.expired, n, 0),
+                    },
+                    queued: fitted(&m.queued, n, 0),
+                    effective_daily_rate: fitted(&m.effective_daily_rate, n, None),
+                    warmup_percentage: fitted(&m.warmup_percentage, n, 0.0),
+                };
+                (isp.clone(), series)
+            })
+            .collect();
+        PoolSeries {
+            dates: self.dates.values(),
+            dedicated_ip_count: fitted(&self.dedicated_ip_count, n, 0),
+            scale_event: fitted(&self.scale_event, n, 0),
             isps,
+        }
+    }
+}
+
+/// The metrics sesm stores, named as the SES console and CloudWatch name them where they
+/// exist (`warmup-model.md`, "Metrics").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MetricName {
+    /// The pool's demand that day.
+    Send,
+    /// 100 × dedicated / (dedicated + shared); 0 with no mail.
+    ApproximateDedicatedSendingPercentage,
+    /// Delivered through dedicated IPs.
+    SentLast24Hours,
+    /// The effective daily rate (per ISP only).
+    Available24HourSend,
+    SentShared,
+    Deferred,
+    Expired,
+    /// Per ISP only.
+    WarmupPercentage,
+    /// Per pool only.
+    DedicatedIpCount,
+}
+
+impl MetricName {
+    /// Every metric, in the order results are listed.
+    pub const ALL: [MetricName; 9] = [
+        MetricName::Send,
+        MetricName::ApproximateDedicatedSendingPercentage,
+        MetricName::SentLast24Hours,
+        MetricName::Available24HourSend,
+        MetricName::SentShared,
+        MetricName::Deferred,
+        MetricName::Expired,
+        MetricName::WarmupPercentage,
+        MetricName::DedicatedIpCount,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricName::Send => "Send",
+            MetricName::ApproximateDedicatedSendingPercentage => {
+                "ApproximateDedicatedSendingPercentage"
+            }
+            MetricName::SentLast24Hours => "SentLast24Hours",
+            MetricName::Available24HourSend => "Available24HourSend",
+            MetricName::SentShared => "SentShared",
+            MetricName::Deferred => "Deferred",
+            MetricName::Expired => "Expired",
+            MetricName::WarmupPercentage => "WarmupPercentage",
+            MetricName::DedicatedIpCount => "DedicatedIpCount",
+        }
+    }
+
+    /// Whether the value is a percentage (shown with a decimal) rather than a count.
+    pub fn is_percentage(self) -> bool {
+        matches!(
+            self,
+            MetricName::ApproximateDedicatedSendingPercentage | MetricName::WarmupPercentage
+        )
+    }
+
+    /// Whether the metric has a series per pool (summed over ISPs).
+    fn per_pool(self) -> bool {
+        !matches!(
+            self,
+            MetricName::Available24HourSend | MetricName::WarmupPercentage
+        )
+    }
+
+    /// Whether the metric has a series per ISP.
+    fn per_isp(self) -> bool {
+        self != MetricName::DedicatedIpCount
+    }
+
+    /// One ISP's value on day `i`; `None` where there is none (the unlimited rate of a
+    /// standard pool with a DONE IP).
+    fn isp_value(self, c: &IspSeries, i: usize) -> Option<f64> {
+        let d = c.day(i);
+        Some(match self {
+            MetricName::WarmupPercentage => c.warmup_percentage[i],
+            MetricName::Available24HourSend => c.effective_daily_rate[i]? as f64,
+            MetricName::DedicatedIpCount => return None,
+            _ => self.mail_value(&d)?,
         })
     }
+
+    /// The pool's value on day `i`; `None` for metrics that exist per ISP only.
+    fn pool_value(self, m: &PoolSeries, i: usize) -> Option<f64> {
+        if self == MetricName::DedicatedIpCount {
+            return Some(f64::from(m.dedicated_ip_count[i]));
+        }
+        let total = Mail::total(m.isps.values().map(|c| c.day(i)).collect::<Vec<_>>().iter());
+        self.mail_value(&total)
+    }
+
+    fn mail_value(self, d: &Mail) -> Option<f64> {
+        Some(match self {
+            MetricName::Send => d.demand as f64,
+            MetricName::ApproximateDedicatedSendingPercentage => {
+                percent(d.sent_dedicated, d.sent())
+            }
+            MetricName::SentLast24Hours => d.sent_dedicated as f64,
+            MetricName::SentShared => d.sent_shared as f64,
+            MetricName::Deferred => d.deferred as f64,
+            MetricName::Expired => d.expired as f64,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for MetricName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MetricName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        MetricName::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| format!("unknown metric '{s}'"))
+    }
+}
+
+/// `100 × part / whole`, 0 when `whole` is 0.
+pub fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
+}
+
+/// One series of a metric query, in CloudWatch's `GetMetricData` shape.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MetricDataResult {
+    pub id: String,
+    pub label: String,
+    pub metric_name: MetricName,
+    pub dimensions: Dimensions,
+    pub timestamps: Vec<Date>,
+    pub values: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dimensions {
+    #[serde(rename = "DedicatedIpPool")]
+    pub pool: String,
+    #[serde(rename = "ISP", skip_serializing_if = "Option::is_none")]
+    pub isp: Option<String>,
+}
+
+/// The filters of one query; empty `metrics` means all of them.
+#[derive(Debug, Clone, Default)]
+pub struct MetricQuery {
+    pub pool: Option<String>,
+    pub isp: Option<String>,
+    pub metrics: Vec<MetricName>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+/// The series of `query` over one region's stored metrics, pools by name, metrics in
+/// `MetricName::ALL` order, ISPs in the order of `isp_order` (the ISP table). Pool-level
+/// series have no ISP dimension, so an ISP filter leaves them out.
+pub fn query(
+    stored: &BTreeMap<String, PoolMetrics>,
+    isp_order: &[String],
+    q: &MetricQuery,
+) -> Vec<MetricDataResult> {
+    let wanted: Vec<MetricName> = MetricName::ALL
+        .into_iter()
+        .filter(|m| q.metrics.is_empty() || q.metrics.contains(m))
+        .collect();
+    let mut out = Vec::new();
+    for (pool, metrics) in stored
+        .iter()
+        .filter(|(p, _)| q.pool.as_deref().is_none_or(|w| w == p.as_str()))
+    {
+        let m = metrics.series();
+        let days: Vec<usize> = (0..m.dates.len())
+            .filter(|&i| {
+                q.from.is_none_or(|f| m.dates[i] >= f) && q.to.is_none_or(|t| m.dates[i] <= t)
+            })
+            .collect();
+        for &metric in &wanted {
+            let mut push = |isp: Option<&str>, value: &dyn Fn(usize) -> Option<f64>| {
+                let (timestamps, values): (Vec<Date>, Vec<f64>) = days
+                    .iter()
+                    .filter_map(|&i| value(i).map(|v| (m.dates[i], v)))
+                    .unzip();
+                out.push(MetricDataResult {
+                    id: format!("m{}", out.len() + 1),
+                    label: match isp {
+                        Some(isp) => format!("{pool} {isp} {metric}"),
+                        None => format!("{pool} {metric}"),
+                    },
+                    metric_name: metric,
+                    dimensions: Dimensions {
+                        pool: pool.clone(),
+                        isp: isp.map(str::to_string),
+                    },
+                    timestamps,
+                    values,
+                });
+            };
+            if q.isp.is_none() && metric.per_pool() {
+                push(None, &|i| metric.pool_value(&m, i));
+            }
+            if !metric.per_isp() {
+                continue;
+            }
+            for isp in isp_order
+                .iter()
+                .filter(|i| q.isp.as_deref().is_none_or(|w| w == i.as_str()))
+            {
+                if let Some(c) = m.isps.get(isp) {
+                    push(Some(isp), &|i| metric.isp_value(c, i));
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -384,7 +744,10 @@ mod tests {
     #[test]
     fn columns_round_trip_exactly() {
         let m = IspMetrics {
-            demand: [0, 1, u64::MAX].into_iter().collect(),
+            mail: Mail {
+                demand: [0, 1, u64::MAX].into_iter().collect(),
+                ..Default::default()
+            },
             effective_daily_rate: [Some(5), None, Some(0)].into_iter().collect(),
             warmup_percentage: [0.1, 100.0 / 3.0, 1e-300, 99.99999999999999]
                 .into_iter()
@@ -401,24 +764,24 @@ mod tests {
         let back: IspMetrics = serde_json::from_str(&text).unwrap();
         assert_eq!(back, m);
         assert_eq!(
-            back.warmup_percentage.values().unwrap(),
+            back.warmup_percentage.values(),
             vec![0.1, 100.0 / 3.0, 1e-300, 99.99999999999999]
         );
-        assert_eq!(back.demand.len(), 3);
-        let one_none: Column<Option<u64>> = [None].into_iter().collect();
-        let back: Column<Option<u64>> =
+        assert_eq!(back.mail.demand.len(), 3);
+        let one_none: Runs<Option<u64>> = [None].into_iter().collect();
+        let back: Runs<Option<u64>> =
             serde_json::from_str(&serde_json::to_string(&one_none).unwrap()).unwrap();
-        assert_eq!(back.values().unwrap(), vec![None]);
+        assert_eq!(back.values(), vec![None]);
         assert_eq!(back.len(), 1);
     }
 
     #[test]
     fn runs_of_equal_values_are_written_once() {
-        let c: Column<u64> = [5, 5, 5, 0, 7, 7].into_iter().collect();
+        let c: Runs<u64> = [5, 5, 5, 0, 7, 7].into_iter().collect();
         assert_eq!(serde_json::to_string(&c).unwrap(), r#""5*3,0,7*2""#);
         assert_eq!(c.len(), 6);
-        assert_eq!(c.values().unwrap(), vec![5, 5, 5, 0, 7, 7]);
-        let back: Column<u64> = serde_json::from_str(r#""5*3,0,7*2""#).unwrap();
+        assert_eq!(c.values(), vec![5, 5, 5, 0, 7, 7]);
+        let back: Runs<u64> = serde_json::from_str(r#""5*3,0,7*2""#).unwrap();
         assert_eq!(back, c);
         assert_eq!(back.len(), 6);
         let mut grown = back.clone();
@@ -426,16 +789,16 @@ mod tests {
         grown.push(8);
         assert_eq!(serde_json::to_string(&grown).unwrap(), r#""5*3,0,7*3,8""#);
         // Floats repeat by their exact text; None repeats too.
-        let w: Column<f64> = [100.0 / 3.0, 100.0 / 3.0, 33.333333333333336]
+        let w: Runs<f64> = [100.0 / 3.0, 100.0 / 3.0, 33.333333333333336]
             .into_iter()
             .collect();
         assert_eq!(
-            w.values().unwrap(),
+            w.values(),
             vec![100.0 / 3.0, 100.0 / 3.0, 33.333333333333336]
         );
-        let o: Column<Option<u64>> = [None, None, Some(1)].into_iter().collect();
+        let o: Runs<Option<u64>> = [None, None, Some(1)].into_iter().collect();
         assert_eq!(serde_json::to_string(&o).unwrap(), r#""-*2,1""#);
-        assert_eq!(o.values().unwrap(), vec![None, None, Some(1)]);
+        assert_eq!(o.values(), vec![None, None, Some(1)]);
     }
 
     #[test]
@@ -450,16 +813,30 @@ mod tests {
             r#""5*""#,
             r#""5*x""#,
             r#""*3""#,
+            r#""1,2-3""#,
+            r#""-1""#,
+            r#""5*1000000000000""#,
+            r#""5*18446744073709551615""#,
+            r#""1*3000000,2*3000000""#,
         ] {
-            assert!(serde_json::from_str::<Column<u64>>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Runs<u64>>(bad).is_err(), "{bad}");
         }
-        // Bytes of the right kind that still don't make a value fail when the values are read.
-        let c: Column<u64> = serde_json::from_str(r#""1,2-3""#).unwrap();
-        assert!(
-            c.values()
-                .unwrap_err()
-                .contains("bad value '2-3' in field 2")
-        );
+        for bad in [r#""NaN""#, r#""inf""#, r#""1e999""#, r#""1,x""#] {
+            assert!(serde_json::from_str::<Runs<f64>>(bad).is_err(), "{bad}");
+        }
+        let e = serde_json::from_str::<Runs<u64>>(r#""1,2-3""#).unwrap_err();
+        assert!(e.to_string().contains("bad value '2-3' in field 2"), "{e}");
+    }
+
+    #[test]
+    fn a_column_longer_than_the_dates_is_refused() {
+        let ok = r#"{"Dates":"2026-01-01*2","DedicatedIpCount":"1*2","ScaleEvent":"0*2",
+            "Isps":{"gmail":{"Demand":"5*2","SentDedicated":"","Retried":"","SentShared":"",
+            "Deferred":"","Expired":"","EffectiveDailyRate":"","WarmupPercentage":""}}}"#;
+        assert!(serde_json::from_str::<PoolMetrics>(ok).is_ok());
+        let bad = ok.replace(r#""Demand":"5*2""#, r#""Demand":"5*9""#);
+        let e = serde_json::from_str::<PoolMetrics>(&bad).unwrap_err();
+        assert!(e.to_string().contains("holds 9 days"), "{e}");
     }
 
     #[test]
@@ -482,10 +859,10 @@ mod tests {
         }
         let mut late = IspMetrics::default();
         late.fill_to(2);
-        late.demand = [0, 0, 5].into_iter().collect();
+        late.mail.demand = [0, 0, 5].into_iter().collect();
         m.isps.insert("apple".into(), late);
-        let s = m.series().unwrap();
-        assert_eq!(s.isps["apple"].demand, vec![0, 0, 5]);
+        let s = m.series();
+        assert_eq!(s.isps["apple"].mail.demand, vec![0, 0, 5]);
         assert_eq!(s.isps["apple"].warmup_percentage, vec![0.0, 0.0, 0.0]);
     }
 }

@@ -10,6 +10,7 @@ pub mod config_set;
 pub mod cost;
 pub mod identity;
 pub mod ip;
+pub mod mail;
 pub mod metrics;
 pub mod names;
 pub mod params;
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result as SesmResult;
 use crate::lazy::Lazy;
 
+pub use mail::Mail;
 pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
 
@@ -245,6 +247,11 @@ pub struct ConfigSet {
     pub max_delivery_seconds: Option<u32>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: Tags,
+    /// SESv2 option blocks sesm does not model (`TrackingOptions`, `ReputationOptions`,
+    /// `SendingOptions`, `SuppressionOptions`, `VdmOptions`, …, and DeliveryOptions'
+    /// `SharedPoolDeliveryMode`), kept as given so they read back as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, serde_json::Value>,
 }
 
 fn is_default_tls(t: &TlsPolicy) -> bool {

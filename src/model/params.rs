@@ -3,6 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The most messages a day sesm accepts for one ISP through one configuration set (standing
+/// traffic, plan rows added up, sends): ten billion. Gmail is estimated to receive a few
+/// hundred billion messages a day from everyone; no single sender comes within a hundred
+/// times of this. The bound keeps every sum of volumes in the model far from overflowing.
+pub const MAX_DAILY_VOLUME: u64 = 10_000_000_000;
+
 /// One row of the ISP table (`sesm isp list`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

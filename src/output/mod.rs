@@ -5,9 +5,13 @@
 //! `--query` (JMESPath) is applied to the JSON value before any rendering, as the AWS CLI does;
 //! a command's own table view is used only when no query reshaped the value.
 
+pub mod dashboard;
 pub mod html;
+pub mod simulation;
+pub mod sparkline;
 mod table;
 mod text;
+mod views;
 
 use std::io::{self, Write};
 
@@ -24,22 +28,50 @@ pub enum Format {
     Text,
 }
 
+/// What the terminal view is laid out for.
+#[derive(Debug, Clone)]
+pub struct View {
+    /// Colour on stdout.
+    pub color: bool,
+    /// The terminal width (`COLUMNS`, else 100).
+    pub width: usize,
+    /// The region the command acted on.
+    pub region: String,
+}
+
+/// A response that can be printed: its JSON value (`Serialize`), and optionally its own table
+/// view for people and confirmation lines for stderr. Without a table view, the generic
+/// rendering of the JSON value is used.
+pub trait Render: Serialize {
+    fn table(&self, _view: &View) -> Option<Vec<Block>> {
+        None
+    }
+
+    fn notices(&self, _view: &View) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+impl Render for Value {}
+
 /// A command's result as a typed value, serialized only in the form the format needs: long
 /// results (a year of simulation) print much faster straight to text than through a
 /// `serde_json::Value` tree.
-trait Document {
+pub trait Document {
     fn to_value(&self) -> Value;
     fn to_pretty(&self) -> String;
     fn to_variable(&self) -> Result<jmespath::Variable>;
+    fn table(&self, view: &View) -> Option<Vec<Block>>;
+    fn notices(&self, view: &View) -> Vec<String>;
 }
 
-impl<T: Serialize> Document for T {
+impl<T: Render> Document for T {
     fn to_value(&self) -> Value {
-        serde_json::to_value(self).expect("views always serialize")
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
     fn to_pretty(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("views always serialize");
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
     }
@@ -48,6 +80,14 @@ impl<T: Serialize> Document for T {
         jmespath::Variable::from_serializable(self)
             .map_err(|e| Error::internal(format!("--query input: {e}")))
     }
+
+    fn table(&self, view: &View) -> Option<Vec<Block>> {
+        Render::table(self, view)
+    }
+
+    fn notices(&self, view: &View) -> Vec<String> {
+        Render::notices(self, view)
+    }
 }
 
 /// What a command hands back to be printed.
@@ -55,53 +95,73 @@ impl<T: Serialize> Document for T {
 pub struct Output {
     /// The JSON document (`-o json`), also the input of `--query` and of text output.
     document: Option<Box<dyn Document>>,
-    /// The command's own table view, if it has one better than the generic rendering; built
-    /// only when a table is printed.
-    human: Option<Box<dyn FnOnce() -> Result<Vec<Block>>>>,
-    /// Confirmation lines for stderr (table and text mode, unless `-q`).
-    pub notices: Vec<String>,
     /// Printed verbatim whatever the format (completion scripts, exported documents).
-    pub raw: Option<String>,
+    raw: Option<String>,
 }
 
 impl Output {
-    pub fn new(value: impl Serialize + 'static) -> Output {
+    pub fn new(value: impl Render + 'static) -> Output {
         Output {
             document: Some(Box::new(value)),
-            ..Default::default()
+            raw: None,
         }
     }
 
     pub fn raw(text: String) -> Output {
         Output {
             raw: Some(text),
-            ..Default::default()
+            document: None,
         }
     }
+}
 
-    pub fn with_human(self, blocks: Vec<Block>) -> Output {
-        self.with_lazy_human(move || Ok(blocks))
+/// A response whose view was also written to a file (`--html FILE`).
+#[derive(Serialize)]
+pub struct Written<T> {
+    #[serde(flatten)]
+    pub inner: T,
+    #[serde(skip)]
+    what: &'static str,
+    #[serde(skip)]
+    path: String,
+}
+
+impl<T> Written<T> {
+    pub fn new(inner: T, what: &'static str, path: &std::path::Path) -> Written<T> {
+        Written {
+            inner,
+            what,
+            path: path.display().to_string(),
+        }
+    }
+}
+
+impl<T: Render> Render for Written<T> {
+    fn table(&self, view: &View) -> Option<Vec<Block>> {
+        self.inner.table(view)
     }
 
-    /// A table view computed only if a table is printed (for long results, or views that need
-    /// more of the state than the JSON does).
-    pub fn with_lazy_human(
-        mut self,
-        blocks: impl FnOnce() -> Result<Vec<Block>> + 'static,
-    ) -> Output {
-        self.human = Some(Box::new(blocks));
-        self
+    fn notices(&self, view: &View) -> Vec<String> {
+        let mut n = self.inner.notices(view);
+        n.push(format!("Wrote {} to {}.", self.what, self.path));
+        n
     }
+}
 
-    pub fn notice(mut self, line: impl Into<String>) -> Output {
-        self.notices.push(line.into());
-        self
-    }
+/// A result whose rendering can no longer fail (see `Printer::prepare`).
+pub enum Prepared {
+    Raw(String),
+    Document(Box<dyn Document>),
+    /// The document and what `--query` made of it.
+    Queried(Box<dyn Document>, Value),
+}
 
-    pub fn notices(mut self, lines: Vec<String>) -> Output {
-        self.notices.extend(lines);
-        self
-    }
+/// A result rendered completely, ready to print: the text for stdout and the lines for
+/// stderr.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub text: String,
+    pub notices: Vec<String>,
 }
 
 /// How to print, decided once from the global options.
@@ -113,6 +173,8 @@ pub struct Printer {
     /// Colour on stderr.
     pub color_err: bool,
     pub quiet: bool,
+    /// The width terminal views fit in.
+    pub width: usize,
 }
 
 /// Compiles `--query` before anything runs, so a bad expression never follows a mutation.
@@ -139,49 +201,92 @@ impl Printer {
         serde_json::to_value(&*found).map_err(|e| Error::internal(format!("--query result: {e}")))
     }
 
+    /// Whether the command's own table view will be printed (a table, and no `--query` to
+    /// reshape the value), so an operation can skip figures only that view needs.
+    pub fn wants_table(&self) -> bool {
+        self.format == Format::Table && self.query.is_none()
+    }
+
     /// Renders `out` completely before printing, so that a failing query prints nothing.
-    pub fn render(&self, out: Output) -> Result<(String, Vec<String>)> {
+    pub fn render(&self, out: Output, region: &str) -> Result<Rendered> {
+        Ok(self.finish(self.prepare(out)?, region))
+    }
+
+    /// Does what can fail in rendering `out` — applying `--query` — so that a change is
+    /// committed only once its output is sure to exist; the rest (`finish`) can't fail.
+    pub fn prepare(&self, out: Output) -> Result<Prepared> {
+        if let Some(raw) = out.raw {
+            return Ok(Prepared::Raw(raw));
+        }
+        let document: Box<dyn Document> = out.document.unwrap_or_else(|| Box::new(Value::Null));
+        Ok(match &self.query {
+            Some(query) => {
+                let value = self.apply_query(query, document.as_ref())?;
+                Prepared::Queried(document, value)
+            }
+            None => Prepared::Document(document),
+        })
+    }
+
+    /// Renders what `prepare` left, for printing.
+    pub fn finish(&self, prepared: Prepared, region: &str) -> Rendered {
+        let view = View {
+            color: self.color,
+            width: self.width,
+            region: region.to_string(),
+        };
+        let (document, queried) = match prepared {
+            Prepared::Raw(text) => {
+                return Rendered {
+                    text,
+                    notices: Vec::new(),
+                };
+            }
+            Prepared::Queried(d, v) => (d, Some(v)),
+            Prepared::Document(d) => (d, None),
+        };
         let notices = if self.quiet || self.format == Format::Json {
             Vec::new()
         } else {
-            out.notices
+            document.notices(&view)
         };
-        if let Some(raw) = out.raw {
-            return Ok((raw, notices));
-        }
-        let document: Box<dyn Document> = out.document.unwrap_or_else(|| Box::new(Value::Null));
-        let text = match (&self.query, self.format) {
-            (Some(query), format) => {
-                let value = self.apply_query(query, document.as_ref())?;
-                match format {
-                    Format::Json => value.to_pretty(),
-                    Format::Text => text::render(&value),
-                    Format::Table => table::render(&table::generic(&value), self.color),
-                }
-            }
+        let text = match (queried, self.format) {
+            (Some(value), Format::Json) => value.to_pretty(),
+            (Some(value), Format::Text) => text::render(&value),
+            (Some(value), Format::Table) => table::render(&table::generic(&value), self.color),
             (None, Format::Json) => document.to_pretty(),
             (None, Format::Text) => text::render(&document.to_value()),
-            (None, Format::Table) => match out.human {
-                Some(blocks) => table::render(&blocks()?, self.color),
+            (None, Format::Table) => match document.table(&view) {
+                Some(blocks) => table::render(&blocks, self.color),
                 None => table::render(&table::generic(&document.to_value()), self.color),
             },
         };
-        Ok((text, notices))
+        Rendered { text, notices }
     }
 
     /// Prints a rendered result. A closed pipe (`sesm … | head`) is not an error.
-    pub fn print(&self, text: &str, notices: &[String]) -> io::Result<()> {
+    pub fn print(&self, out: &Rendered) -> io::Result<()> {
         let stdout = io::stdout();
         let mut lock = stdout.lock();
-        match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+        match lock
+            .write_all(out.text.as_bytes())
+            .and_then(|()| lock.flush())
+        {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
             other => other?,
         }
         let mut err = io::stderr().lock();
-        for n in notices {
+        for n in &out.notices {
             let _ = writeln!(err, "{n}");
         }
         Ok(())
+    }
+
+    /// Prints a line on stderr (a warning, the server's request log), unless `-q`.
+    pub fn note(&self, line: &str) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr().lock(), "{line}");
+        }
     }
 
     /// Prints an error on stderr: botocore's line (or `error: …`) plus hints, or the JSON
@@ -200,13 +305,11 @@ impl Printer {
             return;
         }
         let headline = err.headline(operation);
-        if self.color_err {
+        if self.color_err && !matches!(err.kind, Kind::Ses(_)) {
+            // Only the `error` label is red: no escape codes around an empty string.
             let red = anstyle::AnsiColor::Red.on_default().bold();
-            let (label, rest) = match err.kind {
-                Kind::Ses(_) => ("", headline.as_str()),
-                _ => ("error", headline.trim_start_matches("error")),
-            };
-            let _ = writeln!(stderr, "{red}{label}{red:#}{rest}");
+            let rest = headline.trim_start_matches("error");
+            let _ = writeln!(stderr, "{red}error{red:#}{rest}");
         } else {
             let _ = writeln!(stderr, "{headline}");
         }

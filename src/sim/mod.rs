@@ -6,6 +6,7 @@
 
 pub mod formulas;
 pub mod managed;
+pub mod plan;
 pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -19,7 +20,8 @@ use crate::model::{
 };
 use formulas::{allowed, largest_remainder, standard_cap};
 use managed::{Phase, Scale, ScaleParams, WarmupParams};
-pub use report::{DayReport, IspDay, RunReport};
+pub use plan::{Demand, MAX_DAYS, Plan, PlanRow, simulate};
+pub use report::{DayReport, IspDay, Mail, PoolMode, RunReport};
 
 /// The configuration sets that may send during a run, per region: those with standing
 /// traffic, or those a plan names. Only they are read from the state.
@@ -260,6 +262,36 @@ impl World {
             .collect()
     }
 
+    /// No mail at all (a plan's days without rows).
+    pub fn no_demand(&self) -> DayDemand {
+        vec![BTreeMap::new(); self.regions.len()]
+    }
+
+    /// The demand of each day of a run of `days` days: `base` plus the plan's rows.
+    pub fn plan_demand(&self, plan: &Plan, days: u32, base: &DayDemand) -> Vec<DayDemand> {
+        let n = self.isp_count();
+        let mut out: Vec<DayDemand> = (0..days).map(|_| base.clone()).collect();
+        for row in &plan.rows {
+            let Some(ri) = self.region_index(&row.region) else {
+                continue;
+            };
+            let Ok(ci) = self.regions[ri]
+                .config_sets
+                .binary_search_by(|c| c.name.as_str().cmp(&row.config_set))
+            else {
+                continue;
+            };
+            let Some(day) = out.get_mut(row.day as usize) else {
+                continue;
+            };
+            let volumes = day[ri].entry(ci).or_insert_with(|| vec![0; n]);
+            if let Some(v) = volumes.get_mut(row.isp) {
+                *v = v.saturating_add(row.volume);
+            }
+        }
+        out
+    }
+
     fn allocate_ip(&mut self) -> Option<Ipv4Addr> {
         if self.next_ip >= ADDRESSES {
             return None;
@@ -320,7 +352,7 @@ impl World {
                         pool = region.shared_pool;
                     }
                     for (i, &v) in volumes.iter().enumerate().filter(|(_, v)| **v > 0) {
-                        pool_demand[pool][i] += v;
+                        pool_demand[pool][i] = pool_demand[pool][i].saturating_add(v);
                         let r = retry_hours[pool][i].get_or_insert(route.retry_hours);
                         *r = r.max(route.retry_hours);
                     }
@@ -339,19 +371,17 @@ impl World {
                 if let Some((count, scale_event, isps)) = report {
                     let pool = &self.regions[ri].pools[pi];
                     if matches!(pool.kind, PoolKind::Managed(_)) {
-                        managed_messages += isps
-                            .iter()
-                            .map(|d| d.sent_dedicated + d.sent_shared)
-                            .sum::<u64>();
+                        let sent = Mail::total(isps.iter().map(|d| &d.mail)).sent();
+                        managed_messages = managed_messages.saturating_add(sent);
                     }
                     reports.push(DayReport {
                         date,
                         region: self.regions[ri].name.clone(),
                         pool_name: pool.name.clone(),
                         scaling_mode: match pool.kind {
-                            PoolKind::Managed(_) => "MANAGED",
-                            PoolKind::Standard(_) => "STANDARD",
-                            PoolKind::Shared => "SHARED",
+                            PoolKind::Managed(_) => PoolMode::Managed,
+                            PoolKind::Standard(_) => PoolMode::Standard,
+                            PoolKind::Shared => PoolMode::Shared,
                         },
                         dedicated_ip_count: count,
                         scale_event,
@@ -376,10 +406,13 @@ impl World {
         }
         // 4. Cost accrues for the day.
         let usage = self.usage.entry(month_of(date)).or_default();
-        usage.managed_pool_days += u32::from(any_managed);
-        usage.managed_messages += managed_messages;
-        usage.standard_ip_days += standard_ips;
-        self.date = date.tomorrow().expect("dates stay far from year 9999");
+        usage.managed_pool_days = usage
+            .managed_pool_days
+            .saturating_add(u32::from(any_managed));
+        usage.managed_messages = usage.managed_messages.saturating_add(managed_messages);
+        usage.standard_ip_days = usage.standard_ip_days.saturating_add(standard_ips);
+        // `plan::end_date` checked that the day after the run exists.
+        self.date = date.tomorrow().unwrap_or(date);
         reports
     }
 
@@ -430,13 +463,15 @@ impl World {
             }
             raws.push(IspDay {
                 isp: self.params.isps[i].isp.clone(),
-                demand: demand[i],
+                mail: Mail {
+                    demand: demand[i],
+                    sent_dedicated: routed.dedicated(),
+                    retried: routed.retried,
+                    sent_shared: routed.shared,
+                    deferred: routed.deferred,
+                    expired: routed.expired,
+                },
                 queued,
-                sent_dedicated: routed.dedicated(),
-                retried: routed.retried,
-                sent_shared: routed.shared,
-                deferred: routed.deferred,
-                expired: routed.expired,
                 effective_daily_rate: Some(routed.edr),
                 warmup_percentage: warmup,
                 phase: routed.phase,
@@ -506,7 +541,7 @@ impl World {
         let PoolKind::Standard(ips) = &self.regions[ri].pools[pi].kind else {
             unreachable!("called for standard pools only")
         };
-        let total: u64 = demand.iter().sum();
+        let total: u64 = demand.iter().fold(0, |a, &d| a.saturating_add(d));
         if ips.is_empty() && total == 0 {
             return None;
         }
@@ -530,13 +565,13 @@ impl World {
             .zip(&m.isps)
             .map(|((&d, sent), isp)| IspDay {
                 isp: isp.isp.clone(),
-                demand: d,
+                mail: Mail {
+                    demand: d,
+                    sent_dedicated: sent,
+                    sent_shared: d - sent,
+                    ..Mail::default()
+                },
                 queued: 0,
-                sent_dedicated: sent,
-                retried: 0,
-                sent_shared: d - sent,
-                deferred: 0,
-                expired: 0,
                 effective_daily_rate: (!unlimited).then_some(cap),
                 warmup_percentage: warmup,
                 phase: Phase::Early,
@@ -609,9 +644,9 @@ impl World {
         }
         for (month, u) in self.usage {
             let total = state.usage.entry(month).or_default();
-            total.managed_pool_days += u.managed_pool_days;
-            total.managed_messages += u.managed_messages;
-            total.standard_ip_days += u.standard_ip_days;
+            total.managed_pool_days = total.managed_pool_days.saturating_add(u.managed_pool_days);
+            total.managed_messages = total.managed_messages.saturating_add(u.managed_messages);
+            total.standard_ip_days = total.standard_ip_days.saturating_add(u.standard_ip_days);
         }
         state.next_ip = self.next_ip;
         state.date = self.date;
@@ -628,13 +663,12 @@ fn shared_day(demand: &[u64], params: &ModelParams) -> Option<(u32, i32, Vec<Isp
         .zip(&params.isps)
         .map(|(&d, isp)| IspDay {
             isp: isp.isp.clone(),
-            demand: d,
+            mail: Mail {
+                demand: d,
+                sent_shared: d,
+                ..Mail::default()
+            },
             queued: 0,
-            sent_dedicated: 0,
-            retried: 0,
-            sent_shared: d,
-            deferred: 0,
-            expired: 0,
             effective_daily_rate: Some(0),
             warmup_percentage: 0.0,
             phase: Phase::Early,
@@ -648,13 +682,13 @@ pub fn month_of(date: Date) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
 }
 
-/// Simulates `days` days with the demand `demand_for(day)` and writes the result into `state`.
 /// Simulates `days` days of `world` (built from `state`) with the demand `demand_for(day)` and
-/// writes the result into `state`.
+/// writes the result into `state`; `end` is the last simulated date (`plan::end_date`).
 pub fn run(
     state: &mut State,
     mut world: World,
     days: u32,
+    end: Date,
     demand_for: impl Fn(u32) -> DayDemand,
 ) -> Result<RunReport> {
     let start = state.date;
@@ -665,7 +699,7 @@ pub fn run(
     }
     let usage = world.usage.clone();
     world.finish(state, &reports)?;
-    Ok(RunReport::new(start, days, reports, &usage, state))
+    Ok(RunReport::new(start, end, reports, &usage, state))
 }
 
 #[cfg(test)]
@@ -710,9 +744,7 @@ mod tests {
     }
 
     fn run_standing(s: &mut State, days: u32) -> RunReport {
-        let world = World::new(s, &World::standing_senders(s)).unwrap();
-        let demand = world.standing_demand(s);
-        run(s, world, days, |_| demand.clone()).unwrap()
+        simulate(s, days, Demand::Standing).unwrap()
     }
 
     #[test]
@@ -723,15 +755,15 @@ mod tests {
         let r = run_standing(&mut s, 1);
         assert_eq!(r.days.len(), 1);
         assert_eq!(r.days[0].pool_name, SHARED_POOL);
-        assert_eq!(r.days[0].scaling_mode, "SHARED");
-        assert_eq!(r.days[0].isps[0].sent_shared, 1_000);
+        assert_eq!(r.days[0].scaling_mode, PoolMode::Shared);
+        assert_eq!(r.days[0].isps[0].mail.sent_shared, 1_000);
         s.lease_ips(R, 1, None).unwrap();
         let r = run_standing(&mut s, 1);
         let day = &r.days[0];
         assert_eq!(day.pool_name, DEFAULT_POOL);
         // A new standard IP at 0 % may send 200 a day; the rest goes to shared IPs.
-        assert_eq!(day.isps[0].sent_dedicated, 200);
-        assert_eq!(day.isps[0].sent_shared, 800);
+        assert_eq!(day.isps[0].mail.sent_dedicated, 200);
+        assert_eq!(day.isps[0].mail.sent_shared, 800);
         assert_eq!(day.isps[0].effective_daily_rate, Some(200));
     }
 
@@ -755,7 +787,10 @@ mod tests {
         let first = &r.days[0];
         // Two IPs at 0 %: cap 400, split 3:1 between Gmail and Yahoo.
         assert_eq!(
-            (first.isps[0].sent_dedicated, first.isps[1].sent_dedicated),
+            (
+                first.isps[0].mail.sent_dedicated,
+                first.isps[1].mail.sent_dedicated
+            ),
             (300, 100)
         );
         assert_eq!(first.isps[0].warmup_percentage, 0.0);
@@ -765,7 +800,7 @@ mod tests {
         // Day 45: DONE, no cap.
         let last = &r.days[45];
         assert_eq!(last.isps[0].effective_daily_rate, None);
-        assert_eq!(last.isps[0].sent_shared, 0);
+        assert_eq!(last.isps[0].mail.sent_shared, 0);
         let ip = s.region(R).ips.values().next().unwrap();
         assert_eq!(ip.status(), crate::model::ip::WarmupStatus::Done);
     }
@@ -876,11 +911,11 @@ mod tests {
         let m = &s.region(R).metrics.get().unwrap()["m"];
         assert_eq!(m.dates.len(), 5);
         for c in m.isps.values() {
-            assert_eq!(c.demand.len(), 5);
+            assert_eq!(c.mail.demand.len(), 5);
             assert_eq!(c.warmup_percentage.len(), 5);
         }
         assert_eq!(
-            m.isps["apple"].demand.values().unwrap(),
+            m.isps["apple"].mail.demand.values(),
             vec![0, 0, 0, 2_000, 2_000]
         );
     }

@@ -4,22 +4,48 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::managed::Phase;
-use crate::model::{MonthUsage, PoolMetrics, Region, State, cost};
+pub use crate::model::Mail;
+use crate::model::{MonthUsage, PoolMetrics, Region, ScalingMode, State, cost};
+
+/// How a pool in a report sends: SES's two kinds of dedicated pool, or the shared IPs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PoolMode {
+    Standard,
+    Managed,
+    /// `ses-shared-pool`: mail with no dedicated IP to go through.
+    Shared,
+}
+
+impl PoolMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PoolMode::Standard => "STANDARD",
+            PoolMode::Managed => "MANAGED",
+            PoolMode::Shared => "SHARED",
+        }
+    }
+}
+
+impl From<ScalingMode> for PoolMode {
+    fn from(m: ScalingMode) -> Self {
+        match m {
+            ScalingMode::Standard => PoolMode::Standard,
+            ScalingMode::Managed => PoolMode::Managed,
+        }
+    }
+}
 
 /// `Days[].Isps[]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct IspDay {
     pub isp: String,
-    pub demand: u64,
-    pub sent_dedicated: u64,
-    pub retried: u64,
-    pub sent_shared: u64,
-    pub deferred: u64,
-    pub expired: u64,
+    #[serde(flatten)]
+    pub mail: Mail,
     /// `null` for a standard pool whose `DONE` IP has no cap.
     pub effective_daily_rate: Option<u64>,
     pub warmup_percentage: f64,
@@ -32,7 +58,18 @@ pub struct IspDay {
 impl IspDay {
     /// Whether the ISP had demand or deferred mail to retry.
     pub fn is_active(&self) -> bool {
-        self.demand > 0 || self.queued > 0
+        self.mail.demand > 0 || self.queued > 0
+    }
+
+    /// Deferred mail kept for a retry the next day (the rest of the deferred mail expired):
+    /// by conservation, `queued + demand - dedicated - shared - expired`.
+    pub fn kept_for_tomorrow(&self) -> u64 {
+        let m = &self.mail;
+        self.queued.saturating_add(m.demand).saturating_sub(
+            m.sent_dedicated
+                .saturating_add(m.sent_shared)
+                .saturating_add(m.expired),
+        )
     }
 }
 
@@ -43,32 +80,21 @@ pub struct DayReport {
     pub date: Date,
     pub region: String,
     pub pool_name: String,
-    pub scaling_mode: &'static str,
+    pub scaling_mode: PoolMode,
     pub dedicated_ip_count: u32,
     pub scale_event: i32,
     pub isps: Vec<IspDay>,
 }
 
-/// Totals of a run, per pool or per ISP.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Totals {
-    pub demand: u64,
-    pub sent_dedicated: u64,
-    pub retried: u64,
-    pub sent_shared: u64,
-    pub deferred: u64,
-    pub expired: u64,
-}
+impl DayReport {
+    /// The day's mail summed over the pool's ISPs.
+    pub fn total(&self) -> Mail {
+        Mail::total(self.isps.iter().map(|i| &i.mail))
+    }
 
-impl Totals {
-    fn add(&mut self, d: &IspDay) {
-        self.demand += d.demand;
-        self.sent_dedicated += d.sent_dedicated;
-        self.retried += d.retried;
-        self.sent_shared += d.sent_shared;
-        self.deferred += d.deferred;
-        self.expired += d.expired;
+    /// One ISP's figures, if it was active that day.
+    pub fn isp(&self, name: &str) -> Option<&IspDay> {
+        self.isps.iter().find(|i| i.isp == name)
     }
 }
 
@@ -78,7 +104,7 @@ pub struct PoolSummary {
     pub region: String,
     pub pool_name: String,
     #[serde(flatten)]
-    pub totals: Totals,
+    pub totals: Mail,
     /// IPs the pool held at the end of the run.
     pub dedicated_ip_count: u32,
 }
@@ -88,7 +114,7 @@ pub struct PoolSummary {
 pub struct IspSummary {
     pub isp: String,
     #[serde(flatten)]
-    pub totals: Totals,
+    pub totals: Mail,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,11 +137,17 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// How many days the run simulated.
+    pub fn days_simulated(&self) -> i64 {
+        (self.end_date - self.start_date).get_days() as i64 + 1
+    }
+
     /// Builds the report of a run from its days (with every ISP, as `World::step` returns
     /// them); each day keeps the ISPs that had demand or deferred mail, as the spec says.
+    /// `end` is the last simulated date.
     pub fn new(
         start: Date,
-        days: u32,
+        end: Date,
         mut reports: Vec<DayReport>,
         added: &BTreeMap<String, MonthUsage>,
         state: &State,
@@ -123,25 +155,23 @@ impl RunReport {
         for day in &mut reports {
             day.isps.retain(IspDay::is_active);
         }
-        let end = (0..days.saturating_sub(1))
-            .fold(start, |d, _| d.tomorrow().expect("dates stay in range"));
         let mut pools: BTreeMap<(String, String), PoolSummary> = BTreeMap::new();
-        let mut isps: BTreeMap<usize, Totals> = BTreeMap::new();
+        let mut isps: BTreeMap<usize, Mail> = BTreeMap::new();
         for day in &reports {
             let entry = pools
                 .entry((day.region.clone(), day.pool_name.clone()))
                 .or_insert_with(|| PoolSummary {
                     region: day.region.clone(),
                     pool_name: day.pool_name.clone(),
-                    totals: Totals::default(),
+                    totals: Mail::default(),
                     dedicated_ip_count: 0,
                 });
             entry.dedicated_ip_count =
-                (day.dedicated_ip_count as i64 + i64::from(day.scale_event)).max(0) as u32;
+                (i64::from(day.dedicated_ip_count) + i64::from(day.scale_event)).max(0) as u32;
             for isp in &day.isps {
-                entry.totals.add(isp);
+                entry.totals.add(&isp.mail);
                 let index = state.model.isp_index(&isp.isp).unwrap_or(usize::MAX);
-                isps.entry(index).or_default().add(isp);
+                isps.entry(index).or_default().add(&isp.mail);
             }
         }
         let isps = isps
@@ -188,13 +218,8 @@ pub fn append_metrics(region: &mut Region, day: &DayReport) -> crate::error::Res
     for isp in keep {
         let col = m.isps.entry(isp.isp.clone()).or_default();
         col.fill_to(len);
-        col.demand.push(isp.demand);
-        col.sent_dedicated.push(isp.sent_dedicated);
-        col.retried.push(isp.retried);
+        col.push_mail(&isp.mail);
         col.queued.push(isp.queued);
-        col.sent_shared.push(isp.sent_shared);
-        col.deferred.push(isp.deferred);
-        col.expired.push(isp.expired);
         col.effective_daily_rate.push(isp.effective_daily_rate);
         col.warmup_percentage.push(isp.warmup_percentage);
     }

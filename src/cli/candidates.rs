@@ -1,4 +1,4 @@
-//! Dynamic shell completion: names from the state (pools, configuration sets, identities, IPs)
+//! Candidates for dynamic shell completion: names from the state (pools, configuration sets, identities, IPs)
 //! and the model (ISPs), offered by clap_complete's `CompleteEnv` protocol.
 //!
 //! The shell calls `COMPLETE=<shell> sesm -- <words>`; the candidates below read the state with
@@ -10,8 +10,9 @@ use std::path::PathBuf;
 
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
+use crate::env;
 use crate::model::{DEFAULT_POOL, SHARED_POOL, State};
-use crate::store::{Store, default_path};
+use crate::store::Store;
 
 /// Regions offered for `--region` (SES regions as of 2026), plus any region the state has.
 const KNOWN_REGIONS: &[&str] = &[
@@ -66,21 +67,9 @@ fn flag_on_line(flag: &str) -> Option<String> {
 
 /// The state and region the line being completed refers to, if they can be read.
 fn state_and_region() -> Option<(State, String)> {
-    let path = flag_on_line("--state")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("SESM_STATE")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .or_else(default_path)?;
-    let region = flag_on_line("--region")
-        .or_else(|| {
-            ["SESM_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"]
-                .iter()
-                .find_map(|v| std::env::var(v).ok().filter(|v| !v.is_empty()))
-        })
-        .unwrap_or_else(|| "us-east-1".to_string());
+    // The same precedence as every command (`env.rs`), with the flags of the line.
+    let path = env::state_path(flag_on_line("--state").map(PathBuf::from)).ok()?;
+    let region = env::region(flag_on_line("--region").as_deref()).ok()?;
     let today = jiff::civil::Date::constant(2000, 1, 1);
     let state = Store::new(path, today, std::time::Duration::ZERO)
         .load()

@@ -1,17 +1,20 @@
-//! The JSON shapes commands print (SESv2 shapes, `cli.md`), built from the model. These are
-//! views, never persisted: renaming a field here changes the contract, not the state file.
+//! Response shapes several operations share (SESv2 shapes, `cli.md`), built from the model.
+//! These are views, never persisted: renaming a field here changes the contract, not the
+//! state file.
 
 use std::net::Ipv4Addr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::model::arn::{ResourceKind, arn};
+use crate::model::config_set::SHARED_POOL_DELIVERY_MODE;
+use crate::model::ip::WarmupStatusName;
 use crate::model::names::IdentityType;
-use crate::model::{ConfigSet, Identity, Ip, IpWarmup, Region, State, Tags};
+use crate::model::{ConfigSet, Identity, Ip, IpWarmup, ScalingMode, State, Tags, TlsPolicy};
 use crate::sim::formulas::allowed;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TagView {
     pub key: String,
@@ -31,14 +34,33 @@ pub fn tags(t: &Tags) -> Vec<TagView> {
 #[serde(rename_all = "PascalCase")]
 pub struct TagsView {
     pub tags: Vec<TagView>,
+    /// What changed, and the resource as the request named it (for the confirmation).
+    #[serde(skip)]
+    pub change: Option<(Done, String)>,
+}
+
+/// What a changing operation did, for the confirmation line of the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    Created,
+    Deleted,
+    Tagged,
+    Untagged,
+    /// An IP moved to another pool.
+    Moved,
+    /// An IP's warm-up percentage was set.
+    WarmupSet(i64),
+    Released,
+    /// An identity's default configuration set was set (or, with `None`, removed).
+    DefaultSet(Option<String>),
 }
 
 /// `DedicatedIp`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DedicatedIpView {
     pub ip: String,
-    pub warmup_status: &'static str,
+    pub warmup_status: WarmupStatusName,
     pub warmup_percentage: i32,
     pub pool_name: String,
 }
@@ -47,7 +69,7 @@ pub fn dedicated_ip(addr: &Ipv4Addr, ip: &Ip) -> DedicatedIpView {
     let status = ip.status();
     DedicatedIpView {
         ip: addr.to_string(),
-        warmup_status: status.as_str(),
+        warmup_status: status.name(),
         warmup_percentage: status.percentage(),
         pool_name: ip.pool.clone(),
     }
@@ -57,19 +79,15 @@ pub fn dedicated_ip(addr: &Ipv4Addr, ip: &Ip) -> DedicatedIpView {
 #[serde(rename_all = "PascalCase")]
 pub struct DedicatedIpGet {
     pub dedicated_ip: DedicatedIpView,
+    #[serde(skip)]
+    pub change: Option<Done>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DedicatedIpList {
-    pub dedicated_ips: Vec<DedicatedIpView>,
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PoolHeader {
     pub pool_name: String,
-    pub scaling_mode: &'static str,
+    pub scaling_mode: ScalingMode,
     /// sesm's extra key: the pool's ARN, for `tag` commands.
     pub arn: String,
 }
@@ -131,7 +149,7 @@ pub fn pool_get(state: &State, region_name: &str, name: &str) -> Result<PoolGet>
     Ok(PoolGet {
         dedicated_ip_pool: PoolHeader {
             pool_name: name.to_string(),
-            scaling_mode: pool.scaling_mode.as_str(),
+            scaling_mode: pool.scaling_mode,
             arn: arn(region_name, &state.account_id, ResourceKind::Pool, name),
         },
         dedicated_ips: ips.iter().map(|(a, ip)| dedicated_ip(a, ip)).collect(),
@@ -146,9 +164,11 @@ pub fn pool_get(state: &State, region_name: &str, name: &str) -> Result<PoolGet>
 pub struct DeliveryOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sending_pool_name: Option<String>,
-    pub tls_policy: &'static str,
+    pub tls_policy: TlsPolicy,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_delivery_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_pool_delivery_mode: Option<String>,
 }
 
 /// `config-set get` (and `create`, `set-pool`).
@@ -159,6 +179,12 @@ pub struct ConfigSetGet {
     pub delivery_options: DeliveryOptions,
     pub tags: Vec<TagView>,
     pub arn: String,
+    /// The option blocks kept as given (`TrackingOptions`, `SendingOptions`, …), present
+    /// only when set.
+    #[serde(flatten)]
+    pub option_blocks: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    pub change: Option<Done>,
 }
 
 pub fn config_set_get(state: &State, region: &str, name: &str, cs: &ConfigSet) -> ConfigSetGet {
@@ -166,11 +192,23 @@ pub fn config_set_get(state: &State, region: &str, name: &str, cs: &ConfigSet) -
         configuration_set_name: name.to_string(),
         delivery_options: DeliveryOptions {
             sending_pool_name: cs.sending_pool.clone(),
-            tls_policy: cs.tls_policy.as_str(),
+            tls_policy: cs.tls_policy,
             max_delivery_seconds: cs.max_delivery_seconds,
+            shared_pool_delivery_mode: cs
+                .options
+                .get(SHARED_POOL_DELIVERY_MODE)
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
         },
         tags: tags(&cs.tags),
         arn: arn(region, &state.account_id, ResourceKind::ConfigSet, name),
+        option_blocks: cs
+            .options
+            .iter()
+            .filter(|(k, _)| k.as_str() != SHARED_POOL_DELIVERY_MODE)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        change: None,
     }
 }
 
@@ -179,33 +217,24 @@ pub fn config_set_get(state: &State, region: &str, name: &str, cs: &ConfigSet) -
 #[serde(rename_all = "PascalCase")]
 pub struct IdentityGet {
     pub identity_name: String,
-    pub identity_type: &'static str,
+    pub identity_type: IdentityType,
     pub sending_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
     pub tags: Vec<TagView>,
     pub arn: String,
+    #[serde(skip)]
+    pub change: Option<Done>,
 }
 
 pub fn identity_get(state: &State, region: &str, name: &str, identity: &Identity) -> IdentityGet {
     IdentityGet {
         identity_name: name.to_string(),
-        identity_type: IdentityType::of(name).as_str(),
+        identity_type: IdentityType::of(name),
         sending_enabled: true,
         configuration_set_name: identity.configuration_set.clone(),
         tags: tags(&identity.tags),
         arn: arn(region, &state.account_id, ResourceKind::Identity, name),
-    }
-}
-
-/// The IPs of a region in address order, optionally one pool's.
-pub fn ip_list(region: &Region, pool: Option<&str>) -> DedicatedIpList {
-    DedicatedIpList {
-        dedicated_ips: region
-            .ips
-            .iter()
-            .filter(|(_, ip)| pool.is_none_or(|p| ip.pool == p))
-            .map(|(a, ip)| dedicated_ip(a, ip))
-            .collect(),
+        change: None,
     }
 }

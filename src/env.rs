@@ -1,0 +1,142 @@
+//! Every environment variable sesm reads, listed once with its meaning, and the settings they
+//! resolve to (as uv's `EnvVars` does): the command line, shell completion and the server all
+//! resolve the state path, the region and the clock here, with the same precedence.
+//!
+//! A variable set to the empty string counts as not set, everywhere.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::civil::Date;
+
+use crate::error::{Error, Result};
+use crate::model::names::check_region;
+
+/// The environment variables sesm reads.
+pub struct EnvVars;
+
+impl EnvVars {
+    /// The state file, after `--state`.
+    pub const SESM_STATE: &'static str = "SESM_STATE";
+    /// The region, after `--region`; before `AWS_REGION` and `AWS_DEFAULT_REGION`.
+    pub const SESM_REGION: &'static str = "SESM_REGION";
+    /// The region, after `SESM_REGION` (as the AWS CLI reads it).
+    pub const AWS_REGION: &'static str = "AWS_REGION";
+    /// The region, after `AWS_REGION`.
+    pub const AWS_DEFAULT_REGION: &'static str = "AWS_DEFAULT_REGION";
+    /// `table`, `json` or `text`, after `-o`.
+    pub const SESM_OUTPUT: &'static str = "SESM_OUTPUT";
+    /// The start date (`YYYY-MM-DD`) of a new or reset state; default: today, UTC.
+    pub const SESM_TODAY: &'static str = "SESM_TODAY";
+    /// Seconds a writer waits for the state lock; default 10.
+    pub const SESM_LOCK_TIMEOUT: &'static str = "SESM_LOCK_TIMEOUT";
+    /// Any non-empty value turns colour off (`--color always` still forces it).
+    pub const NO_COLOR: &'static str = "NO_COLOR";
+    /// The terminal width tables and the dashboard lay out in; default 100.
+    pub const COLUMNS: &'static str = "COLUMNS";
+    /// Set by the completion scripts when the shell asks for candidates.
+    pub const COMPLETE: &'static str = "COMPLETE";
+}
+
+/// The value of a variable, `None` when it is unset, empty or not UTF-8.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The region used when nothing names one.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// How long a writer waits for the state lock when `SESM_LOCK_TIMEOUT` does not say.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// The width of terminal views when `COLUMNS` does not say (or is not a number).
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The state file: `--state`, else `SESM_STATE`, else the platform's state folder.
+pub fn state_path(flag: Option<PathBuf>) -> Result<PathBuf> {
+    flag.filter(|p| !p.as_os_str().is_empty())
+        .or_else(|| var(EnvVars::SESM_STATE).map(PathBuf::from))
+        .or_else(crate::store::default_path)
+        .ok_or_else(|| {
+            Error::state("no home folder to keep the state in")
+                .hint("choose a state file with --state PATH or SESM_STATE")
+        })
+}
+
+/// The region: `--region`, else `SESM_REGION`, `AWS_REGION`, `AWS_DEFAULT_REGION`, else
+/// us-east-1; checked (252 when malformed).
+pub fn region(flag: Option<&str>) -> Result<String> {
+    let region = flag
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .or_else(|| var(EnvVars::SESM_REGION))
+        .or_else(|| var(EnvVars::AWS_REGION))
+        .or_else(|| var(EnvVars::AWS_DEFAULT_REGION))
+        .unwrap_or_else(|| DEFAULT_REGION.to_string());
+    check_region(&region)?;
+    Ok(region)
+}
+
+/// The start date of a new state: `SESM_TODAY`, else today's UTC date (A3).
+pub fn today() -> Result<Date> {
+    match var(EnvVars::SESM_TODAY) {
+        Some(v) => parse_date(&v, EnvVars::SESM_TODAY),
+        None => Ok(jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date()),
+    }
+}
+
+/// How long a writer waits for the lock: `SESM_LOCK_TIMEOUT` seconds, else 10.
+pub fn lock_timeout() -> Result<Duration> {
+    match var(EnvVars::SESM_LOCK_TIMEOUT) {
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "invalid SESM_LOCK_TIMEOUT '{v}': expected a number of seconds from 0 to 86400, e.g. 10"
+                ))
+            }),
+        None => Ok(DEFAULT_LOCK_TIMEOUT),
+    }
+}
+
+/// Whether `NO_COLOR` asks for no colour.
+pub fn no_color() -> bool {
+    var(EnvVars::NO_COLOR).is_some()
+}
+
+/// The terminal width: `COLUMNS` when it is a number, else 100. Views fit it down to 20.
+pub fn width() -> usize {
+    var(EnvVars::COLUMNS)
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .map_or(DEFAULT_WIDTH, |c| c.clamp(20, 1_000))
+}
+
+/// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed).
+pub fn parse_date(s: &str, what: &str) -> Result<Date> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    ok.then(|| s.parse::<Date>().ok()).flatten().ok_or_else(|| {
+        Error::invalid(format!(
+            "invalid {what} '{s}': expected a date as YYYY-MM-DD"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2026-02-28", "x").unwrap(),
+            Date::constant(2026, 2, 28)
+        );
+        for bad in ["2026-02-30", "2026-2-3", "20260203", "tomorrow", ""] {
+            assert!(parse_date(bad, "x").is_err(), "{bad}");
+        }
+    }
+}

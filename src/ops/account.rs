@@ -1,0 +1,95 @@
+//! The account: `GetAccount` (quotas and usage per region, the clock, auto warm-up, cost to
+//! date) and `PutAccountDedicatedIpWarmupAttributes` (A2).
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::model::{State, cost, quota};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Quotas {
+    pub max_dedicated_ip_pools: usize,
+    pub max_managed_pools: usize,
+    pub max_email_identities: usize,
+    pub max_configuration_sets: usize,
+    pub max_tags_per_resource: usize,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RegionView {
+    pub region: String,
+    pub dedicated_ip_pools: usize,
+    pub managed_pools: usize,
+    pub dedicated_ips: usize,
+    pub email_identities: usize,
+    pub configuration_sets: usize,
+    pub dedicated_ip_auto_warmup_enabled: bool,
+    pub quotas: Quotas,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccountView {
+    pub account_id: String,
+    pub region: String,
+    /// The region's auto warm-up setting (A2).
+    pub dedicated_ip_auto_warmup_enabled: bool,
+    /// The account clock: the next day `simulate` simulates.
+    pub date: Date,
+    pub cost_to_date: f64,
+    pub regions: Vec<RegionView>,
+    /// Set by `PutAccountDedicatedIpWarmupAttributes` (for the confirmation).
+    #[serde(skip)]
+    pub auto_warmup_set: bool,
+}
+
+/// GetAccount: every region the state has, plus `region`.
+pub fn get(s: &State, region: &str) -> Result<AccountView> {
+    let mut names: Vec<&str> = s.regions.keys().map(String::as_str).collect();
+    if !names.contains(&region) {
+        names.push(region);
+        names.sort_unstable();
+    }
+    let regions = names
+        .iter()
+        .map(|&name| {
+            let r = s.region(name);
+            Ok(RegionView {
+                region: name.to_string(),
+                dedicated_ip_pools: r.pools.len(),
+                managed_pools: r.managed_pool_count(),
+                dedicated_ips: r.ips.len(),
+                email_identities: r.identities.len()?,
+                configuration_sets: r.configuration_sets.len()?,
+                dedicated_ip_auto_warmup_enabled: r.auto_warmup,
+                quotas: Quotas {
+                    max_dedicated_ip_pools: quota::POOLS,
+                    max_managed_pools: quota::MANAGED_POOLS,
+                    max_email_identities: quota::IDENTITIES,
+                    max_configuration_sets: quota::CONFIGURATION_SETS,
+                    max_tags_per_resource: quota::TAGS,
+                },
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(AccountView {
+        account_id: s.account_id.clone(),
+        region: region.to_string(),
+        dedicated_ip_auto_warmup_enabled: s.region(region).auto_warmup,
+        date: s.date,
+        cost_to_date: cost::total(&s.usage, &s.prices),
+        regions,
+        auto_warmup_set: false,
+    })
+}
+
+/// PutAccountDedicatedIpWarmupAttributes (A2): per region.
+pub fn set_auto_warmup(s: &mut State, region: &str, enabled: bool) -> Result<AccountView> {
+    s.region_mut(region).auto_warmup = enabled;
+    let mut view = get(s, region)?;
+    view.auto_warmup_set = true;
+    Ok(view)
+}

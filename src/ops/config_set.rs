@@ -1,0 +1,160 @@
+//! Configuration sets: `CreateConfigurationSet`, `GetConfigurationSet`,
+//! `ListConfigurationSets`, `DeleteConfigurationSet`, `PutConfigurationSetDeliveryOptions`
+//! and the `Put…Options` of the option blocks sesm keeps as given (rules in
+//! `model::config_set`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::views::{self, ConfigSetGet, Done};
+use super::{Paging, page};
+use crate::error::Result;
+pub use crate::model::config_set::{Change, DeliveryChange, NewConfigSet, OptionBlock};
+use crate::model::{State, TlsPolicy};
+
+/// `config-set delete`: the deleted set, and the identities that lost it as their default.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Deleted {
+    #[serde(flatten)]
+    pub config_set: ConfigSetGet,
+    pub disassociated_identities: Vec<String>,
+}
+
+/// One set as the list table shows it.
+#[derive(Debug)]
+pub struct SetRow {
+    pub name: String,
+    pub sending_pool: Option<String>,
+    pub tls_policy: TlsPolicy,
+    pub max_delivery_seconds: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SetList {
+    pub configuration_sets: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(skip)]
+    pub rows: Option<Vec<SetRow>>,
+}
+
+/// `config-set set-pool`: the set after the change, and the pool it had before.
+#[derive(Debug, Serialize)]
+pub struct DeliverySet {
+    #[serde(flatten)]
+    pub config_set: ConfigSetGet,
+    #[serde(skip)]
+    pub pool_before: Option<String>,
+}
+
+/// CreateConfigurationSet (C1–C3, C5, C6).
+pub fn create(s: &mut State, region: &str, req: NewConfigSet) -> Result<ConfigSetGet> {
+    let name = req.name.clone();
+    s.region_mut(region).create_config_set(req)?;
+    let mut view = get(s, region, &name)?;
+    view.change = Some(Done::Created);
+    Ok(view)
+}
+
+/// GetConfigurationSet (C1, C4).
+pub fn get(s: &State, region: &str, name: &str) -> Result<ConfigSetGet> {
+    let cs = s.region(region).existing_config_set(name)?;
+    Ok(views::config_set_get(s, region, name, &cs))
+}
+
+/// ListConfigurationSets: names sorted, optionally only those containing `name_contains`.
+pub fn list(
+    s: &State,
+    region: &str,
+    name_contains: Option<&str>,
+    paging: &Paging,
+    with_rows: bool,
+) -> Result<SetList> {
+    let r = s.region(region);
+    let matches = |name: &str| name_contains.is_none_or(|c| name.contains(c));
+    if !with_rows {
+        // Names only: a projection that builds no configuration set.
+        let names: Vec<(String, String)> = r
+            .sending_pools()?
+            .into_iter()
+            .filter(|(n, _)| matches(n))
+            .map(|(n, _)| (n.clone(), n))
+            .collect();
+        let (configuration_sets, next_token) = page(names, paging)?;
+        return Ok(SetList {
+            configuration_sets,
+            next_token,
+            rows: None,
+        });
+    }
+    let sets = r.configuration_sets.get()?;
+    let rows: Vec<(String, SetRow)> = sets
+        .iter()
+        .filter(|(n, _)| matches(n))
+        .map(|(name, cs)| {
+            (
+                name.clone(),
+                SetRow {
+                    name: name.clone(),
+                    sending_pool: cs.sending_pool.clone(),
+                    tls_policy: cs.tls_policy,
+                    max_delivery_seconds: cs.max_delivery_seconds,
+                },
+            )
+        })
+        .collect();
+    let (rows, next_token) = page(rows, paging)?;
+    Ok(SetList {
+        configuration_sets: rows.iter().map(|r| r.name.clone()).collect(),
+        next_token,
+        rows: Some(rows),
+    })
+}
+
+/// DeleteConfigurationSet (C4, C7).
+pub fn delete(s: &mut State, region: &str, name: &str) -> Result<Deleted> {
+    let d = s.region_mut(region).delete_config_set(name)?;
+    Ok(Deleted {
+        config_set: views::config_set_get(s, region, name, &d.config_set),
+        disassociated_identities: d.disassociated_identities,
+    })
+}
+
+/// PutConfigurationSetDeliveryOptions (C5, C6).
+pub fn put_delivery_options(
+    s: &mut State,
+    region: &str,
+    name: &str,
+    change: DeliveryChange,
+) -> Result<DeliverySet> {
+    let pool_before = s.region_mut(region).put_delivery_options(name, change)?;
+    Ok(DeliverySet {
+        config_set: get(s, region, name)?,
+        pool_before,
+    })
+}
+
+/// `Put…Options` of a block sesm keeps as given (`None` removes it).
+pub fn put_option_block(
+    s: &mut State,
+    region: &str,
+    name: &str,
+    block: OptionBlock,
+    value: Option<serde_json::Value>,
+) -> Result<ConfigSetGet> {
+    s.region_mut(region).put_option_block(name, block, value)?;
+    get(s, region, name)
+}
+
+/// The option blocks of a create request, from the members of its body.
+pub fn option_blocks(
+    members: &serde_json::Map<String, serde_json::Value>,
+) -> BTreeMap<String, serde_json::Value> {
+    OptionBlock::ALL
+        .iter()
+        .filter_map(|b| Some((b.member().to_string(), members.get(b.member())?.clone())))
+        .collect()
+}
