@@ -1295,6 +1295,29 @@ module completions {
     --version(-V)             # Print version
   ]
 
+  def "nu-complete sesm serve output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm serve color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
+  export extern "sesm serve" [
+    --host: string            # The address to listen on (there is no authentication: keep it local)
+    --port: string            # The port to listen on; 0 picks a free one
+    --request-timeout: string # Seconds a request may take to arrive once it started (slower clients get a 408)
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm serve output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm serve color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
   # Print this message or the help of the given subcommand(s)
   export extern "sesm help" [
   ]
@@ -1493,6 +1516,10 @@ module completions {
 
   # Build a sample account in a throwaway state and simulate 45 days
   export extern "sesm help demo" [
+  ]
+
+  # Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
+  export extern "sesm help serve" [
   ]
 
   # Print this message or the help of the given subcommand(s)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measures sesm against its performance targets on a full-quota state.
+"""Measures sesm against its performance targets on a full-quota state, and `sesm serve`.
 
 Builds the release binary and the `large_state` example, writes the state of the targets
 (3 regions x 10,000 identities and 10,000 configuration sets, 50 pools, 365 days of metrics
@@ -14,6 +14,8 @@ execs, so Python can't measure it.
 """
 
 import argparse
+import http.client
+import json
 import os
 import shutil
 import statistics
@@ -77,6 +79,52 @@ def measure(cmd, env, runs, prepare=None):
     return statistics.median(times), min(times), peak_memory(cmd, env)
 
 
+def serve(state, env):
+    """Starts `sesm serve` on a free port; returns the process and its host:port."""
+    proc = subprocess.Popen([SESM, "--state", state, "serve", "--port", "0", "-q"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = proc.stdout.readline().strip()
+    return proc, url.removeprefix("http://")
+
+
+def requests_per_second(addr, count, make):
+    """Sends `count` requests one after another on one keep-alive connection; `make(i)`
+    gives (method, path, body). Returns requests per second; every answer must be 200."""
+    conn = http.client.HTTPConnection(addr)
+    headers = {"Content-Type": "application/json"}
+    for i in range(min(20, count)):  # warm-up, not timed
+        method, path, body = make(-1 - i)
+        conn.request(method, path, body=body, headers=headers)
+        conn.getresponse().read()
+    start = time.perf_counter()
+    for i in range(count):
+        method, path, body = make(i)
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200:
+            raise SystemExit(f"{method} {path} answered {r.status}")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return count / elapsed
+
+
+def bench_server(label, state, env, rows, reads=3000, writes=300):
+    proc, addr = serve(state, env)
+    try:
+        get = requests_per_second(addr, reads, lambda i: ("GET", "/v2/email/configuration-sets/cs-00001", None))
+        pool = requests_per_second(addr, reads, lambda i: ("GET", "/v2/email/dedicated-ip-pools/standard-00", None))
+        arn = "arn:aws:ses:us-east-1:123456789012:dedicated-ip-pool/standard-01"
+        tag = requests_per_second(addr, writes, lambda i: (
+            "POST", "/v2/email/tags", json.dumps({"ResourceArn": arn, "Tags": [{"Key": "k", "Value": str(i)}]})))
+    finally:
+        proc.terminate()
+        proc.wait()
+    rows.append((f"serve, {label}: GetConfigurationSet", ">= 1000/s", f"{get:.0f}/s", "yes" if get >= 1000 else "no"))
+    rows.append((f"serve, {label}: GetDedicatedIpPool", ">= 1000/s", f"{pool:.0f}/s", "yes" if pool >= 1000 else "no"))
+    rows.append((f"serve, {label}: TagResource (write)", "one state write", f"{tag:.0f}/s", "-"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -130,6 +178,14 @@ def main():
         peaks.append(peak)
     _, peak = row("simulate --days 30", 100, [SESM, "-q", "simulate", "--days", "30", "-o", "json"], prepare=fresh)
     peaks.append(peak)
+    server_rows = []
+    fresh()
+    bench_server("full quotas", state, env, server_rows)
+    small = os.path.join(folder, "small.json")
+    for args in (["pool", "create", "standard-00"], ["pool", "create", "standard-01"],
+                 ["config-set", "create", "cs-00001"]):
+        subprocess.run([SESM, "--state", small, "-q", *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    bench_server("small state", small, env, server_rows)
     jq = shutil.which("jq")
     if jq:
         jq_median, _, _ = measure([jq, "empty", pristine], env, args.runs)
@@ -140,6 +196,10 @@ def main():
     print("|---|---|---|---|---|---|")
     for name, target, median, best, peak, ok, _ in rows:
         print(f"| {name} | {target} | {median} | {best} | {peak} | {ok} |")
+    print("\n| endpoint (one keep-alive connection, sequential) | target | requests/s | met |")
+    print("|---|---|---|---|")
+    for name, target, rate, ok in server_rows:
+        print(f"| {name} | {target} | {rate} | {ok} |")
     if GNU_TIME:
         worst_peak = max(peaks)
         print(f"\nPeak memory: {worst_peak / 1e6:.1f} MB = {worst_peak / size:.2f}x the state file (target <= 5x).")

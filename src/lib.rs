@@ -14,5 +14,6 @@ pub mod lazy;
 pub mod model;
 pub mod ops;
 pub mod output;
+pub mod server;
 pub mod sim;
 pub mod store;

@@ -280,7 +280,12 @@ impl Store {
             None => State::new(self.today),
         };
         let out = change(&mut state)?;
-        self.write(&folder, &state, before.as_ref().map(|b| (**b).as_ref()))?;
+        self.write(
+            &folder,
+            &state,
+            before.as_ref().map(|b| (**b).as_ref()),
+            before.is_some(),
+        )?;
         Ok(out)
     }
 
@@ -301,7 +306,7 @@ impl Store {
                     pause = (pause * 2).min(Duration::from_millis(25));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(Error::state(format!(
+                    return Err(Error::lock(format!(
                         "another sesm process held the lock {} for more than {:.1} s",
                         path.display(),
                         self.lock_timeout.as_secs_f64()
@@ -329,8 +334,15 @@ impl Store {
         }
     }
 
-    /// Writes `state` unless it encodes to exactly `previous` (a change that changed nothing).
-    fn write(&self, folder: &Path, state: &State, previous: Option<&[u8]>) -> Result<()> {
+    /// Writes `state` unless it encodes to exactly `previous` (a change that changed nothing);
+    /// keeps the file being replaced as the backup when `exists`.
+    fn write(
+        &self,
+        folder: &Path,
+        state: &State,
+        previous: Option<&[u8]>,
+        exists: bool,
+    ) -> Result<()> {
         let fail = |what: &str, e: std::io::Error| {
             Error::state(format!(
                 "cannot {what} in {}: {e}; the state was left as it was",
@@ -363,7 +375,7 @@ impl Store {
         }
         file.sync_data()
             .map_err(|e| fail("write the new state", e))?;
-        if previous.is_some() {
+        if exists {
             self.keep_backup(folder)
                 .map_err(|e| fail("keep the backup", e))?;
         }
@@ -384,6 +396,101 @@ impl Store {
             File::open(&tmp)?.sync_all()?;
         }
         fs::rename(&tmp, self.backup_path())
+    }
+}
+
+/// What identifies one version of the state file: every write renames a new file over the
+/// old one, so a change of any of these means another writer (or an editor) changed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+}
+
+impl FileId {
+    fn of(meta: &fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+            ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+        }
+    }
+}
+
+/// A parsed state kept between requests by a long-running process (`sesm serve`), with the
+/// identity of the file it was read from (`None`: there was no file).
+pub struct Cached {
+    id: Option<FileId>,
+    state: State,
+}
+
+impl Store {
+    /// The identity of the state file now (`None` when there is none).
+    fn file_id(&self) -> Result<Option<FileId>> {
+        match fs::metadata(&self.path) {
+            Ok(meta) => Ok(Some(FileId::of(&meta))),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::state(format!(
+                "cannot read the state file {}: {e}",
+                self.path.display()
+            ))),
+        }
+    }
+
+    /// Reads the state into `cache`, unless the cache already holds the file's current
+    /// version; parses every section, so the requests that follow read from memory.
+    fn refresh(&self, cache: &mut Option<Cached>) -> Result<()> {
+        let id = self.file_id()?;
+        if cache.as_ref().is_some_and(|c| c.id == id) {
+            return Ok(());
+        }
+        *cache = None;
+        let state = self.load()?;
+        state.parse_all()?;
+        // The file may have been replaced between the stat and the read: the identity read
+        // first is older or equal, so at worst the next request reads it again.
+        *cache = Some(Cached { id, state });
+        Ok(())
+    }
+
+    /// The current state through `cache`: read again only when the file changed.
+    pub fn load_cached<'c>(&self, cache: &'c mut Option<Cached>) -> Result<&'c State> {
+        self.refresh(cache)?;
+        match cache {
+            Some(c) => Ok(&c.state),
+            None => Err(Error::internal("the state cache is empty after a refresh")),
+        }
+    }
+
+    /// `update` through `cache`: under the lock, the cached state is used when the file is
+    /// still the version it was read from, else the file is read again. When `change` fails
+    /// the cache is dropped (the change may have half-applied) and nothing is written.
+    pub fn update_cached<T>(
+        &self,
+        cache: &mut Option<Cached>,
+        change: impl FnOnce(&mut State) -> Result<T>,
+    ) -> Result<T> {
+        let folder = self.folder();
+        create_folder(&folder)?;
+        let _lock = self.lock()?;
+        self.remove_leftovers(&folder);
+        self.refresh(cache)?;
+        let Some(mut cached) = cache.take() else {
+            return Err(Error::internal("the state cache is empty after a refresh"));
+        };
+        let out = change(&mut cached.state)?;
+        // `write` compares with the previous bytes to skip a change that changed nothing;
+        // through the cache there are none to compare with, so it always writes.
+        self.write(&folder, &cached.state, None, cached.id.is_some())?;
+        cached.id = self.file_id()?;
+        *cache = Some(cached);
+        Ok(out)
     }
 }
 

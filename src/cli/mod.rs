@@ -17,6 +17,7 @@ pub mod ip;
 pub mod isp;
 pub mod metrics;
 pub mod pool;
+pub mod serve;
 pub mod simulate;
 pub mod state;
 pub mod tag;
@@ -189,6 +190,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Build a sample account in a throwaway state and simulate 45 days
     Demo(demo::DemoArgs),
+    /// Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
+    Serve(serve::ServeArgs),
 }
 
 impl Command {
@@ -210,6 +213,7 @@ impl Command {
             Command::State(c) => c.operation(),
             Command::Completions(_) => "Completions",
             Command::Demo(_) => "Demo",
+            Command::Serve(_) => "Serve",
         }
     }
 }
@@ -222,6 +226,8 @@ pub struct Ctx {
     pub printer: Printer,
     /// Whether a change was committed (so a failure to print says that it was saved).
     committed: Cell<bool>,
+    /// An exit code other than 0 for a command that succeeded (`serve` stopped by SIGINT).
+    exit: Cell<i32>,
 }
 
 impl Ctx {
@@ -238,6 +244,11 @@ impl Ctx {
     /// A store at another path with the same settings (`demo` uses a throwaway one).
     pub fn store_at(&self, path: PathBuf) -> Result<Store> {
         Ok(Store::new(path, env::today()?, env::lock_timeout()?))
+    }
+
+    /// Sets the exit code of a command that succeeded.
+    pub fn set_exit(&self, code: i32) {
+        self.exit.set(code);
     }
 
     /// Whether `--state` was given on the command line (not just `SESM_STATE`).
@@ -376,10 +387,11 @@ pub fn run(cli: Cli) -> i32 {
         region: env::region(g.region.as_deref()),
         printer,
         committed: Cell::new(false),
+        exit: Cell::new(exit::SUCCESS),
     };
     match dispatch(cli.command, &ctx) {
         Ok(out) => match ctx.printer.print(&out) {
-            Ok(()) => exit::SUCCESS,
+            Ok(()) => ctx.exit.get(),
             Err(e) => {
                 let message = if ctx.committed.get() {
                     format!("the change was saved, but its output could not be written: {e}")
@@ -415,6 +427,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::State(c) => state::run(c, ctx),
         Command::Completions(a) => completions::run(a, ctx),
         Command::Demo(a) => demo::run(a, ctx),
+        Command::Serve(a) => serve::run(a, ctx),
     }
 }
 

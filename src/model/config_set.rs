@@ -13,7 +13,8 @@ pub const MIN_MAX_DELIVERY_SECONDS: i64 = 300;
 pub const MAX_MAX_DELIVERY_SECONDS: i64 = 50_400;
 
 pub fn not_found(name: &str) -> Error {
-    Error::not_found(format!("Configuration set {name} does not exist."))
+    // SES's own text, angle brackets included.
+    Error::not_found(format!("Configuration set <{name}> does not exist."))
         .hint("list the configuration sets of this region with: sesm config-set list")
 }
 
@@ -247,7 +248,7 @@ impl Region {
             req.name,
             ConfigSet {
                 sending_pool: req.pool,
-                tls_policy: req.tls_policy.unwrap_or_default(),
+                tls_policy: req.tls_policy,
                 max_delivery_seconds,
                 tags,
                 options: req.options,
@@ -277,9 +278,7 @@ impl Region {
         let before = self.configuration_sets.update(name, |set| {
             let before = set.sending_pool.clone();
             change.sending_pool.apply(&mut set.sending_pool);
-            let mut tls = Some(set.tls_policy);
-            change.tls_policy.apply(&mut tls);
-            set.tls_policy = tls.unwrap_or_default();
+            change.tls_policy.apply(&mut set.tls_policy);
             max_delivery_seconds.apply(&mut set.max_delivery_seconds);
             let mut mode = set
                 .options

@@ -241,8 +241,10 @@ impl TlsPolicy {
 pub struct ConfigSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sending_pool: Option<String>,
-    #[serde(default, skip_serializing_if = "is_default_tls")]
-    pub tls_policy: TlsPolicy,
+    /// `None` when never set: SES then uses OPTIONAL but leaves it out of
+    /// `GetConfigurationSet` (Terraform reads it back as unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_policy: Option<TlsPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_delivery_seconds: Option<u32>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -252,10 +254,6 @@ pub struct ConfigSet {
     /// `SharedPoolDeliveryMode`), kept as given so they read back as written.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, serde_json::Value>,
-}
-
-fn is_default_tls(t: &TlsPolicy) -> bool {
-    *t == TlsPolicy::Optional
 }
 
 /// A sending identity; its type follows from its name (E1), so only what varies is stored.

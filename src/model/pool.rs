@@ -16,9 +16,13 @@ pub fn is_reserved(name: &str) -> bool {
 }
 
 fn reserved_error(name: &str, what: &str) -> Error {
-    Error::bad_request(format!(
-        "{name} is a pool that SES manages; it can't be {what}."
-    ))
+    let message = if what == "fetched" {
+        // SES's own text for GetDedicatedIpPool.
+        "Pool name describes either a shared or default dedicated ip pool".to_string()
+    } else {
+        format!("{name} is a pool that SES manages; it can't be {what}.")
+    };
+    Error::bad_request(message)
     .hint(if name == DEFAULT_POOL {
         "list its IPs with: sesm ip list --pool ses-default-dedicated-pool"
     } else {

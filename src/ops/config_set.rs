@@ -100,7 +100,7 @@ pub fn list(
                 SetRow {
                     name: name.clone(),
                     sending_pool: cs.sending_pool.clone(),
-                    tls_policy: cs.tls_policy,
+                    tls_policy: cs.tls_policy.unwrap_or_default(),
                     max_delivery_seconds: cs.max_delivery_seconds,
                 },
             )

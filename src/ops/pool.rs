@@ -87,8 +87,7 @@ pub fn create(s: &mut State, region: &str, req: NewPool) -> Result<Created> {
 
 /// GetDedicatedIpPool (P5, P6).
 pub fn get(s: &State, region: &str, name: &str) -> Result<PoolGet> {
-    s.region(region)
-        .existing_pool(name, "fetched with GetDedicatedIpPool")?;
+    s.region(region).existing_pool(name, "fetched")?;
     views::pool_get(s, region, name)
 }
 

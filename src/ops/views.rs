@@ -165,6 +165,9 @@ pub struct DeliveryOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sending_pool_name: Option<String>,
     pub tls_policy: TlsPolicy,
+    /// Whether `TlsPolicy` was set (SESv2 leaves an unset one out).
+    #[serde(skip)]
+    pub tls_policy_set: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_delivery_seconds: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -192,7 +195,8 @@ pub fn config_set_get(state: &State, region: &str, name: &str, cs: &ConfigSet) -
         configuration_set_name: name.to_string(),
         delivery_options: DeliveryOptions {
             sending_pool_name: cs.sending_pool.clone(),
-            tls_policy: cs.tls_policy,
+            tls_policy: cs.tls_policy.unwrap_or_default(),
+            tls_policy_set: cs.tls_policy.is_some(),
             max_delivery_seconds: cs.max_delivery_seconds,
             shared_pool_delivery_mode: cs
                 .options

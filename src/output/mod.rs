@@ -319,6 +319,36 @@ impl Printer {
     }
 }
 
+/// What `sesm serve` prints: the endpoint URL on stdout (flushed at once, so a script can
+/// read it), one line per request and warnings on stderr; `-q` keeps the request lines out.
+pub struct ServeLog {
+    quiet: bool,
+}
+
+impl ServeLog {
+    pub fn new(quiet: bool) -> ServeLog {
+        ServeLog { quiet }
+    }
+
+    pub fn warn(&self, line: &str) {
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+}
+
+impl crate::server::Log for ServeLog {
+    fn listening(&self, url: &str) {
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, "{url}");
+        let _ = out.flush();
+    }
+
+    fn request(&self, line: &str) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr().lock(), "{line}");
+        }
+    }
+}
+
 /// Formats a whole number with thousands separators for people: 1234567 → "1,234,567".
 pub fn thousands(n: impl Into<i128>) -> String {
     let n: i128 = n.into();

@@ -77,7 +77,10 @@ fn c4_unknown_config_set_is_not_found() {
         "NotFoundException",
         "GetConfigurationSet",
     );
-    assert_eq!(Env::message(&run), "Configuration set nope does not exist.");
+    assert_eq!(
+        Env::message(&run),
+        "Configuration set <nope> does not exist."
+    );
     env.refused(
         &["config-set", "delete", "nope"],
         "NotFoundException",

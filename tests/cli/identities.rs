@@ -162,7 +162,10 @@ fn e4_the_default_config_set_must_exist() {
         "NotFoundException",
         CREATE,
     );
-    assert_eq!(Env::message(&run), "Configuration set nope does not exist.");
+    assert_eq!(
+        Env::message(&run),
+        "Configuration set <nope> does not exist."
+    );
     env.ok(&["identity", "create", "a.com"]);
     let op = "PutEmailIdentityConfigurationSetAttributes";
     env.refused(

@@ -9,6 +9,7 @@ mod identities;
 mod ips;
 mod json_contract;
 mod pools;
+mod serve;
 mod simulation;
 mod store;
 mod tags;

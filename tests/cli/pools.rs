@@ -305,7 +305,10 @@ fn p10_config_set_at_creation_must_exist() {
         "NotFoundException",
         CREATE,
     );
-    assert_eq!(Env::message(&run), "Configuration set nope does not exist.");
+    assert_eq!(
+        Env::message(&run),
+        "Configuration set <nope> does not exist."
+    );
 }
 
 #[test]

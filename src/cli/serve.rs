@@ -1,0 +1,61 @@
+//! `sesm serve`: the SESv2 API on localhost, for boto3, the AWS CLI, SDKs and Terraform
+//! (`server/`).
+
+use clap::Args;
+
+use super::Ctx;
+use crate::error::Result;
+use crate::output::{Rendered, ServeLog};
+use crate::server::{self, Api};
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sesm serve\n  sesm serve --port 0 -q\n  aws sesv2 list-dedicated-ip-pools --endpoint-url http://127.0.0.1:4579\n\n\
+The first line on stdout is the endpoint URL. Requests name their region in their SigV4\n\
+credential scope (signatures are not checked); unsigned requests use --region. There is no\n\
+authentication: another --host than the loopback address exposes the account to the network.\n\
+SIGINT (exit 130) and SIGTERM (exit 0) finish the requests in progress and stop."
+)]
+pub struct ServeArgs {
+    /// The address to listen on (there is no authentication: keep it local)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// The port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 4579)]
+    pub port: u16,
+    /// Seconds a request may take to arrive once it started (slower clients get a 408)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub request_timeout: f64,
+}
+
+pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
+    let api = Api::new(ctx.store()?, ctx.region()?.to_string());
+    let log = ServeLog::new(ctx.printer.quiet);
+    if !is_loopback(&a.host) {
+        log.warn(&format!(
+            "warning: listening on {}: sesm serve has no authentication, so anyone who can reach this address can change the account",
+            a.host
+        ));
+    }
+    if !(a.request_timeout.is_finite() && a.request_timeout > 0.0 && a.request_timeout <= 3600.0) {
+        return Err(crate::error::Error::invalid(format!(
+            "--request-timeout must be from 0 to 3600 seconds, not {}",
+            a.request_timeout
+        )));
+    }
+    let options = server::Options {
+        host: a.host,
+        port: a.port,
+        request_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
+    };
+    let code = server::serve(api, &options, Box::new(log))?;
+    ctx.set_exit(code);
+    Ok(Rendered::default())
+}
+
+fn is_loopback(host: &str) -> bool {
+    matches!(host, "localhost" | "::1" | "[::1]")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}

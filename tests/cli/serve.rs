@@ -1,0 +1,706 @@
+//! `sesm serve`: the SESv2 endpoint, driven with real clients (boto3 and the AWS CLI at two
+//! botocore versions, Terraform with the hashicorp/aws provider) and with raw HTTP for what
+//! clients never send (hostile and malformed requests, slow clients, signals).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Env, TODAY};
+
+/// A `sesm serve` process, stopped with SIGTERM when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub stderr: Option<std::process::ChildStderr>,
+}
+
+impl Server {
+    pub fn start(env: &Env, extra: &[&str]) -> Server {
+        let bin = assert_cmd::cargo::cargo_bin("sesm");
+        let mut child = Command::new(bin)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", env.dir.path())
+            .env("SESM_STATE", &env.state)
+            .env("SESM_TODAY", TODAY)
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line.trim().to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "first line: {line:?}");
+        let stderr = child.stderr.take();
+        Server { child, url, stderr }
+    }
+
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    /// Sends `signal` and returns the exit code.
+    pub fn stop(mut self, signal: &str) -> i32 {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-s", signal, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the server did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-s", "TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response read off a raw connection.
+#[derive(Debug)]
+pub struct Raw {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl Raw {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// Reads one response (head, then `Content-Length` bytes).
+pub fn read_response(stream: &mut TcpStream) -> Raw {
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let len: usize = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).unwrap();
+    Raw {
+        status,
+        head,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// Sends raw bytes on a new connection and reads the response.
+pub fn raw(addr: &str, request: &[u8]) -> Raw {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(request).unwrap();
+    read_response(&mut s)
+}
+
+/// A request with a JSON body (or none), unsigned.
+pub fn request(addr: &str, method: &str, path: &str, body: &str) -> Raw {
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    raw(addr, req.as_bytes())
+}
+
+/// A signed-looking request naming `region` in its credential scope.
+fn signed(addr: &str, method: &str, path: &str, body: &str, region: &str) -> Raw {
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/{region}/ses/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    raw(addr, req.as_bytes())
+}
+
+/// Whether a test that needs a tool outside cargo's world must run: CI sets the variable and
+/// installs the tool; elsewhere a missing tool is reported and the test skipped.
+fn required(var: &str) -> bool {
+    std::env::var_os(var).is_some_and(|v| !v.is_empty())
+}
+
+fn client_venv(name: &str) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/clients").join(name).join("bin/python");
+    python.exists().then_some(python)
+}
+
+#[test]
+fn boto3_and_the_aws_cli_drive_every_operation_at_two_botocore_versions() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/sesv2_clients.py");
+    for version in ["old", "new"] {
+        let Some(python) = client_venv(version) else {
+            assert!(
+                !required("SESM_REQUIRE_CLIENTS"),
+                "target/clients/{version} is missing: run .ci/clients"
+            );
+            eprintln!("skipped: the {version} boto3 environment is missing (run .ci/clients)");
+            continue;
+        };
+        let env = Env::new();
+        let server = Server::start(&env, &["-q"]);
+        let out = Command::new(&python)
+            .arg(&script)
+            .arg(&server.url)
+            .arg(assert_cmd::cargo::cargo_bin("sesm"))
+            .arg(&env.state)
+            .env("SESM_TODAY", TODAY)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("all ok"),
+            "{version}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("{}", stdout.lines().last().unwrap_or_default());
+    }
+}
+
+#[test]
+fn the_first_line_is_the_url_and_signals_stop_with_130_and_0() {
+    let env = Env::new();
+    let server = Server::start(&env, &[]);
+    let r = request(&server.addr(), "GET", "/v2/email/dedicated-ip-pools", "");
+    assert_eq!(r.status, 200);
+    assert_eq!(server.stop("INT"), 130);
+    let server = Server::start(&env, &[]);
+    assert_eq!(server.stop("TERM"), 0);
+}
+
+#[test]
+fn one_log_line_per_request_and_quiet_silences_it() {
+    let env = Env::new();
+    let mut server = Server::start(&env, &[]);
+    request(
+        &server.addr(),
+        "GET",
+        "/v2/email/dedicated-ip-pools/nope",
+        "",
+    );
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with("GET /v2/email/dedicated-ip-pools/nope GetDedicatedIpPool 404 "),
+        "{line}"
+    );
+    assert!(line.trim_end().ends_with("ms"), "{line}");
+    drop(server);
+    let mut quiet = Server::start(&env, &["-q"]);
+    request(&quiet.addr(), "GET", "/v2/email/dedicated-ip-pools", "");
+    assert_eq!(quiet.stop_and_read_stderr(), "");
+}
+
+impl Server {
+    fn stop_and_read_stderr(&mut self) -> String {
+        let mut stderr = self.stderr.take().unwrap();
+        let pid = self.child.id().to_string();
+        Command::new("kill")
+            .args(["-s", "TERM", &pid])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap();
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).unwrap();
+        s
+    }
+}
+
+#[test]
+fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
+    let env = Env::new();
+    env.ok(&["pool", "create", "marketing", "--managed"]);
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let before = env.state_bytes();
+    let cases: &[(&str, &str, &str, u16, &str, &str)] = &[
+        (
+            "POST",
+            "/v2/email/dedicated-ip-pools",
+            r#"{"PoolName":"marketing"}"#,
+            400,
+            "AlreadyExistsException",
+            "The pool marketing already exists.",
+        ),
+        (
+            "GET",
+            "/v2/email/dedicated-ip-pools/nope",
+            "",
+            404,
+            "NotFoundException",
+            "The requested pool nope does not exist.",
+        ),
+        (
+            "GET",
+            "/v2/email/configuration-sets/nope",
+            "",
+            404,
+            "NotFoundException",
+            "Configuration set <nope> does not exist.",
+        ),
+        (
+            "POST",
+            "/v2/email/dedicated-ip-pools",
+            "{not json",
+            400,
+            "BadRequestException",
+            "not valid JSON",
+        ),
+        (
+            "POST",
+            "/v2/email/dedicated-ip-pools",
+            "[1]",
+            400,
+            "BadRequestException",
+            "JSON object",
+        ),
+        (
+            "POST",
+            "/v2/email/dedicated-ip-pools",
+            r#"{"PoolName":5}"#,
+            400,
+            "BadRequestException",
+            "PoolName must be a string",
+        ),
+        (
+            "POST",
+            "/v2/email/dedicated-ip-pools",
+            "{}",
+            400,
+            "BadRequestException",
+            "PoolName is required",
+        ),
+        (
+            "PUT",
+            "/v2/email/dedicated-ips/198.18.0.1/warmup",
+            r#"{"WarmupPercentage":"50"}"#,
+            400,
+            "BadRequestException",
+            "whole number",
+        ),
+        (
+            "GET",
+            "/v2/email/dedicated-ip-pools?PageSize=abc",
+            "",
+            400,
+            "BadRequestException",
+            "PageSize",
+        ),
+        (
+            "GET",
+            "/v2/email/dedicated-ip-pools?PageSize=5000",
+            "",
+            400,
+            "BadRequestException",
+            "PageSize",
+        ),
+        (
+            "GET",
+            "/v2/email/dedicated-ip-pools?NextToken=zzz",
+            "",
+            400,
+            "BadRequestException",
+            "NextToken",
+        ),
+        (
+            "GET",
+            "/v2/email/templates",
+            "",
+            501,
+            "NotImplemented",
+            "ListEmailTemplates",
+        ),
+        (
+            "POST",
+            "/v2/email/outbound-emails/x",
+            "",
+            404,
+            "UnknownOperationException",
+            "No SESv2 operation",
+        ),
+        (
+            "GET",
+            "/v3/nothing",
+            "",
+            404,
+            "UnknownOperationException",
+            "No SESv2 operation",
+        ),
+        (
+            "PATCH",
+            "/v2/email/dedicated-ip-pools",
+            "",
+            405,
+            "MethodNotAllowedException",
+            "GET or POST",
+        ),
+        (
+            "GET",
+            "/v2/email/identities/%ff%fe",
+            "",
+            400,
+            "BadRequestException",
+            "percent-encoded",
+        ),
+    ];
+    for (method, path, body, status, code, message) in cases {
+        let r = request(&addr, method, path, body);
+        assert_eq!(r.status, *status, "{method} {path}: {r:?}");
+        assert_eq!(
+            r.header("X-Amzn-ErrorType").as_deref(),
+            Some(*code),
+            "{method} {path}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            v["message"].as_str().unwrap().contains(message),
+            "{method} {path}: {}",
+            r.body
+        );
+        assert!(r.header("x-amzn-RequestId").is_some());
+        assert_eq!(
+            env.state_bytes(),
+            before,
+            "{method} {path} changed the state"
+        );
+    }
+}
+
+#[test]
+fn hostile_requests_get_a_clear_status_and_the_server_keeps_serving() {
+    let env = Env::new();
+    env.ok(&["pool", "create", "marketing"]);
+    let server = Server::start(&env, &["-q", "--request-timeout", "1"]);
+    let addr = server.addr();
+    let before = env.state_bytes();
+    // A body over 10 MB is refused from its Content-Length, before it is read.
+    let big = format!(
+        "POST /v2/email/dedicated-ip-pools HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        10 * 1024 * 1024 + 1
+    );
+    let r = raw(&addr, big.as_bytes());
+    assert_eq!(r.status, 413, "{r:?}");
+    // A chunked body that grows past 10 MB, too.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.write_all(b"POST /v2/email/dedicated-ip-pools HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..11 {
+        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .is_err()
+            || s.write_all(&chunk).is_err()
+            || s.write_all(b"\r\n").is_err()
+        {
+            break;
+        }
+    }
+    assert_eq!(read_response(&mut s).status, 413);
+    // A slow client: the head arrives, the body never does.
+    let started = Instant::now();
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.write_all(b"POST /v2/email/dedicated-ip-pools HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n{\"Pool").unwrap();
+    let r = read_response(&mut s);
+    assert_eq!(r.status, 408, "{r:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Garbage instead of HTTP, and too many headers.
+    assert_eq!(raw(&addr, b"\x00\x01\x02 hello\r\n\r\n").status, 400);
+    let mut many = String::from("GET / HTTP/1.1\r\n");
+    for i in 0..200 {
+        many.push_str(&format!("X-{i}: y\r\n"));
+    }
+    many.push_str("\r\n");
+    assert_eq!(raw(&addr, many.as_bytes()).status, 431);
+    assert_eq!(env.state_bytes(), before);
+    // Still serving, on a kept-alive connection too.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    for _ in 0..3 {
+        s.write_all(b"GET /v2/email/dedicated-ip-pools/marketing HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let r = read_response(&mut s);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("\"marketing\""));
+    }
+}
+
+#[test]
+fn the_region_comes_from_the_credential_scope_else_the_servers() {
+    let env = Env::new();
+    let server = Server::start(&env, &["-q", "--region", "ap-southeast-2"]);
+    let addr = server.addr();
+    let body = r#"{"PoolName":"p1"}"#;
+    assert_eq!(
+        signed(
+            &addr,
+            "POST",
+            "/v2/email/dedicated-ip-pools",
+            body,
+            "eu-west-1"
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        request(
+            &addr,
+            "POST",
+            "/v2/email/dedicated-ip-pools",
+            r#"{"PoolName":"p2"}"#
+        )
+        .status,
+        200
+    );
+    let eu = env.json(&["--region", "eu-west-1", "pool", "list"]);
+    assert_eq!(eu["DedicatedIpPools"], serde_json::json!(["p1"]));
+    let ap = env.json(&["--region", "ap-southeast-2", "pool", "list"]);
+    assert_eq!(ap["DedicatedIpPools"], serde_json::json!(["p2"]));
+    let r = signed(&addr, "GET", "/v2/email/account", "", "Moon-1");
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.header("X-Amzn-ErrorType").as_deref(),
+        Some("BadRequestException")
+    );
+}
+
+#[test]
+fn sts_get_caller_identity_names_the_account() {
+    let env = Env::new();
+    let server = Server::start(&env, &["-q"]);
+    let r = request(
+        &server.addr(),
+        "POST",
+        "/",
+        "Action=GetCallerIdentity&Version=2011-06-15",
+    );
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("<Account>123456789012</Account>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<Arn>arn:aws:iam::123456789012:root</Arn>"));
+    let r = request(&server.addr(), "POST", "/", "Action=AssumeRole");
+    assert_eq!(r.status, 501);
+}
+
+#[test]
+fn a_command_line_write_is_seen_by_the_next_request() {
+    let env = Env::new();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    for i in 0..5 {
+        env.ok(&["config-set", "create", &format!("cs{i}")]);
+        let r = request(
+            &addr,
+            "GET",
+            &format!("/v2/email/configuration-sets/cs{i}"),
+            "",
+        );
+        assert_eq!(r.status, 200, "{r:?}");
+        let r = request(
+            &addr,
+            "POST",
+            "/v2/email/configuration-sets",
+            &format!(r#"{{"ConfigurationSetName":"srv{i}"}}"#),
+        );
+        assert_eq!(r.status, 200);
+        env.ok(&["config-set", "get", &format!("srv{i}")]);
+    }
+    // A hand edit of the file is seen too.
+    env.ok(&["state", "reset", "--yes"]);
+    let r = request(&addr, "GET", "/v2/email/configuration-sets/cs0", "");
+    assert_eq!(r.status, 404);
+}
+
+/// Terraform's `aws_sesv2_*` resources against the endpoint: apply, a plan with no changes,
+/// an update, and a destroy that leaves the account empty.
+#[test]
+fn terraform_applies_plans_no_changes_updates_and_destroys() {
+    let terraform = which("terraform");
+    let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
+    let (Some(terraform), true) = (terraform, mirror.exists()) else {
+        assert!(
+            !required("SESM_REQUIRE_TERRAFORM"),
+            "terraform or its provider mirror (/opt/tf-plugins) is missing"
+        );
+        eprintln!("skipped: terraform or the hashicorp/aws mirror in /opt/tf-plugins is missing");
+        return;
+    };
+    let env = Env::new();
+    let server = Server::start(&env, &["-q"]);
+    let dir = env.path("tf");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("cli.tfrc"),
+        "provider_installation {\n  filesystem_mirror {\n    path    = \"/opt/tf-plugins\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n",
+    )
+    .unwrap();
+    let config = |tls: &str, tags: &str, identity_set: bool| {
+        format!(
+            r#"terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws", version = "5.100.0" }}
+  }}
+}}
+provider "aws" {{
+  region                      = "eu-west-1"
+  access_key                  = "x"
+  secret_key                  = "x"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  endpoints {{
+    sesv2 = "{url}"
+    sts   = "{url}"
+  }}
+}}
+resource "aws_sesv2_dedicated_ip_pool" "marketing" {{
+  pool_name    = "marketing"
+  scaling_mode = "MANAGED"
+  tags         = {{ {tags} }}
+}}
+resource "aws_sesv2_configuration_set" "news" {{
+  configuration_set_name = "newsletters"
+  delivery_options {{
+    sending_pool_name = aws_sesv2_dedicated_ip_pool.marketing.pool_name
+    tls_policy        = "{tls}"
+  }}
+  tags = {{ env = "prod" }}
+}}
+resource "aws_sesv2_configuration_set" "receipts" {{
+  configuration_set_name = "receipts"
+  delivery_options {{
+    sending_pool_name = "ses-shared-pool"
+  }}
+}}
+resource "aws_sesv2_email_identity" "example" {{
+  email_identity = "example.com"
+  {set}
+  tags           = {{ owner = "mail" }}
+}}
+"#,
+            url = server.url,
+            set = if identity_set {
+                "configuration_set_name = aws_sesv2_configuration_set.news.configuration_set_name"
+            } else {
+                ""
+            }
+        )
+    };
+    let tf = |args: &[&str]| {
+        let out = Command::new(&terraform)
+            .args(args)
+            .args(["-input=false", "-no-color"])
+            .current_dir(&dir)
+            .env("TF_CLI_CONFIG_FILE", dir.join("cli.tfrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_DATA_DIR", dir.join(".terraform"))
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    std::fs::write(
+        dir.join("main.tf"),
+        config("REQUIRE", r#"team = "growth""#, true),
+    )
+    .unwrap();
+    let (code, out) = tf(&["init"]);
+    assert_eq!(code, 0, "init: {out}");
+    let (code, out) = tf(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "apply: {out}");
+    assert!(out.contains("4 added"), "{out}");
+    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    let set = env.json(&["--region", "eu-west-1", "config-set", "get", "newsletters"]);
+    assert_eq!(set["DeliveryOptions"]["TlsPolicy"], "REQUIRE");
+    assert_eq!(set["DeliveryOptions"]["SendingPoolName"], "marketing");
+    let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
+    assert_eq!(id["ConfigurationSetName"], "newsletters");
+    // An update: delivery options, a tag added to the pool, the identity's default set removed.
+    std::fs::write(
+        dir.join("main.tf"),
+        config("OPTIONAL", r#"team = "growth", tier = "gold""#, false),
+    )
+    .unwrap();
+    let (code, out) = tf(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "update: {out}");
+    assert!(out.contains("3 changed"), "{out}");
+    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after the update has changes: {out}");
+    let set = env.json(&["--region", "eu-west-1", "config-set", "get", "newsletters"]);
+    assert_eq!(set["DeliveryOptions"]["TlsPolicy"], "OPTIONAL");
+    let tags = env.json(&["--region", "eu-west-1", "tag", "list", "pool/marketing"]);
+    assert_eq!(tags["Tags"].as_array().unwrap().len(), 2);
+    let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
+    assert!(id.get("ConfigurationSetName").is_none(), "{id}");
+    let (code, out) = tf(&["destroy", "-auto-approve"]);
+    assert_eq!(code, 0, "destroy: {out}");
+    let account = env.json(&["--region", "eu-west-1", "account"]);
+    let eu = account["Regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["Region"] == "eu-west-1")
+        .unwrap();
+    for key in ["DedicatedIpPools", "ConfigurationSets", "EmailIdentities"] {
+        assert_eq!(eu[key], 0, "{key} after destroy: {eu}");
+    }
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(tool))
+            .find(|p| p.is_file())
+    })
+}

@@ -1,0 +1,395 @@
+"""Drives `sesm serve` with real clients: boto3 (every served operation, every refusal with
+its code and status, paging, CLI writes interleaved with server writes) and the AWS CLI.
+
+    python sesv2_clients.py ENDPOINT SESM_BINARY STATE_FILE
+
+Run by tests/cli/serve.rs under two virtual environments (botocore before and after 1.43.105,
+so both list routes are driven). Prints one line per group of checks; exits 1 on the first
+failure with what was expected and what came back.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import boto3
+import botocore
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
+NEW_LIST_ROUTES = tuple(int(x) for x in botocore.__version__.split(".")[:3]) >= (1, 43, 105)
+CHECKS = 0
+
+
+def client(region="eu-west-1", validate=True):
+    return boto3.client(
+        "sesv2",
+        region_name=region,
+        endpoint_url=ENDPOINT,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
+    )
+
+
+def check(cond, what):
+    global CHECKS
+    CHECKS += 1
+    if not cond:
+        print(f"FAILED: {what}", flush=True)
+        sys.exit(1)
+
+
+def refused(call, code, status, contains=None):
+    """`call` must fail with SES error `code` and HTTP `status` (and a message with `contains`)."""
+    try:
+        call()
+    except ClientError as e:
+        got = e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+        message = e.response["Error"].get("Message", "")
+        check(got == (code, status), f"expected {code} {status}, got {got}: {message}")
+        if contains:
+            check(contains in message, f"message {message!r} lacks {contains!r}")
+        return message
+    check(False, f"expected {code} {status}, but the call succeeded")
+
+
+def sesm(*args, region="eu-west-1"):
+    out = subprocess.run(
+        [SESM, "--state", STATE, "--region", region, "-o", "json", *args],
+        capture_output=True,
+        text=True,
+    )
+    check(out.returncode == 0, f"sesm {args}: {out.returncode} {out.stderr}")
+    return json.loads(out.stdout) if out.stdout.strip() else None
+
+
+def pools():
+    c = client()
+    c.create_dedicated_ip_pool(PoolName="marketing", ScalingMode="MANAGED", Tags=[{"Key": "team", "Value": "growth"}])
+    c.create_dedicated_ip_pool(PoolName="transactional")
+    got = c.get_dedicated_ip_pool(PoolName="marketing")["DedicatedIpPool"]
+    check(got == {"PoolName": "marketing", "ScalingMode": "MANAGED"}, f"GetDedicatedIpPool {got}")
+    check(c.get_dedicated_ip_pool(PoolName="transactional")["DedicatedIpPool"]["ScalingMode"] == "STANDARD", "default STANDARD")
+    # The account the command line sees is the same one.
+    check(sesm("pool", "list")["DedicatedIpPools"] == ["marketing", "transactional"], "CLI sees the pools")
+    check(sesm("pool", "list", region="us-east-1")["DedicatedIpPools"] == [], "region from the credential scope")
+    refused(lambda: c.create_dedicated_ip_pool(PoolName="marketing"), "AlreadyExistsException", 400, "The pool marketing already exists.")
+    refused(lambda: c.create_dedicated_ip_pool(PoolName="Bad Pool"), "BadRequestException", 400)
+    refused(lambda: c.create_dedicated_ip_pool(PoolName="ses-shared-pool"), "BadRequestException", 400)
+    refused(lambda: c.get_dedicated_ip_pool(PoolName="nope"), "NotFoundException", 404, "The requested pool nope does not exist.")
+    refused(lambda: c.get_dedicated_ip_pool(PoolName="ses-default-dedicated-pool"), "BadRequestException", 400,
+            "Pool name describes either a shared or default dedicated ip pool")
+    refused(lambda: c.delete_dedicated_ip_pool(PoolName="nope"), "NotFoundException", 404)
+    for i in range(4):
+        c.create_dedicated_ip_pool(PoolName=f"m{i}", ScalingMode="MANAGED")
+    refused(lambda: c.create_dedicated_ip_pool(PoolName="m9", ScalingMode="MANAGED"), "LimitExceededException", 400)
+    refused(lambda: c.put_dedicated_ip_pool_scaling_attributes(PoolName="transactional", ScalingMode="MANAGED"),
+            "LimitExceededException", 400)
+    refused(lambda: c.put_dedicated_ip_pool_scaling_attributes(PoolName="marketing", ScalingMode="STANDARD"),
+            "BadRequestException", 400)
+    unvalidated = client(validate=False)
+    refused(lambda: unvalidated.put_dedicated_ip_pool_scaling_attributes(PoolName="transactional", ScalingMode="BIG"),
+            "BadRequestException", 400, "The ScalingMode parameter is invalid.")
+    c.delete_dedicated_ip_pool(PoolName="m3")
+    c.put_dedicated_ip_pool_scaling_attributes(PoolName="transactional", ScalingMode="MANAGED")
+    check(c.get_dedicated_ip_pool(PoolName="transactional")["DedicatedIpPool"]["ScalingMode"] == "MANAGED", "converted")
+    names, token, pages = [], None, 0
+    while True:
+        kw = {"PageSize": 2}
+        if token:
+            kw["NextToken"] = token
+        page = c.list_dedicated_ip_pools(**kw)
+        pages += 1
+        names += page["DedicatedIpPools"]
+        token = page.get("NextToken")
+        check(token is None or token != "", "NextToken absent, never empty")
+        if not token:
+            break
+    check(names == ["m0", "m1", "m2", "marketing", "transactional"] and pages == 3, f"paged pools {names} in {pages}")
+    refused(lambda: c.list_dedicated_ip_pools(NextToken="garbage"), "BadRequestException", 400)
+    refused(lambda: unvalidated.list_dedicated_ip_pools(PageSize=0), "BadRequestException", 400)
+    for n in ["m0", "m1", "m2"]:
+        c.delete_dedicated_ip_pool(PoolName=n)
+    c.create_dedicated_ip_pool(PoolName="std")
+    print(f"pools ok ({CHECKS} checks)", flush=True)
+
+
+def ips():
+    c = client()
+    leased = sesm("ip", "lease", "--count", "3", "--pool", "std")["DedicatedIps"]
+    addrs = [ip["Ip"] for ip in leased]
+    seen, token = [], None
+    while True:
+        kw = {"PoolName": "std", "PageSize": 2}
+        if token:
+            kw["NextToken"] = token
+        page = c.get_dedicated_ips(**kw)
+        seen += [ip["Ip"] for ip in page["DedicatedIps"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    check(seen == addrs, f"GetDedicatedIps paged {seen} vs {addrs}")
+    ip = c.get_dedicated_ip(Ip=addrs[0])["DedicatedIp"]
+    check(ip == {"Ip": addrs[0], "WarmupStatus": "IN_PROGRESS", "WarmupPercentage": 0, "PoolName": "std"}, f"GetDedicatedIp {ip}")
+    c.put_dedicated_ip_warmup_attributes(Ip=addrs[0], WarmupPercentage=100)
+    check(c.get_dedicated_ip(Ip=addrs[0])["DedicatedIp"]["WarmupStatus"] == "DONE", "warm-up 100 is DONE")
+    refused(lambda: c.put_dedicated_ip_warmup_attributes(Ip=addrs[0], WarmupPercentage=101), "BadRequestException", 400)
+    c.put_dedicated_ip_in_pool(Ip=addrs[1], DestinationPoolName="ses-default-dedicated-pool")
+    check(sesm("ip", "get", addrs[1])["DedicatedIp"]["PoolName"] == "ses-default-dedicated-pool", "moved, as the CLI sees")
+    refused(lambda: c.put_dedicated_ip_in_pool(Ip=addrs[2], DestinationPoolName="marketing"), "BadRequestException", 400)
+    refused(lambda: c.put_dedicated_ip_in_pool(Ip=addrs[2], DestinationPoolName="nope"), "NotFoundException", 404)
+    refused(lambda: c.get_dedicated_ip(Ip="198.51.100.7"), "NotFoundException", 404,
+            "Could not find dedicated IP 198.51.100.7 under this account.")
+    refused(lambda: c.get_dedicated_ips(PoolName="nope"), "NotFoundException", 404)
+    print(f"ips ok ({CHECKS} checks)", flush=True)
+
+
+def config_sets():
+    c = client()
+    c.create_configuration_set(
+        ConfigurationSetName="news",
+        DeliveryOptions={"SendingPoolName": "marketing", "TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 3600},
+        Tags=[{"Key": "env", "Value": "prod"}],
+        ReputationOptions={"ReputationMetricsEnabled": True},
+        SendingOptions={"SendingEnabled": True},
+    )
+    got = c.get_configuration_set(ConfigurationSetName="news")
+    check(got["DeliveryOptions"] == {"SendingPoolName": "marketing", "TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 3600},
+          f"DeliveryOptions {got['DeliveryOptions']}")
+    check(got["Tags"] == [{"Key": "env", "Value": "prod"}], "Tags")
+    check(got["ReputationOptions"]["ReputationMetricsEnabled"] is True, "ReputationOptions kept")
+    check(sesm("config-set", "get", "news")["DeliveryOptions"]["SendingPoolName"] == "marketing", "CLI sees the set")
+    c.create_configuration_set(ConfigurationSetName="plain")
+    plain = c.get_configuration_set(ConfigurationSetName="plain")
+    check(plain["DeliveryOptions"] == {}, f"an unset TlsPolicy is left out {plain['DeliveryOptions']}")
+    check(plain["SendingOptions"] == {"SendingEnabled": True}, "SendingOptions default")
+    refused(lambda: c.create_configuration_set(ConfigurationSetName="news"), "AlreadyExistsException", 400)
+    refused(lambda: c.create_configuration_set(ConfigurationSetName="bad name"), "BadRequestException", 400)
+    refused(lambda: c.create_configuration_set(ConfigurationSetName="x", DeliveryOptions={"SendingPoolName": "nope"}),
+            "BadRequestException", 400, "SendingPool nope doesn't exist")
+    unvalidated = client(validate=False)
+    refused(lambda: unvalidated.create_configuration_set(ConfigurationSetName="x", DeliveryOptions={"MaxDeliverySeconds": 100}),
+            "BadRequestException", 400)
+    refused(lambda: c.get_configuration_set(ConfigurationSetName="nope"), "NotFoundException", 404,
+            "Configuration set <nope> does not exist.")
+    # A name with a slash reaches the operation (and is refused as a name), not a missing route.
+    refused(lambda: c.get_configuration_set(ConfigurationSetName="cs/1"), "BadRequestException", 400)
+    c.put_configuration_set_delivery_options(ConfigurationSetName="plain", SendingPoolName="std", MaxDeliverySeconds=600)
+    check(c.get_configuration_set(ConfigurationSetName="plain")["DeliveryOptions"]
+          == {"SendingPoolName": "std", "MaxDeliverySeconds": 600}, "put delivery options")
+    c.put_configuration_set_delivery_options(ConfigurationSetName="plain", TlsPolicy="OPTIONAL")
+    check(c.get_configuration_set(ConfigurationSetName="plain")["DeliveryOptions"] == {"TlsPolicy": "OPTIONAL"},
+          "a Put replaces the whole block")
+    c.put_configuration_set_delivery_options(ConfigurationSetName="plain")
+    check(c.get_configuration_set(ConfigurationSetName="plain")["DeliveryOptions"] == {},
+          "an empty PutConfigurationSetDeliveryOptions clears the block")
+    refused(lambda: c.put_configuration_set_delivery_options(ConfigurationSetName="nope"), "NotFoundException", 404)
+    c.put_configuration_set_sending_options(ConfigurationSetName="plain", SendingEnabled=False)
+    c.put_configuration_set_suppression_options(ConfigurationSetName="plain", SuppressedReasons=["BOUNCE"])
+    c.put_configuration_set_tracking_options(ConfigurationSetName="plain", CustomRedirectDomain="click.example.com")
+    c.put_configuration_set_reputation_options(ConfigurationSetName="plain", ReputationMetricsEnabled=True)
+    c.put_configuration_set_vdm_options(ConfigurationSetName="plain", VdmOptions={"DashboardOptions": {"EngagementMetrics": "ENABLED"}})
+    got = c.get_configuration_set(ConfigurationSetName="plain")
+    check(got["SendingOptions"] == {"SendingEnabled": False}, f"SendingOptions {got.get('SendingOptions')}")
+    check(got["SuppressionOptions"] == {"SuppressedReasons": ["BOUNCE"]}, "SuppressionOptions")
+    check(got["TrackingOptions"] == {"CustomRedirectDomain": "click.example.com"}, "TrackingOptions")
+    check(got["ReputationOptions"] == {"ReputationMetricsEnabled": True}, "ReputationOptions")
+    check(got["VdmOptions"] == {"DashboardOptions": {"EngagementMetrics": "ENABLED"}}, "VdmOptions")
+    for i in range(5):
+        sesm("config-set", "create", f"bulk-{i}")
+    names, token = [], None
+    while True:
+        kw = {"PageSize": 3}
+        if token:
+            kw["NextToken"] = token
+        page = c.list_configuration_sets(**kw)
+        names += page["ConfigurationSets"]
+        token = page.get("NextToken")
+        if not token:
+            break
+    check(names == ["bulk-0", "bulk-1", "bulk-2", "bulk-3", "bulk-4", "news", "plain"], f"paged sets {names}")
+    c.delete_configuration_set(ConfigurationSetName="bulk-4")
+    refused(lambda: c.delete_configuration_set(ConfigurationSetName="bulk-4"), "NotFoundException", 404)
+    print(f"configuration sets ok ({CHECKS} checks)", flush=True)
+
+
+def identities():
+    c = client()
+    made = c.create_email_identity(EmailIdentity="example.com", ConfigurationSetName="news",
+                                   Tags=[{"Key": "owner", "Value": "mail team"}])
+    check(made["IdentityType"] == "DOMAIN" and made["VerifiedForSendingStatus"] is True, f"CreateEmailIdentity {made}")
+    check(len(made["DkimAttributes"]["Tokens"]) == 3, "DKIM tokens")
+    c.create_email_identity(EmailIdentity="News+x@Example.com")
+    got = c.get_email_identity(EmailIdentity="News+x@example.com")
+    check(got["IdentityType"] == "EMAIL_ADDRESS" and got["VerificationStatus"] == "SUCCESS", f"GetEmailIdentity {got}")
+    check(sesm("identity", "get", "News+x@example.com")["IdentityName"] == "News+x@example.com", "+ and @ survive the path")
+    got = c.get_email_identity(EmailIdentity="example.com")
+    check(got["ConfigurationSetName"] == "news" and got["Tags"] == [{"Key": "owner", "Value": "mail team"}], f"{got}")
+    check(isinstance(got["DkimAttributes"]["LastKeyGenerationTimestamp"], object), "timestamp parses")
+    refused(lambda: c.create_email_identity(EmailIdentity="example.com"), "AlreadyExistsException", 400)
+    refused(lambda: c.create_email_identity(EmailIdentity="not a domain"), "BadRequestException", 400)
+    refused(lambda: c.create_email_identity(EmailIdentity="b.example.com", ConfigurationSetName="nope"), "NotFoundException", 404)
+    refused(lambda: c.get_email_identity(EmailIdentity="nope.example.com"), "NotFoundException", 404)
+    c.put_email_identity_configuration_set_attributes(EmailIdentity="example.com", ConfigurationSetName="plain")
+    check(c.get_email_identity(EmailIdentity="example.com")["ConfigurationSetName"] == "plain", "default set changed")
+    c.put_email_identity_configuration_set_attributes(EmailIdentity="example.com", ConfigurationSetName="")
+    check("ConfigurationSetName" not in c.get_email_identity(EmailIdentity="example.com"), "'' clears the default set")
+    c.put_email_identity_configuration_set_attributes(EmailIdentity="example.com", ConfigurationSetName="news")
+    c.put_email_identity_configuration_set_attributes(EmailIdentity="example.com")
+    check("ConfigurationSetName" not in c.get_email_identity(EmailIdentity="example.com"), "no name clears the default set")
+    refused(lambda: c.put_email_identity_configuration_set_attributes(EmailIdentity="example.com", ConfigurationSetName="nope"),
+            "NotFoundException", 404)
+    # Paging over 10,000 identities (the quota), imported through the command line.
+    lines = "\n".join(f"id{i:05}.example.org" for i in range(10_000 - 2))
+    imported = subprocess.run([SESM, "--state", STATE, "--region", "eu-west-1", "-q", "identity", "import", "-"],
+                              input=lines, capture_output=True, text=True)
+    check(imported.returncode == 0, f"import: {imported.stderr}")
+    names, token, pages = [], None, 0
+    while True:
+        kw = {"PageSize": 1000}
+        if token:
+            kw["NextToken"] = token
+        page = c.list_email_identities(**kw)
+        pages += 1
+        names += [i["IdentityName"] for i in page["EmailIdentities"]]
+        check(all(i["VerificationStatus"] == "SUCCESS" and i["SendingEnabled"] for i in page["EmailIdentities"]), "IdentityInfo")
+        token = page.get("NextToken")
+        if not token:
+            break
+    check(len(names) == 10_000 and len(set(names)) == 10_000 and pages == 10, f"10,000 identities in {pages} pages")
+    check(names == sorted(names), "sorted")
+    refused(lambda: c.create_email_identity(EmailIdentity="one-more.example.com"), "LimitExceededException", 400)
+    if NEW_LIST_ROUTES:
+        page = c.list_email_identities(Filter={"IDENTITY_TYPE": "EMAIL_ADDRESS"})
+        check([i["IdentityName"] for i in page["EmailIdentities"]] == ["News+x@example.com"], "identity filter")
+        page = c.list_configuration_sets(Filter={"CONFIGURATION_SET_NAME_CONTAINS": "ulk"})
+        check(page["ConfigurationSets"] == ["bulk-0", "bulk-1", "bulk-2", "bulk-3"], "configuration set filter")
+    c.delete_email_identity(EmailIdentity="News+x@example.com")
+    refused(lambda: c.delete_email_identity(EmailIdentity="News+x@example.com"), "NotFoundException", 404)
+    print(f"identities ok ({CHECKS} checks)", flush=True)
+
+
+def tags():
+    c = client()
+    pool = "arn:aws:ses:eu-west-1:123456789012:dedicated-ip-pool/marketing"
+    c.tag_resource(ResourceArn=pool, Tags=[{"Key": "cost center", "Value": "42"}, {"Key": "team", "Value": "mail"}])
+    got = c.list_tags_for_resource(ResourceArn=pool)["Tags"]
+    check(got == [{"Key": "cost center", "Value": "42"}, {"Key": "team", "Value": "mail"}], f"tags {got}")
+    c.untag_resource(ResourceArn=pool, TagKeys=["cost center", "absent"])
+    check(c.list_tags_for_resource(ResourceArn=pool)["Tags"] == [{"Key": "team", "Value": "mail"}], "untagged")
+    check(sesm("tag", "list", "pool/marketing")["Tags"] == [{"Key": "team", "Value": "mail"}], "CLI sees the tags")
+    # Terraform with skip_requesting_account_id sends an empty account: this account.
+    empty_account = "arn:aws:ses:eu-west-1::configuration-set/news"
+    check(c.list_tags_for_resource(ResourceArn=empty_account)["Tags"] == [{"Key": "env", "Value": "prod"}], "empty account")
+    refused(lambda: c.list_tags_for_resource(ResourceArn="arn:aws:ses:eu-west-1:999999999999:dedicated-ip-pool/marketing"),
+            "NotFoundException", 404)
+    refused(lambda: c.list_tags_for_resource(ResourceArn="not-an-arn"), "BadRequestException", 400)
+    refused(lambda: c.tag_resource(ResourceArn=pool, Tags=[{"Key": "aws:x", "Value": "1"}]), "BadRequestException", 400)
+    refused(lambda: c.tag_resource(ResourceArn=pool, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)]),
+            "BadRequestException", 400)
+    refused(lambda: c.tag_resource(ResourceArn="arn:aws:ses:eu-west-1:123456789012:identity/nope.example.com",
+                                   Tags=[{"Key": "a", "Value": "b"}]), "NotFoundException", 404)
+    print(f"tags ok ({CHECKS} checks)", flush=True)
+
+
+def account_and_unserved():
+    c = client()
+    a = c.get_account()
+    check(a["DedicatedIpAutoWarmupEnabled"] is True and a["ProductionAccessEnabled"] is True, f"GetAccount {a}")
+    c.put_account_dedicated_ip_warmup_attributes(AutoWarmupEnabled=False)
+    check(c.get_account()["DedicatedIpAutoWarmupEnabled"] is False, "auto warm-up off")
+    check(sesm("account")["DedicatedIpAutoWarmupEnabled"] is False, "CLI sees it")
+    check(client(region="us-east-1").get_account()["DedicatedIpAutoWarmupEnabled"] is True, "per region")
+    c.put_account_dedicated_ip_warmup_attributes(AutoWarmupEnabled=True)
+    message = refused(lambda: c.list_email_templates(), "NotImplemented", 501)
+    check("ListEmailTemplates" in message, f"501 names the operation: {message}")
+    refused(lambda: c.create_contact_list(ContactListName="x"), "NotImplemented", 501)
+    refused(lambda: client(region="mars-central-9x").get_account(), "BadRequestException", 400)
+    print(f"account ok ({CHECKS} checks)", flush=True)
+
+
+def interleaved():
+    """Server writes and command-line writes at the same time lose nothing."""
+    c = client()
+    errors = []
+
+    def server_writer(t):
+        try:
+            for i in range(20):
+                c.create_configuration_set(ConfigurationSetName=f"srv-{t}-{i}")
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(repr(e))
+
+    def cli_writer(t):
+        for i in range(10):
+            out = subprocess.run([SESM, "--state", STATE, "--region", "eu-west-1", "-q", "config-set", "create", f"cli-{t}-{i}"],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                errors.append(out.stderr)
+
+    threads = [threading.Thread(target=server_writer, args=(t,)) for t in range(3)]
+    threads += [threading.Thread(target=cli_writer, args=(t,)) for t in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not errors, f"writers failed: {errors[:3]}")
+    names = set(sesm("config-set", "list")["ConfigurationSets"])
+    want = {f"srv-{t}-{i}" for t in range(3) for i in range(20)} | {f"cli-{t}-{i}" for t in range(2) for i in range(10)}
+    check(want <= names, f"lost updates: {sorted(want - names)[:5]}")
+    listed = set()
+    token = None
+    while True:
+        kw = {"NextToken": token} if token else {}
+        page = c.list_configuration_sets(**kw)
+        listed |= set(page["ConfigurationSets"])
+        token = page.get("NextToken")
+        if not token:
+            break
+    check(want <= listed, "the server sees the command line's writes")
+    print(f"interleaved writers ok ({CHECKS} checks)", flush=True)
+
+
+def aws_cli():
+    env = dict(os.environ)
+    env.update({"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_DEFAULT_REGION": "eu-west-1",
+                "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+                "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1", "AWS_PAGER": ""})
+    aws = os.path.join(os.path.dirname(sys.executable), "aws")
+
+    def run(*args):
+        return subprocess.run([aws, "sesv2", *args, "--endpoint-url", ENDPOINT, "--output", "json"],
+                              capture_output=True, text=True, env=env)
+
+    out = run("create-dedicated-ip-pool", "--pool-name", "from-cli", "--scaling-mode", "STANDARD")
+    check(out.returncode == 0, f"aws create-dedicated-ip-pool: {out.stderr}")
+    out = run("get-dedicated-ip-pool", "--pool-name", "from-cli")
+    check(out.returncode == 0 and json.loads(out.stdout)["DedicatedIpPool"]["PoolName"] == "from-cli", out.stdout + out.stderr)
+    out = run("list-configuration-sets")
+    check(out.returncode == 0 and "news" in json.loads(out.stdout)["ConfigurationSets"], out.stdout[:200] + out.stderr)
+    out = run("get-dedicated-ip-pool", "--pool-name", "nope")
+    # AWS CLI v1 (the one on PyPI) exits 255 on a service error; v2 exits 254.
+    check(out.returncode in (254, 255), f"aws exit code {out.returncode}")
+    check("An error occurred (NotFoundException) when calling the GetDedicatedIpPool operation: "
+          "The requested pool nope does not exist." in out.stderr, out.stderr)
+    mine = subprocess.run([SESM, "--state", STATE, "--region", "eu-west-1", "pool", "get", "nope"], capture_output=True, text=True)
+    check(mine.returncode == 254 and mine.stderr.splitlines()[0] == out.stderr.strip().splitlines()[-1],
+          f"the same line as sesm's own:\n{mine.stderr}\n{out.stderr}")
+    out = run("put-configuration-set-delivery-options", "--configuration-set-name", "plain", "--sending-pool-name", "from-cli")
+    check(out.returncode == 0, out.stderr)
+    check(sesm("config-set", "get", "plain")["DeliveryOptions"].get("SendingPoolName") == "from-cli", "aws CLI write")
+    out = run("tag-resource", "--resource-arn", "arn:aws:ses:eu-west-1:123456789012:dedicated-ip-pool/from-cli",
+              "--tags", "Key=a,Value=b")
+    check(out.returncode == 0, out.stderr)
+    out = run("delete-dedicated-ip-pool", "--pool-name", "from-cli")
+    check(out.returncode == 0, out.stderr)
+    print(f"aws cli ok ({CHECKS} checks)", flush=True)
+
+
+for step in [pools, ips, config_sets, identities, tags, account_and_unserved, interleaved, aws_cli]:
+    step()
+print(f"all ok: botocore {botocore.__version__}, {'POST' if NEW_LIST_ROUTES else 'GET'} list routes, {CHECKS} checks")
