@@ -1295,6 +1295,112 @@ module completions {
     --version(-V)             # Print version
   ]
 
+  def "nu-complete sesm send output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm send color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Send a message as SendEmail does, or explain its route with --explain
+  export extern "sesm send" [
+    --from: string            # The sender (an identity of the region, or an address of a domain identity)
+    --to: string              # A recipient; repeatable
+    --cc: string              # A Cc recipient; repeatable
+    --bcc: string             # A Bcc recipient; repeatable
+    --subject: string
+    --config-set: string      # The configuration set (default: the sender identity's default set)
+    --count: string           # Send N identical messages (one outbox entry)
+    --explain                 # Print the route the message would take and why, without sending it
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm send output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm send color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm outbox output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm outbox color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # The last 10,000 accepted messages
+  export extern "sesm outbox" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm outbox output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm outbox color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm outbox list output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm outbox list color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # List accepted messages, oldest first
+  export extern "sesm outbox list" [
+    --to: string              # Only messages to this recipient (To, Cc or Bcc)
+    --since: string           # Only messages accepted at or after TIME (2026-11-30T10:00:00Z, or a date)
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm outbox list output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm outbox list color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm outbox clear output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm outbox clear color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Empty the outbox (the messages still count as today's demand)
+  export extern "sesm outbox clear" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm outbox clear output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm outbox clear color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm outbox help" [
+  ]
+
+  # List accepted messages, oldest first
+  export extern "sesm outbox help list" [
+  ]
+
+  # Empty the outbox (the messages still count as today's demand)
+  export extern "sesm outbox help clear" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm outbox help help" [
+  ]
+
   def "nu-complete sesm serve output" [] {
     [ "table" "json" "text" ]
   }
@@ -1516,6 +1622,22 @@ module completions {
 
   # Build a sample account in a throwaway state and simulate 45 days
   export extern "sesm help demo" [
+  ]
+
+  # Send a message as SendEmail does, or explain its route with --explain
+  export extern "sesm help send" [
+  ]
+
+  # The last 10,000 accepted messages
+  export extern "sesm help outbox" [
+  ]
+
+  # List accepted messages, oldest first
+  export extern "sesm help outbox list" [
+  ]
+
+  # Empty the outbox (the messages still count as today's demand)
+  export extern "sesm help outbox clear" [
   ]
 
   # Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform

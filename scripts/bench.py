@@ -109,6 +109,36 @@ def requests_per_second(addr, count, make):
     return count / elapsed
 
 
+def send_rate(addr, clients=4, per_client=500):
+    """SendEmail from `clients` concurrent keep-alive connections; total requests per second."""
+    import threading
+    body = json.dumps({"FromEmailAddress": "news@example.com", "Destination": {"ToAddresses": ["a@gmail.com"]},
+                       "Content": {"Simple": {"Subject": {"Data": "bench"}, "Body": {"Text": {"Data": "x"}}}}})
+    errors = []
+
+    def client():
+        conn = http.client.HTTPConnection(addr)
+        for _ in range(per_client):
+            conn.request("POST", "/v2/email/outbound-emails", body=body, headers={"Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            if r.status != 200:
+                errors.append(r.status)
+                return
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise SystemExit(f"SendEmail answered {errors[0]}")
+    return clients * per_client / elapsed
+
+
 def bench_server(label, state, env, rows, reads=3000, writes=300):
     proc, addr = serve(state, env)
     try:
@@ -117,12 +147,16 @@ def bench_server(label, state, env, rows, reads=3000, writes=300):
         arn = "arn:aws:ses:us-east-1:123456789012:dedicated-ip-pool/standard-01"
         tag = requests_per_second(addr, writes, lambda i: (
             "POST", "/v2/email/tags", json.dumps({"ResourceArn": arn, "Tags": [{"Key": "k", "Value": str(i)}]})))
+        subprocess.run([SESM, "--state", state, "-q", "identity", "create", "news@example.com"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sends = send_rate(addr)
     finally:
         proc.terminate()
         proc.wait()
     rows.append((f"serve, {label}: GetConfigurationSet", ">= 1000/s", f"{get:.0f}/s", "yes" if get >= 1000 else "no"))
     rows.append((f"serve, {label}: GetDedicatedIpPool", ">= 1000/s", f"{pool:.0f}/s", "yes" if pool >= 1000 else "no"))
     rows.append((f"serve, {label}: TagResource (write)", "one state write", f"{tag:.0f}/s", "-"))
+    rows.append((f"serve, {label}: SendEmail, 4 clients", ">= 500/s", f"{sends:.0f}/s", "yes" if sends >= 500 else "no"))
 
 
 def main():

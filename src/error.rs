@@ -30,6 +30,8 @@ pub enum SesCode {
     LimitExceeded,
     /// SendEmail: the sender is not an identity of the region.
     MessageRejected,
+    /// A part of a served operation sesm does not emulate (stored templates): HTTP 501.
+    NotImplemented,
 }
 
 impl SesCode {
@@ -40,6 +42,7 @@ impl SesCode {
             SesCode::AlreadyExists => "AlreadyExistsException",
             SesCode::LimitExceeded => "LimitExceededException",
             SesCode::MessageRejected => "MessageRejected",
+            SesCode::NotImplemented => "NotImplemented",
         }
     }
 }

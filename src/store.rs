@@ -20,6 +20,7 @@ use jiff::civil::Date;
 
 use crate::error::{Error, Result};
 use crate::lazy::{self, Bytes, Source};
+use crate::model::sending::{OUTBOX_SIZE, SentMessage};
 use crate::model::{SCHEMA_VERSION, State};
 
 /// Where the state lives when neither `--state` nor `SESM_STATE` says: the XDG state folder on
@@ -259,8 +260,18 @@ impl Store {
         })
     }
 
-    /// The current state, without locking; a missing file is an empty account.
+    /// The current state, without locking; a missing file is an empty account. Messages
+    /// sent since the last write are counted in, as the next write will.
     pub fn load(&self) -> Result<State> {
+        let mut state = self.load_file()?;
+        let journal = self.scan_journal()?;
+        for m in self.journal_after(&journal, state.sent_seq)? {
+            state.count_sent(&m);
+        }
+        Ok(state)
+    }
+
+    fn load_file(&self) -> Result<State> {
         match self.read_bytes()? {
             Some(bytes) => self.decode_file(bytes),
             None => Ok(State::new(self.today)),
@@ -279,6 +290,11 @@ impl Store {
             Some(bytes) => self.decode_file(Arc::clone(bytes))?,
             None => State::new(self.today),
         };
+        let journal = self.scan_journal()?;
+        for m in self.journal_after(&journal, state.sent_seq)? {
+            state.count_sent(&m);
+        }
+        let folded = state.sent_seq;
         let out = change(&mut state)?;
         self.write(
             &folder,
@@ -286,6 +302,7 @@ impl Store {
             before.as_ref().map(|b| (**b).as_ref()),
             before.is_some(),
         )?;
+        self.trim_journal(&folder, &state, &journal, folded)?;
         Ok(out)
     }
 
@@ -427,6 +444,8 @@ impl FileId {
 /// identity of the file it was read from (`None`: there was no file).
 pub struct Cached {
     id: Option<FileId>,
+    /// The length of the outbox journal counted into `state`.
+    journal: u64,
     state: State,
 }
 
@@ -447,16 +466,50 @@ impl Store {
     /// version; parses every section, so the requests that follow read from memory.
     fn refresh(&self, cache: &mut Option<Cached>) -> Result<()> {
         let id = self.file_id()?;
-        if cache.as_ref().is_some_and(|c| c.id == id) {
+        let journal = self.journal_len()?;
+        if cache
+            .as_ref()
+            .is_some_and(|c| c.id == id && c.journal == journal)
+        {
             return Ok(());
         }
         *cache = None;
         let state = self.load()?;
         state.parse_all()?;
-        // The file may have been replaced between the stat and the read: the identity read
-        // first is older or equal, so at worst the next request reads it again.
-        *cache = Some(Cached { id, state });
+        // The files may have changed between the stats and the reads: what was stat'ed first
+        // is older or equal, so at worst the next request reads them again.
+        *cache = Some(Cached { id, journal, state });
         Ok(())
+    }
+
+    /// Accepts messages: under the state lock, `accept` checks and routes them against the
+    /// current state (numbering them from `sent_seq + 1`); they are appended to the outbox
+    /// journal and synced to disk before this returns, so a message acknowledged after it
+    /// survives a crash. The state file itself is not rewritten: the next write counts them.
+    pub fn send<T>(
+        &self,
+        cache: &mut Option<Cached>,
+        accept: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
+    ) -> Result<T> {
+        let folder = self.folder();
+        create_folder(&folder)?;
+        let lock = self.lock()?;
+        self.refresh(cache)?;
+        let Some(cached) = cache.as_mut() else {
+            return Err(Error::internal("the state cache is empty after a refresh"));
+        };
+        let (sent, out) = accept(&cached.state)?;
+        let appended = self.append_journal(&folder, &sent)?;
+        for m in &sent {
+            cached.state.count_sent(m);
+        }
+        cached.journal = appended;
+        if appended > JOURNAL_FOLD_BYTES {
+            // A long journal is folded into the state and trimmed, so it stays the outbox.
+            drop(lock);
+            self.update_cached(cache, |_| Ok(()))?;
+        }
+        Ok(out)
     }
 
     /// The current state through `cache`: read again only when the file changed.
@@ -484,14 +537,229 @@ impl Store {
         let Some(mut cached) = cache.take() else {
             return Err(Error::internal("the state cache is empty after a refresh"));
         };
+        let folded = cached.state.sent_seq;
         let out = change(&mut cached.state)?;
         // `write` compares with the previous bytes to skip a change that changed nothing;
         // through the cache there are none to compare with, so it always writes.
         self.write(&folder, &cached.state, None, cached.id.is_some())?;
+        let journal = self.scan_journal()?;
+        self.trim_journal(&folder, &cached.state, &journal, folded)?;
         cached.id = self.file_id()?;
+        cached.journal = self.journal_len()?;
         *cache = Some(cached);
         Ok(out)
     }
+}
+
+/// A journal longer than this is folded into the state by the sender itself.
+const JOURNAL_FOLD_BYTES: u64 = 16 * 1024 * 1024;
+
+impl Store {
+    /// The outbox journal: accepted messages, one JSON line each, next to the state.
+    pub fn journal_path(&self) -> PathBuf {
+        self.sibling(".outbox")
+    }
+
+    fn journal_len(&self) -> Result<u64> {
+        match fs::metadata(self.journal_path()) {
+            Ok(m) => Ok(m.len()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(Error::state(format!(
+                "cannot read the outbox {}: {e}",
+                self.journal_path().display()
+            ))),
+        }
+    }
+
+    /// The journal's lines, scanned (not parsed): a line each message, with its sequence.
+    fn scan_journal(&self) -> Result<Journal> {
+        let path = self.journal_path();
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Journal::default()),
+            Err(e) => {
+                return Err(Error::state(format!(
+                    "cannot read the outbox {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        // A last line without its newline is a write a crash cut short (never
+        // acknowledged): it is left out.
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let mut lines = Vec::new();
+        let mut at = 0;
+        for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
+            let range = at..at + line.len();
+            at += line.len() + 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let seq = match seq_prefix(line) {
+                Some(seq) => seq,
+                None => self.parse_journal_line(line, i)?.seq,
+            };
+            lines.push((seq, i, range));
+        }
+        Ok(Journal { bytes, lines })
+    }
+
+    fn parse_journal_line(&self, line: &[u8], index: usize) -> Result<SentMessage> {
+        let path = self.journal_path();
+        serde_json::from_slice(line).map_err(|e| {
+            Error::state(format!(
+                "the outbox {} is corrupt at line {}: {e}; it was left untouched",
+                path.display(),
+                index + 1
+            ))
+            .hint(format!(
+                "remove the line, or the whole file to empty the outbox: rm {}",
+                path.display()
+            ))
+        })
+    }
+
+    /// The messages of the journal with a sequence above `after`, oldest first.
+    fn journal_after(&self, journal: &Journal, after: u64) -> Result<Vec<SentMessage>> {
+        journal
+            .lines
+            .iter()
+            .filter(|(seq, _, _)| *seq > after)
+            .map(|(_, i, range)| self.parse_journal_line(&journal.bytes[range.clone()], *i))
+            .collect()
+    }
+
+    /// Every message of the journal, oldest first, and the journal's length.
+    pub fn read_journal(&self) -> Result<(Vec<SentMessage>, u64)> {
+        let journal = self.scan_journal()?;
+        let all = self.journal_after(&journal, 0)?;
+        Ok((all, journal.bytes.len() as u64))
+    }
+
+    /// Appends messages to the journal and syncs them; returns the journal's new length.
+    fn append_journal(&self, folder: &Path, sent: &[SentMessage]) -> Result<u64> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.journal_path();
+        let fail = |e: std::io::Error| {
+            Error::state(format!(
+                "cannot write the outbox {}: {e}; the messages were not accepted",
+                path.display()
+            ))
+            .hint("check the folder's permissions and free space")
+        };
+        let existed = path.exists();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(fail)?;
+        // A line a crash cut short (the writer died before its reply) goes, so the next one
+        // starts on a line of its own.
+        let len = file.metadata().map_err(fail)?.len();
+        if len > 0 {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut last = [0u8];
+            file.seek(SeekFrom::Start(len - 1))
+                .and_then(|_| file.read_exact(&mut last))
+                .map_err(fail)?;
+            if last[0] != b'\n' {
+                let bytes = fs::read(&path).map_err(fail)?;
+                let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                file.set_len(keep as u64).map_err(fail)?;
+            }
+        }
+        let mut text = Vec::with_capacity(sent.len() * 320);
+        for m in sent {
+            serde_json::to_writer(&mut text, m).map_err(|e| fail(e.into()))?;
+            text.push(b'\n');
+        }
+        file.write_all(&text).map_err(fail)?;
+        file.sync_data().map_err(fail)?;
+        if !existed {
+            File::open(folder)
+                .and_then(|d| d.sync_all())
+                .map_err(fail)?;
+        }
+        Ok(file.metadata().map_err(fail)?.len())
+    }
+
+    /// After a write: keeps in the journal the last `OUTBOX_SIZE` messages counted into the
+    /// state and not cleared (`outbox clear`); a replaced state (reset, import) keeps none.
+    /// Rewritten (lines copied as they are) only when that drops something.
+    fn trim_journal(
+        &self,
+        folder: &Path,
+        state: &State,
+        journal: &Journal,
+        folded: u64,
+    ) -> Result<()> {
+        if journal.lines.is_empty() {
+            return Ok(());
+        }
+        let replaced = state.sent_seq != folded;
+        let kept: Vec<&(u64, usize, std::ops::Range<usize>)> = if replaced {
+            Vec::new()
+        } else {
+            let live: Vec<_> = journal
+                .lines
+                .iter()
+                .filter(|(seq, _, _)| *seq > state.outbox_from && *seq <= state.sent_seq)
+                .collect();
+            live[live.len().saturating_sub(OUTBOX_SIZE)..].to_vec()
+        };
+        // Trimmed in batches, so a full outbox is not rewritten on every write.
+        let slack = if replaced || kept.len() < OUTBOX_SIZE {
+            0
+        } else {
+            1_000
+        };
+        if journal.lines.len() <= kept.len() + slack {
+            return Ok(());
+        }
+        let fail = |e: std::io::Error| {
+            Error::state(format!(
+                "cannot rewrite the outbox {}: {e}",
+                self.journal_path().display()
+            ))
+        };
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&self.temp_prefix())
+            .tempfile_in(folder)
+            .map_err(fail)?;
+        {
+            let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+            for (_, _, range) in &kept {
+                out.write_all(&journal.bytes[range.clone()]).map_err(fail)?;
+                out.write_all(b"\n").map_err(fail)?;
+            }
+            out.flush().map_err(fail)?;
+        }
+        tmp.as_file().sync_data().map_err(fail)?;
+        tmp.persist(self.journal_path())
+            .map_err(|e| fail(e.error))?;
+        File::open(folder).and_then(|d| d.sync_all()).map_err(fail)
+    }
+}
+
+/// The outbox journal as read: its bytes, and per complete line its sequence, index and
+/// place.
+#[derive(Default)]
+struct Journal {
+    bytes: Vec<u8>,
+    lines: Vec<(u64, usize, std::ops::Range<usize>)>,
+}
+
+/// The sequence of a journal line as sesm writes it (`{"Seq":123,…`), without parsing the
+/// rest; `None` for a line written otherwise.
+fn seq_prefix(line: &[u8]) -> Option<u64> {
+    let rest = line.strip_prefix(b"{\"Seq\":")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 19 || rest.get(digits) != Some(&b',') {
+        return None;
+    }
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
 /// A writer that also tells whether what went through it equals `reference`.
@@ -760,5 +1028,120 @@ mod tests {
         assert_eq!(s.schema_version, SCHEMA_VERSION);
         assert!(!s.regions["us-east-1"].auto_warmup);
         assert_eq!(s.next_ip, 3);
+    }
+
+    fn message(seq: u64) -> SentMessage {
+        SentMessage {
+            seq,
+            message_id: format!("m{seq}"),
+            time: jiff::Timestamp::UNIX_EPOCH,
+            date: Date::constant(2026, 11, 26),
+            region: "us-east-1".into(),
+            from: "a@example.com".into(),
+            to: vec!["b@gmail.com".into()],
+            cc: vec![],
+            bcc: vec![],
+            subject: None,
+            configuration_set: None,
+            configuration_set_source: crate::model::sending::SetSource::None,
+            pool: crate::model::SHARED_POOL.into(),
+            isps: [("gmail".to_string(), 1)].into(),
+            count: 1,
+        }
+    }
+
+    fn send_n(st: &Store, n: u64) {
+        let mut cache = None;
+        st.send(&mut cache, |s| {
+            let first = s.sent_seq + 1;
+            Ok(((first..first + n).map(message).collect(), ()))
+        })
+        .unwrap();
+    }
+
+    fn pending(s: &State) -> u64 {
+        s.region("us-east-1")
+            .pending
+            .get("")
+            .map_or(0, |p| p["gmail"])
+    }
+
+    #[test]
+    fn sent_messages_count_once_whether_read_or_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        send_n(&st, 3);
+        assert!(
+            !st.path().exists(),
+            "a send writes the journal, not the state"
+        );
+        assert_eq!(pending(&st.load().unwrap()), 3);
+        st.update(|_| Ok(())).unwrap();
+        assert_eq!(pending(&st.load().unwrap()), 3, "folded once");
+        send_n(&st, 2);
+        st.update(|_| Ok(())).unwrap();
+        let s = st.load().unwrap();
+        assert_eq!((pending(&s), s.sent_seq), (5, 5));
+        assert_eq!(
+            st.read_journal().unwrap().0.len(),
+            5,
+            "the outbox keeps them"
+        );
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_crash_is_dropped_and_the_next_send_starts_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        send_n(&st, 2);
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(st.journal_path())
+            .unwrap();
+        f.write_all(b"{\"Seq\":3,\"MessageId\":\"cut").unwrap();
+        drop(f);
+        assert_eq!(st.read_journal().unwrap().0.len(), 2);
+        assert_eq!(pending(&st.load().unwrap()), 2);
+        send_n(&st, 1);
+        let (all, _) = st.read_journal().unwrap();
+        assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn the_outbox_is_trimmed_cleared_and_emptied_by_a_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        send_n(&st, OUTBOX_SIZE as u64 + 1_500);
+        st.update(|_| Ok(())).unwrap();
+        let (all, _) = st.read_journal().unwrap();
+        assert_eq!(all.len(), OUTBOX_SIZE);
+        assert_eq!(all[0].seq, 1_501);
+        assert_eq!(pending(&st.load().unwrap()), OUTBOX_SIZE as u64 + 1_500);
+        st.update(|s| {
+            s.outbox_from = s.sent_seq;
+            Ok(())
+        })
+        .unwrap();
+        assert!(st.read_journal().unwrap().0.is_empty());
+        send_n(&st, 4);
+        let today = st.today();
+        st.update(|s| {
+            *s = State::new(today);
+            Ok(())
+        })
+        .unwrap();
+        assert!(
+            st.read_journal().unwrap().0.is_empty(),
+            "a reset empties the outbox"
+        );
+        assert_eq!(pending(&st.load().unwrap()), 0);
+    }
+
+    #[test]
+    fn journal_lines_are_numbered_without_parsing_them() {
+        assert_eq!(seq_prefix(b"{\"Seq\":42,\"X\":1}"), Some(42));
+        assert_eq!(seq_prefix(b"{\"Seq\":42}"), None);
+        assert_eq!(seq_prefix(b"{\"MessageId\":\"x\",\"Seq\":4}"), None);
+        assert_eq!(seq_prefix(b"{\"Seq\":99999999999999999999,"), None);
     }
 }

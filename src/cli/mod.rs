@@ -16,7 +16,9 @@ pub mod identity;
 pub mod ip;
 pub mod isp;
 pub mod metrics;
+pub mod outbox;
 pub mod pool;
+pub mod send;
 pub mod serve;
 pub mod simulate;
 pub mod state;
@@ -190,6 +192,14 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Build a sample account in a throwaway state and simulate 45 days
     Demo(demo::DemoArgs),
+    /// Send a message as SendEmail does, or explain its route with --explain
+    Send(send::SendArgs),
+    /// The last 10,000 accepted messages
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm outbox list --to jane@gmail.com\n  sesm outbox clear"
+    )]
+    Outbox(outbox::OutboxCommand),
     /// Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
     Serve(serve::ServeArgs),
 }
@@ -213,6 +223,8 @@ impl Command {
             Command::State(c) => c.operation(),
             Command::Completions(_) => "Completions",
             Command::Demo(_) => "Demo",
+            Command::Send(_) => "SendEmail",
+            Command::Outbox(c) => c.operation(),
             Command::Serve(_) => "Serve",
         }
     }
@@ -295,6 +307,18 @@ impl Ctx {
     ) -> Result<Rendered> {
         let region = self.region()?;
         self.write_to(&self.store()?, |s| op(s, region))
+    }
+
+    /// Accepts messages (`send`): checked and routed under the state lock, made durable in
+    /// the outbox journal before the reply is rendered.
+    pub fn send<T: Render + 'static>(
+        &self,
+        op: impl FnOnce(&State, &str) -> Result<(Vec<crate::model::sending::SentMessage>, T)>,
+    ) -> Result<Rendered> {
+        let region = self.region()?;
+        let reply = self.store()?.send(&mut None, |s| op(s, region))?;
+        self.committed.set(true);
+        self.render(Output::new(reply))
     }
 
     /// `write` on a given store.
@@ -427,6 +451,8 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::State(c) => state::run(c, ctx),
         Command::Completions(a) => completions::run(a, ctx),
         Command::Demo(a) => demo::run(a, ctx),
+        Command::Send(a) => send::run(a, ctx),
+        Command::Outbox(c) => outbox::run(c, ctx),
         Command::Serve(a) => serve::run(a, ctx),
     }
 }

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod names;
 pub mod params;
 pub mod pool;
+pub mod sending;
 pub mod tags;
 
 use std::collections::BTreeMap;
@@ -71,12 +72,23 @@ pub struct State {
     /// Usage counted per calendar month (`YYYY-MM`); dollars are derived from it with `prices`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub usage: BTreeMap<String, MonthUsage>,
+    /// The last sent message (by sequence) counted into the regions' pending demand; the
+    /// messages themselves are in the outbox journal next to the state file.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sent_seq: u64,
+    /// Messages up to this sequence were cleared from the outbox (`sesm outbox clear`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub outbox_from: u64,
     #[serde(default)]
     pub regions: BTreeMap<String, Region>,
 }
 
 fn first_ip_offset() -> u32 {
     1
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn yes() -> bool {
@@ -125,6 +137,10 @@ pub struct Region {
     /// Daily metrics per pool, column-wise to keep the file small and quick to parse.
     #[serde(default, skip_serializing_if = "Lazy::is_empty")]
     pub metrics: Lazy<BTreeMap<String, PoolMetrics>>,
+    /// Mail sent today (SendEmail, `sesm send`) per configuration set (`""`: none) and ISP,
+    /// which the next simulated day adds to its demand.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pending: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Default for Region {
@@ -137,6 +153,7 @@ impl Default for Region {
             identities: Lazy::default(),
             traffic: BTreeMap::new(),
             metrics: Lazy::default(),
+            pending: BTreeMap::new(),
         }
     }
 }
@@ -277,6 +294,8 @@ impl State {
             prices: Prices::default(),
             model: ModelParams::default(),
             usage: BTreeMap::new(),
+            sent_seq: 0,
+            outbox_from: 0,
             regions: BTreeMap::new(),
         }
     }

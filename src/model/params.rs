@@ -56,6 +56,8 @@ pub struct ModelParams {
     pub standard_warm_cap: f64,
     /// Retry window, in seconds, of a configuration set without `MaxDeliverySeconds`.
     pub default_max_delivery_seconds: u32,
+    /// Which ISP a recipient's domain belongs to (first match; `other` when none).
+    pub isp_domains: Vec<super::sending::IspDomain>,
 }
 
 impl Default for ModelParams {
@@ -93,6 +95,7 @@ impl Default for ModelParams {
             standard_cold_cap: 200.0,
             standard_warm_cap: 50_000.0,
             default_max_delivery_seconds: 50_400,
+            isp_domains: super::sending::default_isp_domains(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod ip;
 pub mod isp;
 pub mod metrics;
 pub mod pool;
+pub mod send;
 pub mod simulate;
 pub mod state;
 pub mod tag;

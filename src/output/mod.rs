@@ -7,6 +7,7 @@
 
 pub mod dashboard;
 pub mod html;
+pub mod sending;
 pub mod simulation;
 pub mod sparkline;
 mod table;

@@ -20,6 +20,9 @@ use crate::ops::views::ConfigSetGet;
 use crate::ops::{self, Paging};
 use crate::store::{Cached, Store};
 
+/// The outbox of accepted messages, outside the AWS API.
+pub const OUTBOX_PATH: &str = "/_sesm/outbox";
+
 /// The account behind the endpoint: the state store, a cache of the parsed state (checked
 /// against the file on every request), and the region of unsigned requests.
 pub struct Api {
@@ -67,6 +70,8 @@ pub const SERVED: &[&str] = &[
     "ListTagsForResource",
     "GetAccount",
     "PutAccountDedicatedIpWarmupAttributes",
+    "SendEmail",
+    "SendBulkEmail",
 ];
 
 /// The region a request names: the third field of its SigV4 credential scope
@@ -99,6 +104,15 @@ impl Api {
     fn write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         self.store.update_cached(&mut cache, op)
+    }
+
+    /// Accepts messages under the state lock; they are on disk before the reply is sent.
+    fn send<T>(
+        &self,
+        op: impl FnOnce(&State) -> Result<(Vec<crate::model::sending::SentMessage>, T)>,
+    ) -> Result<T> {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        self.store.send(&mut cache, op)
     }
 
     fn request_id(&self) -> String {
@@ -140,6 +154,10 @@ impl Api {
         let (path, query) = req.path_and_query();
         if path == "/" && req.method == "POST" {
             return (self.sts(req), "GetCallerIdentity");
+        }
+        if path == OUTBOX_PATH {
+            let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
+            return (r, "Outbox");
         }
         let routed = match route(&req.method, path) {
             Ok(r) => r,
@@ -455,7 +473,15 @@ impl Api {
                 wire::ok(json!({"Tags": t.tags}))
             }
             "GetAccount" => {
-                let a = self.read(|s| ops::account::get(s, r))?;
+                let (a, sent_today) = self.read(|s| {
+                    let today: u64 = s
+                        .region(r)
+                        .pending
+                        .values()
+                        .flat_map(|isps| isps.values())
+                        .fold(0, |t, n| t.saturating_add(*n));
+                    Ok((ops::account::get(s, r)?, today))
+                })?;
                 wire::ok(json!({
                     "DedicatedIpAutoWarmupEnabled": a.dedicated_ip_auto_warmup_enabled,
                     "EnforcementStatus": "HEALTHY",
@@ -464,7 +490,7 @@ impl Api {
                     "SendQuota": {
                         "Max24HourSend": 1_000_000_000.0,
                         "MaxSendRate": 10_000.0,
-                        "SentLast24Hours": 0.0,
+                        "SentLast24Hours": sent_today as f64,
                     },
                 }))
             }
@@ -473,12 +499,60 @@ impl Api {
                 self.write(|s| ops::account::set_auto_warmup(s, r, enabled))?;
                 wire::empty()
             }
+            "SendEmail" => {
+                let msg = super::mail::outgoing(body)?;
+                let now = jiff::Timestamp::now();
+                let sent = self.send(|s| ops::send::send(s, r, &msg, now))?;
+                wire::ok(json!({"MessageId": sent.message_id}))
+            }
+            "SendBulkEmail" => {
+                let (template, destinations) = super::mail::bulk(body)?;
+                let now = jiff::Timestamp::now();
+                let results =
+                    self.send(|s| ops::send::send_bulk(s, r, &template, &destinations, now))?;
+                wire::ok(json!({"BulkEmailEntryResults": results}))
+            }
             other => {
                 return Err(Error::internal(format!(
                     "{other} is listed as served but has no handler"
                 )));
             }
         })
+    }
+
+    /// `/_sesm/outbox`, outside the AWS API: GET lists the accepted messages of the request's
+    /// region (`?to=`, `?since=`, `?region=`), DELETE clears the outbox.
+    fn outbox(&self, req: &Request, query: &str) -> Result<Response> {
+        let query = Query::parse(query);
+        match req.method.as_str() {
+            "GET" => {
+                let region = match query.get("region") {
+                    Some(r) => {
+                        check_region(r).map_err(|e| Error::bad_request(e.message))?;
+                        r.to_string()
+                    }
+                    None => self.region(req)?,
+                };
+                let q = ops::send::OutboxQuery {
+                    to: query.get("to").map(str::to_string),
+                    since: query
+                        .get("since")
+                        .map(ops::send::parse_since)
+                        .transpose()
+                        .map_err(|e| Error::bad_request(e.message))?,
+                };
+                let journal = self.store.read_journal()?.0;
+                let outbox = self.read(|s| Ok(ops::send::outbox(s, &region, journal, &q)))?;
+                Ok(wire::ok(serde_json::to_value(outbox).unwrap_or_default()))
+            }
+            "DELETE" => {
+                let cleared = self.write(|s| Ok(ops::send::clear_outbox(s)))?;
+                Ok(wire::ok(json!({"Cleared": cleared.cleared})))
+            }
+            other => Err(Error::bad_request(format!(
+                "{other} is not allowed on {OUTBOX_PATH}; use GET or DELETE."
+            ))),
+        }
     }
 
     /// STS `GetCallerIdentity` (query protocol, XML), which Terraform asks at start to learn

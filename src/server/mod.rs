@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod http;
+mod mail;
 pub mod routes;
 pub mod wire;
 

@@ -28,8 +28,12 @@ pub use report::{DayReport, IspDay, Mail, PoolMode, RunReport};
 pub type Senders = BTreeMap<String, BTreeSet<String>>;
 
 /// One day's demand: per region (in `World::regions` order), per configuration set (index in
-/// that region's `config_sets`), the volume per ISP (table order).
+/// that region's `config_sets`, or `NO_SET` for mail sent through none), the volume per ISP
+/// (table order).
 pub type DayDemand = Vec<BTreeMap<usize, Vec<u64>>>;
+
+/// The key of `DayDemand` for mail sent through no configuration set: it goes the default way.
+pub const NO_SET: usize = usize::MAX;
 
 /// The whole account, as the model sees it during a run.
 #[derive(Debug, Clone)]
@@ -51,6 +55,8 @@ pub struct RegionWorld {
     default_pool: usize,
     shared_pool: usize,
     pub config_sets: Vec<ConfigSetRoute>,
+    /// The route of mail sent through no configuration set (`NO_SET`).
+    no_set: ConfigSetRoute,
 }
 
 #[derive(Debug, Clone)]
@@ -106,13 +112,60 @@ const FIRST_ADDRESS: u32 = u32::from_be_bytes([198, 18, 0, 0]);
 const ADDRESSES: u32 = (1 << 17) - 1;
 
 impl World {
-    /// The configuration sets with standing traffic (`traffic set`), per region.
+    /// The configuration sets with standing traffic (`traffic set`) or mail sent today, per
+    /// region.
     pub fn standing_senders(state: &State) -> Senders {
         state
             .regions
             .iter()
-            .map(|(name, r)| (name.clone(), r.traffic.keys().cloned().collect()))
+            .map(|(name, r)| {
+                let sets = r.traffic.keys().chain(r.pending.keys());
+                (
+                    name.clone(),
+                    sets.filter(|s| !s.is_empty()).cloned().collect(),
+                )
+            })
             .collect()
+    }
+
+    /// The mail sent today (SendEmail, `sesm send`), as demand; a set deleted since goes the
+    /// default way.
+    pub fn pending_demand(&self, state: &State) -> DayDemand {
+        self.regions
+            .iter()
+            .map(|r| {
+                let mut out: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
+                for (set, isps) in &state.region(&r.name).pending {
+                    let index = r
+                        .config_sets
+                        .binary_search_by(|c| c.name.as_str().cmp(set))
+                        .unwrap_or(NO_SET);
+                    let volumes = out
+                        .entry(index)
+                        .or_insert_with(|| vec![0; self.isp_count()]);
+                    for (isp, n) in isps {
+                        if let Some(i) = self.params.isp_index(isp)
+                            && let Some(v) = volumes.get_mut(i)
+                        {
+                            *v = v.saturating_add(*n);
+                        }
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+
+    /// Adds `extra` to `day`.
+    pub fn add_demand(day: &mut DayDemand, extra: &DayDemand) {
+        for (region, more) in day.iter_mut().zip(extra) {
+            for (cs, volumes) in more {
+                let into = region.entry(*cs).or_insert_with(|| vec![0; volumes.len()]);
+                for (a, b) in into.iter_mut().zip(volumes) {
+                    *a = a.saturating_add(*b);
+                }
+            }
+        }
     }
 
     /// The model's view of `state`, routing the mail of `senders`. Fails only when a section
@@ -213,6 +266,11 @@ impl World {
                     .collect();
                 Ok(RegionWorld {
                     name: name.clone(),
+                    no_set: ConfigSetRoute {
+                        name: String::new(),
+                        pool: None,
+                        retry_hours: f64::from(params.default_max_delivery_seconds) / 3600.0,
+                    },
                     auto_warmup: region.auto_warmup,
                     default_pool: index_of(DEFAULT_POOL).expect("always listed"),
                     shared_pool: index_of(SHARED_POOL).expect("always listed"),
@@ -342,7 +400,7 @@ impl World {
             let default_has_ips = matches!(&region.pools[region.default_pool].kind, PoolKind::Standard(ips) if !ips.is_empty());
             if let Some(region_demand) = demand.get(ri) {
                 for (&cs, volumes) in region_demand {
-                    let route = &region.config_sets[cs];
+                    let route = region.config_sets.get(cs).unwrap_or(&region.no_set);
                     let mut pool = route.pool.unwrap_or(if default_has_ips {
                         region.default_pool
                     } else {

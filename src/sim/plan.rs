@@ -221,7 +221,14 @@ pub fn simulate(state: &mut State, days: u32, demand: Demand) -> Result<RunRepor
     let plan = match demand {
         Demand::Standing => None,
         Demand::Plan(plan) => {
-            senders = plan.senders();
+            // The plan replaces the standing traffic; mail sent today still goes out.
+            for (region, r) in &state.regions {
+                let sent = r.pending.keys().filter(|s| !s.is_empty()).cloned();
+                senders.insert(region.clone(), sent.collect());
+            }
+            for (region, sets) in plan.senders() {
+                senders.entry(region).or_default().extend(sets);
+            }
             Some(plan)
         }
         Demand::StandingPlus(plan) => {
@@ -240,10 +247,18 @@ pub fn simulate(state: &mut State, days: u32, demand: Demand) -> Result<RunRepor
         Some(plan) => world.plan_demand(plan, days, &standing),
         None => Vec::new(),
     };
-    super::run(state, world, days, end, |day| {
-        planned
+    // Mail sent today (SendEmail, `sesm send`) goes out on the first day.
+    let mut first = planned.first().cloned().unwrap_or_else(|| standing.clone());
+    World::add_demand(&mut first, &world.pending_demand(state));
+    let report = super::run(state, world, days, end, |day| match day {
+        0 => first.clone(),
+        _ => planned
             .get(day as usize)
             .cloned()
-            .unwrap_or_else(|| standing.clone())
-    })
+            .unwrap_or_else(|| standing.clone()),
+    })?;
+    for region in state.regions.values_mut() {
+        region.pending.clear();
+    }
+    Ok(report)
 }

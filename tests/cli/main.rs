@@ -9,6 +9,7 @@ mod identities;
 mod ips;
 mod json_contract;
 mod pools;
+mod sending;
 mod serve;
 mod simulation;
 mod store;

@@ -387,9 +387,118 @@ def aws_cli():
     check(out.returncode == 0, out.stderr)
     out = run("delete-dedicated-ip-pool", "--pool-name", "from-cli")
     check(out.returncode == 0, out.stderr)
+    env["AWS_DEFAULT_REGION"] = "us-west-2"
+    out = run("send-email", "--from-email-address", "news@shop.example.com", "--destination", "ToAddresses=cli@gmail.com",
+              "--content", "Simple={Subject={Data=From the AWS CLI},Body={Text={Data=hi}}}")
+    check(out.returncode == 0 and json.loads(out.stdout)["MessageId"], out.stdout + out.stderr)
+    check([m["Subject"] for m in outbox("us-west-2", to="cli@gmail.com")] == ["From the AWS CLI"], "aws sesv2 send-email")
     print(f"aws cli ok ({CHECKS} checks)", flush=True)
 
 
-for step in [pools, ips, config_sets, identities, tags, account_and_unserved, interleaved, aws_cli]:
+def outbox(region="us-west-2", **params):
+    import urllib.parse
+    import urllib.request
+    params["region"] = region
+    with urllib.request.urlopen(f"{ENDPOINT}/_sesm/outbox?{urllib.parse.urlencode(params)}") as r:
+        return json.load(r)["Messages"]
+
+
+def sending():
+    region = "us-west-2"
+    c = client(region)
+    sesm("pool", "create", "bulk", "--managed", region=region)
+    sesm("config-set", "create", "explicit", "--pool", "bulk", region=region)
+    sesm("config-set", "create", "by-address", region=region)
+    sesm("config-set", "create", "by-domain", "--pool", "ses-shared-pool", region=region)
+    sesm("identity", "create", "shop.example.com", "--config-set", "by-domain", region=region)
+    sesm("identity", "create", "vip@shop.example.com", "--config-set", "by-address", region=region)
+    sesm("identity", "create", "plain@nodefault.org", region=region)
+    simple = {"Simple": {"Subject": {"Data": "Hello"}, "Body": {"Text": {"Data": "Hi there"}}}}
+    # Routing: an explicit set, an address identity's default, a domain identity's default, none.
+    cases = [
+        ("news@shop.example.com", "explicit", "explicit", "REQUEST", "bulk"),
+        ("vip@shop.example.com", None, "by-address", "ADDRESS_IDENTITY", "ses-shared-pool"),
+        ("news@shop.example.com", None, "by-domain", "DOMAIN_IDENTITY", "ses-shared-pool"),
+        ("plain@nodefault.org", None, None, "NONE", "ses-shared-pool"),
+    ]
+    ids = set()
+    for sender, named, want_set, source, pool in cases:
+        kw = {"ConfigurationSetName": named} if named else {}
+        mid = c.send_email(FromEmailAddress=sender, Destination={"ToAddresses": ["jane@gmail.com"]},
+                           Content=simple, **kw)["MessageId"]
+        check(mid and mid not in ids, f"unique MessageId {mid}")
+        ids.add(mid)
+        m = [m for m in outbox(region) if m["MessageId"] == mid]
+        check(len(m) == 1, f"{mid} in the outbox")
+        m = m[0]
+        check(m.get("ConfigurationSetName") == want_set and m["ConfigurationSetSource"] == source and m["PoolName"] == pool,
+              f"route of {sender} with {named}: {m}")
+        check(m["Subject"] == "Hello" and m["To"] == ["jane@gmail.com"], f"outbox record {m}")
+    # Recipients at each ISP of the table.
+    to = ["a@gmail.com", "b@googlemail.com", "c@outlook.com", "d@hotmail.co.uk", "e@yahoo.com", "f@aol.com",
+          "g@icloud.com", "h@me.com", "i@comcast.net", "j@att.net", "k@sbcglobal.net", "l@gmx.de", "m@web.de",
+          "n@orange.fr", "o@wanadoo.fr", "p@example.net"]
+    mid = c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": to[:8], "CcAddresses": to[8:12],
+                       "BccAddresses": to[12:]}, Content=simple, ConfigurationSetName="explicit")["MessageId"]
+    m = [m for m in outbox(region) if m["MessageId"] == mid][0]
+    check(m["Isps"] == {"gmail": 2, "microsoft": 2, "yahoo": 2, "apple": 2, "comcast": 1, "att": 2, "gmx": 2,
+                        "orange": 2, "other": 1}, f"ISPs {m['Isps']}")
+    # Raw content: sender and recipients from the MIME headers, unless given.
+    raw = (b"From: \"Shop\" <news@shop.example.com>\r\nTo: x@gmail.com, \"Y\" <y@yahoo.com>\r\n"
+           b"Cc: z@outlook.com\r\nSubject: =?UTF-8?Q?Caf=C3=A9?=\r\n\r\nBody\r\n")
+    mid = c.send_email(Content={"Raw": {"Data": raw}}, ConfigurationSetName="explicit")["MessageId"]
+    m = [m for m in outbox(region) if m["MessageId"] == mid][0]
+    check(m["From"] == "news@shop.example.com" and m["To"] == ["x@gmail.com", "y@yahoo.com"] and m["Cc"] == ["z@outlook.com"],
+          f"raw {m}")
+    check(m["Subject"] == "Café", f"raw subject {m['Subject']!r}")
+    mid = c.send_email(Content={"Raw": {"Data": raw}}, Destination={"ToAddresses": ["only@gmx.de"]})["MessageId"]
+    m = [m for m in outbox(region) if m["MessageId"] == mid][0]
+    check(m["To"] == ["only@gmx.de"] and m["ConfigurationSetName"] == "by-domain", f"raw with Destination {m}")
+    # SendBulkEmail (its content is a template; inline TemplateContent is served).
+    r = c.send_bulk_email(FromEmailAddress="news@shop.example.com", ConfigurationSetName="explicit",
+                          DefaultContent={"Template": {"TemplateContent": {"Subject": "Bulk", "Text": "Hi"}}},
+                          BulkEmailEntries=[{"Destination": {"ToAddresses": ["a1@gmail.com"]}},
+                                            {"Destination": {"ToAddresses": ["not an address"]}},
+                                            {"Destination": {"ToAddresses": ["a3@outlook.com"], "CcAddresses": ["a4@yahoo.com"]}}])
+    statuses = [e["Status"] for e in r["BulkEmailEntryResults"]]
+    check(statuses == ["SUCCESS", "INVALID_PARAMETER", "SUCCESS"], f"bulk statuses {statuses}")
+    bulk_ids = [e["MessageId"] for e in r["BulkEmailEntryResults"] if e["Status"] == "SUCCESS"]
+    check(all(any(m["MessageId"] == i and m["Subject"] == "Bulk" for m in outbox(region)) for i in bulk_ids), "bulk outbox")
+    # Refusals, with SES's codes.
+    refused(lambda: c.send_email(FromEmailAddress="a@unknown.org", Destination={"ToAddresses": ["x@gmail.com"]}, Content=simple),
+            "MessageRejected", 400,
+            "Email address is not verified. The following identities failed the check in region US-WEST-2: a@unknown.org")
+    refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["x@gmail.com"]},
+                                 Content=simple, ConfigurationSetName="nope"), "NotFoundException", 404, "<nope>")
+    refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com",
+                                 Destination={"ToAddresses": [f"r{i}@gmail.com" for i in range(51)]}, Content=simple),
+            "BadRequestException", 400, "at most 50")
+    refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["bad@@x"]},
+                                 Content=simple), "BadRequestException", 400)
+    refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["a@b.com"]},
+                                 Content={"Template": {"TemplateName": "welcome"}}), "NotImplemented", 501)
+    refused(lambda: c.send_bulk_email(FromEmailAddress="a@unknown.org", DefaultContent={"Template": {"TemplateContent": {"Subject": "s"}}},
+                                      BulkEmailEntries=[{"Destination": {"ToAddresses": ["x@gmail.com"]}}]), "MessageRejected", 400)
+    # --to and --since filters; the account's sent count.
+    check([m["To"] for m in outbox(region, to="only@gmx.de")] == [["only@gmx.de"]], "outbox ?to=")
+    check(outbox(region, since="2999-01-01") == [], "outbox ?since=")
+    check(c.get_account()["SendQuota"]["SentLast24Hours"] > 0, "SentLast24Hours")
+    # The next simulated day sends them: demand per (pool, ISP).
+    day = sesm("simulate", "--days", "1", region=region)
+    bulk_gmail = [i for d in day["Days"] if d["PoolName"] == "bulk" for i in d["Isps"] if i["Isp"] == "gmail"]
+    # explicit: 1 (routing) + 2 (ISP table) + 1 (raw) + 1 (bulk)
+    check(bulk_gmail and bulk_gmail[0]["Demand"] == 5, f"the day's demand of bulk/gmail: {bulk_gmail}")
+    again = sesm("simulate", "--days", "1", region=region)["Days"]
+    check([d for d in again if d["Region"] == region] == [], "sent once, not twice")
+    # The outbox outlives the simulation; clearing it keeps nothing.
+    # 4 routed, 1 to every ISP, 2 raw, 2 of the bulk send.
+    check(len(outbox(region)) == 9, f"outbox size {len(outbox(region))}")
+    import urllib.request
+    urllib.request.urlopen(urllib.request.Request(f"{ENDPOINT}/_sesm/outbox", method="DELETE"))
+    check(outbox(region) == [], "cleared")
+    print(f"sending ok ({CHECKS} checks)", flush=True)
+
+
+for step in [pools, ips, config_sets, identities, tags, account_and_unserved, interleaved, sending, aws_cli]:
     step()
 print(f"all ok: botocore {botocore.__version__}, {'POST' if NEW_LIST_ROUTES else 'GET'} list routes, {CHECKS} checks")

@@ -1,0 +1,436 @@
+//! Sending mail: `SendEmail` and `SendBulkEmail` (and `sesm send`), `sesm send --explain`,
+//! and the outbox of accepted messages (`sesm outbox`, `/_sesm/outbox`). The checks and the
+//! routing are `model::sending`'s; accepting a message returns its record, which the front end
+//! hands to `store::Store::send` to make it durable.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::State;
+use crate::model::sending::{Outgoing, Route, SentMessage, SetSource};
+use crate::sim::{self, Demand};
+
+/// One recipient and the ISP its domain belongs to.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Recipient {
+    pub address: String,
+    pub isp: String,
+}
+
+/// `sesm send`: the message as accepted.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Sent {
+    pub message_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+    pub configuration_set_source: SetSource,
+    pub pool_name: String,
+    pub recipients: Vec<Recipient>,
+    pub count: u64,
+}
+
+/// A message ID as unique as SES's: the time, a per-process random part, and the sequence.
+fn message_id(now: Timestamp, seq: u64) -> String {
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new().hash_one((now, seq));
+    format!(
+        "{:016x}-{:08x}-{:04x}-{:012x}-000000",
+        now.as_nanosecond() as u64,
+        random as u32,
+        (random >> 32) as u16,
+        seq
+    )
+}
+
+fn recipients(route: &Route) -> Vec<Recipient> {
+    route
+        .recipients
+        .iter()
+        .map(|(a, i)| Recipient {
+            address: a.clone(),
+            isp: i.clone(),
+        })
+        .collect()
+}
+
+/// The record of an accepted message.
+fn record(
+    s: &State,
+    region: &str,
+    msg: &Outgoing,
+    route: &Route,
+    seq: u64,
+    now: Timestamp,
+) -> SentMessage {
+    let count = msg.count.max(1);
+    SentMessage {
+        seq,
+        message_id: message_id(now, seq),
+        time: now,
+        date: s.date,
+        region: region.to_string(),
+        from: route.from.clone(),
+        to: msg.to.clone(),
+        cc: msg.cc.clone(),
+        bcc: msg.bcc.clone(),
+        subject: msg.subject.clone(),
+        configuration_set: route.config_set.clone(),
+        configuration_set_source: route.source,
+        pool: route.pool.clone(),
+        isps: route.isps(count),
+        count,
+    }
+}
+
+/// The most identical copies one `sesm send` may send.
+pub const MAX_COUNT: u64 = 1_000_000;
+
+/// SendEmail (and `sesm send`): SES's checks and routing; the accepted message's record
+/// (numbered after the state's last) and the reply.
+pub fn send(
+    s: &State,
+    region: &str,
+    msg: &Outgoing,
+    now: Timestamp,
+) -> Result<(Vec<SentMessage>, Sent)> {
+    if !(1..=MAX_COUNT).contains(&msg.count) {
+        return Err(Error::bad_request(format!(
+            "Invalid count {}: send 1 to {MAX_COUNT} copies.",
+            msg.count
+        )));
+    }
+    let route = s.region(region).route(&s.model, region, msg)?;
+    let m = record(s, region, msg, &route, s.sent_seq + 1, now);
+    let reply = Sent {
+        message_id: m.message_id.clone(),
+        configuration_set_name: route.config_set.clone(),
+        configuration_set_source: route.source,
+        pool_name: route.pool.clone(),
+        recipients: recipients(&route),
+        count: m.count,
+    };
+    Ok((vec![m], reply))
+}
+
+/// One entry of SendBulkEmail's reply.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BulkResult {
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// SendBulkEmail: the sender and configuration set are checked for the whole request (an
+/// unverified sender or a missing set refuses it all, as SES does); each destination is
+/// routed on its own and answers SUCCESS or INVALID_PARAMETER.
+pub fn send_bulk(
+    s: &State,
+    region: &str,
+    template: &Outgoing,
+    destinations: &[(Vec<String>, Vec<String>, Vec<String>)],
+    now: Timestamp,
+) -> Result<(Vec<SentMessage>, Vec<BulkResult>)> {
+    if destinations.is_empty() {
+        return Err(Error::bad_request(
+            "BulkEmailEntries must have at least one entry.",
+        ));
+    }
+    if destinations.len() > 50 {
+        return Err(Error::bad_request(format!(
+            "BulkEmailEntries has {} entries; SES takes at most 50.",
+            destinations.len()
+        )));
+    }
+    let r = s.region(region);
+    // The request-wide checks, on a message with a placeholder recipient.
+    let probe = Outgoing {
+        to: vec!["probe@example.com".into()],
+        cc: Vec::new(),
+        bcc: Vec::new(),
+        ..template.clone()
+    };
+    r.route(&s.model, region, &probe)?;
+    let mut sent = Vec::new();
+    let mut results = Vec::new();
+    for (to, cc, bcc) in destinations {
+        let msg = Outgoing {
+            to: to.clone(),
+            cc: cc.clone(),
+            bcc: bcc.clone(),
+            count: 1,
+            ..template.clone()
+        };
+        match r.route(&s.model, region, &msg) {
+            Ok(route) => {
+                let seq = s.sent_seq + 1 + sent.len() as u64;
+                let m = record(s, region, &msg, &route, seq, now);
+                results.push(BulkResult {
+                    status: "SUCCESS",
+                    error: None,
+                    message_id: Some(m.message_id.clone()),
+                });
+                sent.push(m);
+            }
+            Err(e) => results.push(BulkResult {
+                status: "INVALID_PARAMETER",
+                error: Some(e.message),
+                message_id: None,
+            }),
+        }
+    }
+    Ok((sent, results))
+}
+
+/// What today's remaining capacity does with the message, for one ISP.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IspFate {
+    pub isp: String,
+    pub recipients: u64,
+    /// The day's demand of the pool for this ISP with the message (standing traffic, mail
+    /// already sent today, and this message).
+    pub demand_today: u64,
+    /// The pool's effective daily rate for the ISP today (`null`: no cap).
+    pub capacity_today: Option<u64>,
+    /// DEDICATED, SHARED, DEFERRED, or MIXED when the message's copies split.
+    pub outcome: &'static str,
+    /// How the message's copies would go (the day with it minus the day without it).
+    pub sent_dedicated: u64,
+    pub sent_shared: u64,
+    pub deferred: u64,
+    pub expired: u64,
+}
+
+/// `sesm send --explain`: the route and why, sent nowhere.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Explanation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+    pub configuration_set_source: SetSource,
+    pub pool_name: String,
+    pub recipients: Vec<Recipient>,
+    pub isps: Vec<IspFate>,
+    pub date: Date,
+    pub count: u64,
+}
+
+/// Per ISP: the day's demand, the effective daily rate, and what happened to the mail.
+type PoolDay = BTreeMap<String, (u64, Option<u64>, sim::Mail)>;
+
+/// The day's figures for `pool` in a one-day run of `s`.
+fn day_of(s: &mut State, region: &str, pool: &str) -> Result<PoolDay> {
+    let report = sim::simulate(s, 1, Demand::Standing)?;
+    Ok(report
+        .days
+        .iter()
+        .filter(|d| d.region == region && d.pool_name == pool)
+        .flat_map(|d| d.isps.iter())
+        .map(|i| {
+            (
+                i.isp.clone(),
+                (i.mail.demand, i.effective_daily_rate, i.mail),
+            )
+        })
+        .collect())
+}
+
+/// Explain: where the message would go and why, and what today's remaining capacity of that
+/// pool would do with it — the model's next day run with and without it (nothing is kept).
+pub fn explain(s: &State, region: &str, msg: &Outgoing) -> Result<Explanation> {
+    if !(1..=MAX_COUNT).contains(&msg.count) {
+        return Err(Error::bad_request(format!(
+            "Invalid count {}: send 1 to {MAX_COUNT} copies.",
+            msg.count
+        )));
+    }
+    let route = s.region(region).route(&s.model, region, msg)?;
+    let count = msg.count.max(1);
+    let mut without = s.clone();
+    let before = day_of(&mut without, region, &route.pool)?;
+    let mut with = s.clone();
+    let m = record(
+        s,
+        region,
+        msg,
+        &route,
+        s.sent_seq + 1,
+        Timestamp::UNIX_EPOCH,
+    );
+    with.count_sent(&m);
+    let after = day_of(&mut with, region, &route.pool)?;
+    let isps = route
+        .isps(count)
+        .into_iter()
+        .map(|(isp, n)| {
+            let zero = (0, None, sim::Mail::default());
+            let (_, _, b) = before.get(&isp).copied().unwrap_or(zero);
+            let (demand, capacity, a) = after.get(&isp).copied().unwrap_or(zero);
+            let d = |f: fn(&sim::Mail) -> u64| f(&a).saturating_sub(f(&b));
+            let (ded, shared, deferred) = (
+                d(|m| m.sent_dedicated),
+                d(|m| m.sent_shared),
+                d(|m| m.deferred),
+            );
+            let outcome = match (ded > 0, shared > 0, deferred > 0) {
+                (true, false, false) => "DEDICATED",
+                (false, true, false) => "SHARED",
+                (false, false, true) => "DEFERRED",
+                _ => "MIXED",
+            };
+            IspFate {
+                isp,
+                recipients: n,
+                demand_today: demand,
+                capacity_today: capacity,
+                outcome,
+                sent_dedicated: ded,
+                sent_shared: shared,
+                deferred,
+                expired: d(|m| m.expired),
+            }
+        })
+        .collect();
+    Ok(Explanation {
+        configuration_set_name: route.config_set.clone(),
+        configuration_set_source: route.source,
+        pool_name: route.pool.clone(),
+        recipients: recipients(&route),
+        isps,
+        date: s.date,
+        count,
+    })
+}
+
+/// A message of the outbox.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OutboxMessage {
+    pub message_id: String,
+    pub time: Timestamp,
+    /// The account clock when it was sent: the simulated day it goes out on.
+    pub date: Date,
+    pub region: String,
+    pub from: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+    pub configuration_set_source: SetSource,
+    pub pool_name: String,
+    pub isps: BTreeMap<String, u64>,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Outbox {
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// The outbox's filters.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxQuery {
+    /// Only messages with this recipient (To, Cc or Bcc; the domain compares without case).
+    pub to: Option<String>,
+    /// Only messages accepted at or after this time.
+    pub since: Option<Timestamp>,
+}
+
+fn same_address(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        let s = s.trim();
+        let s = match (s.rfind('<'), s.rfind('>')) {
+            (Some(o), Some(c)) if o < c => &s[o + 1..c],
+            _ => s,
+        };
+        match s.rsplit_once('@') {
+            Some((l, d)) => format!("{l}@{}", d.to_ascii_lowercase()),
+            None => s.to_string(),
+        }
+    };
+    norm(a) == norm(b)
+}
+
+/// The outbox of the region: the last 10,000 accepted messages not cleared, oldest first.
+pub fn outbox(s: &State, region: &str, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
+    let messages = journal
+        .into_iter()
+        .filter(|m| m.seq > s.outbox_from && m.region == region)
+        .filter(|m| q.since.is_none_or(|t| m.time >= t))
+        .filter(|m| {
+            q.to.as_deref().is_none_or(|want| {
+                m.to.iter()
+                    .chain(&m.cc)
+                    .chain(&m.bcc)
+                    .any(|r| same_address(r, want))
+            })
+        })
+        .map(|m| OutboxMessage {
+            message_id: m.message_id,
+            time: m.time,
+            date: m.date,
+            region: m.region,
+            from: m.from,
+            to: m.to,
+            cc: m.cc,
+            bcc: m.bcc,
+            subject: m.subject,
+            configuration_set_name: m.configuration_set,
+            configuration_set_source: m.configuration_set_source,
+            pool_name: m.pool,
+            isps: m.isps,
+            count: m.count,
+        })
+        .collect::<Vec<_>>();
+    let skip = messages
+        .len()
+        .saturating_sub(crate::model::sending::OUTBOX_SIZE);
+    Outbox {
+        messages: messages.into_iter().skip(skip).collect(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Cleared {
+    pub cleared: u64,
+}
+
+/// Clears the outbox (every region's); the messages still count as today's demand.
+pub fn clear_outbox(s: &mut State) -> Cleared {
+    let cleared = s.sent_seq.saturating_sub(s.outbox_from);
+    s.outbox_from = s.sent_seq;
+    Cleared { cleared }
+}
+
+/// Parses `--since`: an RFC 3339 time (`2026-11-30T10:00:00Z`) or a date (its start, UTC).
+pub fn parse_since(s: &str) -> Result<Timestamp> {
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    crate::env::parse_date(s, "--since time")
+        .ok()
+        .and_then(|d| {
+            jiff::tz::TimeZone::UTC
+                .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+        })
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "invalid --since time '{s}': expected 2026-11-30T10:00:00Z or a date such as 2026-11-30"
+            ))
+        })
+}

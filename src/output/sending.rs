@@ -1,0 +1,159 @@
+//! The views of sending: a sent message, the explanation of a route, and the outbox.
+
+use super::{Block, Column, Render, View, thousands};
+use crate::model::sending::SetSource;
+use crate::ops::send::{Cleared, Explanation, Outbox, Sent};
+
+fn source(s: SetSource, set: &Option<String>) -> String {
+    match (s, set) {
+        (SetSource::Request, Some(cs)) => format!("{cs} (named in the request)"),
+        (SetSource::AddressIdentity, Some(cs)) => {
+            format!("{cs} (the sender address identity's default)")
+        }
+        (SetSource::DomainIdentity, Some(cs)) => {
+            format!("{cs} (the sender domain identity's default)")
+        }
+        _ => "none (no set named, and the sender identity has no default)".into(),
+    }
+}
+
+impl Render for Sent {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        let rows = self
+            .recipients
+            .iter()
+            .map(|r| vec![r.address.clone(), r.isp.clone()])
+            .collect();
+        Some(vec![
+            Block::fields([
+                ("Message ID", self.message_id.clone()),
+                (
+                    "Configuration set",
+                    source(self.configuration_set_source, &self.configuration_set_name),
+                ),
+                ("Pool", self.pool_name.clone()),
+                ("Copies", thousands(self.count)),
+            ]),
+            Block::Blank,
+            Block::table(vec![Column::left("Recipient"), Column::left("ISP")], rows),
+        ])
+    }
+
+    fn notices(&self, _: &View) -> Vec<String> {
+        vec![format!(
+            "Accepted {} message(s) through {}; the next simulated day sends them.",
+            thousands(self.count),
+            self.pool_name
+        )]
+    }
+}
+
+impl Render for Explanation {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        let recipients = self
+            .recipients
+            .iter()
+            .map(|r| vec![r.address.clone(), r.isp.clone()])
+            .collect();
+        let fates = self
+            .isps
+            .iter()
+            .map(|f| {
+                vec![
+                    f.isp.clone(),
+                    thousands(f.recipients),
+                    thousands(f.demand_today),
+                    f.capacity_today.map_or_else(|| "no cap".into(), thousands),
+                    f.outcome.to_string(),
+                ]
+            })
+            .collect();
+        Some(vec![
+            Block::fields([
+                (
+                    "Configuration set",
+                    source(self.configuration_set_source, &self.configuration_set_name),
+                ),
+                ("Pool", self.pool_name.clone()),
+                ("Day", self.date.to_string()),
+            ]),
+            Block::Blank,
+            Block::table(
+                vec![Column::left("Recipient"), Column::left("ISP")],
+                recipients,
+            ),
+            Block::Blank,
+            Block::Line(format!(
+                "Today's capacity of {} per ISP, with this message and the day's other mail:",
+                self.pool_name
+            )),
+            Block::table(
+                vec![
+                    Column::left("ISP"),
+                    Column::right("Recipients"),
+                    Column::right("Demand today"),
+                    Column::right("Capacity"),
+                    Column::left("This message goes"),
+                ],
+                fates,
+            ),
+            Block::Blank,
+            Block::Line("Nothing was sent (--explain).".into()),
+        ])
+    }
+}
+
+impl Render for Outbox {
+    fn table(&self, v: &View) -> Option<Vec<Block>> {
+        if self.messages.is_empty() {
+            return Some(vec![Block::Line(format!(
+                "The outbox of {} is empty. Send with: sesm send --from ADDRESS --to ADDRESS",
+                v.region
+            ))]);
+        }
+        let rows = self
+            .messages
+            .iter()
+            .map(|m| {
+                let to: Vec<&str> =
+                    m.to.iter()
+                        .chain(&m.cc)
+                        .chain(&m.bcc)
+                        .map(String::as_str)
+                        .collect();
+                vec![
+                    m.time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+                    m.from.clone(),
+                    to.join(", "),
+                    m.subject.clone().unwrap_or_default(),
+                    m.configuration_set_name
+                        .clone()
+                        .unwrap_or_else(|| "-".into()),
+                    m.pool_name.clone(),
+                    thousands(m.count),
+                ]
+            })
+            .collect();
+        Some(vec![Block::table(
+            vec![
+                Column::left("Time (UTC)"),
+                Column::left("From"),
+                Column::left("To"),
+                Column::left("Subject"),
+                Column::left("Configuration set"),
+                Column::left("Pool"),
+                Column::right("Copies"),
+            ],
+            rows,
+        )])
+    }
+}
+
+impl Render for Cleared {
+    fn notices(&self, _: &View) -> Vec<String> {
+        vec![format!(
+            "Cleared {} message(s) from the outbox; they still count as today's demand.",
+            thousands(self.cleared)
+        )]
+    }
+}

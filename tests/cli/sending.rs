@@ -1,0 +1,712 @@
+//! Sending mail: `sesm send` (and `--explain`), the outbox, and SendEmail over the endpoint
+//! under crashes and concurrency.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::Env;
+use crate::serve::{Server, read_response};
+
+const OP: &str = "SendEmail";
+
+fn account() -> Env {
+    let env = Env::new();
+    for args in [
+        &["pool", "create", "bulk", "--managed"][..],
+        &["config-set", "create", "explicit", "--pool", "bulk"],
+        &["config-set", "create", "by-address"],
+        &[
+            "config-set",
+            "create",
+            "by-domain",
+            "--pool",
+            "ses-shared-pool",
+        ],
+        &[
+            "identity",
+            "create",
+            "shop.example.com",
+            "--config-set",
+            "by-domain",
+        ],
+        &[
+            "identity",
+            "create",
+            "vip@shop.example.com",
+            "--config-set",
+            "by-address",
+        ],
+        &["identity", "create", "plain@nodefault.org"],
+    ] {
+        env.ok(args);
+    }
+    env
+}
+
+fn send(env: &Env, args: &[&str]) -> Value {
+    let mut all = vec!["send"];
+    all.extend_from_slice(args);
+    env.json(&all)
+}
+
+#[test]
+fn routing_follows_the_set_then_the_identity_defaults_then_the_default_way() {
+    let env = account();
+    let cases: &[(&[&str], Option<&str>, &str, &str)] = &[
+        (
+            &[
+                "--from",
+                "news@shop.example.com",
+                "--config-set",
+                "explicit",
+            ],
+            Some("explicit"),
+            "REQUEST",
+            "bulk",
+        ),
+        (
+            &["--from", "vip@shop.example.com"],
+            Some("by-address"),
+            "ADDRESS_IDENTITY",
+            "ses-shared-pool",
+        ),
+        (
+            &["--from", "News@Shop.Example.com"],
+            Some("by-domain"),
+            "DOMAIN_IDENTITY",
+            "ses-shared-pool",
+        ),
+        (
+            &["--from", "plain@nodefault.org"],
+            None,
+            "NONE",
+            "ses-shared-pool",
+        ),
+    ];
+    for (args, set, source, pool) in cases {
+        let mut all = args.to_vec();
+        all.extend(["--to", "jane@gmail.com"]);
+        let r = send(&env, &all);
+        assert_eq!(r["ConfigurationSetName"].as_str(), *set, "{args:?}: {r}");
+        assert_eq!(r["ConfigurationSetSource"], *source, "{args:?}");
+        assert_eq!(r["PoolName"], *pool, "{args:?}");
+        assert_eq!(r["Recipients"][0]["Isp"], "gmail");
+    }
+    // With standard IPs in ses-default-dedicated-pool, mail without a pool goes through them.
+    env.ok(&["ip", "lease", "--count", "1"]);
+    let r = send(&env, &["--from", "plain@nodefault.org", "--to", "x@y.org"]);
+    assert_eq!(r["PoolName"], "ses-default-dedicated-pool");
+    // Every message has its own ID, and the outbox has them all, oldest first.
+    let out = env.json(&["outbox", "list"]);
+    let ids: Vec<&str> = out["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["MessageId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5);
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 5);
+}
+
+#[test]
+fn ses_refuses_what_ses_refuses_and_nothing_changes() {
+    let env = account();
+    let many: Vec<String> = (0..51).map(|i| format!("r{i}@gmail.com")).collect();
+    let mut too_many = vec!["send", "--from", "news@shop.example.com"];
+    for r in &many {
+        too_many.extend(["--to", r.as_str()]);
+    }
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec!["send", "--from", "a@unknown.org", "--to", "x@gmail.com"],
+            "MessageRejected",
+            "Email address is not verified. The following identities failed the check in region US-EAST-1: a@unknown.org",
+        ),
+        (
+            vec![
+                "send",
+                "--from",
+                "news@shop.example.com",
+                "--to",
+                "x@gmail.com",
+                "--config-set",
+                "nope",
+            ],
+            "NotFoundException",
+            "Configuration set <nope> does not exist.",
+        ),
+        (
+            too_many.clone(),
+            "BadRequestException",
+            "SES takes at most 50",
+        ),
+        (
+            vec![
+                "send",
+                "--from",
+                "news@shop.example.com",
+                "--to",
+                "not-an-address",
+            ],
+            "BadRequestException",
+            "Invalid To recipient address",
+        ),
+        (
+            vec!["send", "--from", "shop.example.com", "--to", "x@gmail.com"],
+            "BadRequestException",
+            "Invalid sender address",
+        ),
+        (
+            vec!["send", "--from", "news@shop.example.com"],
+            "BadRequestException",
+            "no recipients",
+        ),
+        (
+            vec![
+                "send",
+                "--from",
+                "news@shop.example.com",
+                "--to",
+                "x@gmail.com",
+                "--count",
+                "0",
+            ],
+            "BadRequestException",
+            "Invalid count 0",
+        ),
+    ];
+    for (args, code, message) in cases {
+        let run = env.refused(&args, code, OP);
+        assert!(
+            Env::message(&run).contains(message),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        !env.path("state/state.json.outbox").exists(),
+        "nothing was accepted"
+    );
+    // The sender's domain, in any letter case, lets every address of it send.
+    send(
+        &env,
+        &["--from", "anyone@SHOP.example.com", "--to", "x@gmail.com"],
+    );
+}
+
+#[test]
+fn recipients_map_to_the_isp_table_and_the_next_day_sends_them() {
+    let env = account();
+    let to = [
+        ("a@gmail.com", "gmail"),
+        ("b@googlemail.com", "gmail"),
+        ("c@outlook.com", "microsoft"),
+        ("d@hotmail.co.uk", "microsoft"),
+        ("e@live.fr", "microsoft"),
+        ("f@msn.com", "microsoft"),
+        ("g@yahoo.com", "yahoo"),
+        ("h@ymail.com", "yahoo"),
+        ("i@aol.com", "yahoo"),
+        ("j@icloud.com", "apple"),
+        ("k@me.com", "apple"),
+        ("l@mac.com", "apple"),
+        ("m@comcast.net", "comcast"),
+        ("n@att.net", "att"),
+        ("o@sbcglobal.net", "att"),
+        ("p@bellsouth.net", "att"),
+        ("q@gmx.de", "gmx"),
+        ("r@web.de", "gmx"),
+        ("s@orange.fr", "orange"),
+        ("t@wanadoo.fr", "orange"),
+        ("u@example.net", "other"),
+    ];
+    let mut args = vec![
+        "--from",
+        "news@shop.example.com",
+        "--config-set",
+        "explicit",
+        "--count",
+        "3",
+    ];
+    for (addr, _) in &to {
+        args.extend(["--to", addr]);
+    }
+    let r = send(&env, &args);
+    for (i, (addr, isp)) in to.iter().enumerate() {
+        assert_eq!(r["Recipients"][i]["Address"], *addr);
+        assert_eq!(r["Recipients"][i]["Isp"], *isp, "{addr}");
+    }
+    let day = env.json(&["simulate", "--days", "1"]);
+    let bulk: Vec<&Value> = day["Days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["PoolName"] == "bulk")
+        .collect();
+    assert_eq!(bulk.len(), 1);
+    let demand = |isp: &str| {
+        bulk[0]["Isps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["Isp"] == isp)
+            .map_or(0, |i| i["Demand"].as_u64().unwrap())
+    };
+    // Three copies to each recipient.
+    for (isp, recipients) in [
+        ("gmail", 2),
+        ("microsoft", 4),
+        ("yahoo", 3),
+        ("apple", 3),
+        ("comcast", 1),
+        ("att", 3),
+        ("gmx", 2),
+        ("orange", 2),
+        ("other", 1),
+    ] {
+        assert_eq!(demand(isp), 3 * recipients, "{isp}");
+    }
+    // Counted once: the day after sends nothing more.
+    let next = env.json(&["simulate", "--days", "1"]);
+    assert!(
+        next["Days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["PoolName"] != "bulk" || d["Isps"].as_array().unwrap().is_empty()),
+        "{next}"
+    );
+    // Metrics see them like any other mail.
+    let m = env.json(&["metrics", "--pool", "bulk", "--metric", "Send"]);
+    assert_eq!(m["MetricDataResults"][0]["Values"][0], 63.0);
+}
+
+#[test]
+fn sends_add_to_standing_traffic_and_to_a_plan() {
+    let env = account();
+    env.ok(&["traffic", "set", "explicit", "gmail=1000"]);
+    send(
+        &env,
+        &[
+            "--from",
+            "news@shop.example.com",
+            "--config-set",
+            "explicit",
+            "--to",
+            "a@gmail.com",
+            "--count",
+            "7",
+        ],
+    );
+    let dry = env.json(&["simulate", "--days", "2", "--dry-run"]);
+    let gmail: Vec<u64> = dry["Days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["PoolName"] == "bulk")
+        .map(|d| d["Isps"][0]["Demand"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        gmail,
+        vec![1007, 1000],
+        "the sends go out on the first day only"
+    );
+    let plan = env.path("plan.csv");
+    std::fs::write(&plan, "day,config_set,isp,volume\n1,explicit,gmail,50\n").unwrap();
+    let with_plan = env.json(&["simulate", "--days", "2", "--plan", plan.to_str().unwrap()]);
+    let gmail: Vec<u64> = with_plan["Days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["PoolName"] == "bulk")
+        .map(|d| {
+            d["Isps"]
+                .as_array()
+                .unwrap()
+                .first()
+                .map_or(0, |i| i["Demand"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        gmail,
+        vec![7, 50],
+        "a plan replaces standing traffic, not what was sent"
+    );
+}
+
+#[test]
+fn explain_says_where_a_message_goes_and_what_todays_capacity_does_with_it() {
+    let env = account();
+    // A managed pool without IPs yet: everything overflows to shared IPs.
+    let e = env.json(&[
+        "send",
+        "--from",
+        "news@shop.example.com",
+        "--config-set",
+        "explicit",
+        "--to",
+        "a@gmail.com",
+        "--explain",
+    ]);
+    assert_eq!(e["PoolName"], "bulk");
+    assert_eq!(e["ConfigurationSetSource"], "REQUEST");
+    assert_eq!(e["Isps"][0]["Outcome"], "SHARED", "{e}");
+    assert!(
+        !env.path("state/state.json.outbox").exists(),
+        "--explain sends nothing"
+    );
+    // A standard pool with a new IP may send 200 a day: within it dedicated, beyond it shared.
+    env.ok(&["pool", "create", "std"]);
+    env.ok(&["config-set", "create", "std-cs", "--pool", "std"]);
+    env.ok(&["ip", "lease", "--count", "1", "--pool", "std"]);
+    let within = env.json(&[
+        "send",
+        "--from",
+        "news@shop.example.com",
+        "--config-set",
+        "std-cs",
+        "--to",
+        "a@gmail.com",
+        "--count",
+        "150",
+        "--explain",
+    ]);
+    assert_eq!(within["Isps"][0]["Outcome"], "DEDICATED", "{within}");
+    assert_eq!(within["Isps"][0]["CapacityToday"], 200);
+    let beyond = env.json(&[
+        "send",
+        "--from",
+        "news@shop.example.com",
+        "--config-set",
+        "std-cs",
+        "--to",
+        "a@gmail.com",
+        "--count",
+        "500",
+        "--explain",
+    ]);
+    assert_eq!(beyond["Isps"][0]["Outcome"], "MIXED", "{beyond}");
+    assert_eq!(beyond["Isps"][0]["SentDedicated"], 200);
+    assert_eq!(beyond["Isps"][0]["SentShared"], 300);
+    // Mail already sent today uses up the capacity.
+    send(
+        &env,
+        &[
+            "--from",
+            "news@shop.example.com",
+            "--config-set",
+            "std-cs",
+            "--to",
+            "a@gmail.com",
+            "--count",
+            "200",
+        ],
+    );
+    let after = env.json(&[
+        "send",
+        "--from",
+        "news@shop.example.com",
+        "--config-set",
+        "std-cs",
+        "--to",
+        "a@gmail.com",
+        "--explain",
+    ]);
+    assert_eq!(after["Isps"][0]["Outcome"], "SHARED", "{after}");
+    assert_eq!(after["Isps"][0]["DemandToday"], 201);
+    // A warm managed pool in its later phase (the demo's promotion has left the 28-day
+    // window) defers what it can't carry.
+    let demo = Env::new();
+    let path = demo.path("demo.json");
+    let p = path.to_str().unwrap();
+    demo.ok(&["demo", "--days", "70", "--state", p]);
+    let late = demo.json(&[
+        "--state",
+        p,
+        "send",
+        "--from",
+        "news@example.com",
+        "--to",
+        "a@gmail.com",
+        "--count",
+        "1000000",
+        "--explain",
+    ]);
+    assert_eq!(late["PoolName"], "marketing");
+    assert_eq!(late["ConfigurationSetSource"], "ADDRESS_IDENTITY");
+    assert_eq!(late["Isps"][0]["Outcome"], "MIXED", "{late}");
+    assert!(late["Isps"][0]["Deferred"].as_u64().unwrap() > 0, "{late}");
+    assert_eq!(late["Isps"][0]["SentShared"], 0, "{late}");
+    let run = demo.ok(&[
+        "--state",
+        p,
+        "send",
+        "--from",
+        "news@example.com",
+        "--to",
+        "a@gmail.com",
+        "--explain",
+    ]);
+    assert!(run.stdout.contains("Nothing was sent"), "{}", run.stdout);
+}
+
+#[test]
+fn the_outbox_filters_and_clears_and_the_mail_still_counts() {
+    let env = account();
+    send(
+        &env,
+        &[
+            "--from",
+            "news@shop.example.com",
+            "--to",
+            "a@gmail.com",
+            "--subject",
+            "One",
+        ],
+    );
+    send(
+        &env,
+        &[
+            "--from",
+            "news@shop.example.com",
+            "--to",
+            "b@gmail.com",
+            "--cc",
+            "a@Gmail.COM",
+            "--subject",
+            "Two",
+        ],
+    );
+    let to_a = env.json(&["outbox", "list", "--to", "a@gmail.com"]);
+    let subjects: Vec<&str> = to_a["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["Subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, vec!["One", "Two"]);
+    assert_eq!(
+        env.json(&["outbox", "list", "--since", "2999-01-01"])["Messages"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.json(&["outbox", "list", "--since", "2000-01-01T00:00:00Z"])["Messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    env.refused_with(
+        &["outbox", "list", "--since", "yesterday"],
+        252,
+        "InvalidParameter",
+        "ListOutbox",
+    );
+    let table = env.ok(&["outbox", "list"]);
+    assert!(
+        table.stdout.contains("news@shop.example.com") && table.stdout.contains("Two"),
+        "{}",
+        table.stdout
+    );
+    // Another region's outbox is its own.
+    assert_eq!(
+        env.json(&["--region", "eu-west-1", "outbox", "list"])["Messages"],
+        serde_json::json!([])
+    );
+    assert_eq!(env.json(&["outbox", "clear"])["Cleared"], 2);
+    assert_eq!(
+        env.json(&["outbox", "list"])["Messages"],
+        serde_json::json!([])
+    );
+    let day = env.json(&["simulate", "--days", "1"]);
+    let shared = day["Days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["PoolName"] == "ses-shared-pool")
+        .unwrap();
+    assert_eq!(
+        shared["Isps"][0]["Demand"], 3,
+        "cleared from the outbox, still sent"
+    );
+}
+
+/// A SendEmail request body for the raw HTTP tests.
+fn send_body(i: usize) -> String {
+    format!(
+        r#"{{"FromEmailAddress":"news@shop.example.com","Destination":{{"ToAddresses":["r{i}@gmail.com"]}},"Content":{{"Simple":{{"Subject":{{"Data":"n{i}"}},"Body":{{"Text":{{"Data":"x"}}}}}}}}}}"#
+    )
+}
+
+/// Sends SendEmail requests on one keep-alive connection until it fails; returns the
+/// acknowledged message IDs.
+fn burst(addr: &str, start: usize, count: usize) -> Vec<String> {
+    let mut acked = Vec::new();
+    let Ok(mut s) = TcpStream::connect(addr) else {
+        return acked;
+    };
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    for i in start..start + count {
+        let body = send_body(i);
+        let req = format!(
+            "POST /v2/email/outbound-emails HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        if s.write_all(req.as_bytes()).is_err() {
+            break;
+        }
+        let r = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_response(&mut s)
+        })) {
+            Ok(r) => r,
+            Err(_) => break,
+        };
+        if r.status != 200 {
+            break;
+        }
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        acked.push(v["MessageId"].as_str().unwrap().to_string());
+    }
+    acked
+}
+
+fn outbox_ids(env: &Env) -> BTreeSet<String> {
+    env.json(&["outbox", "list"])["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["MessageId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_killed_server_loses_no_acknowledged_message() {
+    let env = account();
+    for round in 0..3 {
+        let server = Server::start(&env, &["-q"]);
+        let addr = server.addr();
+        let senders: Vec<_> = (0..4)
+            .map(|t| {
+                let addr = addr.clone();
+                std::thread::spawn(move || burst(&addr, round * 100_000 + t * 10_000, 10_000))
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(150 + 100 * round as u64));
+        assert_eq!(server.stop("KILL"), -1, "killed");
+        let acked: Vec<String> = senders
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        assert!(
+            !acked.is_empty(),
+            "round {round}: nothing was acknowledged before the kill"
+        );
+        let kept = outbox_ids(&env);
+        let lost: Vec<&String> = acked.iter().filter(|id| !kept.contains(*id)).collect();
+        assert!(
+            lost.is_empty(),
+            "round {round}: {} of {} acknowledged messages lost",
+            lost.len(),
+            acked.len()
+        );
+        // The state still loads, and the next day sends every acknowledged message.
+        env.ok(&["account"]);
+    }
+    let total = outbox_ids(&env).len() as u64;
+    let day = env.json(&["simulate", "--days", "1"]);
+    let shared = day["Days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["PoolName"] == "ses-shared-pool")
+        .unwrap();
+    assert_eq!(shared["Isps"][0]["Demand"], total);
+}
+
+/// Senders on the endpoint, `sesm send` and other commands at once lose nothing: every
+/// acknowledged message is in the outbox and in the next day's demand, every change is in the
+/// state.
+#[test]
+fn parallel_senders_and_commands_lose_nothing() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let http: Vec<_> = (0..4)
+        .map(|t| {
+            let addr = addr.clone();
+            std::thread::spawn(move || burst(&addr, t * 1_000, 50))
+        })
+        .collect();
+    let cli: Vec<_> = (0..4)
+        .map(|t| {
+            let env_state = env.state.clone();
+            let home = env.dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let mut ok = 0;
+                for i in 0..25 {
+                    let mut cmd = assert_cmd::Command::cargo_bin("sesm").unwrap();
+                    cmd.env_clear()
+                        .env("HOME", &home)
+                        .env("SESM_STATE", &env_state)
+                        .env("SESM_TODAY", crate::harness::TODAY);
+                    let out = if t % 2 == 0 {
+                        cmd.args([
+                            "-q",
+                            "send",
+                            "--from",
+                            "news@shop.example.com",
+                            "--to",
+                            &format!("c{t}-{i}@gmail.com"),
+                        ])
+                        .output()
+                        .unwrap()
+                    } else {
+                        cmd.args(["-q", "config-set", "create", &format!("par-{t}-{i}")])
+                            .output()
+                            .unwrap()
+                    };
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    ok += 1;
+                }
+                ok
+            })
+        })
+        .collect();
+    let acked: Vec<String> = http.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    let commands: usize = cli.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(acked.len(), 200);
+    assert_eq!(commands, 100);
+    let kept = outbox_ids(&env);
+    assert!(acked.iter().all(|id| kept.contains(id)));
+    assert_eq!(
+        kept.len(),
+        200 + 50,
+        "4 x 50 over HTTP and 2 x 25 from the command line"
+    );
+    let sets = env.json(&["config-set", "list"]);
+    let par = sets["ConfigurationSets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n.as_str().unwrap().starts_with("par-"))
+        .count();
+    assert_eq!(par, 50);
+    drop(server);
+    let day = env.json(&["simulate", "--days", "1"]);
+    let shared = day["Days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["PoolName"] == "ses-shared-pool")
+        .unwrap();
+    assert_eq!(shared["Isps"][0]["Demand"], 250);
+    let _ = Instant::now();
+}
