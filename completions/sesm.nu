@@ -1065,6 +1065,32 @@ module completions {
     --version(-V)             # Print version
   ]
 
+  def "nu-complete sesm compare output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm compare color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Standard or managed? The same mail through each, side by side, with a recommendation
+  export extern "sesm compare" [
+    --config-set: string      # A configuration set whose mail is compared; repeatable [default: every set with traffic]
+    --plan: path              # A CSV plan (day,config_set,isp,volume[,region]) instead of the standing traffic
+    --days: string            # How many days to simulate
+    --standard-ips: string    # Standard options by IP count [default: the most IPs the managed run held, and double]
+    --max-shared: string      # The most mail, in percent, that may go through shared IPs after the first 30 days
+    --html: path              # Also write a self-contained HTML page comparing the options to FILE
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm compare output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm compare color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
   def "nu-complete sesm account output" [] {
     [ "table" "json" "text" ]
   }
@@ -1586,6 +1612,10 @@ module completions {
 
   # Estimated cost per calendar month
   export extern "sesm help cost" [
+  ]
+
+  # Standard or managed? The same mail through each, side by side, with a recommendation
+  export extern "sesm help compare" [
   ]
 
   # Quotas and usage per region, the clock, auto warm-up and cost to date

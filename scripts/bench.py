@@ -212,6 +212,10 @@ def main():
         peaks.append(peak)
     _, peak = row("simulate --days 30", 100, [SESM, "-q", "simulate", "--days", "30", "-o", "json"], prepare=fresh)
     peaks.append(peak)
+    sets = [arg for i in range(5) for arg in ("--config-set", f"managed-cs-{i}")]
+    _, peak = row("compare: 3 options, 365 days, 5 sets x 9 ISPs", 300,
+                  [SESM, "compare", "--days", "365", "--standard-ips", "20", "-o", "json", *sets])
+    peaks.append(peak)
     server_rows = []
     fresh()
     bench_server("full quotas", state, env, server_rows)

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod candidates;
+pub mod compare;
 pub mod completions;
 pub mod config_set;
 pub mod cost;
@@ -180,6 +181,8 @@ pub enum Command {
     Dashboard(dashboard::DashboardArgs),
     /// Estimated cost per calendar month
     Cost(cost::CostArgs),
+    /// Standard or managed? The same mail through each, side by side, with a recommendation
+    Compare(compare::CompareArgs),
     /// Quotas and usage per region, the clock, auto warm-up and cost to date
     Account(account::AccountArgs),
     /// The state file: path, export, import, reset
@@ -219,6 +222,7 @@ impl Command {
             Command::Metrics(_) => "GetMetricData",
             Command::Dashboard(_) => "GetDashboard",
             Command::Cost(_) => "GetCost",
+            Command::Compare(_) => "Compare",
             Command::Account(a) => a.operation(),
             Command::State(c) => c.operation(),
             Command::Completions(_) => "Completions",
@@ -447,6 +451,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::Metrics(a) => metrics::run(a, ctx),
         Command::Dashboard(a) => dashboard::run(a, ctx),
         Command::Cost(a) => cost::run(a, ctx),
+        Command::Compare(a) => compare::run(a, ctx),
         Command::Account(a) => account::run(a, ctx),
         Command::State(c) => state::run(c, ctx),
         Command::Completions(a) => completions::run(a, ctx),

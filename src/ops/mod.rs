@@ -11,6 +11,7 @@
 //! through `store`; an operation never touches the disk and never prints.
 
 pub mod account;
+pub mod compare;
 pub mod config_set;
 pub mod cost;
 pub mod dashboard;

@@ -223,7 +223,7 @@ pub fn terminal(d: &Dashboard, color: bool, width: usize) -> Vec<Block> {
 }
 
 /// Colours of the outcomes and of the ISPs (table order) in the HTML charts.
-const OUTCOMES: [(&str, &str); 4] = [
+pub(super) const OUTCOMES: [(&str, &str); 4] = [
     ("Dedicated", "#1e8e3e"),
     ("Shared overflow", "#8fa3b8"),
     ("Deferred to the next day", "#f29900"),
@@ -234,7 +234,7 @@ const ISP_COLORS: [&str; 9] = [
     "#3949ab",
 ];
 
-fn isp_color(state_order: &[String], isp: &str) -> &'static str {
+pub(super) fn isp_color(state_order: &[String], isp: &str) -> &'static str {
     let i = state_order.iter().position(|n| n == isp).unwrap_or(0);
     ISP_COLORS[i % ISP_COLORS.len()]
 }

@@ -5,6 +5,7 @@
 //! `--query` (JMESPath) is applied to the JSON value before any rendering, as the AWS CLI does;
 //! a command's own table view is used only when no query reshaped the value.
 
+pub mod comparison;
 pub mod dashboard;
 pub mod html;
 pub mod sending;

@@ -1,6 +1,7 @@
 //! Integration tests: the real `sesm` binary, driven with assert_cmd in a temp state.
 
 mod account;
+mod compare;
 mod completions;
 mod config_sets;
 mod dashboard;

@@ -1,0 +1,83 @@
+//! `sesm compare`: standard or managed IPs for this mail — the same traffic through a managed
+//! pool, standard pools and shared IPs only, side by side (`ops::compare`).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Ctx, candidates};
+use crate::error::{Error, Result};
+use crate::ops::compare::{self, CompareRequest};
+use crate::ops::simulate::PlanText;
+use crate::output::{self, Output, Rendered, Written};
+use crate::store;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sesm compare\n  sesm compare --config-set newsletters --days 180 --standard-ips 1,2,4\n  sesm compare --plan campaign.csv --max-shared 5 --html compare.html\n\n\
+From the account's clock, model constants and prices, in scratch (the state is not changed).\n\
+The recommendation is the cheapest option that sends at most --max-shared % of the mail\n\
+through shared IPs after the first 30 days and lets no mail expire. Estimates, not AWS figures."
+)]
+pub struct CompareArgs {
+    /// A configuration set whose mail is compared; repeatable [default: every set with traffic]
+    #[arg(long = "config-set", value_name = "CS", add = candidates::config_sets())]
+    pub config_sets: Vec<String>,
+    /// A CSV plan (day,config_set,isp,volume[,region]) instead of the standing traffic
+    #[arg(long, value_name = "FILE.csv", value_hint = clap::ValueHint::FilePath)]
+    pub plan: Option<PathBuf>,
+    /// How many days to simulate
+    #[arg(long, default_value_t = 90)]
+    pub days: u32,
+    /// Standard options by IP count [default: the most IPs the managed run held, and double]
+    #[arg(long, value_name = "N,N,...", value_delimiter = ',')]
+    pub standard_ips: Option<Vec<u32>>,
+    /// The most mail, in percent, that may go through shared IPs after the first 30 days
+    #[arg(long, value_name = "PCT", default_value_t = 10.0)]
+    pub max_shared: f64,
+    /// Also write a self-contained HTML page comparing the options to FILE
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub html: Option<PathBuf>,
+}
+
+pub fn run(a: CompareArgs, ctx: &Ctx) -> Result<Rendered> {
+    if a.days == 0 || a.days > crate::sim::MAX_DAYS {
+        return Err(Error::invalid(format!(
+            "--days must be from 1 to {}, not {}",
+            crate::sim::MAX_DAYS,
+            a.days
+        )));
+    }
+    let plan = match &a.plan {
+        Some(path) => Some(PlanText {
+            name: path.display().to_string(),
+            text: store::read_input(
+                path,
+                "the plan",
+                "give a CSV file with the header day,config_set,isp,volume[,region]",
+            )?,
+        }),
+        None => None,
+    };
+    let req = CompareRequest {
+        config_sets: a.config_sets,
+        plan,
+        days: a.days,
+        standard_ips: a.standard_ips,
+        max_shared: a.max_shared,
+    };
+    let region = ctx.region()?;
+    let state = ctx.store()?.load()?;
+    let comparison = compare::compare(&state, region, &req)?;
+    match &a.html {
+        Some(path) => {
+            store::write_file(path, &output::comparison::html(&comparison))?;
+            ctx.render(Output::new(Written::new(
+                comparison,
+                "the comparison",
+                path,
+            )))
+        }
+        None => ctx.render(Output::new(comparison)),
+    }
+}
