@@ -107,11 +107,15 @@ pub fn no_color() -> bool {
     var(EnvVars::NO_COLOR).is_some()
 }
 
-/// The terminal width: `COLUMNS` when it is a number, else 100. Views fit it down to 20.
+/// The terminal width: `COLUMNS` when it is a number, else the terminal's own width when
+/// stdout is one, else 100. Views fit it down to 20.
 pub fn width() -> usize {
     var(EnvVars::COLUMNS)
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&c| c > 0)
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+        })
         .map_or(DEFAULT_WIDTH, |c| c.clamp(20, 1_000))
 }
 

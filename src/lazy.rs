@@ -189,6 +189,24 @@ where
     Ok(entries.0.into_iter().map(|(k, v)| (k.0, v)).collect())
 }
 
+/// Like `unique`, for a map of maps: duplicated keys are refused at both levels.
+pub fn unique_nested<'de, D, V>(
+    d: D,
+) -> std::result::Result<BTreeMap<String, BTreeMap<String, V>>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Inner<V>(BTreeMap<String, V>);
+    impl<'de, V: Deserialize<'de>> Deserialize<'de> for Inner<V> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            unique(d).map(Inner)
+        }
+    }
+    let outer: BTreeMap<String, Inner<V>> = unique(d)?;
+    Ok(outer.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
 /// A map key whose text can be checked for duplicates.
 pub trait UniqueKey {
     fn text(&self) -> std::borrow::Cow<'_, str>;
@@ -366,8 +384,10 @@ impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
                 .collect());
         }
         let text = self.text();
-        let entries: Entries<String, W> =
+        let mut entries: Entries<String, W> =
             serde_json::from_str(text.as_str()).map_err(|e| corrupt(&e, text))?;
+        // In key order, as a parsed map would give them, whatever order the file holds.
+        entries.0.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(entries.0)
     }
 }

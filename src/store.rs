@@ -31,6 +31,41 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|d| d.join("sesm").join("state.json"))
 }
 
+/// The state file a path names. A symlink (dotfile managers link state files) is followed to
+/// its file, so writes replace that file and keep the link; a dangling one names the file it
+/// points to, created by the first write. A folder is refused with the path to give instead.
+pub fn resolve(path: PathBuf) -> Result<PathBuf> {
+    let mut p = path.clone();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = fs::read_link(&p).map_err(|e| {
+                    Error::state(format!("cannot read the symlink {}: {e}", p.display()))
+                })?;
+                p = match p.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Ok(m) if m.is_dir() => {
+                return Err(Error::invalid(format!(
+                    "the state path {} is a folder, not a file",
+                    path.display()
+                ))
+                .hint(format!(
+                    "give the path of a file, e.g. --state {}",
+                    path.join("state.json").display()
+                )));
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(Error::state(format!(
+        "the state path {} is a loop of symlinks",
+        path.display()
+    )))
+}
+
 /// A state file on disk.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -93,7 +128,10 @@ fn decode_parsed(
                 Some(v) if v > u64::from(SCHEMA_VERSION) => {
                     Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
                 }
-                Some(v) if v < u64::from(SCHEMA_VERSION) => migrate(value),
+                Some(1) => migrate(value),
+                Some(v) if v < u64::from(SCHEMA_VERSION) => Err(corrupt(&format!(
+                    "SchemaVersion {v} is not a version sesm ever wrote"
+                ))),
                 // The current version (or none at all): report serde's own error, which
                 // names the position.
                 _ => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
@@ -246,7 +284,7 @@ impl Store {
             hint: self.corrupt_hint(),
             text: bytes,
         };
-        decode_from(source).map_err(|e| match e {
+        let state = decode_from(source).map_err(|e| match e {
             DecodeError::Newer(_) => Error::state(format!(
                 "the state file {} was written by a newer sesm: {e}; it was left untouched",
                 self.path.display()
@@ -257,7 +295,16 @@ impl Store {
                 self.path.display()
             ))
             .hint(self.corrupt_hint()),
-        })
+        })?;
+        // Values no command could have written (a hand edit): refused before anything uses them.
+        state.check_values().map_err(|why| {
+            Error::state(format!(
+                "the state file {} is corrupt: {why}; it was left untouched",
+                self.path.display()
+            ))
+            .hint(self.corrupt_hint())
+        })?;
+        Ok(state)
     }
 
     /// The current state, without locking; a missing file is an empty account. Messages
@@ -835,10 +882,15 @@ fn open_private(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
-/// Reads a document given to `state import`; its problems are the user's parameter (252).
+/// Reads a document given to `state import` (`-` is stdin); its problems are the user's
+/// parameter (252).
 pub fn read_import(path: &Path) -> Result<State> {
-    let bytes = fs::read(path)
-        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+    let text = read_input(
+        path,
+        "the state to import",
+        "export one with: sesm state export FILE",
+    )?;
+    let bytes = text.into_bytes();
     let source = Source {
         path: path.to_path_buf(),
         hint: "export a state with: sesm state export FILE".into(),
@@ -870,6 +922,10 @@ pub fn read_input(path: &Path, what: &str, hint: &str) -> Result<String> {
     read.map_err(|e| {
         Error::invalid(format!("cannot read {what} {}: {e}", path.display())).hint(hint)
     })?;
+    // A byte-order mark some editors write is not part of the text.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_string();
+    }
     Ok(text)
 }
 

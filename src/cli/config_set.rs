@@ -34,6 +34,7 @@ pub enum ConfigSetCommand {
     Delete(NameArg),
     /// Set the pool a configuration set sends through, or remove it with --none
     #[command(
+        override_usage = "sesm config-set set-pool [OPTIONS] <NAME> <POOL>\n       sesm config-set set-pool [OPTIONS] <NAME> --none",
         after_help = "Examples:\n  sesm config-set set-pool newsletters marketing\n  sesm config-set set-pool newsletters --none"
     )]
     SetPool(SetPoolArgs),
@@ -75,15 +76,14 @@ pub struct NameArg {
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("target").required(true).args(["pool", "none"]))]
 pub struct SetPoolArgs {
     #[arg(add = candidates::config_sets())]
     pub name: String,
     /// The pool to send through
-    #[arg(add = candidates::any_pools())]
+    #[arg(required_unless_present = "none", add = candidates::any_pools())]
     pub pool: Option<String>,
     /// Remove the sending pool (mail goes the default way)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pool")]
     pub none: bool,
 }
 

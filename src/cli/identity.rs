@@ -34,6 +34,7 @@ pub enum IdentityCommand {
     Delete(NameArg),
     /// Set an identity's default configuration set, or remove it with --none
     #[command(
+        override_usage = "sesm identity set-config-set [OPTIONS] <IDENTITY> <CONFIG_SET>\n       sesm identity set-config-set [OPTIONS] <IDENTITY> --none",
         after_help = "Examples:\n  sesm identity set-config-set example.com newsletters\n  sesm identity set-config-set example.com --none"
     )]
     SetConfigSet(SetConfigSetArgs),
@@ -79,15 +80,14 @@ pub struct NameArg {
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("target").required(true).args(["config_set", "none"]))]
 pub struct SetConfigSetArgs {
     #[arg(add = candidates::identities())]
     pub identity: String,
     /// The default configuration set
-    #[arg(add = candidates::config_sets())]
+    #[arg(required_unless_present = "none", add = candidates::config_sets())]
     pub config_set: Option<String>,
     /// Remove the default configuration set
-    #[arg(long)]
+    #[arg(long, conflicts_with = "config_set")]
     pub none: bool,
 }
 

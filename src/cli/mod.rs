@@ -259,7 +259,11 @@ impl Ctx {
 
     /// A store at another path with the same settings (`demo` uses a throwaway one).
     pub fn store_at(&self, path: PathBuf) -> Result<Store> {
-        Ok(Store::new(path, env::today()?, env::lock_timeout()?))
+        Ok(Store::new(
+            crate::store::resolve(path)?,
+            env::today()?,
+            env::lock_timeout()?,
+        ))
     }
 
     /// Sets the exit code of a command that succeeded.
@@ -399,6 +403,7 @@ pub fn run(cli: Cli) -> i32 {
         color_err: color_enabled(g.color, std::io::stderr().is_terminal()),
         quiet: g.quiet,
         width: env::width(),
+        terminal: std::io::stdout().is_terminal(),
     };
     let operation = cli.command.operation();
     let query = format_result.and_then(|_| g.query.as_deref().map(compile_query).transpose());

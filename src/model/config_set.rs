@@ -344,6 +344,17 @@ impl Region {
             }
         }
         self.traffic.remove(name);
+        // Mail already sent through it today goes out the default way.
+        if let Some(sent) = self.pending.remove(name) {
+            let none = self
+                .pending
+                .entry(super::sending::NO_SET.to_string())
+                .or_default();
+            for (isp, n) in sent {
+                let v = none.entry(isp).or_default();
+                *v = v.saturating_add(n);
+            }
+        }
         Ok(DeletedConfigSet {
             config_set,
             disassociated_identities: disassociated,

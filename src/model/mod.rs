@@ -6,6 +6,7 @@
 //! return `error::Error` with the SES code and message of the rule that refused.
 
 pub mod arn;
+pub mod check;
 pub mod config_set;
 pub mod cost;
 pub mod identity;
@@ -70,7 +71,11 @@ pub struct State {
     #[serde(default)]
     pub model: ModelParams,
     /// Usage counted per calendar month (`YYYY-MM`); dollars are derived from it with `prices`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub usage: BTreeMap<String, MonthUsage>,
     /// The last sent message (by sequence) counted into the regions' pending demand; the
     /// messages themselves are in the outbox journal next to the state file.
@@ -79,7 +84,7 @@ pub struct State {
     /// Messages up to this sequence were cleared from the outbox (`sesm outbox clear`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub outbox_from: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lazy::unique")]
     pub regions: BTreeMap<String, Region>,
 }
 
@@ -121,10 +126,18 @@ pub struct Region {
     /// Auto warm-up of standard IPs (A2), on by default.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub auto_warmup: bool,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub pools: BTreeMap<String, Pool>,
     /// Every dedicated IP of the region, in numeric address order, with the pool it belongs to.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub ips: BTreeMap<Ipv4Addr, Ip>,
     /// Parsed on first use (`lazy.rs`): at full quotas these sections are most of the file.
     #[serde(default, skip_serializing_if = "Lazy::is_empty")]
@@ -132,14 +145,22 @@ pub struct Region {
     #[serde(default, skip_serializing_if = "Lazy::is_empty")]
     pub identities: Lazy<BTreeMap<String, Identity>>,
     /// Standing daily volume per configuration set and ISP (`traffic set`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique_nested"
+    )]
     pub traffic: BTreeMap<String, BTreeMap<String, u64>>,
     /// Daily metrics per pool, column-wise to keep the file small and quick to parse.
     #[serde(default, skip_serializing_if = "Lazy::is_empty")]
     pub metrics: Lazy<BTreeMap<String, PoolMetrics>>,
     /// Mail sent today (SendEmail, `sesm send`) per configuration set (`""`: none) and ISP,
     /// which the next simulated day adds to its demand.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique_nested"
+    )]
     pub pending: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
@@ -179,7 +200,11 @@ impl ScalingMode {
 #[serde(rename_all = "PascalCase")]
 pub struct Pool {
     pub scaling_mode: ScalingMode,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub tags: Tags,
     /// The simulation state SES keeps for a managed pool (absent for standard pools).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -192,10 +217,18 @@ pub struct Pool {
 pub struct ManagedPoolState {
     /// Daily demand per ISP, oldest first, at most `ModelParams::history_days` long. Days before
     /// the pool existed are simply absent, which the model reads as 0.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub history: BTreeMap<String, Vec<u64>>,
     /// Mail deferred yesterday and waiting to be retried, per ISP.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub queue: BTreeMap<String, u64>,
     /// Consecutive days on which the pool needed fewer IPs than it had.
     #[serde(default)]
@@ -218,7 +251,11 @@ pub enum IpWarmup {
     Standard { start: f64, days: u32 },
     /// Per-ISP warm-up of a managed IP; ISPs the IP never touched are absent (all zero).
     Managed {
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        #[serde(
+            default,
+            skip_serializing_if = "BTreeMap::is_empty",
+            deserialize_with = "crate::lazy::unique"
+        )]
         isps: BTreeMap<String, IspWarmup>,
     },
 }
@@ -264,12 +301,20 @@ pub struct ConfigSet {
     pub tls_policy: Option<TlsPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_delivery_seconds: Option<u32>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub tags: Tags,
     /// SESv2 option blocks sesm does not model (`TrackingOptions`, `ReputationOptions`,
     /// `SendingOptions`, `SuppressionOptions`, `VdmOptions`, …, and DeliveryOptions'
     /// `SharedPoolDeliveryMode`), kept as given so they read back as written.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub options: BTreeMap<String, serde_json::Value>,
 }
 
@@ -279,7 +324,11 @@ pub struct ConfigSet {
 pub struct Identity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration_set: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
     pub tags: Tags,
 }
 
@@ -415,64 +464,6 @@ impl State {
             region.configuration_sets.get()?;
             region.identities.get()?;
             region.metrics.get()?;
-        }
-        Ok(())
-    }
-
-    /// Checks the invariants every command relies on, for documents that did not come from
-    /// sesm's own rules (`state import`). Returns what is wrong, in words.
-    pub fn check(&self) -> Result<(), String> {
-        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("AccountId '{}' is not 12 digits", self.account_id));
-        }
-        if self.model.isps.is_empty() {
-            return Err("the model has no ISPs".into());
-        }
-        for (name, region) in &self.regions {
-            if !names::is_region(name) {
-                return Err(format!("'{name}' is not a region name"));
-            }
-            for (addr, ip) in &region.ips {
-                if !region.pool_exists(&ip.pool) || ip.pool == SHARED_POOL {
-                    return Err(format!(
-                        "{name}: IP {addr} is in pool '{}', which does not exist",
-                        ip.pool
-                    ));
-                }
-                if ip.is_managed() != region.is_managed(&ip.pool) {
-                    return Err(format!(
-                        "{name}: IP {addr} does not match the scaling mode of pool '{}'",
-                        ip.pool
-                    ));
-                }
-            }
-            let sets = region.configuration_sets.get().map_err(|e| e.message)?;
-            for (cs_name, cs) in sets {
-                if let Some(pool) = &cs.sending_pool
-                    && !region.pool_exists(pool)
-                {
-                    return Err(format!(
-                        "{name}: configuration set {cs_name} sends through '{pool}', which does not exist"
-                    ));
-                }
-            }
-            for (id, identity) in region.identities.get().map_err(|e| e.message)? {
-                if let Some(cs) = &identity.configuration_set
-                    && !sets.contains_key(cs)
-                {
-                    return Err(format!(
-                        "{name}: identity {id} uses configuration set '{cs}', which does not exist"
-                    ));
-                }
-            }
-            region.metrics.get().map_err(|e| e.message)?;
-            for cs in region.traffic.keys() {
-                if !sets.contains_key(cs) {
-                    return Err(format!(
-                        "{name}: traffic for configuration set '{cs}', which does not exist"
-                    ));
-                }
-            }
         }
         Ok(())
     }

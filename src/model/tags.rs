@@ -7,8 +7,33 @@ use crate::error::{Error, Result};
 const MAX_KEY: usize = 128;
 const MAX_VALUE: usize = 256;
 
+/// T2: letters, digits, spaces (Unicode space separators: a tab or a newline is a control
+/// character, and would break `-o text`'s one record per line) and `_ . : / = + -`.
 fn allowed_char(c: char) -> bool {
-    c.is_alphanumeric() || c.is_whitespace() || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-')
+    c.is_alphanumeric()
+        || (c.is_whitespace() && !c.is_control())
+        || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-')
+}
+
+/// T2 for the keys of an untag request: 1 to 128 characters of the allowed ones.
+pub fn check_keys(keys: &[String]) -> Result<()> {
+    for key in keys {
+        let len = key.chars().count();
+        if !(1..=MAX_KEY).contains(&len) {
+            return Err(Error::bad_request(format!(
+                "Invalid tag key '{}': a key has 1 to {MAX_KEY} characters.",
+                key.escape_default()
+            )));
+        }
+        if let Some(c) = key.chars().find(|&c| !allowed_char(c)) {
+            return Err(Error::bad_request(format!(
+                "Invalid tag key '{}': '{}' is not allowed; use letters, digits, spaces and _ . : / = + -",
+                key.escape_default(),
+                c.escape_default()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn reserved(s: &str) -> bool {
@@ -32,8 +57,9 @@ pub fn check(tags: &[(String, String)]) -> Result<()> {
         for (what, s) in [("key", key), ("value", value)] {
             if let Some(c) = s.chars().find(|&c| !allowed_char(c)) {
                 return Err(Error::bad_request(format!(
-                    "Invalid tag {what} '{s}': '{}' is not allowed; use letters, digits, \
+                    "Invalid tag {what} '{}': '{}' is not allowed; use letters, digits, \
                      spaces and _ . : / = + -",
+                    s.escape_default(),
                     c.escape_default()
                 )));
             }

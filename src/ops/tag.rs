@@ -38,6 +38,7 @@ pub fn tag(
 
 /// UntagResource (T5, T6): keys that are not there are ignored.
 pub fn untag(s: &mut State, region: &str, resource: &str, keys: &[String]) -> Result<TagsView> {
+    tags::check_keys(keys)?;
     let r = resolve(s, resource, region)?;
     let tags = s
         .region_mut(&r.region)

@@ -16,6 +16,10 @@ impl Render for Dashboard {
     fn table(&self, v: &View) -> Option<Vec<Block>> {
         Some(terminal(self, v.color, v.width))
     }
+
+    fn fits_width(&self) -> bool {
+        true
+    }
 }
 
 /// The scaling events of the window, "+1 on 2026-11-26, −1 on 2027-01-08", the latest that

@@ -52,6 +52,12 @@ pub trait Render: Serialize {
     fn notices(&self, _view: &View) -> Vec<String> {
         Vec::new()
     }
+
+    /// Whether the table view is laid out for the width even when stdout is not a terminal
+    /// (the dashboard lays out for `COLUMNS`).
+    fn fits_width(&self) -> bool {
+        false
+    }
 }
 
 impl Render for Value {}
@@ -62,9 +68,9 @@ impl Render for Value {}
 pub trait Document {
     fn to_value(&self) -> Value;
     fn to_pretty(&self) -> String;
-    fn to_variable(&self) -> Result<jmespath::Variable>;
     fn table(&self, view: &View) -> Option<Vec<Block>>;
     fn notices(&self, view: &View) -> Vec<String>;
+    fn fits_width(&self) -> bool;
 }
 
 impl<T: Render> Document for T {
@@ -78,17 +84,16 @@ impl<T: Render> Document for T {
         s
     }
 
-    fn to_variable(&self) -> Result<jmespath::Variable> {
-        jmespath::Variable::from_serializable(self)
-            .map_err(|e| Error::internal(format!("--query input: {e}")))
-    }
-
     fn table(&self, view: &View) -> Option<Vec<Block>> {
         Render::table(self, view)
     }
 
     fn notices(&self, view: &View) -> Vec<String> {
         Render::notices(self, view)
+    }
+
+    fn fits_width(&self) -> bool {
+        Render::fits_width(self)
     }
 }
 
@@ -148,6 +153,10 @@ impl<T: Render> Render for Written<T> {
         n.push(format!("Wrote {} to {}.", self.what, self.path));
         n
     }
+
+    fn fits_width(&self) -> bool {
+        self.inner.fits_width()
+    }
 }
 
 /// A result whose rendering can no longer fail (see `Printer::prepare`).
@@ -169,7 +178,8 @@ pub struct Rendered {
 /// How to print, decided once from the global options.
 pub struct Printer {
     pub format: Format,
-    pub query: Option<jmespath::Expression<'static>>,
+    /// `--query`, checked by `compile_query`.
+    pub query: Option<String>,
     /// Colour on stdout (decided from `--color`, `NO_COLOR` and whether stdout is a terminal).
     pub color: bool,
     /// Colour on stderr.
@@ -177,30 +187,65 @@ pub struct Printer {
     pub quiet: bool,
     /// The width terminal views fit in.
     pub width: usize,
+    /// Whether stdout is a terminal: tables then fit `width` (in a pipe they take the width of
+    /// their content, so output is the same everywhere).
+    pub terminal: bool,
 }
 
-/// Compiles `--query` before anything runs, so a bad expression never follows a mutation.
-pub fn compile_query(query: &str) -> Result<jmespath::Expression<'static>> {
-    jmespath::compile(query).map_err(|e| {
+/// The longest `--query` accepted. JMESPath expressions people write are a few dozen
+/// characters; the bound keeps parsing and evaluating any accepted one within `QUERY_STACK`.
+pub const MAX_QUERY_LEN: usize = 10_000;
+/// The stack of the thread that parses and evaluates a query: the jmespath crate recurses
+/// once per level of an expression (about 8 KiB a level unoptimised), so the longest accepted
+/// expression fits with room to spare. Reserved, not committed, until used.
+const QUERY_STACK: usize = 512 << 20;
+
+/// Runs `f` on a thread with `QUERY_STACK` of stack.
+fn on_query_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    std::thread::Builder::new()
+        .name("sesm-query".into())
+        .stack_size(QUERY_STACK)
+        .spawn(f)
+        .map_err(|e| Error::internal(format!("cannot start the --query evaluation: {e}")))?
+        .join()
+        .map_err(|_| Error::internal("the --query evaluation failed"))
+}
+
+/// Checks `--query` before anything runs, so a bad expression never follows a mutation.
+pub fn compile_query(query: &str) -> Result<String> {
+    let len = query.chars().count();
+    if len > MAX_QUERY_LEN {
+        return Err(Error::invalid(format!(
+            "--query is {len} characters long; sesm takes expressions of up to {MAX_QUERY_LEN}"
+        )));
+    }
+    let text = query.to_string();
+    let compiled = on_query_stack(move || {
+        jmespath::compile(&text)
+            .map(|_| ())
+            .map_err(|e| (e.column, e.reason.to_string()))
+    })?;
+    compiled.map_err(|(column, reason)| {
         Error::invalid(format!(
-            "invalid --query expression '{query}' at column {}: {}",
-            e.column + 1,
-            e.reason
+            "invalid --query expression '{query}' at column {}: {reason}",
+            column + 1
         ))
         .hint("see https://jmespath.org for the syntax, e.g. --query 'DedicatedIps[].Ip'")
-    })
+    })?;
+    Ok(query.to_string())
 }
 
 impl Printer {
-    fn apply_query(
-        &self,
-        query: &jmespath::Expression<'static>,
-        document: &dyn Document,
-    ) -> Result<Value> {
-        let found = query
-            .search(document.to_variable()?)
-            .map_err(|e| Error::invalid(format!("--query failed: {}", e.reason)))?;
-        serde_json::to_value(&*found).map_err(|e| Error::internal(format!("--query result: {e}")))
+    fn apply_query(&self, query: &str, document: &dyn Document) -> Result<Value> {
+        let input = document.to_value();
+        let text = query.to_string();
+        let found = on_query_stack(move || -> std::result::Result<Value, String> {
+            let expr = jmespath::compile(&text).map_err(|e| e.reason.to_string())?;
+            let input = jmespath::Variable::from_serializable(input).map_err(|e| e.to_string())?;
+            let found = expr.search(input).map_err(|e| e.reason.to_string())?;
+            serde_json::to_value(&*found).map_err(|e| e.to_string())
+        })?;
+        found.map_err(|reason| Error::invalid(format!("--query failed: {reason}")))
     }
 
     /// Whether the command's own table view will be printed (a table, and no `--query` to
@@ -252,15 +297,16 @@ impl Printer {
         } else {
             document.notices(&view)
         };
+        let fit = (self.terminal || document.fits_width()).then_some(self.width);
         let text = match (queried, self.format) {
             (Some(value), Format::Json) => value.to_pretty(),
             (Some(value), Format::Text) => text::render(&value),
-            (Some(value), Format::Table) => table::render(&table::generic(&value), self.color),
+            (Some(value), Format::Table) => table::render(&table::generic(&value), self.color, fit),
             (None, Format::Json) => document.to_pretty(),
             (None, Format::Text) => text::render(&document.to_value()),
             (None, Format::Table) => match document.table(&view) {
-                Some(blocks) => table::render(&blocks, self.color),
-                None => table::render(&table::generic(&document.to_value()), self.color),
+                Some(blocks) => table::render(&blocks, self.color, fit),
+                None => table::render(&table::generic(&document.to_value()), self.color, fit),
             },
         };
         Rendered { text, notices }

@@ -66,20 +66,31 @@ impl Block {
     }
 }
 
-pub fn render(blocks: &[Block], color: bool) -> String {
+/// Renders blocks; with `fit`, every line fits that many columns (lines are wrapped, fields
+/// stacked, table cells wrapped), as on a narrow terminal.
+pub fn render(blocks: &[Block], color: bool, fit: Option<usize>) -> String {
     let bold = anstyle::Style::new().bold();
     let mut out = String::new();
+    let line = |out: &mut String, text: &str, indent: usize| match fit {
+        Some(width) => {
+            for l in wrap(text, width, indent) {
+                out.push_str(l.trim_end());
+                out.push('\n');
+            }
+        }
+        None => {
+            out.push_str(text);
+            out.push('\n');
+        }
+    };
     for block in blocks {
         match block {
-            Block::Title(t) if color => out.push_str(&format!("{bold}{t}{bold:#}\n")),
-            Block::Title(t) => {
-                out.push_str(t);
-                out.push('\n');
+            Block::Title(t) if color => {
+                for l in fit.map_or_else(|| vec![t.clone()], |w| wrap(t, w, 0)) {
+                    out.push_str(&format!("{bold}{l}{bold:#}\n"));
+                }
             }
-            Block::Line(l) => {
-                out.push_str(l);
-                out.push('\n');
-            }
+            Block::Title(t) | Block::Line(t) => line(&mut out, t, 0),
             Block::Blank => out.push('\n'),
             Block::Fields(pairs) => {
                 let width = pairs
@@ -89,20 +100,88 @@ pub fn render(blocks: &[Block], color: bool) -> String {
                     .unwrap_or(0);
                 for (k, v) in pairs {
                     let pad = width - k.chars().count();
-                    out.push_str(&format!("{k}:{:pad$}  {v}\n", "", pad = pad));
+                    let aligned = format!("{k}:{:pad$}  {v}", "", pad = pad);
+                    match fit {
+                        Some(w) if aligned.chars().count() > w => {
+                            // Too narrow side by side: the value goes under its label.
+                            line(&mut out, &format!("{k}:"), 0);
+                            line(&mut out, &format!("  {v}"), 2);
+                        }
+                        _ => line(&mut out, &aligned, width + 3),
+                    }
                 }
             }
-            Block::Table { columns, rows } => out.push_str(&render_table(columns, rows, color)),
+            Block::Table { columns, rows } => {
+                out.push_str(&render_table(columns, rows, color, fit))
+            }
         }
     }
     out
 }
 
-fn render_table(columns: &[Column], rows: &[Vec<String>], color: bool) -> String {
+/// Wraps `text` at spaces into lines of at most `width` characters (a longer word is cut);
+/// continuation lines are indented by `indent`.
+fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let width = width.max(8);
+    let indent = indent.min(width / 2);
+    if text.chars().count() <= width {
+        return vec![text.to_string()];
+    }
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let lead: String = text.chars().take_while(|c| *c == ' ').collect();
+    current.push_str(&lead);
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let used = current.chars().count();
+            let room = width.saturating_sub(used + usize::from(used > lead.len() && used > 0));
+            if word.len() <= room {
+                if used > 0 && !current.ends_with(' ') {
+                    current.push(' ');
+                }
+                current.extend(word.iter());
+                break;
+            }
+            if used > indent && !current.trim().is_empty() {
+                lines.push(std::mem::take(&mut current));
+                current.push_str(&" ".repeat(indent));
+                continue;
+            }
+            // A word longer than a whole line: cut it.
+            let take = room.max(1).min(word.len());
+            current.extend(word.drain(..take));
+            lines.push(std::mem::take(&mut current));
+            current.push_str(&" ".repeat(indent));
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !current.trim().is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+fn render_table(
+    columns: &[Column],
+    rows: &[Vec<String>],
+    color: bool,
+    fit: Option<usize>,
+) -> String {
     let mut table = Table::new();
-    table
-        .load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
+    table.load_style(presets::NOTHING);
+    match fit {
+        Some(width) => {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(u16::try_from(width).unwrap_or(u16::MAX));
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     if color {
         table.enforce_styling();
     } else {
@@ -233,7 +312,7 @@ mod tests {
             {"Ip": "198.18.0.1", "WarmupStatus": "DONE", "WarmupPercentage": 100},
             {"Ip": "198.18.0.2", "WarmupStatus": "IN_PROGRESS", "WarmupPercentage": 4}
         ]});
-        let text = render(&generic(&v), false);
+        let text = render(&generic(&v), false, None);
         assert_eq!(
             text,
             "DedicatedIps\n\
@@ -251,6 +330,7 @@ mod tests {
                 ("Date", "2026-11-26"),
             ])],
             false,
+            None,
         );
         assert_eq!(text, "Region:  us-east-1\nDate:    2026-11-26\n");
     }
@@ -264,6 +344,34 @@ mod tests {
                 vec!["bb".into(), "100".into()],
             ],
         );
-        assert_eq!(render(&[b], false), "POOL  IPS\na       1\nbb    100\n");
+        assert_eq!(
+            render(&[b], false, None),
+            "POOL  IPS\na       1\nbb    100\n"
+        );
+    }
+
+    #[test]
+    fn narrow_widths_wrap_lines_stack_fields_and_wrap_cells() {
+        let blocks = vec![
+            Block::Line("a line of text that is much longer than the terminal is wide".into()),
+            Block::fields([("Dedicated, 7 days", "1,050,000 sent (100.0 % of sends)")]),
+            Block::table(
+                vec![Column::left("Name"), Column::left("Configuration sets")],
+                vec![vec![
+                    "marketing".into(),
+                    "newsletters, promotions, receipts".into(),
+                ]],
+            ),
+        ];
+        for width in [20, 30, 39] {
+            let text = render(&blocks, false, Some(width));
+            for line in text.lines() {
+                assert!(line.chars().count() <= width, "{width}: {line:?}\n{text}");
+            }
+            let flat: String = text.split_whitespace().collect();
+            assert!(flat.contains("newsletters,promotions,receipts"), "{text}");
+        }
+        assert_eq!(wrap("aaaa bbbb", 8, 0), vec!["aaaa", "bbbb"]);
+        assert_eq!(wrap("abcdefghijkl", 8, 0), vec!["abcdefgh", "ijkl"]);
     }
 }
