@@ -1335,7 +1335,7 @@ module completions {
     --to: string              # A recipient; repeatable
     --cc: string              # A Cc recipient; repeatable
     --bcc: string             # A Bcc recipient; repeatable
-    --subject: string
+    --subject: string         # The subject line (shown in the outbox)
     --config-set: string      # The configuration set (default: the sender identity's default set)
     --count: string           # Send N identical messages (one outbox entry)
     --explain                 # Print the route the message would take and why, without sending it

@@ -32,6 +32,9 @@ pub struct Source {
     /// How to put things right, e.g. which backup to restore.
     pub hint: String,
     pub text: Bytes,
+    /// A document given to `state import` rather than the state file: its problems are the
+    /// user's parameter, reported without the state file's wording.
+    pub import: bool,
 }
 
 impl Source {
@@ -447,6 +450,11 @@ fn corrupt(e: &serde_json::Error, text: &Text) -> Error {
     };
     let what = e.to_string();
     let what = what.split(" at line ").next().unwrap_or(&what);
+    let what = what.trim_end_matches('.');
+    if source.import {
+        return Error::invalid(format!("{what} at line {line} column {column}"))
+            .hint(source.hint.clone());
+    }
     Error::state(format!(
         "the state file {} is corrupt: {what} at line {line} column {column}; it was left untouched",
         source.path.display()
@@ -542,6 +550,7 @@ mod tests {
         let source = Source {
             path: PathBuf::from("/x/state.json"),
             hint: "restore /x/state.json.bak".into(),
+            import: false,
             text: Arc::new(text.to_vec()),
         };
         with_source(source, |t| serde_json::from_slice(t)).unwrap()
@@ -624,6 +633,7 @@ mod tests {
         let source = Source {
             path: PathBuf::from("/x/state.json"),
             hint: String::new(),
+            import: false,
             text: Arc::new(text.as_bytes().to_vec()),
         };
         with_source(source, |t| serde_json::from_slice(t)).unwrap()
@@ -745,6 +755,7 @@ mod tests {
         let source = Source {
             path: PathBuf::from("/x"),
             hint: String::new(),
+            import: false,
             text: Arc::new(text.to_vec()),
         };
         let doc: Doc = with_source(source, |t| serde_json::from_slice(t)).unwrap();

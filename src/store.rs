@@ -283,6 +283,7 @@ impl Store {
             path: self.path.clone(),
             hint: self.corrupt_hint(),
             text: bytes,
+            import: false,
         };
         let state = decode_from(source).map_err(|e| match e {
             DecodeError::Newer(_) => Error::state(format!(
@@ -299,8 +300,9 @@ impl Store {
         // Values no command could have written (a hand edit): refused before anything uses them.
         state.check_values().map_err(|why| {
             Error::state(format!(
-                "the state file {} is corrupt: {why}; it was left untouched",
-                self.path.display()
+                "the state file {} is corrupt: {}; it was left untouched",
+                self.path.display(),
+                why.trim_end_matches('.')
             ))
             .hint(self.corrupt_hint())
         })?;
@@ -895,18 +897,28 @@ pub fn read_import(path: &Path) -> Result<State> {
         path: path.to_path_buf(),
         hint: "export a state with: sesm state export FILE".into(),
         text: Arc::new(bytes),
+        import: true,
     };
     let state = decode_from(source).map_err(|e| {
-        Error::invalid(format!("{} is not a sesm state: {e}", path.display()))
+        Error::invalid(format!("{} is not a sesm state: {e}", input_name(path)))
             .hint("export one with: sesm state export FILE")
     })?;
     state.check().map_err(|why| {
         Error::invalid(format!(
             "{} is not a consistent sesm state: {why}",
-            path.display()
+            input_name(path)
         ))
     })?;
     Ok(state)
+}
+
+/// How messages name an input file: `-` is standard input.
+pub fn input_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Reads a text file the user named (a plan, an identity list; `-` is stdin). Its problems are
@@ -920,7 +932,7 @@ pub fn read_input(path: &Path, what: &str, hint: &str) -> Result<String> {
         fs::read_to_string(path).map(|t| text = t)
     };
     read.map_err(|e| {
-        Error::invalid(format!("cannot read {what} {}: {e}", path.display())).hint(hint)
+        Error::invalid(format!("cannot read {what} {}: {e}", input_name(path))).hint(hint)
     })?;
     // A byte-order mark some editors write is not part of the text.
     if let Some(rest) = text.strip_prefix('\u{feff}') {

@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::simulate::read_plan;
 use super::{Ctx, candidates};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ops::compare::{self, CompareRequest};
-use crate::ops::simulate::PlanText;
 use crate::output::{self, Output, Rendered, Written};
+use crate::sim::plan::check_days;
 use crate::store;
 
 #[derive(Debug, Args)]
@@ -41,24 +42,9 @@ pub struct CompareArgs {
 }
 
 pub fn run(a: CompareArgs, ctx: &Ctx) -> Result<Rendered> {
-    if a.days == 0 || a.days > crate::sim::MAX_DAYS {
-        return Err(Error::invalid(format!(
-            "--days must be from 1 to {}, not {}",
-            crate::sim::MAX_DAYS,
-            a.days
-        )));
-    }
-    let plan = match &a.plan {
-        Some(path) => Some(PlanText {
-            name: path.display().to_string(),
-            text: store::read_input(
-                path,
-                "the plan",
-                "give a CSV file with the header day,config_set,isp,volume[,region]",
-            )?,
-        }),
-        None => None,
-    };
+    // Checked before the plan is read or the lock taken.
+    check_days(a.days)?;
+    let plan = a.plan.as_deref().map(read_plan).transpose()?;
     let req = CompareRequest {
         config_sets: a.config_sets,
         plan,

@@ -88,7 +88,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Under their own heading: clap would otherwise interleave them with each command's options.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     // The environment is read in `env.rs`, not by clap, so that an empty variable counts as
@@ -324,9 +326,14 @@ impl Ctx {
         op: impl FnOnce(&State, &str) -> Result<(Vec<crate::model::sending::SentMessage>, T)>,
     ) -> Result<Rendered> {
         let region = self.region()?;
-        let reply = self.store()?.send(&mut None, |s| op(s, region))?;
+        // The output, query included, is computed before the messages are appended: a failing
+        // query sends nothing.
+        let prepared = self.store()?.send(&mut None, |s| {
+            let (sent, reply) = op(s, region)?;
+            Ok((sent, self.printer.prepare(Output::new(reply))?))
+        })?;
         self.committed.set(true);
-        self.render(Output::new(reply))
+        Ok(self.printer.finish(prepared, region))
     }
 
     /// `write` on a given store.
@@ -431,7 +438,8 @@ pub fn run(cli: Cli) -> i32 {
                 } else {
                     format!("the output could not be written: {e}")
                 };
-                let err = Error::output(message).hint("check the disk or terminal stdout goes to");
+                let err = Error::output(message)
+                    .hint("check where standard output goes: a full disk, a closed pipe");
                 ctx.printer.print_error(&err, operation);
                 err.exit_code()
             }

@@ -29,6 +29,7 @@ pub struct SendArgs {
     /// A Bcc recipient; repeatable
     #[arg(long, value_name = "ADDRESS")]
     pub bcc: Vec<String>,
+    /// The subject line (shown in the outbox)
     #[arg(long)]
     pub subject: Option<String>,
     /// The configuration set (default: the sender identity's default set)

@@ -1,15 +1,15 @@
 //! `sesm simulate`: advances the account clock day by day through the warm-up model
 //! (`ops::simulate`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::Ctx;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ops::simulate::{PlanText, simulate};
 use crate::output::Rendered;
-use crate::sim::MAX_DAYS;
+use crate::sim::plan::check_days;
 use crate::store;
 
 #[derive(Debug, Args)]
@@ -33,27 +33,24 @@ pub struct SimulateArgs {
 
 pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Rendered> {
     // Checked before the plan is read or the lock taken.
-    if a.days == 0 || a.days > MAX_DAYS {
-        return Err(Error::invalid(format!(
-            "--days must be from 1 to {MAX_DAYS}, not {}",
-            a.days
-        )));
-    }
-    let plan = match &a.plan {
-        Some(path) => Some(PlanText {
-            name: path.display().to_string(),
-            text: store::read_input(
-                path,
-                "the plan",
-                "give a CSV file with the header day,config_set,isp,volume[,region]",
-            )?,
-        }),
-        None => None,
-    };
+    check_days(a.days)?;
+    let plan = a.plan.as_deref().map(read_plan).transpose()?;
     let op = |s: &mut _, region: &str| simulate(s, region, a.days, plan.as_ref(), a.dry_run);
     if a.dry_run {
         ctx.dry_run(op)
     } else {
         ctx.write(op)
     }
+}
+
+/// Reads `--plan FILE.csv` (`-` is stdin) for `simulate` and `compare`.
+pub fn read_plan(path: &Path) -> Result<PlanText> {
+    Ok(PlanText {
+        name: store::input_name(path),
+        text: store::read_input(
+            path,
+            "the plan",
+            "give a CSV file with the header day,config_set,isp,volume[,region]",
+        )?,
+    })
 }

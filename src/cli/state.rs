@@ -84,7 +84,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Rendered> {
         }
         StateCommand::Import(a) => {
             let imported = store::read_import(&a.file)?;
-            let source = Some(a.file.display().to_string());
+            let source = Some(store::input_name(&a.file));
             ctx.write_to(&store, |s| {
                 state::replace(s, imported);
                 Ok(state::replaced(s, path, backup, source))

@@ -244,8 +244,10 @@ fn tag_rules(what: &str, t: &Tags) -> Result<(), String> {
 
 impl State {
     /// The checks a state file must pass every time it is read (those that need no large
-    /// section parsed): the model's constants and prices, the document's version, the IPs,
-    /// pools, traffic, mail sent today and the simulation's memory.
+    /// section parsed): the model's constants and prices, the document's version, the IPs and
+    /// pools with their rules, traffic, mail sent today and the simulation's memory. The large
+    /// sections (configuration sets, identities, metrics) check what the simulation computes
+    /// with as they parse (`MaxDeliverySeconds`, metrics columns).
     pub fn check_values(&self) -> Result<(), String> {
         if self.schema_version != SCHEMA_VERSION {
             return Err(format!(
@@ -329,8 +331,52 @@ impl State {
 }
 
 impl Region {
-    /// The per-read checks of one region: the numbers the model computes with.
+    /// The per-read checks of one region: the numbers the model computes with, and the rules
+    /// of the pools and IPs.
     fn check_values(&self, model: &ModelParams) -> Result<(), String> {
+        // Pools and IPs are parsed on every read anyway; their rules are cheap to check here,
+        // and a pool a command could never name (`Bad Pool`) could never be deleted either.
+        if self.pools.len() > quota::POOLS {
+            return Err(format!(
+                "{} pools, at most {} (P4)",
+                self.pools.len(),
+                quota::POOLS
+            ));
+        }
+        if self.managed_pool_count() > quota::MANAGED_POOLS {
+            return Err(format!(
+                "{} managed pools, at most {} (P3)",
+                self.managed_pool_count(),
+                quota::MANAGED_POOLS
+            ));
+        }
+        for (name, pool) in &self.pools {
+            let what = format!("pool '{}'", name.escape_default());
+            check_pool_name(name).map_err(|e| format!("{what}: P1: {}", e.message))?;
+            if is_reserved(name) {
+                return Err(format!("{what}: P5: the name belongs to SES"));
+            }
+            tag_rules(&what, &pool.tags)?;
+            if pool.managed.is_some() && pool.scaling_mode == ScalingMode::Standard {
+                return Err(format!(
+                    "{what}: a STANDARD pool with a managed pool's state"
+                ));
+            }
+        }
+        for (addr, ip) in &self.ips {
+            if !self.pool_exists(&ip.pool) || ip.pool == SHARED_POOL {
+                return Err(format!(
+                    "IP {addr} is in pool '{}', which does not exist (I4)",
+                    ip.pool.escape_default()
+                ));
+            }
+            if ip.is_managed() != self.is_managed(&ip.pool) {
+                return Err(format!(
+                    "IP {addr} does not match the scaling mode of pool '{}' (I4)",
+                    ip.pool
+                ));
+            }
+        }
         for (name, pool) in &self.pools {
             let what = format!("pool '{}'", name.escape_default());
             if let Some(m) = &pool.managed {
@@ -390,47 +436,6 @@ impl Region {
 
     /// Every rule of `ses-rules.md` over the region's resources, large sections included.
     fn check_rules(&self) -> Result<(), String> {
-        if self.pools.len() > quota::POOLS {
-            return Err(format!(
-                "{} pools, at most {} (P4)",
-                self.pools.len(),
-                quota::POOLS
-            ));
-        }
-        if self.managed_pool_count() > quota::MANAGED_POOLS {
-            return Err(format!(
-                "{} managed pools, at most {} (P3)",
-                self.managed_pool_count(),
-                quota::MANAGED_POOLS
-            ));
-        }
-        for (name, pool) in &self.pools {
-            let what = format!("pool '{}'", name.escape_default());
-            check_pool_name(name).map_err(|e| format!("{what}: P1: {}", e.message))?;
-            if is_reserved(name) {
-                return Err(format!("{what}: P5: the name belongs to SES"));
-            }
-            tag_rules(&what, &pool.tags)?;
-            if pool.managed.is_some() && pool.scaling_mode == ScalingMode::Standard {
-                return Err(format!(
-                    "{what}: a STANDARD pool with a managed pool's state"
-                ));
-            }
-        }
-        for (addr, ip) in &self.ips {
-            if !self.pool_exists(&ip.pool) || ip.pool == SHARED_POOL {
-                return Err(format!(
-                    "IP {addr} is in pool '{}', which does not exist (I4)",
-                    ip.pool.escape_default()
-                ));
-            }
-            if ip.is_managed() != self.is_managed(&ip.pool) {
-                return Err(format!(
-                    "IP {addr} does not match the scaling mode of pool '{}' (I4)",
-                    ip.pool
-                ));
-            }
-        }
         let sets = self.configuration_sets.get().map_err(|e| e.message)?;
         if sets.len() > quota::CONFIGURATION_SETS {
             return Err(format!(

@@ -30,6 +30,16 @@ pub fn check_max_delivery_seconds(seconds: i64) -> Result<u32> {
     }
 }
 
+/// `MaxDeliverySeconds` as read from a state file: C6 holds there too.
+pub fn parse_max_delivery_seconds<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<u32>, D::Error> {
+    use serde::Deserialize;
+    Option::<i64>::deserialize(d)?
+        .map(|s| check_max_delivery_seconds(s).map_err(|e| serde::de::Error::custom(e.message)))
+        .transpose()
+}
+
 /// A request to create a configuration set.
 #[derive(Debug, Clone, Default)]
 pub struct NewConfigSet {

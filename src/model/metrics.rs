@@ -281,8 +281,8 @@ pub struct PoolMetrics {
 }
 
 impl<'de> Deserialize<'de> for PoolMetrics {
-    /// Refuses columns with more days than the pool has dates: a hand-edited run length that
-    /// no simulation wrote (253 at the pool's place in the file).
+    /// Refuses columns with more days than the pool has dates (a hand-edited run length that
+    /// no simulation wrote) and dates out of order: 253 at the pool's place in the file.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
@@ -303,6 +303,25 @@ impl<'de> Deserialize<'de> for PoolMetrics {
         if longest > days {
             return Err(serde::de::Error::custom(format_args!(
                 "a metrics column holds {longest} days, but the pool has metrics for {days} dates"
+            )));
+        }
+        for (isp, m) in &s.isps {
+            if let Some(v) = m
+                .warmup_percentage
+                .values()
+                .into_iter()
+                .find(|v| !(0.0..=100.0).contains(v))
+            {
+                return Err(serde::de::Error::custom(format_args!(
+                    "the metrics of {isp} hold a warm-up of {v} % (I3: 0 to 100)"
+                )));
+            }
+        }
+        // Every reader finds a day by binary search.
+        if let Some(w) = s.dates.values().windows(2).find(|w| w[0] >= w[1]) {
+            return Err(serde::de::Error::custom(format_args!(
+                "the metrics dates must rise, but {} follows {}",
+                w[1], w[0]
             )));
         }
         Ok(PoolMetrics {
@@ -830,13 +849,18 @@ mod tests {
 
     #[test]
     fn a_column_longer_than_the_dates_is_refused() {
-        let ok = r#"{"Dates":"2026-01-01*2","DedicatedIpCount":"1*2","ScaleEvent":"0*2",
+        let ok = r#"{"Dates":"2026-01-01,2026-01-02","DedicatedIpCount":"1*2","ScaleEvent":"0*2",
             "Isps":{"gmail":{"Demand":"5*2","SentDedicated":"","Retried":"","SentShared":"",
             "Deferred":"","Expired":"","EffectiveDailyRate":"","WarmupPercentage":""}}}"#;
         assert!(serde_json::from_str::<PoolMetrics>(ok).is_ok());
         let bad = ok.replace(r#""Demand":"5*2""#, r#""Demand":"5*9""#);
         let e = serde_json::from_str::<PoolMetrics>(&bad).unwrap_err();
         assert!(e.to_string().contains("holds 9 days"), "{e}");
+        for dates in ["2026-01-01*2", "2026-01-02,2026-01-01"] {
+            let bad = ok.replace("2026-01-01,2026-01-02", dates);
+            let e = serde_json::from_str::<PoolMetrics>(&bad).unwrap_err();
+            assert!(e.to_string().contains("dates must rise"), "{e}");
+        }
     }
 
     #[test]

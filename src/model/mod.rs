@@ -299,7 +299,13 @@ pub struct ConfigSet {
     /// `GetConfigurationSet` (Terraform reads it back as unset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_policy: Option<TlsPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Checked as it parses: the simulation retries for this long, so a hand-edited 3,600,000
+    // would send many times a pool's daily rate.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "config_set::parse_max_delivery_seconds"
+    )]
     pub max_delivery_seconds: Option<u32>,
     #[serde(
         default,

@@ -15,7 +15,8 @@ fn allowed_char(c: char) -> bool {
         || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-')
 }
 
-/// T2 for the keys of an untag request: 1 to 128 characters of the allowed ones.
+/// T2 then T4 for the keys of an untag request: 1 to 128 characters of the allowed ones, and
+/// not `aws:` (SES lets no one remove its own tags either).
 pub fn check_keys(keys: &[String]) -> Result<()> {
     for key in keys {
         let len = key.chars().count();
@@ -33,6 +34,12 @@ pub fn check_keys(keys: &[String]) -> Result<()> {
             )));
         }
     }
+    if let Some(key) = keys.iter().find(|k| reserved(k)) {
+        return Err(Error::bad_request(format!(
+            "Invalid tag key '{}': the aws: prefix is reserved for AWS use.",
+            key.escape_default()
+        )));
+    }
     Ok(())
 }
 
@@ -46,12 +53,14 @@ pub fn check(tags: &[(String, String)]) -> Result<()> {
         let key_len = key.chars().count();
         if !(1..=MAX_KEY).contains(&key_len) {
             return Err(Error::bad_request(format!(
-                "Invalid tag key '{key}': a key has 1 to {MAX_KEY} characters."
+                "Invalid tag key '{}': a key has 1 to {MAX_KEY} characters.",
+                key.escape_default()
             )));
         }
         if value.chars().count() > MAX_VALUE {
             return Err(Error::bad_request(format!(
-                "Invalid value for tag '{key}': a value has at most {MAX_VALUE} characters."
+                "Invalid value for tag '{}': a value has at most {MAX_VALUE} characters.",
+                key.escape_default()
             )));
         }
         for (what, s) in [("key", key), ("value", value)] {

@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::metrics::{PoolSeries, percent};
 use crate::model::names::check_pool_name;
 use crate::model::{DEFAULT_POOL, Mail, Region, ScalingMode, State, cost};
@@ -117,8 +117,10 @@ fn window(first: Option<Date>, clock: Date, days: Option<u32>) -> Vec<Date> {
         return Vec::new();
     };
     let start = match days {
-        Some(n) => last
-            .checked_sub(jiff::Span::new().days(i64::from(n) - 1))
+        Some(n) => jiff::Span::new()
+            .try_days(i64::from(n) - 1)
+            .ok()
+            .and_then(|span| last.checked_sub(span).ok())
             .unwrap_or(Date::MIN),
         None => match first {
             Some(f) => f,
@@ -255,8 +257,10 @@ pub fn get(
     pool: Option<&str>,
     days: Option<u32>,
 ) -> Result<Dashboard> {
-    if days == Some(0) {
-        return Err(Error::invalid("--days must be at least 1"));
+    if let Some(days) = days {
+        // A window is at most the longest run sesm simulates: beyond it every day is empty,
+        // and a window back to the year -9999 would take gigabytes.
+        crate::sim::plan::check_days(days)?;
     }
     let region = s.region(region_name);
     if let Some(pool) = pool {

@@ -91,6 +91,16 @@ fn record(
 /// The most identical copies one `sesm send` may send.
 pub const MAX_COUNT: u64 = 1_000_000;
 
+/// `--count`: sesm's own parameter (SendEmail sends one), so a bad value is 252.
+fn check_count(count: u64) -> Result<()> {
+    if !(1..=MAX_COUNT).contains(&count) {
+        return Err(Error::invalid(format!(
+            "--count must be from 1 to {MAX_COUNT}, not {count}"
+        )));
+    }
+    Ok(())
+}
+
 /// SendEmail (and `sesm send`): SES's checks and routing; the accepted message's record
 /// (numbered after the state's last) and the reply.
 pub fn send(
@@ -99,12 +109,7 @@ pub fn send(
     msg: &Outgoing,
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Sent)> {
-    if !(1..=MAX_COUNT).contains(&msg.count) {
-        return Err(Error::bad_request(format!(
-            "Invalid count {}: send 1 to {MAX_COUNT} copies.",
-            msg.count
-        )));
-    }
+    check_count(msg.count)?;
     let route = s.region(region).route(&s.model, region, msg)?;
     let m = record(s, region, msg, &route, s.sent_seq + 1, now);
     let reply = Sent {
@@ -247,12 +252,7 @@ fn day_of(s: &mut State, region: &str, pool: &str) -> Result<PoolDay> {
 /// Explain: where the message would go and why, and what today's remaining capacity of that
 /// pool would do with it — the model's next day run with and without it (nothing is kept).
 pub fn explain(s: &State, region: &str, msg: &Outgoing) -> Result<Explanation> {
-    if !(1..=MAX_COUNT).contains(&msg.count) {
-        return Err(Error::bad_request(format!(
-            "Invalid count {}: send 1 to {MAX_COUNT} copies.",
-            msg.count
-        )));
-    }
+    check_count(msg.count)?;
     let route = s.region(region).route(&s.model, region, msg)?;
     let count = msg.count.max(1);
     let mut without = s.clone();

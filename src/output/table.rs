@@ -164,24 +164,48 @@ fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     lines
 }
 
+/// A table's width with every cell on one line.
+fn natural_width(columns: &[Column], rows: &[Vec<String>]) -> usize {
+    let widths = columns.iter().enumerate().map(|(i, c)| {
+        rows.iter()
+            .filter_map(|r| r.get(i))
+            .map(|cell| cell.chars().count())
+            .chain([c.name.chars().count()])
+            .max()
+            .unwrap_or(0)
+    });
+    widths.sum::<usize>() + 2 * columns.len().saturating_sub(1)
+}
+
 fn render_table(
     columns: &[Column],
     rows: &[Vec<String>],
     color: bool,
     fit: Option<usize>,
 ) -> String {
+    if let Some(width) = fit
+        && natural_width(columns, rows) > width
+    {
+        // Too narrow for the columns side by side: one record per row, a field per line (as
+        // psql's expanded display), so that no number is cut in two.
+        let records: Vec<Block> = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(i, row)| {
+                let fields = Block::fields(
+                    columns
+                        .iter()
+                        .zip(row)
+                        .map(|(c, v)| (c.name.to_uppercase(), v.clone())),
+                );
+                (i > 0).then_some(Block::Blank).into_iter().chain([fields])
+            })
+            .collect();
+        return render(&records, color, fit);
+    }
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
-    match fit {
-        Some(width) => {
-            table
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(u16::try_from(width).unwrap_or(u16::MAX));
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
+    table.set_content_arrangement(ContentArrangement::Disabled);
     if color {
         table.enforce_styling();
     } else {
@@ -351,7 +375,7 @@ mod tests {
     }
 
     #[test]
-    fn narrow_widths_wrap_lines_stack_fields_and_wrap_cells() {
+    fn narrow_widths_wrap_lines_stack_fields_and_expand_tables() {
         let blocks = vec![
             Block::Line("a line of text that is much longer than the terminal is wide".into()),
             Block::fields([("Dedicated, 7 days", "1,050,000 sent (100.0 % of sends)")]),
@@ -371,6 +395,26 @@ mod tests {
             let flat: String = text.split_whitespace().collect();
             assert!(flat.contains("newsletters,promotions,receipts"), "{text}");
         }
+        // A table too wide becomes one record per row, numbers whole.
+        let t = Block::table(
+            vec![
+                Column::left("isp"),
+                Column::right("demand"),
+                Column::right("sent"),
+            ],
+            vec![
+                vec!["gmail".into(), "80,000".into(), "9".into()],
+                vec!["yahoo".into(), "16,000".into(), "10".into()],
+            ],
+        );
+        assert_eq!(
+            render(std::slice::from_ref(&t), false, Some(16)),
+            "ISP:     gmail\nDEMAND:  80,000\nSENT:    9\n\nISP:     yahoo\nDEMAND:  16,000\nSENT:    10\n"
+        );
+        assert_eq!(
+            render(&[t], false, Some(21)),
+            "ISP    DEMAND  SENT\ngmail  80,000     9\nyahoo  16,000    10\n"
+        );
         assert_eq!(wrap("aaaa bbbb", 8, 0), vec!["aaaa", "bbbb"]);
         assert_eq!(wrap("abcdefghijkl", 8, 0), vec!["abcdefgh", "ijkl"]);
     }

@@ -191,14 +191,20 @@ impl Plan {
     }
 }
 
-/// The date a run of `days` days from `start` ends on (its last simulated day), or a refusal
-/// (252) when the run would leave the calendar sesm supports.
-pub fn end_date(start: Date, days: u32) -> Result<Date> {
+/// `--days`: from 1 to `MAX_DAYS`.
+pub fn check_days(days: u32) -> Result<()> {
     if days == 0 || days > MAX_DAYS {
         return Err(Error::invalid(format!(
             "--days must be from 1 to {MAX_DAYS}, not {days}"
         )));
     }
+    Ok(())
+}
+
+/// The date a run of `days` days from `start` ends on (its last simulated day), or a refusal
+/// (252) when the run would leave the calendar sesm supports.
+pub fn end_date(start: Date, days: u32) -> Result<Date> {
+    check_days(days)?;
     // One more day than the run: the clock moves to the day after its last.
     start
         .checked_add(jiff::Span::new().days(i64::from(days)))
@@ -206,7 +212,8 @@ pub fn end_date(start: Date, days: u32) -> Result<Date> {
         .and_then(|_| start.checked_add(jiff::Span::new().days(i64::from(days) - 1)).ok())
         .ok_or_else(|| {
             Error::invalid(format!(
-                "a run of {days} days from {start} would end after {}, the last date sesm supports",
+                "a run of {days} day{} from {start} would move the clock past {}, the last date sesm supports",
+                if days == 1 { "" } else { "s" },
                 Date::MAX
             ))
             .hint("simulate fewer days, or start the account's clock earlier with SESM_TODAY and sesm state reset")
