@@ -402,7 +402,20 @@ fn command() -> impl Strategy<Value = Vec<String>> {
     let cs = prop::sample::select(vec!["cs1", "cs2", "bad name", "x"]);
     let id = prop::sample::select(vec!["a.example.com", "b@example.com", "localhost", "-x"]);
     let ip = prop::sample::select(vec!["198.18.0.1", "198.18.0.2", "198.18.0.9", "nope"]);
-    let num = prop::sample::select(vec!["0", "1", "2", "-1", "50", "101", "x"]);
+    let num = prop::sample::select(vec![
+        "0",
+        "1",
+        "2",
+        "-1",
+        "50",
+        "101",
+        "x",
+        "36500",
+        "36501",
+        "4294967296",
+        "18446744073709551615",
+        "99999999999999999999999",
+    ]);
     let res = prop::sample::select(vec![
         "pool/a",
         "config-set/cs1",
@@ -419,6 +432,10 @@ fn command() -> impl Strategy<Value = Vec<String>> {
         "gmail=1000",
         "gmail=-1",
         "orange=60000",
+        "gmail=10000000000",
+        "yahoo=10000000001",
+        "gmail=18446744073709551615",
+        "k=v\nw",
     ]);
     let global = prop::sample::select(vec![
         vec![],
@@ -427,6 +444,14 @@ fn command() -> impl Strategy<Value = Vec<String>> {
         vec!["--region", "eu-west-1"],
         vec!["--region", "nowhere"],
         vec!["--query", "[["],
+        vec!["--query", "abs(@)"],
+        vec!["--query", "length(@)"],
+    ]);
+    // Long and deep expressions, built once: over the length limit, and at it.
+    let long = prop::sample::select(vec![
+        "a.b".repeat(14_000),
+        format!("{}a{}", "(".repeat(4_990), ")".repeat(4_990)),
+        format!("{}a", "!".repeat(9_990)),
     ]);
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let body = prop_oneof![
@@ -483,6 +508,31 @@ fn command() -> impl Strategy<Value = Vec<String>> {
             "set-auto-warmup",
             o
         ])),
+        (
+            long,
+            prop::sample::select(vec![
+                "pool list",
+                "tag add pool/a deep=1",
+                "simulate --days 1"
+            ])
+        )
+            .prop_map(|(q, c)| {
+                let mut v: Vec<String> = c.split(' ').map(str::to_string).collect();
+                v.extend(["--query".to_string(), q]);
+                v
+            }),
+        num.clone()
+            .prop_map(move |n| s(&["dashboard", "--days", n])),
+        num.clone().prop_map(move |n| s(&["compare", "--days", n])),
+        num.clone().prop_map(move |n| s(&[
+            "send",
+            "--from",
+            "a.example.com",
+            "--to",
+            "x@gmail.com",
+            "--count",
+            n
+        ])),
         Just(s(&["metrics", "--isp", "gmail"])),
         Just(s(&["dashboard"])),
         Just(s(&["cost", "--month", "2026-11"])),
@@ -501,17 +551,25 @@ proptest! {
     /// No panic, only documented exit codes, and the state always loads and keeps its
     /// invariants, whatever the sequence of commands.
     #[test]
-    fn random_command_sequences_never_break_the_state(commands in prop::collection::vec(command(), 1..14)) {
+    fn random_command_sequences_never_break_the_state(
+        start in prop::sample::select(vec!["2026-11-26", "0000-01-01", "9999-11-01", "9999-12-31"]),
+        commands in prop::collection::vec(command(), 1..14),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let state: PathBuf = dir.path().join("state.json");
+        let backup = dir.path().join("state.json.bak");
         for args in &commands {
-            let out = sesm(&state).args(args).output().unwrap();
+            let before = (std::fs::read(&state).ok(), std::fs::read(&backup).ok());
+            let out = sesm(&state).env("SESM_TODAY", start).args(args).output().unwrap();
             let code = out.status.code().unwrap_or(-1);
             let stderr = String::from_utf8_lossy(&out.stderr);
             prop_assert!([0, 2, 252, 253, 254].contains(&code), "sesm {args:?} exited {code}: {stderr}");
             prop_assert!(!stderr.contains("panicked"), "sesm {args:?}: {stderr}");
             if code != 0 {
                 prop_assert!(out.stdout.is_empty(), "sesm {args:?} printed on stdout and failed");
+                // A failed command changed nothing.
+                let after = (std::fs::read(&state).ok(), std::fs::read(&backup).ok());
+                prop_assert!(before == after, "sesm {args:?} failed with {code} but changed the state");
             }
         }
         let out = run(&state, &["-o", "json", "account"]);

@@ -261,6 +261,13 @@ impl State {
                 self.account_id.escape_default()
             ));
         }
+        // Years before 0 print as -00YYYY, which no month key or YYYY-MM-DD argument takes.
+        if self.date.year() < 0 {
+            return Err(format!(
+                "Date {} is before 0000-01-01, the first date sesm supports",
+                self.date
+            ));
+        }
         self.model.check()?;
         self.prices.check()?;
         if self.next_ip == 0 || self.next_ip > SIZE - 1 {

@@ -98,7 +98,7 @@ pub fn terminal(d: &Dashboard, color: bool, width: usize) -> Vec<Block> {
             .map(|i| {
                 percent(
                     p.daily.dedicated[i],
-                    p.daily.dedicated[i] + p.daily.shared[i],
+                    p.daily.dedicated[i].saturating_add(p.daily.shared[i]),
                 )
             })
             .collect();

@@ -58,6 +58,11 @@ fn corrupt(env: &Env, doc: &Value, args: &[&str], op: &str, positioned: bool) ->
 /// A hand edit of a state document, and a text its refusal must contain.
 type Edit = (&'static str, Box<dyn Fn(&mut Value)>);
 
+/// An edit that sets the existing member at a JSON pointer.
+fn set(pointer: &'static str, value: Value) -> Box<dyn Fn(&mut Value)> {
+    Box::new(move |d: &mut Value| *d.pointer_mut(pointer).expect(pointer) = value.clone())
+}
+
 fn region(doc: &mut Value) -> &mut Value {
     &mut doc["Regions"]["us-east-1"]
 }
@@ -317,55 +322,24 @@ fn impossible_numbers_in_a_metrics_column_are_a_corrupt_file() {
 /// `state import` (252).
 fn constant_edits() -> Vec<Edit> {
     vec![
-        (
-            "MaxIps",
-            Box::new(|d: &mut Value| d["Model"]["MaxIps"] = json!(0)),
-        ),
-        (
-            "MaxIps",
-            Box::new(|d: &mut Value| d["Model"]["MaxIps"] = json!(10_001)),
-        ),
-        (
-            "EwmaAlpha",
-            Box::new(|d: &mut Value| d["Model"]["EwmaAlpha"] = json!(1.5)),
-        ),
-        (
-            "EwmaAlpha",
-            Box::new(|d: &mut Value| d["Model"]["EwmaAlpha"] = json!(0)),
-        ),
-        (
-            "Headroom",
-            Box::new(|d: &mut Value| d["Model"]["Headroom"] = json!(-1)),
-        ),
-        (
-            "ColdAllowance",
-            Box::new(|d: &mut Value| d["Model"]["ColdAllowance"] = json!(1e300)),
-        ),
-        (
-            "HistoryDays",
-            Box::new(|d: &mut Value| d["Model"]["HistoryDays"] = json!(0)),
-        ),
-        (
-            "IdleResetDays",
-            Box::new(|d: &mut Value| d["Model"]["IdleResetDays"] = json!(0)),
-        ),
-        (
-            "StandardWarmCap",
-            Box::new(|d: &mut Value| d["Model"]["StandardWarmCap"] = json!(1)),
-        ),
+        ("before 0000-01-01", set("/Date", json!("-000001-12-31"))),
+        ("MaxIps", set("/Model/MaxIps", json!(0))),
+        ("MaxIps", set("/Model/MaxIps", json!(10_001))),
+        ("EwmaAlpha", set("/Model/EwmaAlpha", json!(1.5))),
+        ("EwmaAlpha", set("/Model/EwmaAlpha", json!(0))),
+        ("Headroom", set("/Model/Headroom", json!(-1))),
+        ("ColdAllowance", set("/Model/ColdAllowance", json!(1e300))),
+        ("HistoryDays", set("/Model/HistoryDays", json!(0))),
+        ("IdleResetDays", set("/Model/IdleResetDays", json!(0))),
+        ("StandardWarmCap", set("/Model/StandardWarmCap", json!(1))),
         (
             "DefaultMaxDeliverySeconds",
-            Box::new(|d: &mut Value| d["Model"]["DefaultMaxDeliverySeconds"] = json!(3_600_000)),
+            set("/Model/DefaultMaxDeliverySeconds", json!(3_600_000)),
         ),
-        (
-            "DaysToWarm",
-            Box::new(|d: &mut Value| d["Model"]["Isps"][0]["DaysToWarm"] = json!(0)),
-        ),
+        ("DaysToWarm", set("/Model/Isps/0/DaysToWarm", json!(0))),
         (
             "FullyWarmDailyCapacityPerIp",
-            Box::new(|d: &mut Value| {
-                d["Model"]["Isps"][0]["FullyWarmDailyCapacityPerIp"] = json!(0)
-            }),
+            set("/Model/Isps/0/FullyWarmDailyCapacityPerIp", json!(0)),
         ),
         (
             "twice",
@@ -383,27 +357,22 @@ fn constant_edits() -> Vec<Edit> {
                     .retain(|i| i["Isp"] != "other");
             }),
         ),
-        (
-            "IspDomains",
-            Box::new(|d: &mut Value| d["Model"]["IspDomains"][0]["Isp"] = json!("ghost")),
-        ),
+        ("IspDomains", set("/Model/IspDomains/0/Isp", json!("ghost"))),
         (
             "StandardIpMonthly",
-            Box::new(|d: &mut Value| d["Prices"]["StandardIpMonthly"] = json!(-1)),
+            set("/Prices/StandardIpMonthly", json!(-1)),
         ),
         (
             "ManagedPoolMonthly",
-            Box::new(|d: &mut Value| d["Prices"]["ManagedPoolMonthly"] = json!(1e12)),
+            set("/Prices/ManagedPoolMonthly", json!(1e12)),
         ),
         (
             "tiers must rise",
-            Box::new(|d: &mut Value| d["Prices"]["ManagedMessageTiers"][1]["UpTo"] = json!(5)),
+            set("/Prices/ManagedMessageTiers/1/UpTo", json!(5)),
         ),
         (
             "PerThousand",
-            Box::new(|d: &mut Value| {
-                d["Prices"]["ManagedMessageTiers"][0]["PerThousand"] = json!(-0.5)
-            }),
+            set("/Prices/ManagedMessageTiers/0/PerThousand", json!(-0.5)),
         ),
         (
             "last of",
@@ -411,12 +380,9 @@ fn constant_edits() -> Vec<Edit> {
                 d["Prices"]["ManagedMessageTiers"][2]["UpTo"] = json!(1_000_000_000_000u64)
             }),
         ),
-        ("NextIp", Box::new(|d: &mut Value| d["NextIp"] = json!(0))),
-        ("NextIp", Box::new(|d: &mut Value| d["NextIp"] = json!(2))),
-        (
-            "AccountId",
-            Box::new(|d: &mut Value| d["AccountId"] = json!("12")),
-        ),
+        ("NextIp", set("/NextIp", json!(0))),
+        ("NextIp", set("/NextIp", json!(2))),
+        ("AccountId", set("/AccountId", json!("12"))),
         (
             "warm-up",
             Box::new(|d: &mut Value| {
@@ -644,10 +610,7 @@ fn rule_edits() -> Vec<Edit> {
             "not in the ISP table",
             Box::new(|d: &mut Value| region(d)["Traffic"]["cs"]["hotmail"] = json!(5)),
         ),
-        (
-            "SchemaVersion 0",
-            Box::new(|d: &mut Value| d["SchemaVersion"] = json!(0)),
-        ),
+        ("SchemaVersion 0", set("/SchemaVersion", json!(0))),
         (
             "in two regions",
             Box::new(|d: &mut Value| {
@@ -660,10 +623,7 @@ fn rule_edits() -> Vec<Edit> {
                     json!({"Pools": {"s": {"ScalingMode": "STANDARD"}}, "Ips": {addr: ip}});
             }),
         ),
-        (
-            "would lease it again",
-            Box::new(|d: &mut Value| d["NextIp"] = json!(2)),
-        ),
+        ("would lease it again", set("/NextIp", json!(2))),
         (
             "SES stores it as example.org",
             Box::new(|d: &mut Value| region(d)["Identities"]["EXAMPLE.ORG"] = json!({})),
