@@ -335,9 +335,9 @@ impl<V: DeserializeOwned> Lazy<BTreeMap<String, V>> {
 }
 
 /// Reading one entry works on the text of a section no command has parsed: a scan finds it
-/// and only its value is deserialized. Changing an entry parses the section: a change costs a
-/// parse and an encode of the section either way, and one parse keeps what is changed and
-/// what is read the same map.
+/// and only its value is deserialized; so does changing one (`update`). Adding and removing
+/// entries parse the section: the map keeps them in order, and one parse keeps what is
+/// changed and what is read the same map.
 impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
     /// A copy of the entry's value.
     pub fn entry(&self, key: &str) -> Result<Option<V>> {
@@ -357,9 +357,40 @@ impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
         Ok(self.entry(key)?.is_some())
     }
 
-    /// Applies `change` to the entry's value; `None` when there is no such entry.
+    /// Applies `change` to the entry's value; `None` when there is no such entry. On a section
+    /// still in text only that entry is parsed and written back in place: changing one of ten
+    /// thousand configuration sets builds one, not ten thousand.
     pub fn update<R>(&mut self, key: &str, change: impl FnOnce(&mut V) -> R) -> Result<Option<R>> {
-        Ok(self.get_mut()?.get_mut(key).map(change))
+        if self.value.get().is_some() {
+            return Ok(self.get_mut()?.get_mut(key).map(change));
+        }
+        // The scan refuses a corrupt or duplicated entry where a parse would.
+        let Some(mut value) = self.entry(key)? else {
+            return Ok(None);
+        };
+        let result = change(&mut value);
+        let text = self.text().as_str();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let found = de
+            .deserialize_map(Locate { key })
+            .ok()
+            .flatten()
+            .ok_or_else(|| Error::internal("an entry just read was not found again"))?;
+        // The value's text is a slice of `text`: its place is the distance between them.
+        let start = found.as_ptr() as usize - text.as_ptr() as usize;
+        let range = start..start + found.len();
+        let new = serde_json::to_string(&value)
+            .map_err(|e| Error::internal(format!("an entry does not serialize: {e}")))?;
+        let mut spliced = String::with_capacity(text.len() + new.len());
+        spliced.push_str(&text[..range.start]);
+        spliced.push_str(&new);
+        spliced.push_str(&text[range.end..]);
+        // SAFETY (of the contract "valid JSON"): valid JSON text with one value replaced by
+        // serde_json's own rendering of a value.
+        self.raw = Some(Text::Owned(unsafe {
+            RawValue::from_string_unchecked(spliced)
+        }));
+        Ok(Some(result))
     }
 
     /// Adds (or replaces) an entry.
@@ -434,6 +465,33 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for Scan<'_, V> {
             }
         }
         Ok(Scanned { count, found })
+    }
+}
+
+/// The text of the value of `key` in a map's text (a slice of it).
+struct Locate<'k> {
+    key: &'k str,
+}
+
+impl<'de> Visitor<'de> for Locate<'_> {
+    type Value = Option<&'de str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let value: &'de RawValue = map.next_value()?;
+            if key == self.key {
+                found = Some(value.get());
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -698,6 +756,23 @@ mod tests {
             serde_json::to_string(&d).unwrap(),
             r#"{"ids":{"c":[5],"d":[2]}}"#
         );
+    }
+
+    /// Changing one entry of a section in text parses and rewrites that entry only; the rest
+    /// stays as it was written, byte for byte.
+    #[test]
+    fn an_update_on_text_rewrites_only_its_entry() {
+        let mut d = ids(r#"{"ids":{"b": [1] ,"d":[2, 3],"f":[]}}"#);
+        assert_eq!(d.ids.update("d", |v| v.push(7)).unwrap(), Some(()));
+        assert_eq!(d.ids.update("zz", |v| v.push(7)).unwrap(), None);
+        assert!(d.ids.value.get().is_none(), "the section stays text");
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"{"ids":{"b": [1] ,"d":[2,3,7],"f":[]}}"#
+        );
+        assert_eq!(d.ids.entry("d").unwrap(), Some(vec![2, 3, 7]));
+        d.ids.update("b", |v| v.clear()).unwrap();
+        assert_eq!(d.ids.get().unwrap()["b"], Vec::<u32>::new());
     }
 
     /// A key written twice is refused by every way of reading the section, at the position of
