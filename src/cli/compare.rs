@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::simulate::read_plan;
-use super::{Ctx, candidates};
+use super::{Ctx, candidates, read_plan};
 use crate::error::Result;
 use crate::ops::compare::{self, CompareRequest};
 use crate::output::{self, Output, Rendered, Written};

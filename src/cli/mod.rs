@@ -350,6 +350,18 @@ impl Ctx {
     }
 }
 
+/// Reads `--plan FILE.csv` (`-` is stdin) for `simulate` and `compare`.
+pub fn read_plan(path: &std::path::Path) -> Result<crate::ops::simulate::PlanText> {
+    Ok(crate::ops::simulate::PlanText {
+        name: crate::store::input_name(path),
+        text: crate::store::read_input(
+            path,
+            "the plan",
+            "give a CSV file with the header day,config_set,isp,volume[,region]",
+        )?,
+    })
+}
+
 /// Parses `KEY=VALUE` (252 when there is no `=` or the key is empty); splits at the first `=`.
 pub fn parse_kv(s: &str) -> Result<(String, String)> {
     match s.split_once('=') {

@@ -48,9 +48,22 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
         port: a.port,
         request_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
     };
-    let code = server::serve(api, &options, Box::new(log))?;
+    let code = server::serve(api, &options, Box::new(Log(log)))?;
     ctx.set_exit(code);
     Ok(Rendered::default())
+}
+
+/// The server's log, printed by `output/` (which knows nothing of the server).
+struct Log(ServeLog);
+
+impl server::Log for Log {
+    fn listening(&self, url: &str) {
+        self.0.listening(url)
+    }
+
+    fn request(&self, line: &str) {
+        self.0.request(line)
+    }
 }
 
 fn is_loopback(host: &str) -> bool {

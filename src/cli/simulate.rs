@@ -1,16 +1,15 @@
 //! `sesm simulate`: advances the account clock day by day through the warm-up model
 //! (`ops::simulate`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Ctx;
+use super::{Ctx, read_plan};
 use crate::error::Result;
-use crate::ops::simulate::{PlanText, simulate};
+use crate::ops::simulate::simulate;
 use crate::output::Rendered;
 use crate::sim::plan::check_days;
-use crate::store;
 
 #[derive(Debug, Args)]
 #[command(
@@ -41,16 +40,4 @@ pub fn run(a: SimulateArgs, ctx: &Ctx) -> Result<Rendered> {
     } else {
         ctx.write(op)
     }
-}
-
-/// Reads `--plan FILE.csv` (`-` is stdin) for `simulate` and `compare`.
-pub fn read_plan(path: &Path) -> Result<PlanText> {
-    Ok(PlanText {
-        name: store::input_name(path),
-        text: store::read_input(
-            path,
-            "the plan",
-            "give a CSV file with the header day,config_set,isp,volume[,region]",
-        )?,
-    })
 }

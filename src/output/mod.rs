@@ -381,16 +381,14 @@ impl ServeLog {
     pub fn warn(&self, line: &str) {
         let _ = writeln!(io::stderr().lock(), "{line}");
     }
-}
 
-impl crate::server::Log for ServeLog {
-    fn listening(&self, url: &str) {
+    pub fn listening(&self, url: &str) {
         let mut out = io::stdout().lock();
         let _ = writeln!(out, "{url}");
         let _ = out.flush();
     }
 
-    fn request(&self, line: &str) {
+    pub fn request(&self, line: &str) {
         if !self.quiet {
             let _ = writeln!(io::stderr().lock(), "{line}");
         }
