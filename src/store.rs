@@ -934,7 +934,8 @@ pub fn read_input(path: &Path, what: &str, hint: &str) -> Result<String> {
     read.map_err(|e| {
         Error::invalid(format!("cannot read {what} {}: {e}", input_name(path))).hint(hint)
     })?;
-    // A byte-order mark some editors write is not part of the text.
+    // A byte-order mark some editors write is not part of the text. Every input file comes
+    // through here, so no parser needs to know about it.
     if let Some(rest) = text.strip_prefix('\u{feff}') {
         text = rest.to_string();
     }

@@ -88,7 +88,6 @@ pub fn create(
 
 /// ImportEmailIdentities (E1–E3 for every line; all or nothing).
 pub fn import(s: &mut State, region: &str, text: &str) -> Result<Imported> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let imported = s.region_mut(region).import_identities(text.lines())?;
     Ok(Imported { imported })
 }

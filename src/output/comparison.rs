@@ -1,7 +1,7 @@
 //! The views of `compare`: the options side by side for people, and the HTML page (mail by
 //! outcome per day and warm-up per ISP, one chart each per option, in the dashboard's style).
 
-use super::dashboard::{OUTCOMES, isp_color};
+use super::dashboard::{isp_color, outcome_chart};
 use super::html::{Chart, ChartKind, Page, Section, Series};
 use super::{Block, Column, Render, View, thousands, usd};
 use crate::ops::compare::{Comparison, Kind, SETTLING_DAYS};
@@ -104,9 +104,8 @@ pub fn html(c: &Comparison) -> String {
         .iter()
         .map(|o| {
             let dates: Vec<String> = o.daily.dates.iter().map(|d| d.to_string()).collect();
-            let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
             let outcomes = [
-                &o.daily.dedicated,
+                o.daily.dedicated.as_slice(),
                 &o.daily.shared,
                 &o.daily.kept,
                 &o.daily.expired,
@@ -168,23 +167,7 @@ pub fn html(c: &Comparison) -> String {
                     ("Per 1,000 messages".into(), usd(o.cost_per_1000)),
                 ],
                 charts: vec![
-                    Chart {
-                        id: "volume",
-                        title: "Daily mail by outcome".into(),
-                        kind: ChartKind::StackedBars,
-                        labels: dates.clone(),
-                        series: OUTCOMES
-                            .iter()
-                            .zip(outcomes)
-                            .map(|((name, color), values)| Series {
-                                name: name.to_string(),
-                                color,
-                                values: f(values),
-                            })
-                            .collect(),
-                        y_label: "messages per day".into(),
-                        y_max: None,
-                    },
+                    outcome_chart("Daily mail by outcome", dates.clone(), outcomes),
                     Chart {
                         id: "warmup",
                         title: "Warm-up per ISP".into(),

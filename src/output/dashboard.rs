@@ -227,7 +227,7 @@ pub fn terminal(d: &Dashboard, color: bool, width: usize) -> Vec<Block> {
 }
 
 /// Colours of the outcomes and of the ISPs (table order) in the HTML charts.
-pub(super) const OUTCOMES: [(&str, &str); 4] = [
+const OUTCOMES: [(&str, &str); 4] = [
     ("Dedicated", "#1e8e3e"),
     ("Shared overflow", "#8fa3b8"),
     ("Deferred to the next day", "#f29900"),
@@ -237,6 +237,28 @@ const ISP_COLORS: [&str; 9] = [
     "#d93025", "#1a73e8", "#7b1fa2", "#5f6368", "#e37400", "#00897b", "#c2185b", "#f9ab00",
     "#3949ab",
 ];
+
+/// The stacked bars of each day's mail by outcome, in the order of `OUTCOMES`: dedicated,
+/// shared, deferred to the next day, expired (a partition, so the bars add up).
+pub(super) fn outcome_chart(title: &str, dates: Vec<String>, outcomes: [&[u64]; 4]) -> Chart {
+    Chart {
+        id: "volume",
+        title: title.into(),
+        kind: ChartKind::StackedBars,
+        labels: dates,
+        series: OUTCOMES
+            .iter()
+            .zip(outcomes)
+            .map(|(&(name, color), values)| Series {
+                name: name.to_string(),
+                color,
+                values: values.iter().map(|&x| x as f64).collect(),
+            })
+            .collect(),
+        y_label: "messages per day".into(),
+        y_max: None,
+    }
+}
 
 pub(super) fn isp_color(state_order: &[String], isp: &str) -> &'static str {
     let i = state_order.iter().position(|n| n == isp).unwrap_or(0);
@@ -251,10 +273,9 @@ pub fn page(d: &Dashboard) -> Page {
         .iter()
         .map(|p| {
             let dates: Vec<String> = p.daily.dates.iter().map(|d| d.to_string()).collect();
-            let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
             // A partition of the day's mail (new and retried), so the bars add up.
             let outcomes = [
-                &p.daily.dedicated,
+                p.daily.dedicated.as_slice(),
                 &p.daily.shared,
                 &p.daily.deferred_to_next_day,
                 &p.daily.expired,
@@ -294,23 +315,11 @@ pub fn page(d: &Dashboard) -> Page {
                     ),
                 ],
                 charts: vec![
-                    Chart {
-                        id: "volume",
-                        title: "Daily mail by outcome (new and retried)".into(),
-                        kind: ChartKind::StackedBars,
-                        labels: dates.clone(),
-                        series: OUTCOMES
-                            .iter()
-                            .zip(outcomes)
-                            .map(|((name, color), values)| Series {
-                                name: name.to_string(),
-                                color,
-                                values: f(values),
-                            })
-                            .collect(),
-                        y_label: "messages per day".into(),
-                        y_max: None,
-                    },
+                    outcome_chart(
+                        "Daily mail by outcome (new and retried)",
+                        dates.clone(),
+                        outcomes,
+                    ),
                     Chart {
                         id: "warmup",
                         title: "Warm-up per ISP".into(),

@@ -59,7 +59,6 @@ impl Plan {
             Error::invalid(format!("{name} line {line}: {why}"))
                 .hint("a plan has the header day,config_set,isp,volume[,region], then one row per volume, e.g. 0,newsletters,gmail,20000")
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
