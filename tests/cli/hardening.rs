@@ -502,16 +502,7 @@ fn a_failing_query_or_output_format_changes_nothing() {
 
 /// Runs the binary as the harness does, with stdout going to `out`.
 fn to(env: &Env, args: &[&str], out: std::fs::File) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_sesm"))
-        .env_clear()
-        .env("HOME", env.dir.path())
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("SESM_STATE", &env.state)
-        .env("SESM_TODAY", crate::harness::TODAY)
-        .args(args)
-        .stdout(out)
-        .output()
-        .unwrap()
+    env.std_command().args(args).stdout(out).output().unwrap()
 }
 
 #[test]

@@ -66,7 +66,13 @@ impl Env {
     }
 
     pub fn command(&self) -> Command {
-        let mut cmd = Command::cargo_bin("sesm").unwrap();
+        Command::from_std(self.std_command())
+    }
+
+    /// The binary in this environment as a `std::process::Command`, for what assert_cmd does
+    /// not offer (a child that keeps running, stdout to a given file).
+    pub fn std_command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("sesm"));
         cmd.env_clear()
             .env("HOME", self.dir.path())
             .env("PATH", std::env::var("PATH").unwrap_or_default())

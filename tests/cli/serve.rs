@@ -19,13 +19,8 @@ pub struct Server {
 
 impl Server {
     pub fn start(env: &Env, extra: &[&str]) -> Server {
-        let bin = assert_cmd::cargo::cargo_bin("sesm");
-        let mut child = Command::new(bin)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", env.dir.path())
-            .env("SESM_STATE", &env.state)
-            .env("SESM_TODAY", TODAY)
+        let mut child = env
+            .std_command()
             .args(["serve", "--port", "0"])
             .args(extra)
             .stdin(Stdio::null())
