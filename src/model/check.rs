@@ -462,10 +462,7 @@ impl Region {
                     pool.escape_default()
                 ));
             }
-            if let Some(s) = cs.max_delivery_seconds {
-                config_set::check_max_delivery_seconds(i64::from(s))
-                    .map_err(|e| format!("{what}: C6: {}", e.message))?;
-            }
+            // C6 (MaxDeliverySeconds) holds for every parsed set: it is checked as it parses.
             for block in config_set::OptionBlock::ALL {
                 if let Some(v) = cs.options.get(block.member()) {
                     block
