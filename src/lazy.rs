@@ -9,12 +9,13 @@
 //! A section that fails to parse is reported like a corrupt file: with the file's path, the
 //! line and column in the file (recorded when the file was read) and the backup to restore.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -247,14 +248,14 @@ impl<'de, K: Deserialize<'de> + UniqueKey> Deserialize<'de> for KeyOf<K> {
 /// A section parsed on first use.
 pub struct Lazy<T> {
     raw: Option<Text>,
-    value: OnceCell<T>,
+    value: OnceLock<T>,
 }
 
 impl<T> Lazy<T> {
     pub fn new(value: T) -> Lazy<T> {
         Lazy {
             raw: None,
-            value: OnceCell::from(value),
+            value: OnceLock::from(value),
         }
     }
 }
@@ -589,7 +590,7 @@ impl<'de, T> Deserialize<'de> for Lazy<T> {
         });
         Ok(Lazy {
             raw: Some(text.unwrap_or_else(|| Text::Owned(raw.to_owned()))),
-            value: OnceCell::new(),
+            value: OnceLock::new(),
         })
     }
 }

@@ -10,10 +10,11 @@
 //! - a file from a newer sesm is refused, never rewritten; a corrupt one is reported with its
 //!   path, the parse position and the backup's path, and left untouched.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -195,6 +196,11 @@ impl Store {
         &self.path
     }
 
+    /// How long a writer waits for the state lock (`SESM_LOCK_TIMEOUT`).
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout
+    }
+
     pub fn today(&self) -> Date {
         self.today
     }
@@ -357,6 +363,11 @@ impl Store {
 
     /// Takes the sidecar lock, retrying until the timeout. Released when the file is dropped.
     fn lock(&self) -> Result<File> {
+        self.lock_for(self.lock_timeout)
+    }
+
+    /// The sidecar lock, waiting at most `timeout` for it.
+    fn lock_for(&self, timeout: Duration) -> Result<File> {
         let path = self.lock_path();
         let file = open_private(&path).map_err(|e| {
             Error::state(format!("cannot open the lock file {}: {e}", path.display()))
@@ -367,7 +378,7 @@ impl Store {
         loop {
             match file.try_lock() {
                 Ok(()) => return Ok(file),
-                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < self.lock_timeout => {
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < timeout => {
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(25));
                 }
@@ -489,15 +500,6 @@ impl FileId {
     }
 }
 
-/// A parsed state kept between requests by a long-running process (`sesm serve`), with the
-/// identity of the file it was read from (`None`: there was no file).
-pub struct Cached {
-    id: Option<FileId>,
-    /// The length of the outbox journal counted into `state`.
-    journal: u64,
-    state: State,
-}
-
 impl Store {
     /// The identity of the state file now (`None` when there is none).
     fn file_id(&self) -> Result<Option<FileId>> {
@@ -511,91 +513,290 @@ impl Store {
         }
     }
 
-    /// Reads the state into `cache`, unless the cache already holds the file's current
-    /// version; parses every section, so the requests that follow read from memory.
-    fn refresh(&self, cache: &mut Option<Cached>) -> Result<()> {
-        let id = self.file_id()?;
-        let journal = self.journal_len()?;
-        if cache
-            .as_ref()
-            .is_some_and(|c| c.id == id && c.journal == journal)
-        {
-            return Ok(());
-        }
-        *cache = None;
-        let state = self.load()?;
-        state.parse_all()?;
-        // The files may have changed between the stats and the reads: what was stat'ed first
-        // is older or equal, so at worst the next request reads them again.
-        *cache = Some(Cached { id, journal, state });
-        Ok(())
+    /// The version of the files on disk: the state file's identity and the journal's length.
+    fn version(&self) -> Result<Version> {
+        Ok(Version {
+            id: self.file_id()?,
+            journal: self.journal_len()?,
+        })
     }
 
-    /// Accepts messages: under the state lock, `accept` checks and routes them against the
-    /// current state (numbering them from `sent_seq + 1`); they are appended to the outbox
-    /// journal and synced to disk before this returns, so a message acknowledged after it
-    /// survives a crash. The state file itself is not rewritten: the next write counts them.
+    /// The state as on disk, every section parsed, with the version it was read at. The
+    /// version is taken first: were the files to change between, the next request sees a
+    /// newer version and reads them again.
+    fn load_versioned(&self) -> Result<(Version, State)> {
+        let version = self.version()?;
+        let state = self.load()?;
+        state.parse_all()?;
+        Ok((version, state))
+    }
+
+    /// Accepts messages (the command line's `send`): under the state lock `accept` checks and
+    /// routes them against the current state (numbering them from `sent_seq + 1`); they are
+    /// appended to the outbox journal and synced before this returns, so a message
+    /// acknowledged after it survives a crash. The state file is not rewritten: the next
+    /// write counts them in.
     pub fn send<T>(
         &self,
-        cache: &mut Option<Cached>,
         accept: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
     ) -> Result<T> {
         let folder = self.folder();
         create_folder(&folder)?;
         let lock = self.lock()?;
-        self.refresh(cache)?;
-        let Some(cached) = cache.as_mut() else {
-            return Err(Error::internal("the state cache is empty after a refresh"));
-        };
-        let (sent, out) = accept(&cached.state)?;
+        let state = self.load()?;
+        let (sent, out) = accept(&state)?;
         let appended = self.append_journal(&folder, &sent)?;
-        for m in &sent {
-            cached.state.count_sent(m);
-        }
-        cached.journal = appended;
+        drop(lock);
         if appended > JOURNAL_FOLD_BYTES {
             // A long journal is folded into the state and trimmed, so it stays the outbox.
-            drop(lock);
-            self.update_cached(cache, |_| Ok(()))?;
+            self.update(|_| Ok(()))?;
         }
         Ok(out)
     }
+}
 
-    /// The current state through `cache`: read again only when the file changed.
-    pub fn load_cached<'c>(&self, cache: &'c mut Option<Cached>) -> Result<&'c State> {
-        self.refresh(cache)?;
-        match cache {
-            Some(c) => Ok(&c.state),
-            None => Err(Error::internal("the state cache is empty after a refresh")),
-        }
+/// The version of the files a state was read from: every write renames a new state file in
+/// (a new identity) and every send appends to the journal (a new length).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Version {
+    id: Option<FileId>,
+    journal: u64,
+}
+
+/// The account as a long-running process (`sesm serve`) keeps it: the latest committed state
+/// as an immutable snapshot that reads share, and one writer.
+///
+/// Reads never wait for writes: a read checks the files' version (two `stat`s) and answers
+/// from the snapshot, reading the files again only when another process changed them. Writes
+/// take the writer's turn and then the file lock, both within one deadline, change a copy of
+/// the state, write it, and swap in the new snapshot; a refused change leaves everything as
+/// it was. Sends change no snapshot: what they add to the day's demand is kept beside it.
+pub struct Live {
+    store: Store,
+    current: RwLock<Arc<Snapshot>>,
+    /// Taken by a read that must read the files again, so concurrent reads do it once.
+    reload: Mutex<()>,
+    /// The writer's turn, with its own copy of the state (sends count into it).
+    writer: Mutex<Option<Master>>,
+}
+
+/// One committed state, shared by the reads that use it.
+pub struct Snapshot {
+    version: Version,
+    state: Arc<State>,
+    /// Recipients accepted per region since `state` was taken (sends do not rewrite it).
+    sent_since: BTreeMap<String, u64>,
+}
+
+impl Snapshot {
+    pub fn state(&self) -> &State {
+        &self.state
     }
 
-    /// `update` through `cache`: under the lock, the cached state is used when the file is
-    /// still the version it was read from, else the file is read again. When `change` fails
-    /// the cache is dropped (the change may have half-applied) and nothing is written.
-    pub fn update_cached<T>(
+    /// Recipients accepted in `region` and not yet counted into `state`'s pending demand.
+    pub fn sent_since(&self, region: &str) -> u64 {
+        self.sent_since.get(region).copied().unwrap_or(0)
+    }
+}
+
+/// The writer's state: exact (sends counted in), and the version of the files it matches.
+struct Master {
+    version: Version,
+    state: Arc<State>,
+}
+
+impl Live {
+    /// Reads the account for the first time.
+    pub fn open(store: Store) -> Result<Live> {
+        let (version, state) = store.load_versioned()?;
+        let state = Arc::new(state);
+        Ok(Live {
+            current: RwLock::new(Arc::new(Snapshot {
+                version,
+                state: Arc::clone(&state),
+                sent_since: BTreeMap::new(),
+            })),
+            reload: Mutex::new(()),
+            writer: Mutex::new(Some(Master { version, state })),
+            store,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn published(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.current.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn publish(&self, snapshot: Snapshot) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(snapshot);
+    }
+
+    /// The latest committed state. Takes no lock another writer holds: when another process
+    /// changed the files, they are read again (without the state lock, as every reader does).
+    pub fn read(&self) -> Result<Arc<Snapshot>> {
+        let seen = self.published();
+        if self.store.version()? == seen.version {
+            return Ok(seen);
+        }
+        let _reload = self.reload.lock().unwrap_or_else(|p| p.into_inner());
+        // Another read may have done it while this one waited.
+        let latest = self.published();
+        let version = self.store.version()?;
+        if version == latest.version {
+            return Ok(latest);
+        }
+        let (version, state) = self.store.load_versioned()?;
+        let fresh = Arc::new(Snapshot {
+            version,
+            state: Arc::new(state),
+            sent_since: BTreeMap::new(),
+        });
+        let mut slot = self.current.write().unwrap_or_else(|p| p.into_inner());
+        // Swapped in only over the snapshot this read found stale: a writer may have
+        // published a newer one meanwhile, which must not be replaced by an older file.
+        if Arc::ptr_eq(&slot, &latest) {
+            *slot = Arc::clone(&fresh);
+        }
+        Ok(fresh)
+    }
+
+    /// The writer's turn and the state lock, both before `deadline`; then the writer's state,
+    /// read again if another process changed the files.
+    fn turn(&self, deadline: Instant) -> Result<(MutexGuard<'_, Option<Master>>, File)> {
+        let mut pause = Duration::from_micros(200);
+        let mut guard = loop {
+            match self.writer.try_lock() {
+                Ok(g) => break g,
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    // A panic mid-change: the copy it changed was dropped, but read the files
+                    // again to be sure.
+                    let mut g = p.into_inner();
+                    *g = None;
+                    break g;
+                }
+                Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(10));
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    return Err(Error::lock(
+                        "other requests kept the account busy past the lock timeout",
+                    )
+                    .hint("retry, or wait longer with SESM_LOCK_TIMEOUT=SECONDS"));
+                }
+            }
+        };
+        let lock = self
+            .store
+            .lock_for(deadline.saturating_duration_since(Instant::now()))?;
+        let version = self.store.version()?;
+        if guard.as_ref().is_none_or(|m| m.version != version) {
+            *guard = None;
+            let (version, state) = self.store.load_versioned()?;
+            *guard = Some(Master {
+                version,
+                state: Arc::new(state),
+            });
+        }
+        Ok((guard, lock))
+    }
+
+    /// Applies `change` to a copy of the latest state under the state lock and writes it; when
+    /// `change` fails nothing is written and nothing changes. Waits for the writer's turn and
+    /// the lock until `deadline` (a lock error after it).
+    pub fn update<T>(
         &self,
-        cache: &mut Option<Cached>,
+        deadline: Instant,
         change: impl FnOnce(&mut State) -> Result<T>,
     ) -> Result<T> {
-        let folder = self.folder();
+        let folder = self.store.folder();
         create_folder(&folder)?;
-        let _lock = self.lock()?;
-        self.remove_leftovers(&folder);
-        self.refresh(cache)?;
-        let Some(mut cached) = cache.take() else {
-            return Err(Error::internal("the state cache is empty after a refresh"));
+        let (mut guard, _lock) = self.turn(deadline)?;
+        let Some(master) = guard.as_mut() else {
+            return Err(Error::internal("the writer has no state after reading it"));
         };
-        let folded = cached.state.sent_seq;
-        let out = change(&mut cached.state)?;
-        // `write` compares with the previous bytes to skip a change that changed nothing;
-        // through the cache there are none to compare with, so it always writes.
-        self.write(&folder, &cached.state, None, cached.id.is_some())?;
-        let journal = self.scan_journal()?;
-        self.trim_journal(&folder, &cached.state, &journal, folded)?;
-        cached.id = self.file_id()?;
-        cached.journal = self.journal_len()?;
-        *cache = Some(cached);
+        self.store.remove_leftovers(&folder);
+        let mut next = State::clone(&master.state);
+        let folded = next.sent_seq;
+        let out = change(&mut next)?;
+        // Written without comparing with the previous bytes (there are none in memory): a
+        // change that changed nothing still writes, as the cache did.
+        self.store
+            .write(&folder, &next, None, master.version.id.is_some())?;
+        let journal = self.store.scan_journal()?;
+        self.store.trim_journal(&folder, &next, &journal, folded)?;
+        master.version = self.store.version()?;
+        master.state = Arc::new(next);
+        self.publish(Snapshot {
+            version: master.version,
+            state: Arc::clone(&master.state),
+            sent_since: BTreeMap::new(),
+        });
+        Ok(out)
+    }
+
+    /// Accepts messages as `Store::send` does, through the writer: checked against the
+    /// writer's exact state, appended and synced to the journal under the state lock.
+    pub fn send<T>(
+        &self,
+        deadline: Instant,
+        accept: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
+    ) -> Result<T> {
+        let folder = self.store.folder();
+        create_folder(&folder)?;
+        let (mut guard, lock) = self.turn(deadline)?;
+        let Some(master) = guard.as_mut() else {
+            return Err(Error::internal("the writer has no state after reading it"));
+        };
+        let (sent, out) = accept(&master.state)?;
+        if sent.is_empty() {
+            return Ok(out);
+        }
+        let before = master.version;
+        let appended = self.store.append_journal(&folder, &sent)?;
+        // The first send after a write copies the state once (reads still share the old
+        // one); later sends count into the writer's own copy.
+        let state = Arc::make_mut(&mut master.state);
+        let mut added: BTreeMap<String, u64> = BTreeMap::new();
+        for m in &sent {
+            state.count_sent(m);
+            let n = m.isps.values().fold(0u64, |t, n| t.saturating_add(*n));
+            let entry = added.entry(m.region.clone()).or_default();
+            *entry = entry.saturating_add(n);
+        }
+        master.version.journal = appended;
+        let seen = self.published();
+        if seen.version == before {
+            let mut sent_since = seen.sent_since.clone();
+            for (region, n) in added {
+                let entry = sent_since.entry(region).or_default();
+                *entry = entry.saturating_add(n);
+            }
+            self.publish(Snapshot {
+                version: master.version,
+                state: Arc::clone(&seen.state),
+                sent_since,
+            });
+        } else {
+            // The reads' snapshot is of older files (another process wrote since): they get
+            // the writer's state, which has that write and these messages.
+            self.publish(Snapshot {
+                version: master.version,
+                state: Arc::clone(&master.state),
+                sent_since: BTreeMap::new(),
+            });
+        }
+        drop((guard, lock));
+        if appended > JOURNAL_FOLD_BYTES {
+            // A long journal is folded into the state and trimmed, so it stays the outbox.
+            self.update(
+                deadline.max(Instant::now() + self.store.lock_timeout),
+                |_| Ok(()),
+            )?;
+        }
         Ok(out)
     }
 }
@@ -1120,8 +1321,7 @@ mod tests {
     }
 
     fn send_n(st: &Store, n: u64) {
-        let mut cache = None;
-        st.send(&mut cache, |s| {
+        st.send(|s| {
             let first = s.sent_seq + 1;
             Ok(((first..first + n).map(message).collect(), ()))
         })
@@ -1133,6 +1333,90 @@ mod tests {
             .pending
             .get("")
             .map_or(0, |p| p["gmail"])
+    }
+
+    fn soon(st: &Store) -> Instant {
+        Instant::now() + st.lock_timeout()
+    }
+
+    #[test]
+    fn live_reads_never_wait_for_a_held_lock_and_see_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        st.update(|s| {
+            s.account_id = "111111111111".into();
+            Ok(())
+        })
+        .unwrap();
+        let live = Live::open(store(dir.path())).unwrap();
+        assert_eq!(live.read().unwrap().state().account_id, "111111111111");
+        // Another process holds the lock: reads answer at once, a write gives up in time.
+        let held = st.lock().unwrap();
+        let start = Instant::now();
+        assert_eq!(live.read().unwrap().state().account_id, "111111111111");
+        assert!(start.elapsed() < Duration::from_millis(50));
+        let e = live
+            .update(Instant::now() + Duration::from_millis(100), |_| Ok(()))
+            .unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Lock);
+        assert!(start.elapsed() < Duration::from_secs(1));
+        drop(held);
+        // A write through the live account is seen by the next read, and one by another
+        // process (the command line) too.
+        live.update(soon(&st), |s| {
+            s.account_id = "222222222222".into();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(live.read().unwrap().state().account_id, "222222222222");
+        st.update(|s| {
+            s.account_id = "333333333333".into();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(live.read().unwrap().state().account_id, "333333333333");
+        // A refused change changes nothing, in memory or on disk.
+        let before = fs::read(st.path()).unwrap();
+        let refused = live.update(soon(&st), |s| {
+            s.account_id = "444444444444".into();
+            Err::<(), _>(Error::invalid("no"))
+        });
+        assert!(refused.is_err());
+        assert_eq!(live.read().unwrap().state().account_id, "333333333333");
+        assert_eq!(fs::read(st.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn live_sends_count_for_reads_without_rewriting_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = store(dir.path());
+        let live = Live::open(store(dir.path())).unwrap();
+        let send = |n: u64| {
+            live.send(soon(&st), |s| {
+                let first = s.sent_seq + 1;
+                Ok(((first..first + n).map(message).collect(), ()))
+            })
+            .unwrap()
+        };
+        send(2);
+        send(3);
+        let snap = live.read().unwrap();
+        assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), 5);
+        // Numbered on from the writer's exact state.
+        let seqs: Vec<u64> = st.read_journal().unwrap().0.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
+        // A command-line send in between is read again; a write folds everything in.
+        send_n(&st, 1);
+        let snap = live.read().unwrap();
+        assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), 6);
+        send(1);
+        live.update(soon(&st), |_| Ok(())).unwrap();
+        let snap = live.read().unwrap();
+        assert_eq!(
+            (pending(snap.state()), snap.sent_since("us-east-1")),
+            (7, 0)
+        );
+        assert_eq!(pending(&st.load().unwrap()), 7);
     }
 
     #[test]

@@ -137,7 +137,6 @@ fn request() -> impl Strategy<Value = Request> {
             .map(|a| vec![("Authorization".to_string(), a)])
             .unwrap_or_default(),
         body,
-        keep_alive: true,
     })
 }
 
@@ -152,7 +151,7 @@ proptest! {
         requests in proptest::collection::vec(request(), 1..8)
     ) {
         let (_dir, store) = account();
-        let api = Api::new(store.clone(), "us-east-1".to_string());
+        let api = Api::new(store.clone(), "us-east-1".to_string()).unwrap();
         for req in &requests {
             let before = std::fs::read(store.path()).unwrap();
             let handled = api.handle(req);

@@ -328,7 +328,7 @@ impl Ctx {
         let region = self.region()?;
         // The output, query included, is computed before the messages are appended: a failing
         // query sends nothing.
-        let prepared = self.store()?.send(&mut None, |s| {
+        let prepared = self.store()?.send(|s| {
             let (sent, reply) = op(s, region)?;
             Ok((sent, self.printer.prepare(Output::new(reply))?))
         })?;

@@ -10,7 +10,7 @@ use crate::server::{self, Api};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sesm serve\n  sesm serve --port 0 -q\n  aws sesv2 list-dedicated-ip-pools --endpoint-url http://127.0.0.1:4579\n\n\
+    after_help = "Examples:\n  sesm serve\n  sesm serve --port 0 -q\n  sesm serve --host 0.0.0.0 --allow-host ses.test\n  aws sesv2 list-dedicated-ip-pools --endpoint-url http://127.0.0.1:4579\n\n\
 The first line on stdout is the endpoint URL. Requests name their region in their SigV4\n\
 credential scope (signatures are not checked); unsigned requests use --region. There is no\n\
 authentication: another --host than the loopback address exposes the account to the network.\n\
@@ -23,20 +23,32 @@ pub struct ServeArgs {
     /// The port to listen on; 0 picks a free one
     #[arg(long, default_value_t = 4579)]
     pub port: u16,
-    /// Seconds a request may take to arrive once it started (slower clients get a 408)
+    /// Seconds a request may take to arrive (its head, then its body; slower clients get a
+    /// 408 or are closed); also how long an idle keep-alive connection stays open
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub request_timeout: f64,
+    /// A name clients may use in `Host` besides the listening address and localhost
+    /// (repeatable); required with a --host other than loopback
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
 }
 
 pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
-    let api = Api::new(ctx.store()?, ctx.region()?.to_string());
     let log = ServeLog::new(ctx.printer.quiet);
     if !is_loopback(&a.host) {
+        if a.allow_hosts.is_empty() {
+            return Err(crate::error::Error::invalid(format!(
+                "--host {} is not a loopback address: name each host name clients will use with --allow-host NAME",
+                a.host
+            ))
+            .hint("requests whose Host is not a name the server knows are refused (DNS rebinding)"));
+        }
         log.warn(&format!(
             "warning: listening on {}: sesm serve has no authentication, so anyone who can reach this address can change the account",
             a.host
         ));
     }
+    let api = Api::new(ctx.store()?, ctx.region()?.to_string())?;
     if !(a.request_timeout.is_finite() && a.request_timeout > 0.0 && a.request_timeout <= 3600.0) {
         return Err(crate::error::Error::invalid(format!(
             "--request-timeout must be from 0 to 3600 seconds, not {}",
@@ -47,6 +59,7 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
         host: a.host,
         port: a.port,
         request_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
+        allow_hosts: a.allow_hosts,
     };
     let code = server::serve(api, &options, Box::new(Log(log)))?;
     ctx.set_exit(code);

@@ -41,9 +41,41 @@ pub struct AccountView {
     pub date: Date,
     pub cost_to_date: f64,
     pub regions: Vec<RegionView>,
+    /// The sending quota of `region` and what counts against it (GetAccount's `SendQuota`).
+    pub send_quota: SendQuota,
     /// Set by `PutAccountDedicatedIpWarmupAttributes` (for the confirmation).
     #[serde(skip)]
     pub auto_warmup_set: bool,
+}
+
+/// The sending quota of a production account sesm reports (SES grants quotas on request, so
+/// any figure is an example: these are generous, so no test meets them by accident).
+pub const MAX_24_HOUR_SEND: f64 = 1_000_000_000.0;
+pub const MAX_SEND_RATE: f64 = 10_000.0;
+
+/// GetAccount's `SendQuota`: the quota, and the recipients accepted today (the account day's
+/// demand not yet simulated).
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SendQuota {
+    pub max_24_hour_send: f64,
+    pub max_send_rate: f64,
+    pub sent_last_24_hours: f64,
+}
+
+/// The quota of `region` and its use: the recipients counted into its pending demand.
+pub fn send_quota(s: &State, region: &str) -> SendQuota {
+    let sent: u64 = s
+        .region(region)
+        .pending
+        .values()
+        .flat_map(|isps| isps.values())
+        .fold(0, |t, n| t.saturating_add(*n));
+    SendQuota {
+        max_24_hour_send: MAX_24_HOUR_SEND,
+        max_send_rate: MAX_SEND_RATE,
+        sent_last_24_hours: sent as f64,
+    }
 }
 
 /// GetAccount: every region the state has, plus `region`.
@@ -82,6 +114,7 @@ pub fn get(s: &State, region: &str) -> Result<AccountView> {
         date: s.date,
         cost_to_date: cost::total(&s.usage, &s.prices),
         regions,
+        send_quota: send_quota(s, region),
         auto_warmup_set: false,
     })
 }

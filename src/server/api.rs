@@ -1,34 +1,37 @@
 //! The SESv2 operations sesm serves: each decodes its request from the wire into the
-//! operation's request, runs the same operation the command line runs (`ops/`), and encodes
-//! the output shape of botocore's model. Everything here is a function of a request and the
-//! account; the socket is `server::serve`'s.
+//! operation's typed request, runs the same operation the command line runs (`ops/`), and
+//! encodes the output shape of botocore's model. Everything here is a function of a request
+//! and the account; the sockets are `server::serve`'s.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
 use super::http::{Request, Response};
-use super::routes::{Routed, route};
-use super::wire::{self, Body, Query};
+use super::mail;
+use super::requests::*;
+use super::router::{self, Routed};
+use super::routes::Operation;
+use super::wire::{self, Query, decode};
 use crate::error::{Error, Result};
 use crate::model::config_set::{Change, DeliveryChange, NewConfigSet, OptionBlock};
-use crate::model::names::{IdentityType, check_region};
+use crate::model::names::check_region;
+use crate::model::sending::SentMessage;
 use crate::model::{ScalingMode, State, TlsPolicy};
 use crate::ops::identity::IdentityFilter;
 use crate::ops::views::ConfigSetGet;
 use crate::ops::{self, Paging};
-use crate::store::{Cached, Store};
+use crate::store::{Live, Store};
 
 /// The outbox of accepted messages, outside the AWS API.
 pub const OUTBOX_PATH: &str = "/_sesm/outbox";
 
-/// The account behind the endpoint: the state store, a cache of the parsed state (checked
-/// against the file on every request), and the region of unsigned requests.
+/// The account behind the endpoint: the live state (snapshots for reads, one writer), and the
+/// region of unsigned requests.
 pub struct Api {
-    store: Store,
+    live: Live,
     default_region: String,
-    cache: Mutex<Option<Cached>>,
     requests: AtomicU64,
 }
 
@@ -38,81 +41,68 @@ pub struct Handled {
     pub operation: &'static str,
 }
 
-/// The operations sesm answers; every other SESv2 operation is a 501 that names it.
-pub const SERVED: &[&str] = &[
-    "CreateDedicatedIpPool",
-    "DeleteDedicatedIpPool",
-    "GetDedicatedIpPool",
-    "ListDedicatedIpPools",
-    "PutDedicatedIpPoolScalingAttributes",
-    "GetDedicatedIp",
-    "GetDedicatedIps",
-    "PutDedicatedIpInPool",
-    "PutDedicatedIpWarmupAttributes",
-    "CreateConfigurationSet",
-    "DeleteConfigurationSet",
-    "GetConfigurationSet",
-    "ListConfigurationSets",
-    "PutConfigurationSetDeliveryOptions",
-    "PutConfigurationSetTrackingOptions",
-    "PutConfigurationSetReputationOptions",
-    "PutConfigurationSetSendingOptions",
-    "PutConfigurationSetSuppressionOptions",
-    "PutConfigurationSetVdmOptions",
-    "PutConfigurationSetArchivingOptions",
-    "CreateEmailIdentity",
-    "DeleteEmailIdentity",
-    "GetEmailIdentity",
-    "ListEmailIdentities",
-    "PutEmailIdentityConfigurationSetAttributes",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
-    "GetAccount",
-    "PutAccountDedicatedIpWarmupAttributes",
-    "SendEmail",
-    "SendBulkEmail",
-];
-
 /// The region a request names: the third field of its SigV4 credential scope
 /// (`Credential=AKID/20261130/eu-west-1/ses/aws4_request`); signatures and keys are not
 /// checked. `None` for an unsigned request.
 pub fn region_of(req: &Request) -> Option<String> {
+    scope_field(req, 2)
+}
+
+/// The service of a request's SigV4 credential scope (`ses`, `sts`).
+pub fn service_of(req: &Request) -> Option<String> {
+    scope_field(req, 3)
+}
+
+fn scope_field(req: &Request, n: usize) -> Option<String> {
     let auth = req.header("authorization")?;
     let credential = auth.split("Credential=").nth(1)?;
     let scope = credential.split([',', ' ']).next()?;
-    scope.split('/').nth(2).map(str::to_string)
+    scope.split('/').nth(n).map(str::to_string)
+}
+
+/// What a route's request body may weigh: SESv2 takes messages up to 40 MB, base64 included
+/// (SES Developer Guide, "Service quotas in Amazon SES"), so the sends take that and the JSON
+/// around it; every other operation's body is kilobytes, so 1 MiB is generous.
+pub fn body_limit(method: &str, path: &str) -> usize {
+    const MANAGEMENT: usize = 1024 * 1024;
+    const SENDING: usize = 40 * 1000 * 1000 + MANAGEMENT;
+    match router::find(method, path) {
+        Ok(Routed::Operation {
+            op: Operation::SendEmail | Operation::SendBulkEmail,
+            ..
+        }) => SENDING,
+        _ => MANAGEMENT,
+    }
 }
 
 impl Api {
-    pub fn new(store: Store, default_region: String) -> Api {
-        Api {
-            store,
+    /// Opens the account (a state that can't be read refuses to start the server).
+    pub fn new(store: Store, default_region: String) -> Result<Api> {
+        Ok(Api {
+            live: Live::open(store)?,
             default_region,
-            cache: Mutex::new(None),
             requests: AtomicU64::new(0),
-        }
+        })
     }
 
-    /// Runs a reading operation on the current state.
+    /// Runs a reading operation on the latest committed state; never waits for a writer.
     fn read<T>(&self, op: impl FnOnce(&State) -> Result<T>) -> Result<T> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        op(self.store.load_cached(&mut cache)?)
+        op(self.live.read()?.state())
     }
 
-    /// Runs a changing operation under the state lock (the same lock as the command line).
+    /// Runs a changing operation through the one writer, under the state lock (the same lock
+    /// as the command line), within `SESM_LOCK_TIMEOUT` in all.
     fn write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        self.store.update_cached(&mut cache, op)
+        self.live.update(self.deadline(), op)
     }
 
-    /// Accepts messages under the state lock; they are on disk before the reply is sent.
-    fn send<T>(
-        &self,
-        op: impl FnOnce(&State) -> Result<(Vec<crate::model::sending::SentMessage>, T)>,
-    ) -> Result<T> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        self.store.send(&mut cache, op)
+    /// Accepts messages through the writer; they are on disk before the reply is sent.
+    fn send<T>(&self, op: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>) -> Result<T> {
+        self.live.send(self.deadline(), op)
+    }
+
+    fn deadline(&self) -> Instant {
+        Instant::now() + self.live.store().lock_timeout()
     }
 
     fn request_id(&self) -> String {
@@ -125,24 +115,21 @@ impl Api {
     }
 
     /// Answers one request. Never panics out: a panic in an operation is a 500 and the
-    /// server keeps serving (the state is untouched, as a change is written only on success).
+    /// server keeps serving (the state is untouched, as a change is made on a copy and
+    /// written only on success).
     pub fn handle(&self, req: &Request) -> Handled {
         let id = self.request_id();
         let (response, operation) =
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.dispatch(req))) {
                 Ok(handled) => handled,
-                Err(_) => {
-                    // The cache may hold a half-applied change: read the file again.
-                    *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                    (
-                        wire::error_response(
-                            500,
-                            "InternalFailure",
-                            "sesm failed on this request; the state was left as it was",
-                        ),
-                        "Unknown",
-                    )
-                }
+                Err(_) => (
+                    wire::error_response(
+                        500,
+                        "InternalFailure",
+                        "sesm failed on this request; the state was left as it was",
+                    ),
+                    "Unknown",
+                ),
             };
         Handled {
             response: response.header("x-amzn-RequestId", id),
@@ -159,20 +146,9 @@ impl Api {
             let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
             return (r, "Outbox");
         }
-        let routed = match route(&req.method, path) {
-            Ok(r) => r,
-            Err(segment) => {
-                return (
-                    wire::error(&Error::bad_request(format!(
-                        "The path segment '{segment}' is not percent-encoded UTF-8."
-                    ))),
-                    "Unknown",
-                );
-            }
-        };
-        let (name, labels) = match routed {
-            Routed::Operation { name, labels } => (name, labels),
-            Routed::WrongMethod { allowed } => {
+        let (op, labels) = match router::find(&req.method, path) {
+            Ok(Routed::Operation { op, labels }) => (op, labels),
+            Ok(Routed::WrongMethod { allowed }) => {
                 let r = wire::error_response(
                     405,
                     "MethodNotAllowedException",
@@ -185,7 +161,7 @@ impl Api {
                 .header("Allow", allowed.join(", "));
                 return (r, "Unknown");
             }
-            Routed::Unknown => {
+            Ok(Routed::Unknown) => {
                 let r = wire::error_response(
                     404,
                     "UnknownOperationException",
@@ -193,17 +169,15 @@ impl Api {
                 );
                 return (r, "Unknown");
             }
+            Err(segment) => {
+                return (
+                    wire::error(&Error::bad_request(format!(
+                        "The path segment '{segment}' is not percent-encoded UTF-8."
+                    ))),
+                    "Unknown",
+                );
+            }
         };
-        if !SERVED.contains(&name) {
-            let r = wire::error_response(
-                501,
-                "NotImplemented",
-                &format!(
-                    "sesm does not serve {name}; it emulates dedicated IPs, pools, configuration sets, identities, tags and the account."
-                ),
-            );
-            return (r, name);
-        }
         let label = |n: &str| {
             labels
                 .iter()
@@ -212,15 +186,14 @@ impl Api {
                 .unwrap_or_default()
         };
         let result = self.region(req).and_then(|region| {
-            let body = Body::parse(&req.body)?;
             let query = Query::parse(query);
-            self.operation(name, &region, &label, &body, &query)
+            self.operation(op, &region, &label, &req.body, &query)
         });
         let response = match result {
             Ok(r) => r,
             Err(e) => wire::error(&e),
         };
-        (response, name)
+        (response, op.name())
     }
 
     /// The region of a request: its credential scope, else the server's (checked: an unknown
@@ -237,39 +210,41 @@ impl Api {
 
     fn operation(
         &self,
-        name: &'static str,
+        op: Operation,
         region: &str,
         label: &dyn Fn(&str) -> String,
-        body: &Body,
+        body: &[u8],
         query: &Query,
     ) -> Result<Response> {
+        use Operation as O;
         let r = region;
-        Ok(match name {
-            "CreateDedicatedIpPool" => {
+        Ok(match op {
+            O::CreateDedicatedIpPool => {
+                let b: CreateDedicatedIpPoolBody = decode(body)?;
                 let req = ops::pool::NewPool {
-                    name: body.required_str("PoolName")?,
-                    mode: match body.str("ScalingMode")? {
+                    name: b.pool_name.unwrap_or_default(),
+                    mode: match b.scaling_mode {
                         Some(m) => scaling_mode(&m)?,
                         None => ScalingMode::Standard,
                     },
                     config_sets: Vec::new(),
-                    tags: body.tags("Tags")?,
+                    tags: tags(b.tags),
                 };
                 self.write(|s| ops::pool::create(s, r, req))?;
                 wire::empty()
             }
-            "DeleteDedicatedIpPool" => {
+            O::DeleteDedicatedIpPool => {
                 self.write(|s| ops::pool::delete(s, r, &label("PoolName")))?;
                 wire::empty()
             }
-            "GetDedicatedIpPool" => {
+            O::GetDedicatedIpPool => {
                 let p = self.read(|s| ops::pool::get(s, r, &label("PoolName")))?;
                 wire::ok(json!({"DedicatedIpPool": {
                     "PoolName": p.dedicated_ip_pool.pool_name,
                     "ScalingMode": p.dedicated_ip_pool.scaling_mode,
                 }}))
             }
-            "ListDedicatedIpPools" => {
+            O::ListDedicatedIpPools => {
                 let paging = query_paging(query)?;
                 let l = self.read(|s| ops::pool::list(s, r, &paging, false))?;
                 with_token(
@@ -277,68 +252,70 @@ impl Api {
                     l.next_token,
                 )
             }
-            "PutDedicatedIpPoolScalingAttributes" => {
-                let mode = scaling_mode(&body.required_str("ScalingMode")?)?;
+            O::PutDedicatedIpPoolScalingAttributes => {
+                let b: PutDedicatedIpPoolScalingAttributesBody = decode(body)?;
+                let mode = scaling_mode(&b.scaling_mode.unwrap_or_default())?;
                 self.write(|s| ops::pool::set_scaling_mode(s, r, &label("PoolName"), mode))?;
                 wire::empty()
             }
-            "GetDedicatedIp" => {
+            O::GetDedicatedIp => {
                 let ip = self.read(|s| ops::ip::get(s, r, &label("IP")))?;
                 wire::ok(json!({"DedicatedIp": ip.dedicated_ip}))
             }
-            "GetDedicatedIps" => {
+            O::GetDedicatedIps => {
                 let paging = query_paging(query)?;
                 let pool = query.get("PoolName").map(str::to_string);
                 let l = self.read(|s| ops::ip::list(s, r, pool.as_deref(), &paging))?;
                 with_token(json!({"DedicatedIps": l.dedicated_ips}), l.next_token)
             }
-            "PutDedicatedIpInPool" => {
-                let to = body.required_str("DestinationPoolName")?;
+            O::PutDedicatedIpInPool => {
+                let b: PutDedicatedIpInPoolBody = decode(body)?;
+                let to = b.destination_pool_name.unwrap_or_default();
                 self.write(|s| ops::ip::move_to(s, r, &label("IP"), &to))?;
                 wire::empty()
             }
-            "PutDedicatedIpWarmupAttributes" => {
-                let percent = body
-                    .int("WarmupPercentage")?
-                    .ok_or_else(|| Error::bad_request("WarmupPercentage is required."))?;
+            O::PutDedicatedIpWarmupAttributes => {
+                let b: PutDedicatedIpWarmupAttributesBody = decode(body)?;
+                let percent = b.warmup_percentage.unwrap_or_default();
                 self.write(|s| ops::ip::set_warmup(s, r, &label("IP"), percent))?;
                 wire::empty()
             }
-            "CreateConfigurationSet" => {
-                let delivery =
-                    Body::from_map(body.object("DeliveryOptions")?.cloned().unwrap_or_default());
-                let mut options = ops::config_set::option_blocks(body.members());
-                if let Some(mode) = delivery.str("SharedPoolDeliveryMode")? {
+            O::CreateConfigurationSet => {
+                let b: CreateConfigurationSetBody = decode(body)?;
+                let delivery = b.delivery_options.clone().unwrap_or_default();
+                let mut options = option_blocks(&b)?;
+                if let Some(mode) = delivery.shared_pool_delivery_mode {
                     options.insert(
                         crate::model::config_set::SHARED_POOL_DELIVERY_MODE.into(),
                         mode.into(),
                     );
                 }
                 let req = NewConfigSet {
-                    name: body.required_str("ConfigurationSetName")?,
-                    pool: delivery.str("SendingPoolName")?,
-                    tls_policy: delivery
-                        .str("TlsPolicy")?
-                        .map(|t| tls_policy(&t))
-                        .transpose()?,
-                    max_delivery_seconds: delivery.int("MaxDeliverySeconds")?,
-                    tags: body.tags("Tags")?,
+                    name: b.configuration_set_name.unwrap_or_default(),
+                    pool: delivery.sending_pool_name,
+                    tls_policy: delivery.tls_policy.map(|t| tls_policy(&t)).transpose()?,
+                    max_delivery_seconds: delivery.max_delivery_seconds,
+                    tags: tags(b.tags),
                     options,
                 };
                 self.write(|s| ops::config_set::create(s, r, req))?;
                 wire::empty()
             }
-            "DeleteConfigurationSet" => {
+            O::DeleteConfigurationSet => {
                 self.write(|s| ops::config_set::delete(s, r, &label("ConfigurationSetName")))?;
                 wire::empty()
             }
-            "GetConfigurationSet" => {
+            O::GetConfigurationSet => {
                 let cs =
                     self.read(|s| ops::config_set::get(s, r, &label("ConfigurationSetName")))?;
                 wire::ok(config_set(cs))
             }
-            "ListConfigurationSets" => {
-                let (paging, filter) = list_input(body, query, "CONFIGURATION_SET_NAME_CONTAINS")?;
+            O::ListConfigurationSets => {
+                let b: ListConfigurationSetsBody = decode(body)?;
+                let mut paging = query_paging(query)?;
+                paging.next_token = b.next_token.or(paging.next_token);
+                paging.page_size = b.page_size.or(paging.page_size);
+                let filter = filter(b.filter, &["CONFIGURATION_SET_NAME_CONTAINS"])?;
                 let contains = filter.get("CONFIGURATION_SET_NAME_CONTAINS").cloned();
                 let l = self
                     .read(|s| ops::config_set::list(s, r, contains.as_deref(), &paging, false))?;
@@ -347,66 +324,74 @@ impl Api {
                     l.next_token,
                 )
             }
-            "PutConfigurationSetDeliveryOptions" => {
-                let tls = body.str("TlsPolicy")?.map(|t| tls_policy(&t)).transpose()?;
+            O::PutConfigurationSetDeliveryOptions => {
+                let b: PutConfigurationSetDeliveryOptionsBody = decode(body)?;
+                let tls = b.tls_policy.map(|t| tls_policy(&t)).transpose()?;
                 // The whole block is replaced: a member left out goes back to its default.
                 let change = DeliveryChange {
-                    sending_pool: Change::replace(body.str("SendingPoolName")?),
+                    sending_pool: Change::replace(b.sending_pool_name),
                     tls_policy: Change::replace(tls),
-                    max_delivery_seconds: Change::replace(body.int("MaxDeliverySeconds")?),
-                    shared_pool_delivery_mode: Change::replace(body.str("SharedPoolDeliveryMode")?),
+                    max_delivery_seconds: Change::replace(b.max_delivery_seconds),
+                    shared_pool_delivery_mode: Change::replace(b.shared_pool_delivery_mode),
                 };
                 let name = label("ConfigurationSetName");
                 self.write(|s| ops::config_set::put_delivery_options(s, r, &name, change))?;
                 wire::empty()
             }
-            "PutConfigurationSetTrackingOptions"
-            | "PutConfigurationSetReputationOptions"
-            | "PutConfigurationSetSendingOptions"
-            | "PutConfigurationSetSuppressionOptions"
-            | "PutConfigurationSetVdmOptions"
-            | "PutConfigurationSetArchivingOptions" => {
-                let block = OptionBlock::ALL
-                    .into_iter()
-                    .find(|b| b.operation() == name)
-                    .ok_or_else(|| Error::internal(format!("no option block for {name}")))?;
-                let value = if block == OptionBlock::Vdm {
-                    // The one Put whose block is a member of the body, not the body itself.
-                    body.object("VdmOptions")?.cloned().map(Value::Object)
-                } else {
-                    let mut members = body.members().clone();
-                    members.remove("ConfigurationSetName");
-                    // Tracking without a domain means no tracking options.
-                    (!(block == OptionBlock::Tracking && members.is_empty()))
-                        .then_some(Value::Object(members))
-                };
-                let cs = label("ConfigurationSetName");
-                self.write(|s| ops::config_set::put_option_block(s, r, &cs, block, value))?;
-                wire::empty()
+            O::PutConfigurationSetTrackingOptions => {
+                let b: PutConfigurationSetTrackingOptionsBody = decode(body)?;
+                // Tracking without a domain means no tracking options.
+                let value = (b != Default::default())
+                    .then(|| to_value(&b))
+                    .transpose()?;
+                self.put_block(r, label, OptionBlock::Tracking, value)?
             }
-            "CreateEmailIdentity" => {
-                let identity = body.required_str("EmailIdentity")?;
-                let cs = body.str("ConfigurationSetName")?.filter(|c| !c.is_empty());
-                let tags = body.tags("Tags")?;
+            O::PutConfigurationSetReputationOptions => {
+                let b: PutConfigurationSetReputationOptionsBody = decode(body)?;
+                self.put_block(r, label, OptionBlock::Reputation, Some(to_value(&b)?))?
+            }
+            O::PutConfigurationSetSendingOptions => {
+                let b: PutConfigurationSetSendingOptionsBody = decode(body)?;
+                self.put_block(r, label, OptionBlock::Sending, Some(to_value(&b)?))?
+            }
+            O::PutConfigurationSetSuppressionOptions => {
+                let b: PutConfigurationSetSuppressionOptionsBody = decode(body)?;
+                self.put_block(r, label, OptionBlock::Suppression, Some(to_value(&b)?))?
+            }
+            O::PutConfigurationSetVdmOptions => {
+                // The one Put whose block is a member of the body, not the body itself.
+                let b: PutConfigurationSetVdmOptionsBody = decode(body)?;
+                let value = b.vdm_options.as_ref().map(to_value).transpose()?;
+                self.put_block(r, label, OptionBlock::Vdm, value)?
+            }
+            O::PutConfigurationSetArchivingOptions => {
+                let b: PutConfigurationSetArchivingOptionsBody = decode(body)?;
+                self.put_block(r, label, OptionBlock::Archiving, Some(to_value(&b)?))?
+            }
+            O::CreateEmailIdentity => {
+                let b: CreateEmailIdentityBody = decode(body)?;
+                let identity = b.email_identity.unwrap_or_default();
+                let cs = b.configuration_set_name.filter(|c| !c.is_empty());
+                let tags = tags(b.tags);
                 let view =
                     self.write(|s| ops::identity::create(s, r, &identity, cs.as_deref(), &tags))?;
                 wire::ok(json!({
                     "IdentityType": view.identity_type,
                     "VerifiedForSendingStatus": true,
-                    "DkimAttributes": dkim(view.identity_type, &view.identity_name),
+                    "DkimAttributes": view.dkim_attributes,
                 }))
             }
-            "DeleteEmailIdentity" => {
+            O::DeleteEmailIdentity => {
                 self.write(|s| ops::identity::delete(s, r, &label("EmailIdentity")))?;
                 wire::empty()
             }
-            "GetEmailIdentity" => {
+            O::GetEmailIdentity => {
                 let id = self.read(|s| ops::identity::get(s, r, &label("EmailIdentity")))?;
                 let mut out = json!({
                     "IdentityType": id.identity_type,
                     "FeedbackForwardingStatus": true,
                     "VerifiedForSendingStatus": true,
-                    "DkimAttributes": dkim(id.identity_type, &id.identity_name),
+                    "DkimAttributes": id.dkim_attributes,
                     "Policies": {},
                     "Tags": id.tags,
                     "VerificationStatus": ops::identity::VERIFIED,
@@ -416,11 +401,18 @@ impl Api {
                 }
                 wire::ok(out)
             }
-            "ListEmailIdentities" => {
-                let (paging, filter) = list_input(
-                    body,
-                    query,
-                    "IDENTITY_NAME_CONTAINS IDENTITY_TYPE VERIFICATION_STATUS",
+            O::ListEmailIdentities => {
+                let b: ListEmailIdentitiesBody = decode(body)?;
+                let mut paging = query_paging(query)?;
+                paging.next_token = b.next_token.or(paging.next_token);
+                paging.page_size = b.page_size.or(paging.page_size);
+                let filter = filter(
+                    b.filter,
+                    &[
+                        "IDENTITY_NAME_CONTAINS",
+                        "IDENTITY_TYPE",
+                        "VERIFICATION_STATUS",
+                    ],
                 )?;
                 let filter = IdentityFilter {
                     name_contains: filter.get("IDENTITY_NAME_CONTAINS").cloned(),
@@ -442,23 +434,22 @@ impl Api {
                     .collect();
                 with_token(json!({"EmailIdentities": items}), l.next_token)
             }
-            "PutEmailIdentityConfigurationSetAttributes" => {
+            O::PutEmailIdentityConfigurationSetAttributes => {
+                let b: PutEmailIdentityConfigurationSetAttributesBody = decode(body)?;
                 // No name, or "", clears the default configuration set.
-                let cs = body.str("ConfigurationSetName")?.filter(|c| !c.is_empty());
+                let cs = b.configuration_set_name.filter(|c| !c.is_empty());
                 let identity = label("EmailIdentity");
                 self.write(|s| ops::identity::set_config_set(s, r, &identity, cs.as_deref()))?;
                 wire::empty()
             }
-            "TagResource" => {
-                let arn = body.required_str("ResourceArn")?;
-                if body.get("Tags").is_none() {
-                    return Err(Error::bad_request("Tags is required."));
-                }
-                let tags = body.tags("Tags")?;
+            O::TagResource => {
+                let b: TagResourceBody = decode(body)?;
+                let arn = b.resource_arn.unwrap_or_default();
+                let tags = tags(b.tags);
                 self.write(|s| ops::tag::tag(s, r, &arn, &tags))?;
                 wire::empty()
             }
-            "UntagResource" => {
+            O::UntagResource => {
                 let arn = query.required("ResourceArn")?;
                 let keys = query.all("TagKeys");
                 if keys.is_empty() {
@@ -467,57 +458,147 @@ impl Api {
                 self.write(|s| ops::tag::untag(s, r, &arn, &keys))?;
                 wire::empty()
             }
-            "ListTagsForResource" => {
+            O::ListTagsForResource => {
                 let arn = query.required("ResourceArn")?;
                 let t = self.read(|s| ops::tag::list(s, r, &arn))?;
                 wire::ok(json!({"Tags": t.tags}))
             }
-            "GetAccount" => {
-                let (a, sent_today) = self.read(|s| {
-                    let today: u64 = s
-                        .region(r)
-                        .pending
-                        .values()
-                        .flat_map(|isps| isps.values())
-                        .fold(0, |t, n| t.saturating_add(*n));
-                    Ok((ops::account::get(s, r)?, today))
-                })?;
+            O::GetAccount => {
+                let snapshot = self.live.read()?;
+                let a = ops::account::get(snapshot.state(), r)?;
+                let mut quota = a.send_quota;
+                // Messages accepted since the snapshot was committed count too.
+                quota.sent_last_24_hours += snapshot.sent_since(r) as f64;
                 wire::ok(json!({
                     "DedicatedIpAutoWarmupEnabled": a.dedicated_ip_auto_warmup_enabled,
                     "EnforcementStatus": "HEALTHY",
                     "ProductionAccessEnabled": true,
                     "SendingEnabled": true,
-                    "SendQuota": {
-                        "Max24HourSend": 1_000_000_000.0,
-                        "MaxSendRate": 10_000.0,
-                        "SentLast24Hours": sent_today as f64,
-                    },
+                    "SendQuota": quota,
                 }))
             }
-            "PutAccountDedicatedIpWarmupAttributes" => {
-                let enabled = body.bool("AutoWarmupEnabled")?.unwrap_or(false);
+            O::PutAccountDedicatedIpWarmupAttributes => {
+                let b: PutAccountDedicatedIpWarmupAttributesBody = decode(body)?;
+                let enabled = b.auto_warmup_enabled.unwrap_or(false);
                 self.write(|s| ops::account::set_auto_warmup(s, r, enabled))?;
                 wire::empty()
             }
-            "SendEmail" => {
-                let msg = super::mail::outgoing(body)?;
+            O::SendEmail => {
+                let b: SendEmailBody = decode(body)?;
+                let msg = mail::outgoing(b)?;
                 let now = jiff::Timestamp::now();
                 let sent = self.send(|s| ops::send::send(s, r, &msg, now))?;
                 wire::ok(json!({"MessageId": sent.message_id}))
             }
-            "SendBulkEmail" => {
-                let (template, destinations) = super::mail::bulk(body)?;
+            O::SendBulkEmail => {
+                let b: SendBulkEmailBody = decode(body)?;
+                let (template, destinations) = mail::bulk(b)?;
                 let now = jiff::Timestamp::now();
                 let results =
                     self.send(|s| ops::send::send_bulk(s, r, &template, &destinations, now))?;
                 wire::ok(json!({"BulkEmailEntryResults": results}))
             }
-            other => {
-                return Err(Error::internal(format!(
-                    "{other} is listed as served but has no handler"
-                )));
+            O::AssociateEmailIdentityCertificate
+            | O::BatchGetMetricData
+            | O::CancelExportJob
+            | O::CreateConfigurationSetEventDestination
+            | O::CreateContact
+            | O::CreateContactList
+            | O::CreateCustomVerificationEmailTemplate
+            | O::CreateDeliverabilityTestReport
+            | O::CreateEmailIdentityPolicy
+            | O::CreateEmailTemplate
+            | O::CreateExportJob
+            | O::CreateImportJob
+            | O::CreateMultiRegionEndpoint
+            | O::CreateTenant
+            | O::CreateTenantResourceAssociation
+            | O::DeleteConfigurationSetEventDestination
+            | O::DeleteContact
+            | O::DeleteContactList
+            | O::DeleteCustomVerificationEmailTemplate
+            | O::DeleteEmailIdentityPolicy
+            | O::DeleteEmailTemplate
+            | O::DeleteMultiRegionEndpoint
+            | O::DeleteSuppressedDestination
+            | O::DeleteTenant
+            | O::DeleteTenantResourceAssociation
+            | O::DisassociateEmailIdentityCertificate
+            | O::GetBlacklistReports
+            | O::GetConfigurationSetEventDestinations
+            | O::GetContact
+            | O::GetContactList
+            | O::GetCustomVerificationEmailTemplate
+            | O::GetDeliverabilityDashboardOptions
+            | O::GetDeliverabilityTestReport
+            | O::GetDomainDeliverabilityCampaign
+            | O::GetDomainStatisticsReport
+            | O::GetEmailAddressInsights
+            | O::GetEmailIdentityPolicies
+            | O::GetEmailTemplate
+            | O::GetExportJob
+            | O::GetImportJob
+            | O::GetMessageInsights
+            | O::GetMultiRegionEndpoint
+            | O::GetReputationEntity
+            | O::GetSuppressedDestination
+            | O::GetTenant
+            | O::ListContactLists
+            | O::ListContacts
+            | O::ListCustomVerificationEmailTemplates
+            | O::ListDeliverabilityTestReports
+            | O::ListDomainDeliverabilityCampaigns
+            | O::ListEmailIdentityCertificates
+            | O::ListEmailTemplates
+            | O::ListExportJobs
+            | O::ListImportJobs
+            | O::ListMultiRegionEndpoints
+            | O::ListRecommendations
+            | O::ListReputationEntities
+            | O::ListResourceTenants
+            | O::ListSuppressedDestinations
+            | O::ListTenantResources
+            | O::ListTenants
+            | O::PutAccountDeliveryAttributes
+            | O::PutAccountDetails
+            | O::PutAccountPricingAttributes
+            | O::PutAccountSendingAttributes
+            | O::PutAccountSuppressionAttributes
+            | O::PutAccountVdmAttributes
+            | O::PutDeliverabilityDashboardOption
+            | O::PutEmailIdentityDkimAttributes
+            | O::PutEmailIdentityDkimSigningAttributes
+            | O::PutEmailIdentityFeedbackAttributes
+            | O::PutEmailIdentityMailFromAttributes
+            | O::PutSuppressedDestination
+            | O::PutTenantSuppressionAttributes
+            | O::SendCustomVerificationEmail
+            | O::TestRenderEmailTemplate
+            | O::UpdateConfigurationSet
+            | O::UpdateConfigurationSetEventDestination
+            | O::UpdateContact
+            | O::UpdateContactList
+            | O::UpdateCustomVerificationEmailTemplate
+            | O::UpdateEmailIdentityPolicy
+            | O::UpdateEmailTemplate
+            | O::UpdateReputationEntityCustomerManagedStatus
+            | O::UpdateReputationEntityPolicy => {
+                return Err(not_served(op));
             }
         })
+    }
+
+    /// Stores one of a configuration set's option blocks as given (`None` removes it).
+    fn put_block(
+        &self,
+        r: &str,
+        label: &dyn Fn(&str) -> String,
+        block: OptionBlock,
+        value: Option<Value>,
+    ) -> Result<Response> {
+        let cs = label("ConfigurationSetName");
+        self.write(|s| ops::config_set::put_option_block(s, r, &cs, block, value))?;
+        Ok(wire::empty())
     }
 
     /// `/_sesm/outbox`, outside the AWS API: GET lists the accepted messages of the request's
@@ -541,7 +622,7 @@ impl Api {
                         .transpose()
                         .map_err(|e| Error::bad_request(e.message))?,
                 };
-                let journal = self.store.read_journal()?.0;
+                let journal = self.live.store().read_journal()?.0;
                 let outbox = self.read(|s| Ok(ops::send::outbox(s, &region, journal, &q)))?;
                 Ok(wire::ok(serde_json::to_value(outbox).unwrap_or_default()))
             }
@@ -583,6 +664,17 @@ impl Api {
     }
 }
 
+/// The 501 of an operation sesm recognises but does not serve (501 is not retried by SDKs).
+fn not_served(op: Operation) -> Error {
+    Error::new(
+        crate::error::Kind::Ses(crate::error::SesCode::NotImplemented),
+        format!(
+            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, identities, tags, sending and the account.",
+            op.name()
+        ),
+    )
+}
+
 fn scaling_mode(s: &str) -> Result<ScalingMode> {
     match s {
         "STANDARD" => Ok(ScalingMode::Standard),
@@ -601,6 +693,59 @@ fn tls_policy(s: &str) -> Result<TlsPolicy> {
     }
 }
 
+/// `Tags` as pairs; a key given twice keeps its last value, as the command line's do.
+fn tags(tags: Option<Vec<Tag>>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in tags.into_iter().flatten() {
+        let (k, v) = (t.key.unwrap_or_default(), t.value.unwrap_or_default());
+        out.retain(|(key, _)| *key != k);
+        out.push((k, v));
+    }
+    out
+}
+
+/// A typed block as the JSON the state stores (and GetConfigurationSet echoes).
+fn to_value<T: serde::Serialize>(block: &T) -> Result<Value> {
+    serde_json::to_value(block).map_err(|e| Error::internal(format!("cannot encode a block: {e}")))
+}
+
+/// The option blocks of CreateConfigurationSet, as the state stores them.
+fn option_blocks(
+    b: &CreateConfigurationSetBody,
+) -> Result<std::collections::BTreeMap<String, Value>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut put = |block: OptionBlock, v: Option<Value>| {
+        if let Some(v) = v {
+            out.insert(block.member().to_string(), v);
+        }
+    };
+    put(
+        OptionBlock::Tracking,
+        b.tracking_options.as_ref().map(to_value).transpose()?,
+    );
+    put(
+        OptionBlock::Reputation,
+        b.reputation_options.as_ref().map(to_value).transpose()?,
+    );
+    put(
+        OptionBlock::Sending,
+        b.sending_options.as_ref().map(to_value).transpose()?,
+    );
+    put(
+        OptionBlock::Suppression,
+        b.suppression_options.as_ref().map(to_value).transpose()?,
+    );
+    put(
+        OptionBlock::Vdm,
+        b.vdm_options.as_ref().map(to_value).transpose()?,
+    );
+    put(
+        OptionBlock::Archiving,
+        b.archiving_options.as_ref().map(to_value).transpose()?,
+    );
+    Ok(out)
+}
+
 /// `NextToken` and `PageSize` from the query string (the GET list routes).
 fn query_paging(query: &Query) -> Result<Paging> {
     Ok(Paging {
@@ -609,36 +754,26 @@ fn query_paging(query: &Query) -> Result<Paging> {
     })
 }
 
-/// The paging and `Filter` of a list operation: from the body (the POST routes of botocore
-/// from 1.43.105) or the query string (the GET routes of older clients).
-fn list_input(
-    body: &Body,
-    query: &Query,
-    filter_keys: &str,
-) -> Result<(Paging, std::collections::BTreeMap<String, String>)> {
-    let mut paging = query_paging(query)?;
-    if let Some(t) = body.str("NextToken")? {
-        paging.next_token = Some(t);
-    }
-    if let Some(n) = body.int("PageSize")? {
-        paging.page_size = Some(n);
-    }
-    let mut filter = std::collections::BTreeMap::new();
-    if let Some(f) = body.object("Filter")? {
-        for (k, v) in f {
-            if !filter_keys.split(' ').any(|known| known == k) {
-                return Err(Error::bad_request(format!(
-                    "Unknown Filter key '{k}': use {}.",
-                    filter_keys.replace(' ', ", ")
-                )));
-            }
-            let v = v.as_str().filter(|v| !v.is_empty()).ok_or_else(|| {
-                Error::bad_request(format!("Filter {k} must be a non-empty string."))
-            })?;
-            filter.insert(k.clone(), v.to_string());
+/// A list operation's `Filter`: only the keys its model names, each a non-empty string.
+fn filter(
+    filter: Option<std::collections::BTreeMap<String, String>>,
+    known: &[&str],
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let filter = filter.unwrap_or_default();
+    for (k, v) in &filter {
+        if !known.contains(&k.as_str()) {
+            return Err(Error::bad_request(format!(
+                "Unknown Filter key '{k}': use {}.",
+                known.join(", ")
+            )));
+        }
+        if v.is_empty() {
+            return Err(Error::bad_request(format!(
+                "Filter {k} must be a non-empty string."
+            )));
         }
     }
-    Ok((paging, filter))
+    Ok(filter)
 }
 
 /// A list output, with `NextToken` only when there is a next page (never `null`).
@@ -682,33 +817,4 @@ fn config_set(cs: ConfigSetGet) -> Value {
         out.insert(k, v);
     }
     Value::Object(out)
-}
-
-/// `DkimAttributes` of an identity: Easy DKIM, verified (sesm needs no DNS), with three
-/// tokens derived from the name so they are stable.
-fn dkim(kind: IdentityType, name: &str) -> Value {
-    if kind == IdentityType::EmailAddress {
-        return json!({
-            "SigningEnabled": false,
-            "Status": "NOT_STARTED",
-            "Tokens": [],
-            "SigningAttributesOrigin": "AWS_SES",
-        });
-    }
-    let tokens: Vec<String> = (0u8..3)
-        .map(|i| {
-            use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-            let h = BuildHasherDefault::<DefaultHasher>::default().hash_one((name, i));
-            format!("{h:016x}{:016x}", h.rotate_left(17))
-        })
-        .collect();
-    json!({
-        "SigningEnabled": true,
-        "Status": "SUCCESS",
-        "Tokens": tokens,
-        "SigningAttributesOrigin": "AWS_SES",
-        "NextSigningKeyLength": "RSA_2048_BIT",
-        "CurrentSigningKeyLength": "RSA_2048_BIT",
-        "LastKeyGenerationTimestamp": 1_767_225_600,
-    })
 }

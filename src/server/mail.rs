@@ -4,9 +4,8 @@
 
 use base64::Engine;
 use mailparse::{MailAddr, MailHeaderMap};
-use serde_json::Value;
 
-use super::wire::Body;
+use super::requests::{Destination, SendBulkEmailBody, SendEmailBody, Template};
 use crate::error::{Error, Result};
 use crate::model::sending::Outgoing;
 
@@ -14,34 +13,13 @@ use crate::model::sending::Outgoing;
 pub type Recipients = (Vec<String>, Vec<String>, Vec<String>);
 
 /// `Destination`: To, Cc and Bcc lists.
-fn destination(v: Option<&Value>) -> Result<Recipients> {
-    let Some(v) = v else {
-        return Ok(Default::default());
-    };
-    let d = Body::from_map(
-        v.as_object()
-            .cloned()
-            .ok_or_else(|| Error::bad_request("Destination must be an object."))?,
-    );
-    let list = |name: &str| -> Result<Vec<String>> {
-        match d.get(name) {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|i| {
-                    i.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| Error::bad_request(format!("{name} must be strings.")))
-                })
-                .collect(),
-            Some(_) => Err(Error::bad_request(format!("{name} must be a list."))),
-        }
-    };
-    Ok((
-        list("ToAddresses")?,
-        list("CcAddresses")?,
-        list("BccAddresses")?,
-    ))
+fn destination(d: Option<Destination>) -> Recipients {
+    let d = d.unwrap_or_default();
+    (
+        d.to_addresses.unwrap_or_default(),
+        d.cc_addresses.unwrap_or_default(),
+        d.bcc_addresses.unwrap_or_default(),
+    )
 }
 
 /// The addresses of an address-list header (`To: "A" <a@x>, b@y`).
@@ -63,14 +41,11 @@ fn header_addresses(headers: &[mailparse::MailHeader], name: &str) -> Result<Vec
 
 /// The subject of `Template` content given inline (`TemplateContent`), or a refusal to use
 /// a stored template.
-fn template_subject(t: &Value) -> Result<Option<String>> {
-    if t.get("TemplateName").is_some() || t.get("TemplateArn").is_some() {
+fn template_subject(t: Template) -> Result<Option<String>> {
+    if t.template_name.is_some() || t.template_arn.is_some() {
         return Err(not_served());
     }
-    Ok(t.get("TemplateContent")
-        .and_then(|c| c.get("Subject"))
-        .and_then(Value::as_str)
-        .map(str::to_string))
+    Ok(t.template_content.and_then(|c| c.subject))
 }
 
 /// The error a stored template gets: the operation is served, templates are not.
@@ -82,23 +57,14 @@ pub fn not_served() -> Error {
 }
 
 /// SendEmail's request as the message to send.
-pub fn outgoing(body: &Body) -> Result<Outgoing> {
-    let content = body
-        .object("Content")?
-        .ok_or_else(|| Error::bad_request("Content is required."))?;
-    let (mut to, mut cc, mut bcc) = destination(body.get("Destination"))?;
-    let mut from = body.str("FromEmailAddress")?;
-    let subject = if let Some(simple) = content.get("Simple") {
-        simple
-            .get("Subject")
-            .and_then(|s| s.get("Data"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    } else if let Some(raw) = content.get("Raw") {
-        let data = raw
-            .get("Data")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::bad_request("Content.Raw.Data is required."))?;
+pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
+    let content = body.content.unwrap_or_default();
+    let (mut to, mut cc, mut bcc) = destination(body.destination);
+    let mut from = body.from_email_address;
+    let subject = if let Some(simple) = content.simple {
+        simple.subject.and_then(|s| s.data)
+    } else if let Some(raw) = content.raw {
+        let data = raw.data.unwrap_or_default();
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(data.trim())
             .map_err(|e| Error::bad_request(format!("Content.Raw.Data is not base64: {e}.")))?;
@@ -114,7 +80,7 @@ pub fn outgoing(body: &Body) -> Result<Outgoing> {
             bcc = header_addresses(&headers, "Bcc")?;
         }
         headers.get_first_value("Subject")
-    } else if let Some(t) = content.get("Template") {
+    } else if let Some(t) = content.template {
         template_subject(t)?
     } else {
         return Err(Error::bad_request(
@@ -130,41 +96,30 @@ pub fn outgoing(body: &Body) -> Result<Outgoing> {
         cc,
         bcc,
         subject,
-        config_set: body.str("ConfigurationSetName")?,
+        config_set: body.configuration_set_name,
         count: 1,
     })
 }
 
 /// SendBulkEmail's request: the message every entry shares, and each entry's destination.
-pub fn bulk(body: &Body) -> Result<(Outgoing, Vec<Recipients>)> {
-    let content = body
-        .object("DefaultContent")?
-        .ok_or_else(|| Error::bad_request("DefaultContent is required."))?;
-    let subject = match (content.get("Template"), content.get("Simple")) {
-        (Some(t), _) => template_subject(t)?,
-        // Not in botocore's model (bulk content is a template), accepted from raw clients.
-        (None, Some(simple)) => simple
-            .get("Subject")
-            .and_then(|s| s.get("Data"))
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        (None, None) => {
-            return Err(Error::bad_request("DefaultContent needs a Template."));
-        }
+pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, Vec<Recipients>)> {
+    let content = body.default_content.unwrap_or_default();
+    let subject = match content.template {
+        Some(t) => template_subject(t)?,
+        None => return Err(Error::bad_request("DefaultContent needs a Template.")),
     };
-    let entries = match body.get("BulkEmailEntries") {
-        Some(Value::Array(items)) => items,
-        Some(_) => return Err(Error::bad_request("BulkEmailEntries must be a list.")),
-        None => return Err(Error::bad_request("BulkEmailEntries is required.")),
-    };
-    let destinations = entries
-        .iter()
-        .map(|e| destination(e.get("Destination")))
-        .collect::<Result<Vec<_>>>()?;
+    let destinations = body
+        .bulk_email_entries
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| destination(e.destination))
+        .collect();
     let template = Outgoing {
-        from: body.required_str("FromEmailAddress")?,
+        from: body
+            .from_email_address
+            .ok_or_else(|| Error::bad_request("FromEmailAddress is required."))?,
         subject,
-        config_set: body.str("ConfigurationSetName")?,
+        config_set: body.configuration_set_name,
         count: 1,
         ..Outgoing::default()
     };

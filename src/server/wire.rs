@@ -5,112 +5,74 @@
 use serde_json::{Map, Value};
 
 use super::http::Response;
+use super::requests::Members;
 use crate::error::{Error, Kind, SesCode};
-
-/// A JSON request body; an empty body is `{}`, anything but an object is refused.
-pub struct Body(Map<String, Value>);
 
 fn bad(message: impl Into<String>) -> Error {
     Error::bad_request(message)
 }
 
-impl Body {
-    pub fn from_map(map: Map<String, Value>) -> Body {
-        Body(map)
-    }
-
-    pub fn parse(bytes: &[u8]) -> Result<Body, Error> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Body(Map::new()));
-        }
-        // serde_json refuses nesting deeper than 128 levels instead of overflowing the stack.
-        match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(map)) => Ok(Body(map)),
+/// Decodes a JSON request body straight into its typed request (an empty body is `{}`), then
+/// checks the members botocore's model requires. Unknown members are skipped without being
+/// built, so a huge unknown member costs no memory; nesting deeper than 128 levels is refused
+/// by serde_json instead of overflowing the stack.
+pub fn decode<T: serde::de::DeserializeOwned + Members>(bytes: &[u8]) -> Result<T, Error> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    // serde would take an array for a struct (its members in order): SESv2 bodies are objects.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|&b| b != b'{') {
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
             Ok(_) => Err(bad("The request body must be a JSON object.")),
             Err(e) => Err(bad(format!("The request body is not valid JSON: {e}."))),
+        };
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return bad(format!("The request body is not valid JSON: {inner}."));
         }
-    }
-
-    pub fn members(&self) -> &Map<String, Value> {
-        &self.0
-    }
-
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0.get(name).filter(|v| !v.is_null())
-    }
-
-    /// A string member; another type is a BadRequest.
-    pub fn str(&self, name: &str) -> Result<Option<String>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(bad(format!("{name} must be a string."))),
+        if path == "." {
+            return bad("The request body must be a JSON object.");
         }
+        bad(format!("{path} {}.", what_was_expected(&inner.to_string())))
+    })?;
+    de.end()
+        .map_err(|e| bad(format!("The request body is not valid JSON: {e}.")))?;
+    if let Some(member) = value.missing() {
+        return Err(bad(format!("{member} is required.")));
     }
-
-    pub fn required_str(&self, name: &str) -> Result<String, Error> {
-        self.str(name)?
-            .ok_or_else(|| bad(format!("{name} is required.")))
-    }
-
-    /// An integer member (a JSON number without a fraction).
-    pub fn int(&self, name: &str) -> Result<Option<i64>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(v) => v
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| bad(format!("{name} must be a whole number."))),
-        }
-    }
-
-    pub fn bool(&self, name: &str) -> Result<Option<bool>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(bad(format!("{name} must be true or false."))),
-        }
-    }
-
-    pub fn object(&self, name: &str) -> Result<Option<&Map<String, Value>>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Object(m)) => Ok(Some(m)),
-            Some(_) => Err(bad(format!("{name} must be an object."))),
-        }
-    }
-
-    /// `Tags`: a list of `{"Key", "Value"}`.
-    pub fn tags(&self, name: &str) -> Result<Vec<(String, String)>, Error> {
-        tags(self.get(name), name)
-    }
+    Ok(value)
 }
 
-/// A list of `{"Key": …, "Value": …}`; duplicates keep the last value, as the CLI's do.
-pub fn tags(value: Option<&Value>, name: &str) -> Result<Vec<(String, String)>, Error> {
-    let Some(value) = value else {
-        return Ok(Vec::new());
-    };
-    let Value::Array(items) = value else {
-        return Err(bad(format!("{name} must be a list of tags.")));
-    };
-    let mut out: Vec<(String, String)> = Vec::with_capacity(items.len());
-    for item in items {
-        let key = item.get("Key").and_then(Value::as_str);
-        let value = item.get("Value").and_then(Value::as_str);
-        match (key, value) {
-            (Some(k), Some(v)) => {
-                out.retain(|(key, _)| key != k);
-                out.push((k.to_string(), v.to_string()));
-            }
-            _ => {
-                return Err(bad(format!(
-                    "Each tag of {name} needs a Key and a Value, both strings."
-                )));
-            }
+/// serde's "invalid type: integer `5`, expected a string at line 1 column 12" as SES-style
+/// words: "must be a string".
+fn what_was_expected(message: &str) -> String {
+    let expected = message
+        .split("expected ")
+        .nth(1)
+        .map(|e| e.split(" at line").next().unwrap_or(e))
+        .unwrap_or("");
+    let want = match expected {
+        "a string" => "a string",
+        "i64" | "u64" | "i32" | "u32" => "a whole number",
+        "f64" => "a number",
+        "a boolean" => "true or false",
+        "a sequence" => "a list",
+        e if e.starts_with("struct") || e == "a map" => "an object",
+        _ => {
+            return format!(
+                "is not valid: {}",
+                message.split(" at line").next().unwrap_or(message)
+            );
         }
-    }
-    Ok(out)
+    };
+    format!("must be {want}")
 }
 
 /// A query string, decoded; a name may repeat (`TagKeys=a&TagKeys=b`).
@@ -158,15 +120,15 @@ impl Query {
 }
 
 /// The HTTP status and `X-Amzn-ErrorType` of an error (`sesv2-wire.md` 3.2): never a 5xx for
-/// a deterministic refusal, since SDKs retry those; a lock timeout is a 500
-/// ConcurrentModificationException, which they rightly retry.
+/// a deterministic refusal, since SDKs retry those; a lock timeout is a 429
+/// ConcurrentModificationException, which they retry as throttling.
 pub fn status_of(e: &Error) -> (u16, &'static str) {
     match e.kind {
         Kind::Ses(SesCode::NotFound) => (404, "NotFoundException"),
         Kind::Ses(SesCode::NotImplemented) => (501, "NotImplemented"),
         Kind::Ses(code) => (400, code.as_str()),
         Kind::InvalidParameter => (400, "BadRequestException"),
-        Kind::Lock => (500, "ConcurrentModificationException"),
+        Kind::Lock => (429, "ConcurrentModificationException"),
         Kind::State | Kind::Internal | Kind::Output => (500, "InternalFailure"),
     }
 }
@@ -198,22 +160,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bodies() {
-        assert!(Body::parse(b"").unwrap().members().is_empty());
-        assert!(Body::parse(b" \n").unwrap().members().is_empty());
-        assert!(Body::parse(b"[]").is_err());
-        assert!(Body::parse(b"{").is_err());
-        let deep = "[".repeat(100_000);
-        assert!(Body::parse(deep.as_bytes()).is_err());
-        let b = Body::parse(br#"{"A":"x","N":5,"F":5.5,"B":true,"Z":null}"#).unwrap();
-        assert_eq!(b.str("A").unwrap().as_deref(), Some("x"));
-        assert!(b.str("N").is_err());
-        assert_eq!(b.int("N").unwrap(), Some(5));
-        assert!(b.int("F").is_err());
-        assert_eq!(b.bool("B").unwrap(), Some(true));
-        assert_eq!(b.str("Z").unwrap(), None);
-        assert_eq!(b.required_str("A").unwrap(), "x");
-        assert!(b.required_str("Q").is_err());
+    fn bodies_decode_into_their_types() {
+        use crate::server::requests::{
+            CreateDedicatedIpPoolBody, PutDedicatedIpWarmupAttributesBody,
+        };
+        let b: CreateDedicatedIpPoolBody =
+            decode(br#"{"PoolName":"p","X":[1,2,{"a":3}]}"#).unwrap();
+        assert_eq!(b.pool_name.as_deref(), Some("p"));
+        let msg = |bytes: &[u8]| {
+            decode::<CreateDedicatedIpPoolBody>(bytes)
+                .unwrap_err()
+                .message
+        };
+        assert!(msg(b"").contains("PoolName is required"));
+        assert!(msg(b" \n").contains("PoolName is required"));
+        assert!(msg(b"[]").contains("JSON object"), "{}", msg(b"[]"));
+        assert!(msg(b"{").contains("not valid JSON"));
+        assert!(msg(b"{} x").contains("not valid JSON"));
+        assert!(msg(br#"{"PoolName":5}"#).contains("PoolName must be a string"));
+        assert!(
+            msg(br#"{"PoolName":"p","Tags":[{"Key":"k"}]}"#).contains("Tags.Value is required")
+        );
+        let deep = format!("{{\"X\":{}", "[".repeat(100_000));
+        assert!(msg(deep.as_bytes()).contains("not valid JSON"));
+        let w = decode::<PutDedicatedIpWarmupAttributesBody>(br#"{"WarmupPercentage":"5"}"#);
+        assert!(
+            w.unwrap_err()
+                .message
+                .contains("WarmupPercentage must be a whole number")
+        );
     }
 
     #[test]
@@ -239,7 +214,7 @@ mod tests {
         );
         assert_eq!(
             status_of(&Error::lock("x")),
-            (500, "ConcurrentModificationException")
+            (429, "ConcurrentModificationException")
         );
         assert_eq!(
             status_of(&Error::message_rejected("x")),

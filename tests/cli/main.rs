@@ -13,6 +13,7 @@ mod json_contract;
 mod pools;
 mod sending;
 mod serve;
+mod serve_hardening;
 mod simulation;
 mod store;
 mod tags;

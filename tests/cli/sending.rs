@@ -540,7 +540,7 @@ fn burst(addr: &str, start: usize, count: usize) -> Vec<String> {
     for i in start..start + count {
         let body = send_body(i);
         let req = format!(
-            "POST /v2/email/outbound-emails HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "POST /v2/email/outbound-emails HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
         if s.write_all(req.as_bytes()).is_err() {

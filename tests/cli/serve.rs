@@ -38,6 +38,10 @@ impl Server {
         Server { child, url, stderr }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn addr(&self) -> String {
         self.url.trim_start_matches("http://").to_string()
     }
@@ -148,7 +152,7 @@ pub fn request(addr: &str, method: &str, path: &str, body: &str) -> Raw {
 /// A signed-looking request naming `region` in its credential scope.
 fn signed(addr: &str, method: &str, path: &str, body: &str, region: &str) -> Raw {
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/{region}/ses/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/{region}/ses/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     raw(addr, req.as_bytes())
@@ -405,61 +409,6 @@ fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
             before,
             "{method} {path} changed the state"
         );
-    }
-}
-
-#[test]
-fn hostile_requests_get_a_clear_status_and_the_server_keeps_serving() {
-    let env = Env::new();
-    env.ok(&["pool", "create", "marketing"]);
-    let server = Server::start(&env, &["-q", "--request-timeout", "1"]);
-    let addr = server.addr();
-    let before = env.state_bytes();
-    // A body over 10 MB is refused from its Content-Length, before it is read.
-    let big = format!(
-        "POST /v2/email/dedicated-ip-pools HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
-        10 * 1024 * 1024 + 1
-    );
-    let r = raw(&addr, big.as_bytes());
-    assert_eq!(r.status, 413, "{r:?}");
-    // A chunked body that grows past 10 MB, too.
-    let mut s = TcpStream::connect(&addr).unwrap();
-    s.write_all(b"POST /v2/email/dedicated-ip-pools HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap();
-    let chunk = vec![b'a'; 1 << 20];
-    for _ in 0..11 {
-        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-            .is_err()
-            || s.write_all(&chunk).is_err()
-            || s.write_all(b"\r\n").is_err()
-        {
-            break;
-        }
-    }
-    assert_eq!(read_response(&mut s).status, 413);
-    // A slow client: the head arrives, the body never does.
-    let started = Instant::now();
-    let mut s = TcpStream::connect(&addr).unwrap();
-    s.write_all(b"POST /v2/email/dedicated-ip-pools HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n{\"Pool").unwrap();
-    let r = read_response(&mut s);
-    assert_eq!(r.status, 408, "{r:?}");
-    assert!(started.elapsed() < Duration::from_secs(5));
-    // Garbage instead of HTTP, and too many headers.
-    assert_eq!(raw(&addr, b"\x00\x01\x02 hello\r\n\r\n").status, 400);
-    let mut many = String::from("GET / HTTP/1.1\r\n");
-    for i in 0..200 {
-        many.push_str(&format!("X-{i}: y\r\n"));
-    }
-    many.push_str("\r\n");
-    assert_eq!(raw(&addr, many.as_bytes()).status, 431);
-    assert_eq!(env.state_bytes(), before);
-    // Still serving, on a kept-alive connection too.
-    let mut s = TcpStream::connect(&addr).unwrap();
-    for _ in 0..3 {
-        s.write_all(b"GET /v2/email/dedicated-ip-pools/marketing HTTP/1.1\r\nHost: x\r\n\r\n")
-            .unwrap();
-        let r = read_response(&mut s);
-        assert_eq!(r.status, 200);
-        assert!(r.body.contains("\"marketing\""));
     }
 }
 
