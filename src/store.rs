@@ -23,12 +23,21 @@ use crate::lazy::{self, Bytes, Source};
 use crate::model::sending::{OUTBOX_SIZE, SentMessage};
 use crate::model::{SCHEMA_VERSION, State};
 
-/// Where the state lives when neither `--state` nor `SESM_STATE` says: the XDG state folder on
-/// Linux (`$XDG_STATE_HOME`, else `~/.local/state`), the platform data folder elsewhere.
-pub fn default_path() -> Option<PathBuf> {
-    dirs::state_dir()
-        .or_else(dirs::data_dir)
-        .map(|d| d.join("sesm").join("state.json"))
+/// The bytes of an open file: mapped, or read into memory when the file cannot be mapped, as
+/// ripgrep does. Some filesystems refuse `mmap` (FUSE and network mounts without mapping
+/// support, special files), and a state kept on one must still be readable.
+fn map_or_read(file: &File) -> std::io::Result<Bytes> {
+    // SAFETY: sesm never changes a state file in place (writers rename a new file over it), so
+    // the file under a read-only mapping does not change; the mapping lives as long as the
+    // `Bytes` that own it. See `Store::read_bytes`.
+    match unsafe { memmap2::MmapOptions::new().populate().map(file) } {
+        Ok(map) => Ok(Arc::new(map)),
+        Err(_) => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut &*file, &mut bytes)?;
+            Ok(Arc::new(bytes))
+        }
+    }
 }
 
 /// The state file a path names. A symlink (dotfile managers link state files) is followed to
@@ -256,9 +265,7 @@ impl Store {
         if len == 0 {
             return Ok(Some(Arc::new(Vec::new())));
         }
-        // SAFETY: see above; the mapping is read-only and lives as long as the `Bytes`.
-        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(fail)?;
-        Ok(Some(Arc::new(map)))
+        map_or_read(&file).map(Some).map_err(fail)
     }
 
     /// What to do about a corrupt state file: restore the backup, or start over.
@@ -976,6 +983,27 @@ mod tests {
             Date::constant(2026, 11, 26),
             Duration::from_millis(200),
         )
+    }
+
+    /// A file that cannot be mapped (a pipe here: `mmap` refuses it, as some filesystems
+    /// refuse regular files) is read instead; a regular file is mapped.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_cannot_be_mapped_is_read() {
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        writer.write_all(b"{\"SchemaVersion\": 2}").unwrap();
+        drop(writer);
+        let file = File::from(std::os::fd::OwnedFd::from(reader));
+        // SAFETY: the pipe is only read by this test.
+        assert!(unsafe { memmap2::Mmap::map(&file) }.is_err(), "a pipe maps");
+        let bytes = map_or_read(&file).unwrap();
+        assert_eq!((*bytes).as_ref(), b"{\"SchemaVersion\": 2}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        fs::write(&path, b"{}").unwrap();
+        let bytes = map_or_read(&File::open(&path).unwrap()).unwrap();
+        assert_eq!((*bytes).as_ref(), b"{}");
     }
 
     #[test]

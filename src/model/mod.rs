@@ -88,6 +88,17 @@ pub struct State {
     pub regions: BTreeMap<String, Region>,
 }
 
+/// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed): the one form of date sesm
+/// accepts, from the environment (`SESM_TODAY`), the command line and the endpoint.
+pub fn parse_date(s: &str, what: &str) -> SesmResult<Date> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    ok.then(|| s.parse::<Date>().ok()).flatten().ok_or_else(|| {
+        crate::error::Error::invalid(format!(
+            "invalid {what} '{s}': expected a date as YYYY-MM-DD"
+        ))
+    })
+}
+
 fn first_ip_offset() -> u32 {
     1
 }
@@ -478,6 +489,17 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2026-02-28", "x").unwrap(),
+            Date::constant(2026, 2, 28)
+        );
+        for bad in ["2026-02-30", "2026-2-3", "20260203", "tomorrow", ""] {
+            assert!(parse_date(bad, "x").is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn addresses_start_at_198_18_0_1_and_stop_before_broadcast() {
