@@ -103,9 +103,12 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Rendered> {
             };
             ctx.write(|s, region| config_set::create(s, region, req))
         }
+        // A table shows each set's details; other formats need the names only.
+        ConfigSetCommand::List if ctx.wants_table() => {
+            ctx.read(|s, region| config_set::list_detailed(s, region, None, &Paging::all()))
+        }
         ConfigSetCommand::List => {
-            let with_rows = ctx.wants_table();
-            ctx.read(|s, region| config_set::list(s, region, None, &Paging::all(), with_rows))
+            ctx.read(|s, region| config_set::list(s, region, None, &Paging::all()))
         }
         ConfigSetCommand::Get(a) => ctx.read(|s, region| config_set::get(s, region, &a.name)),
         ConfigSetCommand::Delete(a) => {

@@ -107,10 +107,11 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Rendered> {
             };
             ctx.write(|s, region| pool::create(s, region, req))
         }
-        PoolCommand::List => {
-            let with_rows = ctx.wants_table();
-            ctx.read(|s, region| pool::list(s, region, &Paging::all(), with_rows))
+        // A table shows each pool's details; other formats need the names only.
+        PoolCommand::List if ctx.wants_table() => {
+            ctx.read(|s, region| pool::list_detailed(s, region, &Paging::all()))
         }
+        PoolCommand::List => ctx.read(|s, region| pool::list(s, region, &Paging::all())),
         PoolCommand::Get(a) => ctx.read(|s, region| pool::get(s, region, &a.name)),
         PoolCommand::Delete(a) => ctx.write(|s, region| pool::delete(s, region, &a.name)),
         PoolCommand::SetScalingMode(a) => {

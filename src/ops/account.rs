@@ -41,9 +41,13 @@ pub struct AccountView {
     pub date: Date,
     pub cost_to_date: f64,
     pub regions: Vec<RegionView>,
-    /// Set by `PutAccountDedicatedIpWarmupAttributes` (for the confirmation).
-    #[serde(skip)]
-    pub auto_warmup_set: bool,
+}
+
+/// PutAccountDedicatedIpWarmupAttributes: the account after the change.
+#[derive(Debug, Serialize)]
+pub struct AutoWarmupSet {
+    #[serde(flatten)]
+    pub account: AccountView,
 }
 
 /// GetAccount: every region the state has, plus `region`.
@@ -82,14 +86,13 @@ pub fn get(s: &State, region: &str) -> Result<AccountView> {
         date: s.date,
         cost_to_date: cost::total(&s.usage, &s.prices),
         regions,
-        auto_warmup_set: false,
     })
 }
 
 /// PutAccountDedicatedIpWarmupAttributes (A2): per region.
-pub fn set_auto_warmup(s: &mut State, region: &str, enabled: bool) -> Result<AccountView> {
+pub fn set_auto_warmup(s: &mut State, region: &str, enabled: bool) -> Result<AutoWarmupSet> {
     s.region_mut(region).auto_warmup = enabled;
-    let mut view = get(s, region)?;
-    view.auto_warmup_set = true;
-    Ok(view)
+    Ok(AutoWarmupSet {
+        account: get(s, region)?,
+    })
 }

@@ -271,7 +271,7 @@ impl Api {
             }
             "ListDedicatedIpPools" => {
                 let paging = query_paging(query)?;
-                let l = self.read(|s| ops::pool::list(s, r, &paging, false))?;
+                let l = self.read(|s| ops::pool::list(s, r, &paging))?;
                 with_token(
                     json!({"DedicatedIpPools": l.dedicated_ip_pools}),
                     l.next_token,
@@ -341,7 +341,7 @@ impl Api {
                 let (paging, filter) = list_input(body, query, "CONFIGURATION_SET_NAME_CONTAINS")?;
                 let contains = filter.get("CONFIGURATION_SET_NAME_CONTAINS").cloned();
                 let l = self
-                    .read(|s| ops::config_set::list(s, r, contains.as_deref(), &paging, false))?;
+                    .read(|s| ops::config_set::list(s, r, contains.as_deref(), &paging))?;
                 with_token(
                     json!({"ConfigurationSets": l.configuration_sets}),
                     l.next_token,
