@@ -292,7 +292,8 @@ fn layers_refer_only_to_what_the_rules_allow() {
     let broken: Vec<String> = all_edges()
         .iter()
         .filter_map(|e| {
-            violation(e, &subs).map(|why| format!("src/{}:{}: {why}\n    {}", e.file, e.line, e.text))
+            violation(e, &subs)
+                .map(|why| format!("src/{}:{}: {why}\n    {}", e.file, e.line, e.text))
         })
         .collect();
     assert!(
@@ -347,5 +348,9 @@ fn the_scanner_finds_each_form_of_reference() {
             (10, "store"),
         ]
     );
-    assert!(violation(&found[0], &[]).unwrap().contains("ops may refer to"));
+    assert!(
+        violation(&found[0], &[])
+            .unwrap()
+            .contains("ops may refer to")
+    );
 }

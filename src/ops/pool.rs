@@ -161,7 +161,10 @@ pub fn set_scaling_mode(
     mode: ScalingMode,
 ) -> Result<ScalingSet> {
     let isps: Vec<String> = s.model.isp_names().map(str::to_string).collect();
-    let previous_mode = s.region(region).existing_pool(name, "converted")?.scaling_mode;
+    let previous_mode = s
+        .region(region)
+        .existing_pool(name, "converted")?
+        .scaling_mode;
     s.region_mut(region).set_scaling_mode(name, mode, &isps)?;
     Ok(ScalingSet {
         pool: views::pool_get(s, region, name)?,

@@ -7,8 +7,8 @@ use serde::{Serialize, Serializer};
 
 use crate::model::Mail;
 use crate::ops::demo::{DemoView, Highlight, pool_days};
-use crate::sim::managed::Phase;
 use crate::ops::simulate::Simulated;
+use crate::sim::managed::Phase;
 use crate::sim::{DayReport, PoolMode, RunReport};
 
 /// The columns of a day's figures, shared by `simulate` and `demo`.
@@ -276,7 +276,9 @@ fn sentence(h: &Highlight) -> String {
             warm_on: None,
             at_end,
             days,
-        } => format!("{isp}: {at_end:.0} % warm after {days} days (each ISP warms at its own pace)."),
+        } => {
+            format!("{isp}: {at_end:.0} % warm after {days} days (each ISP warms at its own pace).")
+        }
         Highlight::EarlyOverflow {
             pool,
             first_week,

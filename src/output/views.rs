@@ -71,13 +71,15 @@ impl Render for ScalingSet {
     fn notices(&self, _: &View) -> Vec<String> {
         let name = &self.pool.dedicated_ip_pool.pool_name;
         let mode = self.pool.dedicated_ip_pool.scaling_mode.as_str();
-        vec![if self.previous_mode != self.pool.dedicated_ip_pool.scaling_mode {
-            format!(
-                "Converted pool {name} to {mode}; its IPs keep their warm-up as a per-ISP starting point."
-            )
-        } else {
-            format!("Pool {name} is already {mode}; nothing changed.")
-        }]
+        vec![
+            if self.previous_mode != self.pool.dedicated_ip_pool.scaling_mode {
+                format!(
+                    "Converted pool {name} to {mode}; its IPs keep their warm-up as a per-ISP starting point."
+                )
+            } else {
+                format!("Pool {name} is already {mode}; nothing changed.")
+            },
+        ]
     }
 }
 
@@ -415,7 +417,6 @@ impl Render for AccountView {
             ),
         ])
     }
-
 }
 
 impl Render for AutoWarmupSet {

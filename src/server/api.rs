@@ -340,8 +340,7 @@ impl Api {
             "ListConfigurationSets" => {
                 let (paging, filter) = list_input(body, query, "CONFIGURATION_SET_NAME_CONTAINS")?;
                 let contains = filter.get("CONFIGURATION_SET_NAME_CONTAINS").cloned();
-                let l = self
-                    .read(|s| ops::config_set::list(s, r, contains.as_deref(), &paging))?;
+                let l = self.read(|s| ops::config_set::list(s, r, contains.as_deref(), &paging))?;
                 with_token(
                     json!({"ConfigurationSets": l.configuration_sets}),
                     l.next_token,
@@ -584,21 +583,11 @@ impl Api {
 }
 
 fn scaling_mode(s: &str) -> Result<ScalingMode> {
-    match s {
-        "STANDARD" => Ok(ScalingMode::Standard),
-        "MANAGED" => Ok(ScalingMode::Managed),
-        _ => Err(Error::bad_request("The ScalingMode parameter is invalid.")),
-    }
+    s.parse()
 }
 
 fn tls_policy(s: &str) -> Result<TlsPolicy> {
-    match s {
-        "REQUIRE" => Ok(TlsPolicy::Require),
-        "OPTIONAL" => Ok(TlsPolicy::Optional),
-        _ => Err(Error::bad_request(format!(
-            "Invalid TlsPolicy '{s}': use REQUIRE or OPTIONAL."
-        ))),
-    }
+    s.parse()
 }
 
 /// `NextToken` and `PageSize` from the query string (the GET list routes).

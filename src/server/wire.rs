@@ -100,7 +100,6 @@ pub fn tags(value: Option<&Value>, name: &str) -> Result<Vec<(String, String)>, 
         let value = item.get("Value").and_then(Value::as_str);
         match (key, value) {
             (Some(k), Some(v)) => {
-                out.retain(|(key, _)| key != k);
                 out.push((k.to_string(), v.to_string()));
             }
             _ => {
@@ -110,7 +109,7 @@ pub fn tags(value: Option<&Value>, name: &str) -> Result<Vec<(String, String)>, 
             }
         }
     }
-    Ok(out)
+    Ok(crate::model::tags::last_wins(out))
 }
 
 /// A query string, decoded; a name may repeat (`TagKeys=a&TagKeys=b`).
