@@ -36,6 +36,10 @@ impl EnvVars {
     pub const COLUMNS: &'static str = "COLUMNS";
     /// Set by the completion scripts when the shell asks for candidates.
     pub const COMPLETE: &'static str = "COMPLETE";
+    /// Tests only: `POINT=FILE` makes a writer stop for good at a named point of its write
+    /// (`store::PAUSE_POINTS`) after writing the point's name to FILE (a FIFO the test reads),
+    /// so a test can kill it exactly there.
+    pub const SESM_TEST_PAUSE: &'static str = "SESM_TEST_PAUSE";
 }
 
 /// The value of a variable, `None` when it is unset, empty or not UTF-8.
@@ -126,6 +130,13 @@ pub fn width() -> usize {
             terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
         })
         .map_or(DEFAULT_WIDTH, |c| c.clamp(20, 1_000))
+}
+
+/// The test hook `SESM_TEST_PAUSE=POINT=FILE`, when set.
+pub fn test_pause() -> Option<(String, PathBuf)> {
+    let v = var(EnvVars::SESM_TEST_PAUSE)?;
+    let (point, file) = v.split_once('=')?;
+    Some((point.to_string(), PathBuf::from(file)))
 }
 
 /// `ops/send.rs` still names the date parser here; it moves to `model::parse_date` when that

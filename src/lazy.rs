@@ -634,7 +634,10 @@ mod tests {
     /// The position a full, eager parse of the same text reports.
     fn eager_position(text: &[u8]) -> String {
         #[derive(Debug, Deserialize)]
-        #[expect(dead_code, reason = "the fields are decoded for the error position, never read")]
+        #[expect(
+            dead_code,
+            reason = "the fields are decoded for the error position, never read"
+        )]
         struct Eager {
             a: u32,
             big: BTreeMap<String, u32>,

@@ -23,6 +23,37 @@ use crate::lazy::{self, Bytes, Source};
 use crate::model::sending::{OUTBOX_SIZE, SentMessage};
 use crate::model::{SCHEMA_VERSION, State};
 
+/// The named points of a write where a test can have the writer stop (`pause_at`), in order:
+/// the lock taken; the new state in its temp file, synced; the backup kept; the temp file
+/// renamed over the state; the journal trimmed (the write done).
+pub const PAUSE_POINTS: [&str; 5] = ["locked", "temp-synced", "backup-kept", "renamed", "done"];
+
+/// The point to stop at and the file to announce it in (`pause_at`).
+static PAUSE: std::sync::OnceLock<(String, PathBuf)> = std::sync::OnceLock::new();
+
+/// Tests only (`SESM_TEST_PAUSE`): makes this process's writes stop for good at `point`, after
+/// appending the point's name and a newline to `file`. A test that kills the writer once it
+/// reads the line knows exactly where the write was interrupted, where a timed kill would guess.
+pub fn pause_at(point: String, file: PathBuf) {
+    let _ = PAUSE.set((point, file));
+}
+
+/// Stops here for good when a test asked for `point` (`pause_at`).
+fn checkpoint(point: &str) {
+    let Some((wanted, file)) = PAUSE.get() else {
+        return;
+    };
+    if wanted != point {
+        return;
+    }
+    if let Ok(mut f) = OpenOptions::new().append(true).create(true).open(file) {
+        let _ = writeln!(f, "{point}");
+    }
+    loop {
+        std::thread::park();
+    }
+}
+
 /// The bytes of an open file: mapped, or read into memory when the file cannot be mapped, as
 /// ripgrep does. Some filesystems refuse `mmap` (FUSE and network mounts without mapping
 /// support, special files), and a state kept on one must still be readable.
@@ -340,6 +371,7 @@ impl Store {
         let folder = self.folder();
         create_folder(&folder)?;
         let _lock = self.lock()?;
+        checkpoint("locked");
         self.remove_leftovers(&folder);
         let before = self.read_bytes()?;
         let mut state = match &before {
@@ -359,6 +391,7 @@ impl Store {
             before.is_some(),
         )?;
         self.trim_journal(&folder, &state, &journal, folded)?;
+        checkpoint("done");
         Ok(out)
     }
 
@@ -448,12 +481,15 @@ impl Store {
         }
         file.sync_data()
             .map_err(|e| fail("write the new state", e))?;
+        checkpoint("temp-synced");
         if exists {
             self.keep_backup(folder)
                 .map_err(|e| fail("keep the backup", e))?;
         }
+        checkpoint("backup-kept");
         tmp.persist(&self.path)
             .map_err(|e| fail("replace the state file", e.error))?;
+        checkpoint("renamed");
         File::open(folder)
             .and_then(|dir| dir.sync_all())
             .map_err(|e| fail("sync the folder", e))

@@ -427,6 +427,9 @@ fn output_format(flag: Option<OutputFormat>) -> Result<Format> {
 
 /// Runs a parsed command line and returns its exit code, having printed the result or error.
 pub fn run(cli: Cli) -> i32 {
+    if let Some((point, file)) = env::test_pause() {
+        crate::store::pause_at(point, file);
+    }
     let g = &cli.global;
     let format_result = output_format(g.output);
     let mut printer = Printer {
