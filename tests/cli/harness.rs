@@ -15,6 +15,22 @@ use tempfile::TempDir;
 
 pub const TODAY: &str = "2026-11-26";
 
+/// A test that cannot run because `tool` is missing: fails when CI requires the tool (`require`,
+/// e.g. `SESM_REQUIRE_SHELLS`, set by `.ci/run`), else prints `SKIPPED: …` where `cargo test`
+/// shows it. The line goes to stderr directly, not through `eprintln!`, which the test harness
+/// captures and shows only for failed tests: a skip is never silent.
+pub fn skip(tool: &str, require: &str, how: &str) {
+    assert!(
+        std::env::var_os(require).is_none_or(|v| v.is_empty()),
+        "{tool} is required ({require} is set) but missing: {how}"
+    );
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {tool} is missing, so its test did not run ({how}; {require}=1 makes this an error)"
+    );
+}
+
 /// The binary under test.
 pub fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("sesm")
