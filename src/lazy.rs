@@ -386,7 +386,7 @@ impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
         spliced.push_str(&text[..range.start]);
         spliced.push_str(&new);
         spliced.push_str(&text[range.end..]);
-        // SAFETY (of the contract "valid JSON"): valid JSON text with one value replaced by
+        // SAFETY: (the contract "valid JSON") valid JSON text with one value replaced by
         // serde_json's own rendering of a value.
         self.raw = Some(Text::Owned(unsafe {
             RawValue::from_string_unchecked(spliced)
@@ -565,7 +565,7 @@ impl<T: Serialize> Serialize for Lazy<T> {
             (Some(v), _) => v.serialize(s),
             (None, Some(Text::Owned(raw))) => raw.serialize(s),
             (None, Some(text)) => {
-                // SAFETY (of the contract "valid JSON"): serde_json itself cut this text out of
+                // SAFETY: (the contract "valid JSON") serde_json itself cut this text out of
                 // the file as one JSON value, and the bytes never change. Written back
                 // verbatim without parsing it again.
                 let raw = unsafe { RawValue::from_string_unchecked(text.as_str().to_owned()) };
@@ -635,7 +635,10 @@ mod tests {
     /// The position a full, eager parse of the same text reports.
     fn eager_position(text: &[u8]) -> String {
         #[derive(Debug, Deserialize)]
-        #[allow(dead_code)]
+        #[expect(
+            dead_code,
+            reason = "the fields are decoded for the error position, never read"
+        )]
         struct Eager {
             a: u32,
             big: BTreeMap<String, u32>,

@@ -24,12 +24,52 @@ use crate::lazy::{self, Bytes, Source};
 use crate::model::sending::{OUTBOX_SIZE, SentMessage};
 use crate::model::{SCHEMA_VERSION, State};
 
-/// Where the state lives when neither `--state` nor `SESM_STATE` says: the XDG state folder on
-/// Linux (`$XDG_STATE_HOME`, else `~/.local/state`), the platform data folder elsewhere.
-pub fn default_path() -> Option<PathBuf> {
-    dirs::state_dir()
-        .or_else(dirs::data_dir)
-        .map(|d| d.join("sesm").join("state.json"))
+/// The named points of a write where a test can have the writer stop (`pause_at`), in order:
+/// the lock taken; the new state in its temp file, synced; the backup kept; the temp file
+/// renamed over the state; the journal trimmed (the write done).
+pub const PAUSE_POINTS: [&str; 5] = ["locked", "temp-synced", "backup-kept", "renamed", "done"];
+
+/// The point to stop at and the file to announce it in (`pause_at`).
+static PAUSE: std::sync::OnceLock<(String, PathBuf)> = std::sync::OnceLock::new();
+
+/// Tests only (`SESM_TEST_PAUSE`): makes this process's writes stop for good at `point`, after
+/// appending the point's name and a newline to `file`. A test that kills the writer once it
+/// reads the line knows exactly where the write was interrupted, where a timed kill would guess.
+pub fn pause_at(point: String, file: PathBuf) {
+    let _ = PAUSE.set((point, file));
+}
+
+/// Stops here for good when a test asked for `point` (`pause_at`).
+fn checkpoint(point: &str) {
+    let Some((wanted, file)) = PAUSE.get() else {
+        return;
+    };
+    if wanted != point {
+        return;
+    }
+    if let Ok(mut f) = OpenOptions::new().append(true).create(true).open(file) {
+        let _ = writeln!(f, "{point}");
+    }
+    loop {
+        std::thread::park();
+    }
+}
+
+/// The bytes of an open file: mapped, or read into memory when the file cannot be mapped, as
+/// ripgrep does. Some filesystems refuse `mmap` (FUSE and network mounts without mapping
+/// support, special files), and a state kept on one must still be readable.
+fn map_or_read(file: &File) -> std::io::Result<Bytes> {
+    // SAFETY: sesm never changes a state file in place (writers rename a new file over it), so
+    // the file under a read-only mapping does not change; the mapping lives as long as the
+    // `Bytes` that own it. See `Store::read_bytes`.
+    match unsafe { memmap2::MmapOptions::new().populate().map(file) } {
+        Ok(map) => Ok(Arc::new(map)),
+        Err(_) => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut &*file, &mut bytes)?;
+            Ok(Arc::new(bytes))
+        }
+    }
 }
 
 /// The state file a path names. A symlink (dotfile managers link state files) is followed to
@@ -262,9 +302,7 @@ impl Store {
         if len == 0 {
             return Ok(Some(Arc::new(Vec::new())));
         }
-        // SAFETY: see above; the mapping is read-only and lives as long as the `Bytes`.
-        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(fail)?;
-        Ok(Some(Arc::new(map)))
+        map_or_read(&file).map(Some).map_err(fail)
     }
 
     /// What to do about a corrupt state file: restore the backup, or start over.
@@ -339,6 +377,7 @@ impl Store {
         let folder = self.folder();
         create_folder(&folder)?;
         let _lock = self.lock()?;
+        checkpoint("locked");
         self.remove_leftovers(&folder);
         let before = self.read_bytes()?;
         let mut state = match &before {
@@ -358,6 +397,7 @@ impl Store {
             before.is_some(),
         )?;
         self.trim_journal(&folder, &state, &journal, folded)?;
+        checkpoint("done");
         Ok(out)
     }
 
@@ -452,12 +492,15 @@ impl Store {
         }
         file.sync_data()
             .map_err(|e| fail("write the new state", e))?;
+        checkpoint("temp-synced");
         if exists {
             self.keep_backup(folder)
                 .map_err(|e| fail("keep the backup", e))?;
         }
+        checkpoint("backup-kept");
         tmp.persist(&self.path)
             .map_err(|e| fail("replace the state file", e.error))?;
+        checkpoint("renamed");
         File::open(folder)
             .and_then(|dir| dir.sync_all())
             .map_err(|e| fail("sync the folder", e))
@@ -1177,6 +1220,27 @@ mod tests {
             Date::constant(2026, 11, 26),
             Duration::from_millis(200),
         )
+    }
+
+    /// A file that cannot be mapped (a pipe here: `mmap` refuses it, as some filesystems
+    /// refuse regular files) is read instead; a regular file is mapped.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_cannot_be_mapped_is_read() {
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        writer.write_all(b"{\"SchemaVersion\": 2}").unwrap();
+        drop(writer);
+        let file = File::from(std::os::fd::OwnedFd::from(reader));
+        // SAFETY: the pipe is only read by this test.
+        assert!(unsafe { memmap2::Mmap::map(&file) }.is_err(), "a pipe maps");
+        let bytes = map_or_read(&file).unwrap();
+        assert_eq!((*bytes).as_ref(), b"{\"SchemaVersion\": 2}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        fs::write(&path, b"{}").unwrap();
+        let bytes = map_or_read(&File::open(&path).unwrap()).unwrap();
+        assert_eq!((*bytes).as_ref(), b"{}");
     }
 
     #[test]

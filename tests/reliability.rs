@@ -1,23 +1,25 @@
 //! The state file's guarantees under stress: parallel writers, writers killed at random
 //! moments, read-only folders, full disks, corrupt files, and random command sequences.
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 
-const SESM: &str = env!("CARGO_BIN_EXE_sesm");
-const TODAY: &str = "2026-11-26";
+#[path = "cli/harness.rs"]
+#[expect(dead_code, reason = "this crate uses part of the shared harness")]
+mod harness;
 
+use harness::test_env;
+
+const SESM: &str = env!("CARGO_BIN_EXE_sesm");
+
+/// The harness's binary, waiting longer for the lock: these tests run many writers at once.
 fn sesm(state: &Path) -> Command {
-    let mut cmd = Command::new(SESM);
-    cmd.env_clear()
-        .env("SESM_STATE", state)
-        .env("SESM_TODAY", TODAY)
-        .env("SESM_LOCK_TIMEOUT", "60")
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    let mut cmd = harness::sesm_in(state.parent().unwrap(), state);
+    cmd.env("SESM_LOCK_TIMEOUT", "60");
     cmd
 }
 
@@ -50,22 +52,6 @@ fn import_identities(folder: &Path, state: &Path, count: usize) {
     let file = folder.join("ids.txt");
     std::fs::write(&file, ids).unwrap();
     ok(state, &["identity", "import", file.to_str().unwrap()]);
-}
-
-/// A small xorshift generator: the tests are random but repeatable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 #[test]
@@ -166,16 +152,21 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_state() {
         ],
     );
     ok(&state, &["-q", "simulate", "--days", "60"]);
-    // How long one write takes, to aim the kills across it.
-    let started = Instant::now();
-    ok(&state, &["identity", "create", "timing.example.com"]);
-    let typical = started.elapsed().as_micros() as u64;
 
+    // Each writer stops for good at a named point of its write and says so through a FIFO
+    // (`SESM_TEST_PAUSE`); it is killed there, so every point is hit, none by chance.
+    let fifo = dir.path().join("paused");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
     let scratch = dir.path().join("scratch");
     std::fs::create_dir(&scratch).unwrap();
-    let mut rng = Rng(0x5e5a_11ce_d00d_f00d);
     let (mut old_kept, mut new_written) = (0, 0);
-    for i in 0..100 {
+    for (i, point) in sesm::store::PAUSE_POINTS
+        .iter()
+        .cycle()
+        .take(20)
+        .enumerate()
+    {
         let args = ["identity", "create", &format!("k{i}.example.com")];
         let old = std::fs::read(&state).unwrap();
         // What the command writes when it is not interrupted.
@@ -184,18 +175,42 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_state() {
         ok(&expected_state, &args);
         let new = std::fs::read(&expected_state).unwrap();
 
-        let mut child = sesm(&state).args(args).spawn().unwrap();
-        std::thread::sleep(Duration::from_micros(rng.below(typical * 3 / 2 + 1)));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        let mut child = sesm(&state)
+            .env("SESM_TEST_PAUSE", format!("{point}={}", fifo.display()))
+            .args(args)
+            .spawn()
+            .unwrap();
+        // Opening the FIFO waits for the writer to open it at the point; the line says which.
+        let mut line = String::new();
+        std::io::BufReader::new(std::fs::File::open(&fifo).unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim_end(), *point, "iteration {i}");
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
 
         let now = std::fs::read(&state).unwrap();
-        if now == old {
-            old_kept += 1;
-        } else if now == new {
+        // Until the rename the old state stands; from it on, the new one.
+        let renamed = sesm::store::PAUSE_POINTS
+            .iter()
+            .position(|p| p == point)
+            .unwrap()
+            >= sesm::store::PAUSE_POINTS
+                .iter()
+                .position(|p| *p == "renamed")
+                .unwrap();
+        if renamed {
+            assert!(
+                now == new,
+                "iteration {i}, killed at {point}: not the new state"
+            );
             new_written += 1;
         } else {
-            panic!("iteration {i}: the state is neither the old nor the new version");
+            assert!(
+                now == old,
+                "iteration {i}, killed at {point}: not the old state"
+            );
+            old_kept += 1;
         }
         assert!(
             sesm::store::decode(&now).is_ok(),
@@ -207,11 +222,6 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_state() {
             leftovers(dir.path())
         );
     }
-    // The kills landed both before and after the rename.
-    assert!(
-        old_kept > 0 && new_written > 0,
-        "old {old_kept}, new {new_written}"
-    );
     // The next writer removes what killed writers left.
     ok(&state, &["identity", "create", "last.example.com"]);
     assert!(
@@ -220,7 +230,7 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_state() {
         leftovers(dir.path())
     );
     eprintln!(
-        "killed 100 writers: {old_kept} left the old state, {new_written} the new one (write ≈ {typical} µs)"
+        "killed 20 writers at each point of a write: {old_kept} left the old state, {new_written} the new one"
     );
 }
 
@@ -247,12 +257,8 @@ fn a_read_only_state_folder_is_253_and_the_state_is_intact() {
             f = folder.display()
         );
         sesm(&state).arg("--version").output().unwrap();
-        Command::new("unshare")
+        test_env(&mut Command::new("unshare"), dir.path(), &state)
             .args(["-m", "sh", "-c", &script, SESM])
-            .env_clear()
-            .env("SESM_STATE", &state)
-            .env("SESM_TODAY", TODAY)
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
             .output()
             .unwrap()
     } else {
@@ -286,11 +292,8 @@ fn a_full_disk_is_253_and_the_state_is_intact() {
     // A file-size limit below the state's size: the write fails as on a full disk (EFBIG;
     // SIGXFSZ is ignored so the write returns an error instead of killing the process).
     let script = "trap '' XFSZ; ulimit -f 16; exec \"$0\" identity create one-more.example.com";
-    let out = Command::new("sh")
+    let out = test_env(&mut Command::new("sh"), dir.path(), &state)
         .args(["-c", script, SESM])
-        .env_clear()
-        .env("SESM_STATE", &state)
-        .env("SESM_TODAY", TODAY)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

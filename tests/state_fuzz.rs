@@ -12,15 +12,14 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
-const SESM: &str = env!("CARGO_BIN_EXE_sesm");
+#[path = "cli/harness.rs"]
+#[expect(dead_code, reason = "this crate uses part of the shared harness")]
+mod harness;
 
+/// The harness's binary with `state` (its folder as home), waiting longer for the lock.
 fn sesm(state: &Path) -> Command {
-    let mut cmd = Command::new(SESM);
-    cmd.env_clear()
-        .env("SESM_STATE", state)
-        .env("SESM_TODAY", "2026-11-26")
-        .env("SESM_LOCK_TIMEOUT", "30")
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    let mut cmd = harness::sesm_in(state.parent().unwrap(), state);
+    cmd.env("SESM_LOCK_TIMEOUT", "30");
     cmd
 }
 

@@ -1,20 +1,13 @@
 //! `sesm config-set …`: configuration sets (`ops::config_set`).
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
-use super::{Ctx, candidates, parse_kvs};
+use super::{Ctx, candidates, parse_kvs, text_enum};
 use crate::error::Result;
 use crate::model::TlsPolicy;
 use crate::ops::Paging;
 use crate::ops::config_set::{self, Change, DeliveryChange, NewConfigSet};
 use crate::output::Rendered;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "UPPERCASE")]
-pub enum TlsArg {
-    Require,
-    Optional,
-}
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigSetCommand {
@@ -59,8 +52,8 @@ pub struct CreateArgs {
     /// Sending pool: a pool of this region, ses-default-dedicated-pool or ses-shared-pool
     #[arg(long, value_name = "POOL", add = candidates::any_pools())]
     pub pool: Option<String>,
-    #[arg(long, value_enum, ignore_case = true)]
-    pub tls_policy: Option<TlsArg>,
+    #[arg(long, value_parser = text_enum(TlsPolicy::ALL, TlsPolicy::as_str), ignore_case = true)]
+    pub tls_policy: Option<TlsPolicy>,
     /// How long SES retries a deferred message, 300 to 50400 seconds
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub max_delivery_seconds: Option<i64>,
@@ -93,19 +86,19 @@ pub fn run(cmd: ConfigSetCommand, ctx: &Ctx) -> Result<Rendered> {
             let req = NewConfigSet {
                 name: a.name,
                 pool: a.pool,
-                tls_policy: a.tls_policy.map(|t| match t {
-                    TlsArg::Require => TlsPolicy::Require,
-                    TlsArg::Optional => TlsPolicy::Optional,
-                }),
+                tls_policy: a.tls_policy,
                 max_delivery_seconds: a.max_delivery_seconds,
                 tags: parse_kvs(&a.tags)?,
                 options: Default::default(),
             };
             ctx.write(|s, region| config_set::create(s, region, req))
         }
+        // A table shows each set's details; other formats need the names only.
+        ConfigSetCommand::List if ctx.wants_table() => {
+            ctx.read(|s, region| config_set::list_detailed(s, region, None, &Paging::all()))
+        }
         ConfigSetCommand::List => {
-            let with_rows = ctx.wants_table();
-            ctx.read(|s, region| config_set::list(s, region, None, &Paging::all(), with_rows))
+            ctx.read(|s, region| config_set::list(s, region, None, &Paging::all()))
         }
         ConfigSetCommand::Get(a) => ctx.read(|s, region| config_set::get(s, region, &a.name)),
         ConfigSetCommand::Delete(a) => {

@@ -5,9 +5,9 @@ use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use super::{Ctx, candidates};
-use crate::env::parse_date;
 use crate::error::Result;
 use crate::model::metrics::{MetricName, MetricQuery};
+use crate::model::parse_date;
 use crate::ops::metrics;
 use crate::output::Rendered;
 

@@ -372,15 +372,29 @@ pub fn parse_kv(s: &str) -> Result<(String, String)> {
     }
 }
 
+/// The parser of an argument that takes an enum's text (`ScalingMode`, `TlsPolicy`): clap
+/// offers and checks the texts, in any case as the command line always took them, and the
+/// model's `FromStr`, the one reader of those texts, reads the text folded to its case.
+pub fn text_enum<T, const N: usize>(
+    all: [T; N],
+    text: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr<Err = Error> + Clone + Send + Sync + 'static,
+{
+    clap::builder::TypedValueParser::try_map(
+        clap::builder::PossibleValuesParser::new(all.map(text)),
+        |s| s.to_ascii_uppercase().parse::<T>(),
+    )
+}
+
 /// Parses a list of `KEY=VALUE`; when a key repeats, the last value wins.
 pub fn parse_kvs(items: &[String]) -> Result<Vec<(String, String)>> {
-    let mut out: Vec<(String, String)> = Vec::with_capacity(items.len());
-    for item in items {
-        let (k, v) = parse_kv(item)?;
-        out.retain(|(key, _)| *key != k);
-        out.push((k, v));
-    }
-    Ok(out)
+    let pairs = items
+        .iter()
+        .map(|item| parse_kv(item))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(crate::model::tags::last_wins(pairs))
 }
 
 fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
@@ -413,6 +427,9 @@ fn output_format(flag: Option<OutputFormat>) -> Result<Format> {
 
 /// Runs a parsed command line and returns its exit code, having printed the result or error.
 pub fn run(cli: Cli) -> i32 {
+    if let Some((point, file)) = env::test_pause() {
+        crate::store::pause_at(point, file);
+    }
     let g = &cli.global;
     let format_result = output_format(g.output);
     let mut printer = Printer {

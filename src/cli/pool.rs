@@ -1,28 +1,12 @@
 //! `sesm pool …`: dedicated IP pools (`ops::pool`).
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
-use super::{Ctx, candidates, parse_kvs};
+use super::{Ctx, candidates, parse_kvs, text_enum};
 use crate::error::Result;
 use crate::model::ScalingMode;
 use crate::ops::{Paging, pool};
 use crate::output::Rendered;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "UPPERCASE")]
-pub enum ModeArg {
-    Standard,
-    Managed,
-}
-
-impl From<ModeArg> for ScalingMode {
-    fn from(m: ModeArg) -> Self {
-        match m {
-            ModeArg::Standard => ScalingMode::Standard,
-            ModeArg::Managed => ScalingMode::Managed,
-        }
-    }
-}
 
 #[derive(Debug, Subcommand)]
 pub enum PoolCommand {
@@ -64,8 +48,8 @@ pub struct CreateArgs {
     /// Create a managed pool (same as --scaling-mode MANAGED)
     #[arg(long, conflicts_with = "scaling_mode")]
     pub managed: bool,
-    #[arg(long, value_enum, ignore_case = true)]
-    pub scaling_mode: Option<ModeArg>,
+    #[arg(long, value_parser = text_enum(ScalingMode::ALL, ScalingMode::as_str), ignore_case = true)]
+    pub scaling_mode: Option<ScalingMode>,
     /// Configuration set to send through this pool (moved from its current pool); repeatable
     #[arg(long = "config-set", value_name = "CS", add = candidates::config_sets())]
     pub config_sets: Vec<String>,
@@ -86,8 +70,8 @@ pub struct SetScalingModeArgs {
     /// Pool name
     #[arg(add = candidates::pools())]
     pub name: String,
-    #[arg(value_enum, ignore_case = true)]
-    pub mode: ModeArg,
+    #[arg(value_parser = text_enum(ScalingMode::ALL, ScalingMode::as_str), ignore_case = true)]
+    pub mode: ScalingMode,
 }
 
 pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Rendered> {
@@ -97,7 +81,7 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Rendered> {
             let mode = if a.managed {
                 ScalingMode::Managed
             } else {
-                a.scaling_mode.map_or(ScalingMode::Standard, Into::into)
+                a.scaling_mode.unwrap_or(ScalingMode::Standard)
             };
             let req = pool::NewPool {
                 name: a.name,
@@ -107,14 +91,15 @@ pub fn run(cmd: PoolCommand, ctx: &Ctx) -> Result<Rendered> {
             };
             ctx.write(|s, region| pool::create(s, region, req))
         }
-        PoolCommand::List => {
-            let with_rows = ctx.wants_table();
-            ctx.read(|s, region| pool::list(s, region, &Paging::all(), with_rows))
+        // A table shows each pool's details; other formats need the names only.
+        PoolCommand::List if ctx.wants_table() => {
+            ctx.read(|s, region| pool::list_detailed(s, region, &Paging::all()))
         }
+        PoolCommand::List => ctx.read(|s, region| pool::list(s, region, &Paging::all())),
         PoolCommand::Get(a) => ctx.read(|s, region| pool::get(s, region, &a.name)),
         PoolCommand::Delete(a) => ctx.write(|s, region| pool::delete(s, region, &a.name)),
         PoolCommand::SetScalingMode(a) => {
-            ctx.write(|s, region| pool::set_scaling_mode(s, region, &a.name, a.mode.into()))
+            ctx.write(|s, region| pool::set_scaling_mode(s, region, &a.name, a.mode))
         }
     }
 }

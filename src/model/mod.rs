@@ -29,6 +29,64 @@ use crate::error::Result as SesmResult;
 use crate::lazy::Lazy;
 
 pub use mail::Mail;
+
+/// Serde for an enum written as its text: `as_str` out, `FromStr` in. The text is read as
+/// serde's derive reads a unit variant (as a string, or a one-key map), so the state file's
+/// readers report a bad value exactly as they always have ("unknown variant `X`, expected …").
+macro_rules! text_enum_serde {
+    ($t:ident) => {
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use serde::de::{self, EnumAccess, VariantAccess, Visitor};
+                use std::fmt;
+
+                const VARIANTS: &[&str] = &{
+                    let all = $t::ALL;
+                    [all[0].as_str(), all[1].as_str()]
+                };
+                /// The variant's text, parsed by `FromStr`.
+                struct Text;
+                impl<'de> Visitor<'de> for Text {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("variant identifier")
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$t, E> {
+                        v.parse().map_err(|_| E::unknown_variant(v, VARIANTS))
+                    }
+                }
+                impl<'de> de::DeserializeSeed<'de> for Text {
+                    type Value = $t;
+                    fn deserialize<D: serde::Deserializer<'de>>(
+                        self,
+                        d: D,
+                    ) -> Result<$t, D::Error> {
+                        d.deserialize_identifier(self)
+                    }
+                }
+                struct Enum;
+                impl<'de> Visitor<'de> for Enum {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str(concat!("enum ", stringify!($t)))
+                    }
+                    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<$t, A::Error> {
+                        let (value, variant) = data.variant_seed(Text)?;
+                        variant.unit_variant()?;
+                        Ok(value)
+                    }
+                }
+                d.deserialize_enum(stringify!($t), VARIANTS, Enum)
+            }
+        }
+    };
+}
 pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
 
@@ -86,6 +144,17 @@ pub struct State {
     pub outbox_from: u64,
     #[serde(default, deserialize_with = "crate::lazy::unique")]
     pub regions: BTreeMap<String, Region>,
+}
+
+/// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed): the one form of date sesm
+/// accepts, from the environment (`SESM_TODAY`), the command line and the endpoint.
+pub fn parse_date(s: &str, what: &str) -> SesmResult<Date> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    ok.then(|| s.parse::<Date>().ok()).flatten().ok_or_else(|| {
+        crate::error::Error::invalid(format!(
+            "invalid {what} '{s}': expected a date as YYYY-MM-DD"
+        ))
+    })
 }
 
 fn first_ip_offset() -> u32 {
@@ -179,21 +248,40 @@ impl Default for Region {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// A pool's scaling mode. Its text (`STANDARD`, `MANAGED`) is read by `FromStr` alone, for
+/// every front end and the state file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ScalingMode {
     Standard,
     Managed,
 }
 
 impl ScalingMode {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [ScalingMode; 2] = [ScalingMode::Standard, ScalingMode::Managed];
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             ScalingMode::Standard => "STANDARD",
             ScalingMode::Managed => "MANAGED",
         }
     }
 }
+
+/// The exact text, as SES takes it (front ends that accept other cases fold it first).
+impl std::str::FromStr for ScalingMode {
+    type Err = crate::error::Error;
+
+    fn from_str(s: &str) -> SesmResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                crate::error::Error::bad_request("The ScalingMode parameter is invalid.")
+            })
+    }
+}
+
+text_enum_serde!(ScalingMode);
 
 /// A user-created dedicated IP pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -273,8 +361,9 @@ pub struct IspWarmup {
     pub idle_days: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// A configuration set's TLS policy. Its text (`REQUIRE`, `OPTIONAL`) is read by `FromStr`
+/// alone, for every front end and the state file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TlsPolicy {
     Require,
     #[default]
@@ -282,13 +371,33 @@ pub enum TlsPolicy {
 }
 
 impl TlsPolicy {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [TlsPolicy; 2] = [TlsPolicy::Require, TlsPolicy::Optional];
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             TlsPolicy::Require => "REQUIRE",
             TlsPolicy::Optional => "OPTIONAL",
         }
     }
 }
+
+/// The exact text, as SES takes it (front ends that accept other cases fold it first).
+impl std::str::FromStr for TlsPolicy {
+    type Err = crate::error::Error;
+
+    fn from_str(s: &str) -> SesmResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| {
+                crate::error::Error::bad_request(format!(
+                    "Invalid TlsPolicy '{s}': use REQUIRE or OPTIONAL."
+                ))
+            })
+    }
+}
+
+text_enum_serde!(TlsPolicy);
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -478,6 +587,17 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2026-02-28", "x").unwrap(),
+            Date::constant(2026, 2, 28)
+        );
+        for bad in ["2026-02-30", "2026-2-3", "20260203", "tomorrow", ""] {
+            assert!(parse_date(bad, "x").is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn addresses_start_at_198_18_0_1_and_stop_before_broadcast() {

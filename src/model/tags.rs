@@ -15,6 +15,18 @@ fn allowed_char(c: char) -> bool {
         || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-')
 }
 
+/// Pairs with each key once: when a key repeats, its last value wins, in the place of its last
+/// occurrence (as SES treats a tag list naming a key twice; the command line's `KEY=VALUE`
+/// lists follow the same rule).
+pub fn last_wins<V>(pairs: impl IntoIterator<Item = (String, V)>) -> Vec<(String, V)> {
+    let mut out: Vec<(String, V)> = Vec::new();
+    for (k, v) in pairs {
+        out.retain(|(key, _)| *key != k);
+        out.push((k, v));
+    }
+    out
+}
+
 /// T2 then T4 for the keys of an untag request: 1 to 128 characters of the allowed ones, and
 /// not `aws:` (SES lets no one remove its own tags either).
 pub fn check_keys(keys: &[String]) -> Result<()> {
@@ -150,6 +162,15 @@ impl Region {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_value_of_a_key_wins_in_its_last_place() {
+        let pairs = [("a", 1), ("b", 2), ("a", 3)].map(|(k, v)| (k.to_string(), v));
+        assert_eq!(
+            last_wins(pairs),
+            [("b".to_string(), 2), ("a".to_string(), 3)]
+        );
+    }
 
     fn t(k: &str, v: &str) -> (String, String) {
         (k.to_string(), v.to_string())

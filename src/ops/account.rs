@@ -43,9 +43,13 @@ pub struct AccountView {
     pub regions: Vec<RegionView>,
     /// The sending quota of `region` and what counts against it (GetAccount's `SendQuota`).
     pub send_quota: SendQuota,
-    /// Set by `PutAccountDedicatedIpWarmupAttributes` (for the confirmation).
-    #[serde(skip)]
-    pub auto_warmup_set: bool,
+}
+
+/// PutAccountDedicatedIpWarmupAttributes: the account after the change.
+#[derive(Debug, Serialize)]
+pub struct AutoWarmupSet {
+    #[serde(flatten)]
+    pub account: AccountView,
 }
 
 /// The sending quota of a production account sesm reports (SES grants quotas on request, so
@@ -115,14 +119,13 @@ pub fn get(s: &State, region: &str) -> Result<AccountView> {
         cost_to_date: cost::total(&s.usage, &s.prices),
         regions,
         send_quota: send_quota(s, region),
-        auto_warmup_set: false,
     })
 }
 
 /// PutAccountDedicatedIpWarmupAttributes (A2): per region.
-pub fn set_auto_warmup(s: &mut State, region: &str, enabled: bool) -> Result<AccountView> {
+pub fn set_auto_warmup(s: &mut State, region: &str, enabled: bool) -> Result<AutoWarmupSet> {
     s.region_mut(region).auto_warmup = enabled;
-    let mut view = get(s, region)?;
-    view.auto_warmup_set = true;
-    Ok(view)
+    Ok(AutoWarmupSet {
+        account: get(s, region)?,
+    })
 }

@@ -37,8 +37,17 @@ pub struct SetList {
     pub configuration_sets: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+/// ListConfigurationSets with each listed set's pool, TLS policy and delivery window: what a
+/// front end showing the sets side by side asks for. Its JSON is the plain list's; the details
+/// cost parsing every configuration set, so a front end needing names only asks for `list`.
+#[derive(Debug, Serialize)]
+pub struct DetailedSetList {
+    #[serde(flatten)]
+    pub list: SetList,
     #[serde(skip)]
-    pub rows: Option<Vec<SetRow>>,
+    pub sets: Vec<SetRow>,
 }
 
 /// `config-set set-pool`: the set after the change, and the pool it had before.
@@ -71,26 +80,32 @@ pub fn list(
     region: &str,
     name_contains: Option<&str>,
     paging: &Paging,
-    with_rows: bool,
 ) -> Result<SetList> {
-    let r = s.region(region);
     let matches = |name: &str| name_contains.is_none_or(|c| name.contains(c));
-    if !with_rows {
-        // Names only: a projection that builds no configuration set.
-        let names: Vec<(String, String)> = r
-            .sending_pools()?
-            .into_iter()
-            .filter(|(n, _)| matches(n))
-            .map(|(n, _)| (n.clone(), n))
-            .collect();
-        let (configuration_sets, next_token) = page(names, paging)?;
-        return Ok(SetList {
-            configuration_sets,
-            next_token,
-            rows: None,
-        });
-    }
-    let sets = r.configuration_sets.get()?;
+    // Names only: a projection that builds no configuration set.
+    let names: Vec<(String, String)> = s
+        .region(region)
+        .sending_pools()?
+        .into_iter()
+        .filter(|(n, _)| matches(n))
+        .map(|(n, _)| (n.clone(), n))
+        .collect();
+    let (configuration_sets, next_token) = page(names, paging)?;
+    Ok(SetList {
+        configuration_sets,
+        next_token,
+    })
+}
+
+/// ListConfigurationSets with each listed set's pool, TLS policy and delivery window.
+pub fn list_detailed(
+    s: &State,
+    region: &str,
+    name_contains: Option<&str>,
+    paging: &Paging,
+) -> Result<DetailedSetList> {
+    let matches = |name: &str| name_contains.is_none_or(|c| name.contains(c));
+    let sets = s.region(region).configuration_sets.get()?;
     let rows: Vec<(String, SetRow)> = sets
         .iter()
         .filter(|(n, _)| matches(n))
@@ -106,11 +121,13 @@ pub fn list(
             )
         })
         .collect();
-    let (rows, next_token) = page(rows, paging)?;
-    Ok(SetList {
-        configuration_sets: rows.iter().map(|r| r.name.clone()).collect(),
-        next_token,
-        rows: Some(rows),
+    let (sets, next_token) = page(rows, paging)?;
+    Ok(DetailedSetList {
+        list: SetList {
+            configuration_sets: sets.iter().map(|r| r.name.clone()).collect(),
+            next_token,
+        },
+        sets,
     })
 }
 

@@ -1,5 +1,6 @@
 //! sesm's `Demo`: builds the demo account (`fixtures::demo`) in an empty state, simulates it,
-//! and says what a newcomer should notice, in sentences computed from the run.
+//! and picks out what a newcomer should notice, as facts computed from the run (`Highlight`);
+//! `output/simulation.rs` writes them as sentences, in the table and in the JSON document.
 
 use serde::Serialize;
 
@@ -7,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::fixtures::demo::{self, MANAGED_POOL, PROMOTION_DAY, STANDARD_POOL};
 use crate::model::State;
 use crate::model::metrics::percent;
-use crate::output::{thousands, usd};
 use crate::sim::managed::Phase;
 use crate::sim::{DayReport, RunReport};
 
@@ -19,8 +19,84 @@ pub const MAX_DAYS: u32 = 3_650;
 pub struct DemoView {
     pub state_path: String,
     pub region: String,
-    pub highlights: Vec<String>,
+    /// Serialized as sentences: `Highlight`'s `Serialize` is written in `output/simulation.rs`,
+    /// with the words.
+    pub highlights: Vec<Highlight>,
     pub simulation: RunReport,
+    /// What the demo account is, for the view's introduction.
+    #[serde(skip)]
+    pub account: DemoAccount,
+}
+
+/// The demo account's shape: its pools and traffic.
+#[derive(Debug)]
+pub struct DemoAccount {
+    pub managed_pool: &'static str,
+    pub standard_pool: &'static str,
+    /// The day of the promotion, counted from the first simulated day.
+    pub promotion_day: u32,
+    /// Standing messages a day.
+    pub daily_volume: u64,
+    pub isp_count: usize,
+    /// The promotion's extra messages.
+    pub promotion_volume: u64,
+}
+
+/// One thing a newcomer should notice in the demo's run, for the managed pool unless it says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Highlight {
+    /// The first day: no dedicated IP yet, all of `demand` went through shared IPs, then SES
+    /// allocated `allocated` IPs.
+    FirstDay {
+        pool: &'static str,
+        demand: u64,
+        allocated: i32,
+    },
+    /// An ISP's warm-up: the day it reached 90 % (`None`: not within the run), and at the end.
+    IspWarmup {
+        isp: &'static str,
+        warm_on: Option<usize>,
+        at_end: f64,
+        days: usize,
+    },
+    /// The share of mail overflowing to shared IPs in the first week and the week before the
+    /// promotion, in %.
+    EarlyOverflow {
+        pool: &'static str,
+        first_week: f64,
+        week_before_promotion: f64,
+    },
+    /// The promotion day: the ISPs that deferred or overflowed, the deferred mail retried the
+    /// next day and what expired.
+    Promotion {
+        day: u32,
+        isps: Vec<PromotionIsp>,
+        retried: u64,
+        expired: u64,
+    },
+    /// The managed pool's scaling events: (day, IPs added or removed).
+    Scaling {
+        pool: &'static str,
+        events: Vec<(usize, i32)>,
+    },
+    /// The standard pool: warm-up by time, in % at the end, and its share through shared IPs.
+    Standard {
+        pool: &'static str,
+        warmup: f64,
+        days: usize,
+        shared: f64,
+    },
+    /// The estimated cost of the run.
+    Cost { days: usize, usd: f64 },
+}
+
+/// An ISP on the promotion day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromotionIsp {
+    pub isp: String,
+    pub phase: Phase,
+    pub deferred: u64,
+    pub to_shared: u64,
 }
 
 /// Checks the length of a demo run (252).
@@ -43,6 +119,14 @@ pub fn run(s: &mut State, region: &str, days: u32, state_path: String) -> Result
         region: region.to_string(),
         highlights: highlights(&report),
         simulation: report,
+        account: DemoAccount {
+            managed_pool: MANAGED_POOL,
+            standard_pool: STANDARD_POOL,
+            promotion_day: PROMOTION_DAY,
+            daily_volume: demo::daily_volume(),
+            isp_count: demo::isp_count(),
+            promotion_volume: demo::promotion_volume(),
+        },
     })
 }
 
@@ -57,32 +141,32 @@ pub fn pool_days<'a>(
         .enumerate()
 }
 
-/// What a newcomer should notice, in sentences computed from the run.
-fn highlights(r: &RunReport) -> Vec<String> {
+/// What a newcomer should notice, computed from the run.
+fn highlights(r: &RunReport) -> Vec<Highlight> {
     let mut out = Vec::new();
     let managed: Vec<(usize, &DayReport)> = pool_days(r, MANAGED_POOL).collect();
     if let Some((_, first)) = managed.first() {
-        out.push(format!(
-            "Day 0: {MANAGED_POOL} had no dedicated IP yet (\"insufficient volume\"), so all {} messages went out through SES's shared IPs; SES then allocated {} IP(s).",
-            thousands(first.total().demand),
-            first.scale_event
-        ));
+        out.push(Highlight::FirstDay {
+            pool: MANAGED_POOL,
+            demand: first.total().demand,
+            allocated: first.scale_event,
+        });
     }
     for isp in ["gmail", "microsoft", "yahoo", "orange"] {
-        let warm = managed
+        let warm_on = managed
             .iter()
-            .find(|(_, d)| d.isp(isp).is_some_and(|i| i.warmup_percentage >= 90.0));
-        let last = managed
+            .find(|(_, d)| d.isp(isp).is_some_and(|i| i.warmup_percentage >= 90.0))
+            .map(|(day, _)| *day);
+        let at_end = managed
             .iter()
             .rev()
             .find_map(|(_, d)| d.isp(isp))
             .map_or(0.0, |i| i.warmup_percentage);
-        out.push(match warm {
-            Some((day, _)) => format!("{isp}: warm (≥ 90 %) on day {day}; {last:.0} % at the end."),
-            None => format!(
-                "{isp}: {last:.0} % warm after {} days (each ISP warms at its own pace).",
-                managed.len()
-            ),
+        out.push(Highlight::IspWarmup {
+            isp,
+            warm_on,
+            at_end,
+            days: managed.len(),
         });
     }
     let shared_share = |range: std::ops::Range<usize>| {
@@ -98,29 +182,22 @@ fn highlights(r: &RunReport) -> Vec<String> {
     };
     let promotion = PROMOTION_DAY as usize;
     if managed.len() >= 14 {
-        out.push(format!(
-            "Early phase: {:.0} % of {MANAGED_POOL}'s mail overflowed to shared IPs in the first week, {:.0} % in the week before the promotion.",
-            shared_share(0..7),
-            shared_share(promotion.saturating_sub(7)..promotion)
-        ));
+        out.push(Highlight::EarlyOverflow {
+            pool: MANAGED_POOL,
+            first_week: shared_share(0..7),
+            week_before_promotion: shared_share(promotion.saturating_sub(7)..promotion),
+        });
     }
     if let Some((_, spike)) = managed.iter().find(|(i, _)| *i == promotion) {
-        let by_isp: Vec<String> = spike
+        let isps = spike
             .isps
             .iter()
             .filter(|i| i.mail.deferred > 0 || i.mail.sent_shared > 0)
-            .map(|i| {
-                format!(
-                    "{} {} ({} deferred, {} to shared)",
-                    i.isp,
-                    if i.phase == Phase::Late {
-                        "LATE"
-                    } else {
-                        "EARLY"
-                    },
-                    thousands(i.mail.deferred),
-                    thousands(i.mail.sent_shared)
-                )
+            .map(|i| PromotionIsp {
+                isp: i.isp.clone(),
+                phase: i.phase,
+                deferred: i.mail.deferred,
+                to_shared: i.mail.sent_shared,
             })
             .collect();
         let retried: u64 = managed
@@ -132,20 +209,23 @@ fn highlights(r: &RunReport) -> Vec<String> {
             .filter(|(i, _)| (promotion..promotion + 2).contains(i))
             .map(|(_, d)| d.total().expired)
             .sum();
-        out.push(format!(
-            "Day {PROMOTION_DAY}, promotion: {}. {} deferred messages were retried the next day and {} expired after their retry window.",
-            by_isp.join("; "),
-            thousands(retried),
-            thousands(expired)
-        ));
+        out.push(Highlight::Promotion {
+            day: PROMOTION_DAY,
+            isps,
+            retried,
+            expired,
+        });
     }
-    let events: Vec<String> = managed
+    let events: Vec<(usize, i32)> = managed
         .iter()
         .filter(|(_, d)| d.scale_event != 0)
-        .map(|(i, d)| format!("day {i}: {:+}", d.scale_event))
+        .map(|(i, d)| (*i, d.scale_event))
         .collect();
     if !events.is_empty() {
-        out.push(format!("Scaling of {MANAGED_POOL}: {}.", events.join(", ")));
+        out.push(Highlight::Scaling {
+            pool: MANAGED_POOL,
+            events,
+        });
     }
     let standard: Vec<(usize, &DayReport)> = pool_days(r, STANDARD_POOL).collect();
     if let Some((_, last)) = standard.last() {
@@ -156,17 +236,16 @@ fn highlights(r: &RunReport) -> Vec<String> {
                 .collect::<Vec<_>>()
                 .iter(),
         );
-        out.push(format!(
-            "{STANDARD_POOL} (standard, 2 IPs): warm-up is by time, {:.0} % after {} days; {:.0} % of its mail went through shared IPs meanwhile.",
-            last.isps.first().map_or(0.0, |i| i.warmup_percentage),
-            standard.len(),
-            percent(t.sent_shared, t.demand)
-        ));
+        out.push(Highlight::Standard {
+            pool: STANDARD_POOL,
+            warmup: last.isps.first().map_or(0.0, |i| i.warmup_percentage),
+            days: standard.len(),
+            shared: percent(t.sent_shared, t.demand),
+        });
     }
-    out.push(format!(
-        "Estimated cost of the {} days: {}.",
-        managed.len(),
-        usd(r.summary.cost)
-    ));
+    out.push(Highlight::Cost {
+        days: managed.len(),
+        usd: r.summary.cost,
+    });
     out
 }

@@ -20,6 +20,7 @@ pub mod identity;
 pub mod ip;
 pub mod isp;
 pub mod metrics;
+pub mod names;
 pub mod pool;
 pub mod send;
 pub mod simulate;

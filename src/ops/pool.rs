@@ -54,19 +54,27 @@ pub struct PoolList {
     pub dedicated_ip_pools: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// Mode, IP count and configuration sets per pool, when the request asked for them (a
-    /// table for people needs every configuration set of the region; JSON needs names only).
-    #[serde(skip)]
-    pub rows: Option<Vec<PoolRow>>,
 }
 
-/// `pool set-scaling-mode`: the pool after the change, and whether anything changed.
+/// ListDedicatedIpPools with each pool's mode, IP count and configuration sets: what a front
+/// end showing the pools side by side asks for. Its JSON is the plain list's; the details cost
+/// reading every configuration set of the region, so a front end needing names only asks for
+/// `list`.
+#[derive(Debug, Serialize)]
+pub struct DetailedPoolList {
+    #[serde(flatten)]
+    pub list: PoolList,
+    #[serde(skip)]
+    pub pools: Vec<PoolRow>,
+}
+
+/// `pool set-scaling-mode`: the pool after the change, and its mode before.
 #[derive(Debug, Serialize)]
 pub struct ScalingSet {
     #[serde(flatten)]
     pub pool: PoolGet,
     #[serde(skip)]
-    pub changed: bool,
+    pub previous_mode: ScalingMode,
 }
 
 /// CreateDedicatedIpPool (P1–P4, P9, P10).
@@ -92,36 +100,41 @@ pub fn get(s: &State, region: &str, name: &str) -> Result<PoolGet> {
 }
 
 /// ListDedicatedIpPools: user pools, sorted by name.
-pub fn list(s: &State, region: &str, paging: &Paging, with_rows: bool) -> Result<PoolList> {
-    let r = s.region(region);
-    let names: Vec<(String, String)> = r.pools.keys().map(|n| (n.clone(), n.clone())).collect();
+pub fn list(s: &State, region: &str, paging: &Paging) -> Result<PoolList> {
+    let names: Vec<(String, String)> = s
+        .region(region)
+        .pools
+        .keys()
+        .map(|n| (n.clone(), n.clone()))
+        .collect();
     let (names, next_token) = page(names, paging)?;
-    let rows = if with_rows {
-        let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (name, pool) in r.sending_pools()? {
-            if let Some(pool) = pool {
-                sets.entry(pool).or_default().push(name);
-            }
-        }
-        Some(
-            names
-                .iter()
-                .map(|name| PoolRow {
-                    name: name.clone(),
-                    mode: r.pools[name].scaling_mode,
-                    ips: r.ips_of_pool(name).count(),
-                    config_sets: sets.remove(name).unwrap_or_default(),
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
     Ok(PoolList {
         dedicated_ip_pools: names,
         next_token,
-        rows,
     })
+}
+
+/// ListDedicatedIpPools with each listed pool's mode, IP count and configuration sets.
+pub fn list_detailed(s: &State, region: &str, paging: &Paging) -> Result<DetailedPoolList> {
+    let list = list(s, region, paging)?;
+    let r = s.region(region);
+    let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, pool) in r.sending_pools()? {
+        if let Some(pool) = pool {
+            sets.entry(pool).or_default().push(name);
+        }
+    }
+    let pools = list
+        .dedicated_ip_pools
+        .iter()
+        .map(|name| PoolRow {
+            name: name.clone(),
+            mode: r.pools[name].scaling_mode,
+            ips: r.ips_of_pool(name).count(),
+            config_sets: sets.remove(name).unwrap_or_default(),
+        })
+        .collect();
+    Ok(DetailedPoolList { list, pools })
 }
 
 /// DeleteDedicatedIpPool (P11, P12).
@@ -148,9 +161,13 @@ pub fn set_scaling_mode(
     mode: ScalingMode,
 ) -> Result<ScalingSet> {
     let isps: Vec<String> = s.model.isp_names().map(str::to_string).collect();
-    let changed = s.region_mut(region).set_scaling_mode(name, mode, &isps)?;
+    let previous_mode = s
+        .region(region)
+        .existing_pool(name, "converted")?
+        .scaling_mode;
+    s.region_mut(region).set_scaling_mode(name, mode, &isps)?;
     Ok(ScalingSet {
         pool: views::pool_get(s, region, name)?,
-        changed,
+        previous_mode,
     })
 }

@@ -3,10 +3,12 @@
 use std::collections::BTreeSet;
 
 use super::{Block, Column, Render, View, thousands, usd};
-use crate::fixtures::demo::{self, MANAGED_POOL, PROMOTION_DAY, STANDARD_POOL};
+use serde::{Serialize, Serializer};
+
 use crate::model::Mail;
-use crate::ops::demo::{DemoView, pool_days};
+use crate::ops::demo::{DemoView, Highlight, pool_days};
 use crate::ops::simulate::Simulated;
+use crate::sim::managed::Phase;
 use crate::sim::{DayReport, PoolMode, RunReport};
 
 /// The columns of a day's figures, shared by `simulate` and `demo`.
@@ -175,13 +177,16 @@ impl Render for Simulated {
 impl Render for DemoView {
     fn table(&self, _: &View) -> Option<Vec<Block>> {
         let r = &self.simulation;
+        let a = &self.account;
+        let (managed_pool, standard_pool, promotion_day) =
+            (a.managed_pool, a.standard_pool, a.promotion_day);
         let isps = ["gmail", "microsoft", "yahoo", "orange"];
         let mut columns = vec![Column::right("Day"), Column::left("Date")];
         columns.extend(day_columns());
         columns.extend(isps.iter().map(|i| Column::right(format!("{i} %"))));
-        let rows = pool_days(r, MANAGED_POOL)
+        let rows = pool_days(r, managed_pool)
             .filter(|(i, d)| {
-                i % 7 == 0 || d.scale_event != 0 || (*i as u32).abs_diff(PROMOTION_DAY) <= 1
+                i % 7 == 0 || d.scale_event != 0 || (*i as u32).abs_diff(promotion_day) <= 1
             })
             .map(|(i, d)| {
                 let mut row = vec![i.to_string(), d.date.to_string()];
@@ -201,17 +206,17 @@ impl Render for DemoView {
                 self.region
             )),
             Block::Line(format!(
-                "Account: managed pool {MANAGED_POOL} (newsletters, promotions), standard pool {STANDARD_POOL} (receipts, 2 IPs), 4 identities."
+                "Account: managed pool {managed_pool} (newsletters, promotions), standard pool {standard_pool} (receipts, 2 IPs), 4 identities."
             )),
             Block::Line(format!(
-                "Traffic: {} messages a day to {} ISPs; a promotion adds {} to Gmail and Microsoft on day {PROMOTION_DAY}.",
-                thousands(demo::daily_volume()),
-                demo::isp_count(),
-                thousands(demo::promotion_volume()),
+                "Traffic: {} messages a day to {} ISPs; a promotion adds {} to Gmail and Microsoft on day {promotion_day}.",
+                thousands(a.daily_volume),
+                a.isp_count,
+                thousands(a.promotion_volume),
             )),
             Block::Blank,
             Block::Title(format!(
-                "{MANAGED_POOL}, weekly and on notable days (warm-up per ISP in %)"
+                "{managed_pool}, weekly and on notable days (warm-up per ISP in %)"
             )),
             Block::table(columns, rows),
             Block::Blank,
@@ -220,7 +225,7 @@ impl Render for DemoView {
         blocks.extend(
             self.highlights
                 .iter()
-                .map(|h| Block::Line(format!("- {h}"))),
+                .map(|h| Block::Line(format!("- {}", sentence(h)))),
         );
         blocks.extend([
             Block::Blank,
@@ -231,13 +236,102 @@ impl Render for DemoView {
             Block::Title("Explore this account".into()),
             Block::Line(format!("  sesm --state {state} dashboard")),
             Block::Line(format!("  sesm --state {state} dashboard --html demo.html")),
-            Block::Line(format!("  sesm --state {state} pool get {MANAGED_POOL}")),
+            Block::Line(format!("  sesm --state {state} pool get {managed_pool}")),
             Block::Line(format!(
-                "  sesm --state {state} metrics --pool {MANAGED_POOL} --isp gmail"
+                "  sesm --state {state} metrics --pool {managed_pool} --isp gmail"
             )),
             Block::Line(format!("  sesm --state {state} cost")),
             Block::Line(format!("  sesm --state {state} simulate --days 30")),
         ]);
         Some(blocks)
+    }
+}
+
+/// A demo highlight in the JSON document is its sentence, as in the table.
+impl Serialize for Highlight {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&sentence(self))
+    }
+}
+
+/// The sentence a newcomer reads for a demo highlight.
+fn sentence(h: &Highlight) -> String {
+    match h {
+        Highlight::FirstDay {
+            pool,
+            demand,
+            allocated,
+        } => format!(
+            "Day 0: {pool} had no dedicated IP yet (\"insufficient volume\"), so all {} messages went out through SES's shared IPs; SES then allocated {allocated} IP(s).",
+            thousands(*demand)
+        ),
+        Highlight::IspWarmup {
+            isp,
+            warm_on: Some(day),
+            at_end,
+            ..
+        } => format!("{isp}: warm (≥ 90 %) on day {day}; {at_end:.0} % at the end."),
+        Highlight::IspWarmup {
+            isp,
+            warm_on: None,
+            at_end,
+            days,
+        } => {
+            format!("{isp}: {at_end:.0} % warm after {days} days (each ISP warms at its own pace).")
+        }
+        Highlight::EarlyOverflow {
+            pool,
+            first_week,
+            week_before_promotion,
+        } => format!(
+            "Early phase: {first_week:.0} % of {pool}'s mail overflowed to shared IPs in the first week, {week_before_promotion:.0} % in the week before the promotion."
+        ),
+        Highlight::Promotion {
+            day,
+            isps,
+            retried,
+            expired,
+        } => {
+            let by_isp: Vec<String> = isps
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} {} ({} deferred, {} to shared)",
+                        i.isp,
+                        if i.phase == Phase::Late {
+                            "LATE"
+                        } else {
+                            "EARLY"
+                        },
+                        thousands(i.deferred),
+                        thousands(i.to_shared)
+                    )
+                })
+                .collect();
+            format!(
+                "Day {day}, promotion: {}. {} deferred messages were retried the next day and {} expired after their retry window.",
+                by_isp.join("; "),
+                thousands(*retried),
+                thousands(*expired)
+            )
+        }
+        Highlight::Scaling { pool, events } => {
+            let events: Vec<String> = events
+                .iter()
+                .map(|(day, change)| format!("day {day}: {change:+}"))
+                .collect();
+            format!("Scaling of {pool}: {}.", events.join(", "))
+        }
+        Highlight::Standard {
+            pool,
+            warmup,
+            days,
+            shared,
+        } => format!(
+            "{pool} (standard, 2 IPs): warm-up is by time, {warmup:.0} % after {days} days; {shared:.0} % of its mail went through shared IPs meanwhile."
+        ),
+        Highlight::Cost { days, usd: cost } => {
+            format!("Estimated cost of the {days} days: {}.", usd(*cost))
+        }
     }
 }

@@ -5,14 +5,14 @@ use super::sparkline;
 use super::{Block, Column, Render, View, thousands, usd};
 use crate::model::ScalingMode;
 use crate::model::metrics::MetricName;
-use crate::ops::account::AccountView;
-use crate::ops::config_set::{self, DeliverySet, SetList};
+use crate::ops::account::{AccountView, AutoWarmupSet};
+use crate::ops::config_set::{self, DeliverySet, DetailedSetList, SetList};
 use crate::ops::cost::CostView;
 use crate::ops::identity::{IdentityList, Imported};
 use crate::ops::ip::IpList;
 use crate::ops::isp::IspList;
 use crate::ops::metrics::Results;
-use crate::ops::pool::{self, Created, PoolList, ScalingSet};
+use crate::ops::pool::{self, Created, DetailedPoolList, PoolList, ScalingSet};
 use crate::ops::state::{Exported, PathView, Replaced};
 use crate::ops::traffic::TrafficList;
 use crate::ops::views::{ConfigSetGet, DedicatedIpGet, Done, IdentityGet, PoolGet, TagsView};
@@ -71,19 +71,23 @@ impl Render for ScalingSet {
     fn notices(&self, _: &View) -> Vec<String> {
         let name = &self.pool.dedicated_ip_pool.pool_name;
         let mode = self.pool.dedicated_ip_pool.scaling_mode.as_str();
-        vec![if self.changed {
-            format!(
-                "Converted pool {name} to {mode}; its IPs keep their warm-up as a per-ISP starting point."
-            )
-        } else {
-            format!("Pool {name} is already {mode}; nothing changed.")
-        }]
+        vec![
+            if self.previous_mode != self.pool.dedicated_ip_pool.scaling_mode {
+                format!(
+                    "Converted pool {name} to {mode}; its IPs keep their warm-up as a per-ISP starting point."
+                )
+            } else {
+                format!("Pool {name} is already {mode}; nothing changed.")
+            },
+        ]
     }
 }
 
-impl Render for PoolList {
+impl Render for PoolList {}
+
+impl Render for DetailedPoolList {
     fn table(&self, v: &View) -> Option<Vec<Block>> {
-        let rows = self.rows.as_ref()?;
+        let rows = &self.pools;
         if rows.is_empty() {
             return Some(vec![Block::Line(format!(
                 "No dedicated IP pools in {}. Create one with: sesm pool create NAME --managed",
@@ -183,9 +187,11 @@ impl Render for DeliverySet {
     }
 }
 
-impl Render for SetList {
+impl Render for SetList {}
+
+impl Render for DetailedSetList {
     fn table(&self, _: &View) -> Option<Vec<Block>> {
-        let rows = self.rows.as_ref()?;
+        let rows = &self.sets;
         let rows = rows
             .iter()
             .map(|cs| {
@@ -411,17 +417,19 @@ impl Render for AccountView {
             ),
         ])
     }
+}
+
+impl Render for AutoWarmupSet {
+    fn table(&self, v: &View) -> Option<Vec<Block>> {
+        Render::table(&self.account, v)
+    }
 
     fn notices(&self, _: &View) -> Vec<String> {
-        if self.auto_warmup_set {
-            vec![format!(
-                "Auto warm-up of standard IPs is {} in {}.",
-                on_off(self.dedicated_ip_auto_warmup_enabled),
-                self.region
-            )]
-        } else {
-            Vec::new()
-        }
+        vec![format!(
+            "Auto warm-up of standard IPs is {} in {}.",
+            on_off(self.account.dedicated_ip_auto_warmup_enabled),
+            self.account.region
+        )]
     }
 }
 

@@ -246,7 +246,7 @@ impl Api {
             }
             O::ListDedicatedIpPools => {
                 let paging = query_paging(query)?;
-                let l = self.read(|s| ops::pool::list(s, r, &paging, false))?;
+                let l = self.read(|s| ops::pool::list(s, r, &paging))?;
                 with_token(
                     json!({"DedicatedIpPools": l.dedicated_ip_pools}),
                     l.next_token,
@@ -317,8 +317,7 @@ impl Api {
                 paging.page_size = b.page_size.or(paging.page_size);
                 let filter = filter(b.filter, &["CONFIGURATION_SET_NAME_CONTAINS"])?;
                 let contains = filter.get("CONFIGURATION_SET_NAME_CONTAINS").cloned();
-                let l = self
-                    .read(|s| ops::config_set::list(s, r, contains.as_deref(), &paging, false))?;
+                let l = self.read(|s| ops::config_set::list(s, r, contains.as_deref(), &paging))?;
                 with_token(
                     json!({"ConfigurationSets": l.configuration_sets}),
                     l.next_token,
@@ -676,32 +675,20 @@ fn not_served(op: Operation) -> Error {
 }
 
 fn scaling_mode(s: &str) -> Result<ScalingMode> {
-    match s {
-        "STANDARD" => Ok(ScalingMode::Standard),
-        "MANAGED" => Ok(ScalingMode::Managed),
-        _ => Err(Error::bad_request("The ScalingMode parameter is invalid.")),
-    }
+    s.parse()
 }
 
 fn tls_policy(s: &str) -> Result<TlsPolicy> {
-    match s {
-        "REQUIRE" => Ok(TlsPolicy::Require),
-        "OPTIONAL" => Ok(TlsPolicy::Optional),
-        _ => Err(Error::bad_request(format!(
-            "Invalid TlsPolicy '{s}': use REQUIRE or OPTIONAL."
-        ))),
-    }
+    s.parse()
 }
 
 /// `Tags` as pairs; a key given twice keeps its last value, as the command line's do.
 fn tags(tags: Option<Vec<Tag>>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for t in tags.into_iter().flatten() {
-        let (k, v) = (t.key.unwrap_or_default(), t.value.unwrap_or_default());
-        out.retain(|(key, _)| *key != k);
-        out.push((k, v));
-    }
-    out
+    crate::model::tags::last_wins(
+        tags.into_iter()
+            .flatten()
+            .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default())),
+    )
 }
 
 /// A typed block as the JSON the state stores (and GetConfigurationSet echoes).

@@ -1,8 +1,12 @@
 //! A test environment per test: a temp folder for the state, a cleared environment, a pinned
 //! clock, and helpers that run the real binary and return exit code, stdout and stderr
 //! together, so every assertion sees all three.
+//!
+//! The one harness of every test crate: `tests/cli` includes it as a module, the other test
+//! crates with `#[path = "cli/harness.rs"] mod harness;`, so each runs the binary in the same
+//! environment (`test_env`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -10,6 +14,52 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 pub const TODAY: &str = "2026-11-26";
+
+/// A test that cannot run because `tool` is missing: fails when CI requires the tool (`require`,
+/// e.g. `SESM_REQUIRE_SHELLS`, set by `.ci/run`), else prints `SKIPPED: …` where `cargo test`
+/// shows it. The line goes to stderr directly, not through `eprintln!`, which the test harness
+/// captures and shows only for failed tests: a skip is never silent.
+pub fn skip(tool: &str, require: &str, how: &str) {
+    assert!(
+        std::env::var_os(require).is_none_or(|v| v.is_empty()),
+        "{tool} is required ({require} is set) but missing: {how}"
+    );
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {tool} is missing, so its test did not run ({how}; {require}=1 makes this an error)"
+    );
+}
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("sesm")
+}
+
+/// The environment every test runs sesm in, on `cmd` (sesm itself, or a shell that starts it):
+/// nothing inherited but `PATH`, `home` as the home and working folder, `state` as the state
+/// file, the pinned clock and a 100-column terminal.
+pub fn test_env<'c>(
+    cmd: &'c mut std::process::Command,
+    home: &Path,
+    state: &Path,
+) -> &'c mut std::process::Command {
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SESM_STATE", state)
+        .env("SESM_TODAY", TODAY)
+        .env("COLUMNS", "100")
+        .current_dir(home)
+}
+
+/// The binary in the test environment, with `home` and `state` (tests that manage their own
+/// folders call it directly).
+pub fn sesm_in(home: &Path, state: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    test_env(&mut cmd, home, state);
+    cmd
+}
 
 pub struct Env {
     pub dir: TempDir,
@@ -72,14 +122,7 @@ impl Env {
     /// The binary in this environment as a `std::process::Command`, for what assert_cmd does
     /// not offer (a child that keeps running, stdout to a given file).
     pub fn std_command(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("sesm"));
-        cmd.env_clear()
-            .env("HOME", self.dir.path())
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SESM_STATE", &self.state)
-            .env("SESM_TODAY", TODAY)
-            .env("COLUMNS", "100")
-            .current_dir(self.dir.path());
+        let mut cmd = sesm_in(self.dir.path(), &self.state);
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }

@@ -1,7 +1,11 @@
 //! JSON contract: every command's `-o json` output decodes into the shape `cli.md` names.
 //! The structs deny unknown fields, so a renamed or misspelt key fails here loudly.
 
-#![allow(non_snake_case, dead_code)]
+#![expect(
+    non_snake_case,
+    dead_code,
+    reason = "the structs mirror the JSON keys (PascalCase) and decode fields only to check they are there"
+)]
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;

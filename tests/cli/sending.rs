@@ -530,8 +530,8 @@ fn send_body(i: usize) -> String {
 }
 
 /// Sends SendEmail requests on one keep-alive connection until it fails; returns the
-/// acknowledged message IDs.
-fn burst(addr: &str, start: usize, count: usize) -> Vec<String> {
+/// acknowledged message IDs, each also announced on `acks` as it arrives.
+fn burst(addr: &str, start: usize, count: usize, acks: std::sync::mpsc::Sender<()>) -> Vec<String> {
     let mut acked = Vec::new();
     let Ok(mut s) = TcpStream::connect(addr) else {
         return acked;
@@ -557,6 +557,8 @@ fn burst(addr: &str, start: usize, count: usize) -> Vec<String> {
         }
         let v: Value = serde_json::from_str(&r.body).unwrap();
         acked.push(v["MessageId"].as_str().unwrap().to_string());
+        // The receiver stops listening once it has seen enough; later sends just fail.
+        let _ = acks.send(());
     }
     acked
 }
@@ -576,13 +578,22 @@ fn a_killed_server_loses_no_acknowledged_message() {
     for round in 0..3 {
         let server = Server::start(&env, &["-q"]);
         let addr = server.addr();
+        let (acks, acked_so_far) = std::sync::mpsc::channel();
         let senders: Vec<_> = (0..4)
             .map(|t| {
                 let addr = addr.clone();
-                std::thread::spawn(move || burst(&addr, round * 100_000 + t * 10_000, 10_000))
+                let acks = acks.clone();
+                std::thread::spawn(move || burst(&addr, round * 100_000 + t * 10_000, 10_000, acks))
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(150 + 100 * round as u64));
+        drop(acks);
+        // Killed mid-burst, once a number of messages were acknowledged (more each round), not
+        // after a guessed time: the kill always lands while the senders are sending.
+        for _ in 0..200 * (round + 1) {
+            acked_so_far
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the senders stopped before enough messages were acknowledged");
+        }
         assert_eq!(server.stop("KILL"), -1, "killed");
         let acked: Vec<String> = senders
             .into_iter()
@@ -625,7 +636,7 @@ fn parallel_senders_and_commands_lose_nothing() {
     let http: Vec<_> = (0..4)
         .map(|t| {
             let addr = addr.clone();
-            std::thread::spawn(move || burst(&addr, t * 1_000, 50))
+            std::thread::spawn(move || burst(&addr, t * 1_000, 50, std::sync::mpsc::channel().0))
         })
         .collect();
     let cli: Vec<_> = (0..4)

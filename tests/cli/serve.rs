@@ -158,12 +158,6 @@ fn signed(addr: &str, method: &str, path: &str, body: &str, region: &str) -> Raw
     raw(addr, req.as_bytes())
 }
 
-/// Whether a test that needs a tool outside cargo's world must run: CI sets the variable and
-/// installs the tool; elsewhere a missing tool is reported and the test skipped.
-fn required(var: &str) -> bool {
-    std::env::var_os(var).is_some_and(|v| !v.is_empty())
-}
-
 fn client_venv(name: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = root.join("target/clients").join(name).join("bin/python");
@@ -175,11 +169,11 @@ fn boto3_and_the_aws_cli_drive_every_operation_at_two_botocore_versions() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/sesv2_clients.py");
     for version in ["old", "new"] {
         let Some(python) = client_venv(version) else {
-            assert!(
-                !required("SESM_REQUIRE_CLIENTS"),
-                "target/clients/{version} is missing: run .ci/clients"
+            crate::harness::skip(
+                &format!("the {version} boto3 environment (target/clients/{version})"),
+                "SESM_REQUIRE_CLIENTS",
+                "run .ci/clients",
             );
-            eprintln!("skipped: the {version} boto3 environment is missing (run .ci/clients)");
             continue;
         };
         let env = Env::new();
@@ -508,11 +502,11 @@ fn terraform_applies_plans_no_changes_updates_and_destroys() {
     let terraform = which("terraform");
     let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
     let (Some(terraform), true) = (terraform, mirror.exists()) else {
-        assert!(
-            !required("SESM_REQUIRE_TERRAFORM"),
-            "terraform or its provider mirror (/opt/tf-plugins) is missing"
+        crate::harness::skip(
+            "terraform or its hashicorp/aws mirror in /opt/tf-plugins",
+            "SESM_REQUIRE_TERRAFORM",
+            "install terraform and the provider mirror",
         );
-        eprintln!("skipped: terraform or the hashicorp/aws mirror in /opt/tf-plugins is missing");
         return;
     };
     let env = Env::new();

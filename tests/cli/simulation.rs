@@ -1,7 +1,11 @@
 //! `traffic`, `isp`, `simulate`, `metrics`, `cost`, `demo`: the model through the binary, with
 //! the three examples of `warmup-model.md` and the figures they imply.
 
-#![allow(non_snake_case, dead_code)]
+#![expect(
+    non_snake_case,
+    dead_code,
+    reason = "the structs mirror the JSON keys (PascalCase) and decode fields only to check they are there"
+)]
 
 use serde::Deserialize;
 use serde_json::{Value, json};
