@@ -1439,7 +1439,8 @@ module completions {
   export extern "sesm serve" [
     --host: string            # The address to listen on (there is no authentication: keep it local)
     --port: string            # The port to listen on; 0 picks a free one
-    --request-timeout: string # Seconds a request may take to arrive once it started (slower clients get a 408)
+    --request-timeout: string # Seconds a request may take to arrive (its head, then its body; slower clients get a 408 or are closed); also how long an idle keep-alive connection stays open
+    --allow-host: string      # A name clients may use in `Host` besides the listening address and localhost (repeatable); required with a --host other than loopback
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
     --output(-o): string@"nu-complete sesm serve output" # How results are printed [env: SESM_OUTPUT] [default: table]

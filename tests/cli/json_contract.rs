@@ -108,6 +108,20 @@ struct IdentityGet {
     ConfigurationSetName: Option<String>,
     Tags: Vec<Tag>,
     Arn: String,
+    DkimAttributes: Dkim,
+}
+
+/// The same `DkimAttributes` GetEmailIdentity answers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Dkim {
+    SigningEnabled: bool,
+    Status: String,
+    Tokens: Vec<String>,
+    SigningAttributesOrigin: String,
+    NextSigningKeyLength: Option<String>,
+    CurrentSigningKeyLength: Option<String>,
+    LastKeyGenerationTimestamp: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +194,16 @@ struct Account {
     Date: String,
     CostToDate: f64,
     Regions: Vec<AccountRegion>,
+    SendQuota: SendQuota,
+}
+
+/// The same `SendQuota` GetAccount answers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendQuota {
+    Max24HourSend: f64,
+    MaxSendRate: f64,
+    SentLast24Hours: f64,
 }
 
 #[test]
@@ -235,6 +259,15 @@ fn identity_commands() {
     let i: IdentityGet = decode(&env, &["identity", "create", "a.com", "--config-set", "cs"]);
     assert_eq!(i.ConfigurationSetName.as_deref(), Some("cs"));
     assert!(i.SendingEnabled);
+    assert_eq!(i.DkimAttributes.Tokens.len(), 3);
+    assert!(
+        i.DkimAttributes
+            .Tokens
+            .iter()
+            .all(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{:?}",
+        i.DkimAttributes.Tokens
+    );
     let _: IdentityGet = decode(&env, &["identity", "get", "a.com"]);
     let _: IdentityGet = decode(&env, &["identity", "set-config-set", "a.com", "--none"]);
     let _: IdentityList = decode(&env, &["identity", "list"]);
