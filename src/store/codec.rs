@@ -1,0 +1,113 @@
+//! The state file's format: decoding (with migration from older versions) and encoding.
+
+use std::sync::Arc;
+
+use crate::lazy::{self, Source};
+use crate::model::{SCHEMA_VERSION, State};
+
+/// Why a document could not be decoded into a `State`.
+#[derive(Debug)]
+pub enum DecodeError {
+    /// Not JSON, or not the shape of a state; serde_json's message carries the line and column.
+    Corrupt(serde_json::Error),
+    /// Written by a newer sesm.
+    Newer(u32),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Corrupt(e) => write!(f, "{e}"),
+            DecodeError::Newer(v) => write!(
+                f,
+                "it has SchemaVersion {v}, but this sesm reads versions up to {SCHEMA_VERSION}"
+            ),
+        }
+    }
+}
+
+/// Decodes a state document, migrating older versions in memory.
+pub fn decode(bytes: &[u8]) -> std::result::Result<State, DecodeError> {
+    decode_parsed(bytes, serde_json::from_slice::<State>(bytes))
+}
+
+/// Decodes the document of `source`: its lazily parsed sections point into the source's text
+/// and report errors against its file.
+pub fn decode_from(source: Source) -> std::result::Result<State, DecodeError> {
+    let text = Arc::clone(&source.text);
+    let first = lazy::with_source(source, |bytes| serde_json::from_slice::<State>(bytes));
+    decode_parsed((*text).as_ref(), first)
+}
+
+pub(super) fn decode_parsed(
+    bytes: &[u8],
+    first: serde_json::Result<State>,
+) -> std::result::Result<State, DecodeError> {
+    match first {
+        Ok(state) if state.schema_version == SCHEMA_VERSION => Ok(state),
+        Ok(state) if state.schema_version > SCHEMA_VERSION => {
+            Err(DecodeError::Newer(state.schema_version))
+        }
+        // An older version, or a shape this version can't read: look at the version alone and
+        // decide between migrating and refusing.
+        Ok(_) | Err(_) => {
+            let value: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(DecodeError::Corrupt)?;
+            let version = value.get("SchemaVersion").and_then(|v| v.as_u64());
+            match version {
+                Some(v) if v > u64::from(SCHEMA_VERSION) => {
+                    Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
+                }
+                Some(1) => migrate(value),
+                Some(v) if v < u64::from(SCHEMA_VERSION) => Err(corrupt(&format!(
+                    "SchemaVersion {v} is not a version sesm ever wrote"
+                ))),
+                // The current version (or none at all): report serde's own error, which
+                // names the position.
+                _ => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
+            }
+        }
+    }
+}
+
+pub(super) fn corrupt(msg: &str) -> DecodeError {
+    DecodeError::Corrupt(<serde_json::Error as serde::de::Error>::custom(msg))
+}
+
+/// Brings an older document up to `SCHEMA_VERSION`.
+///
+/// Version 1 (sesm before the simulation) kept auto warm-up as one account-wide flag,
+/// `DedicatedIpAutoWarmupEnabled`; version 2 makes it per region (A2) and adds prices, the
+/// model's parameters, usage, traffic, metrics and managed-pool state, all of which default.
+pub(super) fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
+    let obj = doc
+        .as_object_mut()
+        .ok_or_else(|| corrupt("the state is not a JSON object"))?;
+    let auto_warmup = match obj.remove("DedicatedIpAutoWarmupEnabled") {
+        None => true,
+        Some(serde_json::Value::Bool(b)) => b,
+        Some(_) => return Err(corrupt("DedicatedIpAutoWarmupEnabled is not true or false")),
+    };
+    if let Some(regions) = obj.get_mut("Regions").and_then(|r| r.as_object_mut()) {
+        for region in regions.values_mut() {
+            if let Some(region) = region.as_object_mut() {
+                region.insert("AutoWarmup".into(), auto_warmup.into());
+            }
+        }
+    }
+    obj.insert("SchemaVersion".into(), SCHEMA_VERSION.into());
+    // Through text, as lazy sections keep the text they were read from; a migrated state is
+    // parsed whole at once, so every problem shows now.
+    let text = serde_json::to_vec(&doc).expect("a JSON value serializes");
+    let state: State = serde_json::from_slice(&text).map_err(DecodeError::Corrupt)?;
+    state.parse_all().map_err(|e| corrupt(&e.message))?;
+    Ok(state)
+}
+
+/// Encodes a state compactly: the file is read far more often than by people, and
+/// `sesm state export` pretty-prints it for them.
+pub fn encode(state: &State) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(state).expect("a State always serializes");
+    bytes.push(b'\n');
+    bytes
+}
