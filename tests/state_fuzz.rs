@@ -258,6 +258,8 @@ fn valid(dir: &Path, text: &[u8]) -> bool {
     let file = dir.join("candidate.json");
     std::fs::write(&file, text).unwrap();
     let scratch = dir.join("scratch").join("state.json");
+    // The binary runs in the state's folder.
+    std::fs::create_dir_all(dir.join("scratch")).unwrap();
     let out = sesm(&scratch)
         .args(["-q", "state", "import", file.to_str().unwrap()])
         .output()

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -101,147 +101,6 @@ impl<V: DeserializeOwned> Section for BTreeMap<String, V> {
     fn from_json(text: &str) -> serde_json::Result<Self> {
         let entries: Entries<String, V> = serde_json::from_str(text)?;
         Ok(entries.0.into_iter().collect())
-    }
-}
-
-/// A JSON object's entries in file order; a key that appears twice is refused, at its place
-/// in the text (a full parse would otherwise keep one copy and a scan read another).
-struct Entries<K, V>(Vec<(K, V)>);
-
-impl<'de, K, V> Deserialize<'de> for Entries<K, V>
-where
-    K: Deserialize<'de> + AsRef<str>,
-    V: Deserialize<'de>,
-{
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct EntriesVisitor<K, V>(std::marker::PhantomData<(K, V)>);
-        impl<'de, K, V> Visitor<'de> for EntriesVisitor<K, V>
-        where
-            K: Deserialize<'de> + AsRef<str>,
-            V: Deserialize<'de>,
-        {
-            type Value = Entries<K, V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut entries: Vec<(K, V)> =
-                    Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
-                let mut seen = Seen::default();
-                while let Some(key) = map.next_key::<K>()? {
-                    seen.check::<A::Error>(key.as_ref())?;
-                    let value = map.next_value()?;
-                    entries.push((key, value));
-                }
-                Ok(Entries(entries))
-            }
-        }
-        d.deserialize_map(EntriesVisitor(std::marker::PhantomData))
-    }
-}
-
-/// Refuses a key seen before in the same map. sesm writes maps sorted, so a key after the
-/// previous one is new without looking further; only a file edited out of order needs the
-/// set of every key (kept as hashes, which is all a rare duplicate needs).
-#[derive(Default)]
-struct Seen {
-    last: String,
-    hashes: Vec<u64>,
-    set: Option<std::collections::HashSet<u64>>,
-}
-
-impl Seen {
-    fn check<E: serde::de::Error>(&mut self, key: &str) -> std::result::Result<(), E> {
-        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
-        // Once the keys were out of order, a key after the previous one may still repeat an
-        // earlier one: from then on every key is looked up.
-        let in_order = self.set.is_none() && (self.hashes.is_empty() || key > self.last.as_str());
-        if !in_order {
-            let set = self
-                .set
-                .get_or_insert_with(|| self.hashes.iter().copied().collect());
-            if key == self.last || set.contains(&hash) {
-                return Err(E::custom(format_args!(
-                    "the key \"{}\" appears twice in one object",
-                    key.escape_default()
-                )));
-            }
-        }
-        if let Some(set) = &mut self.set {
-            set.insert(hash);
-        }
-        self.hashes.push(hash);
-        self.last.clear();
-        self.last.push_str(key);
-        Ok(())
-    }
-}
-
-/// Deserializes a map, refusing duplicated keys (for the state's maps that are parsed with
-/// the document: pools, IPs, tags, traffic, usage).
-pub fn unique<'de, D, K, V>(d: D) -> std::result::Result<BTreeMap<K, V>, D::Error>
-where
-    D: Deserializer<'de>,
-    K: Deserialize<'de> + Ord + UniqueKey,
-    V: Deserialize<'de>,
-{
-    let entries: Entries<KeyOf<K>, V> = Deserialize::deserialize(d)?;
-    Ok(entries.0.into_iter().map(|(k, v)| (k.0, v)).collect())
-}
-
-/// Like `unique`, for a map of maps: duplicated keys are refused at both levels.
-pub fn unique_nested<'de, D, V>(
-    d: D,
-) -> std::result::Result<BTreeMap<String, BTreeMap<String, V>>, D::Error>
-where
-    D: Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    struct Inner<V>(BTreeMap<String, V>);
-    impl<'de, V: Deserialize<'de>> Deserialize<'de> for Inner<V> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-            unique(d).map(Inner)
-        }
-    }
-    let outer: BTreeMap<String, Inner<V>> = unique(d)?;
-    Ok(outer.into_iter().map(|(k, v)| (k, v.0)).collect())
-}
-
-/// A map key whose text can be checked for duplicates.
-pub trait UniqueKey {
-    fn text(&self) -> std::borrow::Cow<'_, str>;
-}
-
-impl UniqueKey for String {
-    fn text(&self) -> std::borrow::Cow<'_, str> {
-        self.as_str().into()
-    }
-}
-
-impl UniqueKey for std::net::Ipv4Addr {
-    fn text(&self) -> std::borrow::Cow<'_, str> {
-        self.to_string().into()
-    }
-}
-
-/// A key with its text, for `Seen`.
-struct KeyOf<K>(K, String);
-
-impl<K> AsRef<str> for KeyOf<K> {
-    fn as_ref(&self) -> &str {
-        &self.1
-    }
-}
-
-impl<'de, K: Deserialize<'de> + UniqueKey> Deserialize<'de> for KeyOf<K> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let k = K::deserialize(d)?;
-        let text = k.text().into_owned();
-        Ok(KeyOf(k, text))
     }
 }
 
@@ -332,167 +191,6 @@ impl<V: DeserializeOwned> Lazy<BTreeMap<String, V>> {
                 .bytes()
                 .all(|b| matches!(b, b'{' | b'}' | b' ' | b'\n' | b'\r' | b'\t')),
         }
-    }
-}
-
-/// Reading one entry works on the text of a section no command has parsed: a scan finds it
-/// and only its value is deserialized; so does changing one (`update`). Adding and removing
-/// entries parse the section: the map keeps them in order, and one parse keeps what is
-/// changed and what is read the same map.
-impl<V: Serialize + DeserializeOwned + Clone> Lazy<BTreeMap<String, V>> {
-    /// A copy of the entry's value.
-    pub fn entry(&self, key: &str) -> Result<Option<V>> {
-        if let Some(map) = self.value.get() {
-            return Ok(map.get(key).cloned());
-        }
-        Ok(self
-            .get_some(&BTreeSet::from([key.to_string()]))?
-            .into_values()
-            .next())
-    }
-
-    pub fn contains(&self, key: &str) -> Result<bool> {
-        if let Some(map) = self.value.get() {
-            return Ok(map.contains_key(key));
-        }
-        Ok(self.entry(key)?.is_some())
-    }
-
-    /// Applies `change` to the entry's value; `None` when there is no such entry. On a section
-    /// still in text only that entry is parsed and written back in place: changing one of ten
-    /// thousand configuration sets builds one, not ten thousand.
-    pub fn update<R>(&mut self, key: &str, change: impl FnOnce(&mut V) -> R) -> Result<Option<R>> {
-        if self.value.get().is_some() {
-            return Ok(self.get_mut()?.get_mut(key).map(change));
-        }
-        // The scan refuses a corrupt or duplicated entry where a parse would.
-        let Some(mut value) = self.entry(key)? else {
-            return Ok(None);
-        };
-        let result = change(&mut value);
-        let text = self.text().as_str();
-        let mut de = serde_json::Deserializer::from_str(text);
-        let found = de
-            .deserialize_map(Locate { key })
-            .ok()
-            .flatten()
-            .ok_or_else(|| Error::internal("an entry just read was not found again"))?;
-        // The value's text is a slice of `text`: its place is the distance between them.
-        let start = found.as_ptr() as usize - text.as_ptr() as usize;
-        let range = start..start + found.len();
-        let new = serde_json::to_string(&value)
-            .map_err(|e| Error::internal(format!("an entry does not serialize: {e}")))?;
-        let mut spliced = String::with_capacity(text.len() + new.len());
-        spliced.push_str(&text[..range.start]);
-        spliced.push_str(&new);
-        spliced.push_str(&text[range.end..]);
-        // SAFETY: (the contract "valid JSON") valid JSON text with one value replaced by
-        // serde_json's own rendering of a value.
-        self.raw = Some(Text::Owned(unsafe {
-            RawValue::from_string_unchecked(spliced)
-        }));
-        Ok(Some(result))
-    }
-
-    /// Adds (or replaces) an entry.
-    pub fn insert(&mut self, key: String, value: V) -> Result<()> {
-        self.get_mut()?.insert(key, value);
-        Ok(())
-    }
-
-    /// Removes an entry and returns its value.
-    pub fn remove(&mut self, key: &str) -> Result<Option<V>> {
-        Ok(self.get_mut()?.remove(key))
-    }
-
-    /// Every entry as `(key, W)`, where `W` is a projection of the value: from the text, each
-    /// value is deserialized straight into `W` (which may name only the fields it needs), so
-    /// no full value is built; from a parsed section, `from_value` makes it.
-    pub fn project<W: DeserializeOwned>(
-        &self,
-        from_value: impl Fn(&V) -> W,
-    ) -> Result<Vec<(String, W)>> {
-        if let Some(map) = self.value.get() {
-            return Ok(map
-                .iter()
-                .map(|(k, v)| (k.clone(), from_value(v)))
-                .collect());
-        }
-        let text = self.text();
-        let mut entries: Entries<String, W> =
-            serde_json::from_str(text.as_str()).map_err(|e| corrupt(&e, text))?;
-        // In key order, as a parsed map would give them, whatever order the file holds.
-        entries.0.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(entries.0)
-    }
-}
-
-/// A scan over a map's entries that counts them, refuses duplicated keys, and collects the
-/// values of the wanted keys (skipping over the others without building them).
-struct Scan<'k, V> {
-    wanted: Option<(&'k BTreeSet<String>, BTreeMap<String, V>)>,
-}
-
-struct Scanned<V> {
-    count: usize,
-    found: BTreeMap<String, V>,
-}
-
-impl<'de, V: Deserialize<'de>> Visitor<'de> for Scan<'_, V> {
-    type Value = Scanned<V>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Scanned<V>, A::Error> {
-        let mut seen = Seen::default();
-        let mut count = 0;
-        let (keys, mut found) = match self.wanted {
-            Some((keys, found)) => (Some(keys), found),
-            None => (None, BTreeMap::new()),
-        };
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            seen.check::<A::Error>(&key)?;
-            count += 1;
-            match keys {
-                Some(keys) if keys.contains(key.as_ref()) => {
-                    let value = map.next_value()?;
-                    found.insert(key.into_owned(), value);
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Scanned { count, found })
-    }
-}
-
-/// The text of the value of `key` in a map's text (a slice of it).
-struct Locate<'k> {
-    key: &'k str,
-}
-
-impl<'de> Visitor<'de> for Locate<'_> {
-    type Value = Option<&'de str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let value: &'de RawValue = map.next_value()?;
-            if key == self.key {
-                found = Some(value.get());
-            }
-        }
-        Ok(found)
     }
 }
 
@@ -594,6 +292,13 @@ impl<'de, T> Deserialize<'de> for Lazy<T> {
         })
     }
 }
+
+mod splice;
+mod unique;
+
+use splice::Scan;
+use unique::{Entries, Seen};
+pub use unique::{UniqueKey, unique, unique_nested};
 
 #[cfg(test)]
 mod tests {
