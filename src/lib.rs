@@ -2,9 +2,10 @@
 //! how managed and standard dedicated IPs warm up per mailbox provider.
 //!
 //! Layers: `model/` (the account and SES's rules) and `sim/` (the warm-up model) are pure;
-//! `ops/` runs one operation per SES (or sesm) operation over them; `store.rs` alone touches
-//! the state file; `output/` alone renders for people; `cli/` is the command line over them.
-//! `main.rs` only parses the command line and exits with what `cli::run` returns.
+//! `ops/` runs one operation per SES (or sesm) operation over them; `store/` alone touches
+//! the state file; `output/` alone renders for people; `cli/` is the command line and
+//! `server/` the HTTP endpoint over the same operations. `main.rs` only parses the command
+//! line and exits with what `cli::run` returns. `tests/architecture.rs` checks these edges.
 
 pub mod cli;
 pub mod env;

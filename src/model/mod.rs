@@ -1,7 +1,7 @@
 //! The emulated SES account: plain data plus the rules SES enforces on it.
 //!
 //! These are the persisted types (what the state file holds). They never print and never touch
-//! the disk: `store.rs` reads and writes them, `cli/` builds views of them for `output/`.
+//! the disk: `store/` reads and writes them, `ops/` builds the shapes the front ends render.
 //! Rules live next to the data they guard, one file per resource (`pool.rs`, `ip.rs`, …), and
 //! return `error::Error` with the SES code and message of the rule that refused.
 
@@ -91,7 +91,7 @@ pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
-/// and had no simulation; `store.rs` migrates it.
+/// and had no simulation; `store/codec.rs` migrates it.
 pub const SCHEMA_VERSION: u32 = 2;
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";

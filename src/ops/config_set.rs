@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::views::{self, ConfigSetGet, Done};
+use super::shapes::{self, ConfigSetGet, Done};
 use super::{Paging, page};
 use crate::error::Result;
 pub use crate::model::config_set::{Change, DeliveryChange, NewConfigSet, OptionBlock};
@@ -71,7 +71,7 @@ pub fn create(s: &mut State, region: &str, req: NewConfigSet) -> Result<ConfigSe
 /// GetConfigurationSet (C1, C4).
 pub fn get(s: &State, region: &str, name: &str) -> Result<ConfigSetGet> {
     let cs = s.region(region).existing_config_set(name)?;
-    Ok(views::config_set_get(s, region, name, &cs))
+    Ok(shapes::config_set_get(s, region, name, &cs))
 }
 
 /// ListConfigurationSets: names sorted, optionally only those containing `name_contains`.
@@ -135,7 +135,7 @@ pub fn list_detailed(
 pub fn delete(s: &mut State, region: &str, name: &str) -> Result<Deleted> {
     let d = s.region_mut(region).delete_config_set(name)?;
     Ok(Deleted {
-        config_set: views::config_set_get(s, region, name, &d.config_set),
+        config_set: shapes::config_set_get(s, region, name, &d.config_set),
         disassociated_identities: d.disassociated_identities,
     })
 }

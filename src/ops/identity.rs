@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::views::{self, Done, IdentityGet};
+use super::shapes::{self, Done, IdentityGet};
 use super::{Paging, page};
 use crate::error::Result;
 use crate::model::State;
@@ -126,13 +126,13 @@ pub fn list(
 /// GetEmailIdentity (E1, E5).
 pub fn get(s: &State, region: &str, identity: &str) -> Result<IdentityGet> {
     let (name, id) = s.region(region).existing_identity(identity)?;
-    Ok(views::identity_get(s, region, &name, &id))
+    Ok(shapes::identity_get(s, region, &name, &id))
 }
 
 /// DeleteEmailIdentity (E5).
 pub fn delete(s: &mut State, region: &str, identity: &str) -> Result<IdentityGet> {
     let (name, id) = s.region_mut(region).delete_identity(identity)?;
-    let mut view = views::identity_get(s, region, &name, &id);
+    let mut view = shapes::identity_get(s, region, &name, &id);
     view.change = Some(Done::Deleted);
     Ok(view)
 }

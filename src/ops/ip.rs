@@ -6,7 +6,7 @@ use std::net::Ipv4Addr;
 
 use serde::Serialize;
 
-use super::views::{self, DedicatedIpGet, DedicatedIpView, Done};
+use super::shapes::{self, DedicatedIpGet, DedicatedIpView, Done};
 use super::{Paging, page};
 use crate::error::Result;
 use crate::model::State;
@@ -26,7 +26,7 @@ pub struct IpList {
 
 fn get_view(s: &State, region: &str, addr: &Ipv4Addr, change: Option<Done>) -> DedicatedIpGet {
     DedicatedIpGet {
-        dedicated_ip: views::dedicated_ip(addr, &s.region(region).ips[addr]),
+        dedicated_ip: shapes::dedicated_ip(addr, &s.region(region).ips[addr]),
         change,
     }
 }
@@ -39,7 +39,7 @@ pub fn lease(s: &mut State, region: &str, count: i64, pool: Option<&str>) -> Res
     Ok(IpList {
         dedicated_ips: leased
             .iter()
-            .map(|addr| views::dedicated_ip(addr, &r.ips[addr]))
+            .map(|addr| shapes::dedicated_ip(addr, &r.ips[addr]))
             .collect(),
         next_token: None,
         pool: Some(pool.unwrap_or(crate::model::DEFAULT_POOL).to_string()),
@@ -60,7 +60,12 @@ pub fn list(s: &State, region: &str, pool: Option<&str>, paging: &Paging) -> Res
         .ips
         .iter()
         .filter(|(_, ip)| pool.is_none_or(|p| ip.pool == p))
-        .map(|(a, ip)| (format!("{:010}", u32::from(*a)), views::dedicated_ip(a, ip)))
+        .map(|(a, ip)| {
+            (
+                format!("{:010}", u32::from(*a)),
+                shapes::dedicated_ip(a, ip),
+            )
+        })
         .collect();
     let (dedicated_ips, next_token) = page(items, paging)?;
     Ok(IpList {
@@ -92,7 +97,7 @@ pub fn set_warmup(s: &mut State, region: &str, ip: &str, percent: i64) -> Result
 pub fn release(s: &mut State, region: &str, ip: &str) -> Result<DedicatedIpGet> {
     let (addr, ip) = s.region_mut(region).release_ip(ip)?;
     Ok(DedicatedIpGet {
-        dedicated_ip: views::dedicated_ip(&addr, &ip),
+        dedicated_ip: shapes::dedicated_ip(&addr, &ip),
         change: Some(Done::Released),
     })
 }

@@ -23,11 +23,11 @@ pub mod metrics;
 pub mod names;
 pub mod pool;
 pub mod send;
+pub mod shapes;
 pub mod simulate;
 pub mod state;
 pub mod tag;
 pub mod traffic;
-pub mod views;
 
 use crate::error::{Error, Result};
 

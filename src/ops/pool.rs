@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::views::{self, PoolGet, PoolHeader, TagView};
+use super::shapes::{self, PoolGet, PoolHeader, TagView};
 use super::{Paging, page};
 use crate::error::Result;
 use crate::model::arn::{ResourceKind, arn};
@@ -82,7 +82,7 @@ pub fn create(s: &mut State, region: &str, req: NewPool) -> Result<Created> {
     let name = req.name.clone();
     let moved = s.region_mut(region).create_pool(req)?;
     Ok(Created {
-        pool: views::pool_get(s, region, &name)?,
+        pool: shapes::pool_get(s, region, &name)?,
         moved_configuration_sets: moved
             .into_iter()
             .map(|m| Moved {
@@ -96,7 +96,7 @@ pub fn create(s: &mut State, region: &str, req: NewPool) -> Result<Created> {
 /// GetDedicatedIpPool (P5, P6).
 pub fn get(s: &State, region: &str, name: &str) -> Result<PoolGet> {
     s.region(region).existing_pool(name, "fetched")?;
-    views::pool_get(s, region, name)
+    shapes::pool_get(s, region, name)
 }
 
 /// ListDedicatedIpPools: user pools, sorted by name.
@@ -147,7 +147,7 @@ pub fn delete(s: &mut State, region: &str, name: &str) -> Result<Deleted> {
             scaling_mode: d.pool.scaling_mode,
             arn: arn(region, &account, ResourceKind::Pool, name),
         },
-        tags: views::tags(&d.pool.tags),
+        tags: shapes::tags(&d.pool.tags),
         relinquished_ips: d.relinquished_ips.iter().map(|ip| ip.to_string()).collect(),
         disassociated_configuration_sets: d.disassociated_config_sets,
     })
@@ -167,7 +167,7 @@ pub fn set_scaling_mode(
         .scaling_mode;
     s.region_mut(region).set_scaling_mode(name, mode, &isps)?;
     Ok(ScalingSet {
-        pool: views::pool_get(s, region, name)?,
+        pool: shapes::pool_get(s, region, name)?,
         previous_mode,
     })
 }

@@ -1,7 +1,7 @@
 //! Tags: `TagResource`, `UntagResource`, `ListTagsForResource` on pools, configuration sets
 //! and identities, named by ARN or by sesm's shorthand (rules in `model::tags`).
 
-use super::views::{self, Done, TagsView};
+use super::shapes::{self, Done, TagsView};
 use crate::error::{Error, Result};
 use crate::model::arn::{self, ResourceRef};
 use crate::model::{State, tags};
@@ -31,7 +31,7 @@ pub fn tag(
         .region_mut(&r.region)
         .change_tags(r.kind, &r.name, |current| tags::apply(current, new))?;
     Ok(TagsView {
-        tags: views::tags(&tags),
+        tags: shapes::tags(&tags),
         change: Some((Done::Tagged, resource.to_string())),
     })
 }
@@ -50,7 +50,7 @@ pub fn untag(s: &mut State, region: &str, resource: &str, keys: &[String]) -> Re
             Ok(tags)
         })?;
     Ok(TagsView {
-        tags: views::tags(&tags),
+        tags: shapes::tags(&tags),
         change: Some((Done::Untagged, resource.to_string())),
     })
 }
@@ -60,7 +60,7 @@ pub fn list(s: &State, region: &str, resource: &str) -> Result<TagsView> {
     let r = resolve(s, resource, region)?;
     let t = s.region(&r.region).tags_of(r.kind, &r.name)?;
     Ok(TagsView {
-        tags: views::tags(&t),
+        tags: shapes::tags(&t),
         change: None,
     })
 }

@@ -24,7 +24,7 @@ pub struct TrafficList {
     pub traffic: Vec<Row>,
     /// What changed (for the confirmation): the set, or every set with `None`.
     #[serde(skip)]
-    pub change: Option<(super::views::Done, Option<String>)>,
+    pub change: Option<(super::shapes::Done, Option<String>)>,
 }
 
 /// Checks an ISP name against the model's table (252 with the known names).
@@ -75,7 +75,7 @@ pub fn set(
         r.traffic.remove(config_set);
     }
     let mut out = list(s, region)?;
-    out.change = Some((super::views::Done::Created, Some(config_set.to_string())));
+    out.change = Some((super::shapes::Done::Created, Some(config_set.to_string())));
     Ok(out)
 }
 
@@ -90,7 +90,7 @@ pub fn clear(s: &mut State, region: &str, config_set: Option<&str>) -> Result<Tr
         None => r.traffic.clear(),
     }
     let mut out = list(s, region)?;
-    out.change = Some((super::views::Done::Deleted, config_set.map(str::to_string)));
+    out.change = Some((super::shapes::Done::Deleted, config_set.map(str::to_string)));
     Ok(out)
 }
 

@@ -8,12 +8,12 @@
 pub mod comparison;
 pub mod dashboard;
 pub mod html;
+mod resources;
 pub mod sending;
 pub mod simulation;
 pub mod sparkline;
 mod table;
 mod text;
-mod views;
 
 use std::io::{self, Write};
 

@@ -20,7 +20,7 @@ use crate::model::names::check_region;
 use crate::model::sending::SentMessage;
 use crate::model::{ScalingMode, State, TlsPolicy};
 use crate::ops::identity::IdentityFilter;
-use crate::ops::views::ConfigSetGet;
+use crate::ops::shapes::ConfigSetGet;
 use crate::ops::{self, Paging};
 use crate::store::{Live, Store};
 

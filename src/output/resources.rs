@@ -13,9 +13,9 @@ use crate::ops::ip::IpList;
 use crate::ops::isp::IspList;
 use crate::ops::metrics::Results;
 use crate::ops::pool::{self, Created, DetailedPoolList, PoolList, ScalingSet};
+use crate::ops::shapes::{ConfigSetGet, DedicatedIpGet, Done, IdentityGet, PoolGet, TagsView};
 use crate::ops::state::{Exported, PathView, Replaced};
 use crate::ops::traffic::TrafficList;
-use crate::ops::views::{ConfigSetGet, DedicatedIpGet, Done, IdentityGet, PoolGet, TagsView};
 
 impl Render for PoolGet {}
 
