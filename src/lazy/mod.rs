@@ -104,17 +104,20 @@ impl<V: DeserializeOwned> Section for BTreeMap<String, V> {
     }
 }
 
-/// A section parsed on first use.
+/// A section parsed on first use. The parsed value is shared between copies of the state
+/// and copied only when one of them changes it (`get_mut`): `sesm serve` changes a copy of the
+/// state on every write, and copying ten thousand configuration sets to tag a pool would cost
+/// more than the write itself.
 pub struct Lazy<T> {
     raw: Option<Text>,
-    value: OnceLock<T>,
+    value: OnceLock<Arc<T>>,
 }
 
 impl<T> Lazy<T> {
     pub fn new(value: T) -> Lazy<T> {
         Lazy {
             raw: None,
-            value: OnceLock::from(value),
+            value: OnceLock::from(Arc::new(value)),
         }
     }
 }
@@ -135,13 +138,18 @@ impl<T: Section> Lazy<T> {
             return Ok(v);
         }
         let parsed = self.parse()?;
-        Ok(self.value.get_or_init(|| parsed))
+        Ok(self.value.get_or_init(|| Arc::new(parsed)))
     }
 
-    /// The section, to change it.
-    pub fn get_mut(&mut self) -> Result<&mut T> {
+    /// The section, to change it (copied first when another copy of the state shares it).
+    pub fn get_mut(&mut self) -> Result<&mut T>
+    where
+        T: Clone,
+    {
         self.get()?;
-        Ok(self.value.get_mut().expect("parsed above"))
+        Ok(Arc::make_mut(
+            self.value.get_mut().expect("parsed above"),
+        ))
     }
 }
 
