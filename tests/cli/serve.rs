@@ -638,6 +638,202 @@ resource "aws_sesv2_email_identity" "example" {{
     }
 }
 
+/// Terraform with the hashicorp/aws 5.100.0 mirror in `env`'s folder `tf`, pointed at `server`;
+/// `None` (after the harness's skip note) when either is missing.
+struct Terraform {
+    bin: PathBuf,
+    dir: PathBuf,
+    home: PathBuf,
+}
+
+impl Terraform {
+    fn new(env: &Env) -> Option<Terraform> {
+        let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
+        let (Some(bin), true) = (which("terraform"), mirror.exists()) else {
+            crate::harness::skip(
+                "terraform or its hashicorp/aws mirror in /opt/tf-plugins",
+                "SESM_REQUIRE_TERRAFORM",
+                "install terraform and the provider mirror",
+            );
+            return None;
+        };
+        let dir = env.path("tf");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("cli.tfrc"),
+            "provider_installation {\n  filesystem_mirror {\n    path    = \"/opt/tf-plugins\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n",
+        )
+        .unwrap();
+        Some(Terraform {
+            bin,
+            dir,
+            home: env.dir.path().to_path_buf(),
+        })
+    }
+
+    /// The provider block for `url`, then `resources`.
+    fn write(&self, url: &str, resources: &str) {
+        let config = format!(
+            r#"terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws", version = "5.100.0" }}
+  }}
+}}
+provider "aws" {{
+  region                      = "eu-west-1"
+  access_key                  = "x"
+  secret_key                  = "x"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  endpoints {{
+    sesv2 = "{url}"
+    sts   = "{url}"
+  }}
+}}
+{resources}"#
+        );
+        std::fs::write(self.dir.join("main.tf"), config).unwrap();
+    }
+
+    /// Runs terraform; its exit code and output.
+    fn run(&self, args: &[&str]) -> (i32, String) {
+        let out = Command::new(&self.bin)
+            .args(args)
+            .args(["-input=false", "-no-color"])
+            .current_dir(&self.dir)
+            .env("TF_CLI_CONFIG_FILE", self.dir.join("cli.tfrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_DATA_DIR", self.dir.join(".terraform"))
+            .env("HOME", &self.home)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    }
+}
+
+/// A base64 DER SEQUENCE the size of a 2048-bit RSA key in PKCS#1 (1,192 bytes): what sesm
+/// checks of a BYODKIM key (it signs nothing, so the key's numbers are never used).
+fn byodkim_key() -> String {
+    use base64::Engine;
+    let mut der = vec![0x30, 0x82, 0x04, 0xa4];
+    der.resize(1192, 0x02);
+    base64::engine::general_purpose::STANDARD.encode(der)
+}
+
+/// Issue 19, parts 3 and 4: Terraform converges (a plan right after apply has no changes) on a
+/// bare configuration set, a set made by the command line and imported, feedback and MAIL FROM
+/// attributes, and a BYODKIM identity; then destroys it all.
+#[test]
+fn terraform_converges_on_bare_sets_imports_and_identity_attributes() {
+    let env = Env::new();
+    let Some(tf) = Terraform::new(&env) else {
+        return;
+    };
+    let server = Server::start(&env, &["-q"]);
+    env.ok(&["--region", "eu-west-1", "config-set", "create", "from-cli"]);
+    let resources = |behavior: &str, forwarding: bool| {
+        format!(
+            r#"resource "aws_sesv2_configuration_set" "bare" {{
+  configuration_set_name = "bare"
+}}
+import {{
+  to = aws_sesv2_configuration_set.imported
+  id = "from-cli"
+}}
+resource "aws_sesv2_configuration_set" "imported" {{
+  configuration_set_name = "from-cli"
+}}
+resource "aws_sesv2_email_identity" "example" {{
+  email_identity = "example.com"
+}}
+resource "aws_sesv2_email_identity_feedback_attributes" "example" {{
+  email_identity           = aws_sesv2_email_identity.example.email_identity
+  email_forwarding_enabled = {forwarding}
+}}
+resource "aws_sesv2_email_identity_mail_from_attributes" "example" {{
+  email_identity         = aws_sesv2_email_identity.example.email_identity
+  behavior_on_mx_failure = "{behavior}"
+  mail_from_domain       = "mail.${{aws_sesv2_email_identity.example.email_identity}}"
+}}
+resource "aws_sesv2_email_identity" "address" {{
+  email_identity = "jane@example.org"
+}}
+resource "aws_sesv2_email_identity_mail_from_attributes" "address" {{
+  email_identity = aws_sesv2_email_identity.address.email_identity
+}}
+resource "aws_sesv2_email_identity" "byodkim" {{
+  email_identity = "byodkim.example.com"
+  dkim_signing_attributes {{
+    domain_signing_selector    = "sel1"
+    domain_signing_private_key = "{key}"
+  }}
+}}
+"#,
+            key = byodkim_key()
+        )
+    };
+    tf.write(&server.url, &resources("REJECT_MESSAGE", true));
+    let (code, out) = tf.run(&["init"]);
+    assert_eq!(code, 0, "init: {out}");
+    let (code, out) = tf.run(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "apply: {out}");
+    assert!(out.contains("1 imported, 7 added"), "{out}");
+    let (code, out) = tf.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
+    assert_eq!(
+        id["MailFromAttributes"],
+        serde_json::json!({
+            "MailFromDomain": "mail.example.com",
+            "MailFromDomainStatus": "SUCCESS",
+            "BehaviorOnMxFailure": "REJECT_MESSAGE",
+        })
+    );
+    assert_eq!(id["FeedbackForwardingStatus"], true);
+    let byo = env.json(&[
+        "--region",
+        "eu-west-1",
+        "identity",
+        "get",
+        "byodkim.example.com",
+    ]);
+    assert_eq!(byo["DkimAttributes"]["SigningAttributesOrigin"], "EXTERNAL");
+    assert_eq!(byo["DkimAttributes"]["Tokens"], serde_json::json!(["sel1"]));
+    // An update of both attribute resources, and again no changes after it.
+    tf.write(&server.url, &resources("USE_DEFAULT_VALUE", false));
+    let (code, out) = tf.run(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "update: {out}");
+    assert!(out.contains("2 changed"), "{out}");
+    let (code, out) = tf.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after the update has changes: {out}");
+    let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
+    assert_eq!(id["FeedbackForwardingStatus"], false);
+    assert_eq!(
+        id["MailFromAttributes"]["BehaviorOnMxFailure"],
+        "USE_DEFAULT_VALUE"
+    );
+    let (code, out) = tf.run(&["destroy", "-auto-approve"]);
+    assert_eq!(code, 0, "destroy: {out}");
+    let account = env.json(&["--region", "eu-west-1", "account"]);
+    let eu = account["Regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["Region"] == "eu-west-1")
+        .unwrap();
+    for key in ["ConfigurationSets", "EmailIdentities"] {
+        assert_eq!(eu[key], 0, "{key} after destroy: {eu}");
+    }
+}
+
 fn which(tool: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
