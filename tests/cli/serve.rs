@@ -196,6 +196,39 @@ fn boto3_and_the_aws_cli_drive_every_operation_at_two_botocore_versions() {
     }
 }
 
+/// Issue 19, part 3: the identity attributes Terraform applies, through boto3, with every
+/// refusal's status, code and message and a byte-identical state file after it.
+#[test]
+fn boto3_puts_and_reads_identity_attributes_and_each_refusal_changes_nothing() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/identity_attributes.py");
+    for version in ["old", "new"] {
+        let Some(python) = client_venv(version) else {
+            crate::harness::skip(
+                &format!("the {version} boto3 environment (target/clients/{version})"),
+                "SESM_REQUIRE_CLIENTS",
+                "run .ci/clients",
+            );
+            continue;
+        };
+        let env = Env::new();
+        let server = Server::start(&env, &["-q"]);
+        let out = Command::new(&python)
+            .arg(&script)
+            .arg(&server.url)
+            .arg(assert_cmd::cargo::cargo_bin("sesm"))
+            .arg(&env.state)
+            .env("SESM_TODAY", TODAY)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("all ok"),
+            "{version}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn the_first_line_is_the_url_and_signals_stop_with_130_and_0() {
     let env = Env::new();
