@@ -532,44 +532,14 @@ fn a_command_line_write_is_seen_by_the_next_request() {
 /// an update, and a destroy that leaves the account empty.
 #[test]
 fn terraform_applies_plans_no_changes_updates_and_destroys() {
-    let terraform = which("terraform");
-    let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
-    let (Some(terraform), true) = (terraform, mirror.exists()) else {
-        crate::harness::skip(
-            "terraform or its hashicorp/aws mirror in /opt/tf-plugins",
-            "SESM_REQUIRE_TERRAFORM",
-            "install terraform and the provider mirror",
-        );
+    let env = Env::new();
+    let Some(terraform) = Terraform::new(&env) else {
         return;
     };
-    let env = Env::new();
     let server = Server::start(&env, &["-q"]);
-    let dir = env.path("tf");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("cli.tfrc"),
-        "provider_installation {\n  filesystem_mirror {\n    path    = \"/opt/tf-plugins\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n",
-    )
-    .unwrap();
     let config = |tls: &str, tags: &str, identity_set: bool| {
         format!(
-            r#"terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws", version = "5.100.0" }}
-  }}
-}}
-provider "aws" {{
-  region                      = "eu-west-1"
-  access_key                  = "x"
-  secret_key                  = "x"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  endpoints {{
-    sesv2 = "{url}"
-    sts   = "{url}"
-  }}
-}}
-resource "aws_sesv2_dedicated_ip_pool" "marketing" {{
+            r#"resource "aws_sesv2_dedicated_ip_pool" "marketing" {{
   pool_name    = "marketing"
   scaling_mode = "MANAGED"
   tags         = {{ {tags} }}
@@ -594,7 +564,6 @@ resource "aws_sesv2_email_identity" "example" {{
   tags           = {{ owner = "mail" }}
 }}
 "#,
-            url = server.url,
             set = if identity_set {
                 "configuration_set_name = aws_sesv2_configuration_set.news.configuration_set_name"
             } else {
@@ -602,32 +571,8 @@ resource "aws_sesv2_email_identity" "example" {{
             }
         )
     };
-    let tf = |args: &[&str]| {
-        let out = Command::new(&terraform)
-            .args(args)
-            .args(["-input=false", "-no-color"])
-            .current_dir(&dir)
-            .env("TF_CLI_CONFIG_FILE", dir.join("cli.tfrc"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_DATA_DIR", dir.join(".terraform"))
-            .env("HOME", env.dir.path())
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        )
-    };
-    std::fs::write(
-        dir.join("main.tf"),
-        config("REQUIRE", r#"team = "growth""#, true),
-    )
-    .unwrap();
+    let tf = |args: &[&str]| terraform.run(args);
+    terraform.write(&server.url, &config("REQUIRE", r#"team = "growth""#, true));
     let (code, out) = tf(&["init"]);
     assert_eq!(code, 0, "init: {out}");
     let (code, out) = tf(&["apply", "-auto-approve"]);
@@ -641,11 +586,10 @@ resource "aws_sesv2_email_identity" "example" {{
     let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
     assert_eq!(id["ConfigurationSetName"], "newsletters");
     // An update: delivery options, a tag added to the pool, the identity's default set removed.
-    std::fs::write(
-        dir.join("main.tf"),
-        config("OPTIONAL", r#"team = "growth", tier = "gold""#, false),
-    )
-    .unwrap();
+    terraform.write(
+        &server.url,
+        &config("OPTIONAL", r#"team = "growth", tier = "gold""#, false),
+    );
     let (code, out) = tf(&["apply", "-auto-approve"]);
     assert_eq!(code, 0, "update: {out}");
     assert!(out.contains("3 changed"), "{out}");
