@@ -26,6 +26,8 @@ SERVED = [
     "PutConfigurationSetArchivingOptions", "CreateEmailIdentity", "ListEmailIdentities",
     "PutEmailIdentityConfigurationSetAttributes", "TagResource",
     "PutAccountDedicatedIpWarmupAttributes", "SendEmail", "SendBulkEmail",
+    "PutEmailIdentityFeedbackAttributes", "PutEmailIdentityMailFromAttributes",
+    "PutEmailIdentityDkimAttributes", "PutEmailIdentityDkimSigningAttributes",
 ]
 
 

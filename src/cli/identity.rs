@@ -96,7 +96,7 @@ pub fn run(cmd: IdentityCommand, ctx: &Ctx) -> Result<Rendered> {
         IdentityCommand::Create(a) => {
             let tags = parse_kvs(&a.tags)?;
             ctx.write(|s, region| {
-                identity::create(s, region, &a.identity, a.config_set.as_deref(), &tags)
+                identity::create(s, region, &a.identity, a.config_set.as_deref(), &tags, None)
             })
         }
         IdentityCommand::Import(a) => {

@@ -445,6 +445,23 @@ pub struct Identity {
         deserialize_with = "crate::lazy::unique"
     )]
     pub tags: Tags,
+    /// PutEmailIdentityFeedbackAttributes' `EmailForwardingEnabled`; `None` until set, which
+    /// SES reports as forwarding on. Optional so that untouched identities keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback_forwarding: Option<bool>,
+    /// The custom MAIL FROM domain (a subdomain of the identity, checked when put).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_from_domain: Option<String>,
+    /// What SES does when the MAIL FROM domain's MX record is missing; `None`: never set,
+    /// which SES reports as `USE_DEFAULT_VALUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behavior_on_mx_failure: Option<identity::BehaviorOnMxFailure>,
+    /// PutEmailIdentityDkimAttributes' `SigningEnabled`; `None`: SES's default (a domain signs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dkim_signing_enabled: Option<bool>,
+    /// How DKIM keys are configured; `None`: Easy DKIM with SES's default key length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dkim_signing: Option<identity::DkimSigning>,
 }
 
 impl State {

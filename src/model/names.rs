@@ -101,7 +101,7 @@ pub fn normalize_identity(raw: &str) -> Result<String> {
 
 /// A DNS name: labels of 1–63 letters, digits and hyphens, not starting or ending with a
 /// hyphen; at most 253 characters; at least two labels.
-fn check_domain(domain: &str) -> std::result::Result<(), String> {
+pub fn check_domain(domain: &str) -> std::result::Result<(), String> {
     if domain.is_empty() {
         return Err("is empty".into());
     }

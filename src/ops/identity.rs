@@ -1,13 +1,16 @@
 //! Sending identities: `CreateEmailIdentity`, `GetEmailIdentity`, `ListEmailIdentities`,
-//! `DeleteEmailIdentity`, `PutEmailIdentityConfigurationSetAttributes`, and sesm's
-//! `ImportEmailIdentities` (rules in `model::identity`).
+//! `DeleteEmailIdentity`, `PutEmailIdentityConfigurationSetAttributes`, the attributes
+//! Terraform applies (`PutEmailIdentityFeedbackAttributes`, `…MailFromAttributes`,
+//! `…DkimAttributes`, `…DkimSigningAttributes`), and sesm's `ImportEmailIdentities` (rules in
+//! `model::identity`).
 
 use serde::Serialize;
 
 use super::shapes::{self, Done, IdentityGet};
 use super::{Paging, page};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::State;
+use crate::model::identity::{self, BehaviorOnMxFailure, DkimSigning, SigningAttributes};
 use crate::model::names::IdentityType;
 
 /// `IdentityInfo` of `ListEmailIdentities`.
@@ -70,17 +73,32 @@ fn type_name(t: IdentityType) -> &'static str {
     t.as_str()
 }
 
-/// CreateEmailIdentity (E1–E4).
+/// CreateEmailIdentity (E1–E4, and E8 for `DkimSigningAttributes`: BYODKIM, a DEED parent,
+/// or Easy DKIM's next key length).
 pub fn create(
     s: &mut State,
     region: &str,
     identity: &str,
     config_set: Option<&str>,
     tags: &[(String, String)],
+    dkim: Option<&SigningAttributes>,
 ) -> Result<IdentityGet> {
+    // Checked before the identity is added, so a refused key adds nothing.
+    let signing = match dkim {
+        Some(attrs) => {
+            let name = crate::model::names::normalize_identity(identity)?;
+            let signing = identity::dkim_signing(&name, None, Some(attrs))?;
+            check_parent(s, region, &name, &signing)?;
+            Some(signing)
+        }
+        None => None,
+    };
     let name = s
         .region_mut(region)
         .create_identity(identity, config_set, tags)?;
+    if let Some(signing) = signing {
+        s.region_mut(region).set_dkim_signing(&name, signing)?;
+    }
     let mut view = get(s, region, &name)?;
     view.change = Some(Done::Created);
     Ok(view)
@@ -151,4 +169,85 @@ pub fn set_config_set(
     let mut view = get(s, region, &name)?;
     view.change = Some(Done::DefaultSet(config_set.map(str::to_string)));
     Ok(view)
+}
+
+/// E8: a DEED replica's parent is the identity of the same name in another region, on Easy
+/// DKIM ("The parent identity must already exist in the specified Amazon Web Services Region
+/// and have Easy DKIM configured", API reference, `DkimSigningAttributes`).
+fn check_parent(s: &State, region: &str, name: &str, signing: &DkimSigning) -> Result<()> {
+    let DkimSigning::Replica { parent_region } = signing else {
+        return Ok(());
+    };
+    let origin = signing.origin();
+    if parent_region == region {
+        return Err(Error::bad_request(format!(
+            "{origin} names this identity's own region; a DEED parent is in another region."
+        )));
+    }
+    let parent = s.region(parent_region).identities.entry(name)?;
+    match parent {
+        Some(p) if matches!(p.dkim_signing, None | Some(DkimSigning::Easy { .. })) => Ok(()),
+        Some(_) => Err(Error::bad_request(format!(
+            "The parent identity {name} in {parent_region} does not use Easy DKIM, so {origin} can't replicate it."
+        ))),
+        None => Err(Error::bad_request(format!(
+            "The parent identity {name} does not exist in {parent_region}, so {origin} can't replicate it."
+        ))),
+    }
+}
+
+/// PutEmailIdentityFeedbackAttributes (E6).
+pub fn set_feedback(s: &mut State, region: &str, identity: &str, enabled: bool) -> Result<()> {
+    s.region_mut(region)
+        .set_feedback_forwarding(identity, enabled)?;
+    Ok(())
+}
+
+/// PutEmailIdentityMailFromAttributes (E7).
+pub fn set_mail_from(
+    s: &mut State,
+    region: &str,
+    identity: &str,
+    mail_from: Option<&str>,
+    behavior: Option<BehaviorOnMxFailure>,
+) -> Result<()> {
+    s.region_mut(region)
+        .set_mail_from(identity, mail_from, behavior)?;
+    Ok(())
+}
+
+/// PutEmailIdentityDkimAttributes (E8).
+pub fn set_dkim_enabled(s: &mut State, region: &str, identity: &str, enabled: bool) -> Result<()> {
+    s.region_mut(region)
+        .set_dkim_signing_enabled(identity, enabled)?;
+    Ok(())
+}
+
+/// PutEmailIdentityDkimSigningAttributes' answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DkimSigningSet {
+    pub dkim_status: &'static str,
+    pub dkim_tokens: Vec<String>,
+}
+
+/// PutEmailIdentityDkimSigningAttributes (E8): the identity must exist (404 first, as SES
+/// looks the identity up before it reads the attributes), then the attributes are checked.
+pub fn set_dkim_signing(
+    s: &mut State,
+    region: &str,
+    identity: &str,
+    origin: &str,
+    attrs: Option<&SigningAttributes>,
+) -> Result<DkimSigningSet> {
+    let (name, _) = s.region(region).existing_identity(identity)?;
+    let signing = identity::dkim_signing(&name, Some(origin), attrs)?;
+    check_parent(s, region, &name, &signing)?;
+    s.region_mut(region).set_dkim_signing(&name, signing)?;
+    let (_, id) = s.region(region).existing_identity(&name)?;
+    let dkim = views::dkim_attributes(region, &name, &id);
+    Ok(DkimSigningSet {
+        dkim_status: dkim.status,
+        dkim_tokens: dkim.tokens,
+    })
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::model::arn::{ResourceKind, arn};
 use crate::model::config_set::SHARED_POOL_DELIVERY_MODE;
+use crate::model::identity::{BehaviorOnMxFailure, DkimKeyLength, DkimSigning};
 use crate::model::ip::WarmupStatusName;
 use crate::model::names::IdentityType;
 use crate::model::{ConfigSet, Identity, Ip, IpWarmup, ScalingMode, State, Tags, TlsPolicy};
@@ -227,10 +228,35 @@ pub struct IdentityGet {
     pub configuration_set_name: Option<String>,
     pub tags: Vec<TagView>,
     pub arn: String,
-    /// Easy DKIM as SES reports it once the DNS records are found (sesm needs no DNS).
+    /// DKIM as SES reports it once the DNS records are found (sesm needs no DNS).
     pub dkim_attributes: DkimAttributes,
+    /// Whether bounces and complaints are forwarded by email (SES's default: on).
+    pub feedback_forwarding_status: bool,
+    pub mail_from_attributes: MailFromView,
     #[serde(skip)]
     pub change: Option<Done>,
+}
+
+/// An identity's `MailFromAttributes`. Without a custom domain only the behaviour is given:
+/// hashicorp/aws reads `BehaviorOnMxFailure` back, and its default is `USE_DEFAULT_VALUE`, so
+/// a resource that sets no domain plans no change.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MailFromView {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail_from_domain: Option<String>,
+    /// `SUCCESS` once the MX record is found; sesm needs no DNS, so at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail_from_domain_status: Option<&'static str>,
+    pub behavior_on_mx_failure: BehaviorOnMxFailure,
+}
+
+pub fn mail_from(identity: &Identity) -> MailFromView {
+    MailFromView {
+        mail_from_domain: identity.mail_from_domain.clone(),
+        mail_from_domain_status: identity.mail_from_domain.as_ref().map(|_| "SUCCESS"),
+        behavior_on_mx_failure: identity.behavior_on_mx_failure.unwrap_or_default(),
+    }
 }
 
 /// An identity's `DkimAttributes`.
@@ -240,7 +266,7 @@ pub struct DkimAttributes {
     pub signing_enabled: bool,
     pub status: &'static str,
     pub tokens: Vec<String>,
-    pub signing_attributes_origin: &'static str,
+    pub signing_attributes_origin: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_signing_key_length: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -250,26 +276,49 @@ pub struct DkimAttributes {
     pub last_key_generation_timestamp: Option<i64>,
 }
 
-/// A domain's Easy DKIM: signing, verified, with three tokens from SHA-256 of the region and
-/// the name (lowercase), so they are the same on every run, build and Rust release. An
-/// address signs with its domain's keys and has none of its own.
-pub fn dkim_attributes(region: &str, name: &str) -> DkimAttributes {
+/// An identity's DKIM. A domain's Easy DKIM signs, verified, with three tokens from SHA-256 of
+/// the region and the name (lowercase), so they are the same on every run, build and Rust
+/// release; a DEED replica has its parent region's tokens (the same keys); BYODKIM's one token
+/// is its selector (API reference, `DkimTokens`: "If you configured DKIM authentication ... by
+/// providing your own public-private key pair, then this object contains the selector"). An
+/// address signs with its domain's keys and has none of its own. `SigningEnabled` is what
+/// PutEmailIdentityDkimAttributes last set, else on for a domain.
+pub fn dkim_attributes(region: &str, name: &str, identity: &Identity) -> DkimAttributes {
     if IdentityType::of(name) == IdentityType::EmailAddress {
         return DkimAttributes {
-            signing_enabled: false,
+            signing_enabled: identity.dkim_signing_enabled.unwrap_or(false),
             status: "NOT_STARTED",
             tokens: Vec::new(),
-            signing_attributes_origin: "AWS_SES",
+            signing_attributes_origin: "AWS_SES".into(),
             next_signing_key_length: None,
             current_signing_key_length: None,
             last_key_generation_timestamp: None,
         };
     }
+    let signing_enabled = identity.dkim_signing_enabled.unwrap_or(true);
+    let (token_region, next) = match &identity.dkim_signing {
+        Some(DkimSigning::External { selector }) => {
+            return DkimAttributes {
+                signing_enabled,
+                status: "SUCCESS",
+                tokens: vec![selector.clone()],
+                signing_attributes_origin: "EXTERNAL".into(),
+                next_signing_key_length: None,
+                current_signing_key_length: None,
+                last_key_generation_timestamp: None,
+            };
+        }
+        Some(DkimSigning::Replica { parent_region }) => (parent_region.as_str(), None),
+        Some(DkimSigning::Easy {
+            next_signing_key_length,
+        }) => (region, Some(*next_signing_key_length)),
+        None => (region, None),
+    };
     use sha2::{Digest, Sha256};
     let tokens = (0u8..3)
         .map(|i| {
             let mut h = Sha256::new();
-            h.update(region.as_bytes());
+            h.update(token_region.as_bytes());
             h.update([0]);
             h.update(name.to_ascii_lowercase().as_bytes());
             h.update([0, i]);
@@ -280,11 +329,14 @@ pub fn dkim_attributes(region: &str, name: &str) -> DkimAttributes {
         })
         .collect();
     DkimAttributes {
-        signing_enabled: true,
+        signing_enabled,
         status: "SUCCESS",
         tokens,
-        signing_attributes_origin: "AWS_SES",
-        next_signing_key_length: Some("RSA_2048_BIT"),
+        signing_attributes_origin: identity
+            .dkim_signing
+            .as_ref()
+            .map_or_else(|| "AWS_SES".into(), DkimSigning::origin),
+        next_signing_key_length: Some(next.unwrap_or(DkimKeyLength::Rsa2048).as_str()),
         current_signing_key_length: Some("RSA_2048_BIT"),
         // 2026-01-01T00:00:00Z: a fixed time, so answers do not change between runs.
         last_key_generation_timestamp: Some(1_767_225_600),
@@ -299,7 +351,9 @@ pub fn identity_get(state: &State, region: &str, name: &str, identity: &Identity
         configuration_set_name: identity.configuration_set.clone(),
         tags: tags(&identity.tags),
         arn: arn(region, &state.account_id, ResourceKind::Identity, name),
-        dkim_attributes: dkim_attributes(region, name),
+        dkim_attributes: dkim_attributes(region, name, identity),
+        feedback_forwarding_status: identity.feedback_forwarding.unwrap_or(true),
+        mail_from_attributes: mail_from(identity),
         change: None,
     }
 }

@@ -16,6 +16,7 @@ use super::routes::Operation;
 use super::wire::{self, Query, decode};
 use crate::error::{Error, Result};
 use crate::model::config_set::{Change, DeliveryChange, NewConfigSet, OptionBlock};
+use crate::model::identity::{BehaviorOnMxFailure, SigningAttributes};
 use crate::model::names::check_region;
 use crate::model::sending::SentMessage;
 use crate::model::{ScalingMode, State, TlsPolicy};
@@ -372,8 +373,10 @@ impl Api {
                 let identity = b.email_identity.unwrap_or_default();
                 let cs = b.configuration_set_name.filter(|c| !c.is_empty());
                 let tags = tags(b.tags);
-                let view =
-                    self.write(|s| ops::identity::create(s, r, &identity, cs.as_deref(), &tags))?;
+                let dkim = b.dkim_signing_attributes.map(signing_attributes);
+                let view = self.write(|s| {
+                    ops::identity::create(s, r, &identity, cs.as_deref(), &tags, dkim.as_ref())
+                })?;
                 wire::ok(json!({
                     "IdentityType": view.identity_type,
                     "VerifiedForSendingStatus": true,
@@ -388,9 +391,10 @@ impl Api {
                 let id = self.read(|s| ops::identity::get(s, r, &label("EmailIdentity")))?;
                 let mut out = json!({
                     "IdentityType": id.identity_type,
-                    "FeedbackForwardingStatus": true,
+                    "FeedbackForwardingStatus": id.feedback_forwarding_status,
                     "VerifiedForSendingStatus": true,
                     "DkimAttributes": id.dkim_attributes,
+                    "MailFromAttributes": id.mail_from_attributes,
                     "Policies": {},
                     "Tags": id.tags,
                     "VerificationStatus": ops::identity::VERIFIED,
@@ -440,6 +444,45 @@ impl Api {
                 let identity = label("EmailIdentity");
                 self.write(|s| ops::identity::set_config_set(s, r, &identity, cs.as_deref()))?;
                 wire::empty()
+            }
+            O::PutEmailIdentityFeedbackAttributes => {
+                let b: PutEmailIdentityFeedbackAttributesBody = decode(body)?;
+                // A boolean left out is false, as SES reads it.
+                let enabled = b.email_forwarding_enabled.unwrap_or(false);
+                let identity = label("EmailIdentity");
+                self.write(|s| ops::identity::set_feedback(s, r, &identity, enabled))?;
+                wire::empty()
+            }
+            O::PutEmailIdentityMailFromAttributes => {
+                let b: PutEmailIdentityMailFromAttributesBody = decode(body)?;
+                let behavior = b
+                    .behavior_on_mx_failure
+                    .as_deref()
+                    .map(BehaviorOnMxFailure::parse)
+                    .transpose()?;
+                let identity = label("EmailIdentity");
+                let domain = b.mail_from_domain;
+                self.write(|s| {
+                    ops::identity::set_mail_from(s, r, &identity, domain.as_deref(), behavior)
+                })?;
+                wire::empty()
+            }
+            O::PutEmailIdentityDkimAttributes => {
+                let b: PutEmailIdentityDkimAttributesBody = decode(body)?;
+                let enabled = b.signing_enabled.unwrap_or(false);
+                let identity = label("EmailIdentity");
+                self.write(|s| ops::identity::set_dkim_enabled(s, r, &identity, enabled))?;
+                wire::empty()
+            }
+            O::PutEmailIdentityDkimSigningAttributes => {
+                let b: PutEmailIdentityDkimSigningAttributesBody = decode(body)?;
+                let origin = b.signing_attributes_origin.unwrap_or_default();
+                let attrs = b.signing_attributes.map(signing_attributes);
+                let identity = label("EmailIdentity");
+                let set = self.write(|s| {
+                    ops::identity::set_dkim_signing(s, r, &identity, &origin, attrs.as_ref())
+                })?;
+                wire::ok(json!({"DkimStatus": set.dkim_status, "DkimTokens": set.dkim_tokens}))
             }
             O::TagResource => {
                 let b: TagResourceBody = decode(body)?;
@@ -565,10 +608,6 @@ impl Api {
             | O::PutAccountSuppressionAttributes
             | O::PutAccountVdmAttributes
             | O::PutDeliverabilityDashboardOption
-            | O::PutEmailIdentityDkimAttributes
-            | O::PutEmailIdentityDkimSigningAttributes
-            | O::PutEmailIdentityFeedbackAttributes
-            | O::PutEmailIdentityMailFromAttributes
             | O::PutSuppressedDestination
             | O::PutTenantSuppressionAttributes
             | O::SendCustomVerificationEmail
@@ -733,6 +772,16 @@ fn option_blocks(
     Ok(out)
 }
 
+/// `DkimSigningAttributes` as the model's rules take them.
+fn signing_attributes(a: DkimSigningAttributes) -> SigningAttributes {
+    SigningAttributes {
+        selector: a.domain_signing_selector,
+        private_key: a.domain_signing_private_key,
+        next_signing_key_length: a.next_signing_key_length,
+        domain_origin: a.domain_signing_attributes_origin,
+    }
+}
+
 /// `NextToken` and `PageSize` from the query string (the GET list routes).
 fn query_paging(query: &Query) -> Result<Paging> {
     Ok(Paging {
@@ -793,7 +842,11 @@ fn config_set(cs: ConfigSetGet) -> Value {
         "ConfigurationSetName".into(),
         cs.configuration_set_name.into(),
     );
-    out.insert("DeliveryOptions".into(), Value::Object(delivery));
+    // SES leaves out a block with nothing in it; hashicorp/aws reads `{}` as a block with
+    // max_delivery_seconds = 0 and plans to remove it after every apply.
+    if !delivery.is_empty() {
+        out.insert("DeliveryOptions".into(), Value::Object(delivery));
+    }
     out.insert("Tags".into(), json!(cs.tags));
     out.insert("SendingOptions".into(), json!({"SendingEnabled": true}));
     out.insert(

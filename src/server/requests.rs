@@ -423,6 +423,68 @@ impl Members for SendBulkEmailBody {
     }
 }
 
+/// The JSON body of PutEmailIdentityFeedbackAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutEmailIdentityFeedbackAttributesBody {
+    #[serde(rename = "EmailForwardingEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub email_forwarding_enabled: Option<bool>,
+}
+
+impl Members for PutEmailIdentityFeedbackAttributesBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of PutEmailIdentityMailFromAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutEmailIdentityMailFromAttributesBody {
+    #[serde(rename = "MailFromDomain", default, skip_serializing_if = "Option::is_none")]
+    pub mail_from_domain: Option<String>,
+    #[serde(rename = "BehaviorOnMxFailure", default, skip_serializing_if = "Option::is_none")]
+    pub behavior_on_mx_failure: Option<String>,
+}
+
+impl Members for PutEmailIdentityMailFromAttributesBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of PutEmailIdentityDkimAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutEmailIdentityDkimAttributesBody {
+    #[serde(rename = "SigningEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub signing_enabled: Option<bool>,
+}
+
+impl Members for PutEmailIdentityDkimAttributesBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of PutEmailIdentityDkimSigningAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutEmailIdentityDkimSigningAttributesBody {
+    #[serde(rename = "SigningAttributesOrigin", default, skip_serializing_if = "Option::is_none")]
+    pub signing_attributes_origin: Option<String>,
+    #[serde(rename = "SigningAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub signing_attributes: Option<DkimSigningAttributes>,
+}
+
+impl Members for PutEmailIdentityDkimSigningAttributesBody {
+    fn missing(&self) -> Option<String> {
+        if self.signing_attributes_origin.is_none() { return Some("SigningAttributesOrigin".into()); }
+        if let Some(m) = self.signing_attributes.as_ref().and_then(Members::missing) { return Some(format!("SigningAttributes.{m}")); }
+        None
+    }
+}
+
 /// botocore's `Tag` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]

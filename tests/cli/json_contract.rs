@@ -109,6 +109,18 @@ struct IdentityGet {
     Tags: Vec<Tag>,
     Arn: String,
     DkimAttributes: Dkim,
+    FeedbackForwardingStatus: bool,
+    MailFromAttributes: MailFrom,
+}
+
+/// The same `MailFromAttributes` GetEmailIdentity answers (domain and status only when a
+/// custom MAIL FROM domain is set).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailFrom {
+    MailFromDomain: Option<String>,
+    MailFromDomainStatus: Option<String>,
+    BehaviorOnMxFailure: String,
 }
 
 /// The same `DkimAttributes` GetEmailIdentity answers.
@@ -259,6 +271,13 @@ fn identity_commands() {
     let i: IdentityGet = decode(&env, &["identity", "create", "a.com", "--config-set", "cs"]);
     assert_eq!(i.ConfigurationSetName.as_deref(), Some("cs"));
     assert!(i.SendingEnabled);
+    assert!(i.FeedbackForwardingStatus);
+    assert_eq!(
+        i.MailFromAttributes.BehaviorOnMxFailure,
+        "USE_DEFAULT_VALUE"
+    );
+    assert!(i.MailFromAttributes.MailFromDomain.is_none());
+    assert!(i.MailFromAttributes.MailFromDomainStatus.is_none());
     assert_eq!(i.DkimAttributes.Tokens.len(), 3);
     assert!(
         i.DkimAttributes

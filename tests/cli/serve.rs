@@ -196,6 +196,39 @@ fn boto3_and_the_aws_cli_drive_every_operation_at_two_botocore_versions() {
     }
 }
 
+/// Issue 19, part 3: the identity attributes Terraform applies, through boto3, with every
+/// refusal's status, code and message and a byte-identical state file after it.
+#[test]
+fn boto3_puts_and_reads_identity_attributes_and_each_refusal_changes_nothing() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/identity_attributes.py");
+    for version in ["old", "new"] {
+        let Some(python) = client_venv(version) else {
+            crate::harness::skip(
+                &format!("the {version} boto3 environment (target/clients/{version})"),
+                "SESM_REQUIRE_CLIENTS",
+                "run .ci/clients",
+            );
+            continue;
+        };
+        let env = Env::new();
+        let server = Server::start(&env, &["-q"]);
+        let out = Command::new(&python)
+            .arg(&script)
+            .arg(&server.url)
+            .arg(assert_cmd::cargo::cargo_bin("sesm"))
+            .arg(&env.state)
+            .env("SESM_TODAY", TODAY)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("all ok"),
+            "{version}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn the_first_line_is_the_url_and_signals_stop_with_130_and_0() {
     let env = Env::new();
@@ -499,44 +532,14 @@ fn a_command_line_write_is_seen_by_the_next_request() {
 /// an update, and a destroy that leaves the account empty.
 #[test]
 fn terraform_applies_plans_no_changes_updates_and_destroys() {
-    let terraform = which("terraform");
-    let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
-    let (Some(terraform), true) = (terraform, mirror.exists()) else {
-        crate::harness::skip(
-            "terraform or its hashicorp/aws mirror in /opt/tf-plugins",
-            "SESM_REQUIRE_TERRAFORM",
-            "install terraform and the provider mirror",
-        );
+    let env = Env::new();
+    let Some(terraform) = Terraform::new(&env) else {
         return;
     };
-    let env = Env::new();
     let server = Server::start(&env, &["-q"]);
-    let dir = env.path("tf");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("cli.tfrc"),
-        "provider_installation {\n  filesystem_mirror {\n    path    = \"/opt/tf-plugins\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n",
-    )
-    .unwrap();
     let config = |tls: &str, tags: &str, identity_set: bool| {
         format!(
-            r#"terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws", version = "5.100.0" }}
-  }}
-}}
-provider "aws" {{
-  region                      = "eu-west-1"
-  access_key                  = "x"
-  secret_key                  = "x"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  endpoints {{
-    sesv2 = "{url}"
-    sts   = "{url}"
-  }}
-}}
-resource "aws_sesv2_dedicated_ip_pool" "marketing" {{
+            r#"resource "aws_sesv2_dedicated_ip_pool" "marketing" {{
   pool_name    = "marketing"
   scaling_mode = "MANAGED"
   tags         = {{ {tags} }}
@@ -561,7 +564,6 @@ resource "aws_sesv2_email_identity" "example" {{
   tags           = {{ owner = "mail" }}
 }}
 "#,
-            url = server.url,
             set = if identity_set {
                 "configuration_set_name = aws_sesv2_configuration_set.news.configuration_set_name"
             } else {
@@ -569,32 +571,8 @@ resource "aws_sesv2_email_identity" "example" {{
             }
         )
     };
-    let tf = |args: &[&str]| {
-        let out = Command::new(&terraform)
-            .args(args)
-            .args(["-input=false", "-no-color"])
-            .current_dir(&dir)
-            .env("TF_CLI_CONFIG_FILE", dir.join("cli.tfrc"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_DATA_DIR", dir.join(".terraform"))
-            .env("HOME", env.dir.path())
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        )
-    };
-    std::fs::write(
-        dir.join("main.tf"),
-        config("REQUIRE", r#"team = "growth""#, true),
-    )
-    .unwrap();
+    let tf = |args: &[&str]| terraform.run(args);
+    terraform.write(&server.url, &config("REQUIRE", r#"team = "growth""#, true));
     let (code, out) = tf(&["init"]);
     assert_eq!(code, 0, "init: {out}");
     let (code, out) = tf(&["apply", "-auto-approve"]);
@@ -608,11 +586,10 @@ resource "aws_sesv2_email_identity" "example" {{
     let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
     assert_eq!(id["ConfigurationSetName"], "newsletters");
     // An update: delivery options, a tag added to the pool, the identity's default set removed.
-    std::fs::write(
-        dir.join("main.tf"),
-        config("OPTIONAL", r#"team = "growth", tier = "gold""#, false),
-    )
-    .unwrap();
+    terraform.write(
+        &server.url,
+        &config("OPTIONAL", r#"team = "growth", tier = "gold""#, false),
+    );
     let (code, out) = tf(&["apply", "-auto-approve"]);
     assert_eq!(code, 0, "update: {out}");
     assert!(out.contains("3 changed"), "{out}");
@@ -634,6 +611,202 @@ resource "aws_sesv2_email_identity" "example" {{
         .find(|r| r["Region"] == "eu-west-1")
         .unwrap();
     for key in ["DedicatedIpPools", "ConfigurationSets", "EmailIdentities"] {
+        assert_eq!(eu[key], 0, "{key} after destroy: {eu}");
+    }
+}
+
+/// Terraform with the hashicorp/aws 5.100.0 mirror in `env`'s folder `tf`, pointed at `server`;
+/// `None` (after the harness's skip note) when either is missing.
+struct Terraform {
+    bin: PathBuf,
+    dir: PathBuf,
+    home: PathBuf,
+}
+
+impl Terraform {
+    fn new(env: &Env) -> Option<Terraform> {
+        let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
+        let (Some(bin), true) = (which("terraform"), mirror.exists()) else {
+            crate::harness::skip(
+                "terraform or its hashicorp/aws mirror in /opt/tf-plugins",
+                "SESM_REQUIRE_TERRAFORM",
+                "install terraform and the provider mirror",
+            );
+            return None;
+        };
+        let dir = env.path("tf");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("cli.tfrc"),
+            "provider_installation {\n  filesystem_mirror {\n    path    = \"/opt/tf-plugins\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct {\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n}\n",
+        )
+        .unwrap();
+        Some(Terraform {
+            bin,
+            dir,
+            home: env.dir.path().to_path_buf(),
+        })
+    }
+
+    /// The provider block for `url`, then `resources`.
+    fn write(&self, url: &str, resources: &str) {
+        let config = format!(
+            r#"terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws", version = "5.100.0" }}
+  }}
+}}
+provider "aws" {{
+  region                      = "eu-west-1"
+  access_key                  = "x"
+  secret_key                  = "x"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  endpoints {{
+    sesv2 = "{url}"
+    sts   = "{url}"
+  }}
+}}
+{resources}"#
+        );
+        std::fs::write(self.dir.join("main.tf"), config).unwrap();
+    }
+
+    /// Runs terraform; its exit code and output.
+    fn run(&self, args: &[&str]) -> (i32, String) {
+        let out = Command::new(&self.bin)
+            .args(args)
+            .args(["-input=false", "-no-color"])
+            .current_dir(&self.dir)
+            .env("TF_CLI_CONFIG_FILE", self.dir.join("cli.tfrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_DATA_DIR", self.dir.join(".terraform"))
+            .env("HOME", &self.home)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    }
+}
+
+/// A base64 DER SEQUENCE the size of a 2048-bit RSA key in PKCS#1 (1,192 bytes): what sesm
+/// checks of a BYODKIM key (it signs nothing, so the key's numbers are never used).
+fn byodkim_key() -> String {
+    use base64::Engine;
+    let mut der = vec![0x30, 0x82, 0x04, 0xa4];
+    der.resize(1192, 0x02);
+    base64::engine::general_purpose::STANDARD.encode(der)
+}
+
+/// Issue 19, parts 3 and 4: Terraform converges (a plan right after apply has no changes) on a
+/// bare configuration set, a set made by the command line and imported, feedback and MAIL FROM
+/// attributes, and a BYODKIM identity; then destroys it all.
+#[test]
+fn terraform_converges_on_bare_sets_imports_and_identity_attributes() {
+    let env = Env::new();
+    let Some(tf) = Terraform::new(&env) else {
+        return;
+    };
+    let server = Server::start(&env, &["-q"]);
+    env.ok(&["--region", "eu-west-1", "config-set", "create", "from-cli"]);
+    let resources = |behavior: &str, forwarding: bool| {
+        format!(
+            r#"resource "aws_sesv2_configuration_set" "bare" {{
+  configuration_set_name = "bare"
+}}
+import {{
+  to = aws_sesv2_configuration_set.imported
+  id = "from-cli"
+}}
+resource "aws_sesv2_configuration_set" "imported" {{
+  configuration_set_name = "from-cli"
+}}
+resource "aws_sesv2_email_identity" "example" {{
+  email_identity = "example.com"
+}}
+resource "aws_sesv2_email_identity_feedback_attributes" "example" {{
+  email_identity           = aws_sesv2_email_identity.example.email_identity
+  email_forwarding_enabled = {forwarding}
+}}
+resource "aws_sesv2_email_identity_mail_from_attributes" "example" {{
+  email_identity         = aws_sesv2_email_identity.example.email_identity
+  behavior_on_mx_failure = "{behavior}"
+  mail_from_domain       = "mail.${{aws_sesv2_email_identity.example.email_identity}}"
+}}
+resource "aws_sesv2_email_identity" "address" {{
+  email_identity = "jane@example.org"
+}}
+resource "aws_sesv2_email_identity_mail_from_attributes" "address" {{
+  email_identity = aws_sesv2_email_identity.address.email_identity
+}}
+resource "aws_sesv2_email_identity" "byodkim" {{
+  email_identity = "byodkim.example.com"
+  dkim_signing_attributes {{
+    domain_signing_selector    = "sel1"
+    domain_signing_private_key = "{key}"
+  }}
+}}
+"#,
+            key = byodkim_key()
+        )
+    };
+    tf.write(&server.url, &resources("REJECT_MESSAGE", true));
+    let (code, out) = tf.run(&["init"]);
+    assert_eq!(code, 0, "init: {out}");
+    let (code, out) = tf.run(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "apply: {out}");
+    assert!(out.contains("1 imported, 7 added"), "{out}");
+    let (code, out) = tf.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
+    assert_eq!(
+        id["MailFromAttributes"],
+        serde_json::json!({
+            "MailFromDomain": "mail.example.com",
+            "MailFromDomainStatus": "SUCCESS",
+            "BehaviorOnMxFailure": "REJECT_MESSAGE",
+        })
+    );
+    assert_eq!(id["FeedbackForwardingStatus"], true);
+    let byo = env.json(&[
+        "--region",
+        "eu-west-1",
+        "identity",
+        "get",
+        "byodkim.example.com",
+    ]);
+    assert_eq!(byo["DkimAttributes"]["SigningAttributesOrigin"], "EXTERNAL");
+    assert_eq!(byo["DkimAttributes"]["Tokens"], serde_json::json!(["sel1"]));
+    // An update of both attribute resources, and again no changes after it.
+    tf.write(&server.url, &resources("USE_DEFAULT_VALUE", false));
+    let (code, out) = tf.run(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "update: {out}");
+    assert!(out.contains("2 changed"), "{out}");
+    let (code, out) = tf.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after the update has changes: {out}");
+    let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
+    assert_eq!(id["FeedbackForwardingStatus"], false);
+    assert_eq!(
+        id["MailFromAttributes"]["BehaviorOnMxFailure"],
+        "USE_DEFAULT_VALUE"
+    );
+    let (code, out) = tf.run(&["destroy", "-auto-approve"]);
+    assert_eq!(code, 0, "destroy: {out}");
+    let account = env.json(&["--region", "eu-west-1", "account"]);
+    let eu = account["Regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["Region"] == "eu-west-1")
+        .unwrap();
+    for key in ["ConfigurationSets", "EmailIdentities"] {
         assert_eq!(eu[key], 0, "{key} after destroy: {eu}");
     }
 }

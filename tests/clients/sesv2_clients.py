@@ -165,7 +165,8 @@ def config_sets():
     check(sesm("config-set", "get", "news")["DeliveryOptions"]["SendingPoolName"] == "marketing", "CLI sees the set")
     c.create_configuration_set(ConfigurationSetName="plain")
     plain = c.get_configuration_set(ConfigurationSetName="plain")
-    check(plain["DeliveryOptions"] == {}, f"an unset TlsPolicy is left out {plain['DeliveryOptions']}")
+    # SES leaves an empty block out (hashicorp/aws reads `{}` as a block to remove).
+    check("DeliveryOptions" not in plain, f"an empty DeliveryOptions is left out {plain.get('DeliveryOptions')}")
     check(plain["SendingOptions"] == {"SendingEnabled": True}, "SendingOptions default")
     refused(lambda: c.create_configuration_set(ConfigurationSetName="news"), "AlreadyExistsException", 400)
     refused(lambda: c.create_configuration_set(ConfigurationSetName="bad name"), "BadRequestException", 400)
@@ -185,8 +186,8 @@ def config_sets():
     check(c.get_configuration_set(ConfigurationSetName="plain")["DeliveryOptions"] == {"TlsPolicy": "OPTIONAL"},
           "a Put replaces the whole block")
     c.put_configuration_set_delivery_options(ConfigurationSetName="plain")
-    check(c.get_configuration_set(ConfigurationSetName="plain")["DeliveryOptions"] == {},
-          "an empty PutConfigurationSetDeliveryOptions clears the block")
+    check("DeliveryOptions" not in c.get_configuration_set(ConfigurationSetName="plain"),
+          "an empty PutConfigurationSetDeliveryOptions clears the block (left out, as SES does)")
     refused(lambda: c.put_configuration_set_delivery_options(ConfigurationSetName="nope"), "NotFoundException", 404)
     c.put_configuration_set_sending_options(ConfigurationSetName="plain", SendingEnabled=False)
     c.put_configuration_set_suppression_options(ConfigurationSetName="plain", SuppressedReasons=["BOUNCE"])
