@@ -245,7 +245,7 @@ pub fn set_dkim_signing(
     check_parent(s, region, &name, &signing)?;
     s.region_mut(region).set_dkim_signing(&name, signing)?;
     let (_, id) = s.region(region).existing_identity(&name)?;
-    let dkim = views::dkim_attributes(region, &name, &id);
+    let dkim = shapes::dkim_attributes(region, &name, &id);
     Ok(DkimSigningSet {
         dkim_status: dkim.status,
         dkim_tokens: dkim.tokens,
