@@ -4,8 +4,15 @@
     python3 scripts/gen_routes.py OLD_SERVICE_2_JSON[.gz] NEW_SERVICE_2_JSON[.gz]
 
 OLD and NEW are botocore's `botocore/data/sesv2/2019-09-27/service-2.json(.gz)` of a botocore
-before 1.43.105 (GET list routes) and of a current one (POST list routes); `.ci/clients`
-installs both under target/clients/{old,new}. Every route of either model is in the table; the
+before 1.43.105 (GET list routes) and of a current one (POST list routes). The committed files
+were generated from botocore 1.43.11 (target/clients/old, installed by `.ci/clients`) and
+botocore 1.44.18, which has members the CLI's pinned 1.44.3 lacks (`SharedPoolDeliveryMode`):
+
+    pip download --no-deps -d /tmp/bc botocore==1.44.18 && unzip -o -q /tmp/bc/botocore-1.44.18-*.whl \
+        'botocore/data/sesv2/*' -d /tmp/bc
+    python3 scripts/gen_routes.py \
+        target/clients/old/lib/python3.11/site-packages/botocore/data/sesv2/2019-09-27/service-2.json.gz \
+        /tmp/bc/botocore/data/sesv2/2019-09-27/service-2.json.gz Every route of either model is in the table; the
 `Operation` enum has one variant per operation, so the router and the handlers' exhaustive
 `match` name the same set. Request bodies of the operations in SERVED get typed structs (body
 members only: path labels and query members are read from the URI).

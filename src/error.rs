@@ -32,6 +32,9 @@ pub enum SesCode {
     MessageRejected,
     /// A part of a served operation sesm does not emulate (stored templates): HTTP 501.
     NotImplemented,
+    /// SendEmail through a configuration set whose sending is paused
+    /// (`SendingOptions.SendingEnabled` false); SESv2's one pause exception, HTTP 400.
+    SendingPaused,
 }
 
 impl SesCode {
@@ -43,6 +46,7 @@ impl SesCode {
             SesCode::LimitExceeded => "LimitExceededException",
             SesCode::MessageRejected => "MessageRejected",
             SesCode::NotImplemented => "NotImplemented",
+            SesCode::SendingPaused => "SendingPausedException",
         }
     }
 }

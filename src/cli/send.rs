@@ -57,6 +57,7 @@ pub fn run(a: SendArgs, ctx: &Ctx) -> Result<Rendered> {
         subject: a.subject,
         config_set: a.config_set,
         count: u64::try_from(a.count).unwrap_or(0),
+        ..Outgoing::default()
     };
     if a.explain {
         ctx.read(|s, region| send::explain(s, region, &msg))

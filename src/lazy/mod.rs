@@ -147,9 +147,7 @@ impl<T: Section> Lazy<T> {
         T: Clone,
     {
         self.get()?;
-        Ok(Arc::make_mut(
-            self.value.get_mut().expect("parsed above"),
-        ))
+        Ok(Arc::make_mut(self.value.get_mut().expect("parsed above")))
     }
 }
 

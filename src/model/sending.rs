@@ -95,6 +95,8 @@ impl ModelParams {
 pub enum SetSource {
     /// Named in the request.
     Request,
+    /// Named by the raw message's `X-SES-CONFIGURATION-SET` header.
+    Header,
     /// The default configuration set of the sender's address identity.
     AddressIdentity,
     /// The default configuration set of the sender's domain identity.
@@ -153,6 +155,11 @@ pub struct Outgoing {
     pub bcc: Vec<String>,
     pub subject: Option<String>,
     pub config_set: Option<String>,
+    /// The raw message's `X-SES-CONFIGURATION-SET` header: the set when the request names none.
+    pub header_config_set: Option<String>,
+    /// Other senders a raw message names (its `From` when `FromEmailAddress` was given, its
+    /// `Sender` and `Return-Path`): SES requires each to be a verified identity too.
+    pub other_senders: Vec<String>,
     /// Identical copies (`--count`), at least 1.
     pub count: u64,
 }
@@ -206,32 +213,118 @@ pub fn check_address(raw: &str, what: &str) -> Result<String> {
     })
 }
 
+/// Checks the sender: not an address at all is a BadRequest; an address SES could never have
+/// verified (`invalid@invalid`, what nodemailer's `verify()` sends) is simply not verified,
+/// which the caller reports as SES does (MessageRejected).
+fn check_sender(raw: &str) -> Result<String> {
+    let addr = address_of(raw);
+    if !addr.contains('@') {
+        return Err(Error::bad_request(format!(
+            "Invalid sender address '{raw}': expected local@domain."
+        )));
+    }
+    Ok(normalize_identity(addr).unwrap_or_else(|_| addr.to_string()))
+}
+
+/// The identities that may cover a sender, the most specific first: the address, the
+/// address without its `+label`, its domain and each parent domain (not the bare suffix).
+fn sender_candidates(from: &str) -> Vec<String> {
+    let mut out = vec![from.to_string()];
+    if let Some((local, domain)) = from.rsplit_once('@') {
+        if let Some((base, _label)) = local.split_once('+') {
+            out.push(format!("{base}@{domain}"));
+        }
+        let mut d = domain;
+        loop {
+            out.push(d.to_string());
+            match d.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => d = parent,
+                _ => break,
+            }
+        }
+    }
+    out
+}
+
+/// Whether a configuration set sends: `SendingOptions.SendingEnabled` unless it is false.
+fn sending_enabled(set: &super::ConfigSet) -> bool {
+    set.options
+        .get("SendingOptions")
+        .and_then(|o| o.get("SendingEnabled"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(true)
+}
+
 /// The domain part of a normalised address.
 fn domain_of(addr: &str) -> &str {
     addr.rsplit_once('@').map_or(addr, |(_, d)| d)
 }
 
 impl Region {
-    /// The identity that lets `from` send: its address identity, else its domain's.
+    /// The identity that lets `from` send, the most specific first: the address, the address
+    /// without its `+label` (SES: labels need no verification of their own), its domain, then
+    /// each parent domain (a verified domain covers its subdomains: SES Developer Guide,
+    /// "Creating and verifying identities").
     fn sender_identity(&self, from: &str) -> Result<Option<(String, super::Identity)>> {
-        if let Some(id) = self.identities.entry(from)? {
-            return Ok(Some((from.to_string(), id)));
+        for candidate in sender_candidates(from) {
+            if let Some(id) = self.identities.entry(&candidate)? {
+                return Ok(Some((candidate, id)));
+            }
         }
-        let domain = domain_of(from);
-        Ok(self
-            .identities
-            .entry(domain)?
-            .map(|id| (domain.to_string(), id)))
+        Ok(None)
     }
 
-    /// SES's checks and routing of one message (`warmup-model.md`'s pools): the sender must be
-    /// an identity of the region (an address, or through its domain); a named configuration
-    /// set must exist; 1 to 50 well-formed recipients. The set is the request's, else the
-    /// default of the sender's address identity, else of its domain identity; the pool is the
+    /// The default configuration set a sender gets: the most specific identity covering it
+    /// that has one (an address's own default overrides its domain's).
+    fn default_set(&self, from: &str) -> Result<Option<(String, SetSource)>> {
+        for candidate in sender_candidates(from) {
+            if let Some(cs) = self
+                .identities
+                .entry(&candidate)?
+                .and_then(|id| id.configuration_set)
+            {
+                let source = match IdentityType::of(&candidate) {
+                    IdentityType::EmailAddress => SetSource::AddressIdentity,
+                    IdentityType::Domain => SetSource::DomainIdentity,
+                };
+                return Ok(Some((cs, source)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// SES's checks and routing of one message (`warmup-model.md`'s pools): the sender (and
+    /// any other sender a raw message names) must be covered by an identity of the region; a
+    /// named configuration set must exist and not be paused; 1 to 50 well-formed recipients.
+    /// The set is the request's, else the raw message's `X-SES-CONFIGURATION-SET` header's,
+    /// else the default of the most specific identity covering the sender; the pool is the
     /// set's sending pool, else `ses-default-dedicated-pool` when it has IPs, else the shared
     /// IPs.
     pub fn route(&self, model: &ModelParams, region: &str, msg: &Outgoing) -> Result<Route> {
-        let from = check_address(&msg.from, "sender")?;
+        let from = check_sender(&msg.from)?;
+        // The senders first: SES refuses an unverified sender before it looks at the
+        // recipients (nodemailer's `verify()` relies on it).
+        let mut unverified = Vec::new();
+        for sender in std::iter::once(&from).chain(msg.other_senders.iter()) {
+            let covered = match check_sender(sender) {
+                Ok(addr) => self.sender_identity(&addr)?.is_some(),
+                Err(_) => false,
+            };
+            if !covered && !unverified.contains(sender) {
+                unverified.push(sender.clone());
+            }
+        }
+        if !unverified.is_empty() {
+            return Err(Error::message_rejected(format!(
+                "Email address is not verified. The following identities failed the check in region {}: {}",
+                region.to_uppercase(),
+                unverified.join(", ")
+            ))
+            .hint(format!(
+                "create the identity first: sesm identity create {}",
+                domain_of(&unverified[0])
+            )));
+        }
         let mut recipients = Vec::new();
         for (what, list) in [("To", &msg.to), ("Cc", &msg.cc), ("Bcc", &msg.bcc)] {
             for r in list.iter() {
@@ -251,43 +344,26 @@ impl Region {
                 recipients.len()
             )));
         }
-        let Some((identity, id)) = self.sender_identity(&from)? else {
-            return Err(Error::message_rejected(format!(
-                "Email address is not verified. The following identities failed the check in region {}: {from}",
-                region.to_uppercase()
-            ))
-            .hint(format!(
-                "create the identity first: sesm identity create {}",
-                domain_of(&from)
-            )));
+        let (config_set, source) = match (&msg.config_set, &msg.header_config_set) {
+            (Some(cs), _) => (Some(cs.clone()), SetSource::Request),
+            (None, Some(cs)) => (Some(cs.clone()), SetSource::Header),
+            (None, None) => match self.default_set(&from)? {
+                Some((cs, source)) => (Some(cs), source),
+                None => (None, SetSource::None),
+            },
         };
-        let (config_set, source) = match &msg.config_set {
-            Some(cs) => {
-                self.existing_config_set(cs)?;
-                (Some(cs.clone()), SetSource::Request)
+        if let Some(cs) = &config_set {
+            let set = self.existing_config_set(cs)?;
+            if !sending_enabled(&set) {
+                return Err(Error::new(
+                    crate::error::Kind::Ses(crate::error::SesCode::SendingPaused),
+                    format!("Sending is paused for configuration set <{cs}>."),
+                )
+                .hint(format!(
+                    "resume it: PutConfigurationSetSendingOptions with SendingEnabled true for {cs}"
+                )));
             }
-            None => {
-                // The address identity's default set comes before its domain's.
-                let from_address = if identity == from {
-                    id.configuration_set.clone()
-                } else {
-                    None
-                };
-                let from_domain = match (&from_address, IdentityType::of(&identity)) {
-                    (None, IdentityType::EmailAddress) => self
-                        .identities
-                        .entry(domain_of(&from))?
-                        .and_then(|d| d.configuration_set),
-                    (None, IdentityType::Domain) => id.configuration_set.clone(),
-                    _ => None,
-                };
-                match (from_address, from_domain) {
-                    (Some(cs), _) => (Some(cs), SetSource::AddressIdentity),
-                    (None, Some(cs)) => (Some(cs), SetSource::DomainIdentity),
-                    (None, None) => (None, SetSource::None),
-                }
-            }
-        };
+        }
         let set_pool = match &config_set {
             Some(cs) => self
                 .configuration_sets

@@ -163,7 +163,21 @@ pub fn send_bulk(
         bcc: Vec::new(),
         ..template.clone()
     };
-    r.route(&s.model, region, &probe)?;
+    match r.route(&s.model, region, &probe) {
+        // A paused set refuses each entry (SESv2's BulkEmailStatus), not the call.
+        Err(e) if e.kind == crate::error::Kind::Ses(crate::error::SesCode::SendingPaused) => {
+            let results = destinations
+                .iter()
+                .map(|_| BulkResult {
+                    status: "CONFIGURATION_SET_SENDING_PAUSED",
+                    error: Some(e.message.clone()),
+                    message_id: None,
+                })
+                .collect();
+            return Ok((Vec::new(), results));
+        }
+        other => other?,
+    };
     let mut sent = Vec::new();
     let mut results = Vec::new();
     for (to, cc, bcc) in destinations {

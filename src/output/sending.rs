@@ -7,6 +7,9 @@ use crate::ops::send::{Cleared, Explanation, Outbox, Sent};
 fn source(s: SetSource, set: &Option<String>) -> String {
     match (s, set) {
         (SetSource::Request, Some(cs)) => format!("{cs} (named in the request)"),
+        (SetSource::Header, Some(cs)) => {
+            format!("{cs} (the raw message's X-SES-CONFIGURATION-SET header)")
+        }
         (SetSource::AddressIdentity, Some(cs)) => {
             format!("{cs} (the sender address identity's default)")
         }

@@ -5,7 +5,7 @@
 use base64::Engine;
 use mailparse::{MailAddr, MailHeaderMap};
 
-use super::requests::{Destination, SendBulkEmailBody, SendEmailBody, Template};
+use super::requests::{Destination, MessageTag, SendBulkEmailBody, SendEmailBody, Template};
 use crate::error::{Error, Result};
 use crate::model::sending::Outgoing;
 
@@ -56,30 +56,128 @@ pub fn not_served() -> Error {
     )
 }
 
-/// SendEmail's request as the message to send.
+/// SESv2's checks of a message tag (`MessageTag`): ASCII letters, digits, `_` and `-`, 1 to
+/// 256 characters, for the name and the value.
+fn check_tags(tags: &[MessageTag], member: &str) -> Result<()> {
+    for t in tags {
+        for (what, text) in [("name", &t.name), ("value", &t.value)] {
+            let text = text.as_deref().unwrap_or_default();
+            let ok = (1..=256).contains(&text.len())
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if !ok {
+                return Err(Error::bad_request(format!(
+                    "Invalid tag {what} <{text}> in {member}: only alphanumeric ASCII characters, '_', and '-' are allowed, 1 to 256 of them."
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Addresses SES takes: a 7-bit local part and a domain in ASCII (Punycode for an
+/// internationalised one), as the `Destination` shape of SESv2's model says; a display name
+/// outside ASCII must be an RFC 2047 encoded-word.
+fn check_ascii_address(raw: &str, what: &str) -> Result<()> {
+    if !raw.is_ascii() {
+        return Err(Error::bad_request(format!(
+            "Invalid {what} address '{raw}': SES takes 7-bit ASCII addresses (encode a non-ASCII domain in Punycode and a display name as an RFC 2047 encoded-word)."
+        )));
+    }
+    Ok(())
+}
+
+/// The `X-SES-*` and sender headers of a raw message; the recipients of its headers only
+/// when the request gives none (`Destination` is the envelope: SES does not read the headers
+/// then, so a malformed one is no reason to refuse).
+struct RawHeaders {
+    from: Vec<String>,
+    senders: Vec<String>,
+    config_set: Option<String>,
+    recipients: Option<Recipients>,
+    subject: Option<String>,
+}
+
+fn raw_headers(data: Option<String>, want_recipients: bool) -> Result<RawHeaders> {
+    let data = data.unwrap_or_default();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| Error::bad_request(format!("Content.Raw.Data is not base64: {e}.")))?;
+    let (headers, _) = mailparse::parse_headers(&bytes)
+        .map_err(|e| Error::bad_request(format!("The raw message has no valid headers: {e}.")))?;
+    if headers.is_empty() {
+        return Err(Error::bad_request(
+            "The raw message has no headers: it must start with them (From, To, Subject …), then a blank line and the body.",
+        ));
+    }
+    let mut senders = header_addresses(&headers, "Sender")?;
+    senders.extend(header_addresses(&headers, "Return-Path")?);
+    Ok(RawHeaders {
+        from: header_addresses(&headers, "From")?,
+        senders,
+        config_set: headers
+            .get_first_value("X-SES-CONFIGURATION-SET")
+            .map(|v| v.trim().to_string()),
+        recipients: if want_recipients {
+            Some((
+                header_addresses(&headers, "To")?,
+                header_addresses(&headers, "Cc")?,
+                header_addresses(&headers, "Bcc")?,
+            ))
+        } else {
+            None
+        },
+        subject: headers.get_first_value("Subject"),
+    })
+}
+
+/// SendEmail's request as the message to send, after SESv2's checks of its content.
 pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
     let content = body.content.unwrap_or_default();
+    let kinds = [
+        content.simple.is_some(),
+        content.raw.is_some(),
+        content.template.is_some(),
+    ];
+    if kinds.iter().filter(|k| **k).count() > 1 {
+        return Err(Error::bad_request(
+            "Content takes one of Simple, Raw or Template, not several.",
+        ));
+    }
+    check_tags(body.email_tags.as_deref().unwrap_or_default(), "EmailTags")?;
+    for r in body.reply_to_addresses.iter().flatten() {
+        crate::model::sending::check_address(r, "Reply-To")?;
+        check_ascii_address(r, "Reply-To")?;
+    }
+    if let Some(arn) = &body.from_email_address_identity_arn {
+        let parsed = crate::model::arn::parse(arn, "us-east-1", "000000000000");
+        if !arn.starts_with("arn:")
+            || !parsed.is_ok_and(|r| r.kind == crate::model::arn::ResourceKind::Identity)
+        {
+            return Err(Error::bad_request(format!("Invalid ARN <{arn}>.")));
+        }
+    }
     let (mut to, mut cc, mut bcc) = destination(body.destination);
     let mut from = body.from_email_address;
+    let mut header_config_set = None;
+    let mut other_senders = Vec::new();
     let subject = if let Some(simple) = content.simple {
         simple.subject.and_then(|s| s.data)
     } else if let Some(raw) = content.raw {
-        let data = raw.data.unwrap_or_default();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data.trim())
-            .map_err(|e| Error::bad_request(format!("Content.Raw.Data is not base64: {e}.")))?;
-        let (headers, _) = mailparse::parse_headers(&bytes).map_err(|e| {
-            Error::bad_request(format!("The raw message has no valid headers: {e}."))
-        })?;
-        if from.is_none() {
-            from = header_addresses(&headers, "From")?.into_iter().next();
+        let no_destination = to.is_empty() && cc.is_empty() && bcc.is_empty();
+        let h = raw_headers(raw.data, no_destination)?;
+        match &from {
+            // The From header must be verified too when another address is the envelope's.
+            Some(_) => other_senders.extend(h.from),
+            None => from = h.from.into_iter().next(),
         }
-        if to.is_empty() && cc.is_empty() && bcc.is_empty() {
-            to = header_addresses(&headers, "To")?;
-            cc = header_addresses(&headers, "Cc")?;
-            bcc = header_addresses(&headers, "Bcc")?;
+        other_senders.extend(h.senders);
+        header_config_set = h.config_set;
+        if let Some(r) = h.recipients {
+            (to, cc, bcc) = r;
         }
-        headers.get_first_value("Subject")
+        h.subject
     } else if let Some(t) = content.template {
         template_subject(t)?
     } else {
@@ -90,6 +188,12 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
     let from = from.ok_or_else(|| {
         Error::bad_request("FromEmailAddress is required (or a From header in Raw content).")
     })?;
+    for (what, list) in [("To", &to), ("Cc", &cc), ("Bcc", &bcc)] {
+        for r in list {
+            check_ascii_address(r, &format!("{what} recipient"))?;
+        }
+    }
+    check_ascii_address(&from, "sender")?;
     Ok(Outgoing {
         from,
         to,
@@ -97,6 +201,8 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
         bcc,
         subject,
         config_set: body.configuration_set_name,
+        header_config_set,
+        other_senders,
         count: 1,
     })
 }
@@ -108,6 +214,10 @@ pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, Vec<Recipients>)> {
         Some(t) => template_subject(t)?,
         None => return Err(Error::bad_request("DefaultContent needs a Template.")),
     };
+    check_tags(
+        body.default_email_tags.as_deref().unwrap_or_default(),
+        "DefaultEmailTags",
+    )?;
     let destinations = body
         .bulk_email_entries
         .unwrap_or_default()

@@ -12,6 +12,7 @@ mod ips;
 mod json_contract;
 mod pools;
 mod sending;
+mod sending_parity;
 mod serve;
 mod serve_hardening;
 mod simulation;

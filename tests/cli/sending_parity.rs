@@ -1,0 +1,349 @@
+//! What SES refuses, sesm refuses; what SES routes, sesm routes (issue 19, first part): the
+//! `X-SES-CONFIGURATION-SET` header, paused configuration sets, every sender of a raw message
+//! verified, subdomains and `+labels` covered by their identities, nodemailer's `verify()`
+//! probe, and SESv2's content checks. Driven over HTTP; each refusal leaves the state and the
+//! outbox byte-identical.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::harness::Env;
+use crate::serve::{Raw, Server, request};
+
+fn account() -> Env {
+    let env = Env::new();
+    env.ok(&["pool", "create", "marketing", "--managed"]);
+    env.ok(&["config-set", "create", "news", "--pool", "marketing"]);
+    env.ok(&["config-set", "create", "plain"]);
+    env.ok(&["identity", "create", "example.com", "--config-set", "plain"]);
+    env.ok(&[
+        "identity",
+        "create",
+        "ceo@example.com",
+        "--config-set",
+        "news",
+    ]);
+    env
+}
+
+fn raw_send(addr: &str, mime: &str, extra: Value) -> Raw {
+    let mut body = json!({
+        "Content": {"Raw": {"Data": base64::engine::general_purpose::STANDARD.encode(mime)}},
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    request(addr, "POST", "/v2/email/outbound-emails", &body.to_string())
+}
+
+fn simple(from: &str, to: &str) -> Value {
+    json!({
+        "FromEmailAddress": from,
+        "Destination": {"ToAddresses": [to]},
+        "Content": {"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}},
+    })
+}
+
+fn send(addr: &str, body: &Value) -> Raw {
+    request(addr, "POST", "/v2/email/outbound-emails", &body.to_string())
+}
+
+/// The outbox entry of an accepted message.
+fn sent(addr: &str, r: &Raw) -> Value {
+    assert_eq!(r.status, 200, "{r:?}");
+    let id: Value = serde_json::from_str(&r.body).unwrap();
+    let list = request(addr, "GET", "/_sesm/outbox", "");
+    let list: Value = serde_json::from_str(&list.body).unwrap();
+    list["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["MessageId"] == id["MessageId"])
+        .cloned()
+        .unwrap_or_else(|| panic!("{} is not in the outbox: {list}", id["MessageId"]))
+}
+
+/// The files a refusal must leave as they were.
+fn files(env: &Env) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    (
+        env.state_bytes(),
+        std::fs::read(env.path("state/state.json.outbox")).ok(),
+    )
+}
+
+fn refused(
+    env: &Env,
+    r: Raw,
+    before: &(Option<Vec<u8>>, Option<Vec<u8>>),
+    status: u16,
+    code: &str,
+    text: &str,
+) {
+    assert_eq!(r.status, status, "{r:?}");
+    assert_eq!(r.header("x-amzn-errortype").as_deref(), Some(code), "{r:?}");
+    assert!(r.body.contains(text), "expected {text:?} in {}", r.body);
+    assert_eq!(
+        &files(env),
+        before,
+        "a refusal changed the state or the outbox"
+    );
+}
+
+#[test]
+fn the_x_ses_configuration_set_header_picks_the_set_after_the_request() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let mime = "From: news@example.com\r\nTo: a@gmail.com\r\nX-SES-CONFIGURATION-SET: news\r\nSubject: hi\r\n\r\nbody";
+    let m = sent(&addr, &raw_send(&addr, mime, json!({})));
+    assert_eq!(m["ConfigurationSetName"], "news");
+    assert_eq!(m["ConfigurationSetSource"], "HEADER");
+    assert_eq!(m["PoolName"], "marketing");
+    // The request's set comes first.
+    let m = sent(
+        &addr,
+        &raw_send(&addr, mime, json!({"ConfigurationSetName": "plain"})),
+    );
+    assert_eq!(m["ConfigurationSetName"], "plain");
+    assert_eq!(m["ConfigurationSetSource"], "REQUEST");
+    // A header naming a missing set is refused like a missing set in the request.
+    let before = files(&env);
+    let bad =
+        "From: news@example.com\r\nTo: a@gmail.com\r\nX-SES-CONFIGURATION-SET: nope\r\n\r\nbody";
+    refused(
+        &env,
+        raw_send(&addr, bad, json!({})),
+        &before,
+        404,
+        "NotFoundException",
+        "Configuration set <nope> does not exist.",
+    );
+}
+
+#[test]
+fn a_paused_set_refuses_sends_and_bulk_entries() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let r = request(
+        &addr,
+        "PUT",
+        "/v2/email/configuration-sets/news/sending",
+        r#"{"SendingEnabled":false}"#,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let before = files(&env);
+    let mut named = simple("news@example.com", "a@gmail.com");
+    named["ConfigurationSetName"] = "news".into();
+    refused(
+        &env,
+        send(&addr, &named),
+        &before,
+        400,
+        "SendingPausedException",
+        "Sending is paused for configuration set <news>.",
+    );
+    // As the sender identity's default set too.
+    refused(
+        &env,
+        send(&addr, &simple("ceo@example.com", "a@gmail.com")),
+        &before,
+        400,
+        "SendingPausedException",
+        "<news>",
+    );
+    let bulk = json!({
+        "FromEmailAddress": "news@example.com",
+        "ConfigurationSetName": "news",
+        "DefaultContent": {"Template": {"TemplateContent": {"Subject": "s", "Text": "t"}}},
+        "BulkEmailEntries": [{"Destination": {"ToAddresses": ["a@gmail.com"]}}, {"Destination": {"ToAddresses": ["b@gmail.com"]}}],
+    });
+    let r = request(
+        &addr,
+        "POST",
+        "/v2/email/outbound-bulk-emails",
+        &bulk.to_string(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let statuses: Vec<&str> = v["BulkEmailEntryResults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["Status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["CONFIGURATION_SET_SENDING_PAUSED"; 2]);
+    assert_eq!(files(&env), before, "a paused bulk send accepted mail");
+    // Resumed, it sends.
+    let r = request(
+        &addr,
+        "PUT",
+        "/v2/email/configuration-sets/news/sending",
+        r#"{"SendingEnabled":true}"#,
+    );
+    assert_eq!(r.status, 200);
+    sent(&addr, &send(&addr, &named));
+}
+
+#[test]
+fn every_sender_of_a_raw_message_must_be_verified() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let before = files(&env);
+    let mime = "From: evil@nope.com\r\nTo: a@gmail.com\r\nSubject: hi\r\n\r\nbody";
+    refused(
+        &env,
+        raw_send(&addr, mime, json!({"FromEmailAddress": "news@example.com"})),
+        &before,
+        400,
+        "MessageRejected",
+        "Email address is not verified. The following identities failed the check in region US-EAST-1: evil@nope.com",
+    );
+    let mime = "From: news@example.com\r\nSender: a@other.org\r\nReturn-Path: <b@third.net>\r\nTo: a@gmail.com\r\n\r\nbody";
+    refused(
+        &env,
+        raw_send(&addr, mime, json!({})),
+        &before,
+        400,
+        "MessageRejected",
+        "US-EAST-1: a@other.org, b@third.net",
+    );
+    // nodemailer's verify() probe: MessageRejected is what it takes for a working transport.
+    let probe =
+        "From: <invalid@invalid>\r\nTo: <invalid@invalid>\r\n Subject: Invalid\r\n\r\nInvalid";
+    refused(
+        &env,
+        raw_send(
+            &addr,
+            probe,
+            json!({"FromEmailAddress": "invalid@invalid", "Destination": {"ToAddresses": ["invalid@invalid"]}}),
+        ),
+        &before,
+        400,
+        "MessageRejected",
+        "invalid@invalid",
+    );
+}
+
+#[test]
+fn subdomains_and_labels_are_covered_by_their_identities_and_defaults() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    // A verified domain covers its subdomains; its default set applies.
+    let m = sent(
+        &addr,
+        &send(&addr, &simple("x@mail.sub.example.com", "a@gmail.com")),
+    );
+    assert_eq!(m["ConfigurationSetName"], "plain");
+    assert_eq!(m["ConfigurationSetSource"], "DOMAIN_IDENTITY");
+    // An address verified on its own keeps its default for its +labels.
+    let m = sent(
+        &addr,
+        &send(&addr, &simple("ceo+q4@example.com", "a@gmail.com")),
+    );
+    assert_eq!(m["ConfigurationSetName"], "news");
+    assert_eq!(m["ConfigurationSetSource"], "ADDRESS_IDENTITY");
+    // Not a lookalike domain.
+    let before = files(&env);
+    refused(
+        &env,
+        send(&addr, &simple("x@notexample.com", "a@gmail.com")),
+        &before,
+        400,
+        "MessageRejected",
+        "x@notexample.com",
+    );
+}
+
+#[test]
+fn content_sesv2_refuses_is_refused_with_its_code() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let before = files(&env);
+    let ok = simple("news@example.com", "a@gmail.com");
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut b = ok.clone();
+        f(&mut b);
+        b
+    };
+    let raw_data = base64::engine::general_purpose::STANDARD
+        .encode("From: news@example.com\r\nTo: a@gmail.com\r\n\r\nx");
+    for (what, body, text) in [
+        (
+            "Simple and Raw",
+            with(&|b| b["Content"]["Raw"] = json!({"Data": raw_data})),
+            "not several",
+        ),
+        (
+            "a tag name with a space",
+            with(&|b| b["EmailTags"] = json!([{"Name": "bad name!", "Value": "v"}])),
+            "Invalid tag name <bad name!>",
+        ),
+        (
+            "a 300-character tag name",
+            with(&|b| b["EmailTags"] = json!([{"Name": "n".repeat(300), "Value": "v"}])),
+            "1 to 256",
+        ),
+        (
+            "a Reply-To that is no address",
+            with(&|b| b["ReplyToAddresses"] = json!(["not an address"])),
+            "Reply-To",
+        ),
+        (
+            "a garbage identity ARN",
+            with(&|b| b["FromEmailAddressIdentityArn"] = json!("garbage")),
+            "Invalid ARN <garbage>.",
+        ),
+        (
+            "a non-ASCII recipient",
+            with(&|b| b["Destination"]["ToAddresses"] = json!(["jörg@gmail.com"])),
+            "7-bit ASCII",
+        ),
+        (
+            "Simple without a Body",
+            with(&|b| {
+                b["Content"]["Simple"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("Body")
+                    .map(|_| ())
+                    .unwrap()
+            }),
+            "Content.Simple.Body is required.",
+        ),
+    ] {
+        let r = send(&addr, &body);
+        assert_eq!(r.status, 400, "{what}: {r:?}");
+        assert_eq!(
+            r.header("x-amzn-errortype").as_deref(),
+            Some("BadRequestException"),
+            "{what}"
+        );
+        assert!(
+            r.body.contains(text),
+            "{what}: expected {text:?} in {}",
+            r.body
+        );
+        assert_eq!(
+            files(&env),
+            before,
+            "{what} changed the state or the outbox"
+        );
+    }
+    // A raw message with no headers.
+    refused(
+        &env,
+        raw_send(
+            &addr,
+            "\r\njust a body",
+            json!({"FromEmailAddress": "news@example.com", "Destination": {"ToAddresses": ["a@gmail.com"]}}),
+        ),
+        &before,
+        400,
+        "BadRequestException",
+        "no headers",
+    );
+}
