@@ -32,7 +32,8 @@ SERVED = [
     "PutConfigurationSetSuppressionOptions", "PutConfigurationSetVdmOptions",
     "PutConfigurationSetArchivingOptions", "CreateEmailIdentity", "ListEmailIdentities",
     "PutEmailIdentityConfigurationSetAttributes", "TagResource",
-    "PutAccountDedicatedIpWarmupAttributes", "SendEmail", "SendBulkEmail",
+    "PutAccountDedicatedIpWarmupAttributes", "PutAccountSendingAttributes", "SendEmail",
+    "SendBulkEmail",
     "PutEmailIdentityFeedbackAttributes", "PutEmailIdentityMailFromAttributes",
     "PutEmailIdentityDkimAttributes", "PutEmailIdentityDkimSigningAttributes",
 ]

@@ -195,6 +195,9 @@ pub struct Region {
     /// Auto warm-up of standard IPs (A2), on by default.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub auto_warmup: bool,
+    /// Whether the account sends in this region (PutAccountSendingAttributes), on by default.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub sending_enabled: bool,
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
@@ -237,6 +240,7 @@ impl Default for Region {
     fn default() -> Self {
         Region {
             auto_warmup: true,
+            sending_enabled: true,
             pools: BTreeMap::new(),
             ips: BTreeMap::new(),
             configuration_sets: Lazy::default(),

@@ -89,6 +89,35 @@ impl ModelParams {
     }
 }
 
+/// SES's mailbox simulator: its addresses are accepted from any verified sender, answer with
+/// the outcome their local part names, and count toward no ISP's demand, no quota and no
+/// reputation (SES Developer Guide, "Using the mailbox simulator").
+pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
+/// The "ISP" a simulator recipient is routed to in a `Route` (never counted).
+pub const SIMULATOR: &str = "mailbox-simulator";
+
+/// The outcome a mailbox simulator address asks for (`bounce+label@` too), or `None` for an
+/// address of another domain or an unknown local part.
+pub fn simulator_outcome(address: &str) -> Option<&'static str> {
+    let (local, domain) = address.rsplit_once('@')?;
+    if !domain.eq_ignore_ascii_case(SIMULATOR_DOMAIN) {
+        return None;
+    }
+    let base = local
+        .split('+')
+        .next()
+        .unwrap_or(local)
+        .to_ascii_lowercase();
+    Some(match base.as_str() {
+        "success" => "SUCCESS",
+        "bounce" => "BOUNCE",
+        "ooto" => "OOTO",
+        "complaint" => "COMPLAINT",
+        "suppressionlist" => "SUPPRESSION_LIST",
+        _ => return None,
+    })
+}
+
 /// Where the configuration set of a message came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -133,6 +162,9 @@ pub struct SentMessage {
     pub pool: String,
     /// Recipients per ISP (all copies of the message).
     pub isps: BTreeMap<String, u64>,
+    /// Mailbox simulator recipients and the outcome each asked for (`SUCCESS`, `BOUNCE`, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub simulator: BTreeMap<String, String>,
     /// How many identical copies were sent (`sesm send --count`).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub count: u64,
@@ -177,10 +209,10 @@ pub struct Route {
 }
 
 impl Route {
-    /// Recipients per ISP, times `count` copies.
+    /// Recipients per ISP, times `count` copies; the mailbox simulator's count toward none.
     pub fn isps(&self, count: u64) -> BTreeMap<String, u64> {
         let mut out: BTreeMap<String, u64> = BTreeMap::new();
-        for (_, isp) in &self.recipients {
+        for (_, isp) in self.recipients.iter().filter(|(_, isp)| isp != SIMULATOR) {
             let n = out.entry(isp.clone()).or_default();
             *n = n.saturating_add(count);
         }
@@ -329,7 +361,11 @@ impl Region {
         for (what, list) in [("To", &msg.to), ("Cc", &msg.cc), ("Bcc", &msg.bcc)] {
             for r in list.iter() {
                 let addr = check_address(r, &format!("{what} recipient"))?;
-                let isp = model.isp_of_domain(domain_of(&addr)).to_string();
+                let isp = if domain_of(&addr) == SIMULATOR_DOMAIN {
+                    SIMULATOR.to_string()
+                } else {
+                    model.isp_of_domain(domain_of(&addr)).to_string()
+                };
                 recipients.push((addr, isp));
             }
         }
@@ -343,6 +379,13 @@ impl Region {
                 "The message has {} recipients; SES takes at most {MAX_RECIPIENTS} (To, Cc and Bcc together).",
                 recipients.len()
             )));
+        }
+        if !self.sending_enabled {
+            return Err(Error::new(
+                crate::error::Kind::Ses(crate::error::SesCode::SendingPaused),
+                format!("Sending is paused for this account in region {region}."),
+            )
+            .hint("resume it: PutAccountSendingAttributes with SendingEnabled true"));
         }
         let (config_set, source) = match (&msg.config_set, &msg.header_config_set) {
             (Some(cs), _) => (Some(cs.clone()), SetSource::Request),

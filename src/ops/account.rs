@@ -41,6 +41,8 @@ pub struct AccountView {
     pub date: Date,
     pub cost_to_date: f64,
     pub regions: Vec<RegionView>,
+    /// Whether the account sends in `region` (PutAccountSendingAttributes).
+    pub sending_enabled: bool,
     /// The sending quota of `region` and what counts against it (GetAccount's `SendQuota`).
     pub send_quota: SendQuota,
 }
@@ -118,6 +120,7 @@ pub fn get(s: &State, region: &str) -> Result<AccountView> {
         date: s.date,
         cost_to_date: cost::total(&s.usage, &s.prices),
         regions,
+        sending_enabled: s.region(region).sending_enabled,
         send_quota: send_quota(s, region),
     })
 }
@@ -128,4 +131,10 @@ pub fn set_auto_warmup(s: &mut State, region: &str, enabled: bool) -> Result<Aut
     Ok(AutoWarmupSet {
         account: get(s, region)?,
     })
+}
+
+/// PutAccountSendingAttributes: pauses or resumes the account's sending in `region`.
+pub fn set_sending(s: &mut State, region: &str, enabled: bool) -> Result<AccountView> {
+    s.region_mut(region).sending_enabled = enabled;
+    get(s, region)
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::State;
-use crate::model::sending::{Outgoing, Route, SentMessage, SetSource};
+use crate::model::sending::{Outgoing, Route, SentMessage, SetSource, simulator_outcome};
 use crate::sim::{self, Demand};
 
 /// One recipient and the ISP its domain belongs to.
@@ -84,6 +84,11 @@ fn record(
         configuration_set_source: route.source,
         pool: route.pool.clone(),
         isps: route.isps(count),
+        simulator: route
+            .recipients
+            .iter()
+            .filter_map(|(a, _)| Some((a.clone(), simulator_outcome(a)?.to_string())))
+            .collect(),
         count,
     }
 }
@@ -164,12 +169,17 @@ pub fn send_bulk(
         ..template.clone()
     };
     match r.route(&s.model, region, &probe) {
-        // A paused set refuses each entry (SESv2's BulkEmailStatus), not the call.
+        // A paused account or set refuses each entry (SESv2's BulkEmailStatus), not the call.
         Err(e) if e.kind == crate::error::Kind::Ses(crate::error::SesCode::SendingPaused) => {
+            let status = if r.sending_enabled {
+                "CONFIGURATION_SET_SENDING_PAUSED"
+            } else {
+                "ACCOUNT_SENDING_PAUSED"
+            };
             let results = destinations
                 .iter()
                 .map(|_| BulkResult {
-                    status: "CONFIGURATION_SET_SENDING_PAUSED",
+                    status,
                     error: Some(e.message.clone()),
                     message_id: None,
                 })
@@ -345,6 +355,9 @@ pub struct OutboxMessage {
     pub configuration_set_source: SetSource,
     pub pool_name: String,
     pub isps: BTreeMap<String, u64>,
+    /// Mailbox simulator recipients and the outcome each asked for.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub simulator: BTreeMap<String, String>,
     pub count: u64,
 }
 
@@ -406,6 +419,7 @@ pub fn outbox(s: &State, region: &str, journal: Vec<SentMessage>, q: &OutboxQuer
             configuration_set_source: m.configuration_set_source,
             pool_name: m.pool,
             isps: m.isps,
+            simulator: m.simulator,
             count: m.count,
         })
         .collect::<Vec<_>>();

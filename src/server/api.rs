@@ -515,7 +515,7 @@ impl Api {
                     "DedicatedIpAutoWarmupEnabled": a.dedicated_ip_auto_warmup_enabled,
                     "EnforcementStatus": "HEALTHY",
                     "ProductionAccessEnabled": true,
-                    "SendingEnabled": true,
+                    "SendingEnabled": a.sending_enabled,
                     "SendQuota": quota,
                 }))
             }
@@ -523,6 +523,13 @@ impl Api {
                 let b: PutAccountDedicatedIpWarmupAttributesBody = decode(body)?;
                 let enabled = b.auto_warmup_enabled.unwrap_or(false);
                 self.write(|s| ops::account::set_auto_warmup(s, r, enabled))?;
+                wire::empty()
+            }
+            O::PutAccountSendingAttributes => {
+                let b: PutAccountSendingAttributesBody = decode(body)?;
+                // An absent SendingEnabled is false, as an absent boolean is in AWS APIs.
+                let enabled = b.sending_enabled.unwrap_or(false);
+                self.write(|s| ops::account::set_sending(s, r, enabled))?;
                 wire::empty()
             }
             O::SendEmail => {
@@ -604,7 +611,6 @@ impl Api {
             | O::PutAccountDeliveryAttributes
             | O::PutAccountDetails
             | O::PutAccountPricingAttributes
-            | O::PutAccountSendingAttributes
             | O::PutAccountSuppressionAttributes
             | O::PutAccountVdmAttributes
             | O::PutDeliverabilityDashboardOption

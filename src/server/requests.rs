@@ -337,6 +337,20 @@ impl Members for PutAccountDedicatedIpWarmupAttributesBody {
     }
 }
 
+/// The JSON body of PutAccountSendingAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountSendingAttributesBody {
+    #[serde(rename = "SendingEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub sending_enabled: Option<bool>,
+}
+
+impl Members for PutAccountSendingAttributesBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
 /// The JSON body of SendEmail (path and query members are read from the URI).
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]

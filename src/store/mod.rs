@@ -518,6 +518,7 @@ mod tests {
             configuration_set_source: crate::model::sending::SetSource::None,
             pool: crate::model::SHARED_POOL.into(),
             isps: [("gmail".to_string(), 1)].into(),
+            simulator: Default::default(),
             count: 1,
         }
     }

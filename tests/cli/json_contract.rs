@@ -206,6 +206,7 @@ struct Account {
     Date: String,
     CostToDate: f64,
     Regions: Vec<AccountRegion>,
+    SendingEnabled: bool,
     SendQuota: SendQuota,
 }
 

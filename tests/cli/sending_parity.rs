@@ -347,3 +347,98 @@ fn content_sesv2_refuses_is_refused_with_its_code() {
         "no headers",
     );
 }
+
+#[test]
+fn an_account_paused_in_a_region_sends_nothing_there() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let r = request(
+        &addr,
+        "PUT",
+        "/v2/email/account/sending",
+        r#"{"SendingEnabled":false}"#,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let account: Value =
+        serde_json::from_str(&request(&addr, "GET", "/v2/email/account", "").body).unwrap();
+    assert_eq!(account["SendingEnabled"], false);
+    assert_eq!(env.json(&["account"])["SendingEnabled"], false);
+    let before = files(&env);
+    refused(
+        &env,
+        send(&addr, &simple("news@example.com", "a@gmail.com")),
+        &before,
+        400,
+        "SendingPausedException",
+        "Sending is paused for this account in region us-east-1.",
+    );
+    let bulk = json!({
+        "FromEmailAddress": "news@example.com",
+        "DefaultContent": {"Template": {"TemplateContent": {"Subject": "s", "Text": "t"}}},
+        "BulkEmailEntries": [{"Destination": {"ToAddresses": ["a@gmail.com"]}}],
+    });
+    let r = request(
+        &addr,
+        "POST",
+        "/v2/email/outbound-bulk-emails",
+        &bulk.to_string(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(
+        r.body.contains("\"Status\":\"ACCOUNT_SENDING_PAUSED\""),
+        "{r:?}"
+    );
+    assert_eq!(files(&env), before, "a paused account accepted bulk mail");
+    // Resumed, it sends.
+    let r = request(
+        &addr,
+        "PUT",
+        "/v2/email/account/sending",
+        r#"{"SendingEnabled":true}"#,
+    );
+    assert_eq!(r.status, 200);
+    sent(
+        &addr,
+        &send(&addr, &simple("news@example.com", "a@gmail.com")),
+    );
+}
+
+#[test]
+fn the_mailbox_simulator_takes_mail_from_verified_senders_and_counts_toward_no_isp() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let mut body = simple("news@example.com", "bounce@simulator.amazonses.com");
+    body["Destination"]["CcAddresses"] =
+        json!(["complaint+x@simulator.amazonses.com", "a@gmail.com"]);
+    let m = sent(&addr, &send(&addr, &body));
+    assert_eq!(m["Isps"], json!({"gmail": 1}), "{m}");
+    assert_eq!(
+        m["Simulator"],
+        json!({"bounce@simulator.amazonses.com": "BOUNCE", "complaint+x@simulator.amazonses.com": "COMPLAINT"})
+    );
+    // Only the simulator: accepted, no demand at all.
+    let m = sent(
+        &addr,
+        &send(
+            &addr,
+            &simple("news@example.com", "success@simulator.amazonses.com"),
+        ),
+    );
+    assert_eq!(m["Isps"], json!({}));
+    assert_eq!(m["Simulator"]["success@simulator.amazonses.com"], "SUCCESS");
+    // The sender must still be verified.
+    let before = files(&env);
+    refused(
+        &env,
+        send(
+            &addr,
+            &simple("x@nope.org", "success@simulator.amazonses.com"),
+        ),
+        &before,
+        400,
+        "MessageRejected",
+        "x@nope.org",
+    );
+}
