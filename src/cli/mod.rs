@@ -241,6 +241,8 @@ pub struct Ctx {
     /// `--state`, if given on the command line.
     state_flag: Option<PathBuf>,
     region: Result<String>,
+    /// Whether `--region` was given on the command line (a filter for `outbox list`).
+    region_given: bool,
     pub printer: Printer,
     /// Whether a change was committed (so a failure to print says that it was saved).
     committed: Cell<bool>,
@@ -252,6 +254,16 @@ impl Ctx {
     /// The region to act on (checked: 252 when malformed).
     pub fn region(&self) -> Result<&str> {
         self.region.as_deref().map_err(Clone::clone)
+    }
+
+    /// `--region` when it was given on the command line, for commands where no region means
+    /// every region (`outbox list`).
+    pub fn region_filter(&self) -> Result<Option<&str>> {
+        if self.region_given {
+            self.region().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// The state store; fails (252) when `SESM_TODAY` or `SESM_LOCK_TIMEOUT` is malformed.
@@ -454,6 +466,7 @@ pub fn run(cli: Cli) -> i32 {
     let ctx = Ctx {
         state_flag: g.state.clone(),
         region: env::region(g.region.as_deref()),
+        region_given: g.region.is_some(),
         printer,
         committed: Cell::new(false),
         exit: Cell::new(exit::SUCCESS),

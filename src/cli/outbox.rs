@@ -12,7 +12,7 @@ use crate::output::{Output, Rendered};
 pub enum OutboxCommand {
     /// List accepted messages, oldest first
     #[command(
-        after_help = "Examples:\n  sesm outbox list\n  sesm outbox list --to jane@gmail.com --since 2026-11-30T10:00:00Z -o json"
+        after_help = "Every region's messages unless --region names one.\n\nExamples:\n  sesm outbox list\n  sesm outbox list --to jane@gmail.com --since 2026-11-30T10:00:00Z -o json\n  sesm outbox list --region eu-west-1"
     )]
     List(ListArgs),
     /// Empty the outbox (the messages still count as today's demand)
@@ -45,12 +45,12 @@ pub fn run(cmd: OutboxCommand, ctx: &Ctx) -> Result<Rendered> {
             let q = OutboxQuery {
                 to: a.to,
                 since: a.since.as_deref().map(send::parse_since).transpose()?,
+                region: ctx.region_filter()?.map(str::to_string),
             };
-            let region = ctx.region()?;
             let store = ctx.store()?;
             let state = store.load()?;
             let (journal, _) = store.read_journal()?;
-            ctx.render(Output::new(send::outbox(&state, region, journal, &q)))
+            ctx.render(Output::new(send::outbox(&state, journal, &q)))
         }
         OutboxCommand::Clear => ctx.write(|s, _| Ok(send::clear_outbox(s))),
     }

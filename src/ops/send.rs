@@ -374,6 +374,8 @@ pub struct OutboxQuery {
     pub to: Option<String>,
     /// Only messages accepted at or after this time.
     pub since: Option<Timestamp>,
+    /// Only messages of this region (every region's when `None`).
+    pub region: Option<String>,
 }
 
 fn same_address(a: &str, b: &str) -> bool {
@@ -392,10 +394,11 @@ fn same_address(a: &str, b: &str) -> bool {
 }
 
 /// The outbox of the region: the last 10,000 accepted messages not cleared, oldest first.
-pub fn outbox(s: &State, region: &str, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
+pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
     let messages = journal
         .into_iter()
-        .filter(|m| m.seq > s.outbox_from && m.region == region)
+        .filter(|m| m.seq > s.outbox_from)
+        .filter(|m| q.region.as_deref().is_none_or(|r| m.region == r))
         .filter(|m| q.since.is_none_or(|t| m.time >= t))
         .filter(|m| {
             q.to.as_deref().is_none_or(|want| {

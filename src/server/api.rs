@@ -645,18 +645,20 @@ impl Api {
         Ok(wire::empty())
     }
 
-    /// `/_sesm/outbox`, outside the AWS API: GET lists the accepted messages of the request's
-    /// region (`?to=`, `?since=`, `?region=`), DELETE clears the outbox.
+    /// `/_sesm/outbox`, outside the AWS API: GET lists the accepted messages of every region
+    /// (`?to=`, `?since=`, `?region=`), DELETE clears the outbox.
     fn outbox(&self, req: &Request, query: &str) -> Result<Response> {
         let query = Query::parse(query);
         match req.method.as_str() {
             "GET" => {
+                // Every region's messages unless `?region=` names one: an application signing
+                // for eu-west-1 reads what it sent without knowing the server's default.
                 let region = match query.get("region") {
                     Some(r) => {
                         check_region(r).map_err(|e| Error::bad_request(e.message))?;
-                        r.to_string()
+                        Some(r.to_string())
                     }
-                    None => self.region(req)?,
+                    None => None,
                 };
                 let q = ops::send::OutboxQuery {
                     to: query.get("to").map(str::to_string),
@@ -665,9 +667,10 @@ impl Api {
                         .map(ops::send::parse_since)
                         .transpose()
                         .map_err(|e| Error::bad_request(e.message))?,
+                    region,
                 };
                 let journal = self.live.store().read_journal()?.0;
-                let outbox = self.read(|s| Ok(ops::send::outbox(s, &region, journal, &q)))?;
+                let outbox = self.read(|s| Ok(ops::send::outbox(s, journal, &q)))?;
                 Ok(wire::ok(serde_json::to_value(outbox).unwrap_or_default()))
             }
             "DELETE" => {

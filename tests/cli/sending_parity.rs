@@ -442,3 +442,37 @@ fn the_mailbox_simulator_takes_mail_from_verified_senders_and_counts_toward_no_i
         "x@nope.org",
     );
 }
+
+#[test]
+fn the_outbox_lists_every_region_unless_one_is_named() {
+    let env = account();
+    env.ok(&["--region", "eu-west-1", "identity", "create", "example.com"]);
+    env.ok(&[
+        "--region",
+        "eu-west-1",
+        "send",
+        "--from",
+        "a@example.com",
+        "--to",
+        "x@gmail.com",
+    ]);
+    env.ok(&["send", "--from", "a@example.com", "--to", "y@gmail.com"]);
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let regions = |path: &str| -> Vec<String> {
+        let v: Value = serde_json::from_str(&request(&addr, "GET", path, "").body).unwrap();
+        v["Messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["Region"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(regions("/_sesm/outbox"), ["eu-west-1", "us-east-1"]);
+    assert_eq!(regions("/_sesm/outbox?region=eu-west-1"), ["eu-west-1"]);
+    let cli = |args: &[&str]| -> usize { env.json(args)["Messages"].as_array().unwrap().len() };
+    assert_eq!(cli(&["outbox", "list"]), 2);
+    assert_eq!(cli(&["--region", "us-east-1", "outbox", "list"]), 1);
+    // The domain of --to compares without case.
+    assert_eq!(cli(&["outbox", "list", "--to", "x@GMAIL.com"]), 1);
+}
