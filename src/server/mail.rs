@@ -88,6 +88,14 @@ fn check_ascii_address(raw: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether two addresses are the same mailbox (the domain compares without case).
+fn same_address(a: &str, b: &str) -> bool {
+    match (a.rsplit_once('@'), b.rsplit_once('@')) {
+        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
+        _ => a == b,
+    }
+}
+
 /// The `X-SES-*` and sender headers of a raw message; the recipients of its headers only
 /// when the request gives none (`Destination` is the envelope: SES does not read the headers
 /// then, so a malformed one is no reason to refuse).
@@ -96,6 +104,8 @@ struct RawHeaders {
     senders: Vec<String>,
     config_set: Option<String>,
     recipients: Option<Recipients>,
+    /// The To and Cc headers, read leniently (`None` when either does not parse).
+    addressed: Option<(Vec<String>, Vec<String>)>,
     subject: Option<String>,
 }
 
@@ -128,6 +138,9 @@ fn raw_headers(data: Option<String>, want_recipients: bool) -> Result<RawHeaders
         } else {
             None
         },
+        addressed: header_addresses(&headers, "To")
+            .ok()
+            .zip(header_addresses(&headers, "Cc").ok()),
         subject: headers.get_first_value("Subject"),
     })
 }
@@ -174,8 +187,24 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
         }
         other_senders.extend(h.senders);
         header_config_set = h.config_set;
-        if let Some(r) = h.recipients {
-            (to, cc, bcc) = r;
+        match (h.recipients, h.addressed) {
+            (Some(r), _) => (to, cc, bcc) = r,
+            // nodemailer and others put every recipient in Destination.ToAddresses: keep them
+            // as the message addressed them (To, Cc), the rest being Bcc.
+            (None, Some((header_to, header_cc))) if cc.is_empty() && bcc.is_empty() => {
+                let has = |list: &[String], a: &str| list.iter().any(|h| same_address(h, a));
+                let envelope = std::mem::take(&mut to);
+                for a in envelope {
+                    if has(&header_to, &a) {
+                        to.push(a);
+                    } else if has(&header_cc, &a) {
+                        cc.push(a);
+                    } else {
+                        bcc.push(a);
+                    }
+                }
+            }
+            _ => {}
         }
         h.subject
     } else if let Some(t) = content.template {

@@ -476,3 +476,17 @@ fn the_outbox_lists_every_region_unless_one_is_named() {
     // The domain of --to compares without case.
     assert_eq!(cli(&["outbox", "list", "--to", "x@GMAIL.com"]), 1);
 }
+
+#[test]
+fn recipients_are_recorded_as_the_message_addressed_them() {
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    // As nodemailer sends: every recipient in Destination.ToAddresses, no Bcc header.
+    let mime = "From: news@example.com\r\nTo: a@gmail.com\r\nCc: \"C\" <c@Yahoo.com>\r\nSubject: hi\r\n\r\nbody";
+    let dest = json!({"Destination": {"ToAddresses": ["a@gmail.com", "c@yahoo.com", "hidden@outlook.com"]}});
+    let m = sent(&addr, &raw_send(&addr, mime, dest));
+    assert_eq!(m["To"], json!(["a@gmail.com"]));
+    assert_eq!(m["Cc"], json!(["c@yahoo.com"]));
+    assert_eq!(m["Bcc"], json!(["hidden@outlook.com"]));
+}
