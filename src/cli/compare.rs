@@ -8,6 +8,7 @@ use clap::Args;
 use super::{Ctx, candidates, read_plan};
 use crate::error::Result;
 use crate::ops::compare::{self, CompareRequest};
+use crate::output::comparison::ComparisonView;
 use crate::output::{self, Output, Rendered, Written};
 use crate::sim::plan::check_days;
 use crate::store;
@@ -16,8 +17,13 @@ use crate::store;
 #[command(
     after_help = "Examples:\n  sesm compare\n  sesm compare --config-set newsletters --days 180 --standard-ips 1,2,4\n  sesm compare --plan campaign.csv --max-shared 5 --html compare.html\n\n\
 From the account's clock, model constants and prices, in scratch (the state is not changed).\n\
-The recommendation is the cheapest option that sends at most --max-shared % of the mail\n\
-through shared IPs after the first 30 days and lets no mail expire. Estimates, not AWS figures."
+Each option starts from the account as it is: a standard option keeps the IPs the sets'\n\
+standard pool holds (with their warm-up) and leases the rest cold; the managed option goes on\n\
+with the sets' managed pool; the month's mail so far counts toward the price tiers. --cold\n\
+starts every option from nothing. The recommendation is the cheapest option that sends at\n\
+most --max-shared % of the mail through shared IPs after --settle days and lets at most\n\
+--max-expired % expire; when none does, the one that misses the limits by the least.\n\
+Estimates, not AWS figures."
 )]
 pub struct CompareArgs {
     /// A configuration set whose mail is compared; repeatable [default: every set with traffic]
@@ -29,12 +35,24 @@ pub struct CompareArgs {
     /// How many days to simulate
     #[arg(long, default_value_t = 90)]
     pub days: u32,
-    /// Standard options by IP count [default: the most IPs the managed run held, and double]
+    /// Standard options by IP count [default: the sets' current count, the count needed to
+    /// meet the limits, and the managed run's peak]
     #[arg(long, value_name = "N,N,...", value_delimiter = ',')]
     pub standard_ips: Option<Vec<u32>>,
-    /// The most mail, in percent, that may go through shared IPs after the first 30 days
+    /// The most mail, in percent, that may go through shared IPs after the settling days
     #[arg(long, value_name = "PCT", default_value_t = 10.0)]
     pub max_shared: f64,
+    /// The most mail, in percent of the run's demand, that may expire
+    #[arg(long, value_name = "PCT", default_value_t = 0.1)]
+    pub max_expired: f64,
+    /// Days not measured for --max-shared (at most --days − 7) [default: 45, the standard
+    /// warm-up, or --days − 7 when shorter]
+    #[arg(long, value_name = "DAYS")]
+    pub settle: Option<u32>,
+    /// Start every option from nothing (no IPs, no warm-up, no month-to-date mail) instead of
+    /// the account as it is
+    #[arg(long)]
+    pub cold: bool,
     /// Also write a self-contained HTML page comparing the options to FILE
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub html: Option<PathBuf>,
@@ -50,13 +68,16 @@ pub fn run(a: CompareArgs, ctx: &Ctx) -> Result<Rendered> {
         days: a.days,
         standard_ips: a.standard_ips,
         max_shared: a.max_shared,
+        max_expired: a.max_expired,
+        settle: a.settle,
+        cold: a.cold,
     };
     let region = ctx.region()?;
     let state = ctx.store()?.load()?;
-    let comparison = compare::compare(&state, region, &req)?;
+    let comparison = ComparisonView(compare::compare(&state, region, &req)?);
     match &a.html {
         Some(path) => {
-            store::write_file(path, &output::comparison::html(&comparison))?;
+            store::write_file(path, &output::comparison::html(&comparison.0))?;
             ctx.render(Output::new(Written::new(
                 comparison,
                 "the comparison",

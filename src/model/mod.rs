@@ -234,6 +234,15 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique_nested"
     )]
     pub pending: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Mail a standard pool's ISPs deferred (model v2: a warm IP's per-ISP capacity) and that
+    /// the next day retries, per pool (`ses-default-dedicated-pool` included, which has no
+    /// `Pool` entry to keep it in) and ISP. Managed pools keep theirs in `ManagedPoolState`.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique_nested"
+    )]
+    pub standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Default for Region {
@@ -248,6 +257,7 @@ impl Default for Region {
             traffic: BTreeMap::new(),
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
+            standard_queues: BTreeMap::new(),
         }
     }
 }

@@ -146,6 +146,7 @@ impl Region {
             sets.get_mut(cs).expect("listed above").sending_pool = None;
         }
         self.metrics.get_mut()?.remove(name);
+        self.standard_queues.remove(name);
         let pool = self.pools.remove(name).expect("checked above");
         for ip in &ips {
             self.ips.remove(ip);
@@ -181,7 +182,11 @@ impl Region {
         }
         let pool = self.pools.get_mut(name).expect("checked above");
         pool.scaling_mode = ScalingMode::Managed;
-        pool.managed = Some(ManagedPoolState::default());
+        // Deferred mail waiting for a retry stays queued: the managed pool retries it.
+        pool.managed = Some(ManagedPoolState {
+            queue: self.standard_queues.remove(name).unwrap_or_default(),
+            ..ManagedPoolState::default()
+        });
         for ip in self.ips.values_mut().filter(|ip| ip.pool == name) {
             let p = match ip.warmup {
                 IpWarmup::Standard { start, days } => IpWarmup::standard_percent(start, days),

@@ -8,6 +8,7 @@ pub mod formulas;
 pub mod managed;
 pub mod plan;
 pub mod report;
+pub mod standard;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::Ipv4Addr;
@@ -18,7 +19,7 @@ use crate::error::Result;
 use crate::model::{
     DEFAULT_POOL, IpWarmup, IspWarmup, ManagedPoolState, ModelParams, SHARED_POOL, State,
 };
-use formulas::{allowed, largest_remainder, standard_cap};
+use formulas::{allowed, standard_cap};
 use managed::{Phase, Scale, ScaleParams, WarmupParams};
 pub use plan::{Demand, MAX_DAYS, Plan, PlanRow, simulate};
 pub use report::{DayReport, IspDay, Mail, PoolMode, RunReport};
@@ -77,7 +78,7 @@ struct PoolWorld {
 #[derive(Debug, Clone)]
 enum PoolKind {
     Managed(ManagedPool),
-    Standard(Vec<StandardIp>),
+    Standard(StandardPool),
     Shared,
 }
 
@@ -94,6 +95,13 @@ struct ManagedPool {
 struct ManagedIp {
     addr: Ipv4Addr,
     isps: Vec<IspWarmup>,
+}
+
+#[derive(Debug, Clone)]
+struct StandardPool {
+    ips: Vec<StandardIp>,
+    /// Per ISP, yesterday's deferred mail to retry today.
+    queue: Vec<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -228,8 +236,9 @@ impl World {
                                 under_use_days: saved.under_use_days,
                             })
                         } else {
-                            PoolKind::Standard(
-                                region
+                            let saved = region.standard_queues.get(pool_name);
+                            PoolKind::Standard(StandardPool {
+                                ips: region
                                     .ips_of_pool(pool_name)
                                     .map(|(_, ip)| match ip.warmup {
                                         IpWarmup::Standard { start, days } => {
@@ -241,7 +250,14 @@ impl World {
                                         },
                                     })
                                     .collect(),
-                            )
+                                queue: params
+                                    .isps
+                                    .iter()
+                                    .map(|i| {
+                                        saved.and_then(|q| q.get(&i.isp)).copied().unwrap_or(0)
+                                    })
+                                    .collect(),
+                            })
                         };
                         PoolWorld {
                             name: pool_name.to_string(),
@@ -397,7 +413,7 @@ impl World {
             let pool_count = region.pools.len();
             let mut pool_demand = vec![vec![0u64; n]; pool_count];
             let mut retry_hours: Vec<Vec<Option<f64>>> = vec![vec![None; n]; pool_count];
-            let default_has_ips = matches!(&region.pools[region.default_pool].kind, PoolKind::Standard(ips) if !ips.is_empty());
+            let default_has_ips = matches!(&region.pools[region.default_pool].kind, PoolKind::Standard(p) if !p.ips.is_empty());
             if let Some(region_demand) = demand.get(ri) {
                 for (&cs, volumes) in region_demand {
                     let route = region.config_sets.get(cs).unwrap_or(&region.no_set);
@@ -423,7 +439,9 @@ impl World {
                         any_managed = true;
                         self.managed_day(ri, pi, &pool_demand[pi], &retry_hours[pi])
                     }
-                    PoolKind::Standard(_) => self.standard_day(ri, pi, &pool_demand[pi]),
+                    PoolKind::Standard(_) => {
+                        self.standard_day(ri, pi, &pool_demand[pi], &retry_hours[pi])
+                    }
                     PoolKind::Shared => shared_day(&pool_demand[pi], &self.params),
                 };
                 if let Some((count, scale_event, isps)) = report {
@@ -452,10 +470,10 @@ impl World {
             let region = &mut self.regions[ri];
             let auto = region.auto_warmup;
             for pool in &mut region.pools {
-                if let PoolKind::Standard(ips) = &mut pool.kind {
-                    standard_ips += ips.len() as u64;
+                if let PoolKind::Standard(p) = &mut pool.kind {
+                    standard_ips += p.ips.len() as u64;
                     if auto {
-                        for ip in ips.iter_mut().filter(|ip| ip.percent() < 100.0) {
+                        for ip in p.ips.iter_mut().filter(|ip| ip.percent() < 100.0) {
                             ip.days += 1;
                         }
                     }
@@ -589,53 +607,74 @@ impl World {
         })
     }
 
-    /// A standard pool (or `ses-default-dedicated-pool`): a time-based cap, the rest to shared.
+    /// A standard pool (or `ses-default-dedicated-pool`), model v2 (`standard::route`).
     fn standard_day(
-        &self,
+        &mut self,
         ri: usize,
         pi: usize,
         demand: &[u64],
+        retry_hours: &[Option<f64>],
     ) -> Option<(u32, i32, Vec<IspDay>)> {
-        let PoolKind::Standard(ips) = &self.regions[ri].pools[pi].kind else {
-            unreachable!("called for standard pools only")
+        let m = &self.params;
+        let default_hours = f64::from(m.default_max_delivery_seconds) / 3600.0;
+        let capacity: Vec<u64> = m
+            .isps
+            .iter()
+            .map(|i| i.fully_warm_daily_capacity_per_ip)
+            .collect();
+        let hours: Vec<f64> = retry_hours
+            .iter()
+            .map(|h| h.unwrap_or(default_hours))
+            .collect();
+        let (cold, warm_cap) = (m.standard_cold_cap, m.standard_warm_cap);
+        let PoolKind::Standard(pool) = &mut self.regions[ri].pools[pi].kind else {
+            return None;
         };
-        let total: u64 = demand.iter().fold(0, |a, &d| a.saturating_add(d));
-        if ips.is_empty() && total == 0 {
+        let ips = &pool.ips;
+        if ips.is_empty() && demand.iter().all(|&d| d == 0) && pool.queue.iter().all(|&q| q == 0)
+        {
             return None;
         }
-        let m = &self.params;
-        let unlimited = ips.iter().any(|ip| ip.percent() >= 100.0);
-        let cap: u64 = ips
+        let warming: Vec<f64> = ips
             .iter()
-            .filter(|ip| ip.percent() < 100.0)
-            .map(|ip| standard_cap(ip.percent(), m.standard_cold_cap, m.standard_warm_cap))
-            .sum();
-        let dedicated_total = if unlimited { total } else { total.min(cap) };
-        let dedicated = largest_remainder(dedicated_total, demand);
+            .map(StandardIp::percent)
+            .filter(|&p| p < 100.0)
+            .collect();
+        let day = standard::StandardPoolDay {
+            warm: (ips.len() - warming.len()) as u64,
+            warming: warming.len(),
+            warming_cap: warming
+                .iter()
+                .map(|&p| standard_cap(p, cold, warm_cap))
+                .fold(0, u64::saturating_add),
+        };
+        let (routed, phase) = standard::route(day, demand, &pool.queue, &capacity, &hours);
         let warmup = if ips.is_empty() {
             0.0
         } else {
             ips.iter().map(|ip| ip.percent().floor()).sum::<f64>() / ips.len() as f64
         };
-        let raws = demand
-            .iter()
-            .zip(dedicated)
-            .zip(&m.isps)
-            .map(|((&d, sent), isp)| IspDay {
-                isp: isp.isp.clone(),
+        let count = ips.len() as u32;
+        let mut raws = Vec::with_capacity(routed.len());
+        for (i, r) in routed.into_iter().enumerate() {
+            let queued = std::mem::replace(&mut pool.queue[i], r.queue_next);
+            raws.push(IspDay {
+                isp: self.params.isps[i].isp.clone(),
                 mail: Mail {
-                    demand: d,
-                    sent_dedicated: sent,
-                    sent_shared: d - sent,
-                    ..Mail::default()
+                    demand: demand[i],
+                    sent_dedicated: r.dedicated(),
+                    retried: r.retried,
+                    sent_shared: r.shared,
+                    deferred: r.deferred,
+                    expired: r.expired,
                 },
-                queued: 0,
-                effective_daily_rate: (!unlimited).then_some(cap),
+                queued,
+                effective_daily_rate: Some(r.edr),
                 warmup_percentage: warmup,
-                phase: Phase::Early,
-            })
-            .collect();
-        Some((ips.len() as u32, 0, raws))
+                phase,
+            });
+        }
+        Some((count, 0, raws))
     }
 
     /// Writes the model state, metrics, usage and clock back into `state`.
@@ -681,10 +720,21 @@ impl World {
                             p.managed = Some(saved);
                         }
                     }
-                    PoolKind::Standard(ips) => {
+                    PoolKind::Standard(p) => {
+                        let queue: BTreeMap<String, u64> = names
+                            .iter()
+                            .cloned()
+                            .zip(p.queue)
+                            .filter(|(_, q)| *q > 0)
+                            .collect();
+                        if queue.is_empty() {
+                            target.standard_queues.remove(&pool.name);
+                        } else {
+                            target.standard_queues.insert(pool.name.clone(), queue);
+                        }
                         let addrs: Vec<Ipv4Addr> =
                             target.ips_of_pool(&pool.name).map(|(a, _)| *a).collect();
-                        for (addr, ip) in addrs.into_iter().zip(ips) {
+                        for (addr, ip) in addrs.into_iter().zip(p.ips) {
                             if let Some(t) = target.ips.get_mut(&addr) {
                                 t.warmup = IpWarmup::Standard {
                                     start: ip.start,
@@ -855,12 +905,111 @@ mod tests {
         // Day 9: p = 9 × 100/45 = 20 → cap floor(200 × 250^0.2) = floor(603.4) per IP.
         assert_eq!(r.days[9].isps[0].effective_daily_rate, Some(2 * 603));
         assert_eq!(r.days[9].isps[0].warmup_percentage, 20.0);
-        // Day 45: DONE, no cap.
+        // Day 45: DONE; Gmail's rate is K = 2 × 200,000, with nothing warming (W = 0).
         let last = &r.days[45];
-        assert_eq!(last.isps[0].effective_daily_rate, None);
+        assert_eq!(last.isps[0].effective_daily_rate, Some(400_000));
+        assert_eq!(last.isps[0].phase, Phase::Late);
         assert_eq!(last.isps[0].mail.sent_shared, 0);
         let ip = s.region(R).ips.values().next().unwrap();
         assert_eq!(ip.status(), crate::model::ip::WarmupStatus::Done);
+    }
+
+    fn set_percent(s: &mut State, percents: &[f64]) {
+        for (ip, &p) in s.region_mut(R).ips.values_mut().zip(percents) {
+            ip.warmup = IpWarmup::Standard { start: p, days: 0 };
+        }
+    }
+
+    #[test]
+    fn one_warm_standard_ip_delivers_gmails_capacity_and_the_isp_defers_the_rest() {
+        let mut s = state();
+        pool(&mut s, "std", ScalingMode::Standard);
+        config_set(&mut s, "cs", Some("std"));
+        s.lease_ips(R, 1, Some("std")).unwrap();
+        set_percent(&mut s, &[100.0]);
+        traffic(&mut s, "cs", &[("gmail", 1_200_000)]);
+        let r = run_standing(&mut s, 3);
+        // R = 14 h (no MaxDeliverySeconds): 14/24 of the excess is kept for tomorrow.
+        let kept = |x: u64| (x as f64 * 14.0 / 24.0).floor() as u64;
+        let d0 = &r.days[0].isps[0];
+        assert_eq!(d0.mail.sent_dedicated, 200_000);
+        assert_eq!((d0.mail.sent_shared, d0.mail.retried), (0, 0));
+        assert_eq!(d0.mail.deferred, 1_000_000);
+        assert_eq!(d0.mail.expired, 1_000_000 - kept(1_000_000));
+        assert_eq!(d0.effective_daily_rate, Some(200_000));
+        assert_eq!(d0.phase, Phase::Late);
+        assert_eq!(d0.warmup_percentage, 100.0);
+        let d1 = &r.days[1].isps[0];
+        // The queue goes first, within floor(200,000 × 14/24) = 116,666.
+        assert_eq!(d1.queued, kept(1_000_000));
+        assert_eq!(d1.mail.retried, 116_666);
+        assert_eq!(d1.mail.sent_dedicated, 200_000);
+        assert_eq!(d1.mail.deferred, 1_200_000 - 83_334);
+        assert_eq!(
+            d1.mail.expired,
+            kept(1_000_000) - 116_666 + 1_116_666 - kept(1_116_666)
+        );
+        for day in &r.days {
+            let i = &day.isps[0];
+            assert_eq!(
+                i.queued + i.mail.demand,
+                i.mail.sent_dedicated + i.mail.sent_shared + i.mail.expired + i.kept_for_tomorrow()
+            );
+        }
+        // The queue is kept between runs.
+        assert_eq!(
+            s.region(R).standard_queues["std"]["gmail"],
+            r.days[2].isps[0].kept_for_tomorrow()
+        );
+    }
+
+    #[test]
+    fn warming_standard_ips_split_oranges_excess_with_shared_ips() {
+        let mut s = state();
+        pool(&mut s, "std", ScalingMode::Standard);
+        config_set(&mut s, "cs", Some("std"));
+        s.lease_ips(R, 3, Some("std")).unwrap();
+        set_percent(&mut s, &[100.0, 50.0, 0.0]);
+        s.region_mut(R).auto_warmup = false;
+        traffic(&mut s, "cs", &[("orange", 40_000)]);
+        let r = run_standing(&mut s, 1);
+        let o = &r.days[0].isps[0];
+        // The warm IP takes Orange's C = 15,000; the warming ones 3,162 (50 %) + 200 (0 %).
+        assert_eq!(o.mail.sent_dedicated, 15_000 + 3_162 + 200);
+        assert_eq!(o.mail.sent_shared, 40_000 - 18_362);
+        assert_eq!((o.mail.deferred, o.mail.expired), (0, 0));
+        assert_eq!(o.effective_daily_rate, Some(18_362));
+        assert_eq!(o.phase, Phase::Early);
+        assert_eq!(o.warmup_percentage, 50.0);
+    }
+
+    #[test]
+    fn a_standard_queue_survives_a_split_run_and_a_conversion_to_managed() {
+        let build = || {
+            let mut s = state();
+            pool(&mut s, "std", ScalingMode::Standard);
+            config_set(&mut s, "cs", Some("std"));
+            s.lease_ips(R, 1, Some("std")).unwrap();
+            set_percent(&mut s, &[100.0]);
+            traffic(&mut s, "cs", &[("orange", 30_000)]);
+            s
+        };
+        let mut once = build();
+        let r = run_standing(&mut once, 4);
+        let mut twice = build();
+        let mut days = run_standing(&mut twice, 2).days;
+        days.extend(run_standing(&mut twice, 2).days);
+        assert_eq!(days, r.days);
+        assert_eq!(twice.regions, once.regions);
+        let queued = once.region(R).standard_queues["std"]["orange"];
+        assert!(queued > 0);
+        let names: Vec<String> = once.model.isp_names().map(str::to_string).collect();
+        once.region_mut(R)
+            .set_scaling_mode("std", ScalingMode::Managed, &names)
+            .unwrap();
+        assert!(once.region(R).standard_queues.is_empty());
+        let managed = once.region(R).pools["std"].managed.clone().unwrap();
+        assert_eq!(managed.queue["orange"], queued);
     }
 
     #[test]

@@ -178,7 +178,7 @@ impl Plan {
     }
 
     /// The configuration sets the plan sends through, per region.
-    fn senders(&self) -> Senders {
+    pub fn senders(&self) -> Senders {
         let mut senders = Senders::new();
         for row in &self.rows {
             senders

@@ -46,7 +46,8 @@ pub struct IspDay {
     pub isp: String,
     #[serde(flatten)]
     pub mail: Mail,
-    /// `null` for a standard pool whose `DONE` IP has no cap.
+    /// Always set by the model (v2: a standard pool's is `K_i + W`); `Option` because the
+    /// metrics columns it is stored in read older states, where a `DONE` IP had no cap.
     pub effective_daily_rate: Option<u64>,
     pub warmup_percentage: f64,
     pub phase: Phase,
