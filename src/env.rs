@@ -91,7 +91,7 @@ pub fn region(flag: Option<&str>) -> Result<String> {
 /// The start date of a new state: `SESM_TODAY`, else today's UTC date (A3).
 pub fn today() -> Result<Date> {
     match var(EnvVars::SESM_TODAY) {
-        Some(v) => parse_date(&v, EnvVars::SESM_TODAY),
+        Some(v) => crate::model::parse_date(&v, EnvVars::SESM_TODAY),
         None => Ok(jiff::Timestamp::now()
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .date()),
@@ -138,7 +138,3 @@ pub fn test_pause() -> Option<(String, PathBuf)> {
     let (point, file) = v.split_once('=')?;
     Some((point.to_string(), PathBuf::from(file)))
 }
-
-/// `ops/send.rs` still names the date parser here; it moves to `model::parse_date` when that
-/// file's rewrite (another branch) merges, and this re-export goes.
-pub use crate::model::parse_date;

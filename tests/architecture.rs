@@ -51,15 +51,7 @@ const ROOTS: &[&str] = &["lib", "main"];
 
 /// Files that break a rule today because another branch rewrites them; each entry is removed
 /// when that branch merges. (file under `src/`, module it may still refer to)
-const KNOWN_UNTIL_MERGE: &[(&str, &str)] = &[
-    // ops/compare.rs formats money and thousands (`crate::output::usd`); it is being rewritten
-    // to return facts on another branch.
-    ("ops/compare.rs", "output"),
-    // ops/send.rs parses `--since` with `crate::env::parse_date`, which now lives in
-    // `model::parse_date`; the file is being rewritten on another branch (address parsing), so it
-    // is left untouched here. The merge changes its one call to `crate::model::parse_date`.
-    ("ops/send.rs", "env"),
-];
+const KNOWN_UNTIL_MERGE: &[(&str, &str)] = &[];
 
 /// One reference from a file to a top-level module.
 #[derive(Debug)]

@@ -452,7 +452,7 @@ pub fn parse_since(s: &str) -> Result<Timestamp> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
-    crate::env::parse_date(s, "--since time")
+    crate::model::parse_date(s, "--since time")
         .ok()
         .and_then(|d| {
             jiff::tz::TimeZone::UTC
