@@ -490,3 +490,54 @@ fn recipients_are_recorded_as_the_message_addressed_them() {
     assert_eq!(m["Cc"], json!(["c@yahoo.com"]));
     assert_eq!(m["Bcc"], json!(["hidden@outlook.com"]));
 }
+
+#[test]
+fn nodemailer_verifies_and_sends_with_attachments_through_a_set() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let modules = root.join("target/clients/node/node_modules/nodemailer");
+    let node = std::process::Command::new("node").arg("--version").output();
+    if !modules.exists() || node.is_err() {
+        crate::harness::skip(
+            "nodemailer (npm)",
+            "SESM_REQUIRE_CLIENTS",
+            "run .ci/clients",
+        );
+        return;
+    }
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    // The script runs from target/clients/node, where its packages are.
+    let script = root.join("tests/clients/node/nodemailer.mjs");
+    let copy = root.join("target/clients/node/nodemailer.mjs");
+    std::fs::copy(&script, &copy).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(&copy)
+        .arg(&server.url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reply: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(reply["verified"], true, "{reply}");
+    let id = reply["response"].as_str().unwrap();
+    let list: Value =
+        serde_json::from_str(&request(&addr, "GET", "/_sesm/outbox", "").body).unwrap();
+    let m = list["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["MessageId"] == id)
+        .cloned()
+        .unwrap();
+    assert_eq!(m["To"], json!(["a@gmail.com"]));
+    assert_eq!(m["Cc"], json!(["c@yahoo.com"]));
+    assert_eq!(m["Bcc"], json!(["b@outlook.com"]));
+    assert_eq!(m["Subject"], "Two attachments");
+    assert_eq!(m["ConfigurationSetName"], "news");
+    assert_eq!(m["PoolName"], "marketing");
+}
