@@ -45,8 +45,9 @@ pub fn default_isp_domains() -> Vec<IspDomain> {
         rule("ymail.*", "yahoo"),
         rule("aol.*", "yahoo"),
         rule("icloud.*", "apple"),
-        rule("me.*", "apple"),
-        rule("mac.*", "apple"),
+        // Apple's me.com and mac.com only: `me.*` would take every registrable `me.` domain.
+        rule("me.com", "apple"),
+        rule("mac.com", "apple"),
         rule("comcast.net", "comcast"),
         rule("att.net", "att"),
         rule("sbcglobal.net", "att"),
@@ -61,18 +62,14 @@ pub fn default_isp_domains() -> Vec<IspDomain> {
 /// The ISP every domain the table does not name belongs to.
 pub const OTHER_ISP: &str = "other";
 
-/// Whether `domain` is `name` under a public suffix: one label (`com`), or two with a short
-/// first one (`co.uk`, `com.au`) — so `me.com` is Apple's but `me.example.com` is not.
+/// Whether `domain` is `name` under a public suffix (`hotmail.co.uk`): the Public Suffix
+/// List's registrable domain of `domain` is `domain` itself and its first label is `name`.
+/// So `live.fr` is Microsoft's but `live.bbc.com` (registrable domain `bbc.com`) is not.
 fn under_suffix(domain: &str, name: &str) -> bool {
-    let Some(rest) = domain.strip_prefix(name).and_then(|r| r.strip_prefix('.')) else {
-        return false;
-    };
-    let labels: Vec<&str> = rest.split('.').collect();
-    match labels.as_slice() {
-        [tld] => !tld.is_empty(),
-        [second, tld] => (1..=3).contains(&second.len()) && !tld.is_empty(),
-        _ => false,
-    }
+    domain
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.len() > 1 && rest.starts_with('.'))
+        && psl::domain_str(domain) == Some(domain)
 }
 
 impl ModelParams {
@@ -220,25 +217,32 @@ impl Route {
     }
 }
 
-/// The address part of `Name <a@b>` or `a@b`.
-fn address_of(raw: &str) -> &str {
-    let raw = raw.trim();
-    match (raw.rfind('<'), raw.rfind('>')) {
-        (Some(open), Some(close)) if open < close => raw[open + 1..close].trim(),
-        _ => raw,
+/// The address of `Name <a@b>` or `a@b`, by mailparse's RFC 5322 parser (the one parser
+/// sesm uses for addresses): `None` unless `raw` is exactly one address.
+pub fn address_of(raw: &str) -> Option<String> {
+    let list = mailparse::addrparse(raw.trim()).ok()?;
+    match list.as_slice() {
+        [mailparse::MailAddr::Single(one)] => Some(one.addr.trim().to_string()),
+        _ => None,
     }
+}
+
+/// An address as SES compares it: the local part as given, the domain lowercase.
+pub fn normalized_address(raw: &str) -> Option<String> {
+    let addr = address_of(raw)?;
+    let (local, domain) = addr.rsplit_once('@')?;
+    Some(format!("{local}@{}", domain.to_ascii_lowercase()))
 }
 
 /// Checks an address (`local@domain`, display name allowed) and returns it as SES compares
 /// it: the local part as given, the domain lowercase.
 pub fn check_address(raw: &str, what: &str) -> Result<String> {
-    let addr = address_of(raw);
-    if !addr.contains('@') {
+    let Some(addr) = address_of(raw).filter(|a| a.contains('@')) else {
         return Err(Error::bad_request(format!(
             "Invalid {what} address '{raw}': expected local@domain."
         )));
-    }
-    normalize_identity(addr).map_err(|_| {
+    };
+    normalize_identity(&addr).map_err(|_| {
         Error::bad_request(format!(
             "Invalid {what} address '{raw}': expected local@domain with a valid domain."
         ))
@@ -249,13 +253,12 @@ pub fn check_address(raw: &str, what: &str) -> Result<String> {
 /// verified (`invalid@invalid`, what nodemailer's `verify()` sends) is simply not verified,
 /// which the caller reports as SES does (MessageRejected).
 fn check_sender(raw: &str) -> Result<String> {
-    let addr = address_of(raw);
-    if !addr.contains('@') {
+    let Some(addr) = address_of(raw).filter(|a| a.contains('@')) else {
         return Err(Error::bad_request(format!(
             "Invalid sender address '{raw}': expected local@domain."
         )));
-    }
-    Ok(normalize_identity(addr).unwrap_or_else(|_| addr.to_string()))
+    };
+    Ok(normalize_identity(&addr).unwrap_or(addr))
 }
 
 /// The identities that may cover a sender, the most specific first: the address, the
@@ -477,6 +480,11 @@ mod tests {
             ("wanadoo.fr", "orange"),
             ("example.com", "other"),
             ("me.example.com", "other"),
+            ("me.de", "other"),
+            ("mac.co.uk", "other"),
+            ("live.bbc.com", "other"),
+            ("hotmail.bbc.co.uk", "other"),
+            ("yahoo.com.au", "yahoo"),
             ("gmail.com.evil.org", "other"),
             ("notgmail.com", "other"),
             ("orange.com", "other"),

@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::State;
-use crate::model::sending::{Outgoing, Route, SentMessage, SetSource, simulator_outcome};
+use crate::model::sending::{
+    Outgoing, Route, SentMessage, SetSource, normalized_address, simulator_outcome,
+};
 use crate::sim::{self, Demand};
 
 /// One recipient and the ISP its domain belongs to.
@@ -239,6 +241,20 @@ pub struct IspFate {
     pub expired: u64,
 }
 
+/// Another ISP's mail the message pushes off the pool's dedicated IPs today: a standard
+/// pool's warming IPs share one cap over all ISPs, so one ISP's extra mail takes another's
+/// place.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Displaced {
+    pub isp: String,
+    /// Messages of that ISP that no longer go dedicated today.
+    pub messages: u64,
+    /// Of those, the ones sent through shared IPs instead, and the ones deferred.
+    pub sent_shared: u64,
+    pub deferred: u64,
+}
+
 /// `sesm send --explain`: the route and why, sent nowhere.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -249,6 +265,8 @@ pub struct Explanation {
     pub pool_name: String,
     pub recipients: Vec<Recipient>,
     pub isps: Vec<IspFate>,
+    /// The other ISPs whose mail this message displaces from dedicated IPs today.
+    pub displaces: Vec<Displaced>,
     pub date: Date,
     pub count: u64,
 }
@@ -292,8 +310,25 @@ pub fn explain(s: &State, region: &str, msg: &Outgoing) -> Result<Explanation> {
     );
     with.count_sent(&m);
     let after = day_of(&mut with, region, &route.pool)?;
-    let isps = route
-        .isps(count)
+    let own = route.isps(count);
+    // Every ISP in table order: the day with the message against the day without it.
+    let displaces = s
+        .model
+        .isp_names()
+        .filter(|isp| !own.contains_key(*isp))
+        .filter_map(|isp| {
+            let (_, _, b) = before.get(isp)?;
+            let a = after.get(isp).map_or_else(sim::Mail::default, |x| x.2);
+            let messages = b.sent_dedicated.saturating_sub(a.sent_dedicated);
+            (messages > 0).then(|| Displaced {
+                isp: isp.to_string(),
+                messages,
+                sent_shared: a.sent_shared.saturating_sub(b.sent_shared),
+                deferred: a.deferred.saturating_sub(b.deferred),
+            })
+        })
+        .collect();
+    let isps = own
         .into_iter()
         .map(|(isp, n)| {
             let zero = (0, None, sim::Mail::default());
@@ -330,6 +365,7 @@ pub fn explain(s: &State, region: &str, msg: &Outgoing) -> Result<Explanation> {
         pool_name: route.pool.clone(),
         recipients: recipients(&route),
         isps,
+        displaces,
         date: s.date,
         count,
     })
@@ -378,18 +414,10 @@ pub struct OutboxQuery {
     pub region: Option<String>,
 }
 
+/// Whether two recipients are the same address: the local part as given, the domain without
+/// case (`model::sending`'s parser, so `Name <a@B.com>` is `a@b.com`).
 fn same_address(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        let s = s.trim();
-        let s = match (s.rfind('<'), s.rfind('>')) {
-            (Some(o), Some(c)) if o < c => &s[o + 1..c],
-            _ => s,
-        };
-        match s.rsplit_once('@') {
-            Some((l, d)) => format!("{l}@{}", d.to_ascii_lowercase()),
-            None => s.to_string(),
-        }
-    };
+    let norm = |s: &str| normalized_address(s).unwrap_or_else(|| s.trim().to_string());
     norm(a) == norm(b)
 }
 

@@ -66,12 +66,12 @@ impl Render for Explanation {
                     f.isp.clone(),
                     thousands(f.recipients),
                     thousands(f.demand_today),
-                    f.capacity_today.map_or_else(|| "no cap".into(), thousands),
+                    f.capacity_today.map_or_else(|| "-".into(), thousands),
                     f.outcome.to_string(),
                 ]
             })
             .collect();
-        Some(vec![
+        let mut blocks = vec![
             Block::fields([
                 (
                     "Configuration set",
@@ -100,9 +100,37 @@ impl Render for Explanation {
                 ],
                 fates,
             ),
+        ];
+        if !self.displaces.is_empty() {
+            let parts: Vec<String> = self
+                .displaces
+                .iter()
+                .map(|d| {
+                    let whereto = match (d.sent_shared > 0, d.deferred > 0) {
+                        (true, false) => "to shared IPs".to_string(),
+                        (false, true) => "deferred".to_string(),
+                        _ => format!(
+                            "{} to shared IPs, {} deferred",
+                            thousands(d.sent_shared),
+                            thousands(d.deferred)
+                        ),
+                    };
+                    format!("{} {} messages ({whereto})", thousands(d.messages), d.isp)
+                })
+                .collect();
+            blocks.extend([
+                Block::Blank,
+                Block::Line(format!(
+                    "The pool's warming IPs share one daily cap over every ISP: this message displaces {}.",
+                    parts.join(", ")
+                )),
+            ]);
+        }
+        blocks.extend([
             Block::Blank,
             Block::Line("Nothing was sent (--explain).".into()),
-        ])
+        ]);
+        Some(blocks)
     }
 }
 

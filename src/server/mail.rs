@@ -88,14 +88,6 @@ fn check_ascii_address(raw: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether two addresses are the same mailbox (the domain compares without case).
-fn same_address(a: &str, b: &str) -> bool {
-    match (a.rsplit_once('@'), b.rsplit_once('@')) {
-        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
-        _ => a == b,
-    }
-}
-
 /// The `X-SES-*` and sender headers of a raw message; the recipients of its headers only
 /// when the request gives none (`Destination` is the envelope: SES does not read the headers
 /// then, so a malformed one is no reason to refuse).
@@ -192,7 +184,10 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
             // nodemailer and others put every recipient in Destination.ToAddresses: keep them
             // as the message addressed them (To, Cc), the rest being Bcc.
             (None, Some((header_to, header_cc))) if cc.is_empty() && bcc.is_empty() => {
-                let has = |list: &[String], a: &str| list.iter().any(|h| same_address(h, a));
+                use crate::model::sending::normalized_address as norm;
+                let has = |list: &[String], a: &str| {
+                    list.iter().any(|h| norm(h).is_some() && norm(h) == norm(a))
+                };
                 let envelope = std::mem::take(&mut to);
                 for a in envelope {
                     if has(&header_to, &a) {

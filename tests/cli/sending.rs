@@ -405,6 +405,50 @@ fn explain_says_where_a_message_goes_and_what_todays_capacity_does_with_it() {
     ]);
     assert_eq!(after["Isps"][0]["Outcome"], "SHARED", "{after}");
     assert_eq!(after["Isps"][0]["DemandToday"], 201);
+    assert_eq!(after["Displaces"], serde_json::json!([]));
+    // The warming IP's 200 a day are shared by every ISP: 200 more to Gmail take half of
+    // Yahoo's place (split by demand, 200 : 200), and the explanation names Yahoo.
+    env.ok(&["config-set", "create", "std-y", "--pool", "std"]);
+    env.ok(&["traffic", "set", "std-y", "yahoo=200"]);
+    env.ok(&["outbox", "clear"]);
+    env.ok(&["simulate", "--days", "1"]);
+    env.ok(&["ip", "set-warmup", "198.18.0.1", "0"]);
+    let displacing = env.json(&[
+        "send",
+        "--from",
+        "news@shop.example.com",
+        "--config-set",
+        "std-cs",
+        "--to",
+        "a@gmail.com",
+        "--count",
+        "200",
+        "--explain",
+    ]);
+    assert_eq!(
+        displacing["Displaces"],
+        serde_json::json!([{"Isp": "yahoo", "Messages": 100, "SentShared": 100, "Deferred": 0}]),
+        "{displacing}"
+    );
+    let table = env.ok(&[
+        "send",
+        "--from",
+        "news@shop.example.com",
+        "--config-set",
+        "std-cs",
+        "--to",
+        "a@gmail.com",
+        "--count",
+        "200",
+        "--explain",
+    ]);
+    assert!(
+        table
+            .stdout
+            .contains("this message displaces 100 yahoo messages (to shared IPs)"),
+        "{}",
+        table.stdout
+    );
     // A warm managed pool in its later phase (the demo's promotion has left the 28-day
     // window) defers what it can't carry.
     let demo = Env::new();
@@ -469,6 +513,11 @@ fn the_outbox_filters_and_clears_and_the_mail_still_counts() {
         ],
     );
     let to_a = env.json(&["outbox", "list", "--to", "a@gmail.com"]);
+    // The same parser as sending: a display name, and any case in the domain part.
+    assert_eq!(
+        env.json(&["outbox", "list", "--to", "Ann <a@GMAIL.com>"]),
+        to_a
+    );
     let subjects: Vec<&str> = to_a["Messages"]
         .as_array()
         .unwrap()
