@@ -335,7 +335,12 @@ impl Region {
     /// else the default of the most specific identity covering the sender; the pool is the
     /// set's sending pool, else `ses-default-dedicated-pool` when it has IPs, else the shared
     /// IPs.
-    pub fn route(&self, model: &ModelParams, region: &str, msg: &Outgoing) -> Result<Route> {
+    pub fn check_and_route(
+        &self,
+        model: &ModelParams,
+        region: &str,
+        msg: &Outgoing,
+    ) -> Result<Route> {
         let from = check_sender(&msg.from)?;
         // The senders first: SES refuses an unverified sender before it looks at the
         // recipients (nodemailer's `verify()` relies on it).

@@ -117,7 +117,7 @@ pub fn send(
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Sent)> {
     check_count(msg.count)?;
-    let route = s.region(region).route(&s.model, region, msg)?;
+    let route = s.region(region).check_and_route(&s.model, region, msg)?;
     let m = record(s, region, msg, &route, s.sent_seq + 1, now);
     let reply = Sent {
         message_id: m.message_id.clone(),
@@ -170,7 +170,7 @@ pub fn send_bulk(
         bcc: Vec::new(),
         ..template.clone()
     };
-    match r.route(&s.model, region, &probe) {
+    match r.check_and_route(&s.model, region, &probe) {
         // A paused account or set refuses each entry (SESv2's BulkEmailStatus), not the call.
         Err(e) if e.kind == crate::error::Kind::Ses(crate::error::SesCode::SendingPaused) => {
             let status = if r.sending_enabled {
@@ -200,7 +200,7 @@ pub fn send_bulk(
             count: 1,
             ..template.clone()
         };
-        match r.route(&s.model, region, &msg) {
+        match r.check_and_route(&s.model, region, &msg) {
             Ok(route) => {
                 let seq = s.sent_seq + 1 + sent.len() as u64;
                 let m = record(s, region, &msg, &route, seq, now);
@@ -295,7 +295,7 @@ fn day_of(s: &mut State, region: &str, pool: &str) -> Result<PoolDay> {
 /// pool would do with it — the model's next day run with and without it (nothing is kept).
 pub fn explain(s: &State, region: &str, msg: &Outgoing) -> Result<Explanation> {
     check_count(msg.count)?;
-    let route = s.region(region).route(&s.model, region, msg)?;
+    let route = s.region(region).check_and_route(&s.model, region, msg)?;
     let count = msg.count.max(1);
     let mut without = s.clone();
     let before = day_of(&mut without, region, &route.pool)?;

@@ -39,7 +39,7 @@ impl Routed {
 ///
 /// `allowed` holds each IP's `allowed(w)` for this ISP at the start of the day; `reference` is
 /// the largest demand of the previous days (0 when there was none); `retry_hours` is `R`.
-pub fn route(
+pub fn split_demand(
     allowed: &[u64],
     demand: u64,
     queue: u64,
@@ -244,7 +244,7 @@ mod tests {
 
     #[test]
     fn no_ips_means_everything_overflows_to_shared() {
-        let r = route(&[], 100_000, 0, 0, 14.0, 0.9);
+        let r = split_demand(&[], 100_000, 0, 0, 14.0, 0.9);
         assert_eq!(
             (r.edr, r.phase, r.shared, r.dedicated()),
             (0, Phase::Early, 100_000, 0)
@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn early_phase_overflows_the_excess_to_shared() {
-        let r = route(&[200, 300], 1_000, 0, 20_000, 14.0, 0.9);
+        let r = split_demand(&[200, 300], 1_000, 0, 20_000, 14.0, 0.9);
         assert_eq!(r.phase, Phase::Early);
         assert_eq!(r.new, 500);
         assert_eq!(r.shared, 500);
@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn late_phase_defers_and_expires_beyond_the_retry_window() {
         // EDR 95,000 >= 0.9 × 100,000: LATE. Excess 5,000; R = 12 h keeps half for tomorrow.
-        let r = route(&[95_000], 100_000, 0, 100_000, 12.0, 0.9);
+        let r = split_demand(&[95_000], 100_000, 0, 100_000, 12.0, 0.9);
         assert_eq!(r.phase, Phase::Late);
         assert_eq!(r.new, 95_000);
         assert_eq!(r.deferred, 5_000);
@@ -276,12 +276,12 @@ mod tests {
     #[test]
     fn yesterdays_queue_goes_first_within_the_window() {
         // Window = floor(95,000 × 12 / 24) = 47,500 ≥ 2,500 queued: all retried.
-        let r = route(&[95_000], 100_000, 2_500, 100_000, 12.0, 0.9);
+        let r = split_demand(&[95_000], 100_000, 2_500, 100_000, 12.0, 0.9);
         assert_eq!(r.retried, 2_500);
         assert_eq!(r.new, 92_500);
         assert_eq!(r.deferred, 7_500);
         // A 5-minute window retries at most floor(95,000 × (300/3600) / 24) = 329.
-        let r = route(&[95_000], 100_000, 2_500, 100_000, 300.0 / 3600.0, 0.9);
+        let r = split_demand(&[95_000], 100_000, 2_500, 100_000, 300.0 / 3600.0, 0.9);
         assert_eq!(r.retried, 329);
         assert_eq!(r.deferred, 100_000 - (95_000 - 329));
         // floor(5,329 × (300 / 3600) / 24) = 18 of today's excess stays in the window.
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn reference_falls_back_to_today() {
-        let r = route(&[1_000], 1_000, 0, 0, 14.0, 0.9);
+        let r = split_demand(&[1_000], 1_000, 0, 0, 14.0, 0.9);
         assert_eq!(r.phase, Phase::Late);
         assert_eq!(r.new, 1_000);
     }
@@ -303,7 +303,7 @@ mod tests {
             (vec![90_000], 100_000, 40_000, 100_000, 1.0),
             (vec![], 10, 10, 0, 14.0),
         ] {
-            let r = route(&allowed, d, q, reference, hours, 0.9);
+            let r = split_demand(&allowed, d, q, reference, hours, 0.9);
             assert_eq!(q + d, r.dedicated() + r.shared + r.expired + r.queue_next);
             assert_eq!(r.per_ip.iter().sum::<u64>(), r.dedicated());
         }

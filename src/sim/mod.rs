@@ -522,7 +522,7 @@ impl World {
             let hours = retry_hours[i].unwrap_or(default_hours);
             let queued = pool.queue[i];
             let routed =
-                managed::route(&allowed_before, demand[i], queued, reference, hours, theta);
+                managed::split_demand(&allowed_before, demand[i], queued, reference, hours, theta);
             pool.queue[i] = routed.queue_next;
             for ((ip, &v), &a) in pool.ips.iter_mut().zip(&routed.per_ip).zip(&allowed_before) {
                 managed::update_warmup(&mut ip.isps[i], v, a, w);
@@ -647,7 +647,7 @@ impl World {
                 .map(|&p| standard_cap(p, cold, warm_cap))
                 .fold(0, u64::saturating_add),
         };
-        let (routed, phase) = standard::route(day, demand, &pool.queue, &capacity, &hours);
+        let (routed, phase) = standard::split_demand(day, demand, &pool.queue, &capacity, &hours);
         let warmup = if ips.is_empty() {
             0.0
         } else {

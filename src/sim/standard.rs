@@ -42,7 +42,7 @@ pub struct StandardPoolDay {
 /// Routes one day of a standard pool: per ISP (table order) its demand `D_i`, deferred queue
 /// `Q_i`, capacity per warm IP `C_i` and retry window `R_i` in hours. Returns the routing per
 /// ISP and the phase of the pool.
-pub fn route(
+pub fn split_demand(
     pool: StandardPoolDay,
     demand: &[u64],
     queue: &[u64],
@@ -132,7 +132,7 @@ mod tests {
         let d = one(GMAIL, 1_200_000);
         let hours = [14.0; 9];
         // Day 1: 200,000 dedicated; 1,000,000 deferred, 14/24 of it kept for tomorrow.
-        let (r, phase) = route(pool, &d, &[0; 9], &C, &hours);
+        let (r, phase) = split_demand(pool, &d, &[0; 9], &C, &hours);
         assert_eq!(phase, Phase::Late);
         let g = &r[GMAIL];
         assert_eq!((g.new, g.retried, g.shared), (200_000, 0, 0));
@@ -143,7 +143,7 @@ mod tests {
         conserved(&d, &[0; 9], &r);
         // Day 2: the queue goes first, within floor(200,000 × 14/24) = 116,666.
         let q = one(GMAIL, 583_333);
-        let (r, _) = route(pool, &d, &q, &C, &hours);
+        let (r, _) = split_demand(pool, &d, &q, &C, &hours);
         let g = &r[GMAIL];
         assert_eq!(g.retried, 116_666);
         assert_eq!(g.new, 200_000 - 116_666);
@@ -162,7 +162,7 @@ mod tests {
             warming_cap: 3_162 + 200,
         };
         let d = one(ORANGE, 40_000);
-        let (r, phase) = route(pool, &d, &[0; 9], &C, &[14.0; 9]);
+        let (r, phase) = split_demand(pool, &d, &[0; 9], &C, &[14.0; 9]);
         assert_eq!(phase, Phase::Early);
         let o = &r[ORANGE];
         assert_eq!(o.new, 15_000 + 3_362);
@@ -172,7 +172,7 @@ mod tests {
         // Gmail fits on the warm IP: the whole warming cap stays for Orange.
         let mut d = d;
         d[GMAIL] = 150_000;
-        let (r, _) = route(pool, &d, &[0; 9], &C, &[14.0; 9]);
+        let (r, _) = split_demand(pool, &d, &[0; 9], &C, &[14.0; 9]);
         assert_eq!(r[GMAIL].new, 150_000);
         assert_eq!(r[ORANGE].new, 18_362);
         conserved(&d, &[0; 9], &r);
@@ -188,7 +188,7 @@ mod tests {
         let mut d = vec![0; 9];
         d[GMAIL] = 1_000;
         d[ORANGE] = 1_000;
-        let (r, _) = route(pool, &d, &[0; 9], &C, &[14.0; 9]);
+        let (r, _) = split_demand(pool, &d, &[0; 9], &C, &[14.0; 9]);
         assert_eq!((r[GMAIL].new, r[ORANGE].new), (101, 100));
         assert_eq!((r[GMAIL].shared, r[ORANGE].shared), (899, 900));
         assert_eq!(r[GMAIL].edr, 201);
@@ -203,7 +203,7 @@ mod tests {
         };
         let d = one(GMAIL, 500);
         let q = one(GMAIL, 70);
-        let (r, phase) = route(pool, &d, &q, &C, &[14.0; 9]);
+        let (r, phase) = split_demand(pool, &d, &q, &C, &[14.0; 9]);
         assert_eq!(phase, Phase::Early);
         assert_eq!(
             (r[GMAIL].shared, r[GMAIL].expired, r[GMAIL].edr),
@@ -220,7 +220,7 @@ mod tests {
             warming_cap: 0,
         };
         let d = one(ORANGE, 50_000);
-        let (r, _) = route(pool, &d, &[0; 9], &C, &[24.0; 9]);
+        let (r, _) = split_demand(pool, &d, &[0; 9], &C, &[24.0; 9]);
         assert_eq!(
             (r[ORANGE].deferred, r[ORANGE].queue_next, r[ORANGE].expired),
             (20_000, 20_000, 0)
