@@ -1,0 +1,237 @@
+//! Reading metrics: the metric names (as the SES console and CloudWatch name them) and the
+//! query `sesm metrics` answers.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::model::Mail;
+
+/// The metrics sesm stores, named as the SES console and CloudWatch name them where they
+/// exist (`warmup-model.md`, "Metrics").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MetricName {
+    /// The pool's demand that day.
+    Send,
+    /// 100 × dedicated / (dedicated + shared); 0 with no mail.
+    ApproximateDedicatedSendingPercentage,
+    /// Delivered through dedicated IPs.
+    SentLast24Hours,
+    /// The effective daily rate (per ISP only).
+    Available24HourSend,
+    SentShared,
+    Deferred,
+    Expired,
+    /// Per ISP only.
+    WarmupPercentage,
+    /// Per pool only.
+    DedicatedIpCount,
+}
+
+impl MetricName {
+    /// Every metric, in the order results are listed.
+    pub const ALL: [MetricName; 9] = [
+        MetricName::Send,
+        MetricName::ApproximateDedicatedSendingPercentage,
+        MetricName::SentLast24Hours,
+        MetricName::Available24HourSend,
+        MetricName::SentShared,
+        MetricName::Deferred,
+        MetricName::Expired,
+        MetricName::WarmupPercentage,
+        MetricName::DedicatedIpCount,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricName::Send => "Send",
+            MetricName::ApproximateDedicatedSendingPercentage => {
+                "ApproximateDedicatedSendingPercentage"
+            }
+            MetricName::SentLast24Hours => "SentLast24Hours",
+            MetricName::Available24HourSend => "Available24HourSend",
+            MetricName::SentShared => "SentShared",
+            MetricName::Deferred => "Deferred",
+            MetricName::Expired => "Expired",
+            MetricName::WarmupPercentage => "WarmupPercentage",
+            MetricName::DedicatedIpCount => "DedicatedIpCount",
+        }
+    }
+
+    /// Whether the value is a percentage (shown with a decimal) rather than a count.
+    pub fn is_percentage(self) -> bool {
+        matches!(
+            self,
+            MetricName::ApproximateDedicatedSendingPercentage | MetricName::WarmupPercentage
+        )
+    }
+
+    /// Whether the metric has a series per pool (summed over ISPs).
+    fn per_pool(self) -> bool {
+        !matches!(
+            self,
+            MetricName::Available24HourSend | MetricName::WarmupPercentage
+        )
+    }
+
+    /// Whether the metric has a series per ISP.
+    fn per_isp(self) -> bool {
+        self != MetricName::DedicatedIpCount
+    }
+
+    /// One ISP's value on day `i`; `None` where there is none (the unlimited rate of a
+    /// standard pool with a DONE IP).
+    fn isp_value(self, c: &IspSeries, i: usize) -> Option<f64> {
+        let d = c.day(i);
+        Some(match self {
+            MetricName::WarmupPercentage => c.warmup_percentage[i],
+            MetricName::Available24HourSend => c.effective_daily_rate[i]? as f64,
+            MetricName::DedicatedIpCount => return None,
+            _ => self.mail_value(&d)?,
+        })
+    }
+
+    /// The pool's value on day `i`; `None` for metrics that exist per ISP only.
+    fn pool_value(self, m: &PoolSeries, i: usize) -> Option<f64> {
+        if self == MetricName::DedicatedIpCount {
+            return Some(f64::from(m.dedicated_ip_count[i]));
+        }
+        let total = Mail::total(m.isps.values().map(|c| c.day(i)).collect::<Vec<_>>().iter());
+        self.mail_value(&total)
+    }
+
+    fn mail_value(self, d: &Mail) -> Option<f64> {
+        Some(match self {
+            MetricName::Send => d.demand as f64,
+            MetricName::ApproximateDedicatedSendingPercentage => {
+                percent(d.sent_dedicated, d.sent())
+            }
+            MetricName::SentLast24Hours => d.sent_dedicated as f64,
+            MetricName::SentShared => d.sent_shared as f64,
+            MetricName::Deferred => d.deferred as f64,
+            MetricName::Expired => d.expired as f64,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for MetricName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MetricName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        MetricName::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| format!("unknown metric '{s}'"))
+    }
+}
+
+/// `100 × part / whole`, 0 when `whole` is 0.
+pub fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
+}
+
+/// One series of a metric query, in CloudWatch's `GetMetricData` shape.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MetricDataResult {
+    pub id: String,
+    pub label: String,
+    pub metric_name: MetricName,
+    pub dimensions: Dimensions,
+    pub timestamps: Vec<Date>,
+    pub values: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dimensions {
+    #[serde(rename = "DedicatedIpPool")]
+    pub pool: String,
+    #[serde(rename = "ISP", skip_serializing_if = "Option::is_none")]
+    pub isp: Option<String>,
+}
+
+/// The filters of one query; empty `metrics` means all of them.
+#[derive(Debug, Clone, Default)]
+pub struct MetricQuery {
+    pub pool: Option<String>,
+    pub isp: Option<String>,
+    pub metrics: Vec<MetricName>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+/// The series of `query` over one region's stored metrics, pools by name, metrics in
+/// `MetricName::ALL` order, ISPs in the order of `isp_order` (the ISP table). Pool-level
+/// series have no ISP dimension, so an ISP filter leaves them out.
+pub fn query(
+    stored: &BTreeMap<String, PoolMetrics>,
+    isp_order: &[String],
+    q: &MetricQuery,
+) -> Vec<MetricDataResult> {
+    let wanted: Vec<MetricName> = MetricName::ALL
+        .into_iter()
+        .filter(|m| q.metrics.is_empty() || q.metrics.contains(m))
+        .collect();
+    let mut out = Vec::new();
+    for (pool, metrics) in stored
+        .iter()
+        .filter(|(p, _)| q.pool.as_deref().is_none_or(|w| w == p.as_str()))
+    {
+        let m = metrics.series();
+        let days: Vec<usize> = (0..m.dates.len())
+            .filter(|&i| {
+                q.from.is_none_or(|f| m.dates[i] >= f) && q.to.is_none_or(|t| m.dates[i] <= t)
+            })
+            .collect();
+        for &metric in &wanted {
+            let mut push = |isp: Option<&str>, value: &dyn Fn(usize) -> Option<f64>| {
+                let (timestamps, values): (Vec<Date>, Vec<f64>) = days
+                    .iter()
+                    .filter_map(|&i| value(i).map(|v| (m.dates[i], v)))
+                    .unzip();
+                out.push(MetricDataResult {
+                    id: format!("m{}", out.len() + 1),
+                    label: match isp {
+                        Some(isp) => format!("{pool} {isp} {metric}"),
+                        None => format!("{pool} {metric}"),
+                    },
+                    metric_name: metric,
+                    dimensions: Dimensions {
+                        pool: pool.clone(),
+                        isp: isp.map(str::to_string),
+                    },
+                    timestamps,
+                    values,
+                });
+            };
+            if q.isp.is_none() && metric.per_pool() {
+                push(None, &|i| metric.pool_value(&m, i));
+            }
+            if !metric.per_isp() {
+                continue;
+            }
+            for isp in isp_order
+                .iter()
+                .filter(|i| q.isp.as_deref().is_none_or(|w| w == i.as_str()))
+            {
+                if let Some(c) = m.isps.get(isp) {
+                    push(Some(isp), &|i| metric.isp_value(c, i));
+                }
+            }
+        }
+    }
+    out
+}
