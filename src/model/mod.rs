@@ -211,7 +211,7 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique"
     )]
     pub ips: BTreeMap<Ipv4Addr, Ip>,
-    /// Parsed on first use (`lazy.rs`): at full quotas these sections are most of the file.
+    /// Parsed on first use (`lazy/`): at full quotas these sections are most of the file.
     #[serde(default, skip_serializing_if = "Lazy::is_empty")]
     pub configuration_sets: Lazy<BTreeMap<String, ConfigSet>>,
     #[serde(default, skip_serializing_if = "Lazy::is_empty")]
