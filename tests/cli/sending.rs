@@ -272,9 +272,9 @@ fn recipients_map_to_the_isp_table_and_the_next_day_sends_them() {
             .all(|d| d["PoolName"] != "bulk" || d["Isps"].as_array().unwrap().is_empty()),
         "{next}"
     );
-    // Metrics see them like any other mail.
+    // Metrics see them like any other mail: 24 recipients, 3 copies each.
     let m = env.json(&["metrics", "--pool", "bulk", "--metric", "Send"]);
-    assert_eq!(m["MetricDataResults"][0]["Values"][0], 63.0);
+    assert_eq!(m["MetricDataResults"][0]["Values"][0], 72.0);
 }
 
 #[test]
