@@ -48,7 +48,15 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         ),
     )
         .prop_map(
-            |(volumes, max_delivery_seconds, standard_ips, default_ips, days, spikes, standard_start)| Scenario {
+            |(
+                volumes,
+                max_delivery_seconds,
+                standard_ips,
+                default_ips,
+                days,
+                spikes,
+                standard_start,
+            )| Scenario {
                 volumes,
                 max_delivery_seconds,
                 standard_ips,

@@ -324,10 +324,7 @@ fn current(s: &State, region: &str, m: &Mailing) -> Current {
         };
         *counts.entry(pool).or_default() += 1;
     }
-    let Some((&pool, _)) = counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-    else {
+    let Some((&pool, _)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) else {
         return Current::Nothing;
     };
     if pool == SHARED_POOL {
@@ -433,7 +430,11 @@ impl Setup<'_> {
             (Current::Standard { ips: held, queue }, Kind::Standard) => {
                 // The warmest IPs stay (ties: the lower address); the least warm are dropped.
                 let mut held = held.clone();
-                held.sort_by(|a, b| percent_of(&b.1).total_cmp(&percent_of(&a.1)).then(a.0.cmp(&b.0)));
+                held.sort_by(|a, b| {
+                    percent_of(&b.1)
+                        .total_cmp(&percent_of(&a.1))
+                        .then(a.0.cmp(&b.0))
+                });
                 for (addr, warmup) in held.into_iter().take(ips as usize) {
                     r.ips.insert(
                         addr,
@@ -623,7 +624,9 @@ impl Setup<'_> {
                 let start = before.get(&month).unwrap_or(&empty);
                 let add = added.get(&month).unwrap_or(&empty);
                 let end = MonthUsage {
-                    managed_pool_days: start.managed_pool_days.saturating_add(add.managed_pool_days),
+                    managed_pool_days: start
+                        .managed_pool_days
+                        .saturating_add(add.managed_pool_days),
                     managed_messages: start.managed_messages.saturating_add(add.managed_messages),
                     standard_ip_days: start.standard_ip_days.saturating_add(add.standard_ip_days),
                 };
@@ -693,9 +696,8 @@ impl Setup<'_> {
 /// with the smallest relative excess summed over the limits (then the cheapest, then the
 /// first listed).
 fn recommend(options: &[OptionOutcome]) -> Recommendation {
-    let excess = |o: &OptionOutcome| -> f64 {
-        o.limits_missed.iter().map(Miss::relative_excess).sum()
-    };
+    let excess =
+        |o: &OptionOutcome| -> f64 { o.limits_missed.iter().map(Miss::relative_excess).sum() };
     let index = (0..options.len())
         .min_by(|&a, &b| {
             let (x, y) = (&options[a], &options[b]);
@@ -717,7 +719,10 @@ fn recommend(options: &[OptionOutcome]) -> Recommendation {
 
 /// Checks the limits and the settling period (252).
 fn check(req: &CompareRequest) -> Result<u32> {
-    for (flag, value) in [("--max-shared", req.max_shared), ("--max-expired", req.max_expired)] {
+    for (flag, value) in [
+        ("--max-shared", req.max_shared),
+        ("--max-expired", req.max_expired),
+    ] {
         if !(value.is_finite() && (0.0..=100.0).contains(&value)) {
             return Err(Error::invalid(format!(
                 "{flag} must be a percentage from 0 to 100, not {value}"
@@ -900,7 +905,10 @@ mod tests {
             option(
                 Kind::Managed,
                 10.0,
-                vec![miss(Limit::Shared, 95.5, 10.0), miss(Limit::Expired, 0.2, 0.1)],
+                vec![
+                    miss(Limit::Shared, 95.5, 10.0),
+                    miss(Limit::Expired, 0.2, 0.1),
+                ],
             ),
             option(Kind::Standard, 50.0, vec![miss(Limit::Shared, 100.0, 10.0)]),
         ];
@@ -911,7 +919,10 @@ mod tests {
             option(
                 Kind::Managed,
                 50.0,
-                vec![miss(Limit::Shared, 11.0, 10.0), miss(Limit::Expired, 0.11, 0.1)],
+                vec![
+                    miss(Limit::Shared, 11.0, 10.0),
+                    miss(Limit::Expired, 0.11, 0.1),
+                ],
             ),
         ];
         let r = recommend(&options);

@@ -631,8 +631,7 @@ impl World {
             return None;
         };
         let ips = &pool.ips;
-        if ips.is_empty() && demand.iter().all(|&d| d == 0) && pool.queue.iter().all(|&q| q == 0)
-        {
+        if ips.is_empty() && demand.iter().all(|&d| d == 0) && pool.queue.iter().all(|&q| q == 0) {
             return None;
         }
         let warming: Vec<f64> = ips

@@ -149,10 +149,7 @@ mod tests {
         assert_eq!(g.new, 200_000 - 116_666);
         assert_eq!(g.deferred, 1_200_000 - 83_334);
         assert_eq!(g.queue_next, (1_116_666.0f64 * 14.0 / 24.0).floor() as u64);
-        assert_eq!(
-            g.expired,
-            583_333 - 116_666 + 1_116_666 - g.queue_next
-        );
+        assert_eq!(g.expired, 583_333 - 116_666 + 1_116_666 - g.queue_next);
         conserved(&d, &q, &r);
     }
 
@@ -208,7 +205,10 @@ mod tests {
         let q = one(GMAIL, 70);
         let (r, phase) = route(pool, &d, &q, &C, &[14.0; 9]);
         assert_eq!(phase, Phase::Early);
-        assert_eq!((r[GMAIL].shared, r[GMAIL].expired, r[GMAIL].edr), (500, 70, 0));
+        assert_eq!(
+            (r[GMAIL].shared, r[GMAIL].expired, r[GMAIL].edr),
+            (500, 70, 0)
+        );
         conserved(&d, &q, &r);
     }
 
@@ -221,6 +221,9 @@ mod tests {
         };
         let d = one(ORANGE, 50_000);
         let (r, _) = route(pool, &d, &[0; 9], &C, &[24.0; 9]);
-        assert_eq!((r[ORANGE].deferred, r[ORANGE].queue_next, r[ORANGE].expired), (20_000, 20_000, 0));
+        assert_eq!(
+            (r[ORANGE].deferred, r[ORANGE].queue_next, r[ORANGE].expired),
+            (20_000, 20_000, 0)
+        );
     }
 }

@@ -63,7 +63,10 @@ fn check_recommendation(v: &Value) {
     let winner = option(v, rec["Label"].as_str().unwrap());
     assert_eq!(rec["Option"], winner["Option"]);
     assert_eq!(rec["StandardIps"], winner["StandardIps"].clone());
-    let within: Vec<&Value> = options.iter().filter(|o| o["MeetsLimits"] == true).collect();
+    let within: Vec<&Value> = options
+        .iter()
+        .filter(|o| o["MeetsLimits"] == true)
+        .collect();
     if within.is_empty() {
         assert_eq!(rec["MeetsLimits"], false);
         let least = options.iter().map(excess).fold(f64::MAX, f64::min);
@@ -469,7 +472,10 @@ fn a_large_sender_needs_six_standard_ips_and_is_never_told_fewer() {
         assert_eq!(isp["AllDedicatedDay"], 45, "{isp}");
     }
     let rec = &v["Recommendation"];
-    assert!(rec["Option"] != "STANDARD" || u(rec, "StandardIps") >= 6, "{rec}");
+    assert!(
+        rec["Option"] != "STANDARD" || u(rec, "StandardIps") >= 6,
+        "{rec}"
+    );
     assert_eq!(rec["Label"], "Standard, 6 IPs");
     check_recommendation(&v);
     // Five warm IPs: Gmail's ISP throttles 200,000 a day; part of it expires.
@@ -477,15 +483,15 @@ fn a_large_sender_needs_six_standard_ips_and_is_never_told_fewer() {
     let o = option(&five, "Standard, 5 IPs");
     assert_eq!(o["MeetsLimits"], false);
     assert_eq!(f(o, "SharedPercentageAfterSettling"), 0.0);
-    assert!(u(o, "Deferred") > 0 && f(o, "ExpiredPercentage") > 0.1, "{o}");
+    assert!(
+        u(o, "Deferred") > 0 && f(o, "ExpiredPercentage") > 0.1,
+        "{o}"
+    );
     let gmail = &o["Isps"].as_array().unwrap()[0];
     assert_eq!(gmail["AllDedicatedDay"], Value::Null);
     assert_eq!(o["LimitsMissed"][0]["Limit"], "EXPIRED");
     assert!(
-        o["Verdict"]
-            .as_str()
-            .unwrap()
-            .starts_with("expired ")
+        o["Verdict"].as_str().unwrap().starts_with("expired ")
             && o["Verdict"].as_str().unwrap().contains(", limit 0.1 %"),
         "{o}"
     );

@@ -829,10 +829,7 @@ fn a_warm_standard_ip_takes_gmails_capacity_and_the_rest_is_deferred_retried_and
     assert_eq!(g[1]["Retried"], 83_333);
     assert_eq!(g[1]["SentDedicated"], 200_000);
     assert_eq!(g[1]["Deferred"], 1_200_000 - 116_667);
-    assert_eq!(
-        g[1]["Expired"],
-        q - 83_333 + 1_083_333 - kept(1_083_333)
-    );
+    assert_eq!(g[1]["Expired"], q - 83_333 + 1_083_333 - kept(1_083_333));
     for d in &days {
         assert_eq!(d["ScalingMode"], "STANDARD");
         assert_eq!(d["DedicatedIpCount"], 1);
