@@ -1078,8 +1078,11 @@ module completions {
     --config-set: string      # A configuration set whose mail is compared; repeatable [default: every set with traffic]
     --plan: path              # A CSV plan (day,config_set,isp,volume[,region]) instead of the standing traffic
     --days: string            # How many days to simulate
-    --standard-ips: string    # Standard options by IP count [default: the most IPs the managed run held, and double]
-    --max-shared: string      # The most mail, in percent, that may go through shared IPs after the first 30 days
+    --standard-ips: string    # Standard options by IP count [default: the sets' current count, the count needed to meet the limits, and the managed run's peak]
+    --max-shared: string      # The most mail, in percent, that may go through shared IPs after the settling days
+    --max-expired: string     # The most mail, in percent of the run's demand, that may expire
+    --settle: string          # Days not measured for --max-shared (at most --days − 7) [default: 45, the standard warm-up, or --days − 7 when shorter]
+    --cold                    # Start every option from nothing (no IPs, no warm-up, no month-to-date mail) instead of the account as it is
     --html: path              # Also write a self-contained HTML page comparing the options to FILE
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]

@@ -206,6 +206,9 @@ pub struct Comparison {
     pub standard_ips_needed: Option<u32>,
     /// The standard IPs the sets' pool holds now (from the account; 0 when they use none).
     pub current_standard_ips: u32,
+    /// Serialized by `output::comparison::ComparisonView`, with each option's label and
+    /// verdict.
+    #[serde(skip)]
     pub options: Vec<OptionOutcome>,
     #[serde(skip)]
     pub recommendation: Recommendation,

@@ -556,3 +556,28 @@ fn the_managed_option_goes_on_with_the_sets_managed_pool() {
         0
     );
 }
+
+#[test]
+fn the_months_mail_so_far_counts_toward_the_price_tiers() {
+    let env = Env::new().with_env("SESM_TODAY", "2026-12-01");
+    env.ok(&["pool", "create", "m", "--managed"]);
+    env.ok(&["config-set", "create", "news", "--pool", "m"]);
+    env.ok(&["traffic", "set", "news", "gmail=500000"]);
+    // 20 days of December: 10,000,000 managed messages, the end of the USD 0.08 tier.
+    env.ok(&["-q", "simulate", "--days", "20"]);
+    let managed_cost = |v: &Value| {
+        let o = option(v, "Managed pool");
+        let sent = u(o, "SentDedicated") + u(o, "SentShared");
+        (f(o, "Cost") - 5.0 * 15.0 / 31.0, sent)
+    };
+    let (usage, sent) = managed_cost(&env.json(&["compare", "--days", "5"]));
+    assert!(
+        (usage - sent as f64 * 0.04 / 1000.0).abs() < 1e-6,
+        "{usage}"
+    );
+    let (usage, sent) = managed_cost(&env.json(&["compare", "--days", "5", "--cold"]));
+    assert!(
+        (usage - sent as f64 * 0.08 / 1000.0).abs() < 1e-6,
+        "{usage}"
+    );
+}

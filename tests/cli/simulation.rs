@@ -783,3 +783,95 @@ fn demo_builds_a_throwaway_account_and_explains_it() {
     );
     let _ = std::fs::remove_dir_all(std::path::Path::new(path).parent().unwrap());
 }
+
+/// A standard pool `std` fed by `cs` (retry window `seconds`), with IPs at `percents`.
+fn standard_env(percents: &[&str], seconds: &str) -> Env {
+    let env = Env::new();
+    env.ok(&["pool", "create", "std"]);
+    env.ok(&[
+        "config-set",
+        "create",
+        "cs",
+        "--pool",
+        "std",
+        "--max-delivery-seconds",
+        seconds,
+    ]);
+    env.ok(&[
+        "ip",
+        "lease",
+        "--count",
+        &percents.len().to_string(),
+        "--pool",
+        "std",
+    ]);
+    for (i, p) in percents.iter().enumerate() {
+        env.ok(&["ip", "set-warmup", &format!("198.18.0.{}", i + 1), p]);
+    }
+    env
+}
+
+#[test]
+fn a_warm_standard_ip_takes_gmails_capacity_and_the_rest_is_deferred_retried_and_expires() {
+    // warmup-model.md, standard pools (model v2), by hand: R = 36,000 s = 10 h.
+    let env = standard_env(&["100"], "36000");
+    env.ok(&["traffic", "set", "cs", "gmail=1200000"]);
+    let v = env.json(&["simulate", "--days", "3"]);
+    let days = days_of(&v, "std");
+    let g: Vec<&Value> = days.iter().map(|d| isp(d, "gmail")).collect();
+    let kept = |x: u64| x * 10 / 24;
+    // Day 0: K = 200,000 new mail dedicated; 1,000,000 deferred, 10/24 kept, the rest expires.
+    assert_eq!(g[0]["SentDedicated"], 200_000);
+    assert_eq!(g[0]["SentShared"], 0);
+    assert_eq!(g[0]["Deferred"], 1_000_000);
+    assert_eq!(g[0]["Expired"], 1_000_000 - kept(1_000_000));
+    assert_eq!(g[0]["EffectiveDailyRate"], 200_000);
+    assert_eq!(g[0]["Phase"], "LATE");
+    // Day 1: the 416,666 queued first, within floor(200,000 × 10/24) = 83,333; then 116,667
+    // new; the 1,083,333 left are deferred.
+    let q = kept(1_000_000);
+    assert_eq!(g[1]["Retried"], 83_333);
+    assert_eq!(g[1]["SentDedicated"], 200_000);
+    assert_eq!(g[1]["Deferred"], 1_200_000 - 116_667);
+    assert_eq!(g[1]["Expired"], q - 83_333 + 1_083_333 - kept(1_083_333));
+    for d in &days {
+        assert_eq!(d["ScalingMode"], "STANDARD");
+        assert_eq!(d["DedicatedIpCount"], 1);
+    }
+    // Conservation over the run: what is not sent or expired is queued for day 3.
+    let demand = 3 * 1_200_000u64;
+    let out = total(&v, "SentDedicated") + total(&v, "SentShared") + total(&v, "Expired");
+    assert_eq!(demand - out, kept(1_200_000 - 116_667));
+    // The metrics: Available24HourSend is K (never empty for a standard pool).
+    let m = env.json(&[
+        "metrics",
+        "--pool",
+        "std",
+        "--metric",
+        "Available24HourSend",
+    ]);
+    let values = m["MetricDataResults"][0]["Values"].as_array().unwrap();
+    assert!(values.iter().all(|x| x == 200_000.0), "{m}");
+}
+
+#[test]
+fn standard_ips_at_100_50_and_0_percent_split_oranges_excess_with_shared_ips() {
+    let env = standard_env(&["100", "50", "0"], "50400");
+    env.ok(&["account", "set-auto-warmup", "off"]);
+    env.ok(&["traffic", "set", "cs", "orange=40000", "gmail=150000"]);
+    let v = env.json(&["simulate", "--days", "2"]);
+    for day in days_of(&v, "std") {
+        let o = isp(day, "orange");
+        // Warm IP: Orange's C = 15,000; warming IPs: 3,162 (50 %) + 200 (0 %), all of it left
+        // for Orange since Gmail's 150,000 fit on the warm IP; the rest goes shared.
+        assert_eq!(o["SentDedicated"], 15_000 + 3_162 + 200);
+        assert_eq!(o["SentShared"], 40_000 - 18_362);
+        assert_eq!(o["Deferred"], 0);
+        assert_eq!(o["EffectiveDailyRate"], 18_362);
+        assert_eq!(o["Phase"], "EARLY");
+        assert_eq!(o["WarmupPercentage"], 50.0);
+        let g = isp(day, "gmail");
+        assert_eq!(g["SentDedicated"], 150_000);
+        assert_eq!(g["EffectiveDailyRate"], 200_000 + 3_362);
+    }
+}
