@@ -26,6 +26,7 @@ SERVED = [
     "PutConfigurationSetArchivingOptions", "CreateEmailIdentity", "ListEmailIdentities",
     "PutEmailIdentityConfigurationSetAttributes", "TagResource",
     "PutAccountDedicatedIpWarmupAttributes", "SendEmail", "SendBulkEmail",
+    "CreateEmailTemplate", "UpdateEmailTemplate", "TestRenderEmailTemplate",
 ]
 
 

@@ -26,6 +26,7 @@ pub mod send;
 pub mod simulate;
 pub mod state;
 pub mod tag;
+pub mod template;
 pub mod traffic;
 pub mod views;
 

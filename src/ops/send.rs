@@ -85,6 +85,7 @@ fn record(
         pool: route.pool.clone(),
         isps: route.isps(count),
         count,
+        rendering_failure: None,
     }
 }
 
@@ -332,6 +333,8 @@ pub struct OutboxMessage {
     pub pool_name: String,
     pub isps: BTreeMap<String, u64>,
     pub count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendering_failure: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -393,6 +396,7 @@ pub fn outbox(s: &State, region: &str, journal: Vec<SentMessage>, q: &OutboxQuer
             pool_name: m.pool,
             isps: m.isps,
             count: m.count,
+            rendering_failure: m.rendering_failure,
         })
         .collect::<Vec<_>>();
     let skip = messages

@@ -1,13 +1,17 @@
 //! Decoding SendEmail and SendBulkEmail: who sends, to whom, with what subject, from Simple,
-//! Raw (a MIME message, base64 in the JSON) or inline Template content. Stored templates do
-//! not exist in sesm: a request naming one is a 501.
+//! Raw (a MIME message, base64 in the JSON) or Template content (stored, by name or ARN, or
+//! inline), which `ops::template` looks up and renders against the account.
 
 use base64::Engine;
 use mailparse::{MailAddr, MailHeaderMap};
 
-use super::requests::{Destination, SendBulkEmailBody, SendEmailBody, Template};
+use super::requests::{
+    Destination, EmailTemplateContent, SendBulkEmailBody, SendEmailBody, Template,
+};
 use crate::error::{Error, Result};
 use crate::model::sending::Outgoing;
+use crate::model::template::TemplateContent;
+use crate::ops::template::{BulkEntry, TemplateUse};
 
 /// A message's To, Cc and Bcc lists.
 pub type Recipients = (Vec<String>, Vec<String>, Vec<String>);
@@ -39,28 +43,32 @@ fn header_addresses(headers: &[mailparse::MailHeader], name: &str) -> Result<Vec
     Ok(out)
 }
 
-/// The subject of `Template` content given inline (`TemplateContent`), or a refusal to use
-/// a stored template.
-fn template_subject(t: Template) -> Result<Option<String>> {
-    if t.template_name.is_some() || t.template_arn.is_some() {
-        return Err(not_served());
+/// botocore's `EmailTemplateContent` as the model's.
+pub fn content(c: EmailTemplateContent) -> TemplateContent {
+    TemplateContent {
+        subject: c.subject,
+        text: c.text,
+        html: c.html,
     }
-    Ok(t.template_content.and_then(|c| c.subject))
 }
 
-/// The error a stored template gets: the operation is served, templates are not.
-pub fn not_served() -> Error {
-    Error::new(
-        crate::error::Kind::Ses(crate::error::SesCode::NotImplemented),
-        "sesm keeps no email templates: send Simple or Raw content, or a template given inline (TemplateContent).",
-    )
+/// `Template` content: the template to render, and its data.
+fn template_use(t: Template) -> TemplateUse {
+    TemplateUse {
+        name: t.template_name,
+        arn: t.template_arn,
+        content: t.template_content.map(content),
+        data: t.template_data,
+    }
 }
 
-/// SendEmail's request as the message to send.
-pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
+/// SendEmail's request as the message to send, and its template when its content is one (the
+/// subject is then the rendered template's).
+pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
     let content = body.content.unwrap_or_default();
     let (mut to, mut cc, mut bcc) = destination(body.destination);
     let mut from = body.from_email_address;
+    let mut template = None;
     let subject = if let Some(simple) = content.simple {
         simple.subject.and_then(|s| s.data)
     } else if let Some(raw) = content.raw {
@@ -81,7 +89,8 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
         }
         headers.get_first_value("Subject")
     } else if let Some(t) = content.template {
-        template_subject(t)?
+        template = Some(template_use(t));
+        None
     } else {
         return Err(Error::bad_request(
             "Content needs one of Simple, Raw or Template.",
@@ -90,38 +99,47 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
     let from = from.ok_or_else(|| {
         Error::bad_request("FromEmailAddress is required (or a From header in Raw content).")
     })?;
-    Ok(Outgoing {
-        from,
-        to,
-        cc,
-        bcc,
-        subject,
-        config_set: body.configuration_set_name,
-        count: 1,
-    })
+    Ok((
+        Outgoing {
+            from,
+            to,
+            cc,
+            bcc,
+            subject,
+            config_set: body.configuration_set_name,
+            count: 1,
+        },
+        template,
+    ))
 }
 
-/// SendBulkEmail's request: the message every entry shares, and each entry's destination.
-pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, Vec<Recipients>)> {
+/// SendBulkEmail's request: the message every entry shares, its template, and each entry's
+/// destination and replacement data.
+pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry>)> {
     let content = body.default_content.unwrap_or_default();
-    let subject = match content.template {
-        Some(t) => template_subject(t)?,
+    let template = match content.template {
+        Some(t) => template_use(t),
         None => return Err(Error::bad_request("DefaultContent needs a Template.")),
     };
-    let destinations = body
+    let entries = body
         .bulk_email_entries
         .unwrap_or_default()
         .into_iter()
-        .map(|e| destination(e.destination))
+        .map(|e| {
+            let data = e
+                .replacement_email_content
+                .and_then(|c| c.replacement_template)
+                .and_then(|t| t.replacement_template_data);
+            (destination(e.destination), data)
+        })
         .collect();
-    let template = Outgoing {
+    let shared = Outgoing {
         from: body
             .from_email_address
             .ok_or_else(|| Error::bad_request("FromEmailAddress is required."))?,
-        subject,
         config_set: body.configuration_set_name,
         count: 1,
         ..Outgoing::default()
     };
-    Ok((template, destinations))
+    Ok((shared, template, entries))
 }

@@ -344,11 +344,11 @@ fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
         ),
         (
             "GET",
-            "/v2/email/templates",
+            "/v2/email/contact-lists",
             "",
             501,
             "NotImplemented",
-            "ListEmailTemplates",
+            "ListContactLists",
         ),
         (
             "POST",
