@@ -17,3 +17,4 @@ mod serve_hardening;
 mod simulation;
 mod store;
 mod tags;
+mod templates;

@@ -158,7 +158,7 @@ fn signed(addr: &str, method: &str, path: &str, body: &str, region: &str) -> Raw
     raw(addr, req.as_bytes())
 }
 
-fn client_venv(name: &str) -> Option<PathBuf> {
+pub fn client_venv(name: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = root.join("target/clients").join(name).join("bin/python");
     python.exists().then_some(python)
