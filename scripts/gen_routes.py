@@ -36,6 +36,7 @@ SERVED = [
     "SendBulkEmail",
     "PutEmailIdentityFeedbackAttributes", "PutEmailIdentityMailFromAttributes",
     "PutEmailIdentityDkimAttributes", "PutEmailIdentityDkimSigningAttributes",
+    "CreateEmailTemplate", "UpdateEmailTemplate", "TestRenderEmailTemplate",
 ]
 
 

@@ -30,7 +30,7 @@ pub enum SesCode {
     LimitExceeded,
     /// SendEmail: the sender is not an identity of the region.
     MessageRejected,
-    /// A part of a served operation sesm does not emulate (stored templates): HTTP 501.
+    /// An operation (or part of one) sesm does not emulate: HTTP 501.
     NotImplemented,
     /// SendEmail through a configuration set whose sending is paused
     /// (`SendingOptions.SendingEnabled` false); SESv2's one pause exception, HTTP 400.

@@ -340,7 +340,7 @@ fn corrupt_files_are_refused_with_path_position_and_backup() {
         ),
         (
             "newer version",
-            text.replace("\"SchemaVersion\":2", "\"SchemaVersion\":3")
+            text.replace("\"SchemaVersion\":3", "\"SchemaVersion\":4")
                 .into_bytes(),
         ),
     ];

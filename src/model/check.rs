@@ -15,7 +15,7 @@ use super::pool::is_reserved;
 use super::sending::{NO_SET, OTHER_ISP};
 use super::{
     IpWarmup, ModelParams, Prices, Region, SCHEMA_VERSION, SHARED_POOL, ScalingMode, State, Tags,
-    config_set, quota, tags,
+    config_set, quota, tags, template,
 };
 
 /// The largest demand a day of a managed pool's history may hold: every configuration set of
@@ -496,6 +496,21 @@ impl Region {
                 ));
             }
             tag_rules(&what, &id.tags)?;
+        }
+        let templates = self.templates.get().map_err(|e| e.message)?;
+        if templates.len() > template::MAX_TEMPLATES {
+            return Err(format!(
+                "{} email templates, at most {} (M3)",
+                templates.len(),
+                template::MAX_TEMPLATES
+            ));
+        }
+        for (name, t) in templates {
+            let what = format!("email template '{}'", name.escape_default());
+            template::check_template_name(name)
+                .map_err(|e| format!("{what}: M1: {}", e.message))?;
+            template::check_content(&t.content).map_err(|e| format!("{what}: {}", e.message))?;
+            tag_rules(&what, &t.tags)?;
         }
         for cs in self.traffic.keys() {
             if !sets.contains_key(cs) {

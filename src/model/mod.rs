@@ -18,6 +18,7 @@ pub mod params;
 pub mod pool;
 pub mod sending;
 pub mod tags;
+pub mod template;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -91,8 +92,8 @@ pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
-/// and had no simulation; `store/codec.rs` migrates it.
-pub const SCHEMA_VERSION: u32 = 2;
+/// and had no simulation; version 2 had no email templates; `store/codec.rs` migrates both.
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.
@@ -216,6 +217,9 @@ pub struct Region {
     pub configuration_sets: Lazy<BTreeMap<String, ConfigSet>>,
     #[serde(default, skip_serializing_if = "Lazy::is_empty")]
     pub identities: Lazy<BTreeMap<String, Identity>>,
+    /// Stored email templates (`model::template`), by name; since version 3.
+    #[serde(default, skip_serializing_if = "Lazy::is_empty")]
+    pub templates: Lazy<BTreeMap<String, template::EmailTemplate>>,
     /// Standing daily volume per configuration set and ISP (`traffic set`).
     #[serde(
         default,
@@ -254,6 +258,7 @@ impl Default for Region {
             ips: BTreeMap::new(),
             configuration_sets: Lazy::default(),
             identities: Lazy::default(),
+            templates: Lazy::default(),
             traffic: BTreeMap::new(),
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
@@ -609,6 +614,7 @@ impl State {
         for region in self.regions.values() {
             region.configuration_sets.get()?;
             region.identities.get()?;
+            region.templates.get()?;
             region.metrics.get()?;
         }
         Ok(())

@@ -165,6 +165,10 @@ pub struct SentMessage {
     /// How many identical copies were sent (`sesm send --count`).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub count: u64,
+    /// Why its template did not render (a variable the data lacks): SES accepts such a send
+    /// and reports a Rendering Failure event instead of delivering it. Absent in older lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering_failure: Option<String>,
 }
 
 fn one() -> u64 {

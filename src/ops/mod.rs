@@ -27,6 +27,7 @@ pub mod shapes;
 pub mod simulate;
 pub mod state;
 pub mod tag;
+pub mod template;
 pub mod traffic;
 
 use crate::error::{Error, Result};

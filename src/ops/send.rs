@@ -92,6 +92,7 @@ fn record(
             .filter_map(|(a, _)| Some((a.clone(), simulator_outcome(a)?.to_string())))
             .collect(),
         count,
+        rendering_failure: None,
     }
 }
 
@@ -395,6 +396,8 @@ pub struct OutboxMessage {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub simulator: BTreeMap<String, String>,
     pub count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendering_failure: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -452,6 +455,7 @@ pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
             isps: m.isps,
             simulator: m.simulator,
             count: m.count,
+            rendering_failure: m.rendering_failure,
         })
         .collect::<Vec<_>>();
     let skip = messages

@@ -534,18 +534,78 @@ impl Api {
             }
             O::SendEmail => {
                 let b: SendEmailBody = decode(body)?;
-                let msg = mail::outgoing(b)?;
+                let (msg, template) = mail::outgoing(b)?;
                 let now = jiff::Timestamp::now();
-                let sent = self.send(|s| ops::send::send(s, r, &msg, now))?;
+                let sent = self.send(|s| match &template {
+                    Some(t) => ops::template::send(s, r, &msg, t, now),
+                    None => ops::send::send(s, r, &msg, now),
+                })?;
                 wire::ok(json!({"MessageId": sent.message_id}))
             }
             O::SendBulkEmail => {
                 let b: SendBulkEmailBody = decode(body)?;
-                let (template, destinations) = mail::bulk(b)?;
+                let (shared, template, entries) = mail::bulk(b)?;
                 let now = jiff::Timestamp::now();
-                let results =
-                    self.send(|s| ops::send::send_bulk(s, r, &template, &destinations, now))?;
+                let results = self
+                    .send(|s| ops::template::send_bulk(s, r, &shared, &template, &entries, now))?;
                 wire::ok(json!({"BulkEmailEntryResults": results}))
+            }
+            O::CreateEmailTemplate => {
+                let b: CreateEmailTemplateBody = decode(body)?;
+                let name = b.template_name.unwrap_or_default();
+                let content = mail::content(b.template_content.unwrap_or_default());
+                let tags = tags(b.tags);
+                let now = jiff::Timestamp::now();
+                self.write(|s| ops::template::create(s, r, &name, content, &tags, now))?;
+                wire::empty()
+            }
+            O::GetEmailTemplate => {
+                let t = self.read(|s| ops::template::get(s, r, &label("TemplateName")))?;
+                let tags: Vec<Value> = t
+                    .tags
+                    .iter()
+                    .map(|(k, v)| json!({"Key": k, "Value": v}))
+                    .collect();
+                wire::ok(json!({
+                    "TemplateName": t.template_name,
+                    "TemplateContent": t.template_content,
+                    "Tags": tags,
+                }))
+            }
+            O::ListEmailTemplates => {
+                let mut paging = query_paging(query)?;
+                // SES pages 10 at a time when PageSize is not given.
+                paging.page_size = paging.page_size.or(Some(ops::template::DEFAULT_PAGE_SIZE));
+                let l = self.read(|s| ops::template::list(s, r, &paging))?;
+                let items: Vec<Value> = l
+                    .templates_metadata
+                    .iter()
+                    .map(|m| {
+                        json!({
+                            "TemplateName": m.template_name,
+                            "CreatedTimestamp": epoch_seconds(m.created_timestamp),
+                        })
+                    })
+                    .collect();
+                with_token(json!({"TemplatesMetadata": items}), l.next_token)
+            }
+            O::UpdateEmailTemplate => {
+                let b: UpdateEmailTemplateBody = decode(body)?;
+                let content = mail::content(b.template_content.unwrap_or_default());
+                let name = label("TemplateName");
+                self.write(|s| ops::template::update(s, r, &name, content))?;
+                wire::empty()
+            }
+            O::DeleteEmailTemplate => {
+                self.write(|s| ops::template::delete(s, r, &label("TemplateName")))?;
+                wire::empty()
+            }
+            O::TestRenderEmailTemplate => {
+                let b: TestRenderEmailTemplateBody = decode(body)?;
+                let data = b.template_data.unwrap_or_default();
+                let name = label("TemplateName");
+                let mime = self.read(|s| ops::template::test_render(s, r, &name, &data))?;
+                wire::ok(json!({"RenderedTemplate": mime}))
             }
             O::AssociateEmailIdentityCertificate
             | O::BatchGetMetricData
@@ -556,7 +616,6 @@ impl Api {
             | O::CreateCustomVerificationEmailTemplate
             | O::CreateDeliverabilityTestReport
             | O::CreateEmailIdentityPolicy
-            | O::CreateEmailTemplate
             | O::CreateExportJob
             | O::CreateImportJob
             | O::CreateMultiRegionEndpoint
@@ -567,7 +626,6 @@ impl Api {
             | O::DeleteContactList
             | O::DeleteCustomVerificationEmailTemplate
             | O::DeleteEmailIdentityPolicy
-            | O::DeleteEmailTemplate
             | O::DeleteMultiRegionEndpoint
             | O::DeleteSuppressedDestination
             | O::DeleteTenant
@@ -584,7 +642,6 @@ impl Api {
             | O::GetDomainStatisticsReport
             | O::GetEmailAddressInsights
             | O::GetEmailIdentityPolicies
-            | O::GetEmailTemplate
             | O::GetExportJob
             | O::GetImportJob
             | O::GetMessageInsights
@@ -598,7 +655,6 @@ impl Api {
             | O::ListDeliverabilityTestReports
             | O::ListDomainDeliverabilityCampaigns
             | O::ListEmailIdentityCertificates
-            | O::ListEmailTemplates
             | O::ListExportJobs
             | O::ListImportJobs
             | O::ListMultiRegionEndpoints
@@ -617,14 +673,12 @@ impl Api {
             | O::PutSuppressedDestination
             | O::PutTenantSuppressionAttributes
             | O::SendCustomVerificationEmail
-            | O::TestRenderEmailTemplate
             | O::UpdateConfigurationSet
             | O::UpdateConfigurationSetEventDestination
             | O::UpdateContact
             | O::UpdateContactList
             | O::UpdateCustomVerificationEmailTemplate
             | O::UpdateEmailIdentityPolicy
-            | O::UpdateEmailTemplate
             | O::UpdateReputationEntityCustomerManagedStatus
             | O::UpdateReputationEntityPolicy => {
                 return Err(not_served(op));
@@ -716,7 +770,7 @@ fn not_served(op: Operation) -> Error {
     Error::new(
         crate::error::Kind::Ses(crate::error::SesCode::NotImplemented),
         format!(
-            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, identities, tags, sending and the account.",
+            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, identities, tags, email templates, sending and the account.",
             op.name()
         ),
     )
@@ -789,6 +843,11 @@ fn signing_attributes(a: DkimSigningAttributes) -> SigningAttributes {
         next_signing_key_length: a.next_signing_key_length,
         domain_origin: a.domain_signing_attributes_origin,
     }
+}
+
+/// A timestamp as restJson encodes one: seconds since the epoch.
+fn epoch_seconds(t: jiff::Timestamp) -> f64 {
+    t.as_millisecond() as f64 / 1000.0
 }
 
 /// `NextToken` and `PageSize` from the query string (the GET list routes).

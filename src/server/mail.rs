@@ -1,13 +1,18 @@
 //! Decoding SendEmail and SendBulkEmail: who sends, to whom, with what subject, from Simple,
-//! Raw (a MIME message, base64 in the JSON) or inline Template content. Stored templates do
-//! not exist in sesm: a request naming one is a 501.
+//! Raw (a MIME message, base64 in the JSON) or Template content (stored, by name or ARN, or
+//! inline), which `ops::template` looks up and renders against the account; and SESv2's
+//! checks of the content itself.
 
 use base64::Engine;
 use mailparse::{MailAddr, MailHeaderMap};
 
-use super::requests::{Destination, MessageTag, SendBulkEmailBody, SendEmailBody, Template};
+use super::requests::{
+    Destination, EmailTemplateContent, MessageTag, SendBulkEmailBody, SendEmailBody, Template,
+};
 use crate::error::{Error, Result};
 use crate::model::sending::Outgoing;
+use crate::model::template::TemplateContent;
+use crate::ops::template::{BulkEntry, TemplateUse};
 
 /// A message's To, Cc and Bcc lists.
 pub type Recipients = (Vec<String>, Vec<String>, Vec<String>);
@@ -39,21 +44,23 @@ fn header_addresses(headers: &[mailparse::MailHeader], name: &str) -> Result<Vec
     Ok(out)
 }
 
-/// The subject of `Template` content given inline (`TemplateContent`), or a refusal to use
-/// a stored template.
-fn template_subject(t: Template) -> Result<Option<String>> {
-    if t.template_name.is_some() || t.template_arn.is_some() {
-        return Err(not_served());
+/// botocore's `EmailTemplateContent` as the model's.
+pub fn content(c: EmailTemplateContent) -> TemplateContent {
+    TemplateContent {
+        subject: c.subject,
+        text: c.text,
+        html: c.html,
     }
-    Ok(t.template_content.and_then(|c| c.subject))
 }
 
-/// The error a stored template gets: the operation is served, templates are not.
-pub fn not_served() -> Error {
-    Error::new(
-        crate::error::Kind::Ses(crate::error::SesCode::NotImplemented),
-        "sesm keeps no email templates: send Simple or Raw content, or a template given inline (TemplateContent).",
-    )
+/// `Template` content: the template to render, and its data.
+fn template_use(t: Template) -> TemplateUse {
+    TemplateUse {
+        name: t.template_name,
+        arn: t.template_arn,
+        content: t.template_content.map(content),
+        data: t.template_data,
+    }
 }
 
 /// SESv2's checks of a message tag (`MessageTag`): ASCII letters, digits, `_` and `-`, 1 to
@@ -137,8 +144,9 @@ fn raw_headers(data: Option<String>, want_recipients: bool) -> Result<RawHeaders
     })
 }
 
-/// SendEmail's request as the message to send, after SESv2's checks of its content.
-pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
+/// SendEmail's request as the message to send, after SESv2's checks of its content, and its
+/// template when its content is one (the subject is then the rendered template's).
+pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
     let content = body.content.unwrap_or_default();
     let kinds = [
         content.simple.is_some(),
@@ -167,6 +175,7 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
     let mut from = body.from_email_address;
     let mut header_config_set = None;
     let mut other_senders = Vec::new();
+    let mut template = None;
     let subject = if let Some(simple) = content.simple {
         simple.subject.and_then(|s| s.data)
     } else if let Some(raw) = content.raw {
@@ -203,7 +212,8 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
         }
         h.subject
     } else if let Some(t) = content.template {
-        template_subject(t)?
+        template = Some(template_use(t));
+        None
     } else {
         return Err(Error::bad_request(
             "Content needs one of Simple, Raw or Template.",
@@ -218,44 +228,53 @@ pub fn outgoing(body: SendEmailBody) -> Result<Outgoing> {
         }
     }
     check_ascii_address(&from, "sender")?;
-    Ok(Outgoing {
-        from,
-        to,
-        cc,
-        bcc,
-        subject,
-        config_set: body.configuration_set_name,
-        header_config_set,
-        other_senders,
-        count: 1,
-    })
+    Ok((
+        Outgoing {
+            from,
+            to,
+            cc,
+            bcc,
+            subject,
+            config_set: body.configuration_set_name,
+            header_config_set,
+            other_senders,
+            count: 1,
+        },
+        template,
+    ))
 }
 
-/// SendBulkEmail's request: the message every entry shares, and each entry's destination.
-pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, Vec<Recipients>)> {
+/// SendBulkEmail's request: the message every entry shares, its template, and each entry's
+/// destination and replacement data.
+pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry>)> {
     let content = body.default_content.unwrap_or_default();
-    let subject = match content.template {
-        Some(t) => template_subject(t)?,
+    let template = match content.template {
+        Some(t) => template_use(t),
         None => return Err(Error::bad_request("DefaultContent needs a Template.")),
     };
     check_tags(
         body.default_email_tags.as_deref().unwrap_or_default(),
         "DefaultEmailTags",
     )?;
-    let destinations = body
+    let entries = body
         .bulk_email_entries
         .unwrap_or_default()
         .into_iter()
-        .map(|e| destination(e.destination))
+        .map(|e| {
+            let data = e
+                .replacement_email_content
+                .and_then(|c| c.replacement_template)
+                .and_then(|t| t.replacement_template_data);
+            (destination(e.destination), data)
+        })
         .collect();
-    let template = Outgoing {
+    let shared = Outgoing {
         from: body
             .from_email_address
             .ok_or_else(|| Error::bad_request("FromEmailAddress is required."))?,
-        subject,
         config_set: body.configuration_set_name,
         count: 1,
         ..Outgoing::default()
     };
-    Ok((template, destinations))
+    Ok((shared, template, entries))
 }

@@ -499,6 +499,59 @@ impl Members for PutEmailIdentityDkimSigningAttributesBody {
     }
 }
 
+/// The JSON body of CreateEmailTemplate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateEmailTemplateBody {
+    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<EmailTemplateContent>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl Members for CreateEmailTemplateBody {
+    fn missing(&self) -> Option<String> {
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        if self.template_content.is_none() { return Some("TemplateContent".into()); }
+        if let Some(m) = self.template_content.as_ref().and_then(Members::missing) { return Some(format!("TemplateContent.{m}")); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of UpdateEmailTemplate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateEmailTemplateBody {
+    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<EmailTemplateContent>,
+}
+
+impl Members for UpdateEmailTemplateBody {
+    fn missing(&self) -> Option<String> {
+        if self.template_content.is_none() { return Some("TemplateContent".into()); }
+        if let Some(m) = self.template_content.as_ref().and_then(Members::missing) { return Some(format!("TemplateContent.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of TestRenderEmailTemplate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TestRenderEmailTemplateBody {
+    #[serde(rename = "TemplateData", default, skip_serializing_if = "Option::is_none")]
+    pub template_data: Option<String>,
+}
+
+impl Members for TestRenderEmailTemplateBody {
+    fn missing(&self) -> Option<String> {
+        if self.template_data.is_none() { return Some("TemplateData".into()); }
+        None
+    }
+}
+
 /// botocore's `Tag` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -815,6 +868,24 @@ impl Members for BulkEmailEntry {
     }
 }
 
+/// botocore's `EmailTemplateContent` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct EmailTemplateContent {
+    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(rename = "Html", default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+}
+
+impl Members for EmailTemplateContent {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
 /// botocore's `DashboardOptions` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1096,24 +1167,6 @@ impl Members for Attachment {
     fn missing(&self) -> Option<String> {
         if self.raw_content.is_none() { return Some("RawContent".into()); }
         if self.file_name.is_none() { return Some("FileName".into()); }
-        None
-    }
-}
-
-/// botocore's `EmailTemplateContent` shape.
-#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
-#[rustfmt::skip]
-pub struct EmailTemplateContent {
-    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(rename = "Html", default, skip_serializing_if = "Option::is_none")]
-    pub html: Option<String>,
-}
-
-impl Members for EmailTemplateContent {
-    fn missing(&self) -> Option<String> {
         None
     }
 }

@@ -45,6 +45,12 @@ pub(super) fn decode_parsed(
 ) -> std::result::Result<State, DecodeError> {
     match first {
         Ok(state) if state.schema_version == SCHEMA_VERSION => Ok(state),
+        // Version 2 lacks only the email templates, which default to none: the document reads
+        // as it is (its lazy sections keep their text and positions) at the new version.
+        Ok(mut state) if state.schema_version == 2 => {
+            state.schema_version = SCHEMA_VERSION;
+            Ok(state)
+        }
         Ok(state) if state.schema_version > SCHEMA_VERSION => {
             Err(DecodeError::Newer(state.schema_version))
         }
@@ -59,6 +65,9 @@ pub(super) fn decode_parsed(
                     Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
                 }
                 Some(1) => migrate(value),
+                // A version 2 document serde could not read: serde's own error names the
+                // position, as for the current version.
+                Some(2) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
                 Some(v) if v < u64::from(SCHEMA_VERSION) => Err(corrupt(&format!(
                     "SchemaVersion {v} is not a version sesm ever wrote"
                 ))),
@@ -78,7 +87,8 @@ pub(super) fn corrupt(msg: &str) -> DecodeError {
 ///
 /// Version 1 (sesm before the simulation) kept auto warm-up as one account-wide flag,
 /// `DedicatedIpAutoWarmupEnabled`; version 2 makes it per region (A2) and adds prices, the
-/// model's parameters, usage, traffic, metrics and managed-pool state, all of which default.
+/// model's parameters, usage, traffic, metrics and managed-pool state, all of which default;
+/// version 3 adds email templates, which default to none.
 pub(super) fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
     let obj = doc
         .as_object_mut()
@@ -110,4 +120,39 @@ pub fn encode(state: &State) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(state).expect("a State always serializes");
     bytes.push(b'\n');
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_2_state_opens_at_version_3_with_no_templates() {
+        let v2 = br#"{"SchemaVersion":2,"AccountId":"123456789012","Date":"2026-11-26","Regions":{"eu-west-1":{"AutoWarmup":false,"Identities":{"a.example.com":{}}}}}"#;
+        let s = decode(v2).unwrap();
+        assert_eq!(s.schema_version, SCHEMA_VERSION);
+        let r = s.region("eu-west-1");
+        assert!(
+            !r.auto_warmup,
+            "a version 2 region keeps its own auto warm-up"
+        );
+        assert!(r.templates.get().unwrap().is_empty());
+        assert_eq!(r.identities.len().unwrap(), 1);
+        let text = String::from_utf8(encode(&s)).unwrap();
+        assert!(
+            text.contains("\"SchemaVersion\":3") && !text.contains("Templates"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn templates_round_trip_and_a_newer_version_is_refused() {
+        let v3 = br#"{"SchemaVersion":3,"AccountId":"123456789012","Date":"2026-11-26","Regions":{"eu-west-1":{"Templates":{"w":{"Content":{"Subject":"Hi {{n}}"},"Created":"2026-11-26T10:00:00Z"}}}}}"#;
+        let s = decode(v3).unwrap();
+        let t = s.region("eu-west-1").existing_template("w").unwrap();
+        assert_eq!(t.content.subject.as_deref(), Some("Hi {{n}}"));
+        assert_eq!(decode(&encode(&s)).unwrap(), s);
+        let v4 = br#"{"SchemaVersion":4,"AccountId":"123456789012","Date":"2026-11-26"}"#;
+        assert!(matches!(decode(v4), Err(DecodeError::Newer(4))));
+    }
 }

@@ -519,6 +519,7 @@ mod tests {
             pool: crate::model::SHARED_POOL.into(),
             isps: [("gmail".to_string(), 1)].into(),
             simulator: Default::default(),
+            rendering_failure: None,
             count: 1,
         }
     }

@@ -18,3 +18,4 @@ mod serve_hardening;
 mod simulation;
 mod store;
 mod tags;
+mod templates;

@@ -158,7 +158,7 @@ fn signed(addr: &str, method: &str, path: &str, body: &str, region: &str) -> Raw
     raw(addr, req.as_bytes())
 }
 
-fn client_venv(name: &str) -> Option<PathBuf> {
+pub fn client_venv(name: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = root.join("target/clients").join(name).join("bin/python");
     python.exists().then_some(python)
@@ -377,11 +377,11 @@ fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
         ),
         (
             "GET",
-            "/v2/email/templates",
+            "/v2/email/contact-lists",
             "",
             501,
             "NotImplemented",
-            "ListEmailTemplates",
+            "ListContactLists",
         ),
         (
             "POST",

@@ -306,8 +306,8 @@ def account_and_unserved():
     check(sesm("account")["DedicatedIpAutoWarmupEnabled"] is False, "CLI sees it")
     check(client(region="us-east-1").get_account()["DedicatedIpAutoWarmupEnabled"] is True, "per region")
     c.put_account_dedicated_ip_warmup_attributes(AutoWarmupEnabled=True)
-    message = refused(lambda: c.list_email_templates(), "NotImplemented", 501)
-    check("ListEmailTemplates" in message, f"501 names the operation: {message}")
+    message = refused(lambda: c.list_contact_lists(), "NotImplemented", 501)
+    check("ListContactLists" in message, f"501 names the operation: {message}")
     refused(lambda: c.create_contact_list(ContactListName="x"), "NotImplemented", 501)
     refused(lambda: client(region="mars-central-9x").get_account(), "BadRequestException", 400)
     print(f"account ok ({CHECKS} checks)", flush=True)
@@ -477,7 +477,8 @@ def sending():
     refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["bad@@x"]},
                                  Content=simple), "BadRequestException", 400)
     refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["a@b.com"]},
-                                 Content={"Template": {"TemplateName": "welcome"}}), "NotImplemented", 501)
+                                 Content={"Template": {"TemplateName": "welcome"}}), "NotFoundException", 404,
+            "Template welcome does not exist.")
     refused(lambda: c.send_bulk_email(FromEmailAddress="a@unknown.org", DefaultContent={"Template": {"TemplateContent": {"Subject": "s"}}},
                                       BulkEmailEntries=[{"Destination": {"ToAddresses": ["x@gmail.com"]}}]), "MessageRejected", 400)
     # --to and --since filters; the account's sent count.
