@@ -519,6 +519,7 @@ mod tests {
             pool: crate::model::SHARED_POOL.into(),
             isps: [("gmail".to_string(), 1)].into(),
             count: 1,
+            rendering_failure: None,
         }
     }
 
