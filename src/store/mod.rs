@@ -521,6 +521,7 @@ mod tests {
             simulator: Default::default(),
             rendering_failure: None,
             count: 1,
+            rendering_failure: None,
         }
     }
 
