@@ -521,7 +521,6 @@ mod tests {
             simulator: Default::default(),
             rendering_failure: None,
             count: 1,
-            rendering_failure: None,
         }
     }
 
