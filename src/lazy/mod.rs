@@ -141,6 +141,12 @@ impl<T: Section> Lazy<T> {
         Ok(self.value.get_or_init(|| Arc::new(parsed)))
     }
 
+    /// The section if it was already parsed (a long-running process parses every section
+    /// once), without parsing it.
+    pub fn parsed(&self) -> Option<&T> {
+        self.value.get().map(|v| &**v)
+    }
+
     /// The section, to change it (copied first when another copy of the state shares it).
     pub fn get_mut(&mut self) -> Result<&mut T>
     where

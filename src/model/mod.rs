@@ -553,6 +553,14 @@ impl Region {
 
     /// The configuration sets whose sending pool is `pool`, sorted by name.
     pub fn config_sets_of_pool(&self, pool: &str) -> SesmResult<Vec<String>> {
+        // Parsed already (the server): filter in place instead of projecting every set.
+        if let Some(sets) = self.configuration_sets.parsed() {
+            return Ok(sets
+                .iter()
+                .filter(|(_, cs)| cs.sending_pool.as_deref() == Some(pool))
+                .map(|(name, _)| name.clone())
+                .collect());
+        }
         Ok(self
             .sending_pools()?
             .into_iter()
