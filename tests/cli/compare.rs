@@ -571,7 +571,13 @@ fn the_months_mail_so_far_counts_toward_the_price_tiers() {
         (f(o, "Cost") - 5.0 * 15.0 / 31.0, sent)
     };
     let (usage, sent) = managed_cost(&env.json(&["compare", "--days", "5"]));
-    assert!((usage - sent as f64 * 0.04 / 1000.0).abs() < 1e-6, "{usage}");
+    assert!(
+        (usage - sent as f64 * 0.04 / 1000.0).abs() < 1e-6,
+        "{usage}"
+    );
     let (usage, sent) = managed_cost(&env.json(&["compare", "--days", "5", "--cold"]));
-    assert!((usage - sent as f64 * 0.08 / 1000.0).abs() < 1e-6, "{usage}");
+    assert!(
+        (usage - sent as f64 * 0.08 / 1000.0).abs() < 1e-6,
+        "{usage}"
+    );
 }
