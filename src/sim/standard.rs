@@ -54,7 +54,8 @@ pub fn split_demand(
     let mut left = vec![0u64; n];
     for i in 0..n {
         let k = pool.warm.saturating_mul(capacity[i]);
-        let window = (k as f64 * retry_hours[i] / 24.0).floor() as u64;
+        // A retry window beyond a day still retries at most one day's capacity.
+        let window = ((k as f64 * retry_hours[i] / 24.0).floor() as u64).min(k);
         let retried = queue[i].min(window);
         let a = demand[i].min(k - retried);
         out[i] = StandardRouted {

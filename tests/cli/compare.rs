@@ -581,3 +581,25 @@ fn the_months_mail_so_far_counts_toward_the_price_tiers() {
         "{usage}"
     );
 }
+
+#[test]
+fn a_standard_option_with_fewer_ips_drops_the_least_warm_and_the_default_pool_counts() {
+    let env = Env::new().with_env("SESM_TODAY", "2026-12-01");
+    // Sets without a pool send through ses-default-dedicated-pool once it holds IPs.
+    env.ok(&["config-set", "create", "news"]);
+    env.ok(&["ip", "lease", "--count", "2"]);
+    env.ok(&["ip", "set-warmup", "198.18.0.1", "0"]);
+    env.ok(&["ip", "set-warmup", "198.18.0.2", "100"]);
+    env.ok(&["traffic", "set", "news", "gmail=100000"]);
+    let v = env.json(&["compare", "--days", "30", "--standard-ips", "1,2"]);
+    assert_eq!(v["CurrentStandardIps"], 2);
+    // One IP: the warm one stays, so Gmail's 100,000 fit on it from the first day.
+    let one = option(&v, "Standard, 1 IP");
+    assert_eq!(one["KeptIps"], 1);
+    assert_eq!(u(one, "SentShared"), 0);
+    // Two: the cold one warms by time next to it; nothing is deferred while it does.
+    let two = option(&v, "Standard, 2 IPs");
+    assert_eq!(two["KeptIps"], 2);
+    assert_eq!((u(two, "SentShared"), u(two, "Deferred")), (0, 0));
+    check_recommendation(&v);
+}

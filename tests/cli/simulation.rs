@@ -875,3 +875,39 @@ fn standard_ips_at_100_50_and_0_percent_split_oranges_excess_with_shared_ips() {
         assert_eq!(g["EffectiveDailyRate"], 200_000 + 3_362);
     }
 }
+
+#[test]
+fn the_dashboard_shows_a_warm_standard_pools_capacity_and_deferral() {
+    let env = standard_env(&["100", "100"], "50400");
+    env.ok(&["traffic", "set", "cs", "orange=50000"]);
+    env.ok(&["-q", "simulate", "--days", "3"]);
+    let v = env.json(&["dashboard"]);
+    let pool = v["Pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["PoolName"] == "std")
+        .unwrap();
+    assert_eq!(pool["ScalingMode"], "STANDARD");
+    let orange = &pool["Isps"][0];
+    assert_eq!(orange["Isp"], "orange");
+    // Two warm IPs: Orange takes 2 × 15,000 a day; the rest is deferred, not shared.
+    assert_eq!(orange["CapacityLastDay"], 30_000);
+    assert_eq!(orange["SentLastDay"], 30_000);
+    let deferred: Vec<u64> = pool["Daily"]["Deferred"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect();
+    assert_eq!(deferred[0], 20_000);
+    assert!(
+        pool["Daily"]["Shared"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x == 0)
+    );
+    let table = env.ok(&["dashboard"]);
+    assert!(table.stdout.contains("30,000"), "{}", table.stdout);
+}

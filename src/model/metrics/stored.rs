@@ -79,7 +79,8 @@ pub struct IspMetrics {
     pub mail: Mail<Runs<u64>>,
     /// Yesterday's deferred mail that came in (so a day's mail can be shown as a partition).
     pub queued: Runs<u64>,
-    /// `None` where a standard pool had an IP with no cap (a `DONE` IP).
+    /// `None` only in metrics written before model v2, where a standard pool's `DONE` IP had
+    /// no cap; since v2 every pool has a rate (a standard pool's is `K_i + W`).
     pub effective_daily_rate: Runs<Option<u64>>,
     pub warmup_percentage: Runs<f64>,
 }
