@@ -164,9 +164,13 @@ pub fn client_venv(name: &str) -> Option<PathBuf> {
     python.exists().then_some(python)
 }
 
-#[test]
-fn boto3_and_the_aws_cli_drive_every_operation_at_two_botocore_versions() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/sesv2_clients.py");
+/// Runs a client script of `tests/clients/` under both boto3 environments (botocore before
+/// and after 1.43.105), each against a new account and server: `python SCRIPT ENDPOINT SESM
+/// STATE`, which prints "all ok" last when every check passed.
+pub fn drive_with_boto3(script: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/clients")
+        .join(script);
     for version in ["old", "new"] {
         let Some(python) = client_venv(version) else {
             crate::harness::skip(
@@ -192,41 +196,19 @@ fn boto3_and_the_aws_cli_drive_every_operation_at_two_botocore_versions() {
             "{version}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        eprintln!("{}", stdout.lines().last().unwrap_or_default());
     }
+}
+
+#[test]
+fn boto3_and_the_aws_cli_drive_every_operation_at_two_botocore_versions() {
+    drive_with_boto3("sesv2_clients.py");
 }
 
 /// Issue 19, part 3: the identity attributes Terraform applies, through boto3, with every
 /// refusal's status, code and message and a byte-identical state file after it.
 #[test]
 fn boto3_puts_and_reads_identity_attributes_and_each_refusal_changes_nothing() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/identity_attributes.py");
-    for version in ["old", "new"] {
-        let Some(python) = client_venv(version) else {
-            crate::harness::skip(
-                &format!("the {version} boto3 environment (target/clients/{version})"),
-                "SESM_REQUIRE_CLIENTS",
-                "run .ci/clients",
-            );
-            continue;
-        };
-        let env = Env::new();
-        let server = Server::start(&env, &["-q"]);
-        let out = Command::new(&python)
-            .arg(&script)
-            .arg(&server.url)
-            .arg(assert_cmd::cargo::cargo_bin("sesm"))
-            .arg(&env.state)
-            .env("SESM_TODAY", TODAY)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && stdout.contains("all ok"),
-            "{version}:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    drive_with_boto3("identity_attributes.py");
 }
 
 #[test]

@@ -3,42 +3,11 @@
 //! code, status and message and the state byte-identical after it, rendering, and sends with
 //! a stored (by name or ARN) or inline template.
 
-use std::path::Path;
-use std::process::Command;
-
-use crate::harness::{Env, TODAY};
-use crate::serve::{Server, client_venv};
+use crate::harness::Env;
 
 #[test]
 fn templates_through_boto3_and_the_aws_cli_at_two_botocore_versions() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/templates.py");
-    for version in ["old", "new"] {
-        let Some(python) = client_venv(version) else {
-            crate::harness::skip(
-                &format!("the {version} boto3 environment (target/clients/{version})"),
-                "SESM_REQUIRE_CLIENTS",
-                "run .ci/clients",
-            );
-            continue;
-        };
-        let env = Env::new();
-        let server = Server::start(&env, &["-q"]);
-        let out = Command::new(&python)
-            .arg(&script)
-            .arg(&server.url)
-            .arg(assert_cmd::cargo::cargo_bin("sesm"))
-            .arg(&env.state)
-            .env("SESM_TODAY", TODAY)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && stdout.contains("all ok"),
-            "{version}:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        eprintln!("{}", stdout.lines().last().unwrap_or_default());
-    }
+    crate::serve::drive_with_boto3("templates.py");
 }
 
 /// A version 2 state (before templates) opens as it is, unchanged by reads, and is written as
