@@ -171,6 +171,17 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             return Err(Error::bad_request(format!("Invalid ARN <{arn}>.")));
         }
     }
+    // sesm keeps no contact lists (their operations are 501), so any list a send names does
+    // not exist: SES's answer for a missing one.
+    if let Some(list) = body
+        .list_management_options
+        .as_ref()
+        .and_then(|l| l.contact_list_name.as_ref())
+    {
+        return Err(Error::not_found(format!(
+            "List with name: {list} doesn't exist."
+        )));
+    }
     let (mut to, mut cc, mut bcc) = destination(body.destination);
     let mut from = body.from_email_address;
     let mut header_config_set = None;

@@ -333,6 +333,17 @@ fn content_sesv2_refuses_is_refused_with_its_code() {
             "{what} changed the state or the outbox"
         );
     }
+    // A contact list sesm does not have (it keeps none).
+    let mut listed = ok.clone();
+    listed["ListManagementOptions"] = json!({"ContactListName": "weekly"});
+    refused(
+        &env,
+        send(&addr, &listed),
+        &before,
+        404,
+        "NotFoundException",
+        "List with name: weekly doesn't exist.",
+    );
     // A raw message with no headers.
     refused(
         &env,
