@@ -203,8 +203,8 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", help="write the large state into this folder and keep it")
     parser.add_argument("--only", metavar="TEXT",
-                        help="run only the rows whose name contains TEXT (e.g. --only compare); "
-                             "skips the server benchmark")
+                        help="run only the command rows whose name contains TEXT (e.g. --only "
+                             "compare), without the endpoint's; --only serve runs the endpoint's alone")
     args = parser.parse_args()
 
     build()
@@ -264,7 +264,8 @@ def main():
     peaks.append(peak)
     server_rows = []
     fresh()
-    if args.only:
+    # `--only serve` (or `--only serve,` …) runs the endpoint's rows alone.
+    if args.only and args.only not in "serve":
         for name, target, median, best, peak_mb, ok, _ in rows:
             print(f"| {name} | {target} | {median} | {best} | {peak_mb} | {ok} |")
         if not args.keep:
