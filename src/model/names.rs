@@ -18,13 +18,18 @@ pub fn check_pool_name(name: &str) -> Result<()> {
     }
 }
 
+/// Whether `text` has 1 to `max` characters, each an ASCII letter or digit, `_` or `-`: SES's
+/// rule for configuration set and template names (C1, M1) and message tags.
+pub fn is_simple_name(text: &str, max: usize) -> bool {
+    (1..=max).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// C1: 1–64 characters from `A-Z a-z 0-9 _ -`.
 pub fn check_config_set_name(name: &str) -> Result<()> {
-    let ok = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok {
+    if is_simple_name(name, 64) {
         Ok(())
     } else {
         Err(Error::bad_request(format!(

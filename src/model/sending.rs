@@ -238,6 +238,13 @@ pub fn normalized_address(raw: &str) -> Option<String> {
     Some(format!("{local}@{}", domain.to_ascii_lowercase()))
 }
 
+/// Whether two recipients are the same address: the local part as given, the domain without
+/// case (so `Name <a@B.com>` is `a@b.com`); text that is no address compares as given.
+pub fn same_address(a: &str, b: &str) -> bool {
+    let norm = |s: &str| normalized_address(s).unwrap_or_else(|| s.trim().to_string());
+    norm(a) == norm(b)
+}
+
 /// Checks an address (`local@domain`, display name allowed) and returns it as SES compares
 /// it: the local part as given, the domain lowercase.
 pub fn check_address(raw: &str, what: &str) -> Result<String> {
@@ -288,7 +295,7 @@ fn sender_candidates(from: &str) -> Vec<String> {
 /// Whether a configuration set sends: `SendingOptions.SendingEnabled` unless it is false.
 fn sending_enabled(set: &super::ConfigSet) -> bool {
     set.options
-        .get("SendingOptions")
+        .get(super::config_set::OptionBlock::Sending.member())
         .and_then(|o| o.get("SendingEnabled"))
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(true)

@@ -132,11 +132,7 @@ impl Region {
 
 /// M1.
 pub fn check_template_name(name: &str) -> Result<()> {
-    let ok = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok {
+    if super::names::is_simple_name(name, 64) {
         Ok(())
     } else {
         Err(Error::bad_request(format!(

@@ -3,8 +3,6 @@
 //! and the `Put…Options` of the option blocks sesm keeps as given (rules in
 //! `model::config_set`).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::shapes::{self, ConfigSetGet, Done};
@@ -164,14 +162,4 @@ pub fn put_option_block(
 ) -> Result<ConfigSetGet> {
     s.region_mut(region).put_option_block(name, block, value)?;
     get(s, region, name)
-}
-
-/// The option blocks of a create request, from the members of its body.
-pub fn option_blocks(
-    members: &serde_json::Map<String, serde_json::Value>,
-) -> BTreeMap<String, serde_json::Value> {
-    OptionBlock::ALL
-        .iter()
-        .filter_map(|b| Some((b.member().to_string(), members.get(b.member())?.clone())))
-        .collect()
 }

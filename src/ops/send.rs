@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::State;
 use crate::model::sending::{
-    Outgoing, Route, SentMessage, SetSource, normalized_address, simulator_outcome,
+    Outgoing, Route, SentMessage, SetSource, same_address, simulator_outcome,
 };
 use crate::sim::{self, Demand};
 
@@ -415,13 +415,6 @@ pub struct OutboxQuery {
     pub since: Option<Timestamp>,
     /// Only messages of this region (every region's when `None`).
     pub region: Option<String>,
-}
-
-/// Whether two recipients are the same address: the local part as given, the domain without
-/// case (`model::sending`'s parser, so `Name <a@B.com>` is `a@b.com`).
-fn same_address(a: &str, b: &str) -> bool {
-    let norm = |s: &str| normalized_address(s).unwrap_or_else(|| s.trim().to_string());
-    norm(a) == norm(b)
 }
 
 /// The outbox of the region: the last 10,000 accepted messages not cleared, oldest first.

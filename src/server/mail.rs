@@ -69,11 +69,7 @@ fn check_tags(tags: &[MessageTag], member: &str) -> Result<()> {
     for t in tags {
         for (what, text) in [("name", &t.name), ("value", &t.value)] {
             let text = text.as_deref().unwrap_or_default();
-            let ok = (1..=256).contains(&text.len())
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-            if !ok {
+            if !crate::model::names::is_simple_name(text, 256) {
                 return Err(Error::bad_request(format!(
                     "Invalid tag {what} <{text}> in {member}: only alphanumeric ASCII characters, '_', and '-' are allowed, 1 to 256 of them."
                 )));
@@ -204,10 +200,8 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             // nodemailer and others put every recipient in Destination.ToAddresses: keep them
             // as the message addressed them (To, Cc), the rest being Bcc.
             (None, Some((header_to, header_cc))) if cc.is_empty() && bcc.is_empty() => {
-                use crate::model::sending::normalized_address as norm;
-                let has = |list: &[String], a: &str| {
-                    list.iter().any(|h| norm(h).is_some() && norm(h) == norm(a))
-                };
+                use crate::model::sending::same_address;
+                let has = |list: &[String], a: &str| list.iter().any(|h| same_address(h, a));
                 let envelope = std::mem::take(&mut to);
                 for a in envelope {
                     if has(&header_to, &a) {
