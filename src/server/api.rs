@@ -64,10 +64,10 @@ fn scope_field(req: &Request, n: usize) -> Option<String> {
 /// What a route's request body may weigh: SESv2 takes messages up to 40 MB, base64 included
 /// (SES Developer Guide, "Service quotas in Amazon SES"), so the sends take that and the JSON
 /// around it; every other operation's body is kilobytes, so 1 MiB is generous.
-pub fn body_limit(method: &str, path: &str) -> usize {
+pub fn body_limit(routed: &std::result::Result<Routed, String>) -> usize {
     const MANAGEMENT: usize = 1024 * 1024;
     const SENDING: usize = 40 * 1000 * 1000 + MANAGEMENT;
-    match router::find(method, path) {
+    match routed {
         Ok(Routed::Operation {
             op: Operation::SendEmail | Operation::SendBulkEmail,
             ..
@@ -119,9 +119,22 @@ impl Api {
     /// server keeps serving (the state is untouched, as a change is made on a copy and
     /// written only on success).
     pub fn handle(&self, req: &Request) -> Handled {
+        let routed = router::find(&req.method, req.path_and_query().0);
+        self.handle_routed(req, routed)
+    }
+
+    /// `handle` for a request the server already routed (to find its body limit), so the
+    /// route is not searched twice.
+    pub fn handle_routed(
+        &self,
+        req: &Request,
+        routed: std::result::Result<Routed, String>,
+    ) -> Handled {
         let id = self.request_id();
         let (response, operation) =
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.dispatch(req))) {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.dispatch(req, routed)
+            })) {
                 Ok(handled) => handled,
                 Err(_) => (
                     wire::error_response(
@@ -138,7 +151,11 @@ impl Api {
         }
     }
 
-    fn dispatch(&self, req: &Request) -> (Response, &'static str) {
+    fn dispatch(
+        &self,
+        req: &Request,
+        routed: std::result::Result<Routed, String>,
+    ) -> (Response, &'static str) {
         let (path, query) = req.path_and_query();
         if path == "/" && req.method == "POST" {
             return (self.sts(req), "GetCallerIdentity");
@@ -147,7 +164,7 @@ impl Api {
             let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
             return (r, "Outbox");
         }
-        let (op, labels) = match router::find(&req.method, path) {
+        let (op, labels) = match routed {
             Ok(Routed::Operation { op, labels }) => (op, labels),
             Ok(Routed::WrongMethod { allowed }) => {
                 let r = wire::error_response(

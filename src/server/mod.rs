@@ -334,7 +334,8 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         };
         return refused(r.status, code, r.message, !drained);
     }
-    let limit = api::body_limit(&method, &path);
+    let routed = router::find(&method, &path);
+    let limit = api::body_limit(&routed);
     if declared.is_some_and(|n| n > limit as u64) {
         let drained = expects_continue || discard(body, deadline).await;
         return refused(
@@ -400,7 +401,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
     };
     let worker = Arc::clone(shared);
     let handled = tokio::task::spawn_blocking(move || {
-        let handled = worker.api.handle(&request);
+        let handled = worker.api.handle_routed(&request, routed);
         (handled, request)
     })
     .await;
