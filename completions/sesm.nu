@@ -1339,6 +1339,8 @@ module completions {
     --cc: string              # A Cc recipient; repeatable
     --bcc: string             # A Bcc recipient; repeatable
     --subject: string         # The subject line (shown in the outbox)
+    --text: string            # The text body
+    --html: string            # The HTML body
     --config-set: string      # The configuration set (default: the sender identity's default set)
     --count: string           # Send N identical messages (one outbox entry)
     --explain                 # Print the route the message would take and why, without sending it
@@ -1394,6 +1396,28 @@ module completions {
     --version(-V)             # Print version
   ]
 
+  def "nu-complete sesm outbox show output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm outbox show color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Show one message whole: headers, text, HTML, attachments (or its .eml with --raw)
+  export extern "sesm outbox show" [
+    --raw                     # Print the message as kept (an .eml), not taken apart
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm outbox show output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm outbox show color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    id: string                # The message ID (as `sesm send` and SendEmail answered it)
+  ]
+
   def "nu-complete sesm outbox clear output" [] {
     [ "table" "json" "text" ]
   }
@@ -1420,6 +1444,10 @@ module completions {
 
   # List accepted messages, oldest first
   export extern "sesm outbox help list" [
+  ]
+
+  # Show one message whole: headers, text, HTML, attachments (or its .eml with --raw)
+  export extern "sesm outbox help show" [
   ]
 
   # Empty the outbox (the messages still count as today's demand)
@@ -1668,6 +1696,10 @@ module completions {
 
   # List accepted messages, oldest first
   export extern "sesm help outbox list" [
+  ]
+
+  # Show one message whole: headers, text, HTML, attachments (or its .eml with --raw)
+  export extern "sesm help outbox show" [
   ]
 
   # Empty the outbox (the messages still count as today's demand)

@@ -30,6 +30,9 @@ impl EnvVars {
     pub const SESM_TODAY: &'static str = "SESM_TODAY";
     /// Seconds a writer waits for the state lock; default 10.
     pub const SESM_LOCK_TIMEOUT: &'static str = "SESM_LOCK_TIMEOUT";
+    /// The most bytes of whole messages the outbox keeps (oldest dropped first); default
+    /// 268435456 (256 MiB).
+    pub const SESM_OUTBOX_BYTES: &'static str = "SESM_OUTBOX_BYTES";
     /// Any non-empty value turns colour off (`--color always` still forces it).
     pub const NO_COLOR: &'static str = "NO_COLOR";
     /// The terminal width tables and the dashboard lay out in; default 100.
@@ -112,6 +115,18 @@ pub fn lock_timeout() -> Result<Duration> {
                 ))
             }),
         None => Ok(DEFAULT_LOCK_TIMEOUT),
+    }
+}
+
+/// The outbox's bound on kept messages' bytes: `SESM_OUTBOX_BYTES`, else 256 MiB.
+pub fn outbox_bytes() -> Result<u64> {
+    match var(EnvVars::SESM_OUTBOX_BYTES) {
+        Some(v) => v.trim().parse::<u64>().ok().filter(|n| *n <= 1 << 50).ok_or_else(|| {
+            Error::invalid(format!(
+                "invalid SESM_OUTBOX_BYTES '{v}': expected a number of bytes, e.g. 268435456 (256 MiB)"
+            ))
+        }),
+        None => Ok(crate::model::sending::OUTBOX_BYTES),
     }
 }
 

@@ -266,7 +266,8 @@ impl Ctx {
         }
     }
 
-    /// The state store; fails (252) when `SESM_TODAY` or `SESM_LOCK_TIMEOUT` is malformed.
+    /// The state store; fails (252) when `SESM_TODAY`, `SESM_LOCK_TIMEOUT` or
+    /// `SESM_OUTBOX_BYTES` is malformed.
     pub fn store(&self) -> Result<Store> {
         self.store_at(env::state_path(self.state_flag.clone())?)
     }
@@ -277,7 +278,8 @@ impl Ctx {
             crate::store::resolve(path)?,
             env::today()?,
             env::lock_timeout()?,
-        ))
+        )
+        .with_outbox_bytes(env::outbox_bytes()?))
     }
 
     /// Sets the exit code of a command that succeeded.

@@ -5,6 +5,7 @@ use clap::Args;
 
 use super::{Ctx, candidates};
 use crate::error::Result;
+use crate::model::message::{Body, Simple};
 use crate::model::sending::Outgoing;
 use crate::ops::send;
 use crate::output::Rendered;
@@ -32,6 +33,12 @@ pub struct SendArgs {
     /// The subject line (shown in the outbox)
     #[arg(long)]
     pub subject: Option<String>,
+    /// The text body
+    #[arg(long)]
+    pub text: Option<String>,
+    /// The HTML body
+    #[arg(long)]
+    pub html: Option<String>,
     /// The configuration set (default: the sender identity's default set)
     #[arg(long = "config-set", value_name = "CS", add = candidates::config_sets())]
     pub config_set: Option<String>,
@@ -49,12 +56,19 @@ pub struct SendArgs {
 }
 
 pub fn run(a: SendArgs, ctx: &Ctx) -> Result<Rendered> {
+    let body = Simple {
+        subject: a.subject.clone(),
+        text: a.text,
+        html: a.html,
+        ..Simple::default()
+    };
     let msg = Outgoing {
         from: a.from,
         to: a.to,
         cc: a.cc,
         bcc: a.bcc,
         subject: a.subject,
+        body: Body::Simple(std::sync::Arc::new(body)),
         config_set: a.config_set,
         count: u64::try_from(a.count).unwrap_or(0),
         ..Outgoing::default()

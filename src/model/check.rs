@@ -487,13 +487,10 @@ impl Region {
                 Ok(n) => return Err(format!("{what}: E1: SES stores it as {n}")),
                 Err(e) => return Err(format!("{what}: E1: {}", e.message)),
             }
-            if let Some(cs) = &id.configuration_set
-                && !sets.contains_key(cs)
-            {
-                return Err(format!(
-                    "{what}: E4: its default configuration set '{}' does not exist",
-                    cs.escape_default()
-                ));
+            // A default set that does not exist is allowed: SES keeps the name when the set
+            // is deleted (C7); its name must still be one.
+            if let Some(cs) = &id.configuration_set {
+                check_config_set_name(cs).map_err(|e| format!("{what}: E4: {}", e.message))?;
             }
             tag_rules(&what, &id.tags)?;
         }

@@ -339,7 +339,9 @@ impl Region {
         )
     }
 
-    /// C4, C7: deletes a configuration set, the default-set links to it and its traffic.
+    /// C4, C7: deletes a configuration set and its traffic. Identities whose default it was
+    /// keep naming it, as SES's do (their sends then fail with BadRequestException until it
+    /// is created again or they are pointed elsewhere); they are listed.
     pub fn delete_config_set(&mut self, name: &str) -> Result<DeletedConfigSet> {
         check_config_set_name(name)?;
         let config_set = self
@@ -347,9 +349,8 @@ impl Region {
             .remove(name)?
             .ok_or_else(|| not_found(name))?;
         let mut disassociated = Vec::new();
-        for (identity, data) in self.identities.get_mut()?.iter_mut() {
+        for (identity, data) in self.identities.get()?.iter() {
             if data.configuration_set.as_deref() == Some(name) {
-                data.configuration_set = None;
                 disassociated.push(identity.clone());
             }
         }

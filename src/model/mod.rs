@@ -12,6 +12,7 @@ pub mod cost;
 pub mod identity;
 pub mod ip;
 pub mod mail;
+pub mod message;
 pub mod metrics;
 pub mod names;
 pub mod params;

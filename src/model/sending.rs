@@ -3,11 +3,13 @@
 //! record an accepted message leaves, which becomes the day's demand for the simulation.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::message::Body;
 use super::names::{IdentityType, normalize_identity};
 use super::{DEFAULT_POOL, ModelParams, Region, SHARED_POOL, State};
 use crate::error::{Error, Result};
@@ -16,6 +18,8 @@ use crate::error::{Error, Result};
 pub const MAX_RECIPIENTS: usize = 50;
 /// How many accepted messages the outbox keeps.
 pub const OUTBOX_SIZE: usize = 10_000;
+/// The bytes of whole messages the outbox keeps unless `SESM_OUTBOX_BYTES` says: 256 MiB.
+pub const OUTBOX_BYTES: u64 = 256 * 1024 * 1024;
 /// The key of pending demand sent through no configuration set (set names are never empty).
 pub const NO_SET: &str = "";
 
@@ -137,6 +141,10 @@ pub enum SetSource {
 pub struct SentMessage {
     /// Its place in the account's sequence of sends (first, so a scan reads it cheaply).
     pub seq: u64,
+    /// The size of the message as kept in the outbox (its MIME), in bytes; 0 in lines older
+    /// than whole-message keeping. Second, so a scan of the journal reads it cheaply too.
+    #[serde(default)]
+    pub size: u64,
     pub message_id: String,
     /// When it was accepted (wall clock, UTC).
     pub time: Timestamp,
@@ -169,6 +177,9 @@ pub struct SentMessage {
     /// and reports a Rendering Failure event instead of delivering it. Absent in older lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendering_failure: Option<String>,
+    /// The message itself (MIME), written to the outbox's mail folder beside the journal.
+    #[serde(skip)]
+    pub mime: Arc<Vec<u8>>,
 }
 
 fn one() -> u64 {
@@ -195,6 +206,8 @@ pub struct Outgoing {
     pub other_senders: Vec<String>,
     /// Identical copies (`--count`), at least 1.
     pub count: u64,
+    /// What the message says: raw MIME, or the parts SES builds it from.
+    pub body: Body,
 }
 
 /// Where a message goes, and why.
@@ -415,6 +428,20 @@ impl Region {
             },
         };
         if let Some(cs) = &config_set {
+            let from_identity = matches!(
+                source,
+                SetSource::AddressIdentity | SetSource::DomainIdentity
+            );
+            // An identity keeps naming a default set that was deleted, and SES then fails its
+            // sends with "a bad request error" (the guide's default configuration sets page).
+            if from_identity && !self.configuration_sets.contains(cs)? {
+                return Err(Error::bad_request(format!(
+                    "Configuration set <{cs}> does not exist: it is the default configuration set of the sender's identity, and it was deleted."
+                ))
+                .hint(format!(
+                    "create it again (sesm config-set create {cs}) or change the identity's default (PutEmailIdentityConfigurationSetAttributes)"
+                )));
+            }
             let set = self.existing_config_set(cs)?;
             if !sending_enabled(&set) {
                 return Err(Error::new(

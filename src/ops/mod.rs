@@ -19,6 +19,7 @@ pub mod demo;
 pub mod identity;
 pub mod ip;
 pub mod isp;
+pub mod message;
 pub mod metrics;
 pub mod names;
 pub mod pool;

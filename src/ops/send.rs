@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::State;
+use crate::model::message::Body;
 use crate::model::sending::{
     Outgoing, Route, SentMessage, SetSource, same_address, simulator_outcome,
 };
@@ -71,9 +72,21 @@ fn record(
     now: Timestamp,
 ) -> SentMessage {
     let count = msg.count.max(1);
+    let id = message_id(now, seq);
+    let mime = super::message::mime(
+        &msg.body,
+        &super::message::Envelope {
+            from: &msg.from,
+            to: &msg.to,
+            cc: &msg.cc,
+            message_id: &id,
+            time: now,
+        },
+    );
     SentMessage {
         seq,
-        message_id: message_id(now, seq),
+        size: mime.len() as u64,
+        message_id: id,
         time: now,
         date: s.date,
         region: region.to_string(),
@@ -93,6 +106,7 @@ fn record(
             .collect(),
         count,
         rendering_failure: None,
+        mime: std::sync::Arc::new(mime),
     }
 }
 
@@ -149,7 +163,7 @@ pub fn send_bulk(
     s: &State,
     region: &str,
     template: &Outgoing,
-    destinations: &[(Vec<String>, Vec<String>, Vec<String>)],
+    destinations: &[(super::message::Recipients, Body)],
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Vec<BulkResult>)> {
     if destinations.is_empty() {
@@ -193,12 +207,18 @@ pub fn send_bulk(
     };
     let mut sent = Vec::new();
     let mut results = Vec::new();
-    for (to, cc, bcc) in destinations {
+    for ((to, cc, bcc), body) in destinations {
+        let subject = match body {
+            Body::Simple(s) => s.subject.clone(),
+            Body::Raw(_) => None,
+        };
         let msg = Outgoing {
             to: to.clone(),
             cc: cc.clone(),
             bcc: bcc.clone(),
             count: 1,
+            subject,
+            body: body.clone(),
             ..template.clone()
         };
         match r.check_and_route(&s.model, region, &msg) {
@@ -400,39 +420,9 @@ pub struct OutboxMessage {
     pub rendering_failure: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Outbox {
-    pub messages: Vec<OutboxMessage>,
-}
-
-/// The outbox's filters.
-#[derive(Debug, Clone, Default)]
-pub struct OutboxQuery {
-    /// Only messages with this recipient (To, Cc or Bcc; the domain compares without case).
-    pub to: Option<String>,
-    /// Only messages accepted at or after this time.
-    pub since: Option<Timestamp>,
-    /// Only messages of this region (every region's when `None`).
-    pub region: Option<String>,
-}
-
-/// The outbox of the region: the last 10,000 accepted messages not cleared, oldest first.
-pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
-    let messages = journal
-        .into_iter()
-        .filter(|m| m.seq > s.outbox_from)
-        .filter(|m| q.region.as_deref().is_none_or(|r| m.region == r))
-        .filter(|m| q.since.is_none_or(|t| m.time >= t))
-        .filter(|m| {
-            q.to.as_deref().is_none_or(|want| {
-                m.to.iter()
-                    .chain(&m.cc)
-                    .chain(&m.bcc)
-                    .any(|r| same_address(r, want))
-            })
-        })
-        .map(|m| OutboxMessage {
+impl From<SentMessage> for OutboxMessage {
+    fn from(m: SentMessage) -> Self {
+        OutboxMessage {
             message_id: m.message_id,
             time: m.time,
             date: m.date,
@@ -449,13 +439,95 @@ pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
             simulator: m.simulator,
             count: m.count,
             rendering_failure: m.rendering_failure,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Outbox {
+    pub messages: Vec<OutboxMessage>,
+    /// Messages accepted since the outbox was last cleared that it no longer keeps (every
+    /// region's): past 10,000 messages or `SESM_OUTBOX_BYTES` of them, oldest first.
+    pub dropped: u64,
+}
+
+/// The outbox's filters.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxQuery {
+    /// Only messages with this recipient (To, Cc or Bcc; the domain compares without case).
+    pub to: Option<String>,
+    /// Only messages accepted at or after this time.
+    pub since: Option<Timestamp>,
+    /// Only messages of this region (every region's when `None`).
+    pub region: Option<String>,
+}
+
+/// The outbox of the region: the last 10,000 accepted messages not cleared, oldest first.
+pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
+    let kept = journal.iter().filter(|m| m.seq > s.outbox_from).count() as u64;
+    let messages = journal
+        .into_iter()
+        .filter(|m| m.seq > s.outbox_from)
+        .filter(|m| q.region.as_deref().is_none_or(|r| m.region == r))
+        .filter(|m| q.since.is_none_or(|t| m.time >= t))
+        .filter(|m| {
+            q.to.as_deref().is_none_or(|want| {
+                m.to.iter()
+                    .chain(&m.cc)
+                    .chain(&m.bcc)
+                    .any(|r| same_address(r, want))
+            })
         })
+        .map(OutboxMessage::from)
         .collect::<Vec<_>>();
     let skip = messages
         .len()
         .saturating_sub(crate::model::sending::OUTBOX_SIZE);
     Outbox {
         messages: messages.into_iter().skip(skip).collect(),
+        dropped: s
+            .sent_seq
+            .saturating_sub(s.outbox_from)
+            .saturating_sub(kept.min(crate::model::sending::OUTBOX_SIZE as u64)),
+    }
+}
+
+/// One message of the outbox, whole: what the list shows, its size, and the message taken
+/// apart (headers, text, HTML, attachments).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OutboxDetail {
+    #[serde(flatten)]
+    pub message: OutboxMessage,
+    /// The message's size as kept, in bytes.
+    pub size: u64,
+    #[serde(flatten)]
+    pub parsed: super::message::Parsed,
+}
+
+/// The outbox's message with this ID (not cleared), or SES's NotFoundException.
+pub fn find_message(s: &State, journal: Vec<SentMessage>, id: &str) -> Result<SentMessage> {
+    journal
+        .into_iter()
+        .rev()
+        .find(|m| m.seq > s.outbox_from && m.message_id == id)
+        .ok_or_else(|| {
+            Error::not_found(format!(
+                "Message {} is not in the outbox (it may have been cleared or dropped).",
+                id.escape_default()
+            ))
+            .hint("list the outbox's messages with: sesm outbox list")
+        })
+}
+
+/// `sesm outbox show`, `GET /_sesm/outbox/{id}`: the message and its kept MIME taken apart
+/// (a message kept before whole messages were, has no parts).
+pub fn outbox_detail(m: SentMessage, mime: Option<&[u8]>) -> OutboxDetail {
+    OutboxDetail {
+        size: mime.map_or(0, |b| b.len() as u64),
+        parsed: super::message::parse(mime.unwrap_or_default()),
+        message: OutboxMessage::from(m),
     }
 }
 

@@ -9,6 +9,9 @@ use serde::Serialize;
 use super::send::{BulkResult, Sent};
 use super::{Paging, page};
 use crate::error::{Error, Result};
+use std::sync::Arc;
+
+use crate::model::message::{Body, Simple};
 use crate::model::sending::{Outgoing, SentMessage};
 use crate::model::template::{self, TemplateContent};
 use crate::model::{State, Tags};
@@ -215,20 +218,38 @@ fn resolve(s: &State, region: &str, t: &TemplateUse) -> Result<TemplateContent> 
     }
 }
 
-/// The subject a message goes out with, and why its rendering failed (M6): the strict render,
-/// else the lenient one with the failure.
-fn subject_of(
+/// The message's content once rendered, and why its rendering failed (M6): the strict
+/// render, else the lenient one with the failure. The headers, reply-to addresses and
+/// attachments of `body` stay as they are.
+fn rendered(
     content: &TemplateContent,
     data: &serde_json::Value,
-) -> (Option<String>, Option<String>) {
-    match template::render(content, data) {
-        Ok(r) => (Some(r.subject), None),
+    body: &Body,
+) -> (Body, Option<String>) {
+    let (r, failure) = match template::render(content, data) {
+        Ok(r) => (Some(r), None),
         Err(e) => (
-            template::render_lenient(content, data)
-                .ok()
-                .map(|r| r.subject),
+            template::render_lenient(content, data).ok(),
             Some(e.message),
         ),
+    };
+    let mut simple = match body {
+        Body::Simple(s) => Simple::clone(s),
+        Body::Raw(_) => Simple::default(),
+    };
+    if let Some(r) = r {
+        simple.subject = Some(r.subject);
+        simple.text = r.text;
+        simple.html = r.html;
+    }
+    (Body::Simple(Arc::new(simple)), failure)
+}
+
+/// The subject of a rendered body.
+fn subject(body: &Body) -> Option<String> {
+    match body {
+        Body::Simple(s) => s.subject.clone(),
+        Body::Raw(_) => None,
     }
 }
 
@@ -248,9 +269,10 @@ pub fn send(
 ) -> Result<(Vec<SentMessage>, Sent)> {
     let content = resolve(s, region, t)?;
     let data = data_of(t.data.as_deref())?;
-    let (subject, failure) = subject_of(&content, &data);
+    let (body, failure) = rendered(&content, &data, &msg.body);
     let msg = Outgoing {
-        subject,
+        subject: subject(&body),
+        body,
         ..msg.clone()
     };
     let (mut sent, reply) = super::send::send(s, region, &msg, now)?;
@@ -280,9 +302,13 @@ pub fn send_bulk(
             Some(r) => template::merge_data(&default, &template::parse_data(r)?),
             None => default.clone(),
         };
-        rendered.push(subject_of(&content, &data));
+        rendered.push(self::rendered(&content, &data, &msg.body));
     }
-    let destinations: Vec<_> = entries.iter().map(|(d, _)| d.clone()).collect();
+    let destinations: Vec<_> = entries
+        .iter()
+        .zip(&rendered)
+        .map(|((d, _), (body, _))| (d.clone(), body.clone()))
+        .collect();
     let (mut sent, results) = super::send::send_bulk(s, region, msg, &destinations, now)?;
     // The accepted messages are the SUCCESS entries, in order.
     let accepted = results
@@ -290,8 +316,7 @@ pub fn send_bulk(
         .zip(&rendered)
         .filter(|(r, _)| r.status == "SUCCESS")
         .map(|(_, r)| r);
-    for (m, (subject, failure)) in sent.iter_mut().zip(accepted) {
-        m.subject = subject.clone();
+    for (m, (_, failure)) in sent.iter_mut().zip(accepted) {
         m.rendering_failure = failure.clone();
     }
     Ok((sent, results))

@@ -102,8 +102,9 @@ impl<T: Render> Document for T {
 pub struct Output {
     /// The JSON document (`-o json`), also the input of `--query` and of text output.
     document: Option<Box<dyn Document>>,
-    /// Printed verbatim whatever the format (completion scripts, exported documents).
-    raw: Option<String>,
+    /// Printed verbatim whatever the format (completion scripts, exported documents, a kept
+    /// message's bytes).
+    raw: Option<Vec<u8>>,
 }
 
 impl Output {
@@ -115,8 +116,13 @@ impl Output {
     }
 
     pub fn raw(text: String) -> Output {
+        Output::bytes(text.into_bytes())
+    }
+
+    /// Bytes printed as they are (`sesm outbox show --raw`: a message need not be UTF-8).
+    pub fn bytes(bytes: Vec<u8>) -> Output {
         Output {
-            raw: Some(text),
+            raw: Some(bytes),
             document: None,
         }
     }
@@ -161,7 +167,7 @@ impl<T: Render> Render for Written<T> {
 
 /// A result whose rendering can no longer fail (see `Printer::prepare`).
 pub enum Prepared {
-    Raw(String),
+    Raw(Vec<u8>),
     Document(Box<dyn Document>),
     /// The document and what `--query` made of it.
     Queried(Box<dyn Document>, Value),
@@ -172,6 +178,8 @@ pub enum Prepared {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub text: String,
+    /// Printed after `text`, as they are: raw output that is not UTF-8.
+    pub bytes: Vec<u8>,
     pub notices: Vec<String>,
 }
 
@@ -283,10 +291,18 @@ impl Printer {
             region: region.to_string(),
         };
         let (document, queried) = match prepared {
-            Prepared::Raw(text) => {
-                return Rendered {
-                    text,
-                    notices: Vec::new(),
+            Prepared::Raw(raw) => {
+                return match String::from_utf8(raw) {
+                    Ok(text) => Rendered {
+                        text,
+                        bytes: Vec::new(),
+                        notices: Vec::new(),
+                    },
+                    Err(e) => Rendered {
+                        text: String::new(),
+                        bytes: e.into_bytes(),
+                        notices: Vec::new(),
+                    },
                 };
             }
             Prepared::Queried(d, v) => (d, Some(v)),
@@ -309,7 +325,11 @@ impl Printer {
                 None => table::render(&table::generic(&document.to_value()), self.color, fit),
             },
         };
-        Rendered { text, notices }
+        Rendered {
+            text,
+            bytes: Vec::new(),
+            notices,
+        }
     }
 
     /// Prints a rendered result. A closed pipe (`sesm … | head`) is not an error.
@@ -318,6 +338,7 @@ impl Printer {
         let mut lock = stdout.lock();
         match lock
             .write_all(out.text.as_bytes())
+            .and_then(|()| lock.write_all(&out.bytes))
             .and_then(|()| lock.flush())
         {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),

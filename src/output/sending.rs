@@ -2,7 +2,7 @@
 
 use super::{Block, Column, Render, View, thousands};
 use crate::model::sending::SetSource;
-use crate::ops::send::{Cleared, Explanation, Outbox, Sent};
+use crate::ops::send::{Cleared, Explanation, Outbox, OutboxDetail, Sent};
 
 fn source(s: SetSource, set: &Option<String>) -> String {
     match (s, set) {
@@ -186,5 +186,77 @@ impl Render for Cleared {
             "Cleared {} message(s) from the outbox; they still count as today's demand.",
             thousands(self.cleared)
         )]
+    }
+}
+
+impl Render for OutboxDetail {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        let m = &self.message;
+        let list = |l: &[String]| {
+            if l.is_empty() {
+                "-".into()
+            } else {
+                l.join(", ")
+            }
+        };
+        let mut blocks = vec![Block::fields([
+            ("Message ID", m.message_id.clone()),
+            (
+                "Time (UTC)",
+                m.time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+            ),
+            ("From", m.from.clone()),
+            ("To", list(&m.to)),
+            ("Cc", list(&m.cc)),
+            ("Bcc", list(&m.bcc)),
+            ("Subject", m.subject.clone().unwrap_or_default()),
+            (
+                "Configuration set",
+                source(m.configuration_set_source, &m.configuration_set_name),
+            ),
+            ("Pool", m.pool_name.clone()),
+            ("Size", format!("{} bytes", thousands(self.size))),
+        ])];
+        if !self.parsed.attachments.is_empty() {
+            blocks.push(Block::Blank);
+            blocks.push(Block::table(
+                vec![
+                    Column::left("Attachment"),
+                    Column::left("Type"),
+                    Column::right("Bytes"),
+                ],
+                self.parsed
+                    .attachments
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            a.file_name.clone().unwrap_or_else(|| "-".into()),
+                            a.content_type.clone(),
+                            thousands(a.size),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+        if let Some(text) = self.parsed.text.as_ref().or(self.parsed.html.as_ref()) {
+            blocks.push(Block::Blank);
+            // Control characters of a message never reach the terminal as they are.
+            let shown: String = text
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\n' && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            blocks.push(Block::Line(shown.trim_end().to_string()));
+        }
+        Some(blocks)
+    }
+
+    fn notices(&self, _: &View) -> Vec<String> {
+        vec!["The whole message: sesm outbox show ID --raw".into()]
     }
 }

@@ -164,6 +164,15 @@ impl Api {
             let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
             return (r, "Outbox");
         }
+        if let Some(rest) = path
+            .strip_prefix(OUTBOX_PATH)
+            .and_then(|p| p.strip_prefix('/'))
+        {
+            let r = self
+                .outbox_message(req, rest)
+                .unwrap_or_else(|e| wire::error(&e));
+            return (r, "GetOutboxMessage");
+        }
         let (op, labels) = match routed {
             Ok(Routed::Operation { op, labels }) => (op, labels),
             Ok(Routed::WrongMethod { allowed }) => {
@@ -752,6 +761,42 @@ impl Api {
                 "{other} is not allowed on {OUTBOX_PATH}; use GET or DELETE."
             ))),
         }
+    }
+
+    /// `GET /_sesm/outbox/{MessageId}`: the message taken apart (JSON);
+    /// `GET /_sesm/outbox/{MessageId}/raw`: the message as kept (`message/rfc822`).
+    fn outbox_message(&self, req: &Request, rest: &str) -> Result<Response> {
+        if req.method != "GET" && req.method != "HEAD" {
+            return Err(Error::bad_request(format!(
+                "{} is not allowed on {OUTBOX_PATH}/ID; use GET.",
+                req.method
+            )));
+        }
+        let (id, raw) = match rest.strip_suffix("/raw") {
+            Some(id) => (id, true),
+            None => (rest, false),
+        };
+        let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+        let store = self.live.store();
+        let journal = store.read_journal()?.0;
+        let m = self.read(|s| ops::send::find_message(s, journal, &id))?;
+        let mime = store.read_mail(m.seq)?;
+        if raw {
+            let bytes = mime.ok_or_else(|| {
+                Error::not_found(format!(
+                    "Message {} was kept before sesm kept whole messages: it has no .eml.",
+                    id.escape_default()
+                ))
+            })?;
+            return Ok(Response::new(200, "message/rfc822", bytes)
+                .header(
+                    "Content-Disposition",
+                    format!("attachment; filename=\"{}.eml\"", m.message_id),
+                )
+                .header("X-Content-Type-Options", "nosniff"));
+        }
+        let detail = ops::send::outbox_detail(m, mime.as_deref());
+        Ok(wire::ok(serde_json::to_value(detail).unwrap_or_default()))
     }
 
     /// STS `GetCallerIdentity` (query protocol, XML), which Terraform asks at start to learn

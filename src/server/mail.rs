@@ -3,19 +3,21 @@
 //! inline), which `ops::template` looks up and renders against the account; and SESv2's
 //! checks of the content itself.
 
+use std::sync::Arc;
+
 use base64::Engine;
-use mailparse::{MailAddr, MailHeaderMap};
 
 use super::requests::{
-    Destination, EmailTemplateContent, MessageTag, SendBulkEmailBody, SendEmailBody, Template,
+    Attachment, Destination, EmailTemplateContent, MessageHeader, MessageTag, SendBulkEmailBody,
+    SendEmailBody, Template,
 };
 use crate::error::{Error, Result};
+use crate::model;
+use crate::model::message::{Body, Simple};
 use crate::model::sending::Outgoing;
 use crate::model::template::TemplateContent;
+use crate::ops::message::{self, Recipients};
 use crate::ops::template::{BulkEntry, TemplateUse};
-
-/// A message's To, Cc and Bcc lists.
-pub type Recipients = (Vec<String>, Vec<String>, Vec<String>);
 
 /// `Destination`: To, Cc and Bcc lists.
 fn destination(d: Option<Destination>) -> Recipients {
@@ -25,23 +27,6 @@ fn destination(d: Option<Destination>) -> Recipients {
         d.cc_addresses.unwrap_or_default(),
         d.bcc_addresses.unwrap_or_default(),
     )
-}
-
-/// The addresses of an address-list header (`To: "A" <a@x>, b@y`).
-fn header_addresses(headers: &[mailparse::MailHeader], name: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for h in headers.get_all_headers(name) {
-        let list = mailparse::addrparse_header(h).map_err(|e| {
-            Error::bad_request(format!("The {name} header of the raw message: {e}."))
-        })?;
-        for a in list.iter() {
-            match a {
-                MailAddr::Single(s) => out.push(s.addr.clone()),
-                MailAddr::Group(g) => out.extend(g.addrs.iter().map(|s| s.addr.clone())),
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// botocore's `EmailTemplateContent` as the model's.
@@ -91,53 +76,58 @@ fn check_ascii_address(raw: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// The `X-SES-*` and sender headers of a raw message; the recipients of its headers only
-/// when the request gives none (`Destination` is the envelope: SES does not read the headers
-/// then, so a malformed one is no reason to refuse).
-struct RawHeaders {
-    from: Vec<String>,
-    senders: Vec<String>,
-    config_set: Option<String>,
-    recipients: Option<Recipients>,
-    /// The To and Cc headers, read leniently (`None` when either does not parse).
-    addressed: Option<(Vec<String>, Vec<String>)>,
-    subject: Option<String>,
+/// A base64 member of the request (`Raw.Data`, an attachment's `RawContent`), decoded.
+fn base64_member(data: Option<&str>, member: &str) -> Result<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(data.unwrap_or_default().trim())
+        .map_err(|e| Error::bad_request(format!("{member} is not base64: {e}.")))
 }
 
-fn raw_headers(data: Option<String>, want_recipients: bool) -> Result<RawHeaders> {
-    let data = data.unwrap_or_default();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(data.trim())
-        .map_err(|e| Error::bad_request(format!("Content.Raw.Data is not base64: {e}.")))?;
-    let (headers, _) = mailparse::parse_headers(&bytes)
-        .map_err(|e| Error::bad_request(format!("The raw message has no valid headers: {e}.")))?;
-    if headers.is_empty() {
-        return Err(Error::bad_request(
-            "The raw message has no headers: it must start with them (From, To, Subject …), then a blank line and the body.",
-        ));
-    }
-    let mut senders = header_addresses(&headers, "Sender")?;
-    senders.extend(header_addresses(&headers, "Return-Path")?);
-    Ok(RawHeaders {
-        from: header_addresses(&headers, "From")?,
-        senders,
-        config_set: headers
-            .get_first_value("X-SES-CONFIGURATION-SET")
-            .map(|v| v.trim().to_string()),
-        recipients: if want_recipients {
-            Some((
-                header_addresses(&headers, "To")?,
-                header_addresses(&headers, "Cc")?,
-                header_addresses(&headers, "Bcc")?,
-            ))
-        } else {
-            None
-        },
-        addressed: header_addresses(&headers, "To")
-            .ok()
-            .zip(header_addresses(&headers, "Cc").ok()),
-        subject: headers.get_first_value("Subject"),
-    })
+/// SESv2's `Headers` and `Attachments` members, and the reply-to addresses, as Simple
+/// content's (the text parts filled in by the caller, or by the template's rendering).
+fn simple_extras(
+    reply_to: &[String],
+    headers: Option<Vec<MessageHeader>>,
+    attachments: Option<Vec<Attachment>>,
+) -> Result<Simple> {
+    let headers = headers
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| (h.name.unwrap_or_default(), h.value.unwrap_or_default()))
+        .collect();
+    let attachments = attachments
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| {
+            Ok(model::message::Attachment {
+                data: base64_member(a.raw_content.as_deref(), "An attachment's RawContent")?,
+                file_name: a.file_name.unwrap_or_default(),
+                content_type: a.content_type,
+                disposition: a
+                    .content_disposition
+                    .as_deref()
+                    .map(message::disposition)
+                    .transpose()?
+                    .unwrap_or_default(),
+                content_id: a.content_id,
+                description: a.content_description,
+                encoding: a
+                    .content_transfer_encoding
+                    .as_deref()
+                    .map(message::transfer_encoding)
+                    .transpose()?
+                    .unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let s = Simple {
+        reply_to: reply_to.to_vec(),
+        headers,
+        attachments,
+        ..Simple::default()
+    };
+    message::check_simple(&s)?;
+    Ok(s)
 }
 
 /// SendEmail's request as the message to send, after SESv2's checks of its content, and its
@@ -183,11 +173,21 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
     let mut header_config_set = None;
     let mut other_senders = Vec::new();
     let mut template = None;
-    let subject = if let Some(simple) = content.simple {
-        simple.subject.and_then(|s| s.data)
+    let reply_to = body.reply_to_addresses.unwrap_or_default();
+    let (subject, content_body) = if let Some(simple) = content.simple {
+        let subject = simple.subject.and_then(|s| s.data);
+        let text_body = simple.body.unwrap_or_default();
+        let s = Simple {
+            subject: subject.clone(),
+            text: text_body.text.and_then(|c| c.data),
+            html: text_body.html.and_then(|c| c.data),
+            ..simple_extras(&reply_to, simple.headers, simple.attachments)?
+        };
+        (subject, Body::Simple(Arc::new(s)))
     } else if let Some(raw) = content.raw {
         let no_destination = to.is_empty() && cc.is_empty() && bcc.is_empty();
-        let h = raw_headers(raw.data, no_destination)?;
+        let bytes = base64_member(raw.data.as_deref(), "Content.Raw.Data")?;
+        let h = message::read_raw(&bytes, no_destination)?;
         match &from {
             // The From header must be verified too when another address is the envelope's.
             Some(_) => other_senders.extend(h.from),
@@ -200,25 +200,16 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             // nodemailer and others put every recipient in Destination.ToAddresses: keep them
             // as the message addressed them (To, Cc), the rest being Bcc.
             (None, Some((header_to, header_cc))) if cc.is_empty() && bcc.is_empty() => {
-                use crate::model::sending::same_address;
-                let has = |list: &[String], a: &str| list.iter().any(|h| same_address(h, a));
-                let envelope = std::mem::take(&mut to);
-                for a in envelope {
-                    if has(&header_to, &a) {
-                        to.push(a);
-                    } else if has(&header_cc, &a) {
-                        cc.push(a);
-                    } else {
-                        bcc.push(a);
-                    }
-                }
+                (to, cc, bcc) =
+                    message::as_addressed(std::mem::take(&mut to), &header_to, &header_cc);
             }
             _ => {}
         }
-        h.subject
+        (h.subject, Body::Raw(Arc::new(bytes)))
     } else if let Some(t) = content.template {
+        let extras = simple_extras(&reply_to, t.headers.clone(), t.attachments.clone())?;
         template = Some(template_use(t));
-        None
+        (None, Body::Simple(Arc::new(extras)))
     } else {
         return Err(Error::bad_request(
             "Content needs one of Simple, Raw or Template.",
@@ -244,6 +235,7 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             header_config_set,
             other_senders,
             count: 1,
+            body: content_body,
         },
         template,
     ))
@@ -253,8 +245,12 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
 /// destination and replacement data.
 pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry>)> {
     let content = body.default_content.unwrap_or_default();
-    let template = match content.template {
-        Some(t) => template_use(t),
+    let reply_to = body.reply_to_addresses.clone().unwrap_or_default();
+    let (template, extras) = match content.template {
+        Some(t) => {
+            let extras = simple_extras(&reply_to, t.headers.clone(), t.attachments.clone())?;
+            (template_use(t), extras)
+        }
         None => return Err(Error::bad_request("DefaultContent needs a Template.")),
     };
     check_tags(
@@ -279,6 +275,7 @@ pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkE
             .ok_or_else(|| Error::bad_request("FromEmailAddress is required."))?,
         config_set: body.configuration_set_name,
         count: 1,
+        body: Body::Simple(Arc::new(extras)),
         ..Outgoing::default()
     };
     Ok((shared, template, entries))

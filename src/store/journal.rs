@@ -1,5 +1,8 @@
-//! The outbox journal: accepted messages, one JSON line each, next to the state; appended and
-//! synced under the lock, folded into the state by the next write, trimmed to the outbox size.
+//! The outbox: accepted messages, one JSON line each in the journal next to the state, and
+//! each message whole (its MIME) in the mail folder beside it (`<state>.mail/<seq>.eml`);
+//! written and synced under the lock (the message, then its line), folded into the state by
+//! the next write, trimmed to the outbox's bounds (10,000 messages, `SESM_OUTBOX_BYTES` of
+//! messages), oldest first.
 
 use super::Store;
 use std::fs::{self, File, OpenOptions};
@@ -12,11 +15,107 @@ use crate::model::sending::{OUTBOX_SIZE, SentMessage};
 
 /// A journal longer than this is folded into the state by the sender itself.
 pub(super) const JOURNAL_FOLD_BYTES: u64 = 16 * 1024 * 1024;
+/// Messages of this many bytes sent since the last write are folded in (and the outbox
+/// trimmed to its bounds) by the sender itself.
+pub(super) const MAIL_FOLD_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Store {
     /// The outbox journal: accepted messages, one JSON line each, next to the state.
     pub fn journal_path(&self) -> PathBuf {
         self.sibling(".outbox")
+    }
+
+    /// The outbox's mail folder: each kept message whole, as `<seq>.eml`.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.sibling(".mail")
+    }
+
+    /// The message of sequence `seq` as kept, `None` when the outbox no longer keeps it.
+    pub fn read_mail(&self, seq: u64) -> Result<Option<Vec<u8>>> {
+        let path = self.mail_dir().join(format!("{seq}.eml"));
+        match fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::state(format!(
+                "cannot read the message {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Writes the messages to the mail folder and syncs them and the folder, so a journal
+    /// line written after never names a message a crash lost. A file a crash left (a message
+    /// never acknowledged) is overwritten by the send that takes its number.
+    fn write_mail(&self, folder: &Path, sent: &[SentMessage]) -> Result<()> {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        if sent.iter().all(|m| m.mime.is_empty()) {
+            return Ok(());
+        }
+        let dir = self.mail_dir();
+        let fail = |e: std::io::Error| {
+            Error::state(format!(
+                "cannot write the outbox's messages in {}: {e}; the messages were not accepted",
+                dir.display()
+            ))
+            .hint("check the folder's permissions and free space")
+        };
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::state(format!(
+                    "{} is not a folder (sesm keeps the outbox's messages there); the messages were not accepted",
+                    dir.display()
+                ))
+                .hint(format!("move it away: mv {0} {0}.old", dir.display())));
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                fs::DirBuilder::new()
+                    .mode(0o700)
+                    .create(&dir)
+                    .map_err(fail)?;
+                File::open(folder)
+                    .and_then(|d| d.sync_all())
+                    .map_err(fail)?;
+            }
+            Err(e) => return Err(fail(e)),
+        }
+        for m in sent.iter().filter(|m| !m.mime.is_empty()) {
+            let path = dir.join(format!("{}.eml", m.seq));
+            // Not following a symlink planted where a message goes.
+            if fs::symlink_metadata(&path).is_ok_and(|md| !md.is_file()) {
+                fs::remove_file(&path).map_err(fail)?;
+            }
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(fail)?;
+            file.write_all(&m.mime).map_err(fail)?;
+            file.sync_data().map_err(fail)?;
+        }
+        File::open(&dir).and_then(|d| d.sync_all()).map_err(fail)
+    }
+
+    /// Removes the kept messages whose numbers are not in `keep` (all of them when `keep`
+    /// is empty). Best effort: a file that cannot be removed is only space.
+    fn drop_mail(&self, keep: &std::collections::HashSet<u64>) {
+        let Ok(entries) = fs::read_dir(self.mail_dir()) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let seq = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".eml"))
+                .and_then(|n| n.parse::<u64>().ok());
+            if let Some(seq) = seq
+                && !keep.contains(&seq)
+            {
+                let _ = fs::remove_file(e.path());
+            }
+        }
     }
 
     pub(super) fn journal_len(&self) -> Result<u64> {
@@ -54,11 +153,19 @@ impl Store {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let seq = match seq_prefix(line) {
-                Some(seq) => seq,
-                None => self.parse_journal_line(line, i)?.seq,
+            let (seq, size) = match line_prefix(line) {
+                Some(p) => p,
+                None => {
+                    let m = self.parse_journal_line(line, i)?;
+                    (m.seq, m.size)
+                }
             };
-            lines.push((seq, i, range));
+            lines.push(Line {
+                seq,
+                size,
+                index: i,
+                range,
+            });
         }
         Ok(Journal { bytes, lines })
     }
@@ -83,8 +190,8 @@ impl Store {
         journal
             .lines
             .iter()
-            .filter(|(seq, _, _)| *seq > after)
-            .map(|(_, i, range)| self.parse_journal_line(&journal.bytes[range.clone()], *i))
+            .filter(|l| l.seq > after)
+            .map(|l| self.parse_journal_line(&journal.bytes[l.range.clone()], l.index))
             .collect()
     }
 
@@ -106,6 +213,7 @@ impl Store {
             ))
             .hint("check the folder's permissions and free space")
         };
+        self.write_mail(folder, sent)?;
         let existed = path.exists();
         let mut file = OpenOptions::new()
             .read(true)
@@ -144,9 +252,10 @@ impl Store {
         Ok(file.metadata().map_err(fail)?.len())
     }
 
-    /// After a write: keeps in the journal the last `OUTBOX_SIZE` messages counted into the
-    /// state and not cleared (`outbox clear`); a replaced state (reset, import) keeps none.
-    /// Rewritten (lines copied as they are) only when that drops something.
+    /// After a write: keeps in the outbox the last `OUTBOX_SIZE` messages counted into the
+    /// state and not cleared (`outbox clear`), fewer when their messages exceed the outbox's
+    /// bytes; a replaced state (reset, import) keeps none. The journal is rewritten (lines
+    /// copied as they are) and the dropped messages removed only when that drops something.
     pub(super) fn trim_journal(
         &self,
         folder: &Path,
@@ -154,26 +263,35 @@ impl Store {
         journal: &Journal,
         folded: u64,
     ) -> Result<()> {
+        let replaced = state.sent_seq != folded;
         if journal.lines.is_empty() {
+            if replaced {
+                self.drop_mail(&Default::default());
+            }
             return Ok(());
         }
-        let replaced = state.sent_seq != folded;
-        let kept: Vec<&(u64, usize, std::ops::Range<usize>)> = if replaced {
+        let kept: Vec<&Line> = if replaced {
             Vec::new()
         } else {
-            let live: Vec<_> = journal
+            let live: Vec<&Line> = journal
                 .lines
                 .iter()
-                .filter(|(seq, _, _)| *seq > state.outbox_from && *seq <= state.sent_seq)
+                .filter(|l| l.seq > state.outbox_from && l.seq <= state.sent_seq)
                 .collect();
-            live[live.len().saturating_sub(OUTBOX_SIZE)..].to_vec()
+            let mut from = live.len().saturating_sub(OUTBOX_SIZE);
+            let mut bytes = live[from..]
+                .iter()
+                .fold(0u64, |t, l| t.saturating_add(l.size));
+            while bytes > self.outbox_bytes && from < live.len() {
+                bytes -= live[from].size;
+                from += 1;
+            }
+            live[from..].to_vec()
         };
-        // Trimmed in batches, so a full outbox is not rewritten on every write.
-        let slack = if replaced || kept.len() < OUTBOX_SIZE {
-            0
-        } else {
-            1_000
-        };
+        // Trimmed in batches, so a full outbox is not rewritten on every write (a batch of
+        // lines only: the bytes bound holds after every trim).
+        let by_count = kept.len() >= OUTBOX_SIZE;
+        let slack = if replaced || !by_count { 0 } else { 1_000 };
         if journal.lines.len() <= kept.len() + slack {
             return Ok(());
         }
@@ -189,8 +307,9 @@ impl Store {
             .map_err(fail)?;
         {
             let mut out = std::io::BufWriter::new(tmp.as_file_mut());
-            for (_, _, range) in &kept {
-                out.write_all(&journal.bytes[range.clone()]).map_err(fail)?;
+            for l in &kept {
+                out.write_all(&journal.bytes[l.range.clone()])
+                    .map_err(fail)?;
                 out.write_all(b"\n").map_err(fail)?;
             }
             out.flush().map_err(fail)?;
@@ -198,7 +317,23 @@ impl Store {
         tmp.as_file().sync_data().map_err(fail)?;
         tmp.persist(self.journal_path())
             .map_err(|e| fail(e.error))?;
-        File::open(folder).and_then(|d| d.sync_all()).map_err(fail)
+        File::open(folder)
+            .and_then(|d| d.sync_all())
+            .map_err(fail)?;
+        // Messages go after the lines naming them: a crash in between leaves files no line
+        // names, which the next trim removes.
+        self.drop_mail(&kept.iter().map(|l| l.seq).collect());
+        Ok(())
+    }
+
+    /// The bytes of kept messages counted since the state was last written (sends fold
+    /// them in past `MAIL_FOLD_BYTES`).
+    pub(super) fn unfolded_mail(journal: &Journal, state_seq: u64) -> u64 {
+        journal
+            .lines
+            .iter()
+            .filter(|l| l.seq > state_seq)
+            .fold(0u64, |t, l| t.saturating_add(l.size))
     }
 }
 
@@ -207,16 +342,31 @@ impl Store {
 #[derive(Default)]
 pub(super) struct Journal {
     bytes: Vec<u8>,
-    lines: Vec<(u64, usize, std::ops::Range<usize>)>,
+    lines: Vec<Line>,
 }
 
-/// The sequence of a journal line as sesm writes it (`{"Seq":123,…`), without parsing the
-/// rest; `None` for a line written otherwise.
-pub(super) fn seq_prefix(line: &[u8]) -> Option<u64> {
-    let rest = line.strip_prefix(b"{\"Seq\":")?;
+/// A complete line of the journal: its message's sequence and size, its index and place.
+pub(super) struct Line {
+    seq: u64,
+    size: u64,
+    index: usize,
+    range: std::ops::Range<usize>,
+}
+
+/// A number at the start of `rest`, followed by `,`; and what follows the comma.
+fn number(rest: &[u8]) -> Option<(u64, &[u8])> {
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 || digits > 19 || rest.get(digits) != Some(&b',') {
         return None;
     }
-    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+    let n = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    Some((n, &rest[digits + 1..]))
+}
+
+/// The sequence and size of a journal line as sesm writes it (`{"Seq":123,"Size":456,…`),
+/// without parsing the rest; `None` for a line written otherwise.
+pub(super) fn line_prefix(line: &[u8]) -> Option<(u64, u64)> {
+    let (seq, rest) = number(line.strip_prefix(b"{\"Seq\":")?)?;
+    let (size, _) = number(rest.strip_prefix(b"\"Size\":")?)?;
+    Some((seq, size))
 }

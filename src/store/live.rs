@@ -1,7 +1,7 @@
 //! The account as a long-running process (`sesm serve`) keeps it: committed snapshots for
 //! reads, one writer.
 
-use super::{JOURNAL_FOLD_BYTES, Store, create_folder};
+use super::{JOURNAL_FOLD_BYTES, MAIL_FOLD_BYTES, Store, create_folder};
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::ErrorKind;
@@ -60,11 +60,11 @@ impl Store {
     /// The state as on disk, every section parsed, with the version it was read at. The
     /// version is taken first: were the files to change between, the next request sees a
     /// newer version and reads them again.
-    pub(super) fn load_versioned(&self) -> Result<(Version, State)> {
+    pub(super) fn load_versioned(&self) -> Result<(Version, State, u64)> {
         let version = self.version()?;
-        let state = self.load()?;
+        let (state, unfolded) = self.load_counted()?;
         state.parse_all()?;
-        Ok((version, state))
+        Ok((version, state, unfolded))
     }
 
     /// Accepts messages (the command line's `send`): under the state lock `accept` checks and
@@ -79,12 +79,14 @@ impl Store {
         let folder = self.folder();
         create_folder(&folder)?;
         let lock = self.lock()?;
-        let state = self.load()?;
+        let (state, unfolded) = self.load_counted()?;
         let (sent, out) = accept(&state)?;
         let appended = self.append_journal(&folder, &sent)?;
         drop(lock);
-        if appended > JOURNAL_FOLD_BYTES {
-            // A long journal is folded into the state and trimmed, so it stays the outbox.
+        let mail = sent.iter().fold(unfolded, |t, m| t.saturating_add(m.size));
+        if appended > JOURNAL_FOLD_BYTES || mail > MAIL_FOLD_BYTES {
+            // A long journal (or much mail) is folded into the state and trimmed, so the
+            // outbox stays within its bounds.
             self.update(|_| Ok(()))?;
         }
         Ok(out)
@@ -139,12 +141,14 @@ impl Snapshot {
 pub(super) struct Master {
     version: Version,
     state: Arc<State>,
+    /// Bytes of messages sent since the state file was last written.
+    unfolded_mail: u64,
 }
 
 impl Live {
     /// Reads the account for the first time.
     pub fn open(store: Store) -> Result<Live> {
-        let (version, state) = store.load_versioned()?;
+        let (version, state, unfolded_mail) = store.load_versioned()?;
         let state = Arc::new(state);
         Ok(Live {
             current: RwLock::new(Arc::new(Snapshot {
@@ -153,7 +157,11 @@ impl Live {
                 sent_since: BTreeMap::new(),
             })),
             reload: Mutex::new(()),
-            writer: Mutex::new(Some(Master { version, state })),
+            writer: Mutex::new(Some(Master {
+                version,
+                state,
+                unfolded_mail,
+            })),
             store,
         })
     }
@@ -184,7 +192,7 @@ impl Live {
         if version == latest.version {
             return Ok(latest);
         }
-        let (version, state) = self.store.load_versioned()?;
+        let (version, state, _) = self.store.load_versioned()?;
         let fresh = Arc::new(Snapshot {
             version,
             state: Arc::new(state),
@@ -231,10 +239,11 @@ impl Live {
         let version = self.store.version()?;
         if guard.as_ref().is_none_or(|m| m.version != version) {
             *guard = None;
-            let (version, state) = self.store.load_versioned()?;
+            let (version, state, unfolded_mail) = self.store.load_versioned()?;
             *guard = Some(Master {
                 version,
                 state: Arc::new(state),
+                unfolded_mail,
             });
         }
         Ok((guard, lock))
@@ -266,6 +275,7 @@ impl Live {
         self.store.trim_journal(&folder, &next, &journal, folded)?;
         master.version = self.store.version()?;
         master.state = Arc::new(next);
+        master.unfolded_mail = 0;
         self.publish(Snapshot {
             version: master.version,
             state: Arc::clone(&master.state),
@@ -304,6 +314,10 @@ impl Live {
             *entry = entry.saturating_add(n);
         }
         master.version.journal = appended;
+        master.unfolded_mail = sent
+            .iter()
+            .fold(master.unfolded_mail, |t, m| t.saturating_add(m.size));
+        let fold = appended > JOURNAL_FOLD_BYTES || master.unfolded_mail > MAIL_FOLD_BYTES;
         let seen = self.published();
         if seen.version == before {
             let mut sent_since = seen.sent_since.clone();
@@ -326,8 +340,9 @@ impl Live {
             });
         }
         drop((guard, lock));
-        if appended > JOURNAL_FOLD_BYTES {
-            // A long journal is folded into the state and trimmed, so it stays the outbox.
+        if fold {
+            // A long journal (or much mail) is folded into the state and trimmed, so the
+            // outbox stays within its bounds.
             self.update(
                 deadline.max(Instant::now() + self.store.lock_timeout),
                 |_| Ok(()),

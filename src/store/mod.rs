@@ -116,6 +116,8 @@ pub struct Store {
     /// The date a new (or missing) state starts at.
     today: Date,
     lock_timeout: Duration,
+    /// The most bytes of whole messages the outbox keeps (`SESM_OUTBOX_BYTES`).
+    outbox_bytes: u64,
 }
 
 impl Store {
@@ -124,6 +126,15 @@ impl Store {
             path,
             today,
             lock_timeout,
+            outbox_bytes: crate::model::sending::OUTBOX_BYTES,
+        }
+    }
+
+    /// The same store with another bound on the outbox's kept messages.
+    pub fn with_outbox_bytes(self, outbox_bytes: u64) -> Store {
+        Store {
+            outbox_bytes,
+            ..self
         }
     }
 
@@ -251,12 +262,19 @@ impl Store {
     /// The current state, without locking; a missing file is an empty account. Messages
     /// sent since the last write are counted in, as the next write will.
     pub fn load(&self) -> Result<State> {
+        Ok(self.load_counted()?.0)
+    }
+
+    /// `load`, and the bytes of the messages counted in from the journal (not yet written
+    /// into the state file).
+    pub(super) fn load_counted(&self) -> Result<(State, u64)> {
         let mut state = self.load_file()?;
         let journal = self.scan_journal()?;
+        let unfolded = Store::unfolded_mail(&journal, state.sent_seq);
         for m in self.journal_after(&journal, state.sent_seq)? {
             state.count_sent(&m);
         }
-        Ok(state)
+        Ok((state, unfolded))
     }
 
     fn load_file(&self) -> Result<State> {
@@ -342,12 +360,12 @@ mod live;
 use atomic::{create_folder, open_private};
 pub use codec::{DecodeError, decode, decode_from, encode};
 pub use input::*;
-use journal::JOURNAL_FOLD_BYTES;
+use journal::{JOURNAL_FOLD_BYTES, MAIL_FOLD_BYTES};
 pub use live::{FileId, Live, Snapshot};
 
 #[cfg(test)]
 mod tests {
-    use super::journal::seq_prefix;
+    use super::journal::line_prefix;
     use super::*;
     use crate::model::SCHEMA_VERSION;
     use crate::model::sending::{OUTBOX_SIZE, SentMessage};
@@ -503,8 +521,10 @@ mod tests {
     }
 
     fn message(seq: u64) -> SentMessage {
+        let mime = format!("Subject: m{seq}\r\n\r\nhello\r\n").into_bytes();
         SentMessage {
             seq,
+            size: mime.len() as u64,
             message_id: format!("m{seq}"),
             time: jiff::Timestamp::UNIX_EPOCH,
             date: Date::constant(2026, 11, 26),
@@ -521,6 +541,7 @@ mod tests {
             simulator: Default::default(),
             rendering_failure: None,
             count: 1,
+            mime: std::sync::Arc::new(mime),
         }
     }
 
@@ -694,11 +715,65 @@ mod tests {
         assert_eq!(pending(&st.load().unwrap()), 0);
     }
 
+    fn mail_files(st: &Store) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(st.mail_dir())
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort_by_key(|n| n.trim_end_matches(".eml").parse::<u64>().unwrap_or(0));
+        names
+    }
+
+    #[test]
+    fn messages_are_kept_whole_within_the_byte_bound_and_go_with_a_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        // Each test message is 22 bytes: 70 bytes keep the last 3.
+        let st = store(dir.path()).with_outbox_bytes(70);
+        send_n(&st, 5);
+        assert_eq!(
+            mail_files(&st).len(),
+            5,
+            "sends keep every message until a write"
+        );
+        assert_eq!(
+            st.read_mail(2).unwrap().unwrap(),
+            b"Subject: m2\r\n\r\nhello\r\n"
+        );
+        st.update(|_| Ok(())).unwrap();
+        assert_eq!(mail_files(&st), ["3.eml", "4.eml", "5.eml"]);
+        let seqs: Vec<u64> = st.read_journal().unwrap().0.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, [3, 4, 5], "the journal keeps what the folder keeps");
+        assert_eq!(st.read_mail(1).unwrap(), None);
+        // A file no line names (a crash before the journal append) is removed by the next
+        // trim that drops something.
+        std::fs::write(st.mail_dir().join("99.eml"), b"orphan").unwrap();
+        send_n(&st, 1);
+        st.update(|_| Ok(())).unwrap();
+        assert_eq!(mail_files(&st), ["4.eml", "5.eml", "6.eml"]);
+        let today = st.today();
+        st.update(|s| {
+            *s = State::new(today);
+            Ok(())
+        })
+        .unwrap();
+        assert!(mail_files(&st).is_empty(), "a reset empties the outbox");
+    }
+
     #[test]
     fn journal_lines_are_numbered_without_parsing_them() {
-        assert_eq!(seq_prefix(b"{\"Seq\":42,\"X\":1}"), Some(42));
-        assert_eq!(seq_prefix(b"{\"Seq\":42}"), None);
-        assert_eq!(seq_prefix(b"{\"MessageId\":\"x\",\"Seq\":4}"), None);
-        assert_eq!(seq_prefix(b"{\"Seq\":99999999999999999999,"), None);
+        assert_eq!(
+            line_prefix(b"{\"Seq\":42,\"Size\":7,\"X\":1}"),
+            Some((42, 7))
+        );
+        assert_eq!(line_prefix(b"{\"Seq\":42,\"X\":1}"), None);
+        assert_eq!(line_prefix(b"{\"Seq\":42}"), None);
+        assert_eq!(line_prefix(b"{\"MessageId\":\"x\",\"Seq\":4}"), None);
+        assert_eq!(
+            line_prefix(b"{\"Seq\":99999999999999999999,\"Size\":1,"),
+            None
+        );
     }
 }

@@ -196,7 +196,7 @@ fn c6_max_delivery_seconds_and_tls_policy() {
 }
 
 #[test]
-fn c7_deleting_a_set_used_by_identities_clears_their_default() {
+fn c7_deleting_a_set_used_by_identities_keeps_their_default_and_fails_their_sends() {
     let env = Env::new();
     env.ok(&["config-set", "create", "cs"]);
     env.ok(&["identity", "create", "b.example.com", "--config-set", "cs"]);
@@ -208,13 +208,50 @@ fn c7_deleting_a_set_used_by_identities_clears_their_default() {
         v["DisassociatedIdentities"],
         json!(["a@example.com", "b.example.com"])
     );
+    // As SES: the identity keeps naming the deleted set, and its sends fail with a bad
+    // request (the guide's default configuration sets page) until the set is back.
     let id = env.json(&["identity", "get", "b.example.com"]);
-    assert!(id.get("ConfigurationSetName").is_none(), "{id}");
+    assert_eq!(id["ConfigurationSetName"], "cs", "{id}");
     env.refused(
         &["config-set", "get", "cs"],
         "NotFoundException",
         "GetConfigurationSet",
     );
+    let before = env.state_bytes();
+    let send = [
+        "send",
+        "--from",
+        "news@b.example.com",
+        "--to",
+        "x@gmail.com",
+    ];
+    let r = env.refused(&send, "BadRequestException", "SendEmail");
+    assert!(
+        Env::message(&r).contains("Configuration set <cs> does not exist"),
+        "{}",
+        Env::message(&r)
+    );
+    assert_eq!(env.state_bytes(), before);
+    assert!(
+        env.json(&["outbox", "list"])["Messages"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Naming another set in the request still sends; so does the set once created again.
+    env.ok(&["config-set", "create", "other"]);
+    env.ok(&[
+        "send",
+        "--from",
+        "news@b.example.com",
+        "--to",
+        "x@gmail.com",
+        "--config-set",
+        "other",
+    ]);
+    env.ok(&["config-set", "create", "cs"]);
+    let sent = env.json(&send);
+    assert_eq!(sent["ConfigurationSetName"], "cs");
 }
 
 #[test]

@@ -626,7 +626,8 @@ fn rule_edits() -> Vec<Edit> {
         (
             "E4",
             Box::new(|d: &mut Value| {
-                region(d)["Identities"]["example.com"]["ConfigurationSet"] = json!("ghost")
+                // A deleted default set is allowed (C7); a name no set could have is not.
+                region(d)["Identities"]["example.com"]["ConfigurationSet"] = json!("not a name!")
             }),
         ),
         (

@@ -10,6 +10,7 @@ mod harness;
 mod identities;
 mod ips;
 mod json_contract;
+mod outbox;
 mod pools;
 mod sending;
 mod sending_parity;

@@ -63,18 +63,20 @@ fn sent(addr: &str, r: &Raw) -> Value {
         .unwrap_or_else(|| panic!("{} is not in the outbox: {list}", id["MessageId"]))
 }
 
-/// The files a refusal must leave as they were.
-fn files(env: &Env) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+/// The files a refusal must leave as they were: the state, the outbox journal and the
+/// number of messages kept whole.
+fn files(env: &Env) -> (Option<Vec<u8>>, Option<Vec<u8>>, usize) {
     (
         env.state_bytes(),
         std::fs::read(env.path("state/state.json.outbox")).ok(),
+        std::fs::read_dir(env.path("state/state.json.mail")).map_or(0, |d| d.count()),
     )
 }
 
 fn refused(
     env: &Env,
     r: Raw,
-    before: &(Option<Vec<u8>>, Option<Vec<u8>>),
+    before: &(Option<Vec<u8>>, Option<Vec<u8>>, usize),
     status: u16,
     code: &str,
     text: &str,
@@ -551,4 +553,43 @@ fn nodemailer_verifies_and_sends_with_attachments_through_a_set() {
     assert_eq!(m["Subject"], "Two attachments");
     assert_eq!(m["ConfigurationSetName"], "news");
     assert_eq!(m["PoolName"], "marketing");
+    // The message is kept whole: its two attachments read back from the outbox.
+    let d = request(&addr, "GET", &format!("/_sesm/outbox/{id}"), "");
+    assert_eq!(d.status, 200, "{d:?}");
+    let d: Value = serde_json::from_str(&d.body).unwrap();
+    assert_eq!(d["Text"], "hello");
+    assert_eq!(d["Html"], "<p>hello</p>");
+    let attachments: Vec<(Value, Value, Value)> = d["Attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["FileName"].clone(),
+                a["ContentType"].clone(),
+                a["Size"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attachments,
+        [
+            (json!("notes.txt"), json!("text/plain"), json!(5)),
+            (
+                json!("data.bin"),
+                json!("application/octet-stream"),
+                json!(5)
+            ),
+        ],
+        "{d}"
+    );
+    let eml = request(&addr, "GET", &format!("/_sesm/outbox/{id}/raw"), "");
+    let parsed = mailparse::parse_mail(&eml.bytes).unwrap();
+    let bodies: Vec<Vec<u8>> = parsed
+        .subparts
+        .iter()
+        .skip(1)
+        .map(|p| p.get_body_raw().unwrap())
+        .collect();
+    assert_eq!(bodies, [b"alpha".to_vec(), vec![0, 1, 2, 3, 255]]);
 }

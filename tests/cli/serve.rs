@@ -88,6 +88,8 @@ pub struct Raw {
     pub status: u16,
     pub head: String,
     pub body: String,
+    /// The body as received (`body` is it decoded lossily as UTF-8).
+    pub bytes: Vec<u8>,
 }
 
 impl Raw {
@@ -129,6 +131,7 @@ pub fn read_response(stream: &mut TcpStream) -> Raw {
         status,
         head,
         body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body,
     }
 }
 

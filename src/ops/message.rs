@@ -1,0 +1,638 @@
+//! Messages as MIME, for every front end: reading what SES reads from a raw message (its
+//! senders, recipients, `X-SES-CONFIGURATION-SET`, subject), building the message SES builds
+//! from Simple content (text, HTML, headers, attachments), and taking a kept message apart
+//! for the outbox (`sesm outbox show`, `GET /_sesm/outbox/{id}`).
+
+use base64::Engine;
+use jiff::Timestamp;
+use mailparse::{MailAddr, MailHeaderMap, ParsedMail};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::message::{Attachment, Body, Disposition, MAX_HEADERS, Simple, TransferEncoding};
+use crate::model::sending::same_address;
+
+/// A message's To, Cc and Bcc lists.
+pub type Recipients = (Vec<String>, Vec<String>, Vec<String>);
+
+/// What SES reads from a raw message's headers.
+#[derive(Debug, Default)]
+pub struct RawHeaders {
+    /// The `From` header's addresses.
+    pub from: Vec<String>,
+    /// The `Sender` and `Return-Path` addresses (SES requires them verified too).
+    pub senders: Vec<String>,
+    /// `X-SES-CONFIGURATION-SET`.
+    pub config_set: Option<String>,
+    /// The To, Cc and Bcc headers, when asked for (strict: a malformed one is refused).
+    pub recipients: Option<Recipients>,
+    /// The To and Cc headers, read leniently (`None` when either does not parse).
+    pub addressed: Option<(Vec<String>, Vec<String>)>,
+    pub subject: Option<String>,
+}
+
+/// The addresses of an address-list header (`To: "A" <a@x>, b@y`).
+fn header_addresses(headers: &[mailparse::MailHeader], name: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for h in headers.get_all_headers(name) {
+        let list = mailparse::addrparse_header(h).map_err(|e| {
+            Error::bad_request(format!("The {name} header of the raw message: {e}."))
+        })?;
+        for a in list.iter() {
+            match a {
+                MailAddr::Single(s) => out.push(s.addr.clone()),
+                MailAddr::Group(g) => out.extend(g.addrs.iter().map(|s| s.addr.clone())),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The headers of a raw message SES reads; its recipients from the headers only when
+/// `want_recipients` (when the request gives none: `Destination` is the envelope, and SES does
+/// not read the headers then, so a malformed one is no reason to refuse).
+pub fn read_raw(bytes: &[u8], want_recipients: bool) -> Result<RawHeaders> {
+    let (headers, _) = mailparse::parse_headers(bytes)
+        .map_err(|e| Error::bad_request(format!("The raw message has no valid headers: {e}.")))?;
+    if headers.is_empty() {
+        return Err(Error::bad_request(
+            "The raw message has no headers: it must start with them (From, To, Subject …), then a blank line and the body.",
+        ));
+    }
+    let mut senders = header_addresses(&headers, "Sender")?;
+    senders.extend(header_addresses(&headers, "Return-Path")?);
+    Ok(RawHeaders {
+        from: header_addresses(&headers, "From")?,
+        senders,
+        config_set: headers
+            .get_first_value("X-SES-CONFIGURATION-SET")
+            .map(|v| v.trim().to_string()),
+        recipients: if want_recipients {
+            Some((
+                header_addresses(&headers, "To")?,
+                header_addresses(&headers, "Cc")?,
+                header_addresses(&headers, "Bcc")?,
+            ))
+        } else {
+            None
+        },
+        addressed: header_addresses(&headers, "To")
+            .ok()
+            .zip(header_addresses(&headers, "Cc").ok()),
+        subject: headers.get_first_value("Subject"),
+    })
+}
+
+/// Envelope recipients as the message addressed them: nodemailer and SMTP clients give every
+/// recipient in one list (`Destination.ToAddresses`, `RCPT TO`); those the To or Cc header
+/// names are To or Cc, the rest Bcc.
+pub fn as_addressed(
+    envelope: Vec<String>,
+    header_to: &[String],
+    header_cc: &[String],
+) -> Recipients {
+    let has = |list: &[String], a: &str| list.iter().any(|h| same_address(h, a));
+    let (mut to, mut cc, mut bcc) = (Vec::new(), Vec::new(), Vec::new());
+    for a in envelope {
+        if has(header_to, &a) {
+            to.push(a);
+        } else if has(header_cc, &a) {
+            cc.push(a);
+        } else {
+            bcc.push(a);
+        }
+    }
+    (to, cc, bcc)
+}
+
+/// SESv2's checks of Simple content's `Headers` and `Attachments` (botocore's
+/// `MessageHeaderList`, `MessageHeader`, `Attachment` shapes).
+pub fn check_simple(s: &Simple) -> Result<()> {
+    if s.headers.len() > MAX_HEADERS {
+        return Err(Error::bad_request(format!(
+            "Headers has {} entries; a message takes at most {MAX_HEADERS}.",
+            s.headers.len()
+        )));
+    }
+    for (name, value) in &s.headers {
+        let name_ok = (1..=126).contains(&name.len())
+            && name.bytes().all(|b| (33..=126).contains(&b) && b != b':');
+        if !name_ok {
+            return Err(Error::bad_request(format!(
+                "Invalid header name '{}': 1 to 126 printable ASCII characters other than ':'.",
+                name.escape_default()
+            )));
+        }
+        if !(1..=995).contains(&value.len()) || !value.bytes().all(|b| (32..=126).contains(&b)) {
+            return Err(Error::bad_request(format!(
+                "Invalid value of header '{name}': 1 to 995 printable ASCII characters."
+            )));
+        }
+    }
+    for a in &s.attachments {
+        if a.file_name.is_empty() || a.file_name.chars().count() > 255 {
+            return Err(Error::bad_request(
+                "An attachment's FileName must have 1 to 255 characters.",
+            ));
+        }
+        for (what, v, max) in [
+            ("ContentType", &a.content_type, 78),
+            ("ContentId", &a.content_id, 78),
+        ] {
+            if let Some(v) = v
+                && (v.is_empty() || v.len() > max || !v.bytes().all(|b| (32..=126).contains(&b)))
+            {
+                return Err(Error::bad_request(format!(
+                    "Invalid attachment {what} '{}': 1 to {max} printable ASCII characters.",
+                    v.escape_default()
+                )));
+            }
+        }
+        if a.description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > 1000)
+        {
+            return Err(Error::bad_request(
+                "An attachment's ContentDescription has at most 1,000 characters.",
+            ));
+        }
+        if a.encoding == TransferEncoding::SevenBit && !a.data.is_ascii() {
+            return Err(Error::bad_request(format!(
+                "Attachment '{}' is not 7-bit ASCII, so it cannot be sent SEVEN_BIT: use BASE64.",
+                a.file_name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Parses SESv2's `ContentDisposition`.
+pub fn disposition(v: &str) -> Result<Disposition> {
+    match v {
+        "ATTACHMENT" => Ok(Disposition::Attachment),
+        "INLINE" => Ok(Disposition::Inline),
+        _ => Err(Error::bad_request(format!(
+            "Invalid ContentDisposition '{}': use ATTACHMENT or INLINE.",
+            v.escape_default()
+        ))),
+    }
+}
+
+/// Parses SESv2's `ContentTransferEncoding`.
+pub fn transfer_encoding(v: &str) -> Result<TransferEncoding> {
+    match v {
+        "BASE64" => Ok(TransferEncoding::Base64),
+        "QUOTED_PRINTABLE" => Ok(TransferEncoding::QuotedPrintable),
+        "SEVEN_BIT" => Ok(TransferEncoding::SevenBit),
+        _ => Err(Error::bad_request(format!(
+            "Invalid ContentTransferEncoding '{}': use BASE64, QUOTED_PRINTABLE or SEVEN_BIT.",
+            v.escape_default()
+        ))),
+    }
+}
+
+/// A header value as it may stand in a message: printable ASCII as it is, anything else an
+/// RFC 2047 encoded-word.
+pub fn header_value(s: &str) -> String {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.to_string();
+    }
+    format!(
+        "=?UTF-8?B?{}?=",
+        base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
+    )
+}
+
+/// The envelope and identity of a message SES builds.
+pub struct Envelope<'a> {
+    pub from: &'a str,
+    pub to: &'a [String],
+    pub cc: &'a [String],
+    pub message_id: &'a str,
+    pub time: Timestamp,
+}
+
+/// The message as kept: a raw message's bytes as sent, or the MIME SES builds from Simple
+/// content (From, To, Cc — never Bcc —, Reply-To, Subject, Message-ID, Date, the extra
+/// headers, then the text and HTML as multipart/alternative, and the attachments around them
+/// as multipart/mixed), with CRLF line ends as on the wire.
+pub fn mime(body: &Body, env: &Envelope) -> Vec<u8> {
+    match body {
+        Body::Raw(bytes) => bytes.as_ref().clone(),
+        Body::Simple(s) => build(s, env),
+    }
+}
+
+fn build(s: &Simple, env: &Envelope) -> Vec<u8> {
+    let mut out = String::new();
+    let mut header = |name: &str, value: &str| {
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(value);
+        out.push_str("\r\n");
+    };
+    header("From", env.from);
+    if !env.to.is_empty() {
+        header("To", &env.to.join(", "));
+    }
+    if !env.cc.is_empty() {
+        header("Cc", &env.cc.join(", "));
+    }
+    if !s.reply_to.is_empty() {
+        header("Reply-To", &s.reply_to.join(", "));
+    }
+    header(
+        "Subject",
+        &header_value(s.subject.as_deref().unwrap_or_default()),
+    );
+    header(
+        "Message-ID",
+        &format!("<{}@email.amazonses.com>", env.message_id),
+    );
+    let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+        .timestamp_to_string(&env.time)
+        .unwrap_or_default();
+    header("Date", &date);
+    header("MIME-Version", "1.0");
+    for (name, value) in &s.headers {
+        header(name, value);
+    }
+    let mut seed = boundary_seed(s, env.message_id);
+    let mut next_boundary = || {
+        seed = seed.wrapping_add(1);
+        format!("----=_Part_sesm_{seed:016x}")
+    };
+    let alternative = alternative_part(s, &mut next_boundary);
+    if s.attachments.is_empty() {
+        out.push_str(&alternative);
+    } else {
+        let b = next_boundary();
+        out.push_str(&format!(
+            "Content-Type: multipart/mixed; \r\n\tboundary=\"{b}\"\r\n\r\n"
+        ));
+        out.push_str(&format!("--{b}\r\n"));
+        out.push_str(&alternative);
+        for a in &s.attachments {
+            out.push_str(&format!("\r\n--{b}\r\n"));
+            out.push_str(&attachment_part(a));
+        }
+        out.push_str(&format!("\r\n--{b}--\r\n"));
+    }
+    out.into_bytes()
+}
+
+/// A boundary seed that depends on the content (so a message is reproducible); the part
+/// boundaries are random-looking hex that no base64 or 7-bit body line here can contain.
+fn boundary_seed(s: &Simple, id: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    s.hash(&mut h);
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// The text and HTML parts (headers included): one part, or multipart/alternative.
+fn alternative_part(s: &Simple, next_boundary: &mut impl FnMut() -> String) -> String {
+    let parts: Vec<(&str, &str)> = [("plain", &s.text), ("html", &s.html)]
+        .into_iter()
+        .filter_map(|(k, p)| Some((k, p.as_deref()?)))
+        .collect();
+    match parts.as_slice() {
+        [] => text_part("plain", ""),
+        [(kind, text)] => text_part(kind, text),
+        _ => {
+            let b = loop {
+                let b = next_boundary();
+                if !parts.iter().any(|(_, t)| t.contains(&b)) {
+                    break b;
+                }
+            };
+            let mut out =
+                format!("Content-Type: multipart/alternative; \r\n\tboundary=\"{b}\"\r\n\r\n");
+            for (kind, text) in parts {
+                out.push_str(&format!("--{b}\r\n"));
+                out.push_str(&text_part(kind, text));
+                out.push_str("\r\n");
+            }
+            out.push_str(&format!("--{b}--\r\n"));
+            out
+        }
+    }
+}
+
+/// A text part: 7bit when it is ASCII in lines a message may carry, else base64.
+fn text_part(kind: &str, text: &str) -> String {
+    let seven_bit = text.is_ascii() && text.lines().all(|l| l.len() <= 998) && !text.contains('\0');
+    if seven_bit {
+        let body = text.replace("\r\n", "\n").replace('\n', "\r\n");
+        format!(
+            "Content-Type: text/{kind}; charset=UTF-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n{body}"
+        )
+    } else {
+        format!(
+            "Content-Type: text/{kind}; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+            base64_lines(text.as_bytes())
+        )
+    }
+}
+
+/// Base64 in lines of 76 characters, as MIME wants it.
+fn base64_lines(data: &[u8]) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / 38 + 2);
+    for chunk in encoded.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Quoted-printable (RFC 2045 §6.7): printable ASCII as it is, the rest `=XX`, soft breaks
+/// keeping lines under 76 characters; CRLF line breaks kept as they are.
+fn quoted_printable(data: &[u8]) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        if b == b'\r' && data.get(i + 1) == Some(&b'\n') {
+            out.push_str("\r\n");
+            line = 0;
+            i += 2;
+            continue;
+        }
+        let at_line_end = matches!(data.get(i + 1), None | Some(b'\r'));
+        let literal =
+            (33..=126).contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !at_line_end;
+        let piece = if literal {
+            (b as char).to_string()
+        } else {
+            format!("={b:02X}")
+        };
+        if line + piece.len() > 75 {
+            out.push_str("=\r\n");
+            line = 0;
+        }
+        line += piece.len();
+        out.push_str(&piece);
+        i += 1;
+    }
+    out
+}
+
+/// A quoted MIME parameter value (`"name"`), or an RFC 2047 encoded-word outside ASCII.
+fn param(v: &str) -> String {
+    if v.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        format!("\"{}\"", header_value(v))
+    }
+}
+
+fn attachment_part(a: &Attachment) -> String {
+    let name = param(&a.file_name);
+    let kind = a
+        .content_type
+        .as_deref()
+        .unwrap_or("application/octet-stream");
+    let disposition = match a.disposition {
+        Disposition::Attachment => "attachment",
+        Disposition::Inline => "inline",
+    };
+    let mut out = format!("Content-Type: {kind}; name={name}\r\n");
+    out.push_str(&format!(
+        "Content-Disposition: {disposition}; filename={name}\r\n"
+    ));
+    if let Some(id) = &a.content_id {
+        out.push_str(&format!(
+            "Content-ID: <{}>\r\n",
+            id.trim_matches(['<', '>'])
+        ));
+    }
+    if let Some(d) = &a.description {
+        out.push_str(&format!("Content-Description: {}\r\n", header_value(d)));
+    }
+    match a.encoding {
+        TransferEncoding::Base64 => {
+            out.push_str("Content-Transfer-Encoding: base64\r\n\r\n");
+            out.push_str(&base64_lines(&a.data));
+        }
+        TransferEncoding::QuotedPrintable => {
+            out.push_str("Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+            // The delimiter's line break that follows ends the part.
+            out.push_str(&quoted_printable(&a.data));
+        }
+        TransferEncoding::SevenBit => {
+            out.push_str("Content-Transfer-Encoding: 7bit\r\n\r\n");
+            let text = String::from_utf8_lossy(&a.data);
+            out.push_str(&text.replace("\r\n", "\n").replace('\n', "\r\n"));
+        }
+    }
+    out
+}
+
+/// One header field of a kept message.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HeaderField {
+    pub name: String,
+    pub value: String,
+}
+
+/// An attachment of a kept message, as the outbox describes it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttachmentInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    pub content_type: String,
+    /// `attachment` or `inline`.
+    pub disposition: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
+    /// Decoded size in bytes.
+    pub size: u64,
+}
+
+/// A kept message taken apart: its headers (decoded), subject, first text and HTML bodies,
+/// and its attachments.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parsed {
+    pub headers: Vec<HeaderField>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+/// Takes a kept message apart. A message mailparse cannot read at all (sesm only keeps what
+/// it accepted, so a raw message with headers) is shown with what could be read.
+pub fn parse(bytes: &[u8]) -> Parsed {
+    let mut out = Parsed {
+        headers: Vec::new(),
+        text: None,
+        html: None,
+        attachments: Vec::new(),
+    };
+    let Ok(mail) = mailparse::parse_mail(bytes) else {
+        return out;
+    };
+    out.headers = mail
+        .headers
+        .iter()
+        .map(|h| HeaderField {
+            name: h.get_key(),
+            value: h.get_value(),
+        })
+        .collect();
+    walk(&mail, &mut out, 0);
+    out
+}
+
+/// Parts nest; deeper than this is not a message anyone sends.
+const MAX_DEPTH: usize = 32;
+
+fn walk(part: &ParsedMail, out: &mut Parsed, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if !part.subparts.is_empty() {
+        for p in &part.subparts {
+            walk(p, out, depth + 1);
+        }
+        return;
+    }
+    let cd = part.get_content_disposition();
+    let file_name = cd
+        .params
+        .get("filename")
+        .or_else(|| part.ctype.params.get("name"))
+        .cloned();
+    let is_attachment = cd.disposition == mailparse::DispositionType::Attachment
+        || file_name.is_some()
+        || !part.ctype.mimetype.starts_with("text/");
+    if !is_attachment {
+        let slot = match part.ctype.mimetype.as_str() {
+            "text/plain" => &mut out.text,
+            "text/html" => &mut out.html,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = part.get_body().ok();
+        }
+        return;
+    }
+    let size = part.get_body_raw().map_or(0, |b| b.len() as u64);
+    out.attachments.push(AttachmentInfo {
+        file_name,
+        content_type: part.ctype.mimetype.clone(),
+        disposition: match cd.disposition {
+            mailparse::DispositionType::Inline => "inline".into(),
+            _ => "attachment".into(),
+        },
+        content_id: part
+            .headers
+            .get_first_value("Content-ID")
+            .map(|v| v.trim().trim_matches(['<', '>']).to_string()),
+        size,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn env<'a>(to: &'a [String]) -> Envelope<'a> {
+        Envelope {
+            from: "news@example.com",
+            to,
+            cc: &[],
+            message_id: "0000-1",
+            time: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn simple_content_builds_a_message_that_parses_back() {
+        let s = Simple {
+            subject: Some("Grüße".into()),
+            text: Some("hello\nworld".into()),
+            html: Some("<p>hé</p>".into()),
+            reply_to: vec!["r@example.com".into()],
+            headers: vec![("X-Campaign".into(), "spring".into())],
+            attachments: vec![
+                Attachment {
+                    file_name: "a.pdf".into(),
+                    content_type: Some("application/pdf".into()),
+                    data: vec![0, 1, 2, 255],
+                    ..Attachment::default()
+                },
+                Attachment {
+                    file_name: "b.txt".into(),
+                    encoding: TransferEncoding::QuotedPrintable,
+                    data: "ça = ok\r\n".as_bytes().to_vec(),
+                    ..Attachment::default()
+                },
+            ],
+        };
+        let to = vec!["jane@gmail.com".to_string()];
+        let bytes = mime(&Body::Simple(Arc::new(s)), &env(&to));
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(!text.contains("\n\n") && !text.replace("\r\n", "").contains('\n'));
+        let p = parse(&bytes);
+        let h = |n: &str| {
+            p.headers
+                .iter()
+                .find(|h| h.name == n)
+                .map(|h| h.value.clone())
+        };
+        assert_eq!(h("Subject").as_deref(), Some("Grüße"));
+        assert_eq!(h("To").as_deref(), Some("jane@gmail.com"));
+        assert_eq!(h("X-Campaign").as_deref(), Some("spring"));
+        assert_eq!(p.text.as_deref().map(str::trim_end), Some("hello\r\nworld"));
+        assert_eq!(p.html.as_deref(), Some("<p>hé</p>"));
+        assert_eq!(p.attachments.len(), 2);
+        assert_eq!(p.attachments[0].file_name.as_deref(), Some("a.pdf"));
+        assert_eq!(p.attachments[0].content_type, "application/pdf");
+        assert_eq!(p.attachments[0].size, 4);
+        assert_eq!(p.attachments[1].content_type, "application/octet-stream");
+        assert_eq!(p.attachments[1].size, "ça = ok\r\n".len() as u64);
+    }
+
+    #[test]
+    fn a_raw_message_is_kept_as_sent() {
+        let raw = b"From: a@example.com\r\nTo: b@gmail.com\r\n\r\nhi\r\n".to_vec();
+        let to = vec![];
+        assert_eq!(mime(&Body::Raw(Arc::new(raw.clone())), &env(&to)), raw);
+    }
+
+    #[test]
+    fn quoted_printable_keeps_lines_short_and_round_trips() {
+        let data = format!("{} é=\t\r\nend ", "x".repeat(200));
+        let qp = quoted_printable(data.as_bytes());
+        assert!(qp.split("\r\n").all(|l| l.len() <= 76), "{qp}");
+        let decoded = mailparse::parse_mail(
+            format!("Content-Transfer-Encoding: quoted-printable\r\n\r\n{qp}").as_bytes(),
+        )
+        .unwrap()
+        .get_body_raw()
+        .unwrap();
+        assert_eq!(decoded, data.as_bytes());
+    }
+
+    #[test]
+    fn envelope_recipients_split_as_addressed() {
+        let (to, cc, bcc) = as_addressed(
+            vec!["a@x.com".into(), "b@X.com".into(), "c@x.com".into()],
+            &["a@x.com".into()],
+            &["b@x.com".into()],
+        );
+        assert_eq!(
+            (to.len(), cc.len(), bcc),
+            (1, 1, vec!["c@x.com".to_string()])
+        );
+    }
+}
