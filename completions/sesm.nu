@@ -1458,6 +1458,165 @@ module completions {
   export extern "sesm outbox help help" [
   ]
 
+  def "nu-complete sesm events output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm events color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Events published to configuration sets' event destinations
+  export extern "sesm events" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm events output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm events color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm events list output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm events list color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # List published events, oldest first
+  export extern "sesm events list" [
+    --type: string            # Only events of this type (Send, Delivery, Bounce, Complaint, DeliveryDelay, Reject, "Rendering Failure", …)
+    --config-set: string      # Only events of this configuration set
+    --message-id: string      # Only events of this message
+    --since: string           # Only events published at or after TIME (2026-11-30T10:00:00Z, or a date)
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm events list output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm events list color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm events follow output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm events follow color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Print events as they are published, until interrupted
+  export extern "sesm events follow" [
+    --type: string            # Only events of this type (Send, Delivery, Bounce, Complaint, DeliveryDelay, Reject, "Rendering Failure", …)
+    --config-set: string      # Only events of this configuration set
+    --message-id: string      # Only events of this message
+    --since: string           # Only events published at or after TIME (2026-11-30T10:00:00Z, or a date)
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm events follow output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm events follow color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm events subscribe output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm events subscribe color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Subscribe an HTTP endpoint to an SNS topic: `sesm serve` delivers the topic's events to it
+  export extern "sesm events subscribe" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm events subscribe output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm events subscribe color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    topic: string             # The SNS topic (an event destination's TopicArn)
+    url: string               # The subscriber: http://HOST:PORT/PATH
+  ]
+
+  def "nu-complete sesm events unsubscribe output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm events unsubscribe color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Remove an HTTP subscription
+  export extern "sesm events unsubscribe" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm events unsubscribe output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm events unsubscribe color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    arn: string               # The subscription's ARN (`sesm events subscriptions`)
+  ]
+
+  def "nu-complete sesm events subscriptions output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm events subscriptions color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # List the HTTP subscriptions
+  export extern "sesm events subscriptions" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm events subscriptions output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm events subscriptions color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm events help" [
+  ]
+
+  # List published events, oldest first
+  export extern "sesm events help list" [
+  ]
+
+  # Print events as they are published, until interrupted
+  export extern "sesm events help follow" [
+  ]
+
+  # Subscribe an HTTP endpoint to an SNS topic: `sesm serve` delivers the topic's events to it
+  export extern "sesm events help subscribe" [
+  ]
+
+  # Remove an HTTP subscription
+  export extern "sesm events help unsubscribe" [
+  ]
+
+  # List the HTTP subscriptions
+  export extern "sesm events help subscriptions" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm events help help" [
+  ]
+
   def "nu-complete sesm serve output" [] {
     [ "table" "json" "text" ]
   }
@@ -1472,6 +1631,7 @@ module completions {
     --port: string            # The port to listen on; 0 picks a free one
     --request-timeout: string # Seconds a request may take to arrive (its head, then its body; slower clients get a 408 or are closed); also how long an idle keep-alive connection stays open
     --allow-host: string      # A name clients may use in `Host` besides the listening address and localhost (repeatable); required with a --host other than loopback
+    --subscribe: string       # Deliver an SNS topic's events to an HTTP endpoint for this run (repeatable), as `sesm events subscribe` does for good
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
     --output(-o): string@"nu-complete sesm serve output" # How results are printed [env: SESM_OUTPUT] [default: table]
@@ -1704,6 +1864,30 @@ module completions {
 
   # Empty the outbox (the messages still count as today's demand)
   export extern "sesm help outbox clear" [
+  ]
+
+  # Events published to configuration sets' event destinations
+  export extern "sesm help events" [
+  ]
+
+  # List published events, oldest first
+  export extern "sesm help events list" [
+  ]
+
+  # Print events as they are published, until interrupted
+  export extern "sesm help events follow" [
+  ]
+
+  # Subscribe an HTTP endpoint to an SNS topic: `sesm serve` delivers the topic's events to it
+  export extern "sesm help events subscribe" [
+  ]
+
+  # Remove an HTTP subscription
+  export extern "sesm help events unsubscribe" [
+  ]
+
+  # List the HTTP subscriptions
+  export extern "sesm help events subscriptions" [
   ]
 
   # Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform

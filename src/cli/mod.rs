@@ -13,6 +13,7 @@ pub mod config_set;
 pub mod cost;
 pub mod dashboard;
 pub mod demo;
+pub mod events;
 pub mod identity;
 pub mod ip;
 pub mod isp;
@@ -205,6 +206,12 @@ pub enum Command {
         after_help = "Examples:\n  sesm outbox list --to jane@gmail.com\n  sesm outbox clear"
     )]
     Outbox(outbox::OutboxCommand),
+    /// Events published to configuration sets' event destinations
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm events list --type Delivery\n  sesm events follow"
+    )]
+    Events(events::EventsCommand),
     /// Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
     Serve(serve::ServeArgs),
 }
@@ -231,6 +238,7 @@ impl Command {
             Command::Demo(_) => "Demo",
             Command::Send(_) => "SendEmail",
             Command::Outbox(c) => c.operation(),
+            Command::Events(c) => c.operation(),
             Command::Serve(_) => "Serve",
         }
     }
@@ -515,6 +523,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::Demo(a) => demo::run(a, ctx),
         Command::Send(a) => send::run(a, ctx),
         Command::Outbox(c) => outbox::run(c, ctx),
+        Command::Events(c) => events::run(c, ctx),
         Command::Serve(a) => serve::run(a, ctx),
     }
 }

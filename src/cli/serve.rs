@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// (repeatable); required with a --host other than loopback
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_hosts: Vec<String>,
+    /// Deliver an SNS topic's events to an HTTP endpoint for this run (repeatable), as
+    /// `sesm events subscribe` does for good
+    #[arg(long = "subscribe", value_name = "TOPIC_ARN=URL")]
+    pub subscribe: Vec<String>,
 }
 
 pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
@@ -48,7 +52,19 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
             a.host
         ));
     }
-    let api = Api::new(ctx.store()?, ctx.region()?.to_string())?;
+    let subscriptions = a
+        .subscribe
+        .iter()
+        .map(|s| {
+            // An ARN has colons but no '=': the first '=' ends it.
+            let (topic, url) = s.split_once('=').ok_or_else(|| {
+                crate::error::Error::invalid(format!("--subscribe takes TOPIC_ARN=URL, not '{s}'"))
+            })?;
+            Ok((topic.to_string(), url.to_string()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let api =
+        Api::new(ctx.store()?, ctx.region()?.to_string())?.with_subscriptions(&subscriptions)?;
     if !(a.request_timeout.is_finite() && a.request_timeout > 0.0 && a.request_timeout <= 3600.0) {
         return Err(crate::error::Error::invalid(format!(
             "--request-timeout must be from 0 to 3600 seconds, not {}",

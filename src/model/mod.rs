@@ -9,6 +9,7 @@ pub mod arn;
 pub mod check;
 pub mod config_set;
 pub mod cost;
+pub mod events;
 pub mod identity;
 pub mod ip;
 pub mod mail;
@@ -146,6 +147,14 @@ pub struct State {
     pub outbox_from: u64,
     #[serde(default, deserialize_with = "crate::lazy::unique")]
     pub regions: BTreeMap<String, Region>,
+    /// HTTP subscribers of SNS topics that event destinations name (`sesm events
+    /// subscribe`): `sesm serve` delivers those topics' events to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sns_subscriptions: Vec<events::SnsSubscription>,
+    /// Events this change published, which the store appends to the event log with the
+    /// write (never part of the state file).
+    #[serde(skip)]
+    pub published: events::Published,
 }
 
 /// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed): the one form of date sesm
@@ -248,6 +257,10 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique_nested"
     )]
     pub standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Messages whose configuration set publishes events, until the simulation has decided
+    /// about every recipient (`model::events`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracked: Vec<events::TrackedMail>,
 }
 
 impl Default for Region {
@@ -264,6 +277,7 @@ impl Default for Region {
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
             standard_queues: BTreeMap::new(),
+            tracked: Vec::new(),
         }
     }
 }
@@ -498,6 +512,8 @@ impl State {
             sent_seq: 0,
             outbox_from: 0,
             regions: BTreeMap::new(),
+            sns_subscriptions: Vec::new(),
+            published: Default::default(),
         }
     }
 

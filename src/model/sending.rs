@@ -177,6 +177,13 @@ pub struct SentMessage {
     /// and reports a Rendering Failure event instead of delivering it. Absent in older lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendering_failure: Option<String>,
+    /// The stored template it was sent with, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    /// The `mail` object of its events, when its configuration set publishes them
+    /// (`model::events`); kept in the journal line so later events carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_mail: Option<super::events::RawJson>,
     /// The message itself (MIME), written to the outbox's mail folder beside the journal.
     #[serde(skip)]
     pub mime: Arc<Vec<u8>>,
@@ -315,7 +322,7 @@ fn sending_enabled(set: &super::ConfigSet) -> bool {
 }
 
 /// The domain part of a normalised address.
-fn domain_of(addr: &str) -> &str {
+pub(crate) fn domain_of(addr: &str) -> &str {
     addr.rsplit_once('@').map_or(addr, |(_, d)| d)
 }
 
@@ -324,7 +331,7 @@ impl Region {
     /// without its `+label` (SES: labels need no verification of their own), its domain, then
     /// each parent domain (a verified domain covers its subdomains: SES Developer Guide,
     /// "Creating and verifying identities").
-    fn sender_identity(&self, from: &str) -> Result<Option<(String, super::Identity)>> {
+    pub(crate) fn sender_identity(&self, from: &str) -> Result<Option<(String, super::Identity)>> {
         for candidate in sender_candidates(from) {
             if let Some(id) = self.identities.entry(&candidate)? {
                 return Ok(Some((candidate, id)));
@@ -483,6 +490,7 @@ impl State {
             return;
         }
         self.sent_seq = m.seq;
+        self.track(m);
         let set = m.configuration_set.clone().unwrap_or_default();
         let pending = self.region_mut(&m.region).pending.entry(set).or_default();
         for (isp, n) in &m.isps {

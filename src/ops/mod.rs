@@ -16,6 +16,7 @@ pub mod config_set;
 pub mod cost;
 pub mod dashboard;
 pub mod demo;
+pub mod events;
 pub mod identity;
 pub mod ip;
 pub mod isp;

@@ -106,6 +106,8 @@ fn record(
             .collect(),
         count,
         rendering_failure: None,
+        template_name: None,
+        event_mail: None,
         mime: std::sync::Arc::new(mime),
     }
 }

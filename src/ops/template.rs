@@ -173,7 +173,7 @@ fn name_of_arn<'a>(s: &State, region: &str, arn: &'a str) -> Result<&'a str> {
 
 /// The content a send uses: exactly one of a stored template (by name, by ARN, or both naming
 /// the same one) and inline content.
-fn resolve(s: &State, region: &str, t: &TemplateUse) -> Result<TemplateContent> {
+fn resolve(s: &State, region: &str, t: &TemplateUse) -> Result<(Option<String>, TemplateContent)> {
     let by_arn = t
         .arn
         .as_deref()
@@ -193,7 +193,10 @@ fn resolve(s: &State, region: &str, t: &TemplateUse) -> Result<TemplateContent> 
         (Some(_), Some(_)) => Err(Error::bad_request(
             "Give a stored template (TemplateName or TemplateArn) or TemplateContent, not both.",
         )),
-        (Some(n), None) => Ok(s.region(region).existing_template(n)?.content),
+        (Some(n), None) => Ok((
+            Some(n.to_string()),
+            s.region(region).existing_template(n)?.content,
+        )),
         (None, Some(c)) => {
             // Inline content is not stored, so its syntax is checked as it is used.
             for (part, text) in [
@@ -210,7 +213,7 @@ fn resolve(s: &State, region: &str, t: &TemplateUse) -> Result<TemplateContent> 
                     })?;
                 }
             }
-            Ok(c.clone())
+            Ok((None, c.clone()))
         }
         (None, None) => Err(Error::bad_request(
             "Template needs TemplateName, TemplateArn or TemplateContent.",
@@ -267,7 +270,7 @@ pub fn send(
     t: &TemplateUse,
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Sent)> {
-    let content = resolve(s, region, t)?;
+    let (name, content) = resolve(s, region, t)?;
     let data = data_of(t.data.as_deref())?;
     let (body, failure) = rendered(&content, &data, &msg.body);
     let msg = Outgoing {
@@ -278,6 +281,7 @@ pub fn send(
     let (mut sent, reply) = super::send::send(s, region, &msg, now)?;
     for m in &mut sent {
         m.rendering_failure = failure.clone();
+        m.template_name = name.clone();
     }
     Ok((sent, reply))
 }
@@ -294,7 +298,7 @@ pub fn send_bulk(
     entries: &[BulkEntry],
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Vec<BulkResult>)> {
-    let content = resolve(s, region, t)?;
+    let (name, content) = resolve(s, region, t)?;
     let default = data_of(t.data.as_deref())?;
     let mut rendered = Vec::with_capacity(entries.len());
     for (_, replacement) in entries {
@@ -318,6 +322,7 @@ pub fn send_bulk(
         .map(|(_, r)| r);
     for (m, (_, failure)) in sent.iter_mut().zip(accepted) {
         m.rendering_failure = failure.clone();
+        m.template_name = name.clone();
     }
     Ok((sent, results))
 }

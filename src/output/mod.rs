@@ -334,6 +334,12 @@ impl Printer {
 
     /// Prints a rendered result. A closed pipe (`sesm … | head`) is not an error.
     pub fn print(&self, out: &Rendered) -> io::Result<()> {
+        self.print_open(out).map(|_| ())
+    }
+
+    /// Prints a rendered result; `false` when the reader closed the pipe (so a command that
+    /// keeps printing, `events follow`, stops).
+    pub fn print_open(&self, out: &Rendered) -> io::Result<bool> {
         let stdout = io::stdout();
         let mut lock = stdout.lock();
         match lock
@@ -341,14 +347,14 @@ impl Printer {
             .and_then(|()| lock.write_all(&out.bytes))
             .and_then(|()| lock.flush())
         {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(false),
             other => other?,
         }
         let mut err = io::stderr().lock();
         for n in &out.notices {
             let _ = writeln!(err, "{n}");
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Prints a line on stderr (a warning, the server's request log), unless `-q`.

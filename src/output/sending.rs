@@ -260,3 +260,85 @@ impl Render for OutboxDetail {
         vec!["The whole message: sesm outbox show ID --raw".into()]
     }
 }
+
+impl Render for crate::ops::events::EventList {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        if self.events.is_empty() {
+            return Some(vec![Block::Line(
+                "No events. A configuration set publishes them once it has an event destination: sesm config-set event-destination add".into(),
+            )]);
+        }
+        let rows = self
+            .events
+            .iter()
+            .map(|e| {
+                vec![
+                    e.time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+                    e.date.to_string(),
+                    e.event_type.clone(),
+                    e.configuration_set_name.clone(),
+                    e.message_id.clone(),
+                    e.destinations.join(", "),
+                ]
+            })
+            .collect();
+        Some(vec![Block::table(
+            vec![
+                Column::left("Time (UTC)"),
+                Column::left("Day"),
+                Column::left("Event"),
+                Column::left("Configuration set"),
+                Column::left("Message ID"),
+                Column::left("Destinations"),
+            ],
+            rows,
+        )])
+    }
+}
+
+impl Render for crate::model::events::SnsSubscription {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        Some(vec![Block::fields([
+            ("Subscription", self.subscription_arn.clone()),
+            ("Topic", self.topic_arn.clone()),
+            ("Endpoint", self.endpoint.clone()),
+            (
+                "Status",
+                if self.confirmed {
+                    "confirmed".to_string()
+                } else {
+                    "pending confirmation (sesm serve posts it a SubscriptionConfirmation)".into()
+                },
+            ),
+        ])])
+    }
+}
+
+impl Render for crate::ops::events::Subscriptions {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        if self.subscriptions.is_empty() {
+            return Some(vec![Block::Line(
+                "No subscriptions. Add one with: sesm events subscribe TOPIC_ARN URL".into(),
+            )]);
+        }
+        Some(vec![Block::table(
+            vec![
+                Column::left("Topic"),
+                Column::left("Endpoint"),
+                Column::left("Confirmed"),
+                Column::left("Subscription"),
+            ],
+            self.subscriptions
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.topic_arn.clone(),
+                        s.endpoint.clone(),
+                        if s.confirmed { "yes" } else { "no" }.into(),
+                        s.subscription_arn.clone(),
+                    ]
+                })
+                .collect(),
+        )])
+    }
+}

@@ -27,6 +27,10 @@ use crate::store::{Live, Store};
 
 /// The outbox of accepted messages, outside the AWS API.
 pub const OUTBOX_PATH: &str = "/_sesm/outbox";
+/// The event log, outside the AWS API.
+pub const EVENTS_PATH: &str = "/_sesm/events";
+/// The SubscribeURL and UnsubscribeURL of SNS messages sesm posts.
+pub const SNS_PATH: &str = "/_sesm/sns";
 
 /// The account behind the endpoint: the live state (snapshots for reads, one writer), and the
 /// region of unsigned requests.
@@ -34,6 +38,8 @@ pub struct Api {
     live: Live,
     default_region: String,
     requests: AtomicU64,
+    /// `--subscribe`: this run's SNS subscriptions.
+    one_run: super::sns::OneRun,
 }
 
 /// A handled request: the response, and the operation it named (for the log).
@@ -83,7 +89,39 @@ impl Api {
             live: Live::open(store)?,
             default_region,
             requests: AtomicU64::new(0),
+            one_run: Default::default(),
         })
+    }
+
+    /// Subscribes HTTP endpoints to SNS topics for this run (`sesm serve --subscribe`): each
+    /// gets a SubscriptionConfirmation first; events published after the start (or after
+    /// what an earlier run delivered to it) go to it once confirmed.
+    pub fn with_subscriptions(mut self, subs: &[(String, String)]) -> Result<Api> {
+        let last = self.live.store().last_event()?;
+        for (topic, url) in subs {
+            crate::model::events::check_topic_arn(topic).map_err(Error::invalid)?;
+            ops::events::check_endpoint(url)?;
+            let (arn, token) = ops::events::subscription_ids(topic, url);
+            self.one_run
+                .subscriptions
+                .push(crate::model::events::SnsSubscription {
+                    subscription_arn: arn,
+                    topic_arn: topic.clone(),
+                    endpoint: url.clone(),
+                    token,
+                    confirmed: false,
+                    from_event: last,
+                });
+        }
+        Ok(self)
+    }
+
+    pub(super) fn live(&self) -> &Live {
+        &self.live
+    }
+
+    pub(super) fn one_run(&self) -> &super::sns::OneRun {
+        &self.one_run
     }
 
     /// Runs a reading operation on the latest committed state; never waits for a writer.
@@ -163,6 +201,14 @@ impl Api {
         if path == OUTBOX_PATH {
             let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
             return (r, "Outbox");
+        }
+        if path == SNS_PATH {
+            let r = self.sns(req, query).unwrap_or_else(|e| wire::error(&e));
+            return (r, "ConfirmSubscription");
+        }
+        if path == EVENTS_PATH {
+            let r = self.events(req, query).unwrap_or_else(|e| wire::error(&e));
+            return (r, "ListEvents");
         }
         if let Some(rest) = path
             .strip_prefix(OUTBOX_PATH)
@@ -763,6 +809,100 @@ impl Api {
         }
     }
 
+    /// `GET /_sesm/sns?Action=ConfirmSubscription&TopicArn=&Token=` (a SubscribeURL) and
+    /// `?Action=Unsubscribe&SubscriptionArn=` (an UnsubscribeURL), answered as SNS answers
+    /// (XML).
+    fn sns(&self, req: &Request, query: &str) -> Result<Response> {
+        if req.method != "GET" && req.method != "POST" {
+            return Err(Error::bad_request(format!(
+                "{} is not allowed on {SNS_PATH}; use GET.",
+                req.method
+            )));
+        }
+        let q = Query::parse(query);
+        let xml = |action: &str, result: String| {
+            let body = format!(
+                "<{action}Response xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata></{action}Response>",
+                self.request_id()
+            );
+            Response::new(200, "text/xml", body.into_bytes())
+        };
+        match q.get("Action") {
+            Some("ConfirmSubscription") => {
+                let topic = q.get("TopicArn").unwrap_or_default().to_string();
+                let token = q.get("Token").unwrap_or_default().to_string();
+                let one = self
+                    .one_run
+                    .subscriptions
+                    .iter()
+                    .find(|s| s.topic_arn == topic && s.token == token);
+                let arn = match one {
+                    Some(s) => {
+                        self.one_run
+                            .confirmed
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(s.subscription_arn.clone());
+                        s.subscription_arn.clone()
+                    }
+                    None => {
+                        self.write(|s| ops::events::confirm(s, &topic, &token))?
+                            .subscription_arn
+                    }
+                };
+                Ok(xml(
+                    "ConfirmSubscription",
+                    format!("<SubscriptionArn>{}</SubscriptionArn>", xml_escape(&arn)),
+                ))
+            }
+            Some("Unsubscribe") => {
+                let arn = q.get("SubscriptionArn").unwrap_or_default().to_string();
+                self.write(|s| ops::events::unsubscribe(s, &arn))?;
+                Ok(xml("Unsubscribe", String::new()))
+            }
+            _ => Err(Error::bad_request(
+                "Action must be ConfirmSubscription or Unsubscribe.",
+            )),
+        }
+    }
+
+    /// `GET /_sesm/events`: the event log (`?type=&config-set=&message-id=&since=&region=`),
+    /// as `sesm events list -o json` prints it.
+    fn events(&self, req: &Request, query: &str) -> Result<Response> {
+        if req.method != "GET" && req.method != "HEAD" {
+            return Err(Error::bad_request(format!(
+                "{} is not allowed on {EVENTS_PATH}; use GET.",
+                req.method
+            )));
+        }
+        let query = Query::parse(query);
+        let bad = |e: Error| Error::bad_request(e.message);
+        let q = ops::events::EventQuery {
+            event_type: query
+                .get("type")
+                .map(ops::events::parse_type)
+                .transpose()
+                .map_err(bad)?,
+            config_set: query.get("config-set").map(str::to_string),
+            message_id: query.get("message-id").map(str::to_string),
+            since: query
+                .get("since")
+                .map(ops::send::parse_since)
+                .transpose()
+                .map_err(bad)?,
+            region: match query.get("region") {
+                Some(r) => {
+                    check_region(r).map_err(bad)?;
+                    Some(r.to_string())
+                }
+                None => None,
+            },
+        };
+        let log = self.live.store().read_events(0)?;
+        let list = ops::events::list(log, &q);
+        Ok(wire::ok(serde_json::to_value(list).unwrap_or_default()))
+    }
+
     /// `GET /_sesm/outbox/{MessageId}`: the message taken apart (JSON);
     /// `GET /_sesm/outbox/{MessageId}/raw`: the message as kept (`message/rfc822`).
     fn outbox_message(&self, req: &Request, rest: &str) -> Result<Response> {
@@ -987,4 +1127,12 @@ fn config_set(cs: ConfigSetGet) -> Value {
         out.insert(k, v);
     }
     Value::Object(out)
+}
+
+/// Text as XML character data.
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

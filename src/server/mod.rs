@@ -13,6 +13,7 @@ pub mod api;
 pub mod guard;
 pub mod http;
 mod mail;
+mod sns;
 #[rustfmt::skip]
 pub mod requests;
 pub mod router;
@@ -110,7 +111,8 @@ pub fn serve(api: Api, options: &Options, log: Box<dyn Log>) -> Result<i32> {
         SocketAddr::V6(a) => format!("[{}]", a.ip()),
         SocketAddr::V4(a) => a.ip().to_string(),
     };
-    log.listening(&format!("http://{host_part}:{}", addr.port()));
+    let base = format!("http://{host_part}:{}", addr.port());
+    log.listening(&base);
     let shared = Arc::new(Shared {
         api,
         allowed: Allowed::new(addr.ip(), addr.port(), &options.allow_hosts),
@@ -124,6 +126,7 @@ pub fn serve(api: Api, options: &Options, log: Box<dyn Log>) -> Result<i32> {
     let served = runtime.block_on(async {
         let listener = TcpListener::from_std(std_listener)
             .map_err(|e| Error::internal(format!("cannot set up the listener: {e}")))?;
+        tokio::spawn(sns::run(Arc::clone(&shared), base, stop_rx.clone()));
         accept(listener, Arc::clone(&shared), stop_rx).await;
         // Stopping: let the requests in progress finish.
         let start = Instant::now();

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::model::State;
 use crate::model::sending::SentMessage;
+use crate::model::{State, events};
 
 /// What identifies one version of the state file: every write renames a new file over the
 /// old one, so a change of any of these means another writer (or an editor) changed it.
@@ -80,7 +80,9 @@ impl Store {
         create_folder(&folder)?;
         let lock = self.lock()?;
         let (state, unfolded) = self.load_counted()?;
-        let (sent, out) = accept(&state)?;
+        let (mut sent, out) = accept(&state)?;
+        let mut events = events::prepare(&state, &mut sent, jiff::Timestamp::now());
+        self.append_events(&folder, &mut events)?;
         let appended = self.append_journal(&folder, &sent)?;
         drop(lock);
         let mail = sent.iter().fold(unfolded, |t, m| t.saturating_add(m.size));
@@ -267,6 +269,8 @@ impl Live {
         let mut next = State::clone(&master.state);
         let folded = next.sent_seq;
         let out = change(&mut next)?;
+        let mut published = std::mem::take(&mut next.published.0);
+        self.store.append_events(&folder, &mut published)?;
         // Written without comparing with the previous bytes (there are none in memory): a
         // change that changed nothing still writes, as the cache did.
         self.store
@@ -297,11 +301,13 @@ impl Live {
         let Some(master) = guard.as_mut() else {
             return Err(Error::internal("the writer has no state after reading it"));
         };
-        let (sent, out) = accept(&master.state)?;
+        let (mut sent, out) = accept(&master.state)?;
         if sent.is_empty() {
             return Ok(out);
         }
         let before = master.version;
+        let mut events = events::prepare(&master.state, &mut sent, jiff::Timestamp::now());
+        self.store.append_events(&folder, &mut events)?;
         let appended = self.store.append_journal(&folder, &sent)?;
         // The first send after a write copies the state once (reads still share the old
         // one); later sends count into the writer's own copy.

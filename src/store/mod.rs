@@ -303,6 +303,8 @@ impl Store {
         }
         let folded = state.sent_seq;
         let out = change(&mut state)?;
+        let mut published = std::mem::take(&mut state.published.0);
+        self.append_events(&folder, &mut published)?;
         self.write(
             &folder,
             &state,
@@ -353,6 +355,7 @@ impl Store {
 
 mod atomic;
 mod codec;
+mod events;
 mod input;
 mod journal;
 mod live;
@@ -540,6 +543,8 @@ mod tests {
             isps: [("gmail".to_string(), 1)].into(),
             simulator: Default::default(),
             rendering_failure: None,
+            template_name: None,
+            event_mail: None,
             count: 1,
             mime: std::sync::Arc::new(mime),
         }
