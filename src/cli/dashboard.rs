@@ -31,8 +31,10 @@ pub struct DashboardArgs {
 
 pub fn run(a: DashboardArgs, ctx: &Ctx) -> Result<Rendered> {
     let region = ctx.region()?;
-    let state = ctx.store()?.load()?;
-    let dashboard = dashboard::get(&state, region, a.pool.as_deref(), a.days)?;
+    let store = ctx.store()?;
+    let state = store.load()?;
+    let events = store.read_events(0)?;
+    let dashboard = dashboard::get(&state, region, a.pool.as_deref(), a.days, &events)?;
     match &a.html {
         Some(path) => {
             store::write_file(path, &output::dashboard::html(&dashboard))?;

@@ -9,7 +9,6 @@ pub mod arn;
 pub mod check;
 pub mod config_set;
 pub mod cost;
-pub mod events;
 pub mod identity;
 pub mod ip;
 pub mod mail;
@@ -18,6 +17,7 @@ pub mod metrics;
 pub mod names;
 pub mod params;
 pub mod pool;
+pub mod publishing;
 pub mod sending;
 pub mod tags;
 pub mod template;
@@ -150,11 +150,11 @@ pub struct State {
     /// HTTP subscribers of SNS topics that event destinations name (`sesm events
     /// subscribe`): `sesm serve` delivers those topics' events to them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sns_subscriptions: Vec<events::SnsSubscription>,
+    pub sns_subscriptions: Vec<publishing::SnsSubscription>,
     /// Events this change published, which the store appends to the event log with the
     /// write (never part of the state file).
     #[serde(skip)]
-    pub published: events::Published,
+    pub published: publishing::Published,
 }
 
 /// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed): the one form of date sesm
@@ -260,7 +260,7 @@ pub struct Region {
     /// Messages whose configuration set publishes events, until the simulation has decided
     /// about every recipient (`model::events`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tracked: Vec<events::TrackedMail>,
+    pub tracked: Vec<publishing::TrackedMail>,
 }
 
 impl Default for Region {

@@ -183,7 +183,7 @@ pub struct SentMessage {
     /// The `mail` object of its events, when its configuration set publishes them
     /// (`model::events`); kept in the journal line so later events carry it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_mail: Option<super::events::RawJson>,
+    pub event_mail: Option<super::publishing::RawJson>,
     /// The message itself (MIME), written to the outbox's mail folder beside the journal.
     #[serde(skip)]
     pub mime: Arc<Vec<u8>>,

@@ -2,12 +2,15 @@
 //! managed-pool view. `output::dashboard` draws them in the terminal and as an HTML page;
 //! `-o json` prints them.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::metrics::{PoolSeries, percent};
 use crate::model::names::check_pool_name;
+use crate::model::publishing::EventRecord;
 use crate::model::{DEFAULT_POOL, Mail, Region, ScalingMode, State, cost};
 
 /// What the console shows next to a pool's name.
@@ -73,7 +76,13 @@ pub struct Daily {
     pub deferred_to_next_day: Vec<u64>,
     pub dedicated_ip_count: Vec<u32>,
     pub scale_event: Vec<i32>,
+    /// Events published for the pool's mail per day, by type (`Send`, `Delivery`,
+    /// `DeliveryDelay`, `Bounce`, `Complaint`): what its event destinations received.
+    pub events: BTreeMap<String, Vec<u64>>,
 }
+
+/// The event types the dashboard counts per day.
+pub const COUNTED_EVENTS: [&str; 5] = ["Send", "Delivery", "DeliveryDelay", "Bounce", "Complaint"];
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -140,7 +149,13 @@ fn window(first: Option<Date>, clock: Date, days: Option<u32>) -> Vec<Date> {
 }
 
 /// The figures of one pool over its window.
-fn panel(state: &State, region: &Region, pool: &str, days: Option<u32>) -> Result<PoolPanel> {
+fn panel(
+    state: &State,
+    region: &Region,
+    pool: &str,
+    days: Option<u32>,
+    events: &[EventRecord],
+) -> Result<PoolPanel> {
     let m = match region.metrics.get()?.get(pool) {
         Some(stored) => stored.series(),
         None => PoolSeries::default(),
@@ -161,9 +176,21 @@ fn panel(state: &State, region: &Region, pool: &str, days: Option<u32>) -> Resul
             .iter()
             .map(|i| i.map_or(0, |i| m.scale_event[i]))
             .collect(),
+        events: COUNTED_EVENTS
+            .iter()
+            .map(|t| (t.to_string(), vec![0; n]))
+            .collect(),
         dates,
         ..Default::default()
     };
+    for e in events.iter().filter(|e| e.pool_name == pool) {
+        if let (Ok(i), Some(counts)) = (
+            daily.dates.binary_search(&e.date),
+            daily.events.get_mut(&e.event_type),
+        ) {
+            counts[i] += 1;
+        }
+    }
     let mut mail = vec![Mail::default(); n];
     let mut kept = vec![0u64; n];
     let mut isps = Vec::new();
@@ -256,6 +283,7 @@ pub fn get(
     region_name: &str,
     pool: Option<&str>,
     days: Option<u32>,
+    events: &[EventRecord],
 ) -> Result<Dashboard> {
     if let Some(days) = days {
         // A window is at most the longest run sesm simulates: beyond it every day is empty,
@@ -289,7 +317,14 @@ pub fn get(
         isp_order: s.model.isp_names().map(str::to_string).collect(),
         pools: pools
             .iter()
-            .map(|p| panel(s, region, p, days))
+            .map(|p| {
+                let mine: Vec<EventRecord> = events
+                    .iter()
+                    .filter(|e| e.region == region_name && e.pool_name == *p)
+                    .cloned()
+                    .collect();
+                panel(s, region, p, days, &mine)
+            })
             .collect::<Result<_>>()?,
     })
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::State;
-use crate::model::events::{self, EventRecord, EventType, SnsSubscription};
+use crate::model::publishing::{self, EventRecord, EventType, SnsSubscription};
 
 /// The log's filters.
 #[derive(Debug, Clone, Default)]
@@ -99,7 +99,7 @@ pub fn subscribe(
     endpoint: &str,
     last_event: u64,
 ) -> Result<SnsSubscription> {
-    events::check_topic_arn(topic).map_err(Error::invalid)?;
+    publishing::check_topic_arn(topic).map_err(Error::invalid)?;
     check_endpoint(endpoint)?;
     let (arn, token) = subscription_ids(topic, endpoint);
     if let Some(existing) = s

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::State;
-use crate::model::events::DayOutcome;
+use crate::model::publishing::DayOutcome;
 use crate::sim::{self, Demand, Plan, RunReport};
 
 /// A plan as the user gave it: how to name it in messages, and its text.

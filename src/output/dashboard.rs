@@ -52,6 +52,19 @@ fn ip_changes(d: &Daily, width: usize) -> String {
     text(keep)
 }
 
+/// The events of the window by type: "Send 12, Delivery 10, DeliveryDelay 2, Bounce 0,
+/// Complaint 0" (what the pool's configuration sets' event destinations received).
+fn event_totals(d: &Daily) -> String {
+    crate::ops::dashboard::COUNTED_EVENTS
+        .iter()
+        .map(|t| {
+            let n: u64 = d.events.get(*t).map_or(0, |v| v.iter().sum());
+            format!("{t} {}", thousands(n))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The terminal view: a panel per pool, laid out in `width` columns.
 pub fn terminal(d: &Dashboard, color: bool, width: usize) -> Vec<Block> {
     let style = |s: &str, good: bool| {
@@ -124,6 +137,7 @@ pub fn terminal(d: &Dashboard, color: bool, width: usize) -> Vec<Block> {
                     thousands(p.expired_last_7_days)
                 ),
             ),
+            ("Events, window".to_string(), event_totals(&p.daily)),
             (
                 "Deferred, window".to_string(),
                 format!(
@@ -306,6 +320,7 @@ pub fn page(d: &Dashboard) -> Page {
                         "Expired, last 7 days".into(),
                         thousands(p.expired_last_7_days),
                     ),
+                    ("Events published, window".into(), event_totals(&p.daily)),
                     (
                         "Window".into(),
                         match (dates.first(), dates.last()) {

@@ -296,7 +296,7 @@ impl Render for crate::ops::events::EventList {
     }
 }
 
-impl Render for crate::model::events::SnsSubscription {
+impl Render for crate::model::publishing::SnsSubscription {
     fn table(&self, _: &View) -> Option<Vec<Block>> {
         Some(vec![Block::fields([
             ("Subscription", self.subscription_arn.clone()),

@@ -20,7 +20,7 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use super::Shared;
-use crate::model::events::{EventRecord, SnsSubscription};
+use crate::model::publishing::{EventRecord, SnsSubscription};
 
 /// SNS's default HTTP/S delivery policy: `numRetries` 3, `minDelayTarget` =
 /// `maxDelayTarget` = 20 s (Amazon SNS Developer Guide, "Amazon SNS message delivery retries").

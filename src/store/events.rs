@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::events::EventRecord;
+use crate::model::publishing::EventRecord;
 
 /// The event log keeps at least this many bytes of the latest events.
 pub(super) const EVENTS_KEEP_BYTES: u64 = 32 * 1024 * 1024;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::model::sending::SentMessage;
-use crate::model::{State, events};
+use crate::model::{State, publishing};
 
 /// What identifies one version of the state file: every write renames a new file over the
 /// old one, so a change of any of these means another writer (or an editor) changed it.
@@ -81,7 +81,7 @@ impl Store {
         let lock = self.lock()?;
         let (state, unfolded) = self.load_counted()?;
         let (mut sent, out) = accept(&state)?;
-        let mut events = events::prepare(&state, &mut sent, jiff::Timestamp::now());
+        let mut events = publishing::prepare(&state, &mut sent, jiff::Timestamp::now());
         self.append_events(&folder, &mut events)?;
         let appended = self.append_journal(&folder, &sent)?;
         drop(lock);
@@ -306,7 +306,7 @@ impl Live {
             return Ok(out);
         }
         let before = master.version;
-        let mut events = events::prepare(&master.state, &mut sent, jiff::Timestamp::now());
+        let mut events = publishing::prepare(&master.state, &mut sent, jiff::Timestamp::now());
         self.store.append_events(&folder, &mut events)?;
         let appended = self.store.append_journal(&folder, &sent)?;
         // The first send after a write copies the state once (reads still share the old

@@ -1,4 +1,4 @@
-//! Event publishing: which events a message gets and when, in SES's JSON ("Contents of event
+//! Event publishing (`docs/events.md`): which events a message gets and when, in SES's JSON ("Contents of event
 //! data that Amazon SES publishes", SES Developer Guide). A message whose configuration set
 //! has an enabled event destination is prepared at send (`prepare`): its `mail` object is
 //! built once and kept in its journal line, the events known at once are returned (Send,
@@ -138,6 +138,9 @@ pub struct EventRecord {
     pub date: Date,
     pub region: String,
     pub configuration_set_name: String,
+    /// The pool the message went through (`ses-shared-pool` for shared IPs).
+    #[serde(default)]
+    pub pool_name: String,
     /// The destinations that take it.
     pub destinations: Vec<String>,
     /// SNS topics among them (for delivery to subscribers).
@@ -146,8 +149,54 @@ pub struct EventRecord {
     /// The `eventType` (`Send`, `Delivery`, …).
     pub event_type: String,
     pub message_id: String,
-    /// The event in SES's JSON.
+    /// The event in SES's JSON (what an SNS notification's `Message` and a Firehose record
+    /// carry).
     pub event: RawJson,
+    /// The event as an EventBridge destination gets it: the default bus's envelope
+    /// (`source` `aws.ses`, `detail-type` "Email Sent", …) around it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_bridge: Option<RawJson>,
+}
+
+impl EventType {
+    /// EventBridge's `detail-type` for the event (Amazon EventBridge's SES event list).
+    pub fn detail_type(self) -> &'static str {
+        match self {
+            EventType::Send => "Email Sent",
+            EventType::Reject => "Email Rejected",
+            EventType::Bounce => "Email Bounced",
+            EventType::Complaint => "Email Complaint Received",
+            EventType::Delivery => "Email Delivered",
+            EventType::Open => "Email Opened",
+            EventType::Click => "Email Clicked",
+            EventType::RenderingFailure => "Email Rendering Failed",
+            EventType::DeliveryDelay => "Email Delivery Delayed",
+            EventType::Subscription => "Email Subscribed",
+        }
+    }
+}
+
+/// The EventBridge envelope of an event.
+fn event_bridge(
+    kind: EventType,
+    event: &RawJson,
+    region: &str,
+    at: Timestamp,
+    id: &str,
+) -> RawJson {
+    let detail: Value = serde_json::from_str(event.get()).unwrap_or(Value::Null);
+    let account = detail["mail"]["sendingAccountId"].clone();
+    RawJson::of(&json!({
+        "version": "0",
+        "id": id,
+        "detail-type": kind.detail_type(),
+        "source": "aws.ses",
+        "account": account,
+        "time": at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "region": region,
+        "resources": [],
+        "detail": detail,
+    }))
 }
 
 /// A message's recipient the simulation still has to decide about.
@@ -351,11 +400,11 @@ fn event_json(
     body: Value,
 ) -> RawJson {
     let mut mail: Value = serde_json::from_str(mail.get()).unwrap_or(Value::Null);
-    if let (Some((ip, pool)), Some(tags)) = (outgoing, mail.get_mut("tags")) {
+    // SES tags the IP it sent through (and the TLS it used) on events of a delivery
+    // attempt; it has no tag naming the pool (the guide's auto-tag table).
+    if let (Some((ip, _pool)), Some(tags)) = (outgoing, mail.get_mut("tags")) {
         tags["ses:outgoing-ip"] = json!([ip]);
-        if pool != super::SHARED_POOL {
-            tags["ses:outgoing-ip-pool"] = json!([pool]);
-        }
+        tags["ses:outgoing-tls-version"] = json!(["TLSv1.3"]);
     }
     let mut event = serde_json::Map::new();
     event.insert("eventType".into(), json!(kind.event_name()));
@@ -383,6 +432,7 @@ fn record(
     region: &Region,
     region_name: &str,
     set: &str,
+    pool: &str,
     kind: EventType,
     message_id: &str,
     date: Date,
@@ -393,17 +443,24 @@ fn record(
     if targets.is_empty() {
         return None;
     }
+    let event = event();
+    let bridge = targets.iter().any(|t| t.kind == "EVENTBRIDGE").then(|| {
+        let id = format!("{message_id}-{}", kind.api_name().to_ascii_lowercase());
+        event_bridge(kind, &event, region_name, now, &id)
+    });
     Some(EventRecord {
         seq: 0,
         time: now,
         date,
         region: region_name.to_string(),
         configuration_set_name: set.to_string(),
+        pool_name: pool.to_string(),
         destinations: targets.iter().map(|t| t.name.clone()).collect(),
         sns_topics: targets.iter().filter_map(|t| t.sns_topic.clone()).collect(),
         event_type: kind.event_name().to_string(),
         message_id: message_id.to_string(),
-        event: event(),
+        event,
+        event_bridge: bridge,
     })
 }
 
@@ -465,6 +522,7 @@ pub fn prepare(s: &State, sent: &mut [SentMessage], now: Timestamp) -> Vec<Event
             region,
             &m.region,
             &set,
+            &m.pool,
             EventType::Send,
             &id,
             date,
@@ -476,6 +534,7 @@ pub fn prepare(s: &State, sent: &mut [SentMessage], now: Timestamp) -> Vec<Event
                 region,
                 &m.region,
                 &set,
+                &m.pool,
                 EventType::RenderingFailure,
                 &id,
                 date,
@@ -516,16 +575,34 @@ fn simulator_event(
     outcome: &str,
     seq: u64,
     at: &str,
-) -> Option<EventRecord> {
+) -> Vec<EventRecord> {
     let ip = shared_ip(seq);
+    let delivered = || {
+        record(
+            region,
+            region_name,
+            set,
+            super::SHARED_POOL,
+            EventType::Delivery,
+            id,
+            date,
+            now,
+            || {
+                event_json(
+                    EventType::Delivery,
+                    mail,
+                    Some((&ip, super::SHARED_POOL)),
+                    "delivery",
+                    delivery_body(at.parse().unwrap_or(now), &[address], &ip),
+                )
+            },
+        )
+    };
     let t: Timestamp = at.parse().unwrap_or(now);
     let feedback = format!("{id}-{seq:06}-simulator");
     let (kind, key, body) = match outcome {
-        "SUCCESS" | "OOTO" => (
-            EventType::Delivery,
-            "delivery",
-            delivery_body(t, &[address], &ip),
-        ),
+        // Delivered (ooto@ then answers the Return-Path, which is no event).
+        "SUCCESS" | "OOTO" => return delivered().into_iter().collect(),
         "BOUNCE" => (
             EventType::Bounce,
             "bounce",
@@ -539,16 +616,17 @@ fn simulator_event(
                 &feedback,
             ),
         ),
+        // "as if the recipient's address is on the global suppression list".
         "SUPPRESSION_LIST" => (
             EventType::Bounce,
             "bounce",
             bounce_body(
                 t,
                 "Permanent",
-                "OnAccountSuppressionList",
+                "Suppressed",
                 &[address],
                 "5.1.1",
-                "Amazon SES has suppressed sending to this address because it is on the account-level suppression list.",
+                &format!("smtp; 550 5.1.1 user unknown ( blacklisted address: {address} )"),
                 &feedback,
             ),
         ),
@@ -565,11 +643,27 @@ fn simulator_event(
                 "arrivalDate": stamp(t),
             }),
         ),
-        _ => return None,
+        _ => return Vec::new(),
     };
-    record(region, region_name, set, kind, id, date, now, || {
-        event_json(kind, mail, Some((&ip, super::SHARED_POOL)), key, body)
-    })
+    // A complaint comes from an inbox the mail reached: delivered first.
+    let mut out: Vec<EventRecord> = if kind == EventType::Complaint {
+        delivered().into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    let outgoing = (kind != EventType::Complaint).then_some((ip.as_str(), super::SHARED_POOL));
+    out.extend(record(
+        region,
+        region_name,
+        set,
+        super::SHARED_POOL,
+        kind,
+        id,
+        date,
+        now,
+        || event_json(kind, mail, outgoing, key, body),
+    ));
+    out
 }
 
 impl State {
@@ -819,26 +913,41 @@ impl State {
                             None,
                         )
                     }
-                    _ => (
-                        EventType::Bounce,
-                        "bounce",
-                        bounce_body(
-                            at,
-                            "Transient",
-                            "General",
-                            &refs,
-                            "4.4.7",
-                            "smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.0 Unable to lookup DNS for domain>",
-                            &format!("{}-{:06}-expired", t.message_id, t.seq),
-                        ),
-                        None,
-                    ),
+                    // Mail that outlived its retry window: SES's bounce for a sender-set
+                    // time (MaxDeliverySeconds) is Transient/CustomTimeoutExceeded.
+                    _ => {
+                        let (sub, diagnostic) = match t.max_delivery_seconds {
+                            Some(s) => (
+                                "CustomTimeoutExceeded",
+                                format!("smtp; 554 4.4.7 Message expired: not delivered within the configuration set's MaxDeliverySeconds ({s} s); Amazon SES deferred it (SendingDeferral)"),
+                            ),
+                            None => (
+                                "General",
+                                "smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes; Amazon SES deferred it (SendingDeferral)".to_string(),
+                            ),
+                        };
+                        (
+                            EventType::Bounce,
+                            "bounce",
+                            bounce_body(
+                                at,
+                                "Transient",
+                                sub,
+                                &refs,
+                                "4.4.7",
+                                &diagnostic,
+                                &format!("{}-{:06}-expired", t.message_id, t.seq),
+                            ),
+                            None,
+                        )
+                    }
                 };
                 let mail = t.mail.clone();
                 events.extend(record(
                     &region,
                     region_name,
                     &t.configuration_set,
+                    pool,
                     kind,
                     &t.message_id,
                     *date,
@@ -895,6 +1004,7 @@ impl State {
                         self.region(&name),
                         &name,
                         &t.configuration_set,
+                        &t.pool,
                         EventType::Delivery,
                         &t.message_id,
                         t.date,

@@ -1,0 +1,282 @@
+"""Event publishing end to end, as an application sees it: a small stdlib HTTP subscriber
+receives SNS notifications from `sesm serve` for a configuration set with an SNS event
+destination (made with boto3): the SubscriptionConfirmation (confirmed by fetching its
+SubscribeURL); Send, then after a simulated day Delivery with the managed pool's IP in
+`ses:outgoing-ip`; DeliveryDelay (SendingDeferral) for mail the late phase deferred, then its
+Delivery or Bounce; Bounce and Complaint from the mailbox simulator, the complained address
+then on the suppression list; every event's JSON with the fields of the SES guide. Then the
+subscriber is down for 5 s and loses nothing, and a server SIGKILLed with 100 events queued
+delivers all of them after a restart.
+
+    python events.py SESM_BINARY STATE_FILE
+
+Starts its own server (it kills and restarts it). Prints one line per group of checks and
+"all ok" last; exits 1 on the first failure.
+"""
+
+import http.server
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import boto3
+from botocore.config import Config
+
+SESM, STATE = sys.argv[1], sys.argv[2]
+TOPIC = "arn:aws:sns:us-east-1:123456789012:ses-events"
+ENV = dict(os.environ, SESM_STATE=STATE, SESM_TODAY="2026-11-01", SESM_REGION="us-east-1")
+CHECKS = 0
+
+
+def check(cond, what):
+    global CHECKS
+    CHECKS += 1
+    if not cond:
+        print(f"FAILED: {what}", flush=True)
+        sys.exit(1)
+
+
+def sesm(*args):
+    out = subprocess.run([SESM, *args], env=ENV, capture_output=True, text=True)
+    check(out.returncode == 0, f"sesm {' '.join(args)}: {out.stderr}")
+    return out.stdout
+
+
+def sesm_json(*args):
+    return json.loads(sesm(*args, "-o", "json"))
+
+
+# --- the subscriber -------------------------------------------------------------------
+
+RECEIVED = []  # (headers, body) of every POST, in order
+LOCK = threading.Lock()
+
+
+class Subscriber(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        msg = json.loads(body)
+        with LOCK:
+            RECEIVED.append((dict(self.headers), msg))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        if msg.get("Type") == "SubscriptionConfirmation":
+            # Confirm from another thread, as a real subscriber may, after answering.
+            url = msg["SubscribeURL"]
+            threading.Thread(target=lambda: urllib.request.urlopen(url).read()).start()
+
+    def log_message(self, *args):
+        pass
+
+
+class Listener:
+    def __init__(self, port=0):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Subscriber)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def notifications(kind=None, message_id=None):
+    with LOCK:
+        out = []
+        for headers, msg in RECEIVED:
+            if msg.get("Type") != "Notification":
+                continue
+            event = json.loads(msg["Message"])
+            if kind and event["eventType"] != kind:
+                continue
+            if message_id and event["mail"]["messageId"] != message_id:
+                continue
+            out.append((headers, msg, event))
+        return out
+
+
+def wait_for(what, fn, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = fn()
+        if got:
+            return got
+        time.sleep(0.1)
+    check(False, f"timed out waiting for {what}; received: {json.dumps([m for _, m in RECEIVED])[:3000]}")
+
+
+# --- the server -----------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [SESM, "serve", "--port", "0", "-q"], env=ENV, stdout=subprocess.PIPE, text=True
+        )
+        self.url = self.proc.stdout.readline().strip()
+        check(self.url.startswith("http://"), f"server URL: {self.url!r}")
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait()
+
+
+def ses(url):
+    return boto3.client(
+        "sesv2",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def send(client, to, subject="hello"):
+    return client.send_email(
+        FromEmailAddress="news@example.com",
+        Destination={"ToAddresses": [to]},
+        ConfigurationSetName="news",
+        Content={"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": "hi"}}}},
+    )["MessageId"]
+
+
+# Field lists of the SES guide's "Contents of event data that Amazon SES publishes".
+MAIL_FIELDS = {"timestamp", "messageId", "source", "sourceArn", "sendingAccountId",
+               "destination", "headersTruncated", "headers", "commonHeaders", "tags"}
+EVENT_FIELDS = {
+    "Send": ("send", set()),
+    "Delivery": ("delivery", {"timestamp", "processingTimeMillis", "recipients", "smtpResponse",
+                              "reportingMTA"}),
+    "Bounce": ("bounce", {"bounceType", "bounceSubType", "bouncedRecipients", "timestamp",
+                          "feedbackId"}),
+    "Complaint": ("complaint", {"complainedRecipients", "timestamp", "feedbackId"}),
+    "DeliveryDelay": ("deliveryDelay", {"timestamp", "delayType", "expirationTime",
+                                        "delayedRecipients"}),
+}
+
+
+def valid(event):
+    kind = event["eventType"]
+    check(kind in EVENT_FIELDS, f"unexpected eventType {kind}")
+    key, fields = EVENT_FIELDS[kind]
+    check(MAIL_FIELDS <= set(event["mail"]), f"{kind}: mail lacks {MAIL_FIELDS - set(event['mail'])}")
+    check(key in event, f"{kind}: no '{key}' object")
+    check(fields <= set(event[key]), f"{kind}: {key} lacks {fields - set(event[key])}")
+    tags = event["mail"]["tags"]
+    for tag in ["ses:configuration-set", "ses:source-ip", "ses:from-domain", "ses:caller-identity"]:
+        check(tag in tags, f"{kind}: no {tag} tag: {tags}")
+    check(tags["ses:configuration-set"] == ["news"], f"{kind}: {tags}")
+    check(event["mail"]["sendingAccountId"] == "123456789012", f"{kind}: account")
+    check(event["mail"]["commonHeaders"]["subject"], f"{kind}: commonHeaders {event['mail']}")
+
+
+def main():
+    sesm("pool", "create", "marketing", "--managed")
+    sesm("config-set", "create", "news", "--pool", "marketing")
+    sesm("identity", "create", "example.com")
+    # Warm the managed pool for 40 days, so a normal message goes through its IPs.
+    sesm("traffic", "set", "news", "gmail=20000")
+    sesm("simulate", "--days", "40")
+    server = Server()
+    client = ses(server.url)
+    client.create_configuration_set_event_destination(
+        ConfigurationSetName="news",
+        EventDestinationName="to-sns",
+        EventDestination={
+            "Enabled": True,
+            "MatchingEventTypes": ["SEND", "DELIVERY", "DELIVERY_DELAY", "BOUNCE", "COMPLAINT",
+                                   "REJECT", "RENDERING_FAILURE"],
+            "SnsDestination": {"TopicArn": TOPIC},
+        },
+    )
+    listener = Listener()
+    endpoint = f"http://127.0.0.1:{listener.port}/sns"
+    sesm("events", "subscribe", TOPIC, endpoint)
+    wait_for("the confirmation", lambda: [m for _, m in RECEIVED if m.get("Type") == "SubscriptionConfirmation"])
+    headers, confirmation = [(h, m) for h, m in RECEIVED if m.get("Type") == "SubscriptionConfirmation"][0]
+    check(headers.get("x-amz-sns-message-type") == "SubscriptionConfirmation", f"{headers}")
+    check(confirmation["TopicArn"] == TOPIC and confirmation["Token"], f"{confirmation}")
+    wait_for("the subscription confirmed",
+             lambda: sesm_json("events", "subscriptions")["Subscriptions"][0]["Confirmed"])
+    print("subscription confirmed", flush=True)
+
+    # Send, then Delivery through the pool's IPs after a day.
+    first = send(client, "a@gmail.com")
+    _, msg, event = wait_for("Send", lambda: notifications("Send", first))[0]
+    check(msg["TopicArn"] == TOPIC and msg["Type"] == "Notification", f"{msg}")
+    for field in ["MessageId", "Timestamp", "SignatureVersion", "Signature", "SigningCertURL", "UnsubscribeURL"]:
+        check(field in msg, f"notification lacks {field}")
+    valid(event)
+    check(event["mail"]["destination"] == ["a@gmail.com"], f"{event['mail']}")
+    sesm("simulate", "--days", "1")
+    _, _, event = wait_for("Delivery", lambda: notifications("Delivery", first))[0]
+    valid(event)
+    ips = [ip["Ip"] for ip in sesm_json("ip", "list", "--pool", "marketing")["DedicatedIps"]]
+    check(event["mail"]["tags"]["ses:outgoing-ip"][0] in ips, f"{event['mail']['tags']} not in {ips}")
+    check(event["mail"]["tags"]["ses:outgoing-ip-pool"] == ["marketing"], f"{event['mail']['tags']}")
+    check(event["delivery"]["recipients"] == ["a@gmail.com"], f"{event['delivery']}")
+    print("Send and Delivery through the managed pool", flush=True)
+
+    # Ten times the traffic: the late phase defers, then retries or expires.
+    sesm("traffic", "set", "news", "gmail=200000")
+    second = send(client, "b@gmail.com")
+    sesm("simulate", "--days", "1")
+    _, _, event = wait_for("DeliveryDelay", lambda: notifications("DeliveryDelay", second))[0]
+    valid(event)
+    check(event["deliveryDelay"]["delayType"] == "SendingDeferral", f"{event['deliveryDelay']}")
+    check(event["deliveryDelay"]["delayedRecipients"][0]["emailAddress"] == "b@gmail.com", f"{event}")
+    sesm("simulate", "--days", "1")
+    wait_for("Delivery or Bounce after the delay",
+             lambda: notifications("Delivery", second) + notifications("Bounce", second))
+    for _, _, e in notifications(message_id=second):
+        valid(e)
+    print("DeliveryDelay (SendingDeferral), then its outcome", flush=True)
+
+    # The mailbox simulator answers at once.
+    bounce = send(client, "bounce@simulator.amazonses.com")
+    _, _, event = wait_for("Bounce", lambda: notifications("Bounce", bounce))[0]
+    valid(event)
+    check((event["bounce"]["bounceType"], event["bounce"]["bounceSubType"]) == ("Permanent", "General"),
+          f"{event['bounce']}")
+    complaint = send(client, "complaint@simulator.amazonses.com")
+    _, _, event = wait_for("Complaint", lambda: notifications("Complaint", complaint))[0]
+    valid(event)
+    suppressed = client.get_suppressed_destination(EmailAddress="complaint@simulator.amazonses.com")
+    check(suppressed["SuppressedDestination"]["Reason"] == "COMPLAINT", f"{suppressed}")
+    print("the mailbox simulator's Bounce and Complaint; the complainer suppressed", flush=True)
+
+    # The subscriber down for 5 s loses nothing (SNS retries 20 s later).
+    port = listener.port
+    listener.stop()
+    down = send(client, "c@gmail.com")
+    time.sleep(5)
+    listener = Listener(port)
+    wait_for("the Send sent while the subscriber was down", lambda: notifications("Send", down), timeout=45)
+    print("a subscriber down for 5 s lost nothing", flush=True)
+
+    # 100 events queued behind a dead subscriber, the server SIGKILLed: all delivered after.
+    listener.stop()
+    queued = [send(client, f"q{i}@gmail.com") for i in range(100)]
+    server.kill()
+    listener = Listener(port)
+    server = Server()
+    wait_for("the 100 queued Sends",
+             lambda: all(notifications("Send", m) for m in queued), timeout=60)
+    server.stop()
+    listener.stop()
+    print("a SIGKILLed server delivered its 100 queued events after a restart", flush=True)
+    print(f"all ok ({CHECKS} checks)")
+
+
+main()
