@@ -23,6 +23,7 @@ pub mod send;
 pub mod serve;
 pub mod simulate;
 pub mod state;
+pub mod suppression;
 pub mod tag;
 pub mod traffic;
 
@@ -205,6 +206,12 @@ pub enum Command {
         after_help = "Examples:\n  sesm outbox list --to jane@gmail.com\n  sesm outbox clear"
     )]
     Outbox(outbox::OutboxCommand),
+    /// The account-level suppression list: addresses SES won't deliver to
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm suppression put jane@example.com --reason BOUNCE\n  sesm suppression list"
+    )]
+    Suppression(suppression::SuppressionCommand),
     /// Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
     Serve(serve::ServeArgs),
 }
@@ -231,6 +238,7 @@ impl Command {
             Command::Demo(_) => "Demo",
             Command::Send(_) => "SendEmail",
             Command::Outbox(c) => c.operation(),
+            Command::Suppression(c) => c.operation(),
             Command::Serve(_) => "Serve",
         }
     }
@@ -513,6 +521,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::Demo(a) => demo::run(a, ctx),
         Command::Send(a) => send::run(a, ctx),
         Command::Outbox(c) => outbox::run(c, ctx),
+        Command::Suppression(c) => suppression::run(c, ctx),
         Command::Serve(a) => serve::run(a, ctx),
     }
 }

@@ -9,6 +9,7 @@ pub mod arn;
 pub mod check;
 pub mod config_set;
 pub mod cost;
+pub mod event;
 pub mod identity;
 pub mod ip;
 pub mod mail;
@@ -17,6 +18,7 @@ pub mod names;
 pub mod params;
 pub mod pool;
 pub mod sending;
+pub mod suppression;
 pub mod tags;
 pub mod template;
 
@@ -92,8 +94,9 @@ pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
-/// and had no simulation; version 2 had no email templates; `store/codec.rs` migrates both.
-pub const SCHEMA_VERSION: u32 = 3;
+/// and had no simulation; version 2 had no email templates; version 3 had no event destinations
+/// and no suppression list; `store/codec.rs` migrates them all.
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.
@@ -247,6 +250,18 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique_nested"
     )]
     pub standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The account-level suppression list (`model::suppression`), by address as SES compares
+    /// it; since version 4.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub suppressed: BTreeMap<String, suppression::Suppressed>,
+    /// PutAccountSuppressionAttributes' `SuppressedReasons`; `None` until set, which SES
+    /// reports as both reasons (S5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression_reasons: Option<Vec<suppression::Reason>>,
 }
 
 impl Default for Region {
@@ -263,6 +278,8 @@ impl Default for Region {
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
             standard_queues: BTreeMap::new(),
+            suppressed: BTreeMap::new(),
+            suppression_reasons: None,
         }
     }
 }
@@ -450,6 +467,13 @@ pub struct ConfigSet {
         deserialize_with = "crate::lazy::unique"
     )]
     pub options: BTreeMap<String, serde_json::Value>,
+    /// Event destinations by name (`model::event`, V1–V9); since version 4.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub event_destinations: BTreeMap<String, event::EventDestination>,
 }
 
 /// A sending identity; its type follows from its name (E1), so only what varies is stored.
