@@ -340,7 +340,7 @@ fn corrupt_files_are_refused_with_path_position_and_backup() {
         ),
         (
             "newer version",
-            text.replace("\"SchemaVersion\":3", "\"SchemaVersion\":4")
+            text.replace("\"SchemaVersion\":4", "\"SchemaVersion\":5")
                 .into_bytes(),
         ),
     ];

@@ -24,6 +24,7 @@ pub mod send;
 pub mod serve;
 pub mod simulate;
 pub mod state;
+pub mod suppression;
 pub mod tag;
 pub mod traffic;
 
@@ -212,6 +213,12 @@ pub enum Command {
         after_help = "Examples:\n  sesm events list --type Delivery\n  sesm events follow"
     )]
     Events(events::EventsCommand),
+    /// The account-level suppression list: addresses SES won't deliver to
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm suppression put jane@example.com --reason BOUNCE\n  sesm suppression list"
+    )]
+    Suppression(suppression::SuppressionCommand),
     /// Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
     Serve(serve::ServeArgs),
 }
@@ -239,6 +246,7 @@ impl Command {
             Command::Send(_) => "SendEmail",
             Command::Outbox(c) => c.operation(),
             Command::Events(c) => c.operation(),
+            Command::Suppression(c) => c.operation(),
             Command::Serve(_) => "Serve",
         }
     }
@@ -524,6 +532,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::Send(a) => send::run(a, ctx),
         Command::Outbox(c) => outbox::run(c, ctx),
         Command::Events(c) => events::run(c, ctx),
+        Command::Suppression(c) => suppression::run(c, ctx),
         Command::Serve(a) => serve::run(a, ctx),
     }
 }

@@ -189,6 +189,19 @@ impl OptionBlock {
                 return Err(bad(member, want));
             }
         }
+        // S2: the reasons a set suppresses for are SES's enum.
+        if self == OptionBlock::Suppression
+            && let Some(Value::Array(reasons)) = map.get("SuppressedReasons")
+        {
+            for r in reasons {
+                match r.as_str() {
+                    Some(t) => {
+                        t.parse::<super::suppression::Reason>()?;
+                    }
+                    None => return Err(bad("SuppressedReasons", "a list of strings")),
+                }
+            }
+        }
         if self == OptionBlock::Tracking && !map.contains_key("CustomRedirectDomain") {
             return Err(bad("CustomRedirectDomain", "given"));
         }
@@ -262,6 +275,7 @@ impl Region {
                 max_delivery_seconds,
                 tags,
                 options: req.options,
+                event_destinations: Default::default(),
             },
         )
     }

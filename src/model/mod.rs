@@ -9,6 +9,7 @@ pub mod arn;
 pub mod check;
 pub mod config_set;
 pub mod cost;
+pub mod event;
 pub mod identity;
 pub mod ip;
 pub mod mail;
@@ -19,6 +20,7 @@ pub mod params;
 pub mod pool;
 pub mod publishing;
 pub mod sending;
+pub mod suppression;
 pub mod tags;
 pub mod template;
 
@@ -94,8 +96,9 @@ pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
-/// and had no simulation; version 2 had no email templates; `store/codec.rs` migrates both.
-pub const SCHEMA_VERSION: u32 = 3;
+/// and had no simulation; version 2 had no email templates; version 3 had no event destinations
+/// and no suppression list; `store/codec.rs` migrates them all.
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.
@@ -261,6 +264,18 @@ pub struct Region {
     /// about every recipient (`model::events`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tracked: Vec<publishing::TrackedMail>,
+    /// The account-level suppression list (`model::suppression`), by address as SES compares
+    /// it; since version 4.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub suppressed: BTreeMap<String, suppression::Suppressed>,
+    /// PutAccountSuppressionAttributes' `SuppressedReasons`; `None` until set, which SES
+    /// reports as both reasons (S5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression_reasons: Option<Vec<suppression::Reason>>,
 }
 
 impl Default for Region {
@@ -278,6 +293,8 @@ impl Default for Region {
             pending: BTreeMap::new(),
             standard_queues: BTreeMap::new(),
             tracked: Vec::new(),
+            suppressed: BTreeMap::new(),
+            suppression_reasons: None,
         }
     }
 }
@@ -465,6 +482,13 @@ pub struct ConfigSet {
         deserialize_with = "crate::lazy::unique"
     )]
     pub options: BTreeMap<String, serde_json::Value>,
+    /// Event destinations by name (`model::event`, V1–V9); since version 4.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub event_destinations: BTreeMap<String, event::EventDestination>,
 }
 
 /// A sending identity; its type follows from its name (E1), so only what varies is stored.

@@ -19,52 +19,9 @@ use serde_json::{Value, json};
 use super::sending::{SIMULATOR, SentMessage, domain_of};
 use super::{Region, State};
 
-/// SES's event types (botocore's `EventType`), as `MatchingEventTypes` names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum EventType {
-    Send,
-    Reject,
-    Bounce,
-    Complaint,
-    Delivery,
-    Open,
-    Click,
-    RenderingFailure,
-    DeliveryDelay,
-    Subscription,
-}
+pub use super::event::EventType;
 
 impl EventType {
-    pub const ALL: [EventType; 10] = [
-        EventType::Send,
-        EventType::Reject,
-        EventType::Bounce,
-        EventType::Complaint,
-        EventType::Delivery,
-        EventType::Open,
-        EventType::Click,
-        EventType::RenderingFailure,
-        EventType::DeliveryDelay,
-        EventType::Subscription,
-    ];
-
-    /// The name in `MatchingEventTypes` (`SEND`, `RENDERING_FAILURE`, …).
-    pub fn api_name(self) -> &'static str {
-        match self {
-            EventType::Send => "SEND",
-            EventType::Reject => "REJECT",
-            EventType::Bounce => "BOUNCE",
-            EventType::Complaint => "COMPLAINT",
-            EventType::Delivery => "DELIVERY",
-            EventType::Open => "OPEN",
-            EventType::Click => "CLICK",
-            EventType::RenderingFailure => "RENDERING_FAILURE",
-            EventType::DeliveryDelay => "DELIVERY_DELAY",
-            EventType::Subscription => "SUBSCRIPTION",
-        }
-    }
-
     /// The `eventType` of the published JSON (`Send`, `Rendering Failure`, …).
     pub fn event_name(self) -> &'static str {
         match self {
@@ -85,7 +42,7 @@ impl EventType {
     pub fn parse(s: &str) -> Option<EventType> {
         let want = s.replace([' ', '_', '-'], "").to_ascii_lowercase();
         EventType::ALL.into_iter().find(|t| {
-            t.api_name().replace('_', "").to_ascii_lowercase() == want
+            t.as_str().replace('_', "").to_ascii_lowercase() == want
                 || t.event_name().replace(' ', "").to_ascii_lowercase() == want
         })
     }
@@ -371,7 +328,7 @@ fn mail_object(s: &State, m: &SentMessage) -> Value {
         .flatten()
         .map_or_else(|| domain_of(&m.from).to_string(), |(name, _)| name);
     json!({
-        "timestamp": m.time.to_string(),
+        "timestamp": stamp(m.time),
         "source": m.from,
         "sourceArn": format!(
             "arn:{}:ses:{}:{}:identity/{}",
@@ -445,7 +402,7 @@ fn record(
     }
     let event = event();
     let bridge = targets.iter().any(|t| t.kind == "EVENTBRIDGE").then(|| {
-        let id = format!("{message_id}-{}", kind.api_name().to_ascii_lowercase());
+        let id = format!("{message_id}-{}", kind.as_str().to_ascii_lowercase());
         event_bridge(kind, &event, region_name, now, &id)
     });
     Some(EventRecord {
@@ -550,6 +507,35 @@ pub fn prepare(s: &State, sent: &mut [SentMessage], now: Timestamp) -> Vec<Event
                 },
             ));
         } else {
+            for address in &m.suppressed {
+                out.extend(record(
+                    region,
+                    &m.region,
+                    &set,
+                    &m.pool,
+                    EventType::Bounce,
+                    &id,
+                    date,
+                    now,
+                    || {
+                        event_json(
+                            EventType::Bounce,
+                            &mail,
+                            None,
+                            "bounce",
+                            bounce_body(
+                                m.time,
+                                "Permanent",
+                                "OnAccountSuppressionList",
+                                &[address],
+                                "5.1.1",
+                                "Amazon SES did not send the message to this address because it is on the suppression list for your account.",
+                                &format!("{id}-{:06}-suppressed", m.seq),
+                            ),
+                        )
+                    },
+                ));
+            }
             for (address, outcome) in &m.simulator {
                 out.extend(simulator_event(
                     region, &m.region, &set, &id, date, now, &mail, address, outcome, m.seq, &at,
@@ -667,6 +653,29 @@ fn simulator_event(
 }
 
 impl State {
+    /// A complaint puts the complainer on the account-level suppression list when the reasons
+    /// of the message's set (else the account's) include COMPLAINT. (The mailbox simulator's
+    /// `bounce@` is not put there: the guide says so.)
+    pub(super) fn suppress_complainers(&mut self, m: &SentMessage) {
+        let complainers: Vec<&String> = m
+            .simulator
+            .iter()
+            .filter(|(_, outcome)| *outcome == "COMPLAINT")
+            .map(|(a, _)| a)
+            .collect();
+        if complainers.is_empty() {
+            return;
+        }
+        let region = self.region_mut(&m.region);
+        let reasons = region.suppression_reasons_for(m.configuration_set.as_deref());
+        if !reasons.contains(&super::suppression::Reason::Complaint) {
+            return;
+        }
+        for a in complainers {
+            let _ = region.put_suppressed(a, "COMPLAINT", m.time, Some(m.message_id.clone()));
+        }
+    }
+
     /// Tracks a counted message's ordinary recipients until the simulation decides about
     /// them (the mailbox simulator's were decided at send).
     pub(super) fn track(&mut self, m: &SentMessage) {
@@ -677,7 +686,7 @@ impl State {
             m.to.iter()
                 .chain(&m.cc)
                 .chain(&m.bcc)
-                .filter(|a| !m.simulator.contains_key(*a))
+                .filter(|a| !m.simulator.contains_key(*a) && !m.suppressed.contains(a))
                 .map(|a| TrackedRecipient {
                     address: a.clone(),
                     isp: self.model.isp_of_domain(domain_of(a)).to_string(),
@@ -1055,9 +1064,32 @@ impl Fate {
 }
 
 impl Region {
-    /// The enabled event destinations of a configuration set.
-    pub fn event_targets(&self, _set: &str) -> Vec<Target> {
-        Vec::new()
+    /// The enabled event destinations of a configuration set (a set that does not exist has
+    /// none).
+    pub fn event_targets(&self, set: &str) -> Vec<Target> {
+        let Ok(Some(cs)) = self.configuration_sets.entry(set) else {
+            return Vec::new();
+        };
+        cs.event_destinations
+            .iter()
+            .filter(|(_, d)| d.enabled)
+            .map(|(name, d)| Target {
+                name: name.clone(),
+                types: d.matching_event_types.clone(),
+                sns_topic: d.sns_destination.as_ref().map(|s| s.topic_arn.clone()),
+                kind: if d.sns_destination.is_some() {
+                    "SNS"
+                } else if d.kinesis_firehose_destination.is_some() {
+                    "FIREHOSE"
+                } else if d.cloud_watch_destination.is_some() {
+                    "CLOUDWATCH"
+                } else if d.event_bridge_destination.is_some() {
+                    "EVENTBRIDGE"
+                } else {
+                    "PINPOINT"
+                },
+            })
+            .collect()
     }
 }
 
@@ -1081,7 +1113,7 @@ mod tests {
     #[test]
     fn event_types_parse_from_either_name() {
         for t in EventType::ALL {
-            assert_eq!(EventType::parse(t.api_name()), Some(t));
+            assert_eq!(EventType::parse(t.as_str()), Some(t));
             assert_eq!(EventType::parse(t.event_name()), Some(t));
         }
         assert_eq!(EventType::parse("nope"), None);

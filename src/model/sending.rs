@@ -96,6 +96,10 @@ impl ModelParams {
 pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
 /// The "ISP" a simulator recipient is routed to in a `Route` (never counted).
 pub const SIMULATOR: &str = "mailbox-simulator";
+/// The pseudo-ISP of recipients on the account-level suppression list: SES accepts the
+/// message and sends it to them no more than to the simulator (a Bounce of subtype
+/// `OnAccountSuppressionList` instead), so they count toward no ISP's demand either.
+pub const SUPPRESSED: &str = "account-suppression-list";
 
 /// The outcome a mailbox simulator address asks for (`bounce+label@` too), or `None` for an
 /// address of another domain or an unknown local part.
@@ -177,6 +181,9 @@ pub struct SentMessage {
     /// and reports a Rendering Failure event instead of delivering it. Absent in older lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendering_failure: Option<String>,
+    /// Recipients on the account-level suppression list when it was sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<String>,
     /// The stored template it was sent with, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
@@ -233,7 +240,11 @@ impl Route {
     /// Recipients per ISP, times `count` copies; the mailbox simulator's count toward none.
     pub fn isps(&self, count: u64) -> BTreeMap<String, u64> {
         let mut out: BTreeMap<String, u64> = BTreeMap::new();
-        for (_, isp) in self.recipients.iter().filter(|(_, isp)| isp != SIMULATOR) {
+        for (_, isp) in self
+            .recipients
+            .iter()
+            .filter(|(_, isp)| isp != SIMULATOR && isp != SUPPRESSED)
+        {
             let n = out.entry(isp.clone()).or_default();
             *n = n.saturating_add(count);
         }
@@ -402,6 +413,8 @@ impl Region {
                 let addr = check_address(r, &format!("{what} recipient"))?;
                 let isp = if domain_of(&addr) == SIMULATOR_DOMAIN {
                     SIMULATOR.to_string()
+                } else if self.suppressed(&addr).is_some() {
+                    SUPPRESSED.to_string()
                 } else {
                     model.isp_of_domain(domain_of(&addr)).to_string()
                 };
@@ -491,6 +504,7 @@ impl State {
         }
         self.sent_seq = m.seq;
         self.track(m);
+        self.suppress_complainers(m);
         let set = m.configuration_set.clone().unwrap_or_default();
         let pending = self.region_mut(&m.region).pending.entry(set).or_default();
         for (isp, n) in &m.isps {

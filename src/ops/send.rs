@@ -106,6 +106,12 @@ fn record(
             .collect(),
         count,
         rendering_failure: None,
+        suppressed: route
+            .recipients
+            .iter()
+            .filter(|(_, isp)| isp == crate::model::sending::SUPPRESSED)
+            .map(|(a, _)| a.clone())
+            .collect(),
         template_name: None,
         event_mail: None,
         mime: std::sync::Arc::new(mime),

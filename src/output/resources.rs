@@ -547,3 +547,45 @@ impl Render for Exported {
         vec![format!("Exported the state to {}.", self.exported)]
     }
 }
+
+impl Render for crate::ops::event_destination::DestinationList {}
+
+impl Render for crate::ops::event_destination::DestinationChanged {
+    fn notices(&self, v: &View) -> Vec<String> {
+        use crate::ops::event_destination::Changed;
+        let what = match self.change {
+            Changed::Created => "Created",
+            Changed::Updated => "Updated",
+            Changed::Deleted => "Deleted",
+        };
+        vec![format!(
+            "{what} event destination {} of configuration set {} in {}.",
+            self.destination.name, self.config_set, v.region
+        )]
+    }
+}
+
+impl Render for crate::ops::suppression::Suppressed {}
+
+impl Render for crate::ops::suppression::SuppressedList {}
+
+impl Render for crate::ops::suppression::Attributes {}
+
+impl Render for crate::ops::suppression::SuppressedChanged {
+    fn notices(&self, v: &View) -> Vec<String> {
+        let e = &self.entry;
+        vec![if self.removed {
+            format!(
+                "Removed {} from the suppression list of {}.",
+                e.email_address, v.region
+            )
+        } else {
+            format!(
+                "Suppressed {} ({}) in {}.",
+                e.email_address,
+                e.reason.as_str(),
+                v.region
+            )
+        }]
+    }
+}

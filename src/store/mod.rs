@@ -543,6 +543,7 @@ mod tests {
             isps: [("gmail".to_string(), 1)].into(),
             simulator: Default::default(),
             rendering_failure: None,
+            suppressed: vec![],
             template_name: None,
             event_mail: None,
             count: 1,

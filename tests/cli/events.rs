@@ -1,0 +1,38 @@
+//! Event publishing (issue 20) end to end: `tests/clients/events.py` runs its own server and a
+//! stdlib HTTP subscriber, makes an SNS event destination with boto3, and checks the
+//! confirmation, Send, Delivery through the managed pool's IPs, DeliveryDelay
+//! (SendingDeferral) and its outcome, the mailbox simulator's Bounce and Complaint (the
+//! complainer then suppressed), the event JSON's fields, a subscriber down for 5 s, and a
+//! SIGKILLed server delivering its 100 queued events after a restart.
+
+use std::process::Command;
+
+use crate::harness::Env;
+use crate::serve::client_venv;
+
+#[test]
+fn sns_subscribers_receive_every_event_of_a_managed_pool() {
+    let Some(python) = client_venv("new") else {
+        crate::harness::skip(
+            "the new boto3 environment (target/clients/new)",
+            "SESM_REQUIRE_CLIENTS",
+            "run .ci/clients",
+        );
+        return;
+    };
+    let env = Env::new();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/events.py");
+    let out = Command::new(&python)
+        .arg(&script)
+        .arg(assert_cmd::cargo::cargo_bin("sesm"))
+        .arg(&env.state)
+        .env("HOME", env.path("home"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("all ok"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
