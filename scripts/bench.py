@@ -109,11 +109,14 @@ def requests_per_second(addr, count, make):
     return count / elapsed
 
 
-def send_rate(addr, sender, clients=4, per_client=500):
+def send_rate(addr, sender, clients=4, per_client=500, config_set=None):
     """SendEmail from `clients` concurrent keep-alive connections; total requests per second."""
     import threading
-    body = json.dumps({"FromEmailAddress": sender, "Destination": {"ToAddresses": ["a@gmail.com"]},
-                       "Content": {"Simple": {"Subject": {"Data": "bench"}, "Body": {"Text": {"Data": "x"}}}}})
+    message = {"FromEmailAddress": sender, "Destination": {"ToAddresses": ["a@gmail.com"]},
+               "Content": {"Simple": {"Subject": {"Data": "bench"}, "Body": {"Text": {"Data": "x"}}}}}
+    if config_set:
+        message["ConfigurationSetName"] = config_set
+    body = json.dumps(message)
     errors = []
 
     def client():
@@ -175,6 +178,57 @@ def concurrent_reads(addr, clients=64, per_client=200):
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[int(len(latencies) * 0.99)] * 1000
     return clients * per_client / elapsed, p50, p99
+
+
+def subscriber():
+    """A local SNS HTTP subscriber that confirms and answers 200; returns its URL and a
+    counter of notifications received."""
+    import http.server
+    import threading
+    import urllib.request
+    received = [0]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            msg = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            if msg.get("Type") == "SubscriptionConfirmation":
+                url = msg["SubscribeURL"]
+                threading.Thread(target=lambda: urllib.request.urlopen(url).read()).start()
+            else:
+                received[0] += 1
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/sns", received
+
+
+def bench_events(state, env, rows, sender):
+    """SendEmail through a set with an SNS event destination whose topic has a subscriber:
+    each send also writes its Send event, which the server delivers."""
+    topic = "arn:aws:sns:us-east-1:123456789012:bench"
+    url, received = subscriber()
+    for setup in (["config-set", "event-destination", "add", "cs-00001", "sns", "--types", "SEND,DELIVERY",
+                   "--sns", topic], ["events", "subscribe", topic, url]):
+        subprocess.run([SESM, "--state", state, "-q", *setup], env=env, check=True, stdout=subprocess.DEVNULL)
+    proc, addr = serve(state, env)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline and b'"Confirmed":true' not in subprocess.run(
+                [SESM, "--state", state, "events", "subscriptions", "-o", "json"], env=env,
+                capture_output=True).stdout.replace(b" ", b""):
+            time.sleep(0.1)
+        sends = send_rate(addr, sender, config_set="cs-00001")
+    finally:
+        proc.terminate()
+        proc.wait()
+    rows.append(("serve, small state: SendEmail to a set with an SNS destination, 4 clients", ">= 500/s",
+                 f"{sends:.0f}/s ({received[0]} notifications delivered meanwhile)", "yes" if sends >= 500 else "no"))
 
 
 def bench_server(label, state, env, rows, sender, reads=3000, writes=300):
@@ -278,6 +332,7 @@ def main():
                  ["config-set", "create", "cs-00001"], ["identity", "create", "example.com"]):
         subprocess.run([SESM, "--state", small, "-q", *setup], env=env, check=True, stdout=subprocess.DEVNULL)
     bench_server("small state", small, env, server_rows, "news@example.com")
+    bench_events(small, env, server_rows, "news@example.com")
     jq = shutil.which("jq")
     if jq:
         jq_median, _, _ = measure([jq, "empty", pristine], env, args.runs)
