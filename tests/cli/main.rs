@@ -5,7 +5,7 @@ mod compare;
 mod completions;
 mod config_sets;
 mod dashboard;
-mod events;
+mod publishing;
 mod hardening;
 mod harness;
 mod identities;

@@ -1,4 +1,4 @@
-//! Event publishing (issue 20) end to end: `tests/clients/events.py` runs its own server and a
+//! Event publishing (issue 20) end to end: `tests/clients/publishing.py` runs its own server and a
 //! stdlib HTTP subscriber, makes an SNS event destination with boto3, and checks the
 //! confirmation, Send, Delivery through the managed pool's IPs, DeliveryDelay
 //! (SendingDeferral) and its outcome, the mailbox simulator's Bounce and Complaint (the
@@ -21,7 +21,7 @@ fn sns_subscribers_receive_every_event_of_a_managed_pool() {
         return;
     };
     let env = Env::new();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/events.py");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/publishing.py");
     let out = Command::new(&python)
         .arg(&script)
         .arg(assert_cmd::cargo::cargo_bin("sesm"))
