@@ -260,7 +260,13 @@ impl Definition {
         }
         let mut matching: Vec<EventType> = Vec::with_capacity(types.len());
         for t in &types {
-            let t: EventType = t.parse()?;
+            let t: EventType = t.parse().map_err(|_| {
+                super::identity::enum_list_error(
+                    &types,
+                    "eventDestination.matchingEventTypes",
+                    &EventType::ALL.map(EventType::as_str),
+                )
+            })?;
             // A type named twice is one type (Terraform keeps them as a set).
             if !matching.contains(&t) {
                 matching.push(t);
