@@ -5,6 +5,7 @@ mod compare;
 mod completions;
 mod config_sets;
 mod dashboard;
+mod events;
 mod hardening;
 mod harness;
 mod identities;
