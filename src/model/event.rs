@@ -250,6 +250,24 @@ fn check_dimension(d: &Dimension) -> Result<()> {
 }
 
 impl Definition {
+    /// The definition of a stored destination (to check a state file with the same rules).
+    pub fn of(d: &EventDestination) -> Definition {
+        Definition {
+            enabled: Some(d.enabled),
+            matching_event_types: Some(
+                d.matching_event_types
+                    .iter()
+                    .map(|t| t.as_str().to_string())
+                    .collect(),
+            ),
+            sns: d.sns_destination.clone(),
+            firehose: d.kinesis_firehose_destination.clone(),
+            cloud_watch: d.cloud_watch_destination.clone(),
+            event_bridge: d.event_bridge_destination.clone(),
+            pinpoint: d.pinpoint_destination.clone(),
+        }
+    }
+
     /// V2–V5: the destination this definition describes.
     pub fn check(self) -> Result<EventDestination> {
         let types = self.matching_event_types.unwrap_or_default();
