@@ -13,6 +13,7 @@ pub mod config_set;
 pub mod cost;
 pub mod dashboard;
 pub mod demo;
+pub mod events;
 pub mod identity;
 pub mod ip;
 pub mod isp;
@@ -206,6 +207,12 @@ pub enum Command {
         after_help = "Examples:\n  sesm outbox list --to jane@gmail.com\n  sesm outbox clear"
     )]
     Outbox(outbox::OutboxCommand),
+    /// SNS over HTTP: subscribe an endpoint to a topic that `sesm serve` posts to
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sesm events subscribe arn:aws:sns:us-east-1:123456789012:ses-events http://127.0.0.1:8080/sns\n  sesm events subscriptions"
+    )]
+    Events(events::EventsCommand),
     /// The account-level suppression list: addresses SES won't deliver to
     #[command(
         subcommand,
@@ -239,6 +246,7 @@ impl Command {
             Command::Send(_) => "SendEmail",
             Command::Outbox(c) => c.operation(),
             Command::Suppression(c) => c.operation(),
+            Command::Events(c) => c.operation(),
             Command::Serve(_) => "Serve",
         }
     }
@@ -354,6 +362,22 @@ impl Ctx {
         })?;
         self.committed.set(true);
         Ok(self.printer.finish(prepared, region))
+    }
+
+    /// `write` for an operation that queues SNS notifications: they are appended to the
+    /// queue under the same lock (`sesm serve` posts them).
+    pub fn write_queueing<T: Render + 'static>(
+        &self,
+        op: impl FnOnce(&mut State) -> Result<(T, Vec<crate::model::sns::Queued>)>,
+    ) -> Result<Rendered> {
+        let prepared = self.store()?.update_queueing(|s| {
+            let (out, queued) = op(s)?;
+            Ok((self.printer.prepare(Output::new(out))?, queued))
+        })?;
+        self.committed.set(true);
+        Ok(self
+            .printer
+            .finish(prepared, self.region.as_deref().unwrap_or_default()))
     }
 
     /// `write` on a given store.
@@ -522,6 +546,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::Send(a) => send::run(a, ctx),
         Command::Outbox(c) => outbox::run(c, ctx),
         Command::Suppression(c) => suppression::run(c, ctx),
+        Command::Events(c) => events::run(c, ctx),
         Command::Serve(a) => serve::run(a, ctx),
     }
 }

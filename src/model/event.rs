@@ -212,6 +212,17 @@ fn check_arn(
     Ok(())
 }
 
+/// V4: an SNS topic ARN.
+pub fn check_topic_arn(arn: &str) -> Result<()> {
+    check_arn(
+        arn,
+        "TopicArn",
+        "sns",
+        |r| named(r, ""),
+        "arn:aws:sns:us-east-1:123456789012:my-topic",
+    )
+}
+
 /// A resource name after its `prefix`: 1–256 characters, no spaces or control characters.
 fn named(res: &str, prefix: &str) -> bool {
     res.strip_prefix(prefix).is_some_and(|n| {
@@ -303,13 +314,7 @@ impl Definition {
             ));
         }
         if let Some(s) = &self.sns {
-            check_arn(
-                &s.topic_arn,
-                "TopicArn",
-                "sns",
-                |r| named(r, ""),
-                "arn:aws:sns:us-east-1:123456789012:my-topic",
-            )?;
+            check_topic_arn(&s.topic_arn)?;
         }
         if let Some(f) = &self.firehose {
             check_arn(

@@ -18,6 +18,7 @@ pub mod names;
 pub mod params;
 pub mod pool;
 pub mod sending;
+pub mod sns;
 pub mod suppression;
 pub mod tags;
 pub mod template;
@@ -148,6 +149,10 @@ pub struct State {
     pub outbox_from: u64,
     #[serde(default, deserialize_with = "crate::lazy::unique")]
     pub regions: BTreeMap<String, Region>,
+    /// HTTP endpoints subscribed to SNS topics (`sesm events subscribe`), which `sesm serve`
+    /// posts notifications to; since version 4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sns_subscriptions: Vec<sns::Subscription>,
 }
 
 /// Parses a `YYYY-MM-DD` date given as `what` (252 when malformed): the one form of date sesm
@@ -521,6 +526,7 @@ impl State {
             sent_seq: 0,
             outbox_from: 0,
             regions: BTreeMap::new(),
+            sns_subscriptions: Vec::new(),
         }
     }
 

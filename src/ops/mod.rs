@@ -17,6 +17,7 @@ pub mod cost;
 pub mod dashboard;
 pub mod demo;
 pub mod event_destination;
+pub mod events;
 pub mod identity;
 pub mod ip;
 pub mod isp;

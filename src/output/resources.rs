@@ -589,3 +589,21 @@ impl Render for crate::ops::suppression::SuppressedChanged {
         }]
     }
 }
+
+impl Render for crate::ops::events::Subscriptions {}
+
+impl Render for crate::ops::events::SubscriptionView {
+    fn notices(&self, _: &View) -> Vec<String> {
+        vec![if self.created {
+            format!(
+                "Subscribed {} to {}; sesm serve posts the SubscriptionConfirmation first.",
+                self.endpoint, self.topic_arn
+            )
+        } else {
+            format!(
+                "{} was subscribed to {} already.",
+                self.endpoint, self.topic_arn
+            )
+        }]
+    }
+}

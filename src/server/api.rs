@@ -27,6 +27,9 @@ use crate::store::{Live, Store};
 
 /// The outbox of accepted messages, outside the AWS API.
 pub const OUTBOX_PATH: &str = "/_sesm/outbox";
+/// SNS over HTTP: the confirmation and unsubscribe URLs sesm puts in its messages, and
+/// Publish (outside the AWS API).
+pub const SNS_PREFIX: &str = "/_sesm/sns/";
 /// `sesm simulate --days N` from the endpoint, outside the AWS API.
 pub const SIMULATE_PATH: &str = "/_sesm/simulate";
 
@@ -86,6 +89,16 @@ impl Api {
             default_region,
             requests: AtomicU64::new(0),
         })
+    }
+
+    /// The account's files (the SNS delivery task reads and trims its queue).
+    pub fn store(&self) -> &Store {
+        self.live.store()
+    }
+
+    /// The SNS subscriptions of the latest committed state.
+    pub fn subscriptions(&self) -> Result<Vec<crate::model::sns::Subscription>> {
+        self.read(|s| Ok(s.sns_subscriptions.clone()))
     }
 
     /// Runs a reading operation on the latest committed state; never waits for a writer.
@@ -165,6 +178,10 @@ impl Api {
         if path == OUTBOX_PATH {
             let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
             return (r, "Outbox");
+        }
+        if let Some(action) = path.strip_prefix(SNS_PREFIX) {
+            let r = self.sns(req, action, query).unwrap_or_else(|e| wire::error(&e));
+            return (r, "Sns");
         }
         if path == SIMULATE_PATH {
             let r = self.simulate(req).unwrap_or_else(|e| wire::error(&e));
@@ -832,6 +849,59 @@ impl Api {
         }
     }
 
+    /// `/_sesm/sns/…`: `GET confirm?TopicArn=&Token=` (a confirmation's `SubscribeURL`),
+    /// `GET unsubscribe?SubscriptionArn=` (a notification's `UnsubscribeURL`), and
+    /// `POST publish {"TopicArn", "Message", "Subject"?}` (SNS's Publish: one notification per
+    /// subscription, queued for the delivery task).
+    fn sns(&self, req: &Request, action: &str, query: &str) -> Result<Response> {
+        let query = Query::parse(query);
+        match (req.method.as_str(), action) {
+            ("GET", "confirm") => {
+                let topic = query.required("TopicArn")?;
+                let token = query.required("Token")?;
+                let sub = self.write(|s| ops::events::confirm(s, &topic, &token))?;
+                let xml = format!(
+                    "<ConfirmSubscriptionResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">\
+                     <ConfirmSubscriptionResult><SubscriptionArn>{}</SubscriptionArn>\
+                     </ConfirmSubscriptionResult><ResponseMetadata><RequestId>{}</RequestId>\
+                     </ResponseMetadata></ConfirmSubscriptionResponse>",
+                    xml_escape(&sub.subscription_arn),
+                    self.request_id()
+                );
+                Ok(Response::new(200, "text/xml", xml.into_bytes()))
+            }
+            ("GET", "unsubscribe") => {
+                let arn = query.required("SubscriptionArn")?;
+                let sub = self.write(|s| ops::events::unsubscribe(s, &arn))?;
+                Ok(wire::ok(to_value(&sub)?))
+            }
+            ("POST", "publish") => {
+                #[derive(serde::Deserialize)]
+                #[serde(rename_all = "PascalCase", deny_unknown_fields)]
+                struct Publish {
+                    topic_arn: String,
+                    message: String,
+                    #[serde(default)]
+                    subject: Option<String>,
+                }
+                let p: Publish = serde_json::from_slice(&req.body).map_err(|e| {
+                    Error::bad_request(format!(
+                        "The body must be {{\"TopicArn\", \"Message\", \"Subject\"?}}: {e}."
+                    ))
+                })?;
+                let now = jiff::Timestamp::now();
+                let salt = self.request_id();
+                let published = self.live.update_queueing(self.deadline(), |s| {
+                    ops::events::publish(s, &p.topic_arn, &p.message, p.subject.as_deref(), now, &salt)
+                })?;
+                Ok(wire::ok(to_value(&published)?))
+            }
+            (method, action) => Err(Error::bad_request(format!(
+                "{method} {SNS_PREFIX}{action} is not a sesm SNS route: use GET confirm, GET unsubscribe or POST publish."
+            ))),
+        }
+    }
+
     /// `POST /_sesm/simulate {"Days": N}`: the operation of `sesm simulate --days N` (its
     /// rules, under the same lock), answered with the report `sesm simulate -o json` prints.
     fn simulate(&self, req: &Request) -> Result<Response> {
@@ -898,6 +968,11 @@ impl Api {
         );
         Response::new(200, "text/xml", xml.into_bytes())
     }
+}
+
+/// Text for an XML element.
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The 501 of an operation sesm recognises but does not serve (501 is not retried by SDKs).

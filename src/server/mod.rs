@@ -18,6 +18,7 @@ pub mod requests;
 pub mod router;
 #[rustfmt::skip]
 pub mod routes;
+mod sns;
 pub mod wire;
 
 use std::convert::Infallible;
@@ -121,6 +122,12 @@ pub fn serve(api: Api, options: &Options, log: Box<dyn Log>) -> Result<i32> {
         connections: AtomicUsize::new(0),
         max_connections: open_files_limit().saturating_sub(64).max(64),
     });
+    // Notifications queued for SNS subscribers are posted by a task of their own.
+    let delivery = runtime.spawn(sns::deliver(
+        Arc::clone(&shared),
+        format!("http://{host_part}:{}", addr.port()),
+        stop_rx.clone(),
+    ));
     let served = runtime.block_on(async {
         let listener = TcpListener::from_std(std_listener)
             .map_err(|e| Error::internal(format!("cannot set up the listener: {e}")))?;
@@ -132,6 +139,7 @@ pub fn serve(api: Api, options: &Options, log: Box<dyn Log>) -> Result<i32> {
         }
         Ok::<(), Error>(())
     });
+    delivery.abort();
     runtime.shutdown_timeout(Duration::from_secs(1));
     served?;
     Ok(match signal.load(Ordering::SeqCst) {

@@ -338,6 +338,7 @@ mod codec;
 mod input;
 mod journal;
 mod live;
+mod notify;
 
 use atomic::{create_folder, open_private};
 pub use codec::{DecodeError, decode, decode_from, encode};
