@@ -228,10 +228,7 @@ pub fn http_message(q: &Queued, base: &str, token: &str) -> (Vec<(&'static str, 
     if q.kind == Kind::Notification {
         headers.push(("x-amz-sns-subscription-arn", q.subscription_arn.clone()));
     }
-    (
-        headers,
-        serde_json::Value::Object(body).to_string(),
-    )
+    (headers, serde_json::Value::Object(body).to_string())
 }
 
 fn encode(s: &str) -> String {

@@ -180,7 +180,9 @@ impl Api {
             return (r, "Outbox");
         }
         if let Some(action) = path.strip_prefix(SNS_PREFIX) {
-            let r = self.sns(req, action, query).unwrap_or_else(|e| wire::error(&e));
+            let r = self
+                .sns(req, action, query)
+                .unwrap_or_else(|e| wire::error(&e));
             return (r, "Sns");
         }
         if path == SIMULATE_PATH {
@@ -892,7 +894,14 @@ impl Api {
                 let now = jiff::Timestamp::now();
                 let salt = self.request_id();
                 let published = self.live.update_queueing(self.deadline(), |s| {
-                    ops::events::publish(s, &p.topic_arn, &p.message, p.subject.as_deref(), now, &salt)
+                    ops::events::publish(
+                        s,
+                        &p.topic_arn,
+                        &p.message,
+                        p.subject.as_deref(),
+                        now,
+                        &salt,
+                    )
                 })?;
                 Ok(wire::ok(to_value(&published)?))
             }
@@ -972,7 +981,9 @@ impl Api {
 
 /// Text for an XML element.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The 501 of an operation sesm recognises but does not serve (501 is not retried by SDKs).

@@ -143,7 +143,10 @@ async fn attempt(q: &Queued, sub: &Subscription, base: &str) -> Option<u16> {
     let mut req = hyper::Request::post(path)
         .header(hyper::header::HOST, authority)
         .header(hyper::header::CONTENT_TYPE, "text/plain; charset=UTF-8")
-        .header(hyper::header::USER_AGENT, "Amazon Simple Notification Service Agent");
+        .header(
+            hyper::header::USER_AGENT,
+            "Amazon Simple Notification Service Agent",
+        );
     for (k, v) in headers {
         req = req.header(k, v);
     }

@@ -102,7 +102,10 @@ impl Store {
                     path.display(),
                     i + 1
                 ))
-                .hint(format!("remove the line, or the file: rm {}", path.display()))
+                .hint(format!(
+                    "remove the line, or the file: rm {}",
+                    path.display()
+                ))
             })?);
         }
         Ok(out)

@@ -412,3 +412,280 @@ fn the_command_line_refuses_what_ses_refuses_and_writes_nothing() {
     let list = env.json(&["config-set", "event-destination", "list", "news"]);
     assert_eq!(list, json!({"EventDestinations": []}));
 }
+
+/// A stdlib HTTP subscriber: records each POST (headers, JSON body) and answers 200, or 500
+/// while `fail` is above 0.
+struct Subscriber {
+    port: u16,
+    got: std::sync::mpsc::Receiver<(Vec<(String, String)>, Value)>,
+    fail: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Subscriber {
+    fn start(port: u16) -> Subscriber {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, got) = std::sync::mpsc::channel();
+        let fail = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (f, s) = (fail.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::SeqCst) {
+                let Ok((mut conn, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    continue;
+                };
+                conn.set_nonblocking(false).unwrap();
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let (head, body) = loop {
+                    let n = conn.read(&mut chunk).unwrap_or(0);
+                    if n == 0 {
+                        break (String::new(), Vec::new());
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..i]).to_string();
+                        let len: usize = head
+                            .lines()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("content-length")
+                                    .then(|| v.trim().parse().ok())?
+                            })
+                            .unwrap_or(0);
+                        while buf.len() < i + 4 + len {
+                            let n = conn.read(&mut chunk).unwrap_or(0);
+                            if n == 0 {
+                                break;
+                            }
+                            buf.extend_from_slice(&chunk[..n]);
+                        }
+                        break (head, buf[i + 4..].to_vec());
+                    }
+                };
+                if head.is_empty() {
+                    continue;
+                }
+                let failing = f
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok();
+                let status = if failing {
+                    "500 Internal Server Error"
+                } else {
+                    "200 OK"
+                };
+                let _ = conn.write_all(
+                    format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .as_bytes(),
+                );
+                let headers = head
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        Some((k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                    })
+                    .collect();
+                let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                let _ = tx.send((headers, body));
+            }
+        });
+        Subscriber {
+            port,
+            got,
+            fail,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn next(&self, within: u64) -> (Vec<(String, String)>, Value) {
+        self.got
+            .recv_timeout(std::time::Duration::from_secs(within))
+            .expect("the subscriber got nothing in time")
+    }
+
+    /// Stops listening (the port refuses connections).
+    fn down(mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.take().unwrap().join().unwrap();
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn publish(addr: &str, topic: &str, message: &str) -> String {
+    let body = json!({"TopicArn": topic, "Message": message}).to_string();
+    let r = request(addr, "POST", "/_sesm/sns/publish", &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    v["MessageIds"][0].as_str().unwrap().to_string()
+}
+
+/// SNS over HTTP: the confirmation first, with SNS's headers and fields; notifications once
+/// the SubscribeURL was fetched; a 500 retried 20 seconds later (SNS's default policy); 100
+/// notifications queued while the subscriber is down survive a SIGKILL of the server and are
+/// all delivered after a restart.
+#[test]
+fn sns_subscribers_get_a_confirmation_then_notifications_retried_and_kept_across_sigkill() {
+    let env = Env::new();
+    let topic = "arn:aws:sns:eu-west-1:123456789012:ses-events";
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let sub = Subscriber::start(0);
+    let port = sub.port;
+    let url = format!("http://127.0.0.1:{port}/sns");
+    let out = env.json(&["events", "subscribe", topic, &url]);
+    assert_eq!(out["PendingConfirmation"], true, "{out}");
+    let (headers, body) = sub.next(10);
+    assert_eq!(
+        header(&headers, "x-amz-sns-message-type"),
+        Some("SubscriptionConfirmation")
+    );
+    assert_eq!(header(&headers, "x-amz-sns-topic-arn"), Some(topic));
+    assert_eq!(
+        header(&headers, "x-amz-sns-message-id"),
+        body["MessageId"].as_str()
+    );
+    for k in [
+        "Type",
+        "MessageId",
+        "Token",
+        "TopicArn",
+        "Message",
+        "SubscribeURL",
+        "Timestamp",
+        "SignatureVersion",
+        "Signature",
+        "SigningCertURL",
+    ] {
+        assert!(body[k].is_string(), "{k} in {body}");
+    }
+    // A notification published before the confirmation waits for it.
+    let early = publish(&addr, topic, "early");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(
+        sub.got.try_recv().is_err(),
+        "a pending subscription got a notification"
+    );
+    let subscribe_url = body["SubscribeURL"].as_str().unwrap();
+    let path = &subscribe_url[subscribe_url.find("/_sesm").unwrap()..];
+    let r = request(&addr, "GET", path, "");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<SubscriptionArn>"), "{}", r.body);
+    let list = env.json(&["events", "subscriptions"]);
+    assert_eq!(
+        list["Subscriptions"][0]["PendingConfirmation"], false,
+        "{list}"
+    );
+    let (headers, body) = sub.next(10);
+    assert_eq!(
+        header(&headers, "x-amz-sns-message-type"),
+        Some("Notification")
+    );
+    assert_eq!(body["MessageId"], early.as_str());
+    assert_eq!(body["Message"], "early");
+    for k in [
+        "Type",
+        "MessageId",
+        "TopicArn",
+        "Message",
+        "Timestamp",
+        "SignatureVersion",
+        "Signature",
+        "SigningCertURL",
+        "UnsubscribeURL",
+    ] {
+        assert!(body[k].is_string(), "{k} in {body}");
+    }
+    // A 500 is retried after SNS's 20 seconds.
+    sub.fail.store(1, std::sync::atomic::Ordering::SeqCst);
+    let event = json!({"eventType": "Send"}).to_string();
+    let id = publish(&addr, topic, &event);
+    let (_, first) = sub.next(10);
+    let failed_at = std::time::Instant::now();
+    assert_eq!(first["MessageId"], id.as_str());
+    let (_, second) = sub.next(40);
+    assert_eq!(second["MessageId"], id.as_str());
+    assert_eq!(second["Message"], event.as_str());
+    let waited = failed_at.elapsed().as_secs_f64();
+    assert!((19.0..30.0).contains(&waited), "retried after {waited} s");
+    // The subscriber goes down; 100 notifications wait in the queue; the server is killed.
+    sub.down();
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 0..100 {
+        ids.insert(publish(&addr, topic, &format!("event {i}")));
+    }
+    let queue = std::fs::read_to_string(format!("{}.sns-queue", env.state.display())).unwrap();
+    assert_eq!(queue.lines().count(), 100);
+    let killed = server.stop("KILL");
+    assert_ne!(killed, 0);
+    let sub = Subscriber::start(port);
+    let _server = Server::start(&env, &["-q"]);
+    let mut got = std::collections::BTreeSet::new();
+    while got.len() < ids.len() {
+        let (_, body) = sub.next(20);
+        got.insert(body["MessageId"].as_str().unwrap().to_string());
+    }
+    assert!(
+        ids.is_subset(&got),
+        "lost: {:?}",
+        ids.difference(&got).collect::<Vec<_>>()
+    );
+    // Delivered entries leave the queue.
+    let start = std::time::Instant::now();
+    loop {
+        let queue = std::fs::read_to_string(format!("{}.sns-queue", env.state.display())).unwrap();
+        if queue.is_empty() {
+            break;
+        }
+        assert!(start.elapsed().as_secs() < 10, "queue not emptied: {queue}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// `events subscribe` refuses what is no topic or no HTTP endpoint, writing nothing.
+#[test]
+fn events_subscribe_refuses_bad_topics_and_endpoints() {
+    let env = Env::new();
+    env.ok(&["config-set", "create", "x"]);
+    let before = env.state_bytes();
+    for (args, code, text) in [
+        (
+            ["nope", "http://127.0.0.1:9/"],
+            254,
+            "Invalid TopicArn 'nope'",
+        ),
+        (
+            [
+                "arn:aws:sns:us-east-1:123456789012:t",
+                "https://example.com/",
+            ],
+            252,
+            "plain HTTP only",
+        ),
+        (
+            ["arn:aws:sns:us-east-1:123456789012:t", "mailto:a@b.c"],
+            252,
+            "is not an HTTP endpoint",
+        ),
+    ] {
+        let mut all = vec!["events", "subscribe"];
+        all.extend_from_slice(&args);
+        let run = env.run(&all);
+        assert_eq!(run.code, code, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(text), "{args:?}: {}", run.stderr);
+        assert_eq!(env.state_bytes(), before);
+    }
+}
