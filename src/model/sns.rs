@@ -69,7 +69,9 @@ pub const ATTEMPT_TIMEOUT_SECONDS: u64 = 15;
 /// After `failed` failed attempts of a message: how many seconds until the next, or `None`
 /// when the policy is exhausted and the message is dropped.
 pub fn retry_delay(failed: u32) -> Option<u64> {
-    (failed >= 1 && failed <= RETRIES).then_some(RETRY_DELAY_SECONDS)
+    (1..=RETRIES)
+        .contains(&failed)
+        .then_some(RETRY_DELAY_SECONDS)
 }
 
 /// How an endpoint's HTTP status counts: 2xx delivered; 429 and 5xx retried (as a refused
