@@ -319,6 +319,153 @@ module completions {
     pool?: string             # The pool to send through
   ]
 
+  def "nu-complete sesm config-set event-destination output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm config-set event-destination color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Event destinations: where SES publishes the set's sending events
+  export extern "sesm config-set event-destination" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set event-destination output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm config-set event-destination color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm config-set event-destination add output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm config-set event-destination add color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Add an event destination to a configuration set
+  export extern "sesm config-set event-destination add" [
+    --types: string           # Event types, comma-separated: SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION
+    --disabled                # Keep the destination but publish nothing to it (Enabled false)
+    --sns: string             # An SNS topic ARN
+    --firehose-stream: string # A Kinesis Data Firehose delivery stream ARN (needs --firehose-role)
+    --firehose-role: string   # The IAM role ARN SES uses to write to the Firehose stream
+    --cloudwatch-dimension: string # A CloudWatch dimension as NAME:SOURCE:DEFAULT (SOURCE: MESSAGE_TAG, EMAIL_HEADER or LINK_TAG); repeatable
+    --event-bridge: string    # The EventBridge default bus ARN (arn:aws:events:REGION:ACCOUNT:event-bus/default)
+    --pinpoint: string        # A Pinpoint project ARN
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set event-destination add output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm config-set event-destination add color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    config_set: string
+    name: string              # The destination's name: 1-64 characters from A-Z, a-z, 0-9, _ and -
+  ]
+
+  def "nu-complete sesm config-set event-destination list output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm config-set event-destination list color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # List a configuration set's event destinations
+  export extern "sesm config-set event-destination list" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set event-destination list output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm config-set event-destination list color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    name: string
+  ]
+
+  def "nu-complete sesm config-set event-destination update output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm config-set event-destination update color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Replace an event destination's definition (every flag as for add)
+  export extern "sesm config-set event-destination update" [
+    --types: string           # Event types, comma-separated: SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION
+    --disabled                # Keep the destination but publish nothing to it (Enabled false)
+    --sns: string             # An SNS topic ARN
+    --firehose-stream: string # A Kinesis Data Firehose delivery stream ARN (needs --firehose-role)
+    --firehose-role: string   # The IAM role ARN SES uses to write to the Firehose stream
+    --cloudwatch-dimension: string # A CloudWatch dimension as NAME:SOURCE:DEFAULT (SOURCE: MESSAGE_TAG, EMAIL_HEADER or LINK_TAG); repeatable
+    --event-bridge: string    # The EventBridge default bus ARN (arn:aws:events:REGION:ACCOUNT:event-bus/default)
+    --pinpoint: string        # A Pinpoint project ARN
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set event-destination update output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm config-set event-destination update color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    config_set: string
+    name: string              # The destination's name: 1-64 characters from A-Z, a-z, 0-9, _ and -
+  ]
+
+  def "nu-complete sesm config-set event-destination remove output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm config-set event-destination remove color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Remove an event destination
+  export extern "sesm config-set event-destination remove" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm config-set event-destination remove output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm config-set event-destination remove color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    config_set: string
+    name: string              # The destination's name: 1-64 characters from A-Z, a-z, 0-9, _ and -
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm config-set event-destination help" [
+  ]
+
+  # Add an event destination to a configuration set
+  export extern "sesm config-set event-destination help add" [
+  ]
+
+  # List a configuration set's event destinations
+  export extern "sesm config-set event-destination help list" [
+  ]
+
+  # Replace an event destination's definition (every flag as for add)
+  export extern "sesm config-set event-destination help update" [
+  ]
+
+  # Remove an event destination
+  export extern "sesm config-set event-destination help remove" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm config-set event-destination help help" [
+  ]
+
   # Print this message or the help of the given subcommand(s)
   export extern "sesm config-set help" [
   ]
@@ -341,6 +488,26 @@ module completions {
 
   # Set the pool a configuration set sends through, or remove it with --none
   export extern "sesm config-set help set-pool" [
+  ]
+
+  # Event destinations: where SES publishes the set's sending events
+  export extern "sesm config-set help event-destination" [
+  ]
+
+  # Add an event destination to a configuration set
+  export extern "sesm config-set help event-destination add" [
+  ]
+
+  # List a configuration set's event destinations
+  export extern "sesm config-set help event-destination list" [
+  ]
+
+  # Replace an event destination's definition (every flag as for add)
+  export extern "sesm config-set help event-destination update" [
+  ]
+
+  # Remove an event destination
+  export extern "sesm config-set help event-destination remove" [
   ]
 
   # Print this message or the help of the given subcommand(s)
@@ -1617,6 +1784,137 @@ module completions {
   export extern "sesm events help help" [
   ]
 
+  def "nu-complete sesm suppression output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm suppression color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # The account-level suppression list: addresses SES won't deliver to
+  export extern "sesm suppression" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm suppression output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm suppression color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm suppression put output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm suppression put color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Put an address on the suppression list (or change its reason)
+  export extern "sesm suppression put" [
+    --reason: string          # BOUNCE or COMPLAINT
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm suppression put output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm suppression put color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    address: string           # The email address
+  ]
+
+  def "nu-complete sesm suppression get output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm suppression get color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Show a suppressed address
+  export extern "sesm suppression get" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm suppression get output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm suppression get color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    address: string           # The email address
+  ]
+
+  def "nu-complete sesm suppression list output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm suppression list color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # List suppressed addresses, sorted by address
+  export extern "sesm suppression list" [
+    --reason: string          # Only this reason (BOUNCE or COMPLAINT); repeatable
+    --start-date: string      # Only addresses updated at or after TIME (2026-11-30T10:00:00Z, or a date)
+    --end-date: string        # Only addresses updated at or before TIME (2026-11-30T10:00:00Z, or a date)
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm suppression list output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm suppression list color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm suppression remove output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm suppression remove color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Take an address off the suppression list
+  export extern "sesm suppression remove" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm suppression remove output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm suppression remove color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    address: string           # The email address
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm suppression help" [
+  ]
+
+  # Put an address on the suppression list (or change its reason)
+  export extern "sesm suppression help put" [
+  ]
+
+  # Show a suppressed address
+  export extern "sesm suppression help get" [
+  ]
+
+  # List suppressed addresses, sorted by address
+  export extern "sesm suppression help list" [
+  ]
+
+  # Take an address off the suppression list
+  export extern "sesm suppression help remove" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm suppression help help" [
+  ]
+
   def "nu-complete sesm serve output" [] {
     [ "table" "json" "text" ]
   }
@@ -1692,6 +1990,26 @@ module completions {
 
   # Set the pool a configuration set sends through, or remove it with --none
   export extern "sesm help config-set set-pool" [
+  ]
+
+  # Event destinations: where SES publishes the set's sending events
+  export extern "sesm help config-set event-destination" [
+  ]
+
+  # Add an event destination to a configuration set
+  export extern "sesm help config-set event-destination add" [
+  ]
+
+  # List a configuration set's event destinations
+  export extern "sesm help config-set event-destination list" [
+  ]
+
+  # Replace an event destination's definition (every flag as for add)
+  export extern "sesm help config-set event-destination update" [
+  ]
+
+  # Remove an event destination
+  export extern "sesm help config-set event-destination remove" [
   ]
 
   # Sending identities (domains and email addresses)
@@ -1888,6 +2206,26 @@ module completions {
 
   # List the HTTP subscriptions
   export extern "sesm help events subscriptions" [
+  ]
+
+  # The account-level suppression list: addresses SES won't deliver to
+  export extern "sesm help suppression" [
+  ]
+
+  # Put an address on the suppression list (or change its reason)
+  export extern "sesm help suppression put" [
+  ]
+
+  # Show a suppressed address
+  export extern "sesm help suppression get" [
+  ]
+
+  # List suppressed addresses, sorted by address
+  export extern "sesm help suppression list" [
+  ]
+
+  # Take an address off the suppression list
+  export extern "sesm help suppression remove" [
   ]
 
   # Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform

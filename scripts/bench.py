@@ -219,7 +219,7 @@ def bench_events(state, env, rows, sender):
     proc, addr = serve(state, env)
     try:
         deadline = time.time() + 10
-        while time.time() < deadline and b'"Confirmed":true' not in subprocess.run(
+        while time.time() < deadline and b'"PendingConfirmation":false' not in subprocess.run(
                 [SESM, "--state", state, "events", "subscriptions", "-o", "json"], env=env,
                 capture_output=True).stdout.replace(b" ", b""):
             time.sleep(0.1)

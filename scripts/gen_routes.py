@@ -37,6 +37,8 @@ SERVED = [
     "PutEmailIdentityFeedbackAttributes", "PutEmailIdentityMailFromAttributes",
     "PutEmailIdentityDkimAttributes", "PutEmailIdentityDkimSigningAttributes",
     "CreateEmailTemplate", "UpdateEmailTemplate", "TestRenderEmailTemplate",
+    "CreateConfigurationSetEventDestination", "UpdateConfigurationSetEventDestination",
+    "PutSuppressedDestination", "PutAccountSuppressionAttributes",
 ]
 
 

@@ -106,9 +106,14 @@ pub fn run(cmd: EventsCommand, ctx: &Ctx) -> Result<Rendered> {
         }
         EventsCommand::Subscribe(a) => {
             let last = ctx.store()?.last_event()?;
-            ctx.write(|s, _| events::subscribe(s, &a.topic, &a.url, last))
+            ctx.write(|s, _| {
+                events::subscribe(s, &a.topic, &a.url, last)
+                    .map(|sub| events::SubscriptionView::from(&sub))
+            })
         }
-        EventsCommand::Unsubscribe(a) => ctx.write(|s, _| events::unsubscribe(s, &a.arn)),
+        EventsCommand::Unsubscribe(a) => ctx.write(|s, _| {
+            events::unsubscribe(s, &a.arn).map(|sub| events::SubscriptionView::from(&sub))
+        }),
         EventsCommand::Subscriptions => ctx.read(|s, _| Ok(events::subscriptions(s))),
         EventsCommand::Follow(a) => {
             let q = a.query(ctx)?;

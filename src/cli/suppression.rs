@@ -76,7 +76,7 @@ pub fn run(cmd: SuppressionCommand, ctx: &Ctx) -> Result<Rendered> {
         SuppressionCommand::Get(a) => ctx.read(|s, region| suppression::get(s, region, &a.address)),
         SuppressionCommand::List(a) => {
             let filter = ListFilter {
-                reasons: parse_reasons(&a.reason)?,
+                reasons: parse_reasons(&a.reason, "reasons")?,
                 start: a.start_date.as_deref().map(parse_since).transpose()?,
                 end: a.end_date.as_deref().map(parse_since).transpose()?,
             };

@@ -471,6 +471,27 @@ impl Region {
                 }
             }
             tag_rules(&what, &cs.tags)?;
+            if cs.event_destinations.len() > super::event::DESTINATIONS_PER_SET {
+                return Err(format!(
+                    "{what}: {} event destinations, at most {} (V8)",
+                    cs.event_destinations.len(),
+                    super::event::DESTINATIONS_PER_SET
+                ));
+            }
+            for (dest, d) in &cs.event_destinations {
+                let at = format!("{what}: event destination '{}'", dest.escape_default());
+                super::event::check_name(dest).map_err(|e| format!("{at}: V1: {}", e.message))?;
+                super::event::Definition::of(d)
+                    .check()
+                    .map_err(|e| format!("{at}: {}", e.message))?;
+            }
+        }
+        for (key, entry) in &self.suppressed {
+            let what = format!("suppressed address '{}'", key.escape_default());
+            match super::sending::check_address(key, "email") {
+                Ok(k) if k == *key && entry.email_address == *key => {}
+                _ => return Err(format!("{what}: S1: not an address as SES stores it")),
+            }
         }
         let identities = self.identities.get().map_err(|e| e.message)?;
         if identities.len() > quota::IDENTITIES {

@@ -193,14 +193,12 @@ impl OptionBlock {
         if self == OptionBlock::Suppression
             && let Some(Value::Array(reasons)) = map.get("SuppressedReasons")
         {
-            for r in reasons {
-                match r.as_str() {
-                    Some(t) => {
-                        t.parse::<super::suppression::Reason>()?;
-                    }
-                    None => return Err(bad("SuppressedReasons", "a list of strings")),
-                }
-            }
+            let texts = reasons
+                .iter()
+                .map(|r| r.as_str().map(str::to_string))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| bad("SuppressedReasons", "a list of strings"))?;
+            super::suppression::parse_reasons(&texts, "suppressionOptions.suppressedReasons")?;
         }
         if self == OptionBlock::Tracking && !map.contains_key("CustomRedirectDomain") {
             return Err(bad("CustomRedirectDomain", "given"));

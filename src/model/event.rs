@@ -212,6 +212,17 @@ fn check_arn(
     Ok(())
 }
 
+/// V4: an SNS topic ARN.
+pub fn check_topic_arn(arn: &str) -> Result<()> {
+    check_arn(
+        arn,
+        "TopicArn",
+        "sns",
+        |r| named(r, ""),
+        "arn:aws:sns:us-east-1:123456789012:my-topic",
+    )
+}
+
 /// A resource name after its `prefix`: 1–256 characters, no spaces or control characters.
 fn named(res: &str, prefix: &str) -> bool {
     res.strip_prefix(prefix).is_some_and(|n| {
@@ -250,6 +261,24 @@ fn check_dimension(d: &Dimension) -> Result<()> {
 }
 
 impl Definition {
+    /// The definition of a stored destination (to check a state file with the same rules).
+    pub fn of(d: &EventDestination) -> Definition {
+        Definition {
+            enabled: Some(d.enabled),
+            matching_event_types: Some(
+                d.matching_event_types
+                    .iter()
+                    .map(|t| t.as_str().to_string())
+                    .collect(),
+            ),
+            sns: d.sns_destination.clone(),
+            firehose: d.kinesis_firehose_destination.clone(),
+            cloud_watch: d.cloud_watch_destination.clone(),
+            event_bridge: d.event_bridge_destination.clone(),
+            pinpoint: d.pinpoint_destination.clone(),
+        }
+    }
+
     /// V2–V5: the destination this definition describes.
     pub fn check(self) -> Result<EventDestination> {
         let types = self.matching_event_types.unwrap_or_default();
@@ -260,7 +289,13 @@ impl Definition {
         }
         let mut matching: Vec<EventType> = Vec::with_capacity(types.len());
         for t in &types {
-            let t: EventType = t.parse()?;
+            let t: EventType = t.parse().map_err(|_| {
+                super::identity::enum_list_error(
+                    &types,
+                    "eventDestination.matchingEventTypes",
+                    &EventType::ALL.map(EventType::as_str),
+                )
+            })?;
             // A type named twice is one type (Terraform keeps them as a set).
             if !matching.contains(&t) {
                 matching.push(t);
@@ -279,13 +314,7 @@ impl Definition {
             ));
         }
         if let Some(s) = &self.sns {
-            check_arn(
-                &s.topic_arn,
-                "TopicArn",
-                "sns",
-                |r| named(r, ""),
-                "arn:aws:sns:us-east-1:123456789012:my-topic",
-            )?;
+            check_topic_arn(&s.topic_arn)?;
         }
         if let Some(f) = &self.firehose {
             check_arn(

@@ -244,9 +244,19 @@ pub struct SigningAttributes {
 }
 
 /// The validation message AWS's JSON services give for a value outside a model enum.
-fn enum_error(value: &str, member: &str, allowed: &[&str]) -> Error {
+pub fn enum_error(value: &str, member: &str, allowed: &[&str]) -> Error {
     Error::bad_request(format!(
         "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+        allowed.join(", ")
+    ))
+}
+
+/// The validation message AWS's JSON services give for a list whose members must be of a
+/// model enum (`value` is the list as given).
+pub fn enum_list_error(value: &[String], member: &str, allowed: &[&str]) -> Error {
+    Error::bad_request(format!(
+        "1 validation error detected: Value '[{}]' at '{member}' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+        value.join(", "),
         allowed.join(", ")
     ))
 }

@@ -45,11 +45,14 @@ impl std::str::FromStr for Reason {
     }
 }
 
-/// S2: a list of reasons, each named once (a reason given twice counts once).
-pub fn parse_reasons(texts: &[String]) -> Result<Vec<Reason>> {
+/// S2: a list of reasons (the request's `member`), each named once (a reason given twice
+/// counts once).
+pub fn parse_reasons(texts: &[String], member: &str) -> Result<Vec<Reason>> {
     let mut out: Vec<Reason> = Vec::new();
     for t in texts {
-        let r: Reason = t.parse()?;
+        let r: Reason = t.parse().map_err(|_| {
+            super::identity::enum_list_error(texts, member, &Reason::ALL.map(Reason::as_str))
+        })?;
         if !out.contains(&r) {
             out.push(r);
         }
@@ -105,7 +108,9 @@ impl Region {
         message_id: Option<String>,
     ) -> Result<Suppressed> {
         let key = check_suppressed_address(address)?;
-        let reason: Reason = reason.parse()?;
+        let reason: Reason = reason.parse().map_err(|_| {
+            super::identity::enum_error(reason, "reason", &Reason::ALL.map(Reason::as_str))
+        })?;
         let entry = Suppressed {
             email_address: key.clone(),
             reason,
@@ -188,7 +193,7 @@ impl Region {
 impl State {
     /// Checks and stores the account's suppression reasons of a region (S2, S5).
     pub fn put_account_suppression(&mut self, region: &str, reasons: &[String]) -> Result<()> {
-        let reasons = parse_reasons(reasons)?;
+        let reasons = parse_reasons(reasons, "suppressedReasons")?;
         self.region_mut(region).suppression_reasons = Some(reasons);
         Ok(())
     }

@@ -91,6 +91,30 @@ pub fn check_endpoint(url: &str) -> Result<()> {
     Ok(())
 }
 
+/// A subscription as `sesm events` shows it: SNS's `Subscription` shape (its token stays
+/// in the state).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SubscriptionView {
+    pub subscription_arn: String,
+    pub topic_arn: String,
+    pub protocol: &'static str,
+    pub endpoint: String,
+    pub pending_confirmation: bool,
+}
+
+impl From<&SnsSubscription> for SubscriptionView {
+    fn from(s: &SnsSubscription) -> Self {
+        SubscriptionView {
+            subscription_arn: s.subscription_arn.clone(),
+            topic_arn: s.topic_arn.clone(),
+            protocol: "http",
+            endpoint: s.endpoint.clone(),
+            pending_confirmation: !s.confirmed,
+        }
+    }
+}
+
 /// `sesm events subscribe`: subscribes an HTTP endpoint to an SNS topic (confirmed when it
 /// fetches the SubscribeURL `sesm serve` posts it); events after `last_event` go to it.
 pub fn subscribe(
@@ -159,12 +183,16 @@ pub fn confirm(s: &mut State, topic: &str, token: &str) -> Result<SnsSubscriptio
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Subscriptions {
-    pub subscriptions: Vec<SnsSubscription>,
+    pub subscriptions: Vec<SubscriptionView>,
 }
 
 /// `sesm events subscriptions`.
 pub fn subscriptions(s: &State) -> Subscriptions {
     Subscriptions {
-        subscriptions: s.sns_subscriptions.clone(),
+        subscriptions: s
+            .sns_subscriptions
+            .iter()
+            .map(SubscriptionView::from)
+            .collect(),
     }
 }

@@ -296,7 +296,7 @@ impl Render for crate::ops::events::EventList {
     }
 }
 
-impl Render for crate::model::publishing::SnsSubscription {
+impl Render for crate::ops::events::SubscriptionView {
     fn table(&self, _: &View) -> Option<Vec<Block>> {
         Some(vec![Block::fields([
             ("Subscription", self.subscription_arn.clone()),
@@ -304,7 +304,7 @@ impl Render for crate::model::publishing::SnsSubscription {
             ("Endpoint", self.endpoint.clone()),
             (
                 "Status",
-                if self.confirmed {
+                if !self.pending_confirmation {
                     "confirmed".to_string()
                 } else {
                     "pending confirmation (sesm serve posts it a SubscriptionConfirmation)".into()
@@ -334,7 +334,7 @@ impl Render for crate::ops::events::Subscriptions {
                     vec![
                         s.topic_arn.clone(),
                         s.endpoint.clone(),
-                        if s.confirmed { "yes" } else { "no" }.into(),
+                        if s.pending_confirmation { "no" } else { "yes" }.into(),
                         s.subscription_arn.clone(),
                     ]
                 })

@@ -31,6 +31,8 @@ pub const OUTBOX_PATH: &str = "/_sesm/outbox";
 pub const EVENTS_PATH: &str = "/_sesm/events";
 /// The SubscribeURL and UnsubscribeURL of SNS messages sesm posts.
 pub const SNS_PATH: &str = "/_sesm/sns";
+/// `sesm simulate --days N` from the endpoint, outside the AWS API.
+pub const SIMULATE_PATH: &str = "/_sesm/simulate";
 
 /// The account behind the endpoint: the live state (snapshots for reads, one writer), and the
 /// region of unsigned requests.
@@ -209,6 +211,10 @@ impl Api {
         if path == EVENTS_PATH {
             let r = self.events(req, query).unwrap_or_else(|e| wire::error(&e));
             return (r, "ListEvents");
+        }
+        if path == SIMULATE_PATH {
+            let r = self.simulate(req).unwrap_or_else(|e| wire::error(&e));
+            return (r, "Simulate");
         }
         if let Some(rest) = path
             .strip_prefix(OUTBOX_PATH)
@@ -589,6 +595,7 @@ impl Api {
                     "ProductionAccessEnabled": true,
                     "SendingEnabled": a.sending_enabled,
                     "SendQuota": quota,
+                    "SuppressionAttributes": ops::suppression::attributes(snapshot.state(), r),
                 }))
             }
             O::PutAccountDedicatedIpWarmupAttributes => {
@@ -679,10 +686,89 @@ impl Api {
                 let mime = self.read(|s| ops::template::test_render(s, r, &name, &data))?;
                 wire::ok(json!({"RenderedTemplate": mime}))
             }
+            O::CreateConfigurationSetEventDestination => {
+                let b: CreateConfigurationSetEventDestinationBody = decode(body)?;
+                let name = b.event_destination_name.unwrap_or_default();
+                let def = definition(b.event_destination.unwrap_or_default());
+                let set = label("ConfigurationSetName");
+                self.write(|s| ops::event_destination::create(s, r, &set, &name, def))?;
+                wire::empty()
+            }
+            O::GetConfigurationSetEventDestinations => {
+                let set = label("ConfigurationSetName");
+                let l = self.read(|s| ops::event_destination::list(s, r, &set))?;
+                wire::ok(to_value(&l)?)
+            }
+            O::UpdateConfigurationSetEventDestination => {
+                let b: UpdateConfigurationSetEventDestinationBody = decode(body)?;
+                let def = definition(b.event_destination.unwrap_or_default());
+                let set = label("ConfigurationSetName");
+                let name = label("EventDestinationName");
+                self.write(|s| ops::event_destination::update(s, r, &set, &name, def))?;
+                wire::empty()
+            }
+            O::DeleteConfigurationSetEventDestination => {
+                let set = label("ConfigurationSetName");
+                let name = label("EventDestinationName");
+                self.write(|s| ops::event_destination::delete(s, r, &set, &name))?;
+                wire::empty()
+            }
+            O::PutSuppressedDestination => {
+                let b: PutSuppressedDestinationBody = decode(body)?;
+                let address = b.email_address.unwrap_or_default();
+                let reason = b.reason.unwrap_or_default();
+                let now = jiff::Timestamp::now();
+                self.write(|s| ops::suppression::put(s, r, &address, &reason, now))?;
+                wire::empty()
+            }
+            O::GetSuppressedDestination => {
+                let e = self.read(|s| ops::suppression::get(s, r, &label("EmailAddress")))?;
+                let mut out = suppressed(&e);
+                let mut attributes = Map::new();
+                if let Some(m) = &e.message_id {
+                    attributes.insert("MessageId".into(), m.clone().into());
+                }
+                if let Some(f) = &e.feedback_id {
+                    attributes.insert("FeedbackId".into(), f.clone().into());
+                }
+                if !attributes.is_empty() {
+                    out["Attributes"] = Value::Object(attributes);
+                }
+                wire::ok(json!({"SuppressedDestination": out}))
+            }
+            O::ListSuppressedDestinations => {
+                let paging = query_paging(query)?;
+                let filter = ops::suppression::ListFilter {
+                    reasons: ops::suppression::parse_reasons(&query.all("Reason"), "reasons")?,
+                    start: query.get("StartDate").map(timestamp).transpose()?,
+                    end: query.get("EndDate").map(timestamp).transpose()?,
+                };
+                let l = self.read(|s| ops::suppression::list(s, r, &filter, &paging))?;
+                let items: Vec<Value> = l
+                    .suppressed_destination_summaries
+                    .iter()
+                    .map(suppressed)
+                    .collect();
+                with_token(
+                    json!({"SuppressedDestinationSummaries": items}),
+                    l.next_token,
+                )
+            }
+            O::DeleteSuppressedDestination => {
+                let address = label("EmailAddress");
+                self.write(|s| ops::suppression::delete(s, r, &address))?;
+                wire::empty()
+            }
+            O::PutAccountSuppressionAttributes => {
+                let b: PutAccountSuppressionAttributesBody = decode(body)?;
+                // Absent reasons are none: the account suppresses nothing automatically.
+                let reasons = b.suppressed_reasons.unwrap_or_default();
+                self.write(|s| ops::suppression::put_attributes(s, r, &reasons))?;
+                wire::empty()
+            }
             O::AssociateEmailIdentityCertificate
             | O::BatchGetMetricData
             | O::CancelExportJob
-            | O::CreateConfigurationSetEventDestination
             | O::CreateContact
             | O::CreateContactList
             | O::CreateCustomVerificationEmailTemplate
@@ -693,18 +779,15 @@ impl Api {
             | O::CreateMultiRegionEndpoint
             | O::CreateTenant
             | O::CreateTenantResourceAssociation
-            | O::DeleteConfigurationSetEventDestination
             | O::DeleteContact
             | O::DeleteContactList
             | O::DeleteCustomVerificationEmailTemplate
             | O::DeleteEmailIdentityPolicy
             | O::DeleteMultiRegionEndpoint
-            | O::DeleteSuppressedDestination
             | O::DeleteTenant
             | O::DeleteTenantResourceAssociation
             | O::DisassociateEmailIdentityCertificate
             | O::GetBlacklistReports
-            | O::GetConfigurationSetEventDestinations
             | O::GetContact
             | O::GetContactList
             | O::GetCustomVerificationEmailTemplate
@@ -719,7 +802,6 @@ impl Api {
             | O::GetMessageInsights
             | O::GetMultiRegionEndpoint
             | O::GetReputationEntity
-            | O::GetSuppressedDestination
             | O::GetTenant
             | O::ListContactLists
             | O::ListContacts
@@ -733,20 +815,16 @@ impl Api {
             | O::ListRecommendations
             | O::ListReputationEntities
             | O::ListResourceTenants
-            | O::ListSuppressedDestinations
             | O::ListTenantResources
             | O::ListTenants
             | O::PutAccountDeliveryAttributes
             | O::PutAccountDetails
             | O::PutAccountPricingAttributes
-            | O::PutAccountSuppressionAttributes
             | O::PutAccountVdmAttributes
             | O::PutDeliverabilityDashboardOption
-            | O::PutSuppressedDestination
             | O::PutTenantSuppressionAttributes
             | O::SendCustomVerificationEmail
             | O::UpdateConfigurationSet
-            | O::UpdateConfigurationSetEventDestination
             | O::UpdateContact
             | O::UpdateContactList
             | O::UpdateCustomVerificationEmailTemplate
@@ -939,6 +1017,46 @@ impl Api {
         Ok(wire::ok(serde_json::to_value(detail).unwrap_or_default()))
     }
 
+    /// `POST /_sesm/simulate {"Days": N}`: the operation of `sesm simulate --days N` (its
+    /// rules, under the same lock), answered with the report `sesm simulate -o json` prints.
+    fn simulate(&self, req: &Request) -> Result<Response> {
+        if req.method != "POST" {
+            return Err(Error::bad_request(format!(
+                "{} is not allowed on {SIMULATE_PATH}; use POST with {{\"Days\": N}}.",
+                req.method
+            )));
+        }
+        let body: Value = serde_json::from_slice(if req.body.is_empty() {
+            b"{}"
+        } else {
+            &req.body
+        })
+        .map_err(|e| Error::bad_request(format!("The body is not JSON: {e}.")))?;
+        let Some(obj) = body.as_object() else {
+            return Err(Error::bad_request(
+                "The body must be a JSON object: {\"Days\": N}.",
+            ));
+        };
+        if let Some(k) = obj.keys().find(|k| k.as_str() != "Days") {
+            return Err(Error::bad_request(format!(
+                "Unknown member '{k}': {SIMULATE_PATH} takes {{\"Days\": N}} only."
+            )));
+        }
+        let days = match obj.get("Days") {
+            None => return Err(Error::bad_request("Days is required.")),
+            Some(v) => v
+                .as_u64()
+                .and_then(|d| u32::try_from(d).ok())
+                .ok_or_else(|| {
+                    Error::bad_request(format!("Days must be a whole number of days, not {v}."))
+                })?,
+        };
+        // The region names no plan here; the run simulates every region, as the command does.
+        let region = self.default_region.clone();
+        let report = self.write(|s| ops::simulate::simulate(s, &region, days, None, false))?;
+        Ok(wire::ok(to_value(&report)?))
+    }
+
     /// STS `GetCallerIdentity` (query protocol, XML), which Terraform asks at start to learn
     /// the account ID.
     fn sts(&self, req: &Request) -> Response {
@@ -965,6 +1083,13 @@ impl Api {
         );
         Response::new(200, "text/xml", xml.into_bytes())
     }
+}
+
+/// Text for an XML element.
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The 501 of an operation sesm recognises but does not serve (501 is not retried by SDKs).
@@ -1035,6 +1160,70 @@ fn option_blocks(
         b.archiving_options.as_ref().map(to_value).transpose()?,
     );
     Ok(out)
+}
+
+/// An `EventDestinationDefinition` as the model's rules take it (V2–V5 are checked there).
+fn definition(d: EventDestinationDefinition) -> ops::event_destination::Definition {
+    use ops::event_destination as e;
+    e::Definition {
+        enabled: d.enabled,
+        matching_event_types: d.matching_event_types,
+        sns: d.sns_destination.map(|s| e::SnsDestination {
+            topic_arn: s.topic_arn.unwrap_or_default(),
+        }),
+        firehose: d
+            .kinesis_firehose_destination
+            .map(|f| e::FirehoseDestination {
+                iam_role_arn: f.iam_role_arn.unwrap_or_default(),
+                delivery_stream_arn: f.delivery_stream_arn.unwrap_or_default(),
+            }),
+        cloud_watch: d.cloud_watch_destination.map(|c| e::CloudWatchDestination {
+            dimension_configurations: c
+                .dimension_configurations
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| e::Dimension {
+                    dimension_name: d.dimension_name.unwrap_or_default(),
+                    dimension_value_source: d.dimension_value_source.unwrap_or_default(),
+                    default_dimension_value: d.default_dimension_value.unwrap_or_default(),
+                })
+                .collect(),
+        }),
+        event_bridge: d
+            .event_bridge_destination
+            .map(|b| e::EventBridgeDestination {
+                event_bus_arn: b.event_bus_arn.unwrap_or_default(),
+            }),
+        pinpoint: d.pinpoint_destination.map(|p| e::PinpointDestination {
+            application_arn: p.application_arn,
+        }),
+    }
+}
+
+/// A suppressed address as `SuppressedDestinationSummary` (epoch seconds).
+fn suppressed(e: &ops::suppression::Suppressed) -> Value {
+    json!({
+        "EmailAddress": e.email_address,
+        "Reason": e.reason,
+        "LastUpdateTime": epoch_seconds(e.last_update_time),
+    })
+}
+
+/// A timestamp of a query string: ISO 8601 as botocore and the Go SDK send it, or epoch
+/// seconds.
+fn timestamp(text: &str) -> Result<jiff::Timestamp> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite())
+        .and_then(|s| jiff::Timestamp::from_millisecond((s * 1000.0) as i64).ok())
+        .ok_or_else(|| {
+            Error::bad_request(format!(
+                "Invalid timestamp '{text}': use ISO 8601 (2026-11-30T10:00:00Z) or epoch seconds."
+            ))
+        })
 }
 
 /// `DkimSigningAttributes` as the model's rules take them.
@@ -1127,12 +1316,4 @@ fn config_set(cs: ConfigSetGet) -> Value {
         out.insert(k, v);
     }
     Value::Object(out)
-}
-
-/// Text as XML character data.
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

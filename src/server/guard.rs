@@ -102,7 +102,11 @@ impl Allowed {
                 ),
             ));
         }
-        if has_body && path.starts_with("/v2/") && !is_json(content_type) {
+        // sesm's own routes (`/_sesm/simulate`) take JSON bodies as the SESv2 API does.
+        if has_body
+            && (path.starts_with("/v2/") || path.starts_with("/_sesm/"))
+            && !is_json(content_type)
+        {
             return Err(refuse(
                 403,
                 format!(

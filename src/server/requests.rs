@@ -552,6 +552,78 @@ impl Members for TestRenderEmailTemplateBody {
     }
 }
 
+/// The JSON body of CreateConfigurationSetEventDestination (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateConfigurationSetEventDestinationBody {
+    #[serde(rename = "EventDestinationName", default, skip_serializing_if = "Option::is_none")]
+    pub event_destination_name: Option<String>,
+    #[serde(rename = "EventDestination", default, skip_serializing_if = "Option::is_none")]
+    pub event_destination: Option<EventDestinationDefinition>,
+}
+
+impl Members for CreateConfigurationSetEventDestinationBody {
+    fn missing(&self) -> Option<String> {
+        if self.event_destination_name.is_none() { return Some("EventDestinationName".into()); }
+        if self.event_destination.is_none() { return Some("EventDestination".into()); }
+        if let Some(m) = self.event_destination.as_ref().and_then(Members::missing) { return Some(format!("EventDestination.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of UpdateConfigurationSetEventDestination (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateConfigurationSetEventDestinationBody {
+    #[serde(rename = "EventDestination", default, skip_serializing_if = "Option::is_none")]
+    pub event_destination: Option<EventDestinationDefinition>,
+}
+
+impl Members for UpdateConfigurationSetEventDestinationBody {
+    fn missing(&self) -> Option<String> {
+        if self.event_destination.is_none() { return Some("EventDestination".into()); }
+        if let Some(m) = self.event_destination.as_ref().and_then(Members::missing) { return Some(format!("EventDestination.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of PutSuppressedDestination (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutSuppressedDestinationBody {
+    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+}
+
+impl Members for PutSuppressedDestinationBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_address.is_none() { return Some("EmailAddress".into()); }
+        if self.reason.is_none() { return Some("Reason".into()); }
+        None
+    }
+}
+
+/// The JSON body of PutAccountSuppressionAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountSuppressionAttributesBody {
+    #[serde(rename = "SuppressedReasons", default, skip_serializing_if = "Option::is_none")]
+    pub suppressed_reasons: Option<Vec<String>>,
+    #[serde(rename = "ValidationAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub validation_attributes: Option<SuppressionValidationAttributes>,
+}
+
+impl Members for PutAccountSuppressionAttributesBody {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.validation_attributes.as_ref().and_then(Members::missing) { return Some(format!("ValidationAttributes.{m}")); }
+        None
+    }
+}
+
 /// botocore's `Tag` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -886,6 +958,53 @@ impl Members for EmailTemplateContent {
     }
 }
 
+/// botocore's `EventDestinationDefinition` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct EventDestinationDefinition {
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "MatchingEventTypes", default, skip_serializing_if = "Option::is_none")]
+    pub matching_event_types: Option<Vec<String>>,
+    #[serde(rename = "KinesisFirehoseDestination", default, skip_serializing_if = "Option::is_none")]
+    pub kinesis_firehose_destination: Option<KinesisFirehoseDestination>,
+    #[serde(rename = "CloudWatchDestination", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_destination: Option<CloudWatchDestination>,
+    #[serde(rename = "SnsDestination", default, skip_serializing_if = "Option::is_none")]
+    pub sns_destination: Option<SnsDestination>,
+    #[serde(rename = "EventBridgeDestination", default, skip_serializing_if = "Option::is_none")]
+    pub event_bridge_destination: Option<EventBridgeDestination>,
+    #[serde(rename = "PinpointDestination", default, skip_serializing_if = "Option::is_none")]
+    pub pinpoint_destination: Option<PinpointDestination>,
+}
+
+impl Members for EventDestinationDefinition {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.kinesis_firehose_destination.as_ref().and_then(Members::missing) { return Some(format!("KinesisFirehoseDestination.{m}")); }
+        if let Some(m) = self.cloud_watch_destination.as_ref().and_then(Members::missing) { return Some(format!("CloudWatchDestination.{m}")); }
+        if let Some(m) = self.sns_destination.as_ref().and_then(Members::missing) { return Some(format!("SnsDestination.{m}")); }
+        if let Some(m) = self.event_bridge_destination.as_ref().and_then(Members::missing) { return Some(format!("EventBridgeDestination.{m}")); }
+        if let Some(m) = self.pinpoint_destination.as_ref().and_then(Members::missing) { return Some(format!("PinpointDestination.{m}")); }
+        None
+    }
+}
+
+/// botocore's `SuppressionValidationAttributes` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SuppressionValidationAttributes {
+    #[serde(rename = "ConditionThreshold", default, skip_serializing_if = "Option::is_none")]
+    pub condition_threshold: Option<SuppressionConditionThreshold>,
+}
+
+impl Members for SuppressionValidationAttributes {
+    fn missing(&self) -> Option<String> {
+        if self.condition_threshold.is_none() { return Some("ConditionThreshold".into()); }
+        if let Some(m) = self.condition_threshold.as_ref().and_then(Members::missing) { return Some(format!("ConditionThreshold.{m}")); }
+        None
+    }
+}
+
 /// botocore's `DashboardOptions` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1067,6 +1186,84 @@ impl Members for MessageHeader {
     }
 }
 
+/// botocore's `KinesisFirehoseDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct KinesisFirehoseDestination {
+    #[serde(rename = "IamRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub iam_role_arn: Option<String>,
+    #[serde(rename = "DeliveryStreamArn", default, skip_serializing_if = "Option::is_none")]
+    pub delivery_stream_arn: Option<String>,
+}
+
+impl Members for KinesisFirehoseDestination {
+    fn missing(&self) -> Option<String> {
+        if self.iam_role_arn.is_none() { return Some("IamRoleArn".into()); }
+        if self.delivery_stream_arn.is_none() { return Some("DeliveryStreamArn".into()); }
+        None
+    }
+}
+
+/// botocore's `CloudWatchDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CloudWatchDestination {
+    #[serde(rename = "DimensionConfigurations", default, skip_serializing_if = "Option::is_none")]
+    pub dimension_configurations: Option<Vec<CloudWatchDimensionConfiguration>>,
+}
+
+impl Members for CloudWatchDestination {
+    fn missing(&self) -> Option<String> {
+        if self.dimension_configurations.is_none() { return Some("DimensionConfigurations".into()); }
+        if let Some(m) = self.dimension_configurations.iter().flatten().find_map(Members::missing) { return Some(format!("DimensionConfigurations.{m}")); }
+        None
+    }
+}
+
+/// botocore's `SnsDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SnsDestination {
+    #[serde(rename = "TopicArn", default, skip_serializing_if = "Option::is_none")]
+    pub topic_arn: Option<String>,
+}
+
+impl Members for SnsDestination {
+    fn missing(&self) -> Option<String> {
+        if self.topic_arn.is_none() { return Some("TopicArn".into()); }
+        None
+    }
+}
+
+/// botocore's `EventBridgeDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct EventBridgeDestination {
+    #[serde(rename = "EventBusArn", default, skip_serializing_if = "Option::is_none")]
+    pub event_bus_arn: Option<String>,
+}
+
+impl Members for EventBridgeDestination {
+    fn missing(&self) -> Option<String> {
+        if self.event_bus_arn.is_none() { return Some("EventBusArn".into()); }
+        None
+    }
+}
+
+/// botocore's `PinpointDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PinpointDestination {
+    #[serde(rename = "ApplicationArn", default, skip_serializing_if = "Option::is_none")]
+    pub application_arn: Option<String>,
+}
+
+impl Members for PinpointDestination {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
 /// botocore's `DefaultSigningScheme` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1181,6 +1378,27 @@ pub struct ReplacementTemplate {
 
 impl Members for ReplacementTemplate {
     fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `CloudWatchDimensionConfiguration` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CloudWatchDimensionConfiguration {
+    #[serde(rename = "DimensionName", default, skip_serializing_if = "Option::is_none")]
+    pub dimension_name: Option<String>,
+    #[serde(rename = "DimensionValueSource", default, skip_serializing_if = "Option::is_none")]
+    pub dimension_value_source: Option<String>,
+    #[serde(rename = "DefaultDimensionValue", default, skip_serializing_if = "Option::is_none")]
+    pub default_dimension_value: Option<String>,
+}
+
+impl Members for CloudWatchDimensionConfiguration {
+    fn missing(&self) -> Option<String> {
+        if self.dimension_name.is_none() { return Some("DimensionName".into()); }
+        if self.dimension_value_source.is_none() { return Some("DimensionValueSource".into()); }
+        if self.default_dimension_value.is_none() { return Some("DefaultDimensionValue".into()); }
         None
     }
 }

@@ -283,6 +283,14 @@ async fn deliver(
         }
         match post(&sub.endpoint, headers, body.clone()).await {
             Ok(status) if (200..300).contains(&status) => return,
+            // A client error other than throttling is permanent: SNS does not retry it.
+            Ok(status) if (400..500).contains(&status) && status != 429 => {
+                shared.log.line(format!(
+                    "sns: {kind} to {} answered {status}, a permanent failure: dropped",
+                    sub.endpoint.escape_default()
+                ));
+                return;
+            }
             Ok(status) => shared.log.line(format!(
                 "sns: {kind} to {} answered {status} (attempt {} of {})",
                 sub.endpoint.escape_default(),

@@ -159,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_3_state_opens_at_version_4_and_keeps_its_bytes_otherwise() {
+    fn a_version_3_state_opens_at_version_4_with_no_destinations_or_suppression() {
         let v3 = br#"{"SchemaVersion":3,"AccountId":"123456789012","Date":"2026-11-26","Regions":{"eu-west-1":{"ConfigurationSets":{"cs":{"SendingPool":"ses-shared-pool"}}}}}"#;
         let s = decode(v3).unwrap();
         assert_eq!(s.schema_version, SCHEMA_VERSION);
@@ -168,9 +168,13 @@ mod tests {
         let cs = r.existing_config_set("cs").unwrap();
         assert!(cs.event_destinations.is_empty());
         let text = String::from_utf8(encode(&s)).unwrap();
-        assert_eq!(
-            text.trim_end(),
-            String::from_utf8_lossy(v3).replace("\"SchemaVersion\":3", "\"SchemaVersion\":4")
+        // The configuration set's lazy text is kept as it was read.
+        assert!(
+            text.contains("\"SchemaVersion\":4")
+                && text.trim_end().ends_with(
+                    r#""Regions":{"eu-west-1":{"ConfigurationSets":{"cs":{"SendingPool":"ses-shared-pool"}}}}}"#
+                ),
+            "{text}"
         );
     }
 }

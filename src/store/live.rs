@@ -325,7 +325,12 @@ impl Live {
             .fold(master.unfolded_mail, |t, m| t.saturating_add(m.size));
         let fold = appended > JOURNAL_FOLD_BYTES || master.unfolded_mail > MAIL_FOLD_BYTES;
         let seen = self.published();
-        if seen.version == before {
+        // A complaint puts its address on the suppression list: reads must see the writer's
+        // state then, not the snapshot plus counts.
+        let suppresses = sent
+            .iter()
+            .any(|m| m.simulator.values().any(|o| o == "COMPLAINT"));
+        if seen.version == before && !suppresses {
             let mut sent_since = seen.sent_since.clone();
             for (region, n) in added {
                 let entry = sent_since.entry(region).or_default();

@@ -21,7 +21,8 @@ fn sns_subscribers_receive_every_event_of_a_managed_pool() {
         return;
     };
     let env = Env::new();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/publishing.py");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/publishing.py");
     let out = Command::new(&python)
         .arg(&script)
         .arg(assert_cmd::cargo::cargo_bin("sesm"))

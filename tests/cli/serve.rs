@@ -602,14 +602,14 @@ resource "aws_sesv2_email_identity" "example" {{
 
 /// Terraform with the hashicorp/aws 5.100.0 mirror in `env`'s folder `tf`, pointed at `server`;
 /// `None` (after the harness's skip note) when either is missing.
-struct Terraform {
+pub struct Terraform {
     bin: PathBuf,
     dir: PathBuf,
     home: PathBuf,
 }
 
 impl Terraform {
-    fn new(env: &Env) -> Option<Terraform> {
+    pub fn new(env: &Env) -> Option<Terraform> {
         let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
         let (Some(bin), true) = (which("terraform"), mirror.exists()) else {
             crate::harness::skip(
@@ -634,7 +634,7 @@ impl Terraform {
     }
 
     /// The provider block for `url`, then `resources`.
-    fn write(&self, url: &str, resources: &str) {
+    pub fn write(&self, url: &str, resources: &str) {
         let config = format!(
             r#"terraform {{
   required_providers {{
@@ -658,7 +658,7 @@ provider "aws" {{
     }
 
     /// Runs terraform; its exit code and output.
-    fn run(&self, args: &[&str]) -> (i32, String) {
+    pub fn run(&self, args: &[&str]) -> (i32, String) {
         let out = Command::new(&self.bin)
             .args(args)
             .args(["-input=false", "-no-color"])

@@ -226,7 +226,7 @@ def main():
     check(headers.get("x-amz-sns-message-type") == "SubscriptionConfirmation", f"{headers}")
     check(confirmation["TopicArn"] == TOPIC and confirmation["Token"], f"{confirmation}")
     wait_for("the subscription confirmed",
-             lambda: sesm_json("events", "subscriptions")["Subscriptions"][0]["Confirmed"])
+             lambda: not sesm_json("events", "subscriptions")["Subscriptions"][0]["PendingConfirmation"])
     print("subscription confirmed", flush=True)
 
     # Send, then Delivery through the pool's IPs after a day.
