@@ -1160,7 +1160,7 @@ module completions {
   ]
 
   def "nu-complete sesm metrics metrics" [] {
-    [ "Send" "ApproximateDedicatedSendingPercentage" "SentLast24Hours" "Available24HourSend" "SentShared" "Deferred" "Expired" "WarmupPercentage" "DedicatedIpCount" ]
+    [ "Send" "ApproximateDedicatedSendingPercentage" "SentLast24Hours" "Available24HourSend" "SentShared" "Deferred" "Expired" "WarmupPercentage" "DedicatedIpCount" "SendEvents" "DeliveryEvents" "DeliveryDelayEvents" "BounceEvents" "ComplaintEvents" ]
   }
 
   def "nu-complete sesm metrics output" [] {

@@ -20,7 +20,9 @@ fn metric_names() -> impl TypedValueParser<Value = MetricName> {
 #[command(
     after_help = "Examples:\n  sesm metrics --pool marketing --isp gmail --metric WarmupPercentage\n  sesm metrics --metric Send --from 2026-12-01 --to 2026-12-31 -o json\n\n\
 Metrics: Send, ApproximateDedicatedSendingPercentage, SentLast24Hours, Available24HourSend,\n\
-SentShared, Deferred, Expired, WarmupPercentage (per ISP), DedicatedIpCount (per pool)."
+SentShared, Deferred, Expired, WarmupPercentage (per ISP), DedicatedIpCount (per pool), and the\n\
+events published per day (per pool): SendEvents, DeliveryEvents, DeliveryDelayEvents,\n\
+BounceEvents, ComplaintEvents."
 )]
 pub struct MetricsArgs {
     /// Only this pool
@@ -56,5 +58,6 @@ pub fn run(a: MetricsArgs, ctx: &Ctx) -> Result<Rendered> {
             .map(|d| parse_date(d, "--to date"))
             .transpose()?,
     };
-    ctx.read(|s, region| metrics::get(s, region, &q))
+    let events = ctx.store()?.read_events(0)?;
+    ctx.read(|s, region| metrics::get(s, region, &q, &events))
 }

@@ -4,8 +4,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::State;
-use crate::model::metrics::{MetricDataResult, MetricQuery, query};
+use crate::model::metrics::{MetricDataResult, MetricQuery, events_query, query};
 use crate::model::names::check_pool_name;
+use crate::model::publishing::EventRecord;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -15,7 +16,7 @@ pub struct Results {
 
 /// GetMetricData over the region's metrics: the ISP must be in the table (252), the pool a
 /// pool of the region or one with metrics (NotFound), `from` not after `to` (252).
-pub fn get(s: &State, region: &str, q: &MetricQuery) -> Result<Results> {
+pub fn get(s: &State, region: &str, q: &MetricQuery, events: &[EventRecord]) -> Result<Results> {
     if let (Some(f), Some(t)) = (q.from, q.to)
         && f > t
     {
@@ -33,7 +34,14 @@ pub fn get(s: &State, region: &str, q: &MetricQuery) -> Result<Results> {
         }
     }
     let isp_order: Vec<String> = s.model.isp_names().map(str::to_string).collect();
+    let mut results = query(stored, &isp_order, q);
+    let events: Vec<(String, jiff::civil::Date, String)> = events
+        .iter()
+        .filter(|e| e.region == region)
+        .map(|e| (e.pool_name.clone(), e.date, e.event_type.clone()))
+        .collect();
+    results.extend(events_query(stored, &events, q, results.len()));
     Ok(Results {
-        metric_data_results: query(stored, &isp_order, q),
+        metric_data_results: results,
     })
 }

@@ -243,7 +243,12 @@ def main():
     ips = [ip["Ip"] for ip in sesm_json("ip", "list", "--pool", "marketing")["DedicatedIps"]]
     check(event["mail"]["tags"]["ses:outgoing-ip"][0] in ips, f"{event['mail']['tags']} not in {ips}")
     check(event["delivery"]["recipients"] == ["a@gmail.com"], f"{event['delivery']}")
-    print("Send and Delivery through the managed pool", flush=True)
+    # The dashboard and metrics count events per day beside the volumes.
+    daily = sesm_json("dashboard", "--pool", "marketing")["Pools"][0]["Daily"]
+    check(sum(daily["Events"]["Delivery"]) >= 1 and sum(daily["Events"]["Send"]) >= 1, f"{daily['Events']}")
+    series = sesm_json("metrics", "--pool", "marketing", "--metric", "DeliveryEvents")["MetricDataResults"]
+    check(len(series) == 1 and sum(series[0]["Values"]) >= 1, f"{series}")
+    print("Send and Delivery through the managed pool, counted by the dashboard and metrics", flush=True)
 
     # Ten times the traffic: the late phase defers, then retries or expires.
     sesm("traffic", "set", "news", "gmail=200000")

@@ -29,11 +29,18 @@ pub enum MetricName {
     WarmupPercentage,
     /// Per pool only.
     DedicatedIpCount,
+    /// Events published for the pool's mail that day, by type (per pool only; from the
+    /// event log, not the stored metrics).
+    SendEvents,
+    DeliveryEvents,
+    DeliveryDelayEvents,
+    BounceEvents,
+    ComplaintEvents,
 }
 
 impl MetricName {
     /// Every metric, in the order results are listed.
-    pub const ALL: [MetricName; 9] = [
+    pub const ALL: [MetricName; 14] = [
         MetricName::Send,
         MetricName::ApproximateDedicatedSendingPercentage,
         MetricName::SentLast24Hours,
@@ -43,7 +50,24 @@ impl MetricName {
         MetricName::Expired,
         MetricName::WarmupPercentage,
         MetricName::DedicatedIpCount,
+        MetricName::SendEvents,
+        MetricName::DeliveryEvents,
+        MetricName::DeliveryDelayEvents,
+        MetricName::BounceEvents,
+        MetricName::ComplaintEvents,
     ];
+
+    /// The `eventType` an event-count metric counts.
+    pub fn event_type(self) -> Option<&'static str> {
+        Some(match self {
+            MetricName::SendEvents => "Send",
+            MetricName::DeliveryEvents => "Delivery",
+            MetricName::DeliveryDelayEvents => "DeliveryDelay",
+            MetricName::BounceEvents => "Bounce",
+            MetricName::ComplaintEvents => "Complaint",
+            _ => return None,
+        })
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +82,11 @@ impl MetricName {
             MetricName::Expired => "Expired",
             MetricName::WarmupPercentage => "WarmupPercentage",
             MetricName::DedicatedIpCount => "DedicatedIpCount",
+            MetricName::SendEvents => "SendEvents",
+            MetricName::DeliveryEvents => "DeliveryEvents",
+            MetricName::DeliveryDelayEvents => "DeliveryDelayEvents",
+            MetricName::BounceEvents => "BounceEvents",
+            MetricName::ComplaintEvents => "ComplaintEvents",
         }
     }
 
@@ -79,7 +108,7 @@ impl MetricName {
 
     /// Whether the metric has a series per ISP.
     fn per_isp(self) -> bool {
-        self != MetricName::DedicatedIpCount
+        self != MetricName::DedicatedIpCount && self.event_type().is_none()
     }
 
     /// One ISP's value on day `i`; `None` where there is none (the unlimited rate of a
@@ -181,8 +210,10 @@ pub fn query(
     isp_order: &[String],
     q: &MetricQuery,
 ) -> Vec<MetricDataResult> {
+    // Event counts come from the event log (`events_query`).
     let wanted: Vec<MetricName> = MetricName::ALL
         .into_iter()
+        .filter(|m| m.event_type().is_none())
         .filter(|m| q.metrics.is_empty() || q.metrics.contains(m))
         .collect();
     let mut out = Vec::new();
@@ -231,6 +262,72 @@ pub fn query(
                     push(Some(isp), &|i| metric.isp_value(c, i));
                 }
             }
+        }
+    }
+    out
+}
+
+/// The event-count series of `query` (`SendEvents`, `DeliveryEvents`, …) from published
+/// events, given as (pool, date, `eventType`): per pool, one value per day the pool has stored
+/// metrics or events on, in the window. Asked for by name, or every one for a pool with
+/// events when the query names no metric.
+pub fn events_query(
+    stored: &BTreeMap<String, PoolMetrics>,
+    events: &[(String, Date, String)],
+    q: &MetricQuery,
+    first_id: usize,
+) -> Vec<MetricDataResult> {
+    let wanted: Vec<MetricName> = MetricName::ALL
+        .into_iter()
+        .filter(|m| m.event_type().is_some())
+        .filter(|m| q.metrics.is_empty() || q.metrics.contains(m))
+        .collect();
+    if wanted.is_empty() || q.isp.is_some() {
+        return Vec::new();
+    }
+    let mut pools: BTreeMap<&str, std::collections::BTreeSet<Date>> = BTreeMap::new();
+    for (pool, m) in stored {
+        pools.entry(pool).or_default().extend(m.series().dates);
+    }
+    for (pool, date, _) in events {
+        pools.entry(pool).or_default().insert(*date);
+    }
+    let mut out = Vec::new();
+    for (pool, dates) in pools
+        .iter()
+        .filter(|(p, _)| q.pool.as_deref().is_none_or(|w| w == **p))
+    {
+        let has_events = events.iter().any(|(p, _, _)| p == pool);
+        if q.metrics.is_empty() && !has_events {
+            continue;
+        }
+        let dates: Vec<Date> = dates
+            .iter()
+            .copied()
+            .filter(|d| q.from.is_none_or(|f| *d >= f) && q.to.is_none_or(|t| *d <= t))
+            .collect();
+        for &metric in &wanted {
+            let kind = metric.event_type().unwrap_or_default();
+            let values = dates
+                .iter()
+                .map(|d| {
+                    events
+                        .iter()
+                        .filter(|(p, day, t)| p == pool && day == d && t == kind)
+                        .count() as f64
+                })
+                .collect();
+            out.push(MetricDataResult {
+                id: format!("m{}", first_id + out.len() + 1),
+                label: format!("{pool} {metric}"),
+                metric_name: metric,
+                dimensions: Dimensions {
+                    pool: pool.to_string(),
+                    isp: None,
+                },
+                timestamps: dates.clone(),
+                values,
+            });
         }
     }
     out
