@@ -1915,6 +1915,27 @@ module completions {
   export extern "sesm suppression help help" [
   ]
 
+  def "nu-complete sesm smtp-password output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm smtp-password color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Print the SES SMTP password of an AWS secret access key
+  export extern "sesm smtp-password" [
+    --secret-key: string      # The AWS secret access key
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm smtp-password output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm smtp-password color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
   def "nu-complete sesm serve output" [] {
     [ "table" "json" "text" ]
   }
@@ -1929,6 +1950,10 @@ module completions {
     --port: string            # The port to listen on; 0 picks a free one
     --request-timeout: string # Seconds a request may take to arrive (its head, then its body; slower clients get a 408 or are closed); also how long an idle keep-alive connection stays open
     --allow-host: string      # A name clients may use in `Host` besides the listening address and localhost (repeatable); required with a --host other than loopback
+    --smtp-port: string       # The SMTP interface's port (as SES's 2587, with STARTTLS); 0 picks a free one
+    --no-smtp                 # Serve no SMTP interface
+    --smtp-region: string     # The region SMTP mail is sent in (default: the server's region)
+    --smtp-credentials: string # Accept only these SMTP credentials: an access key ID and its secret key (the SMTP password is derived from it, as SES does); repeatable. Default: any credentials
     --subscribe: string       # Deliver an SNS topic's events to an HTTP endpoint for this run (repeatable), as `sesm events subscribe` does for good
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
@@ -2226,6 +2251,10 @@ module completions {
 
   # Take an address off the suppression list
   export extern "sesm help suppression remove" [
+  ]
+
+  # Print the SES SMTP password of an AWS secret access key
+  export extern "sesm help smtp-password" [
   ]
 
   # Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform

@@ -81,7 +81,7 @@ def measure(cmd, env, runs, prepare=None):
 
 def serve(state, env):
     """Starts `sesm serve` on a free port; returns the process and its host:port."""
-    proc = subprocess.Popen([SESM, "--state", state, "serve", "--port", "0", "-q"], env=env,
+    proc = subprocess.Popen([SESM, "--state", state, "serve", "--port", "0", "--smtp-port", "0", "-q"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     url = proc.stdout.readline().strip()
     return proc, url.removeprefix("http://")

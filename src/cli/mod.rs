@@ -23,6 +23,7 @@ pub mod pool;
 pub mod send;
 pub mod serve;
 pub mod simulate;
+pub mod smtp_password;
 pub mod state;
 pub mod suppression;
 pub mod tag;
@@ -219,6 +220,8 @@ pub enum Command {
         after_help = "Examples:\n  sesm suppression put jane@example.com --reason BOUNCE\n  sesm suppression list"
     )]
     Suppression(suppression::SuppressionCommand),
+    /// Print the SES SMTP password of an AWS secret access key
+    SmtpPassword(smtp_password::SmtpPasswordArgs),
     /// Serve the SESv2 API on localhost for boto3, the AWS CLI, SDKs and Terraform
     Serve(serve::ServeArgs),
 }
@@ -247,6 +250,7 @@ impl Command {
             Command::Outbox(c) => c.operation(),
             Command::Events(c) => c.operation(),
             Command::Suppression(c) => c.operation(),
+            Command::SmtpPassword(_) => "SmtpPassword",
             Command::Serve(_) => "Serve",
         }
     }
@@ -533,6 +537,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::Outbox(c) => outbox::run(c, ctx),
         Command::Events(c) => events::run(c, ctx),
         Command::Suppression(c) => suppression::run(c, ctx),
+        Command::SmtpPassword(a) => smtp_password::run(a, ctx),
         Command::Serve(a) => serve::run(a, ctx),
     }
 }

@@ -31,6 +31,19 @@ pub struct ServeArgs {
     /// (repeatable); required with a --host other than loopback
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_hosts: Vec<String>,
+    /// The SMTP interface's port (as SES's 2587, with STARTTLS); 0 picks a free one
+    #[arg(long, value_name = "PORT", default_value_t = 2587)]
+    pub smtp_port: u16,
+    /// Serve no SMTP interface
+    #[arg(long, conflicts_with_all = ["smtp_port", "smtp_region", "smtp_credentials"])]
+    pub no_smtp: bool,
+    /// The region SMTP mail is sent in (default: the server's region)
+    #[arg(long, value_name = "REGION")]
+    pub smtp_region: Option<String>,
+    /// Accept only these SMTP credentials: an access key ID and its secret key (the SMTP
+    /// password is derived from it, as SES does); repeatable. Default: any credentials
+    #[arg(long = "smtp-credentials", value_name = "KEYID:SECRET")]
+    pub smtp_credentials: Vec<String>,
     /// Deliver an SNS topic's events to an HTTP endpoint for this run (repeatable), as
     /// `sesm events subscribe` does for good
     #[arg(long = "subscribe", value_name = "TOPIC_ARN=URL")]
@@ -71,13 +84,49 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
             a.request_timeout
         )));
     }
+    let smtp = if a.no_smtp {
+        None
+    } else {
+        let region = match &a.smtp_region {
+            Some(r) => crate::env::region(Some(r))?,
+            None => ctx.region()?.to_string(),
+        };
+        let credentials = a
+            .smtp_credentials
+            .iter()
+            .map(|c| {
+                let (key, secret) = c
+                    .split_once(':')
+                    .filter(|(k, s)| !k.is_empty() && !s.is_empty())
+                    .ok_or_else(|| {
+                        crate::error::Error::invalid(format!(
+                            "--smtp-credentials takes KEYID:SECRET, not '{c}'"
+                        ))
+                    })?;
+                Ok((
+                    key.to_string(),
+                    crate::ops::smtp::smtp_password(secret, &region),
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Some((
+            a.smtp_port,
+            server::smtp::SmtpOptions {
+                region,
+                credentials,
+                idle_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
+                loopback: is_loopback(&a.host),
+            },
+        ))
+    };
     let options = server::Options {
+        smtp,
         host: a.host,
         port: a.port,
         request_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
         allow_hosts: a.allow_hosts,
     };
-    let code = server::serve(api, &options, Box::new(Log(log)))?;
+    let code = server::serve(api, options, Box::new(Log(log)))?;
     ctx.set_exit(code);
     Ok(Rendered::default())
 }

@@ -28,6 +28,7 @@ pub mod pool;
 pub mod send;
 pub mod shapes;
 pub mod simulate;
+pub mod smtp;
 pub mod state;
 pub mod suppression;
 pub mod tag;

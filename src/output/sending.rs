@@ -342,3 +342,10 @@ impl Render for crate::ops::events::Subscriptions {
         )])
     }
 }
+
+impl Render for crate::ops::smtp::SmtpPassword {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        // The password alone, so `$(sesm smtp-password …)` is it.
+        Some(vec![Block::Line(self.smtp_password.clone())])
+    }
+}

@@ -118,6 +118,19 @@ impl Api {
         Ok(self)
     }
 
+    /// Sends one message as SendEmail's Raw content does (the SMTP interface's DATA): SES's
+    /// checks and routing, on disk before the answer; its message ID.
+    pub(super) fn send_message(
+        &self,
+        region: &str,
+        msg: &crate::model::sending::Outgoing,
+    ) -> Result<String> {
+        self.send(|s| {
+            ops::send::send(s, region, msg, jiff::Timestamp::now())
+                .map(|(sent, reply)| (sent, reply.message_id))
+        })
+    }
+
     pub(super) fn live(&self) -> &Live {
         &self.live
     }

@@ -13,6 +13,7 @@ pub mod api;
 pub mod guard;
 pub mod http;
 mod mail;
+pub mod smtp;
 mod sns;
 #[rustfmt::skip]
 pub mod requests;
@@ -68,6 +69,8 @@ pub struct Options {
     pub request_timeout: Duration,
     /// Names besides the listening address that clients may put in `Host` (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// The SMTP interface: its port (0: any free one) and how it runs; `None`: `--no-smtp`.
+    pub smtp: Option<(u16, smtp::SmtpOptions)>,
 }
 
 struct Shared {
@@ -84,7 +87,7 @@ struct Shared {
 
 /// Binds `host:port` (port 0: any free port) and serves until SIGINT (exit 130) or SIGTERM
 /// (exit 0).
-pub fn serve(api: Api, options: &Options, log: Box<dyn Log>) -> Result<i32> {
+pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
     let (host, port) = (options.host.as_str(), options.port);
     let std_listener = std::net::TcpListener::bind((host, port)).map_err(|e| {
         Error::invalid(format!("cannot listen on {host}:{port}: {e}"))
@@ -112,7 +115,29 @@ pub fn serve(api: Api, options: &Options, log: Box<dyn Log>) -> Result<i32> {
         SocketAddr::V4(a) => a.ip().to_string(),
     };
     let base = format!("http://{host_part}:{}", addr.port());
+    // The SMTP listener is bound before anything is printed, so a port in use fails the start.
+    let smtp_listener = match &options.smtp {
+        Some((smtp_port, _)) => {
+            let l = std::net::TcpListener::bind((host, *smtp_port)).map_err(|e| {
+                Error::invalid(format!("cannot listen for SMTP on {host}:{smtp_port}: {e}")).hint(
+                    "choose another --smtp-port, --smtp-port 0 for any free one, or --no-smtp",
+                )
+            })?;
+            l.set_nonblocking(true)
+                .map_err(|e| Error::internal(format!("cannot set up the SMTP listener: {e}")))?;
+            Some(l)
+        }
+        None => None,
+    };
     log.listening(&base);
+    let smtp_options = options.smtp;
+    if let Some(l) = &smtp_listener {
+        let port = l
+            .local_addr()
+            .map_err(|e| Error::internal(format!("cannot read the SMTP address: {e}")))?
+            .port();
+        log.listening(&format!("smtp://{host_part}:{port}"));
+    }
     let shared = Arc::new(Shared {
         api,
         allowed: Allowed::new(addr.ip(), addr.port(), &options.allow_hosts),
@@ -127,6 +152,21 @@ pub fn serve(api: Api, options: &Options, log: Box<dyn Log>) -> Result<i32> {
         let listener = TcpListener::from_std(std_listener)
             .map_err(|e| Error::internal(format!("cannot set up the listener: {e}")))?;
         tokio::spawn(sns::run(Arc::clone(&shared), base, stop_rx.clone()));
+        if let (Some(l), Some((_, smtp_options))) = (smtp_listener, smtp_options) {
+            let smtp = Arc::new(smtp::Smtp::new(smtp_options)?);
+            shared.log.line(format!(
+                "smtp: STARTTLS certificate SHA-256 fingerprint {}",
+                smtp.fingerprint
+            ));
+            let listener = TcpListener::from_std(l)
+                .map_err(|e| Error::internal(format!("cannot set up the SMTP listener: {e}")))?;
+            tokio::spawn(smtp::accept(
+                listener,
+                Arc::clone(&shared),
+                smtp,
+                stop_rx.clone(),
+            ));
+        }
         accept(listener, Arc::clone(&shared), stop_rx).await;
         // Stopping: let the requests in progress finish.
         let start = Instant::now();

@@ -19,6 +19,7 @@ mod sending_parity;
 mod serve;
 mod serve_hardening;
 mod simulation;
+mod smtp;
 mod store;
 mod tags;
 mod templates;

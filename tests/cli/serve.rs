@@ -14,14 +14,23 @@ use crate::harness::{Env, TODAY};
 pub struct Server {
     child: Child,
     pub url: String,
+    /// `smtp://127.0.0.1:PORT`, unless `--no-smtp`.
+    pub smtp: Option<String>,
     pub stderr: Option<std::process::ChildStderr>,
 }
 
 impl Server {
+    /// Starts `sesm serve` on free ports (HTTP and, unless `extra` says `--no-smtp` or names
+    /// a port, SMTP).
     pub fn start(env: &Env, extra: &[&str]) -> Server {
+        let smtp = !extra.contains(&"--no-smtp");
+        let mut args = vec!["serve", "--port", "0"];
+        if smtp && !extra.contains(&"--smtp-port") {
+            args.extend(["--smtp-port", "0"]);
+        }
         let mut child = env
             .std_command()
-            .args(["serve", "--port", "0"])
+            .args(&args)
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -29,13 +38,32 @@ impl Server {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut line).unwrap();
         let url = line.trim().to_string();
         assert!(url.starts_with("http://127.0.0.1:"), "first line: {line:?}");
+        let smtp = smtp.then(|| {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            assert!(line.starts_with("smtp://"), "second line: {line:?}");
+            line.trim().to_string()
+        });
         let stderr = child.stderr.take();
-        Server { child, url, stderr }
+        Server {
+            child,
+            url,
+            smtp,
+            stderr,
+        }
+    }
+
+    /// The SMTP interface's `127.0.0.1:PORT`.
+    pub fn smtp_addr(&self) -> String {
+        self.smtp
+            .as_deref()
+            .expect("started with SMTP")
+            .trim_start_matches("smtp://")
+            .to_string()
     }
 
     pub fn pid(&self) -> u32 {

@@ -130,7 +130,7 @@ def wait_for(what, fn, timeout=10):
 class Server:
     def __init__(self):
         self.proc = subprocess.Popen(
-            [SESM, "serve", "--port", "0", "-q"],
+            [SESM, "serve", "--port", "0", "--smtp-port", "0", "-q"],
             env=ENV,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
