@@ -208,6 +208,46 @@ def subscriber():
     return f"http://127.0.0.1:{server.server_address[1]}/sns", received
 
 
+def bench_smtp(state, env, rows, sender, clients=4, per_client=250):
+    """Messages over SMTP from `clients` concurrent sessions (one each, AUTH once)."""
+    import smtplib
+    import threading
+    proc = subprocess.Popen([SESM, "--state", state, "serve", "--port", "0", "--smtp-port", "0", "-q"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc.stdout.readline()
+    host, port = proc.stdout.readline().strip().removeprefix("smtp://").split(":")
+    message = f"From: {sender}\r\nTo: a@gmail.com\r\nSubject: bench\r\n\r\nx\r\n"
+    errors = []
+
+    def client():
+        with smtplib.SMTP(host, int(port), timeout=30) as s:
+            s.ehlo("bench")
+            s.login("AKIDEXAMPLE", "x")
+            for _ in range(per_client):
+                try:
+                    s.sendmail(sender, ["a@gmail.com"], message)
+                except smtplib.SMTPException as e:
+                    errors.append(e)
+                    return
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        start = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait()
+    if errors:
+        raise SystemExit(f"SMTP answered {errors[0]}")
+    rate = clients * per_client / elapsed
+    rows.append(("serve, small state: SMTP messages, 4 sessions", ">= 300/s", f"{rate:.0f}/s",
+                 "yes" if rate >= 300 else "no"))
+
+
 def bench_events(state, env, rows, sender):
     """SendEmail through a set with an SNS event destination whose topic has a subscriber:
     each send also writes its Send event, which the server delivers."""
@@ -332,6 +372,7 @@ def main():
                  ["config-set", "create", "cs-00001"], ["identity", "create", "example.com"]):
         subprocess.run([SESM, "--state", small, "-q", *setup], env=env, check=True, stdout=subprocess.DEVNULL)
     bench_server("small state", small, env, server_rows, "news@example.com")
+    bench_smtp(small, env, server_rows, "news@example.com")
     bench_events(small, env, server_rows, "news@example.com")
     jq = shutil.which("jq")
     if jq:

@@ -398,3 +398,43 @@ fn smtp_password_is_the_documented_derivation() {
     let bad = env.run(&["smtp-password", "--secret-key", "k", "--region", "nowhere"]);
     assert_eq!(bad.code, 252, "{}", bad.stderr);
 }
+
+#[test]
+fn djangos_smtp_backend_sends_through_the_interface() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/clients/django/bin/python");
+    if !python.exists() {
+        crate::harness::skip(
+            "Django (target/clients/django)",
+            "SESM_REQUIRE_CLIENTS",
+            "run .ci/clients",
+        );
+        return;
+    }
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let (http, smtp) = (server.addr(), server.smtp_addr());
+    let (host, port) = smtp.split_once(':').unwrap();
+    let out = Command::new(python)
+        .arg(root.join("tests/clients/django_smtp.py"))
+        .args([host, port])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+    let messages = outbox(&http);
+    let m = messages
+        .iter()
+        .find(|m| m["Subject"] == "From Django, through news")
+        .unwrap();
+    assert_eq!(m["PoolName"], "marketing");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["Subject"] == "From Django" && m["To"][0] == "dj@gmail.com")
+    );
+}
