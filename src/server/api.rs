@@ -69,6 +69,10 @@ fn scope_field(req: &Request, n: usize) -> Option<String> {
     scope.split('/').nth(n).map(str::to_string)
 }
 
+/// What a `POST /` body (STS, SES v1) may weigh: v1's SendRawEmail takes messages up to 10 MB
+/// (SES v1 API reference, `SendRawEmail`), base64 and then form-encoded.
+pub const V1_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 /// What a route's request body may weigh: SESv2 takes messages up to 40 MB, base64 included
 /// (SES Developer Guide, "Service quotas in Amazon SES"), so the sends take that and the JSON
 /// around it; every other operation's body is kilobytes, so 1 MiB is generous.
@@ -131,6 +135,15 @@ impl Api {
         })
     }
 
+    /// `read` and `write` for the v1 front end (`server::v1`).
+    pub(super) fn v1_read<T>(&self, op: impl FnOnce(&State) -> Result<T>) -> Result<T> {
+        self.read(op)
+    }
+
+    pub(super) fn v1_write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+        self.write(op)
+    }
+
     pub(super) fn live(&self) -> &Live {
         &self.live
     }
@@ -159,7 +172,7 @@ impl Api {
         Instant::now() + self.live.store().lock_timeout()
     }
 
-    fn request_id(&self) -> String {
+    pub(super) fn request_id(&self) -> String {
         let n = self.requests.fetch_add(1, Ordering::Relaxed);
         format!(
             "{:08x}-5e5a-4000-8000-{:012x}",
@@ -211,7 +224,7 @@ impl Api {
     ) -> (Response, &'static str) {
         let (path, query) = req.path_and_query();
         if path == "/" && req.method == "POST" {
-            return (self.sts(req), "GetCallerIdentity");
+            return self.query_protocol(req);
         }
         if path == OUTBOX_PATH {
             let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
@@ -1068,6 +1081,38 @@ impl Api {
         let region = self.default_region.clone();
         let report = self.write(|s| ops::simulate::simulate(s, &region, days, None, false))?;
         Ok(wire::ok(to_value(&report)?))
+    }
+
+    /// `POST /` with a form body: STS (its credential scope's service, or its `Action`) or the
+    /// SES v1 API (`Version=2010-12-01`). A v1 request must be signed (an `AWS4-HMAC-SHA256`
+    /// Authorization header; the signature is not checked): a web page can post a form, but
+    /// it cannot sign, so this is what keeps pages from sending through sesm.
+    fn query_protocol(&self, req: &Request) -> (Response, &'static str) {
+        let form = super::v1::Form::parse(&req.body);
+        let action = form.get("Action").unwrap_or_default().to_string();
+        let sts = service_of(req).as_deref() == Some("sts")
+            || (action == "GetCallerIdentity" && form.get("Version") != Some("2010-12-01"));
+        if sts {
+            return (self.sts(req), "GetCallerIdentity");
+        }
+        let name = super::v1::action_name(&action);
+        let signed = req
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("AWS4-HMAC-SHA256 "));
+        if !signed {
+            let e = super::v1::v1_error(
+                "AccessDenied",
+                "SES v1 requests must be signed (an AWS4-HMAC-SHA256 Authorization header); sesm does not check the signature, but a web page cannot make one.".into(),
+            );
+            let mut r = super::v1::error(&e, &action, &self.request_id());
+            r.status = 403;
+            return (r, name);
+        }
+        let region = match self.region(req) {
+            Ok(r) => r,
+            Err(e) => return (super::v1::error(&e, &action, &self.request_id()), name),
+        };
+        (self.v1(req, &form, &region), name)
     }
 
     /// STS `GetCallerIdentity` (query protocol, XML), which Terraform asks at start to learn

@@ -15,6 +15,7 @@ pub mod http;
 mod mail;
 pub mod smtp;
 mod sns;
+pub mod v1;
 #[rustfmt::skip]
 pub mod requests;
 pub mod router;
@@ -378,7 +379,13 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         return refused(r.status, code, r.message, !drained);
     }
     let routed = router::find(&method, &path);
-    let limit = api::body_limit(&routed);
+    // `POST /` is the query protocol (STS, SES v1), whose SendRawEmail carries a message of up
+    // to 10 MB, base64 and form-encoded.
+    let limit = if method == "POST" && path == "/" {
+        api::V1_BODY_LIMIT
+    } else {
+        api::body_limit(&routed)
+    };
     if declared.is_some_and(|n| n > limit as u64) {
         let drained = expects_continue || discard(body, deadline).await;
         return refused(

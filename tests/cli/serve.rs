@@ -889,3 +889,8 @@ fn sesm_token(region: &str, name: &str, i: u8) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[test]
+fn boto3_and_the_aws_cli_drive_the_ses_v1_api() {
+    drive_with_boto3("ses_v1.py");
+}

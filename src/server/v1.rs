@@ -1,0 +1,655 @@
+//! The SES v1 API (Query protocol, `Version=2010-12-01`): `POST /` with a form body, answered
+//! in XML in the `http://ses.amazonaws.com/doc/2010-12-01/` namespace, over the same account and
+//! operations as the SESv2 routes. A thin front end: the form (as botocore's `query`
+//! serializer flattens it: `Destination.ToAddresses.member.1`) becomes the operations' inputs,
+//! their results and errors become v1's XML and codes. Actions sesm does not serve answer a
+//! v1 error naming them (400, which SDKs do not retry).
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use quick_xml::Writer;
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+
+use super::api::Api;
+use super::http::{Request, Response};
+use crate::error::{Error, Kind, Result, SesCode};
+use crate::model::message::{Body, Simple};
+use crate::model::sending::Outgoing;
+use crate::ops;
+
+const NAMESPACE: &str = "http://ses.amazonaws.com/doc/2010-12-01/";
+
+/// The actions served, for the log (a `&'static str` per action).
+pub const ACTIONS: &[&str] = &[
+    "VerifyEmailIdentity",
+    "VerifyEmailAddress",
+    "VerifyDomainIdentity",
+    "VerifyDomainDkim",
+    "ListIdentities",
+    "ListVerifiedEmailAddresses",
+    "DeleteIdentity",
+    "DeleteVerifiedEmailAddress",
+    "GetIdentityVerificationAttributes",
+    "GetIdentityDkimAttributes",
+    "GetSendQuota",
+    "GetAccountSendingEnabled",
+    "UpdateAccountSendingEnabled",
+    "CreateConfigurationSet",
+    "DeleteConfigurationSet",
+    "DescribeConfigurationSet",
+    "ListConfigurationSets",
+    "SendEmail",
+    "SendRawEmail",
+];
+
+/// A v1 request's form: its members by their flattened names.
+pub struct Form {
+    members: BTreeMap<String, String>,
+}
+
+impl Form {
+    pub fn parse(body: &[u8]) -> Form {
+        Form {
+            members: form_urlencoded::parse(body).into_owned().collect(),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.members.get(name).map(String::as_str)
+    }
+
+    fn required(&self, name: &str) -> Result<&str> {
+        self.get(name)
+            .ok_or_else(|| v1_error("MissingParameter", format!("{name} is required.")))
+    }
+
+    /// `Prefix.member.1`, `Prefix.member.2`, … in order.
+    fn list(&self, prefix: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for i in 1.. {
+            match self.get(&format!("{prefix}.member.{i}")) {
+                Some(v) => out.push(v.to_string()),
+                None => break,
+            }
+        }
+        out
+    }
+}
+
+/// An error with v1's code (the `Code` of its XML), carried as a BadRequest whose message
+/// starts with the code.
+pub(super) fn v1_error(code: &str, message: String) -> Error {
+    Error::bad_request(format!("{code}\u{0}{message}"))
+}
+
+/// XML under construction: `<ActionResponse><ActionResult>…`.
+struct Xml {
+    w: Writer<Vec<u8>>,
+}
+
+impl Xml {
+    fn new() -> Xml {
+        Xml {
+            w: Writer::new(Vec::new()),
+        }
+    }
+
+    fn open(&mut self, name: &str) {
+        let _ = self.w.write_event(Event::Start(BytesStart::new(name)));
+    }
+
+    fn open_ns(&mut self, name: &str) {
+        let _ = self.w.write_event(Event::Start(
+            BytesStart::new(name).with_attributes([("xmlns", NAMESPACE)]),
+        ));
+    }
+
+    fn close(&mut self, name: &str) {
+        let _ = self.w.write_event(Event::End(BytesEnd::new(name)));
+    }
+
+    fn text(&mut self, name: &str, text: &str) {
+        self.open(name);
+        let _ = self.w.write_event(Event::Text(BytesText::new(text)));
+        self.close(name);
+    }
+
+    fn members(&mut self, name: &str, items: &[String]) {
+        self.open(name);
+        for i in items {
+            self.text("member", i);
+        }
+        self.close(name);
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.w.into_inner()
+    }
+}
+
+/// A successful answer: the action's result (written by `result`, if the action has one).
+fn ok(action: &str, request_id: &str, result: Option<&dyn Fn(&mut Xml)>) -> Response {
+    let mut x = Xml::new();
+    x.open_ns(&format!("{action}Response"));
+    if let Some(result) = result {
+        x.open(&format!("{action}Result"));
+        result(&mut x);
+        x.close(&format!("{action}Result"));
+    }
+    x.open("ResponseMetadata");
+    x.text("RequestId", request_id);
+    x.close("ResponseMetadata");
+    x.close(&format!("{action}Response"));
+    Response::new(200, "text/xml", x.finish())
+}
+
+/// v1's error document: `<ErrorResponse><Error><Type>Sender</Type><Code>…`.
+pub fn error(e: &Error, action: &str, request_id: &str) -> Response {
+    let (code, message, status) = match &e.kind {
+        Kind::Ses(SesCode::BadRequest) => match e.message.split_once('\u{0}') {
+            Some((code, message)) => (code.to_string(), message.to_string(), 400),
+            None => ("InvalidParameterValue".to_string(), e.message.clone(), 400),
+        },
+        Kind::Ses(SesCode::MessageRejected) => ("MessageRejected".into(), e.message.clone(), 400),
+        Kind::Ses(SesCode::SendingPaused) => {
+            let code = if e.message.contains("account") {
+                "AccountSendingPausedException"
+            } else {
+                "ConfigurationSetSendingPausedException"
+            };
+            (code.into(), e.message.clone(), 400)
+        }
+        Kind::Ses(SesCode::NotFound) => {
+            let code = if e.message.starts_with("Configuration set") {
+                "ConfigurationSetDoesNotExist"
+            } else if e.message.starts_with("Template") {
+                "TemplateDoesNotExist"
+            } else {
+                "InvalidParameterValue"
+            };
+            (code.into(), e.message.clone(), 400)
+        }
+        Kind::Ses(SesCode::AlreadyExists) => {
+            let code = if e.message.starts_with("Configuration set") {
+                "ConfigurationSetAlreadyExists"
+            } else {
+                "AlreadyExists"
+            };
+            (code.into(), e.message.clone(), 400)
+        }
+        Kind::Ses(SesCode::LimitExceeded) => ("LimitExceeded".into(), e.message.clone(), 400),
+        Kind::Lock => ("Throttling".into(), e.message.clone(), 400),
+        _ => ("InternalFailure".into(), e.message.clone(), 500),
+    };
+    let _ = action;
+    let mut x = Xml::new();
+    x.open_ns("ErrorResponse");
+    x.open("Error");
+    x.text("Type", "Sender");
+    x.text("Code", &code);
+    x.text("Message", &message);
+    x.close("Error");
+    x.text("RequestId", request_id);
+    x.close("ErrorResponse");
+    Response::new(status, "text/xml", x.finish()).header("x-amzn-ErrorType", &code)
+}
+
+/// The name of a v1 action for the log: one of `ACTIONS`, else `SesV1`.
+pub fn action_name(action: &str) -> &'static str {
+    ACTIONS
+        .iter()
+        .find(|a| **a == action)
+        .copied()
+        .unwrap_or("SesV1")
+}
+
+impl Api {
+    /// Serves one v1 action; `region` from the request's credential scope.
+    pub(super) fn v1(&self, req: &Request, form: &Form, region: &str) -> Response {
+        let action = form.get("Action").unwrap_or_default().to_string();
+        let id = self.request_id();
+        match self.v1_action(&action, form, region, &id, req) {
+            Ok(r) => r,
+            Err(e) => error(&e, &action, &id),
+        }
+    }
+
+    fn v1_action(
+        &self,
+        action: &str,
+        f: &Form,
+        region: &str,
+        id: &str,
+        _req: &Request,
+    ) -> Result<Response> {
+        let r = region;
+        match action {
+            "VerifyEmailIdentity" | "VerifyEmailAddress" => {
+                let address = f.required("EmailAddress")?.to_string();
+                self.v1_verify(r, &address)?;
+                Ok(ok(
+                    action,
+                    id,
+                    (action == "VerifyEmailIdentity").then_some(&|_: &mut Xml| {}),
+                ))
+            }
+            "VerifyDomainIdentity" => {
+                let domain = f.required("Domain")?.to_string();
+                self.v1_verify(r, &domain)?;
+                let token = verification_token(r, &domain);
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| x.text("VerificationToken", &token)),
+                ))
+            }
+            "VerifyDomainDkim" => {
+                let domain = f.required("Domain")?.to_string();
+                self.v1_verify(r, &domain)?;
+                let view = self.v1_read(|s| ops::identity::get(s, r, &domain))?;
+                let tokens = view.dkim_attributes.tokens.clone();
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| x.members("DkimTokens", &tokens)),
+                ))
+            }
+            "ListIdentities" | "ListVerifiedEmailAddresses" => {
+                let kind = match (action, f.get("IdentityType")) {
+                    ("ListVerifiedEmailAddresses", _) | (_, Some("EmailAddress")) => {
+                        Some("EMAIL_ADDRESS")
+                    }
+                    (_, Some("Domain")) => Some("DOMAIN"),
+                    (_, None) => None,
+                    (_, Some(other)) => {
+                        return Err(v1_error(
+                            "InvalidParameterValue",
+                            format!("Invalid IdentityType {other}: use EmailAddress or Domain."),
+                        ));
+                    }
+                };
+                let max = match f.get("MaxItems") {
+                    Some(m) => Some(
+                        m.parse::<usize>()
+                            .ok()
+                            .filter(|n| (1..=1000).contains(n))
+                            .ok_or_else(|| {
+                                v1_error(
+                                    "InvalidParameterValue",
+                                    format!("Invalid MaxItems {m}: use 1 to 1000."),
+                                )
+                            })?,
+                    ),
+                    None => None,
+                };
+                let after = f.get("NextToken").map(str::to_string);
+                let names: Vec<String> = self.v1_read(|s| {
+                    Ok(s.region(r)
+                        .identities
+                        .get()?
+                        .keys()
+                        .filter(|n| match kind {
+                            Some("EMAIL_ADDRESS") => n.contains('@'),
+                            Some(_) => !n.contains('@'),
+                            None => true,
+                        })
+                        .cloned()
+                        .collect())
+                })?;
+                let start = match &after {
+                    Some(t) => names.iter().position(|n| n > t).unwrap_or(names.len()),
+                    None => 0,
+                };
+                let end = max.map_or(names.len(), |m| (start + m).min(names.len()));
+                let page = names[start..end].to_vec();
+                let next = (end < names.len()).then(|| names[end - 1].clone());
+                if action == "ListVerifiedEmailAddresses" {
+                    return Ok(ok(
+                        action,
+                        id,
+                        Some(&|x: &mut Xml| x.members("VerifiedEmailAddresses", &page)),
+                    ));
+                }
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.members("Identities", &page);
+                        if let Some(n) = &next {
+                            x.text("NextToken", n);
+                        }
+                    }),
+                ))
+            }
+            "DeleteIdentity" | "DeleteVerifiedEmailAddress" => {
+                let name = match action {
+                    "DeleteIdentity" => f.required("Identity")?,
+                    _ => f.required("EmailAddress")?,
+                }
+                .to_string();
+                // v1 answers success for an identity it does not have.
+                match self.v1_write(|s| ops::identity::delete(s, r, &name)) {
+                    Ok(_) => {}
+                    Err(e) if e.kind == Kind::Ses(SesCode::NotFound) => {}
+                    Err(e) => return Err(e),
+                }
+                Ok(ok(
+                    action,
+                    id,
+                    (action == "DeleteIdentity").then_some(&|_: &mut Xml| {}),
+                ))
+            }
+            "GetIdentityVerificationAttributes" | "GetIdentityDkimAttributes" => {
+                let names = f.list("Identities");
+                let mut found = Vec::new();
+                for n in &names {
+                    if let Ok(v) = self.v1_read(|s| ops::identity::get(s, r, n)) {
+                        found.push((n.clone(), v));
+                    }
+                }
+                let dkim = action == "GetIdentityDkimAttributes";
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open(if dkim {
+                            "DkimAttributes"
+                        } else {
+                            "VerificationAttributes"
+                        });
+                        for (n, v) in &found {
+                            x.open("entry");
+                            x.text("key", n);
+                            x.open("value");
+                            if dkim {
+                                x.text(
+                                    "DkimEnabled",
+                                    if v.dkim_attributes.signing_enabled {
+                                        "true"
+                                    } else {
+                                        "false"
+                                    },
+                                );
+                                let status = if n.contains('@') {
+                                    "NotStarted"
+                                } else {
+                                    "Success"
+                                };
+                                x.text("DkimVerificationStatus", status);
+                                x.members("DkimTokens", &v.dkim_attributes.tokens);
+                            } else {
+                                x.text("VerificationStatus", "Success");
+                                if !n.contains('@') {
+                                    x.text("VerificationToken", &verification_token(r, n));
+                                }
+                            }
+                            x.close("value");
+                            x.close("entry");
+                        }
+                        x.close(if dkim {
+                            "DkimAttributes"
+                        } else {
+                            "VerificationAttributes"
+                        });
+                    }),
+                ))
+            }
+            "GetSendQuota" => {
+                let q = self.v1_read(|s| Ok(ops::account::send_quota(s, r)))?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.text("Max24HourSend", &format!("{:.1}", q.max_24_hour_send));
+                        x.text("MaxSendRate", &format!("{:.1}", q.max_send_rate));
+                        x.text("SentLast24Hours", &format!("{:.1}", q.sent_last_24_hours));
+                    }),
+                ))
+            }
+            "GetAccountSendingEnabled" => {
+                let enabled = self.v1_read(|s| Ok(s.region(r).sending_enabled))?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| x.text("Enabled", if enabled { "true" } else { "false" })),
+                ))
+            }
+            "UpdateAccountSendingEnabled" => {
+                let enabled = f
+                    .get("Enabled")
+                    .is_none_or(|v| v.eq_ignore_ascii_case("true"));
+                self.v1_write(|s| ops::account::set_sending(s, r, enabled))?;
+                Ok(ok(action, id, None))
+            }
+            "CreateConfigurationSet" => {
+                let name = f.required("ConfigurationSet.Name")?.to_string();
+                self.v1_write(|s| {
+                    ops::config_set::create(
+                        s,
+                        r,
+                        crate::model::config_set::NewConfigSet {
+                            name: name.clone(),
+                            pool: None,
+                            tls_policy: None,
+                            max_delivery_seconds: None,
+                            tags: Vec::new(),
+                            options: Default::default(),
+                        },
+                    )
+                })?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "DeleteConfigurationSet" => {
+                let name = f.required("ConfigurationSetName")?.to_string();
+                self.v1_write(|s| ops::config_set::delete(s, r, &name))?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "DescribeConfigurationSet" => {
+                let name = f.required("ConfigurationSetName")?.to_string();
+                let cs = self.v1_read(|s| ops::config_set::get(s, r, &name))?;
+                let wants_delivery = f
+                    .list("ConfigurationSetAttributeNames")
+                    .iter()
+                    .any(|a| a == "deliveryOptions");
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("ConfigurationSet");
+                        x.text("Name", &cs.configuration_set_name);
+                        x.close("ConfigurationSet");
+                        if wants_delivery {
+                            let d = serde_json::to_value(&cs.delivery_options).unwrap_or_default();
+                            x.open("DeliveryOptions");
+                            if let Some(t) = d.get("TlsPolicy").and_then(|v| v.as_str()) {
+                                x.text("TlsPolicy", &capitalize(t));
+                            }
+                            x.close("DeliveryOptions");
+                        }
+                    }),
+                ))
+            }
+            "ListConfigurationSets" => {
+                let names: Vec<String> = self.v1_read(|s| {
+                    Ok(s.region(r)
+                        .configuration_sets
+                        .get()?
+                        .keys()
+                        .cloned()
+                        .collect())
+                })?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("ConfigurationSets");
+                        for n in &names {
+                            x.open("member");
+                            x.text("Name", n);
+                            x.close("member");
+                        }
+                        x.close("ConfigurationSets");
+                    }),
+                ))
+            }
+            "SendEmail" => {
+                let msg = simple_message(f)?;
+                let message_id = self.send_message(r, &msg)?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| x.text("MessageId", &message_id)),
+                ))
+            }
+            "SendRawEmail" => {
+                let msg = raw_message(f)?;
+                let message_id = self.send_message(r, &msg)?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| x.text("MessageId", &message_id)),
+                ))
+            }
+            "" => Err(v1_error(
+                "MissingAction",
+                "The request names no Action.".into(),
+            )),
+            other => Err(v1_error(
+                "InvalidAction",
+                format!(
+                    "sesm does not serve the SES v1 action {other}; it serves {}.",
+                    ACTIONS.join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// v1's Verify* actions: the identity is created (verified at once, as sesm's are); one
+    /// that exists already is left as it is, as SES answers a repeated verification.
+    fn v1_verify(&self, region: &str, name: &str) -> Result<()> {
+        match self.v1_write(|s| ops::identity::create(s, region, name, None, &[], None)) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind == Kind::Ses(SesCode::AlreadyExists) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A domain's verification token (the TXT record's value): stable per region and domain.
+fn verification_token(region: &str, domain: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("verify/{region}/{}", domain.to_ascii_lowercase()).as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(&h[..30])
+}
+
+fn capitalize(s: &str) -> String {
+    let lower = s.to_ascii_lowercase();
+    let mut c = lower.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The tags of a v1 send (`Tags.member.N.Name/Value`), checked as SESv2 checks `EmailTags`.
+fn check_tags(f: &Form) -> Result<()> {
+    for i in 1.. {
+        let Some(name) = f.get(&format!("Tags.member.{i}.Name")) else {
+            break;
+        };
+        let value = f.get(&format!("Tags.member.{i}.Value")).unwrap_or_default();
+        for (what, text) in [("name", name), ("value", value)] {
+            if !crate::model::names::is_simple_name(text, 256) {
+                return Err(v1_error(
+                    "InvalidParameterValue",
+                    format!(
+                        "Invalid tag {what} <{text}>: only alphanumeric ASCII characters, '_', and '-' are allowed."
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// SendEmail's form as the message to send.
+fn simple_message(f: &Form) -> Result<Outgoing> {
+    check_tags(f)?;
+    let from = f.required("Source")?.to_string();
+    let subject = f.get("Message.Subject.Data").map(str::to_string);
+    if subject.is_none() {
+        return Err(v1_error(
+            "MissingParameter",
+            "Message.Subject is required.".into(),
+        ));
+    }
+    let body = Simple {
+        subject: subject.clone(),
+        text: f.get("Message.Body.Text.Data").map(str::to_string),
+        html: f.get("Message.Body.Html.Data").map(str::to_string),
+        reply_to: f.list("ReplyToAddresses"),
+        ..Simple::default()
+    };
+    Ok(Outgoing {
+        from,
+        to: f.list("Destination.ToAddresses"),
+        cc: f.list("Destination.CcAddresses"),
+        bcc: f.list("Destination.BccAddresses"),
+        subject,
+        config_set: f.get("ConfigurationSetName").map(str::to_string),
+        header_config_set: None,
+        other_senders: Vec::new(),
+        count: 1,
+        body: Body::Simple(std::sync::Arc::new(body)),
+    })
+}
+
+/// SendRawEmail's form: the message (base64), `Source` and `Destinations` when given, else
+/// the message's own From and recipients.
+fn raw_message(f: &Form) -> Result<Outgoing> {
+    check_tags(f)?;
+    let data = f.required("RawMessage.Data")?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| {
+            v1_error(
+                "InvalidParameterValue",
+                format!("RawMessage.Data is not base64: {e}."),
+            )
+        })?;
+    let destinations = f.list("Destinations");
+    let h = ops::message::read_raw(&bytes, destinations.is_empty())?;
+    let (to, cc, bcc) = match (h.recipients, h.addressed) {
+        (Some(r), _) => r,
+        (None, Some((header_to, header_cc))) => {
+            ops::message::as_addressed(destinations, &header_to, &header_cc)
+        }
+        (None, None) => (destinations, Vec::new(), Vec::new()),
+    };
+    let (from, mut other_senders) = match f.get("Source") {
+        Some(source) => (source.to_string(), h.from),
+        None => {
+            let mut from = h.from.into_iter();
+            let first = from.next().ok_or_else(|| {
+                v1_error(
+                    "InvalidParameterValue",
+                    "The message has no From header and the request no Source.".into(),
+                )
+            })?;
+            (first, from.collect())
+        }
+    };
+    other_senders.extend(h.senders);
+    Ok(Outgoing {
+        from,
+        to,
+        cc,
+        bcc,
+        subject: h.subject,
+        config_set: f.get("ConfigurationSetName").map(str::to_string),
+        header_config_set: h.config_set,
+        other_senders,
+        count: 1,
+        body: Body::Raw(std::sync::Arc::new(bytes)),
+    })
+}

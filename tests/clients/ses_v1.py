@@ -1,0 +1,193 @@
+"""Drives `sesm serve`'s SES v1 API (Query protocol, XML) with boto3's `ses` client and the AWS
+CLI's `aws ses`: identities, DKIM tokens (the same as SESv2's), configuration sets, the quota,
+account sending, SendEmail and SendRawEmail (with an attachment the outbox returns whole),
+one account with SESv2, every refusal with v1's code and status and the state unchanged, an
+unsigned form post refused with 403, and an unserved action answered as a ClientError.
+
+    python ses_v1.py ENDPOINT SESM_BINARY STATE_FILE
+"""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
+CHECKS = 0
+
+
+def check(cond, what):
+    global CHECKS
+    CHECKS += 1
+    if not cond:
+        print(f"FAILED: {what}", flush=True)
+        sys.exit(1)
+
+
+def client(service="ses"):
+    return boto3.client(
+        service,
+        region_name="eu-west-1",
+        endpoint_url=ENDPOINT,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def state_bytes():
+    try:
+        with open(STATE, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def refused(call, code, status=400, contains=None):
+    before = state_bytes()
+    try:
+        call()
+    except ClientError as e:
+        got = e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+        check(got == (code, status), f"expected {code} {status}, got {got}: {e}")
+        if contains:
+            check(contains in e.response["Error"]["Message"], f"{contains!r} not in {e}")
+        check(state_bytes() == before, f"{code}: the state changed")
+        return
+    check(False, f"expected {code}, the call succeeded")
+
+
+ses, v2 = client(), client("sesv2")
+
+# Identities.
+ses.verify_email_identity(EmailAddress="news@example.com")
+ses.verify_email_address(EmailAddress="old@example.org")
+token = ses.verify_domain_identity(Domain="example.com")["VerificationToken"]
+check(len(token) > 20, token)
+check(ses.verify_domain_identity(Domain="example.com")["VerificationToken"] == token, "stable token")
+dkim = ses.verify_domain_dkim(Domain="example.com")["DkimTokens"]
+check(len(dkim) == 3, dkim)
+check(v2.get_email_identity(EmailIdentity="example.com")["DkimAttributes"]["Tokens"] == dkim,
+      "v1 and v2 DKIM tokens agree")
+ids = ses.list_identities()["Identities"]
+check(ids == ["example.com", "news@example.com", "old@example.org"], ids)
+check(ses.list_identities(IdentityType="Domain")["Identities"] == ["example.com"], "domains")
+page = ses.list_identities(MaxItems=2)
+check(page["Identities"] == ["example.com", "news@example.com"] and "NextToken" in page, page)
+rest = ses.list_identities(MaxItems=2, NextToken=page["NextToken"])["Identities"]
+check(rest == ["old@example.org"], rest)
+check(ses.list_verified_email_addresses()["VerifiedEmailAddresses"] == ["news@example.com", "old@example.org"], "verified")
+attrs = ses.get_identity_verification_attributes(Identities=["example.com", "nobody@x.com"])["VerificationAttributes"]
+check(attrs["example.com"]["VerificationStatus"] == "Success" and "nobody@x.com" not in attrs, attrs)
+d = ses.get_identity_dkim_attributes(Identities=["example.com"])["DkimAttributes"]["example.com"]
+check(d["DkimEnabled"] and d["DkimVerificationStatus"] == "Success" and d["DkimTokens"] == dkim, d)
+names = [i["IdentityName"] for i in v2.list_email_identities()["EmailIdentities"]]
+check("old@example.org" in names, f"one account: {names}")
+ses.delete_verified_email_address(EmailAddress="old@example.org")
+ses.delete_identity(Identity="nobody@x.com")  # v1 deletes what is not there without an error
+check("old@example.org" not in ses.list_identities()["Identities"], "deleted")
+refused(lambda: ses.verify_email_identity(EmailAddress="not an address"), "InvalidParameterValue")
+refused(lambda: ses.list_identities(IdentityType="Other"), "InvalidParameterValue")
+print("identities", flush=True)
+
+# Configuration sets.
+ses.create_configuration_set(ConfigurationSet={"Name": "news"})
+refused(lambda: ses.create_configuration_set(ConfigurationSet={"Name": "news"}), "ConfigurationSetAlreadyExists")
+refused(lambda: ses.describe_configuration_set(ConfigurationSetName="ghost"), "ConfigurationSetDoesNotExist")
+refused(lambda: ses.delete_configuration_set(ConfigurationSetName="ghost"), "ConfigurationSetDoesNotExist")
+check([c["Name"] for c in ses.list_configuration_sets()["ConfigurationSets"]] == ["news"], "sets")
+desc = ses.describe_configuration_set(ConfigurationSetName="news", ConfigurationSetAttributeNames=["deliveryOptions"])
+check(desc["ConfigurationSet"]["Name"] == "news", desc)
+check(v2.get_configuration_set(ConfigurationSetName="news")["ConfigurationSetName"] == "news", "v2 sees it")
+print("configuration sets", flush=True)
+
+# The account.
+q = ses.get_send_quota()
+check(q["Max24HourSend"] > 0 and q["MaxSendRate"] > 0 and q["SentLast24Hours"] == 0, q)
+check(ses.get_account_sending_enabled()["Enabled"] is True, "sending enabled")
+ses.update_account_sending_enabled(Enabled=False)
+refused(lambda: ses.send_email(Source="news@example.com", Destination={"ToAddresses": ["a@gmail.com"]},
+                               Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}),
+        "AccountSendingPausedException")
+ses.update_account_sending_enabled(Enabled=True)
+print("account", flush=True)
+
+# Sending, one outbox with SESv2.
+mid = ses.send_email(
+    Source="news@example.com",
+    Destination={"ToAddresses": ["a@gmail.com"], "CcAddresses": ["c@yahoo.com"]},
+    Message={"Subject": {"Data": "Hello v1"}, "Body": {"Text": {"Data": "hi"}, "Html": {"Data": "<p>hi</p>"}}},
+    ConfigurationSetName="news",
+    Tags=[{"Name": "campaign", "Value": "spring"}],
+)["MessageId"]
+with urllib.request.urlopen(f"{ENDPOINT}/_sesm/outbox/{mid}") as r:
+    m = json.load(r)
+check(m["Subject"] == "Hello v1" and m["Text"] == "hi" and m["Html"] == "<p>hi</p>", m)
+check(m["ConfigurationSetName"] == "news" and m["Cc"] == ["c@yahoo.com"], m)
+refused(lambda: ses.send_email(Source="x@nope.com", Destination={"ToAddresses": ["a@gmail.com"]},
+                               Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}),
+        "MessageRejected", contains="Email address is not verified")
+refused(lambda: ses.send_email(Source="news@example.com", Destination={"ToAddresses": ["a@gmail.com"]},
+                               Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}},
+                               ConfigurationSetName="ghost"),
+        "ConfigurationSetDoesNotExist")
+raw = MIMEMultipart()
+raw["From"] = "news@example.com"
+raw["To"] = "a@gmail.com"
+raw["Subject"] = "Raw v1"
+raw["X-SES-CONFIGURATION-SET"] = "news"
+raw.attach(MIMEText("body"))
+part = MIMEApplication(b"\x00\x01\x02attachment\xff", Name="report.bin")
+part["Content-Disposition"] = 'attachment; filename="report.bin"'
+raw.attach(part)
+rid = ses.send_raw_email(RawMessage={"Data": raw.as_bytes()})["MessageId"]
+with urllib.request.urlopen(f"{ENDPOINT}/_sesm/outbox/{rid}") as r:
+    m = json.load(r)
+check(m["ConfigurationSetSource"] == "HEADER" and m["Attachments"][0]["FileName"] == "report.bin", m)
+check(m["Attachments"][0]["Size"] == 14, m)
+with urllib.request.urlopen(f"{ENDPOINT}/_sesm/outbox/{rid}/raw") as r:
+    check(r.read() == raw.as_bytes(), "the raw message is kept whole")
+refused(lambda: ses.send_raw_email(RawMessage={"Data": b"From: evil@nope.com\r\nTo: a@gmail.com\r\n\r\nx"}),
+        "MessageRejected")
+print("sending", flush=True)
+
+# An unserved action is a ClientError naming it, never a 5xx.
+refused(lambda: ses.list_receipt_filters(), "InvalidAction", contains="ListReceiptFilters")
+
+# An unsigned form post (what a web page can make) is refused and changes nothing.
+before = state_bytes()
+req = urllib.request.Request(
+    ENDPOINT + "/", method="POST",
+    data=b"Action=VerifyEmailIdentity&Version=2010-12-01&EmailAddress=page%40example.com",
+    headers={"Content-Type": "application/x-www-form-urlencoded"})
+try:
+    urllib.request.urlopen(req)
+    check(False, "an unsigned v1 post was accepted")
+except urllib.error.HTTPError as e:
+    body = e.read().decode()
+    check(e.code == 403 and "<Code>AccessDenied</Code>" in body, f"{e.code} {body}")
+check(state_bytes() == before, "the unsigned post changed the state")
+
+# The AWS CLI's `aws ses`.
+aws = os.path.join(os.path.dirname(sys.executable), "aws")
+env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret", AWS_DEFAULT_REGION="eu-west-1")
+def cli(*args):
+    out = subprocess.run([aws, "--endpoint-url", ENDPOINT, "ses", *args, "--output", "json"],
+                         env=env, capture_output=True, text=True)
+    check(out.returncode == 0, f"aws ses {args}: {out.stderr}")
+    return json.loads(out.stdout) if out.stdout.strip() else {}
+check("VerificationToken" in cli("verify-domain-identity", "--domain", "cli.example.com"), "cli verify")
+check("cli.example.com" in cli("list-identities")["Identities"], "cli list")
+sent = cli("send-email", "--from", "news@example.com", "--to", "a@gmail.com", "--subject", "From the CLI", "--text", "hi")
+check(sent["MessageId"], sent)
+print("aws ses", flush=True)
+print(f"all ok ({CHECKS} checks)")
