@@ -140,6 +140,13 @@ impl Api {
         self.read(op)
     }
 
+    pub(super) fn v1_send<T>(
+        &self,
+        op: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
+    ) -> Result<T> {
+        self.send(op)
+    }
+
     pub(super) fn v1_write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
         self.write(op)
     }

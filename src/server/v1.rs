@@ -41,6 +41,14 @@ pub const ACTIONS: &[&str] = &[
     "ListConfigurationSets",
     "SendEmail",
     "SendRawEmail",
+    "CreateTemplate",
+    "GetTemplate",
+    "ListTemplates",
+    "UpdateTemplate",
+    "DeleteTemplate",
+    "TestRenderTemplate",
+    "SendTemplatedEmail",
+    "SendBulkTemplatedEmail",
 ];
 
 /// A v1 request's form: its members by their flattened names.
@@ -149,6 +157,19 @@ pub fn error(e: &Error, action: &str, request_id: &str) -> Response {
     let (code, message, status) = match &e.kind {
         Kind::Ses(SesCode::BadRequest) => match e.message.split_once('\u{0}') {
             Some((code, message)) => (code.to_string(), message.to_string(), 400),
+            None if e.message.starts_with("Attribute '") => (
+                "MissingRenderingAttribute".to_string(),
+                e.message.clone(),
+                400,
+            ),
+            None if e.message.starts_with("Template rendering data") => (
+                "InvalidRenderingParameter".to_string(),
+                e.message.clone(),
+                400,
+            ),
+            None if e.message.starts_with("Template ") || e.message.contains("Handlebars") => {
+                ("InvalidTemplate".to_string(), e.message.clone(), 400)
+            }
             None => ("InvalidParameterValue".to_string(), e.message.clone(), 400),
         },
         Kind::Ses(SesCode::MessageRejected) => ("MessageRejected".into(), e.message.clone(), 400),
@@ -509,6 +530,204 @@ impl Api {
                     action,
                     id,
                     Some(&|x: &mut Xml| x.text("MessageId", &message_id)),
+                ))
+            }
+            "CreateTemplate" | "UpdateTemplate" => {
+                let name = f.required("Template.TemplateName")?.to_string();
+                let content = crate::model::template::TemplateContent {
+                    subject: f.get("Template.SubjectPart").map(str::to_string),
+                    text: f.get("Template.TextPart").map(str::to_string),
+                    html: f.get("Template.HtmlPart").map(str::to_string),
+                };
+                if action == "CreateTemplate" {
+                    let now = jiff::Timestamp::now();
+                    self.v1_write(|s| ops::template::create(s, r, &name, content, &[], now))?;
+                } else {
+                    self.v1_write(|s| ops::template::update(s, r, &name, content))?;
+                }
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "GetTemplate" => {
+                let name = f.required("TemplateName")?.to_string();
+                let t = self.v1_read(|s| ops::template::get(s, r, &name))?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("Template");
+                        x.text("TemplateName", &t.template_name);
+                        let c = &t.template_content;
+                        for (tag, part) in [
+                            ("SubjectPart", &c.subject),
+                            ("TextPart", &c.text),
+                            ("HtmlPart", &c.html),
+                        ] {
+                            if let Some(p) = part {
+                                x.text(tag, p);
+                            }
+                        }
+                        x.close("Template");
+                    }),
+                ))
+            }
+            "ListTemplates" => {
+                let page_size = match f.get("MaxItems") {
+                    Some(m) => Some(
+                        m.parse::<i64>()
+                            .ok()
+                            .filter(|n| (1..=100).contains(n))
+                            .ok_or_else(|| {
+                                v1_error(
+                                    "InvalidParameterValue",
+                                    format!("Invalid MaxItems {m}: use 1 to 100."),
+                                )
+                            })?,
+                    ),
+                    None => None,
+                };
+                let paging = ops::Paging {
+                    page_size,
+                    next_token: f.get("NextToken").map(str::to_string),
+                };
+                let list = self.v1_read(|s| ops::template::list(s, r, &paging))?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("TemplatesMetadata");
+                        for m in &list.templates_metadata {
+                            x.open("member");
+                            x.text("Name", &m.template_name);
+                            x.text(
+                                "CreatedTimestamp",
+                                &m.created_timestamp
+                                    .strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+                                    .to_string(),
+                            );
+                            x.close("member");
+                        }
+                        x.close("TemplatesMetadata");
+                        if let Some(n) = &list.next_token {
+                            x.text("NextToken", n);
+                        }
+                    }),
+                ))
+            }
+            "DeleteTemplate" => {
+                let name = f.required("TemplateName")?.to_string();
+                // v1 deletes a template that is not there without an error.
+                match self.v1_write(|s| ops::template::delete(s, r, &name)) {
+                    Ok(_) => {}
+                    Err(e) if e.kind == Kind::Ses(SesCode::NotFound) => {}
+                    Err(e) => return Err(e),
+                }
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "TestRenderTemplate" => {
+                let name = f.required("TemplateName")?.to_string();
+                let data = f.required("TemplateData")?.to_string();
+                let rendered = self.v1_read(|s| ops::template::test_render(s, r, &name, &data))?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| x.text("RenderedTemplate", &rendered)),
+                ))
+            }
+            "SendTemplatedEmail" => {
+                check_tags(f)?;
+                let msg = Outgoing {
+                    from: f.required("Source")?.to_string(),
+                    to: f.list("Destination.ToAddresses"),
+                    cc: f.list("Destination.CcAddresses"),
+                    bcc: f.list("Destination.BccAddresses"),
+                    config_set: f.get("ConfigurationSetName").map(str::to_string),
+                    count: 1,
+                    body: Body::Simple(std::sync::Arc::new(Simple {
+                        reply_to: f.list("ReplyToAddresses"),
+                        ..Simple::default()
+                    })),
+                    ..Outgoing::default()
+                };
+                let template = ops::template::TemplateUse {
+                    name: f.get("Template").map(str::to_string),
+                    arn: f.get("TemplateArn").map(str::to_string),
+                    content: None,
+                    data: Some(f.required("TemplateData")?.to_string()),
+                };
+                if template.name.is_none() && template.arn.is_none() {
+                    return Err(v1_error("MissingParameter", "Template is required.".into()));
+                }
+                let now = jiff::Timestamp::now();
+                let message_id = self.v1_send(|s| {
+                    ops::template::send(s, r, &msg, &template, now)
+                        .map(|(sent, reply)| (sent, reply.message_id))
+                })?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| x.text("MessageId", &message_id)),
+                ))
+            }
+            "SendBulkTemplatedEmail" => {
+                let msg = Outgoing {
+                    from: f.required("Source")?.to_string(),
+                    config_set: f.get("ConfigurationSetName").map(str::to_string),
+                    count: 1,
+                    body: Body::Simple(std::sync::Arc::new(Simple {
+                        reply_to: f.list("ReplyToAddresses"),
+                        ..Simple::default()
+                    })),
+                    ..Outgoing::default()
+                };
+                let template = ops::template::TemplateUse {
+                    name: f.get("Template").map(str::to_string),
+                    arn: f.get("TemplateArn").map(str::to_string),
+                    content: None,
+                    data: Some(f.required("DefaultTemplateData")?.to_string()),
+                };
+                let mut entries = Vec::new();
+                for i in 1.. {
+                    let p = format!("Destinations.member.{i}");
+                    let to = f.list(&format!("{p}.Destination.ToAddresses"));
+                    let cc = f.list(&format!("{p}.Destination.CcAddresses"));
+                    let bcc = f.list(&format!("{p}.Destination.BccAddresses"));
+                    let data = f
+                        .get(&format!("{p}.ReplacementTemplateData"))
+                        .map(str::to_string);
+                    if to.is_empty() && cc.is_empty() && bcc.is_empty() && data.is_none() {
+                        break;
+                    }
+                    entries.push(((to, cc, bcc), data));
+                }
+                let now = jiff::Timestamp::now();
+                let results = self
+                    .v1_send(|s| ops::template::send_bulk(s, r, &msg, &template, &entries, now))?;
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("Status");
+                        for res in &results {
+                            x.open("member");
+                            let status = match res.status {
+                                "SUCCESS" => "Success",
+                                "ACCOUNT_SENDING_PAUSED" => "AccountSendingPaused",
+                                "CONFIGURATION_SET_SENDING_PAUSED" => {
+                                    "ConfigurationSetSendingPaused"
+                                }
+                                _ => "InvalidParameterValue",
+                            };
+                            x.text("Status", status);
+                            if let Some(e) = &res.error {
+                                x.text("Error", e);
+                            }
+                            if let Some(m) = &res.message_id {
+                                x.text("MessageId", m);
+                            }
+                            x.close("member");
+                        }
+                        x.close("Status");
+                    }),
                 ))
             }
             "" => Err(v1_error(

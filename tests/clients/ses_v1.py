@@ -160,6 +160,36 @@ refused(lambda: ses.send_raw_email(RawMessage={"Data": b"From: evil@nope.com\r\n
         "MessageRejected")
 print("sending", flush=True)
 
+# Templates: the same stored templates as SESv2's.
+ses.create_template(Template={"TemplateName": "welcome", "SubjectPart": "Hi {{name}}",
+                              "TextPart": "Dear {{name}}", "HtmlPart": "<b>{{name}}</b>"})
+refused(lambda: ses.create_template(Template={"TemplateName": "welcome", "SubjectPart": "x"}), "AlreadyExists")
+check(v2.get_email_template(TemplateName="welcome")["TemplateContent"]["Subject"] == "Hi {{name}}", "v2 sees it")
+got = ses.get_template(TemplateName="welcome")["Template"]
+check(got["TextPart"] == "Dear {{name}}" and got["SubjectPart"] == "Hi {{name}}", got)
+refused(lambda: ses.get_template(TemplateName="ghost"), "TemplateDoesNotExist")
+check([m["Name"] for m in ses.list_templates()["TemplatesMetadata"]] == ["welcome"], "list templates")
+ses.update_template(Template={"TemplateName": "welcome", "SubjectPart": "Hello {{name}}", "TextPart": "Dear {{name}}"})
+rendered = ses.test_render_template(TemplateName="welcome", TemplateData='{"name": "Ada"}')["RenderedTemplate"]
+check("Hello Ada" in rendered and "Dear Ada" in rendered, rendered)
+refused(lambda: ses.test_render_template(TemplateName="welcome", TemplateData="{}"), "MissingRenderingAttribute")
+tid = ses.send_templated_email(Source="news@example.com", Destination={"ToAddresses": ["t@gmail.com"]},
+                               Template="welcome", TemplateData='{"name": "Bo"}')["MessageId"]
+with urllib.request.urlopen(f"{ENDPOINT}/_sesm/outbox/{tid}") as r:
+    m = json.load(r)
+check(m["Subject"] == "Hello Bo" and m["Text"] == "Dear Bo", m)
+refused(lambda: ses.send_templated_email(Source="news@example.com", Destination={"ToAddresses": ["t@gmail.com"]},
+                                         Template="ghost", TemplateData="{}"), "TemplateDoesNotExist")
+bulk = ses.send_bulk_templated_email(
+    Source="news@example.com", Template="welcome", DefaultTemplateData='{"name": "you"}',
+    Destinations=[{"Destination": {"ToAddresses": ["b1@gmail.com"]}, "ReplacementTemplateData": '{"name": "Cy"}'},
+                  {"Destination": {"ToAddresses": ["not an address"]}}])["Status"]
+check([s["Status"] for s in bulk] == ["Success", "InvalidParameterValue"], bulk)
+ses.delete_template(TemplateName="welcome")
+ses.delete_template(TemplateName="welcome")  # v1 deletes what is not there without an error
+check(ses.list_templates()["TemplatesMetadata"] == [], "deleted")
+print("templates", flush=True)
+
 # An unserved action is a ClientError naming it, never a 5xx.
 refused(lambda: ses.list_receipt_filters(), "InvalidAction", contains="ListReceiptFilters")
 
