@@ -49,6 +49,13 @@ pub const ACTIONS: &[&str] = &[
     "TestRenderTemplate",
     "SendTemplatedEmail",
     "SendBulkTemplatedEmail",
+    "SetIdentityDkimEnabled",
+    "SetIdentityFeedbackForwardingEnabled",
+    "SetIdentityMailFromDomain",
+    "GetIdentityMailFromDomainAttributes",
+    "UpdateConfigurationSetSendingEnabled",
+    "UpdateConfigurationSetReputationMetricsEnabled",
+    "PutConfigurationSetDeliveryOptions",
 ];
 
 /// A v1 request's form: its members by their flattened names.
@@ -730,6 +737,134 @@ impl Api {
                     }),
                 ))
             }
+            "SetIdentityDkimEnabled" => {
+                let name = f.required("Identity")?.to_string();
+                let enabled = parse_bool(f.required("DkimEnabled")?)?;
+                self.v1_write(|s| ops::identity::set_dkim_enabled(s, r, &name, enabled))?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "SetIdentityFeedbackForwardingEnabled" => {
+                let name = f.required("Identity")?.to_string();
+                let enabled = parse_bool(f.required("ForwardingEnabled")?)?;
+                self.v1_write(|s| ops::identity::set_feedback(s, r, &name, enabled))?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "SetIdentityMailFromDomain" => {
+                let name = f.required("Identity")?.to_string();
+                let domain = f
+                    .get("MailFromDomain")
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string);
+                let behavior = match f.get("BehaviorOnMXFailure") {
+                    None => None,
+                    Some("UseDefaultValue") => {
+                        Some(crate::model::identity::BehaviorOnMxFailure::UseDefaultValue)
+                    }
+                    Some("RejectMessage") => {
+                        Some(crate::model::identity::BehaviorOnMxFailure::RejectMessage)
+                    }
+                    Some(other) => {
+                        return Err(v1_error(
+                            "InvalidParameterValue",
+                            format!(
+                                "Invalid BehaviorOnMXFailure {other}: use UseDefaultValue or RejectMessage."
+                            ),
+                        ));
+                    }
+                };
+                self.v1_write(|s| {
+                    ops::identity::set_mail_from(s, r, &name, domain.as_deref(), behavior)
+                })?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "GetIdentityMailFromDomainAttributes" => {
+                let mut found = Vec::new();
+                for n in f.list("Identities") {
+                    if let Ok(v) = self.v1_read(|s| ops::identity::get(s, r, &n)) {
+                        found.push((n, v.mail_from_attributes));
+                    }
+                }
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("MailFromDomainAttributes");
+                        for (n, m) in &found {
+                            x.open("entry");
+                            x.text("key", n);
+                            x.open("value");
+                            if let Some(d) = &m.mail_from_domain {
+                                x.text("MailFromDomain", d);
+                                x.text("MailFromDomainStatus", "Success");
+                            }
+                            let behavior = match m.behavior_on_mx_failure {
+                                crate::model::identity::BehaviorOnMxFailure::UseDefaultValue => {
+                                    "UseDefaultValue"
+                                }
+                                crate::model::identity::BehaviorOnMxFailure::RejectMessage => {
+                                    "RejectMessage"
+                                }
+                            };
+                            x.text("BehaviorOnMXFailure", behavior);
+                            x.close("value");
+                            x.close("entry");
+                        }
+                        x.close("MailFromDomainAttributes");
+                    }),
+                ))
+            }
+            "UpdateConfigurationSetSendingEnabled"
+            | "UpdateConfigurationSetReputationMetricsEnabled" => {
+                let name = f.required("ConfigurationSetName")?.to_string();
+                let enabled = parse_bool(f.required("Enabled")?)?;
+                let (block, member) = if action == "UpdateConfigurationSetSendingEnabled" {
+                    (
+                        crate::model::config_set::OptionBlock::Sending,
+                        "SendingEnabled",
+                    )
+                } else {
+                    (
+                        crate::model::config_set::OptionBlock::Reputation,
+                        "ReputationMetricsEnabled",
+                    )
+                };
+                self.v1_write(|s| {
+                    let current = ops::config_set::get(s, r, &name)?;
+                    let mut value = serde_json::to_value(&current)
+                        .ok()
+                        .and_then(|v| v.get(block.member()).cloned())
+                        .unwrap_or_else(|| serde_json::json!({}));
+                    value[member] = serde_json::json!(enabled);
+                    ops::config_set::put_option_block(s, r, &name, block, Some(value))
+                })?;
+                Ok(ok(action, id, None))
+            }
+            "PutConfigurationSetDeliveryOptions" => {
+                let name = f.required("ConfigurationSetName")?.to_string();
+                let tls = match f.get("DeliveryOptions.TlsPolicy") {
+                    None => None,
+                    Some("Require") => Some(crate::model::TlsPolicy::Require),
+                    Some("Optional") => Some(crate::model::TlsPolicy::Optional),
+                    Some(other) => {
+                        return Err(v1_error(
+                            "InvalidParameterValue",
+                            format!("Invalid TlsPolicy {other}: use Require or Optional."),
+                        ));
+                    }
+                };
+                self.v1_write(|s| {
+                    ops::config_set::put_delivery_options(
+                        s,
+                        r,
+                        &name,
+                        crate::model::config_set::DeliveryChange {
+                            tls_policy: crate::model::config_set::Change::replace(tls),
+                            ..Default::default()
+                        },
+                    )
+                })?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
             "" => Err(v1_error(
                 "MissingAction",
                 "The request names no Action.".into(),
@@ -760,6 +895,18 @@ fn verification_token(region: &str, domain: &str) -> String {
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(format!("verify/{region}/{}", domain.to_ascii_lowercase()).as_bytes());
     base64::engine::general_purpose::STANDARD.encode(&h[..30])
+}
+
+/// A v1 boolean member (`true` / `false`).
+fn parse_bool(v: &str) -> Result<bool> {
+    match v {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(v1_error(
+            "InvalidParameterValue",
+            format!("'{other}' is not a boolean: use true or false."),
+        )),
+    }
 }
 
 fn capitalize(s: &str) -> String {

@@ -108,7 +108,34 @@ check([c["Name"] for c in ses.list_configuration_sets()["ConfigurationSets"]] ==
 desc = ses.describe_configuration_set(ConfigurationSetName="news", ConfigurationSetAttributeNames=["deliveryOptions"])
 check(desc["ConfigurationSet"]["Name"] == "news", desc)
 check(v2.get_configuration_set(ConfigurationSetName="news")["ConfigurationSetName"] == "news", "v2 sees it")
+ses.update_configuration_set_sending_enabled(ConfigurationSetName="news", Enabled=False)
+check(v2.get_configuration_set(ConfigurationSetName="news")["SendingOptions"]["SendingEnabled"] is False, "paused")
+refused(lambda: ses.send_email(Source="news@example.com", Destination={"ToAddresses": ["a@gmail.com"]},
+                               Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}},
+                               ConfigurationSetName="news"),
+        "ConfigurationSetSendingPausedException")
+ses.update_configuration_set_sending_enabled(ConfigurationSetName="news", Enabled=True)
+ses.update_configuration_set_reputation_metrics_enabled(ConfigurationSetName="news", Enabled=True)
+check(v2.get_configuration_set(ConfigurationSetName="news")["ReputationOptions"]["ReputationMetricsEnabled"], "reputation")
+ses.put_configuration_set_delivery_options(ConfigurationSetName="news", DeliveryOptions={"TlsPolicy": "Require"})
+check(v2.get_configuration_set(ConfigurationSetName="news")["DeliveryOptions"]["TlsPolicy"] == "REQUIRE", "tls")
+refused(lambda: ses.update_configuration_set_sending_enabled(ConfigurationSetName="ghost", Enabled=True),
+        "ConfigurationSetDoesNotExist")
 print("configuration sets", flush=True)
+
+# Identity attributes, as v2 reports them.
+ses.set_identity_dkim_enabled(Identity="example.com", DkimEnabled=False)
+check(v2.get_email_identity(EmailIdentity="example.com")["DkimAttributes"]["SigningEnabled"] is False, "dkim off")
+ses.set_identity_feedback_forwarding_enabled(Identity="example.com", ForwardingEnabled=False)
+check(v2.get_email_identity(EmailIdentity="example.com")["FeedbackForwardingStatus"] is False, "feedback off")
+ses.set_identity_mail_from_domain(Identity="example.com", MailFromDomain="bounce.example.com",
+                                  BehaviorOnMXFailure="RejectMessage")
+mf = ses.get_identity_mail_from_domain_attributes(Identities=["example.com"])["MailFromDomainAttributes"]["example.com"]
+check(mf == {"MailFromDomain": "bounce.example.com", "MailFromDomainStatus": "Success",
+             "BehaviorOnMXFailure": "RejectMessage"}, mf)
+refused(lambda: ses.set_identity_mail_from_domain(Identity="example.com", MailFromDomain="other.org"),
+        "InvalidParameterValue")
+print("identity attributes", flush=True)
 
 # The account.
 q = ses.get_send_quota()
