@@ -56,6 +56,9 @@ pub const ACTIONS: &[&str] = &[
     "UpdateConfigurationSetSendingEnabled",
     "UpdateConfigurationSetReputationMetricsEnabled",
     "PutConfigurationSetDeliveryOptions",
+    "CreateConfigurationSetEventDestination",
+    "UpdateConfigurationSetEventDestination",
+    "DeleteConfigurationSetEventDestination",
 ];
 
 /// A v1 request's form: its members by their flattened names.
@@ -189,7 +192,9 @@ pub fn error(e: &Error, action: &str, request_id: &str) -> Response {
             (code.into(), e.message.clone(), 400)
         }
         Kind::Ses(SesCode::NotFound) => {
-            let code = if e.message.starts_with("Configuration set") {
+            let code = if e.message.starts_with("Event destination") {
+                "EventDestinationDoesNotExist"
+            } else if e.message.starts_with("Configuration set") {
                 "ConfigurationSetDoesNotExist"
             } else if e.message.starts_with("Template") {
                 "TemplateDoesNotExist"
@@ -199,7 +204,9 @@ pub fn error(e: &Error, action: &str, request_id: &str) -> Response {
             (code.into(), e.message.clone(), 400)
         }
         Kind::Ses(SesCode::AlreadyExists) => {
-            let code = if e.message.starts_with("Configuration set") {
+            let code = if e.message.starts_with("Event destination") {
+                "EventDestinationAlreadyExists"
+            } else if e.message.starts_with("Configuration set") {
                 "ConfigurationSetAlreadyExists"
             } else {
                 "AlreadyExists"
@@ -476,10 +483,15 @@ impl Api {
             "DescribeConfigurationSet" => {
                 let name = f.required("ConfigurationSetName")?.to_string();
                 let cs = self.v1_read(|s| ops::config_set::get(s, r, &name))?;
-                let wants_delivery = f
-                    .list("ConfigurationSetAttributeNames")
-                    .iter()
-                    .any(|a| a == "deliveryOptions");
+                let wanted = f.list("ConfigurationSetAttributeNames");
+                let wants = |a: &str| wanted.iter().any(|w| w == a);
+                let destinations = if wants("eventDestinations") {
+                    self.v1_read(|s| ops::event_destination::list(s, r, &name))?
+                        .event_destinations
+                } else {
+                    Vec::new()
+                };
+                let v = serde_json::to_value(&cs).unwrap_or_default();
                 Ok(ok(
                     action,
                     id,
@@ -487,13 +499,79 @@ impl Api {
                         x.open("ConfigurationSet");
                         x.text("Name", &cs.configuration_set_name);
                         x.close("ConfigurationSet");
-                        if wants_delivery {
-                            let d = serde_json::to_value(&cs.delivery_options).unwrap_or_default();
+                        if wants("eventDestinations") {
+                            x.open("EventDestinations");
+                            for d in &destinations {
+                                let e = &d.destination;
+                                x.open("member");
+                                x.text("Name", &d.name);
+                                x.text("Enabled", if e.enabled { "true" } else { "false" });
+                                let types: Vec<String> = e
+                                    .matching_event_types
+                                    .iter()
+                                    .map(|t| v1_event_type(*t))
+                                    .collect();
+                                x.members("MatchingEventTypes", &types);
+                                if let Some(sns) = &e.sns_destination {
+                                    x.open("SNSDestination");
+                                    x.text("TopicARN", &sns.topic_arn);
+                                    x.close("SNSDestination");
+                                }
+                                if let Some(fh) = &e.kinesis_firehose_destination {
+                                    x.open("KinesisFirehoseDestination");
+                                    x.text("IAMRoleARN", &fh.iam_role_arn);
+                                    x.text("DeliveryStreamARN", &fh.delivery_stream_arn);
+                                    x.close("KinesisFirehoseDestination");
+                                }
+                                if let Some(cw) = &e.cloud_watch_destination {
+                                    x.open("CloudWatchDestination");
+                                    x.open("DimensionConfigurations");
+                                    for dim in &cw.dimension_configurations {
+                                        x.open("member");
+                                        x.text("DimensionName", &dim.dimension_name);
+                                        let source = match dim.dimension_value_source.as_str() {
+                                            "MESSAGE_TAG" => "messageTag",
+                                            "EMAIL_HEADER" => "emailHeader",
+                                            _ => "linkTag",
+                                        };
+                                        x.text("DimensionValueSource", source);
+                                        x.text(
+                                            "DefaultDimensionValue",
+                                            &dim.default_dimension_value,
+                                        );
+                                        x.close("member");
+                                    }
+                                    x.close("DimensionConfigurations");
+                                    x.close("CloudWatchDestination");
+                                }
+                                x.close("member");
+                            }
+                            x.close("EventDestinations");
+                        }
+                        if wants("deliveryOptions") {
                             x.open("DeliveryOptions");
-                            if let Some(t) = d.get("TlsPolicy").and_then(|v| v.as_str()) {
+                            if let Some(t) = v["DeliveryOptions"]
+                                .get("TlsPolicy")
+                                .and_then(|v| v.as_str())
+                            {
                                 x.text("TlsPolicy", &capitalize(t));
                             }
                             x.close("DeliveryOptions");
+                        }
+                        if wants("reputationOptions") {
+                            let rep = &v["ReputationOptions"];
+                            let sending = v["SendingOptions"]["SendingEnabled"]
+                                .as_bool()
+                                .unwrap_or(true);
+                            let metrics =
+                                rep["ReputationMetricsEnabled"].as_bool().unwrap_or(false);
+                            x.open("ReputationOptions");
+                            x.text("SendingEnabled", if sending { "true" } else { "false" });
+                            x.text(
+                                "ReputationMetricsEnabled",
+                                if metrics { "true" } else { "false" },
+                            );
+                            x.close("ReputationOptions");
                         }
                     }),
                 ))
@@ -865,6 +943,23 @@ impl Api {
                 })?;
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
             }
+            "CreateConfigurationSetEventDestination" | "UpdateConfigurationSetEventDestination" => {
+                let set = f.required("ConfigurationSetName")?.to_string();
+                let name = f.required("EventDestination.Name")?.to_string();
+                let def = destination_definition(f)?;
+                if action == "CreateConfigurationSetEventDestination" {
+                    self.v1_write(|s| ops::event_destination::create(s, r, &set, &name, def))?;
+                } else {
+                    self.v1_write(|s| ops::event_destination::update(s, r, &set, &name, def))?;
+                }
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "DeleteConfigurationSetEventDestination" => {
+                let set = f.required("ConfigurationSetName")?.to_string();
+                let name = f.required("EventDestinationName")?.to_string();
+                self.v1_write(|s| ops::event_destination::delete(s, r, &set, &name))?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
             "" => Err(v1_error(
                 "MissingAction",
                 "The request names no Action.".into(),
@@ -895,6 +990,86 @@ fn verification_token(region: &str, domain: &str) -> String {
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(format!("verify/{region}/{}", domain.to_ascii_lowercase()).as_bytes());
     base64::engine::general_purpose::STANDARD.encode(&h[..30])
+}
+
+/// v1's `EventDestination` as the model's definition: event types (`send`, `renderingFailure`,
+/// …) and dimension sources (`messageTag`, …) in v1's spelling become SESv2's.
+fn destination_definition(f: &Form) -> Result<crate::model::event::Definition> {
+    use crate::model::event::{
+        CloudWatchDestination, Definition, Dimension, FirehoseDestination, SnsDestination,
+    };
+    let upper = |v: &str| -> String {
+        let mut out = String::new();
+        for c in v.chars() {
+            if c.is_ascii_uppercase() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+        }
+        out
+    };
+    let p = "EventDestination";
+    let types = f.list(&format!("{p}.MatchingEventTypes"));
+    let mut dimensions = Vec::new();
+    for i in 1.. {
+        let d = format!("{p}.CloudWatchDestination.DimensionConfigurations.member.{i}");
+        let Some(name) = f.get(&format!("{d}.DimensionName")) else {
+            break;
+        };
+        dimensions.push(Dimension {
+            dimension_name: name.to_string(),
+            dimension_value_source: upper(
+                f.get(&format!("{d}.DimensionValueSource"))
+                    .unwrap_or_default(),
+            ),
+            default_dimension_value: f
+                .get(&format!("{d}.DefaultDimensionValue"))
+                .unwrap_or_default()
+                .to_string(),
+        });
+    }
+    let firehose = match (
+        f.get(&format!("{p}.KinesisFirehoseDestination.IAMRoleARN")),
+        f.get(&format!("{p}.KinesisFirehoseDestination.DeliveryStreamARN")),
+    ) {
+        (None, None) => None,
+        (role, stream) => Some(FirehoseDestination {
+            iam_role_arn: role.unwrap_or_default().to_string(),
+            delivery_stream_arn: stream.unwrap_or_default().to_string(),
+        }),
+    };
+    Ok(Definition {
+        enabled: Some(f.get(&format!("{p}.Enabled")).is_some_and(|v| v == "true")),
+        matching_event_types: Some(types.iter().map(|t| upper(t)).collect()),
+        sns: f
+            .get(&format!("{p}.SNSDestination.TopicARN"))
+            .map(|t| SnsDestination {
+                topic_arn: t.to_string(),
+            }),
+        firehose,
+        cloud_watch: (!dimensions.is_empty()).then_some(CloudWatchDestination {
+            dimension_configurations: dimensions,
+        }),
+        event_bridge: None,
+        pinpoint: None,
+    })
+}
+
+/// v1's spelling of an event type (`send`, `renderingFailure`, `deliveryDelay`).
+fn v1_event_type(t: crate::model::event::EventType) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in t.as_str().chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c);
+            upper = false;
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// A v1 boolean member (`true` / `false`).

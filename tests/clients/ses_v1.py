@@ -121,6 +121,29 @@ ses.put_configuration_set_delivery_options(ConfigurationSetName="news", Delivery
 check(v2.get_configuration_set(ConfigurationSetName="news")["DeliveryOptions"]["TlsPolicy"] == "REQUIRE", "tls")
 refused(lambda: ses.update_configuration_set_sending_enabled(ConfigurationSetName="ghost", Enabled=True),
         "ConfigurationSetDoesNotExist")
+# v1 event destinations are SESv2's.
+dest = {"Name": "to-sns", "Enabled": True, "MatchingEventTypes": ["send", "bounce", "deliveryDelay"],
+        "SNSDestination": {"TopicARN": "arn:aws:sns:eu-west-1:123456789012:events"}}
+ses.create_configuration_set_event_destination(ConfigurationSetName="news", EventDestination=dest)
+refused(lambda: ses.create_configuration_set_event_destination(ConfigurationSetName="news", EventDestination=dest),
+        "EventDestinationAlreadyExists")
+v2d = v2.get_configuration_set_event_destinations(ConfigurationSetName="news")["EventDestinations"][0]
+check(v2d["MatchingEventTypes"] == ["SEND", "BOUNCE", "DELIVERY_DELAY"], v2d)
+cw = {"Name": "to-cw", "Enabled": False, "MatchingEventTypes": ["delivery"],
+      "CloudWatchDestination": {"DimensionConfigurations": [
+          {"DimensionName": "campaign", "DimensionValueSource": "messageTag", "DefaultDimensionValue": "none"}]}}
+ses.create_configuration_set_event_destination(ConfigurationSetName="news", EventDestination=cw)
+d = ses.describe_configuration_set(ConfigurationSetName="news",
+                                   ConfigurationSetAttributeNames=["eventDestinations", "reputationOptions"])
+got = {e["Name"]: e for e in d["EventDestinations"]}
+check(got["to-sns"]["MatchingEventTypes"] == ["send", "bounce", "deliveryDelay"], got)
+check(got["to-cw"]["CloudWatchDestination"]["DimensionConfigurations"][0]["DimensionValueSource"] == "messageTag", got)
+check(got["to-cw"]["Enabled"] is False, got)
+check(d["ReputationOptions"]["SendingEnabled"] is True, d)
+ses.update_configuration_set_event_destination(ConfigurationSetName="news", EventDestination={**cw, "Enabled": True})
+ses.delete_configuration_set_event_destination(ConfigurationSetName="news", EventDestinationName="to-cw")
+refused(lambda: ses.delete_configuration_set_event_destination(ConfigurationSetName="news", EventDestinationName="to-cw"),
+        "EventDestinationDoesNotExist")
 print("configuration sets", flush=True)
 
 # Identity attributes, as v2 reports them.
