@@ -508,6 +508,25 @@ impl Region {
                 Ok(n) => return Err(format!("{what}: E1: SES stores it as {n}")),
                 Err(e) => return Err(format!("{what}: E1: {}", e.message)),
             }
+            for (kind, topic) in &id.notification_topics {
+                if !super::identity::NOTIFICATION_TYPES.contains(&kind.as_str()) {
+                    return Err(format!(
+                        "{what}: notification type '{}' is not Bounce, Complaint or Delivery",
+                        kind.escape_default()
+                    ));
+                }
+                super::publishing::check_topic_arn(topic).map_err(|e| format!("{what}: {e}"))?;
+            }
+            if let Some(kind) = id
+                .headers_in_notifications
+                .keys()
+                .find(|k| !super::identity::NOTIFICATION_TYPES.contains(&k.as_str()))
+            {
+                return Err(format!(
+                    "{what}: notification type '{}' is not Bounce, Complaint or Delivery",
+                    kind.escape_default()
+                ));
+            }
             // A default set that does not exist is allowed: SES keeps the name when the set
             // is deleted (C7); its name must still be one.
             if let Some(cs) = &id.configuration_set {

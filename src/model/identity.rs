@@ -438,6 +438,47 @@ impl Region {
         Ok(name)
     }
 
+    /// SES v1's SetIdentityNotificationTopic: the SNS topic of one notification type
+    /// (`Bounce`, `Complaint`, `Delivery`), or (`None`) none.
+    pub fn set_notification_topic(
+        &mut self,
+        raw: &str,
+        kind: &str,
+        topic: Option<&str>,
+    ) -> Result<String> {
+        let (name, _) = self.existing_identity(raw)?;
+        check_notification_type(kind)?;
+        if let Some(t) = topic {
+            super::publishing::check_topic_arn(t).map_err(Error::bad_request)?;
+        }
+        self.identities.update(&name, |id| match topic {
+            Some(t) => {
+                id.notification_topics
+                    .insert(kind.to_string(), t.to_string());
+            }
+            None => {
+                id.notification_topics.remove(kind);
+            }
+        })?;
+        Ok(name)
+    }
+
+    /// SES v1's SetIdentityHeadersInNotificationsEnabled.
+    pub fn set_headers_in_notifications(
+        &mut self,
+        raw: &str,
+        kind: &str,
+        enabled: bool,
+    ) -> Result<String> {
+        let (name, _) = self.existing_identity(raw)?;
+        check_notification_type(kind)?;
+        self.identities.update(&name, |id| {
+            id.headers_in_notifications
+                .insert(kind.to_string(), enabled);
+        })?;
+        Ok(name)
+    }
+
     /// E7: sets the custom MAIL FROM domain, or (with `None` or "") removes it; the behaviour
     /// on MX failure is replaced too (left out, it goes back to `USE_DEFAULT_VALUE`).
     pub fn set_mail_from(
@@ -681,5 +722,18 @@ mod tests {
             r#"{"DkimSigning":{"Origin":"EXTERNAL","Selector":"s1"}}"#
         );
         assert_eq!(serde_json::from_str::<Identity>(&text).unwrap(), with);
+    }
+}
+
+/// SES v1's notification types.
+pub const NOTIFICATION_TYPES: [&str; 3] = ["Bounce", "Complaint", "Delivery"];
+
+fn check_notification_type(kind: &str) -> Result<()> {
+    if NOTIFICATION_TYPES.contains(&kind) {
+        Ok(())
+    } else {
+        Err(Error::bad_request(format!(
+            "Invalid NotificationType {kind}: use Bounce, Complaint or Delivery."
+        )))
     }
 }

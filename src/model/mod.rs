@@ -520,6 +520,13 @@ pub struct Identity {
     /// How DKIM keys are configured; `None`: Easy DKIM with SES's default key length.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dkim_signing: Option<identity::DkimSigning>,
+    /// SES v1's feedback notifications: the SNS topic per type (`Bounce`, `Complaint`,
+    /// `Delivery`) and whether they include the headers (SetIdentityNotificationTopic,
+    /// SetIdentityHeadersInNotificationsEnabled).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notification_topics: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers_in_notifications: BTreeMap<String, bool>,
 }
 
 impl State {

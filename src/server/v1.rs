@@ -59,6 +59,10 @@ pub const ACTIONS: &[&str] = &[
     "CreateConfigurationSetEventDestination",
     "UpdateConfigurationSetEventDestination",
     "DeleteConfigurationSetEventDestination",
+    "SetIdentityNotificationTopic",
+    "SetIdentityHeadersInNotificationsEnabled",
+    "GetIdentityNotificationAttributes",
+    "GetSendStatistics",
 ];
 
 /// A v1 request's form: its members by their flattened names.
@@ -959,6 +963,122 @@ impl Api {
                 let name = f.required("EventDestinationName")?.to_string();
                 self.v1_write(|s| ops::event_destination::delete(s, r, &set, &name))?;
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "SetIdentityNotificationTopic" => {
+                let name = f.required("Identity")?.to_string();
+                let kind = f.required("NotificationType")?.to_string();
+                let topic = f
+                    .get("SnsTopic")
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string);
+                self.v1_write(|s| {
+                    s.region_mut(r)
+                        .set_notification_topic(&name, &kind, topic.as_deref())
+                })?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "SetIdentityHeadersInNotificationsEnabled" => {
+                let name = f.required("Identity")?.to_string();
+                let kind = f.required("NotificationType")?.to_string();
+                let enabled = parse_bool(f.required("Enabled")?)?;
+                self.v1_write(|s| {
+                    s.region_mut(r)
+                        .set_headers_in_notifications(&name, &kind, enabled)
+                })?;
+                Ok(ok(action, id, Some(&|_: &mut Xml| {})))
+            }
+            "GetIdentityNotificationAttributes" => {
+                let mut found = Vec::new();
+                for n in f.list("Identities") {
+                    if let Ok((_, identity)) = self.v1_read(|s| s.region(r).existing_identity(&n)) {
+                        found.push((n, identity));
+                    }
+                }
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("NotificationAttributes");
+                        for (n, identity) in &found {
+                            x.open("entry");
+                            x.text("key", n);
+                            x.open("value");
+                            for kind in crate::model::identity::NOTIFICATION_TYPES {
+                                if let Some(t) = identity.notification_topics.get(kind) {
+                                    x.text(&format!("{kind}Topic"), t);
+                                }
+                            }
+                            let forwarding = identity.feedback_forwarding.unwrap_or(true);
+                            x.text(
+                                "ForwardingEnabled",
+                                if forwarding { "true" } else { "false" },
+                            );
+                            for kind in crate::model::identity::NOTIFICATION_TYPES {
+                                let on = identity
+                                    .headers_in_notifications
+                                    .get(kind)
+                                    .copied()
+                                    .unwrap_or(false);
+                                x.text(
+                                    &format!("HeadersIn{kind}NotificationsEnabled"),
+                                    if on { "true" } else { "false" },
+                                );
+                            }
+                            x.close("value");
+                            x.close("entry");
+                        }
+                        x.close("NotificationAttributes");
+                    }),
+                ))
+            }
+            "GetSendStatistics" => {
+                // One data point per simulated day of the last two weeks: the mail the region's
+                // pools sent that day, and the bounces and complaints published for it.
+                let points = self.v1_read(|s| {
+                    let region = s.region(r);
+                    let mut days: BTreeMap<jiff::civil::Date, (u64, u64, u64)> = BTreeMap::new();
+                    for stored in region.metrics.get()?.values() {
+                        let m = stored.series();
+                        for (i, d) in m.dates.iter().enumerate() {
+                            let sent: u64 = m.isps.values().map(|c| c.day(i).sent()).sum();
+                            days.entry(*d).or_default().0 += sent;
+                        }
+                    }
+                    let from = s
+                        .date
+                        .checked_sub(jiff::Span::new().days(14))
+                        .unwrap_or(s.date);
+                    Ok(days
+                        .into_iter()
+                        .filter(|(d, _)| *d >= from)
+                        .collect::<Vec<_>>())
+                })?;
+                let events = self.live().store().read_events(0).unwrap_or_default();
+                Ok(ok(
+                    action,
+                    id,
+                    Some(&|x: &mut Xml| {
+                        x.open("SendDataPoints");
+                        for (date, (sent, _, _)) in &points {
+                            let count = |t: &str| {
+                                events
+                                    .iter()
+                                    .filter(|e| {
+                                        e.region == r && e.date == *date && e.event_type == t
+                                    })
+                                    .count()
+                            };
+                            x.open("member");
+                            x.text("Timestamp", &format!("{date}T00:00:00Z"));
+                            x.text("DeliveryAttempts", &sent.to_string());
+                            x.text("Bounces", &count("Bounce").to_string());
+                            x.text("Complaints", &count("Complaint").to_string());
+                            x.text("Rejects", "0");
+                            x.close("member");
+                        }
+                        x.close("SendDataPoints");
+                    }),
+                ))
             }
             "" => Err(v1_error(
                 "MissingAction",

@@ -158,6 +158,20 @@ check(mf == {"MailFromDomain": "bounce.example.com", "MailFromDomainStatus": "Su
              "BehaviorOnMXFailure": "RejectMessage"}, mf)
 refused(lambda: ses.set_identity_mail_from_domain(Identity="example.com", MailFromDomain="other.org"),
         "InvalidParameterValue")
+topic = "arn:aws:sns:eu-west-1:123456789012:bounces"
+ses.set_identity_notification_topic(Identity="example.com", NotificationType="Bounce", SnsTopic=topic)
+ses.set_identity_headers_in_notifications_enabled(Identity="example.com", NotificationType="Bounce", Enabled=True)
+na = ses.get_identity_notification_attributes(Identities=["example.com"])["NotificationAttributes"]["example.com"]
+check(na["BounceTopic"] == topic and na["HeadersInBounceNotificationsEnabled"] is True, na)
+check(na["ForwardingEnabled"] is False and "ComplaintTopic" not in na, na)
+refused(lambda: ses.set_identity_notification_topic(Identity="example.com", NotificationType="Open", SnsTopic=topic),
+        "InvalidParameterValue")
+refused(lambda: ses.set_identity_notification_topic(Identity="example.com", NotificationType="Bounce", SnsTopic="nope"),
+        "InvalidParameterValue")
+ses.set_identity_notification_topic(Identity="example.com", NotificationType="Bounce")
+na = ses.get_identity_notification_attributes(Identities=["example.com"])["NotificationAttributes"]["example.com"]
+check("BounceTopic" not in na, na)
+check(isinstance(ses.get_send_statistics()["SendDataPoints"], list), "send statistics")
 print("identity attributes", flush=True)
 
 # The account.
