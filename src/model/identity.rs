@@ -518,6 +518,19 @@ impl Region {
     }
 }
 
+/// SES v1's notification types.
+pub const NOTIFICATION_TYPES: [&str; 3] = ["Bounce", "Complaint", "Delivery"];
+
+fn check_notification_type(kind: &str) -> Result<()> {
+    if NOTIFICATION_TYPES.contains(&kind) {
+        Ok(())
+    } else {
+        Err(Error::bad_request(format!(
+            "Invalid NotificationType {kind}: use Bounce, Complaint or Delivery."
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -725,15 +738,3 @@ mod tests {
     }
 }
 
-/// SES v1's notification types.
-pub const NOTIFICATION_TYPES: [&str; 3] = ["Bounce", "Complaint", "Delivery"];
-
-fn check_notification_type(kind: &str) -> Result<()> {
-    if NOTIFICATION_TYPES.contains(&kind) {
-        Ok(())
-    } else {
-        Err(Error::bad_request(format!(
-            "Invalid NotificationType {kind}: use Bounce, Complaint or Delivery."
-        )))
-    }
-}
