@@ -676,6 +676,7 @@ provider "aws" {{
   skip_credentials_validation = true
   skip_metadata_api_check     = true
   endpoints {{
+    ses   = "{url}"
     sesv2 = "{url}"
     sts   = "{url}"
   }}
@@ -893,4 +894,80 @@ fn sesm_token(region: &str, name: &str, i: u8) -> String {
 #[test]
 fn boto3_and_the_aws_cli_drive_the_ses_v1_api() {
     drive_with_boto3("ses_v1.py");
+}
+
+#[test]
+fn terraform_applies_the_ses_v1_resources_beside_sesv2_ones_plans_empty_and_destroys() {
+    let env = Env::new();
+    let Some(terraform) = Terraform::new(&env) else {
+        return;
+    };
+    let server = Server::start(&env, &["-q"]);
+    let config = r#"resource "aws_ses_domain_identity" "d" {
+  domain = "v1.example.com"
+}
+resource "aws_ses_domain_dkim" "d" {
+  domain = aws_ses_domain_identity.d.domain
+}
+resource "aws_ses_email_identity" "e" {
+  email = "news@v1.example.com"
+}
+resource "aws_ses_configuration_set" "cs" {
+  name = "v1-set"
+  delivery_options {
+    tls_policy = "Require"
+  }
+  reputation_metrics_enabled = true
+  sending_enabled            = true
+}
+resource "aws_ses_event_destination" "sns" {
+  name                   = "to-sns"
+  configuration_set_name = aws_ses_configuration_set.cs.name
+  enabled                = true
+  matching_types         = ["bounce", "send"]
+  sns_destination {
+    topic_arn = "arn:aws:sns:eu-west-1:123456789012:events"
+  }
+}
+resource "aws_ses_template" "t" {
+  name    = "v1-template"
+  subject = "Hi {{name}}"
+  text    = "Hello {{name}}"
+  html    = "<b>Hello</b>"
+}
+resource "aws_ses_domain_mail_from" "m" {
+  domain           = aws_ses_domain_identity.d.domain
+  mail_from_domain = "bounce.v1.example.com"
+}
+resource "aws_ses_identity_notification_topic" "n" {
+  topic_arn                = "arn:aws:sns:eu-west-1:123456789012:bounces"
+  notification_type        = "Bounce"
+  identity                 = aws_ses_domain_identity.d.domain
+  include_original_headers = true
+}
+resource "aws_sesv2_configuration_set" "v2" {
+  configuration_set_name = "v2-set"
+}
+resource "aws_sesv2_email_identity_feedback_attributes" "f" {
+  email_identity           = aws_ses_domain_identity.d.domain
+  email_forwarding_enabled = true
+}
+"#;
+    let tf = |args: &[&str]| terraform.run(args);
+    terraform.write(&server.url, config);
+    let (code, out) = tf(&["init"]);
+    assert_eq!(code, 0, "init: {out}");
+    let (code, out) = tf(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "apply: {out}");
+    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    // One account: SESv2 sees what the v1 resources made.
+    let id = env.json(&["--region", "eu-west-1", "identity", "get", "v1.example.com"]);
+    assert_eq!(id["MailFromAttributes"]["MailFromDomain"], "bounce.v1.example.com");
+    let set = env.json(&["--region", "eu-west-1", "config-set", "get", "v1-set"]);
+    assert_eq!(set["DeliveryOptions"]["TlsPolicy"], "REQUIRE");
+    let (code, out) = tf(&["destroy", "-auto-approve"]);
+    assert_eq!(code, 0, "destroy: {out}");
+    let ids = env.json(&["--region", "eu-west-1", "identity", "list"]);
+    assert_eq!(ids["EmailIdentities"], serde_json::json!([]), "{ids}");
 }
