@@ -208,6 +208,42 @@ def subscriber():
     return f"http://127.0.0.1:{server.server_address[1]}/sns", received
 
 
+def v1_send_rate(addr, sender, clients=4, per_client=500):
+    """SES v1 SendRawEmail (form body, signed-looking) from `clients` keep-alive connections."""
+    import base64
+    import threading
+    import urllib.parse
+    raw = f"From: {sender}\r\nTo: a@gmail.com\r\nSubject: bench\r\n\r\nx\r\n".encode()
+    body = urllib.parse.urlencode({"Action": "SendRawEmail", "Version": "2010-12-01",
+                                   "RawMessage.Data": base64.b64encode(raw).decode()})
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261205/us-east-1/ses/aws4_request, "
+                                "SignedHeaders=host, Signature=00"}
+    errors = []
+
+    def client():
+        conn = http.client.HTTPConnection(addr)
+        for _ in range(per_client):
+            conn.request("POST", "/", body=body, headers=headers)
+            r = conn.getresponse()
+            r.read()
+            if r.status != 200:
+                errors.append(r.status)
+                return
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise SystemExit(f"SendRawEmail answered {errors[0]}")
+    return clients * per_client / elapsed
+
+
 def bench_smtp(state, env, rows, sender, clients=4, per_client=250):
     """Messages over SMTP from `clients` concurrent sessions (one each, AUTH once)."""
     import smtplib
@@ -280,6 +316,7 @@ def bench_server(label, state, env, rows, sender, reads=3000, writes=300):
         tag = requests_per_second(addr, writes, lambda i: (
             "POST", "/v2/email/tags", json.dumps({"ResourceArn": arn, "Tags": [{"Key": "k", "Value": str(i)}]})))
         sends = send_rate(addr, sender)
+        v1_sends = v1_send_rate(addr, sender)
         many, p50, p99 = concurrent_reads(addr)
     finally:
         proc.terminate()
@@ -288,6 +325,8 @@ def bench_server(label, state, env, rows, sender, reads=3000, writes=300):
     rows.append((f"serve, {label}: GetDedicatedIpPool", ">= 1000/s", f"{pool:.0f}/s", "yes" if pool >= 1000 else "no"))
     rows.append((f"serve, {label}: TagResource (write)", "one state write", f"{tag:.0f}/s", "-"))
     rows.append((f"serve, {label}: SendEmail, 4 clients", ">= 500/s", f"{sends:.0f}/s", "yes" if sends >= 500 else "no"))
+    rows.append((f"serve, {label}: SES v1 SendRawEmail, 4 clients", ">= 500/s", f"{v1_sends:.0f}/s",
+                 "yes" if v1_sends >= 500 else "no"))
     rows.append((f"serve, {label}: GetConfigurationSet, 64 keep-alive clients (p50 {p50:.1f} ms, p99 {p99:.1f} ms)",
                  ">= 3000/s", f"{many:.0f}/s", "yes" if many >= 3000 else "no"))
 

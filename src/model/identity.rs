@@ -737,4 +737,3 @@ mod tests {
         assert_eq!(serde_json::from_str::<Identity>(&text).unwrap(), with);
     }
 }
-

@@ -593,3 +593,45 @@ fn nodemailer_verifies_and_sends_with_attachments_through_a_set() {
         .collect();
     assert_eq!(bodies, [b"alpha".to_vec(), vec![0, 1, 2, 3, 255]]);
 }
+
+#[test]
+fn nodemailer_6_sends_through_the_v1_api_with_an_attachment() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let modules = root.join("target/clients/node/node_modules/nodemailer6");
+    let node = std::process::Command::new("node").arg("--version").output();
+    if !modules.exists() || node.is_err() {
+        crate::harness::skip(
+            "nodemailer 6 (npm)",
+            "SESM_REQUIRE_CLIENTS",
+            "run .ci/clients",
+        );
+        return;
+    }
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    let script = root.join("tests/clients/node/nodemailer6.mjs");
+    let copy = root.join("target/clients/node/nodemailer6.mjs");
+    std::fs::copy(&script, &copy).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(&copy)
+        .arg(&server.url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reply: Value = serde_json::from_str(stdout.trim()).unwrap();
+    let id = reply["response"].as_str().unwrap();
+    let d = request(&addr, "GET", &format!("/_sesm/outbox/{id}"), "");
+    assert_eq!(d.status, 200, "{d:?}");
+    let d: Value = serde_json::from_str(&d.body).unwrap();
+    assert_eq!(d["Subject"], "nodemailer 6");
+    assert_eq!(d["ConfigurationSetName"], "news");
+    assert_eq!(d["PoolName"], "marketing");
+    assert_eq!(d["Attachments"][0]["FileName"], "notes.txt", "{d}");
+    assert_eq!(d["Attachments"][0]["Size"], 5);
+}

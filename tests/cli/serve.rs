@@ -963,11 +963,59 @@ resource "aws_sesv2_email_identity_feedback_attributes" "f" {
     assert_eq!(code, 0, "a plan right after apply has changes: {out}");
     // One account: SESv2 sees what the v1 resources made.
     let id = env.json(&["--region", "eu-west-1", "identity", "get", "v1.example.com"]);
-    assert_eq!(id["MailFromAttributes"]["MailFromDomain"], "bounce.v1.example.com");
+    assert_eq!(
+        id["MailFromAttributes"]["MailFromDomain"],
+        "bounce.v1.example.com"
+    );
     let set = env.json(&["--region", "eu-west-1", "config-set", "get", "v1-set"]);
     assert_eq!(set["DeliveryOptions"]["TlsPolicy"], "REQUIRE");
     let (code, out) = tf(&["destroy", "-auto-approve"]);
     assert_eq!(code, 0, "destroy: {out}");
     let ids = env.json(&["--region", "eu-west-1", "identity", "list"]);
     assert_eq!(ids["EmailIdentities"], serde_json::json!([]), "{ids}");
+}
+
+#[test]
+fn django_ses_sends_through_the_v1_api() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/clients/django/bin/python");
+    if !python.exists() {
+        crate::harness::skip(
+            "django-ses (target/clients/django)",
+            "SESM_REQUIRE_CLIENTS",
+            "run .ci/clients",
+        );
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["pool", "create", "marketing", "--managed"]);
+    env.ok(&["config-set", "create", "news", "--pool", "marketing"]);
+    env.ok(&["identity", "create", "example.com"]);
+    let server = Server::start(&env, &["-q"]);
+    let out = Command::new(python)
+        .arg(root.join("tests/clients/django_ses_v1.py"))
+        .arg(&server.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+    let list: serde_json::Value =
+        serde_json::from_str(&request(&server.addr(), "GET", "/_sesm/outbox", "").body).unwrap();
+    let messages = list["Messages"].as_array().unwrap();
+    let m = messages
+        .iter()
+        .find(|m| m["Subject"] == "django-ses attachment")
+        .unwrap();
+    assert_eq!(m["PoolName"], "marketing");
+    let id = m["MessageId"].as_str().unwrap();
+    let d: serde_json::Value = serde_json::from_str(
+        &request(&server.addr(), "GET", &format!("/_sesm/outbox/{id}"), "").body,
+    )
+    .unwrap();
+    assert_eq!(d["Attachments"][0]["FileName"], "report.csv", "{d}");
+    assert!(messages.iter().any(|m| m["Subject"] == "django-ses"));
 }
