@@ -273,6 +273,9 @@ fn tags(m: &SentMessage) -> BTreeMap<String, Vec<String>> {
     );
     t.insert("ses:caller-identity".into(), vec!["sesm".into()]);
     t.insert("ses:operation".into(), vec!["SendEmail".into()]);
+    for (name, value) in &m.tags {
+        t.entry(name.clone()).or_default().push(value.clone());
+    }
     t
 }
 

@@ -194,6 +194,9 @@ pub struct SentMessage {
     /// The message itself (MIME), written to the outbox's mail folder beside the journal.
     #[serde(skip)]
     pub mime: Arc<Vec<u8>>,
+    /// Its message tags, for its events' `mail` object (built before the line is written).
+    #[serde(skip)]
+    pub tags: Vec<(String, String)>,
 }
 
 fn one() -> u64 {
@@ -222,6 +225,9 @@ pub struct Outgoing {
     pub count: u64,
     /// What the message says: raw MIME, or the parts SES builds it from.
     pub body: Body,
+    /// Its message tags (`EmailTags`, v1's `Tags`, the `X-SES-MESSAGE-TAGS` header), which
+    /// its events carry in `mail.tags`.
+    pub tags: Vec<(String, String)>,
 }
 
 /// Where a message goes, and why.

@@ -29,6 +29,32 @@ pub struct RawHeaders {
     /// The To and Cc headers, read leniently (`None` when either does not parse).
     pub addressed: Option<(Vec<String>, Vec<String>)>,
     pub subject: Option<String>,
+    /// `X-SES-MESSAGE-TAGS: name1=value1, name2=value2`.
+    pub tags: Vec<(String, String)>,
+}
+
+/// The `X-SES-MESSAGE-TAGS` header's tags; SES's rules for tag names and values apply.
+fn message_tags(value: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for pair in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').ok_or_else(|| {
+            Error::bad_request(format!(
+                "Invalid X-SES-MESSAGE-TAGS entry '{}': expected name=value.",
+                pair.escape_default()
+            ))
+        })?;
+        let (name, value) = (name.trim(), value.trim());
+        for (what, text) in [("name", name), ("value", value)] {
+            if !crate::model::names::is_simple_name(text, 256) {
+                return Err(Error::bad_request(format!(
+                    "Invalid tag {what} <{}> in X-SES-MESSAGE-TAGS: only alphanumeric ASCII characters, '_', and '-' are allowed, 1 to 256 of them.",
+                    text.escape_default()
+                )));
+            }
+        }
+        out.push((name.to_string(), value.to_string()));
+    }
+    Ok(out)
 }
 
 /// The addresses of an address-list header (`To: "A" <a@x>, b@y`).
@@ -80,6 +106,10 @@ pub fn read_raw(bytes: &[u8], want_recipients: bool) -> Result<RawHeaders> {
             .ok()
             .zip(header_addresses(&headers, "Cc").ok()),
         subject: headers.get_first_value("Subject"),
+        tags: match headers.get_first_value("X-SES-MESSAGE-TAGS") {
+            Some(v) => message_tags(&v)?,
+            None => Vec::new(),
+        },
     })
 }
 
@@ -621,6 +651,27 @@ mod tests {
         .get_body_raw()
         .unwrap();
         assert_eq!(decoded, data.as_bytes());
+    }
+
+    #[test]
+    fn the_message_tags_header_is_read_and_checked() {
+        let h = read_raw(
+            b"From: a@x.com\r\nX-SES-MESSAGE-TAGS: campaign=spring, tier=gold\r\n\r\nb",
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            h.tags,
+            vec![
+                ("campaign".into(), "spring".into()),
+                ("tier".into(), "gold".into())
+            ]
+        );
+        for bad in ["nope", "bad name!=x", "a="] {
+            let raw = format!("From: a@x.com\r\nX-SES-MESSAGE-TAGS: {bad}\r\n\r\nb");
+            let e = read_raw(raw.as_bytes(), false).unwrap_err();
+            assert_eq!(e.code(), "BadRequestException", "{bad}");
+        }
     }
 
     #[test]

@@ -115,6 +115,7 @@ fn record(
         template_name: None,
         event_mail: None,
         mime: std::sync::Arc::new(mime),
+        tags: msg.tags.clone(),
     }
 }
 

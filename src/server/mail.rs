@@ -145,6 +145,17 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
         ));
     }
     check_tags(body.email_tags.as_deref().unwrap_or_default(), "EmailTags")?;
+    let mut tags: Vec<(String, String)> = body
+        .email_tags
+        .iter()
+        .flatten()
+        .map(|t| {
+            (
+                t.name.clone().unwrap_or_default(),
+                t.value.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
     for r in body.reply_to_addresses.iter().flatten() {
         crate::model::sending::check_address(r, "Reply-To")?;
         check_ascii_address(r, "Reply-To")?;
@@ -205,6 +216,7 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             }
             _ => {}
         }
+        tags.extend(h.tags);
         (h.subject, Body::Raw(Arc::new(bytes)))
     } else if let Some(t) = content.template {
         let extras = simple_extras(&reply_to, t.headers.clone(), t.attachments.clone())?;
@@ -236,6 +248,7 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             other_senders,
             count: 1,
             body: content_body,
+            tags,
         },
         template,
     ))

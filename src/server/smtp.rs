@@ -667,6 +667,7 @@ fn outgoing(envelope_from: &str, recipients: Vec<String>, bytes: Vec<u8>) -> Res
         other_senders,
         count: 1,
         body: Body::Raw(Arc::new(bytes)),
+        tags: h.tags,
     })
 }
 

@@ -723,8 +723,9 @@ impl Api {
                 ))
             }
             "SendTemplatedEmail" => {
-                check_tags(f)?;
+                let tags = check_tags(f)?;
                 let msg = Outgoing {
+                    tags,
                     from: f.required("Source")?.to_string(),
                     to: f.list("Destination.ToAddresses"),
                     cc: f.list("Destination.CcAddresses"),
@@ -1213,7 +1214,8 @@ fn capitalize(s: &str) -> String {
 }
 
 /// The tags of a v1 send (`Tags.member.N.Name/Value`), checked as SESv2 checks `EmailTags`.
-fn check_tags(f: &Form) -> Result<()> {
+fn check_tags(f: &Form) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
     for i in 1.. {
         let Some(name) = f.get(&format!("Tags.member.{i}.Name")) else {
             break;
@@ -1229,13 +1231,14 @@ fn check_tags(f: &Form) -> Result<()> {
                 ));
             }
         }
+        out.push((name.to_string(), value.to_string()));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// SendEmail's form as the message to send.
 fn simple_message(f: &Form) -> Result<Outgoing> {
-    check_tags(f)?;
+    let tags = check_tags(f)?;
     let from = f.required("Source")?.to_string();
     let subject = f.get("Message.Subject.Data").map(str::to_string);
     if subject.is_none() {
@@ -1262,13 +1265,14 @@ fn simple_message(f: &Form) -> Result<Outgoing> {
         other_senders: Vec::new(),
         count: 1,
         body: Body::Simple(std::sync::Arc::new(body)),
+        tags,
     })
 }
 
 /// SendRawEmail's form: the message (base64), `Source` and `Destinations` when given, else
 /// the message's own From and recipients.
 fn raw_message(f: &Form) -> Result<Outgoing> {
-    check_tags(f)?;
+    let mut tags = check_tags(f)?;
     let data = f.required("RawMessage.Data")?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data.trim())
@@ -1301,6 +1305,7 @@ fn raw_message(f: &Form) -> Result<Outgoing> {
         }
     };
     other_senders.extend(h.senders);
+    tags.extend(h.tags);
     Ok(Outgoing {
         from,
         to,
@@ -1312,5 +1317,6 @@ fn raw_message(f: &Form) -> Result<Outgoing> {
         other_senders,
         count: 1,
         body: Body::Raw(std::sync::Arc::new(bytes)),
+        tags,
     })
 }

@@ -548,6 +548,7 @@ mod tests {
             event_mail: None,
             count: 1,
             mime: std::sync::Arc::new(mime),
+            tags: vec![],
         }
     }
 

@@ -166,6 +166,7 @@ def send(client, to, subject="hello"):
         Destination={"ToAddresses": [to]},
         ConfigurationSetName="news",
         Content={"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": "hi"}}}},
+        EmailTags=[{"Name": "campaign", "Value": "spring"}],
     )["MessageId"]
 
 
@@ -195,6 +196,7 @@ def valid(event):
     for tag in ["ses:configuration-set", "ses:source-ip", "ses:from-domain", "ses:caller-identity"]:
         check(tag in tags, f"{kind}: no {tag} tag: {tags}")
     check(tags["ses:configuration-set"] == ["news"], f"{kind}: {tags}")
+    check(tags.get("campaign") == ["spring"], f"{kind}: the message's own tags: {tags}")
     check(event["mail"]["sendingAccountId"] == "123456789012", f"{kind}: account")
     check(event["mail"]["commonHeaders"]["subject"], f"{kind}: commonHeaders {event['mail']}")
 
