@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 
 /// V8: SES's quota of event destinations per configuration set (Quotas).
 pub const DESTINATIONS_PER_SET: usize = 10;
+/// V5: SES's quota of dimensions per CloudWatch event destination (Quotas).
+pub const DIMENSIONS_PER_DESTINATION: usize = 10;
 
 /// An email sending event type, as botocore's `EventType` enum spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -337,6 +339,12 @@ impl Definition {
                 return Err(Error::bad_request(
                     "CloudWatchDestination needs at least one DimensionConfigurations entry.",
                 ));
+            }
+            if c.dimension_configurations.len() > DIMENSIONS_PER_DESTINATION {
+                return Err(Error::limit_exceeded(format!(
+                    "A CloudWatch destination has at most {DIMENSIONS_PER_DESTINATION} dimensions, not {}.",
+                    c.dimension_configurations.len()
+                )));
             }
             for d in &c.dimension_configurations {
                 check_dimension(d)?;

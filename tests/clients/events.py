@@ -148,6 +148,11 @@ def destinations(c, raw):
     refused(lambda: create("x", dim(DefaultDimensionValue="a/b")), "BadRequestException", 400, "Invalid DefaultDimensionValue 'a/b': …")
     refused(lambda: create("x", dim(DimensionValueSource="HEADER")), "BadRequestException", 400,
             "Invalid DimensionValueSource 'HEADER': use MESSAGE_TAG, EMAIL_HEADER, LINK_TAG.")
+    eleven = [{"DimensionName": f"d{i}", "DimensionValueSource": "EMAIL_HEADER", "DefaultDimensionValue": "v"} for i in range(11)]
+    refused(lambda: create("x", {"MatchingEventTypes": ["SEND"], "CloudWatchDestination": {"DimensionConfigurations": eleven}}),
+            "LimitExceededException", 400, "A CloudWatch destination has at most 10 dimensions, not 11.")
+    create("ten", {"MatchingEventTypes": ["SEND"], "CloudWatchDestination": {"DimensionConfigurations": eleven[:10]}})
+    c.delete_configuration_set_event_destination(ConfigurationSetName="news", EventDestinationName="ten")
     refused(lambda: create("x", {"MatchingEventTypes": ["SEND"], "CloudWatchDestination": {"DimensionConfigurations": []}}),
             "BadRequestException", 400, "CloudWatchDestination needs at least one DimensionConfigurations entry.")
     refused(lambda: raw.create_configuration_set_event_destination(ConfigurationSetName="news", EventDestinationName="x"),
