@@ -77,8 +77,16 @@ pub fn run(cmd: SuppressionCommand, ctx: &Ctx) -> Result<Rendered> {
         SuppressionCommand::List(a) => {
             let filter = ListFilter {
                 reasons: parse_reasons(&a.reason, "reasons")?,
-                start: a.start_date.as_deref().map(parse_since).transpose()?,
-                end: a.end_date.as_deref().map(parse_since).transpose()?,
+                start: a
+                    .start_date
+                    .as_deref()
+                    .map(|t| time(t, "--start-date"))
+                    .transpose()?,
+                end: a
+                    .end_date
+                    .as_deref()
+                    .map(|t| time(t, "--end-date"))
+                    .transpose()?,
             };
             ctx.read(|s, region| suppression::list(s, region, &filter, &Paging::all()))
         }
@@ -86,4 +94,9 @@ pub fn run(cmd: SuppressionCommand, ctx: &Ctx) -> Result<Rendered> {
             ctx.write(|s, region| suppression::delete(s, region, &a.address))
         }
     }
+}
+
+/// A time as `outbox list --since` takes it, the error naming `flag`.
+fn time(text: &str, flag: &str) -> Result<jiff::Timestamp> {
+    parse_since(text).map_err(|e| crate::error::Error::invalid(e.message.replace("--since", flag)))
 }

@@ -270,6 +270,22 @@ impl State {
         }
         self.model.check()?;
         self.prices.check()?;
+        for sub in &self.sns_subscriptions {
+            let what = format!(
+                "SNS subscription '{}'",
+                sub.subscription_arn.escape_default()
+            );
+            super::publishing::check_topic_arn(&sub.topic_arn)
+                .map_err(|e| format!("{what}: {e}"))?;
+            if !sub.endpoint.starts_with("http://")
+                || !sub.endpoint.bytes().all(|b| (0x21..0x7f).contains(&b))
+            {
+                return Err(format!(
+                    "{what}: its endpoint '{}' is not an http:// URL",
+                    sub.endpoint.escape_default()
+                ));
+            }
+        }
         if self.next_ip == 0 || self.next_ip > SIZE - 1 {
             return Err(format!(
                 "NextIp is {}; it must be from 1 to {}",

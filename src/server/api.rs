@@ -1162,7 +1162,7 @@ fn not_served(op: Operation) -> Error {
     Error::new(
         crate::error::Kind::Ses(crate::error::SesCode::NotImplemented),
         format!(
-            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, identities, tags, email templates, sending and the account.",
+            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, event destinations, identities, tags, email templates, sending, the suppression list and the account.",
             op.name()
         ),
     )

@@ -411,6 +411,69 @@ fn the_command_line_refuses_what_ses_refuses_and_writes_nothing() {
     env.ok(&["config-set", "create", "news"]);
     let list = env.json(&["config-set", "event-destination", "list", "news"]);
     assert_eq!(list, json!({"EventDestinations": []}));
+    let run = env.run(&["suppression", "list", "--start-date", "yesterday"]);
+    assert_eq!(run.code, 252, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("invalid --start-date time 'yesterday'"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A state file whose event destination, suppressed address or SNS subscription breaks a rule
+/// is refused by `state import` (V4, S1, the endpoint rule), leaving the state as it was.
+#[test]
+fn state_import_checks_destinations_suppressed_addresses_and_subscriptions() {
+    let env = Env::new();
+    env.ok(&["config-set", "create", "news"]);
+    env.ok(&[
+        "config-set",
+        "event-destination",
+        "add",
+        "news",
+        "d",
+        "--types",
+        "SEND",
+        "--sns",
+        "arn:aws:sns:us-east-1:123456789012:t",
+    ]);
+    env.ok(&["suppression", "put", "a@b.com", "--reason", "BOUNCE"]);
+    env.ok(&[
+        "events",
+        "subscribe",
+        "arn:aws:sns:us-east-1:123456789012:t",
+        "http://127.0.0.1:9/x",
+    ]);
+    let good = env.state_json();
+    let before = env.state_bytes();
+    let file = env.path("import.json");
+    for (pointer, bad, text) in [
+        (
+            "/Regions/us-east-1/ConfigurationSets/news/EventDestinations/d/SnsDestination/TopicArn",
+            json!("nope"),
+            "Invalid TopicArn 'nope'",
+        ),
+        (
+            "/Regions/us-east-1/Suppressed/a@b.com/EmailAddress",
+            json!("x@b.com"),
+            "S1",
+        ),
+        (
+            "/SnsSubscriptions/0/Endpoint",
+            json!("https://x.example/"),
+            "is not an http:// URL",
+        ),
+    ] {
+        let mut doc = good.clone();
+        *doc.pointer_mut(pointer).unwrap() = bad;
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let run = env.run(&["state", "import", file.to_str().unwrap()]);
+        assert_ne!(run.code, 0, "{pointer}");
+        assert!(run.stderr.contains(text), "{pointer}: {}", run.stderr);
+        assert_eq!(env.state_bytes(), before, "{pointer}");
+    }
+    std::fs::write(&file, good.to_string()).unwrap();
+    env.ok(&["state", "import", file.to_str().unwrap()]);
 }
 
 /// `events subscribe` refuses what is no topic or no HTTP endpoint, writing nothing.
