@@ -109,6 +109,9 @@ pub(super) async fn accept(
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
+        // SMTP is a dialogue of short lines: without this each reply waits on the client's
+        // delayed ACK (Nagle), some 40 ms a command.
+        let _ = stream.set_nodelay(true);
         if shared.connections.fetch_add(1, Ordering::SeqCst) >= shared.max_connections {
             shared.connections.fetch_sub(1, Ordering::SeqCst);
             tokio::spawn(async move {
