@@ -216,6 +216,82 @@ def subscriber(folder):
     return proc, f"http://127.0.0.1:{port}/sns", counter
 
 
+def v1_send_rate(addr, sender, clients=4, per_client=500):
+    """SES v1 SendRawEmail (form body, signed-looking) from `clients` keep-alive connections."""
+    import base64
+    import threading
+    import urllib.parse
+    raw = f"From: {sender}\r\nTo: a@gmail.com\r\nSubject: bench\r\n\r\nx\r\n".encode()
+    body = urllib.parse.urlencode({"Action": "SendRawEmail", "Version": "2010-12-01",
+                                   "RawMessage.Data": base64.b64encode(raw).decode()})
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261205/us-east-1/ses/aws4_request, "
+                                "SignedHeaders=host, Signature=00"}
+    errors = []
+
+    def client():
+        conn = http.client.HTTPConnection(addr)
+        for _ in range(per_client):
+            conn.request("POST", "/", body=body, headers=headers)
+            r = conn.getresponse()
+            r.read()
+            if r.status != 200:
+                errors.append(r.status)
+                return
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise SystemExit(f"SendRawEmail answered {errors[0]}")
+    return clients * per_client / elapsed
+
+
+def bench_smtp(state, env, rows, sender, clients=4, per_client=250):
+    """Messages over SMTP from `clients` concurrent sessions (one each, AUTH once)."""
+    import smtplib
+    import threading
+    proc = subprocess.Popen([SESM, "--state", state, "serve", "--port", "0", "--smtp-port", "0", "-q"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc.stdout.readline()
+    host, port = proc.stdout.readline().strip().removeprefix("smtp://").split(":")
+    message = f"From: {sender}\r\nTo: a@gmail.com\r\nSubject: bench\r\n\r\nx\r\n"
+    errors = []
+
+    def client():
+        with smtplib.SMTP(host, int(port), timeout=30) as s:
+            s.ehlo("bench")
+            s.login("AKIDEXAMPLE", "x")
+            for _ in range(per_client):
+                try:
+                    s.sendmail(sender, ["a@gmail.com"], message)
+                except smtplib.SMTPException as e:
+                    errors.append(e)
+                    return
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        start = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait()
+    if errors:
+        raise SystemExit(f"SMTP answered {errors[0]}")
+    rate = clients * per_client / elapsed
+    rows.append(("serve, small state: SMTP messages, 4 sessions", ">= 300/s", f"{rate:.0f}/s",
+                 "yes" if rate >= 300 else "no"))
+
+
 def bench_events(state, env, rows, sender):
     """SendEmail through a set with an SNS event destination whose topic has a subscriber:
     each send also writes its Send event, which the server delivers."""
