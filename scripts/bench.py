@@ -184,6 +184,8 @@ SUBSCRIBER = r"""
 import http.server, json, sys, threading, urllib.request
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real subscriber's server
+
     def do_POST(self):
         msg = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         self.send_response(200)

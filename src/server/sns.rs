@@ -100,6 +100,7 @@ async fn worker(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut confirmation_sent = false;
+    let mut conn: Conn = None;
     let mut seen_len = u64::MAX;
     loop {
         tokio::select! {
@@ -124,6 +125,7 @@ async fn worker(
                 let (body, headers) = confirmation(&sub, &base);
                 deliver(
                     &shared,
+                    &mut conn,
                     &sub,
                     "SubscriptionConfirmation",
                     &headers,
@@ -148,7 +150,16 @@ async fn worker(
         for e in events {
             if e.sns_topics.contains(&sub.topic_arn) {
                 let (body, headers) = notification(&sub, &e, &base);
-                deliver(&shared, &sub, "Notification", &headers, body, &mut stop).await;
+                deliver(
+                    &shared,
+                    &mut conn,
+                    &sub,
+                    "Notification",
+                    &headers,
+                    body,
+                    &mut stop,
+                )
+                .await;
                 if *stop.borrow() {
                     return;
                 }
@@ -268,6 +279,7 @@ fn now() -> String {
 /// Posts a message with SNS's retry policy; logs what became of it.
 async fn deliver(
     shared: &Shared,
+    conn: &mut Conn,
     sub: &SnsSubscription,
     kind: &str,
     headers: &[(&'static str, String)],
@@ -281,7 +293,7 @@ async fn deliver(
                 _ = tokio::time::sleep(RETRY_DELAY) => {}
             }
         }
-        match post(&sub.endpoint, headers, body.clone()).await {
+        match post(conn, &sub.endpoint, headers, body.clone()).await {
             Ok(status) if (200..300).contains(&status) => return,
             // A client error other than throttling is permanent: SNS does not retry it.
             Ok(status) if (400..500).contains(&status) && status != 429 => {
@@ -313,8 +325,17 @@ async fn deliver(
     ));
 }
 
+/// A worker's connection to its subscriber, kept between posts when the subscriber keeps it
+/// open (HTTP/1.1 keep-alive).
+type Conn = Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>>;
+
 /// One HTTP POST; the answer's status.
-async fn post(url: &str, headers: &[(&'static str, String)], body: String) -> Result<u16, String> {
+async fn post(
+    conn: &mut Conn,
+    url: &str,
+    headers: &[(&'static str, String)],
+    body: String,
+) -> Result<u16, String> {
     let rest = url.strip_prefix("http://").ok_or("not an http:// URL")?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -328,13 +349,24 @@ async fn post(url: &str, headers: &[(&'static str, String)], body: String) -> Re
         _ => (authority, 80),
     };
     let attempt = async {
-        let stream = TcpStream::connect((host, port))
-            .await
-            .map_err(|e| e.to_string())?;
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| e.to_string())?;
-        tokio::spawn(conn);
+        let reusable = match conn.as_mut() {
+            Some(s) => s.ready().await.is_ok(),
+            None => false,
+        };
+        if !reusable {
+            let stream = TcpStream::connect((host, port))
+                .await
+                .map_err(|e| e.to_string())?;
+            let _ = stream.set_nodelay(true);
+            let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .map_err(|e| e.to_string())?;
+            tokio::spawn(connection);
+            *conn = Some(sender);
+        }
+        let Some(sender) = conn.as_mut() else {
+            return Err("no connection".to_string());
+        };
         let mut req = hyper::Request::post(path)
             .header(hyper::header::HOST, authority)
             .header(hyper::header::CONTENT_TYPE, "text/plain; charset=UTF-8")
@@ -351,7 +383,13 @@ async fn post(url: &str, headers: &[(&'static str, String)], body: String) -> Re
         let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
         Ok::<u16, String>(resp.status().as_u16())
     };
-    tokio::time::timeout(ATTEMPT_TIMEOUT, attempt)
+    let result = tokio::time::timeout(ATTEMPT_TIMEOUT, attempt)
         .await
-        .map_err(|_| "no answer within 15 s".to_string())?
+        .map_err(|_| "no answer within 15 s".to_string())
+        .and_then(|r| r);
+    if result.is_err() {
+        // A failed attempt starts the next one on a new connection.
+        *conn = None;
+    }
+    result
 }
