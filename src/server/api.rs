@@ -1097,8 +1097,22 @@ impl Api {
     fn query_protocol(&self, req: &Request) -> (Response, &'static str) {
         let form = super::v1::Form::parse(&req.body);
         let action = form.get("Action").unwrap_or_default().to_string();
-        let sts = service_of(req).as_deref() == Some("sts")
-            || (action == "GetCallerIdentity" && form.get("Version") != Some("2010-12-01"));
+        // STS by its credential scope, its Version, or (unsigned, no Version) an STS action.
+        const STS_ACTIONS: [&str; 8] = [
+            "GetCallerIdentity",
+            "AssumeRole",
+            "AssumeRoleWithSAML",
+            "AssumeRoleWithWebIdentity",
+            "GetSessionToken",
+            "GetFederationToken",
+            "GetAccessKeyInfo",
+            "DecodeAuthorizationMessage",
+        ];
+        let sts = match (service_of(req).as_deref(), form.get("Version")) {
+            (Some("sts"), _) | (_, Some("2011-06-15")) => true,
+            (Some(_), _) | (_, Some(_)) => false,
+            (None, None) => STS_ACTIONS.contains(&action.as_str()),
+        };
         if sts {
             return (self.sts(req), "GetCallerIdentity");
         }
