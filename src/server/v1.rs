@@ -231,7 +231,7 @@ pub fn error(e: &Error, action: &str, request_id: &str) -> Response {
     x.close("Error");
     x.text("RequestId", request_id);
     x.close("ErrorResponse");
-    Response::new(status, "text/xml", x.finish()).header("x-amzn-ErrorType", &code)
+    Response::new(status, "text/xml", x.finish()).header("X-Amzn-ErrorType", &code)
 }
 
 /// The name of a v1 action for the log: one of `ACTIONS`, else `SesV1`.
