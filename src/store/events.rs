@@ -4,7 +4,7 @@
 //! a crash in between leaves an event of a change that did not land, never a change without
 //! its events). Trimmed to its last `EVENTS_KEEP_BYTES` when it passes twice that.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -128,7 +128,6 @@ impl Store {
 
     /// Numbers the events after the log's last and appends them, synced.
     pub(super) fn append_events(&self, folder: &Path, events: &mut [EventRecord]) -> Result<()> {
-        use std::os::unix::fs::OpenOptionsExt;
         if events.is_empty() {
             return Ok(());
         }
@@ -141,26 +140,7 @@ impl Store {
             .hint("check the folder's permissions and free space")
         };
         let existed = path.exists();
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(fail)?;
-        // A line a crash cut short goes, so the next one starts on a line of its own.
-        let len = file.metadata().map_err(fail)?.len();
-        if len > 0 {
-            let mut last = [0u8];
-            file.seek(SeekFrom::Start(len - 1))
-                .and_then(|_| file.read_exact(&mut last))
-                .map_err(fail)?;
-            if last[0] != b'\n' {
-                let bytes = fs::read(&path).map_err(fail)?;
-                let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                file.set_len(keep as u64).map_err(fail)?;
-            }
-        }
+        let mut file = super::journal::open_lines(&path).map_err(fail)?;
         let mut seq = Store::last_event_seq(&mut file).map_err(fail)?;
         let mut text = Vec::with_capacity(events.len() * 1024);
         for e in events.iter_mut() {

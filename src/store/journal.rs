@@ -204,7 +204,6 @@ impl Store {
 
     /// Appends messages to the journal and syncs them; returns the journal's new length.
     pub(super) fn append_journal(&self, folder: &Path, sent: &[SentMessage]) -> Result<u64> {
-        use std::os::unix::fs::OpenOptionsExt;
         let path = self.journal_path();
         let fail = |e: std::io::Error| {
             Error::state(format!(
@@ -215,28 +214,7 @@ impl Store {
         };
         self.write_mail(folder, sent)?;
         let existed = path.exists();
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(fail)?;
-        // A line a crash cut short (the writer died before its reply) goes, so the next one
-        // starts on a line of its own.
-        let len = file.metadata().map_err(fail)?.len();
-        if len > 0 {
-            use std::io::{Read, Seek, SeekFrom};
-            let mut last = [0u8];
-            file.seek(SeekFrom::Start(len - 1))
-                .and_then(|_| file.read_exact(&mut last))
-                .map_err(fail)?;
-            if last[0] != b'\n' {
-                let bytes = fs::read(&path).map_err(fail)?;
-                let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                file.set_len(keep as u64).map_err(fail)?;
-            }
-        }
+        let mut file = open_lines(&path).map_err(fail)?;
         let mut text = Vec::with_capacity(sent.len() * 320);
         for m in sent {
             serde_json::to_writer(&mut text, m).map_err(|e| fail(e.into()))?;
@@ -335,6 +313,32 @@ impl Store {
             .filter(|l| l.seq > state_seq)
             .fold(0u64, |t, l| t.saturating_add(l.size))
     }
+}
+
+/// Opens a file of JSON lines for appending (mode 0600, created if missing), without a last
+/// line a crash cut short (its writer died before answering), so the next line starts on a
+/// line of its own: the outbox journal and the event log.
+pub(super) fn open_lines(path: &Path) -> std::io::Result<File> {
+    use std::io::{Read, Seek, SeekFrom};
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(path)?;
+    let len = file.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8];
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            let bytes = fs::read(path)?;
+            let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            file.set_len(keep as u64)?;
+        }
+    }
+    Ok(file)
 }
 
 /// The outbox journal as read: its bytes, and per complete line its sequence, index and
