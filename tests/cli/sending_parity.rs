@@ -506,36 +506,10 @@ fn recipients_are_recorded_as_the_message_addressed_them() {
 
 #[test]
 fn nodemailer_verifies_and_sends_with_attachments_through_a_set() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let modules = root.join("target/clients/node/node_modules/nodemailer");
-    let node = std::process::Command::new("node").arg("--version").output();
-    if !modules.exists() || node.is_err() {
-        crate::harness::skip(
-            "nodemailer (npm)",
-            "SESM_REQUIRE_CLIENTS",
-            "run .ci/clients",
-        );
+    let Some((_env, server, addr)) = node_client("nodemailer", "nodemailer (npm)") else {
         return;
-    }
-    let env = account();
-    let server = Server::start(&env, &["-q"]);
-    let addr = server.addr();
-    // The script runs from target/clients/node, where its packages are.
-    let script = root.join("tests/clients/node/nodemailer.mjs");
-    let copy = root.join("target/clients/node/nodemailer.mjs");
-    std::fs::copy(&script, &copy).unwrap();
-    let out = std::process::Command::new("node")
-        .arg(&copy)
-        .arg(&server.url)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let reply: Value = serde_json::from_str(stdout.trim()).unwrap();
+    };
+    let reply = run_node("nodemailer.mjs", &server.url);
     assert_eq!(reply["verified"], true, "{reply}");
     let id = reply["response"].as_str().unwrap();
     let list: Value =
@@ -596,35 +570,10 @@ fn nodemailer_verifies_and_sends_with_attachments_through_a_set() {
 
 #[test]
 fn nodemailer_6_sends_through_the_v1_api_with_an_attachment() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let modules = root.join("target/clients/node/node_modules/nodemailer6");
-    let node = std::process::Command::new("node").arg("--version").output();
-    if !modules.exists() || node.is_err() {
-        crate::harness::skip(
-            "nodemailer 6 (npm)",
-            "SESM_REQUIRE_CLIENTS",
-            "run .ci/clients",
-        );
+    let Some((_env, server, addr)) = node_client("nodemailer6", "nodemailer 6 (npm)") else {
         return;
-    }
-    let env = account();
-    let server = Server::start(&env, &["-q"]);
-    let addr = server.addr();
-    let script = root.join("tests/clients/node/nodemailer6.mjs");
-    let copy = root.join("target/clients/node/nodemailer6.mjs");
-    std::fs::copy(&script, &copy).unwrap();
-    let out = std::process::Command::new("node")
-        .arg(&copy)
-        .arg(&server.url)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let reply: Value = serde_json::from_str(stdout.trim()).unwrap();
+    };
+    let reply = run_node("nodemailer6.mjs", &server.url);
     let id = reply["response"].as_str().unwrap();
     let d = request(&addr, "GET", &format!("/_sesm/outbox/{id}"), "");
     assert_eq!(d.status, 200, "{d:?}");
@@ -634,4 +583,40 @@ fn nodemailer_6_sends_through_the_v1_api_with_an_attachment() {
     assert_eq!(d["PoolName"], "marketing");
     assert_eq!(d["Attachments"][0]["FileName"], "notes.txt", "{d}");
     assert_eq!(d["Attachments"][0]["Size"], 5);
+}
+
+/// The account and a server for a node client test, or `None` (reported as skipped) when node
+/// or the npm `module` is missing.
+fn node_client(module: &str, label: &str) -> Option<(Env, Server, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let modules = root.join("target/clients/node/node_modules").join(module);
+    let node = std::process::Command::new("node").arg("--version").output();
+    if !modules.exists() || node.is_err() {
+        crate::harness::skip(label, "SESM_REQUIRE_CLIENTS", "run .ci/clients");
+        return None;
+    }
+    let env = account();
+    let server = Server::start(&env, &["-q"]);
+    let addr = server.addr();
+    Some((env, server, addr))
+}
+
+/// Runs `tests/clients/node/SCRIPT ENDPOINT` (from target/clients/node, where its packages
+/// are); the JSON it prints.
+fn run_node(script: &str, endpoint: &str) -> Value {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = root.join("target/clients/node").join(script);
+    std::fs::copy(root.join("tests/clients/node").join(script), &copy).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(&copy)
+        .arg(endpoint)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap()
 }
