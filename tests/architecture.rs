@@ -17,7 +17,7 @@
 //! | `lazy`     | lazy, model, error, store                      | part of the state file's codec                                      |
 //! | `store`    | store, lazy, model, error                      | the only disk access                                                |
 //! | `env`      | env, model, error                              | reads the environment; never the store                              |
-//! | `server`   | server, ops, model, store, error, env          | a front end; it logs through its `Log` trait, so it needs no output |
+//! | `server`   | server, ops, model, store, error, env, output  | a front end; it logs through its `Log` trait; the console's pages are `output::console`'s |
 //! | `cli`      | anything but the server's submodules           | starts the server through `server::{serve, Api, Options, Log}`       |
 //! | `lib`, `main` | anything                                    | the crate root                                                      |
 //!
@@ -37,7 +37,10 @@ const RULES: &[(&str, &[&str])] = &[
     ("lazy", &["model", "error", "store"]),
     ("store", &["lazy", "model", "error"]),
     ("env", &["model", "error"]),
-    ("server", &["ops", "model", "store", "error", "env"]),
+    (
+        "server",
+        &["ops", "model", "store", "error", "env", "output"],
+    ),
     (
         "cli",
         &[

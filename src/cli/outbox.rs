@@ -62,6 +62,7 @@ pub fn run(cmd: OutboxCommand, ctx: &Ctx) -> Result<Rendered> {
                 to: a.to,
                 since: a.since.as_deref().map(send::parse_since).transpose()?,
                 region: ctx.region_filter()?.map(str::to_string),
+                ..Default::default()
             };
             let store = ctx.store()?;
             let state = store.load()?;

@@ -11,9 +11,10 @@ use crate::server::{self, Api};
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  sesm serve\n  sesm serve --port 0 -q\n  sesm serve --host 0.0.0.0 --allow-host ses.test\n  aws sesv2 list-dedicated-ip-pools --endpoint-url http://127.0.0.1:4579\n\n\
-The first line on stdout is the endpoint URL. Requests name their region in their SigV4\n\
-credential scope (signatures are not checked); unsigned requests use --region. There is no\n\
-authentication: another --host than the loopback address exposes the account to the network.\n\
+The first line on stdout is the endpoint URL; opened in a browser, it is the console (pools,\n\
+configuration sets, mail). Requests name their region in their SigV4 credential scope\n\
+(signatures are not checked); unsigned requests use --region. There is no authentication:\n\
+another --host than the loopback address exposes the account to the network.\n\
 SIGINT (exit 130) and SIGTERM (exit 0) finish the requests in progress and stop."
 )]
 pub struct ServeArgs {

@@ -69,11 +69,12 @@ impl Region {
         self.pools.get(name).ok_or_else(|| not_found(name))
     }
 
-    /// P1–P4, P9, P10: creates a pool and moves the named configuration sets to it.
-    pub fn create_pool(&mut self, req: NewPool) -> Result<Vec<MovedConfigSet>> {
+    /// The rules CreateDedicatedIpPool checks before it changes anything (P1–P4, P9, P10's
+    /// existence check), for a front end that validates a form as the user types.
+    pub fn check_new_pool(&self, req: &NewPool) -> Result<()> {
         check_pool_name(&req.name)?;
         tags::check(&req.tags)?;
-        let tags = tags::merged(&Default::default(), &req.tags)?;
+        tags::merged(&Default::default(), &req.tags)?;
         if is_reserved(&req.name) {
             return Err(reserved_error(&req.name, "created"));
         }
@@ -98,6 +99,13 @@ impl Region {
             ))
             .hint("delete a pool you no longer use: sesm pool delete NAME"));
         }
+        Ok(())
+    }
+
+    /// P1–P4, P9, P10: creates a pool and moves the named configuration sets to it.
+    pub fn create_pool(&mut self, req: NewPool) -> Result<Vec<MovedConfigSet>> {
+        self.check_new_pool(&req)?;
+        let tags = tags::merged(&Default::default(), &req.tags)?;
         let managed = (req.mode == ScalingMode::Managed).then(ManagedPoolState::default);
         self.pools.insert(
             req.name.clone(),

@@ -517,45 +517,39 @@ pub fn parse(bytes: &[u8]) -> Parsed {
             value: h.get_value(),
         })
         .collect();
-    walk(&mail, &mut out, 0);
+    walk(&mail, &mut out);
     out
 }
 
 /// Parts nest; deeper than this is not a message anyone sends.
 const MAX_DEPTH: usize = 32;
 
-fn walk(part: &ParsedMail, out: &mut Parsed, depth: usize) {
+/// Calls `leaf` with each part that has no parts of its own, in order.
+fn leaves<'a>(part: &'a ParsedMail<'a>, depth: usize, leaf: &mut dyn FnMut(&'a ParsedMail<'a>)) {
     if depth > MAX_DEPTH {
         return;
     }
-    if !part.subparts.is_empty() {
-        for p in &part.subparts {
-            walk(p, out, depth + 1);
-        }
-        return;
+    if part.subparts.is_empty() {
+        leaf(part);
     }
+    for p in &part.subparts {
+        leaves(p, depth + 1, leaf);
+    }
+}
+
+/// A leaf part as an attachment (a file name, an attachment disposition, or anything but
+/// text), or `None` for a text or HTML body.
+fn as_attachment(part: &ParsedMail) -> Option<AttachmentInfo> {
     let cd = part.get_content_disposition();
     let file_name = cd
         .params
         .get("filename")
         .or_else(|| part.ctype.params.get("name"))
-        .cloned();
+        .map(|n| unquote(n));
     let is_attachment = cd.disposition == mailparse::DispositionType::Attachment
         || file_name.is_some()
         || !part.ctype.mimetype.starts_with("text/");
-    if !is_attachment {
-        let slot = match part.ctype.mimetype.as_str() {
-            "text/plain" => &mut out.text,
-            "text/html" => &mut out.html,
-            _ => return,
-        };
-        if slot.is_none() {
-            *slot = part.get_body().ok();
-        }
-        return;
-    }
-    let size = part.get_body_raw().map_or(0, |b| b.len() as u64);
-    out.attachments.push(AttachmentInfo {
+    is_attachment.then(|| AttachmentInfo {
         file_name,
         content_type: part.ctype.mimetype.clone(),
         disposition: match cd.disposition {
@@ -566,8 +560,59 @@ fn walk(part: &ParsedMail, out: &mut Parsed, depth: usize) {
             .headers
             .get_first_value("Content-ID")
             .map(|v| v.trim().trim_matches(['<', '>']).to_string()),
-        size,
+        size: part.get_body_raw().map_or(0, |b| b.len() as u64),
+    })
+}
+
+/// A parameter value with RFC 5322's quoted pairs (`\"`, `\\`) undone, which mailparse
+/// leaves in.
+fn unquote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn walk<'a>(mail: &'a ParsedMail<'a>, out: &mut Parsed) {
+    leaves(mail, 0, &mut |part| {
+        if let Some(a) = as_attachment(part) {
+            out.attachments.push(a);
+            return;
+        }
+        let slot = match part.ctype.mimetype.as_str() {
+            "text/plain" => &mut out.text,
+            "text/html" => &mut out.html,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = part.get_body().ok();
+        }
     });
+}
+
+/// The `index`th attachment of a kept message (in `parse`'s order), decoded: what a
+/// download of it gives.
+pub fn attachment(bytes: &[u8], index: usize) -> Option<(AttachmentInfo, Vec<u8>)> {
+    let mail = mailparse::parse_mail(bytes).ok()?;
+    let mut found = None;
+    let mut seen = 0;
+    leaves(&mail, 0, &mut |part| {
+        if found.is_some() {
+            return;
+        }
+        if let Some(a) = as_attachment(part) {
+            if seen == index {
+                found = part.get_body_raw().ok().map(|data| (a, data));
+            }
+            seen += 1;
+        }
+    });
+    found
 }
 
 #[cfg(test)]
@@ -630,6 +675,11 @@ mod tests {
         assert_eq!(p.attachments[0].size, 4);
         assert_eq!(p.attachments[1].content_type, "application/octet-stream");
         assert_eq!(p.attachments[1].size, "ça = ok\r\n".len() as u64);
+        // A download gives each attachment decoded, in the same order.
+        assert_eq!(attachment(&bytes, 0).unwrap().1, vec![0, 1, 2, 255]);
+        assert_eq!(attachment(&bytes, 1).unwrap().1, "ça = ok\r\n".as_bytes());
+        assert!(attachment(&bytes, 2).is_none());
+        assert_eq!(unquote(r#"a \"b\".pdf"#), r#"a "b".pdf"#);
     }
 
     #[test]

@@ -93,6 +93,11 @@ pub fn create(s: &mut State, region: &str, req: NewPool) -> Result<Created> {
     })
 }
 
+/// CreateDedicatedIpPool's checks without the change: a form's validation as the user types.
+pub fn check_new(s: &State, region: &str, req: &NewPool) -> Result<()> {
+    s.region(region).check_new_pool(req)
+}
+
 /// GetDedicatedIpPool (P5, P6).
 pub fn get(s: &State, region: &str, name: &str) -> Result<PoolGet> {
     s.region(region).existing_pool(name, "fetched")?;

@@ -470,6 +470,10 @@ pub struct OutboxQuery {
     pub since: Option<Timestamp>,
     /// Only messages of this region (every region's when `None`).
     pub region: Option<String>,
+    /// Only messages from this sender (compared as `to` is).
+    pub from: Option<String>,
+    /// Only messages sent with this configuration set.
+    pub config_set: Option<String>,
 }
 
 /// The outbox of the region: the last 10,000 accepted messages not cleared, oldest first.
@@ -480,6 +484,12 @@ pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
         .filter(|m| m.seq > s.outbox_from)
         .filter(|m| q.region.as_deref().is_none_or(|r| m.region == r))
         .filter(|m| q.since.is_none_or(|t| m.time >= t))
+        .filter(|m| q.from.as_deref().is_none_or(|f| same_address(&m.from, f)))
+        .filter(|m| {
+            q.config_set
+                .as_deref()
+                .is_none_or(|c| m.configuration_set.as_deref() == Some(c))
+        })
         .filter(|m| {
             q.to.as_deref().is_none_or(|want| {
                 m.to.iter()

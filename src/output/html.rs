@@ -75,7 +75,8 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 42.0;
 
-const CSS: &str = "
+/// The page's stylesheet (the console links it as a file of its own).
+pub const CSS: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:0;background:#f4f6f8;color:#1d2733}
 header{background:#232f3e;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:#c9d3de;font-size:14px}
 main{padding:18px 28px;max-width:1640px}
@@ -104,14 +105,22 @@ pub fn render(page: &Page) -> String {
         esc(&page.title),
         esc(&page.subtitle)
     );
-    for s in &page.sections {
-        section(&mut out, s);
-    }
+    out.push_str(&sections(page));
     let _ = writeln!(
         out,
         "</main>\n<footer>{}</footer>\n</body>\n</html>",
         esc(&page.footer)
     );
+    out
+}
+
+/// The page's sections (each a pool or option with its facts and charts) without the page
+/// around them, for a page that has its own header: the console's.
+pub fn sections(page: &Page) -> String {
+    let mut out = String::new();
+    for s in &page.sections {
+        section(&mut out, s);
+    }
     out
 }
 

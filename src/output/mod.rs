@@ -6,6 +6,7 @@
 //! a command's own table view is used only when no query reshaped the value.
 
 pub mod comparison;
+pub mod console;
 pub mod dashboard;
 pub mod html;
 mod resources;

@@ -42,6 +42,9 @@ pub struct Api {
     requests: AtomicU64,
     /// `--subscribe`: this run's SNS subscriptions.
     one_run: super::sns::OneRun,
+    /// The console's CSRF token: random per run, put in every form it serves and required
+    /// in every form posted to it.
+    console_token: String,
 }
 
 /// A handled request: the response, and the operation it named (for the log).
@@ -96,6 +99,7 @@ impl Api {
             default_region,
             requests: AtomicU64::new(0),
             one_run: Default::default(),
+            console_token: super::console::new_token()?,
         })
     }
 
@@ -135,20 +139,12 @@ impl Api {
         })
     }
 
-    /// `read` and `write` for the v1 front end (`server::v1`).
-    pub(super) fn v1_read<T>(&self, op: impl FnOnce(&State) -> Result<T>) -> Result<T> {
-        self.read(op)
+    pub(super) fn default_region(&self) -> &str {
+        &self.default_region
     }
 
-    pub(super) fn v1_send<T>(
-        &self,
-        op: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
-    ) -> Result<T> {
-        self.send(op)
-    }
-
-    pub(super) fn v1_write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
-        self.write(op)
+    pub(super) fn console_token(&self) -> &str {
+        &self.console_token
     }
 
     pub(super) fn live(&self) -> &Live {
@@ -160,18 +156,21 @@ impl Api {
     }
 
     /// Runs a reading operation on the latest committed state; never waits for a writer.
-    fn read<T>(&self, op: impl FnOnce(&State) -> Result<T>) -> Result<T> {
+    pub(super) fn read<T>(&self, op: impl FnOnce(&State) -> Result<T>) -> Result<T> {
         op(self.live.read()?.state())
     }
 
     /// Runs a changing operation through the one writer, under the state lock (the same lock
     /// as the command line), within `SESM_LOCK_TIMEOUT` in all.
-    fn write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+    pub(super) fn write<T>(&self, op: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
         self.live.update(self.deadline(), op)
     }
 
     /// Accepts messages through the writer; they are on disk before the reply is sent.
-    fn send<T>(&self, op: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>) -> Result<T> {
+    pub(super) fn send<T>(
+        &self,
+        op: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
+    ) -> Result<T> {
         self.live.send(self.deadline(), op)
     }
 
@@ -232,6 +231,9 @@ impl Api {
         let (path, query) = req.path_and_query();
         if path == "/" && req.method == "POST" {
             return self.query_protocol(req);
+        }
+        if super::console::is_console(req) {
+            return (super::console::handle(self, req), "Console");
         }
         if path == OUTBOX_PATH {
             let r = self.outbox(req, query).unwrap_or_else(|e| wire::error(&e));
@@ -905,6 +907,7 @@ impl Api {
                         .transpose()
                         .map_err(|e| Error::bad_request(e.message))?,
                     region,
+                    ..Default::default()
                 };
                 let journal = self.live.store().read_journal()?.0;
                 let outbox = self.read(|s| Ok(ops::send::outbox(s, journal, &q)))?;

@@ -10,6 +10,7 @@
 //! SIGINT and SIGTERM stop accepting, let the requests in progress finish, and end the process.
 
 pub mod api;
+mod console;
 pub mod guard;
 pub mod http;
 mod mail;

@@ -286,7 +286,7 @@ impl Api {
             "VerifyDomainDkim" => {
                 let domain = f.required("Domain")?.to_string();
                 self.v1_verify(r, &domain)?;
-                let view = self.v1_read(|s| ops::identity::get(s, r, &domain))?;
+                let view = self.read(|s| ops::identity::get(s, r, &domain))?;
                 let tokens = view.dkim_attributes.tokens.clone();
                 Ok(ok(
                     action,
@@ -323,7 +323,7 @@ impl Api {
                     None => None,
                 };
                 let after = f.get("NextToken").map(str::to_string);
-                let names: Vec<String> = self.v1_read(|s| {
+                let names: Vec<String> = self.read(|s| {
                     Ok(s.region(r)
                         .identities
                         .get()?
@@ -368,7 +368,7 @@ impl Api {
                 }
                 .to_string();
                 // v1 answers success for an identity it does not have.
-                match self.v1_write(|s| ops::identity::delete(s, r, &name)) {
+                match self.write(|s| ops::identity::delete(s, r, &name)) {
                     Ok(_) => {}
                     Err(e) if e.kind == Kind::Ses(SesCode::NotFound) => {}
                     Err(e) => return Err(e),
@@ -383,7 +383,7 @@ impl Api {
                 let names = f.list("Identities");
                 let mut found = Vec::new();
                 for n in &names {
-                    if let Ok(v) = self.v1_read(|s| ops::identity::get(s, r, n)) {
+                    if let Ok(v) = self.read(|s| ops::identity::get(s, r, n)) {
                         found.push((n.clone(), v));
                     }
                 }
@@ -435,7 +435,7 @@ impl Api {
                 ))
             }
             "GetSendQuota" => {
-                let q = self.v1_read(|s| Ok(ops::account::send_quota(s, r)))?;
+                let q = self.read(|s| Ok(ops::account::send_quota(s, r)))?;
                 Ok(ok(
                     action,
                     id,
@@ -447,7 +447,7 @@ impl Api {
                 ))
             }
             "GetAccountSendingEnabled" => {
-                let enabled = self.v1_read(|s| Ok(s.region(r).sending_enabled))?;
+                let enabled = self.read(|s| Ok(s.region(r).sending_enabled))?;
                 Ok(ok(
                     action,
                     id,
@@ -458,12 +458,12 @@ impl Api {
                 let enabled = f
                     .get("Enabled")
                     .is_none_or(|v| v.eq_ignore_ascii_case("true"));
-                self.v1_write(|s| ops::account::set_sending(s, r, enabled))?;
+                self.write(|s| ops::account::set_sending(s, r, enabled))?;
                 Ok(ok(action, id, None))
             }
             "CreateConfigurationSet" => {
                 let name = f.required("ConfigurationSet.Name")?.to_string();
-                self.v1_write(|s| {
+                self.write(|s| {
                     ops::config_set::create(
                         s,
                         r,
@@ -481,16 +481,16 @@ impl Api {
             }
             "DeleteConfigurationSet" => {
                 let name = f.required("ConfigurationSetName")?.to_string();
-                self.v1_write(|s| ops::config_set::delete(s, r, &name))?;
+                self.write(|s| ops::config_set::delete(s, r, &name))?;
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
             }
             "DescribeConfigurationSet" => {
                 let name = f.required("ConfigurationSetName")?.to_string();
-                let cs = self.v1_read(|s| ops::config_set::get(s, r, &name))?;
+                let cs = self.read(|s| ops::config_set::get(s, r, &name))?;
                 let wanted = f.list("ConfigurationSetAttributeNames");
                 let wants = |a: &str| wanted.iter().any(|w| w == a);
                 let destinations = if wants("eventDestinations") {
-                    self.v1_read(|s| ops::event_destination::list(s, r, &name))?
+                    self.read(|s| ops::event_destination::list(s, r, &name))?
                         .event_destinations
                 } else {
                     Vec::new()
@@ -581,7 +581,7 @@ impl Api {
                 ))
             }
             "ListConfigurationSets" => {
-                let names: Vec<String> = self.v1_read(|s| {
+                let names: Vec<String> = self.read(|s| {
                     Ok(s.region(r)
                         .configuration_sets
                         .get()?
@@ -630,15 +630,15 @@ impl Api {
                 };
                 if action == "CreateTemplate" {
                     let now = jiff::Timestamp::now();
-                    self.v1_write(|s| ops::template::create(s, r, &name, content, &[], now))?;
+                    self.write(|s| ops::template::create(s, r, &name, content, &[], now))?;
                 } else {
-                    self.v1_write(|s| ops::template::update(s, r, &name, content))?;
+                    self.write(|s| ops::template::update(s, r, &name, content))?;
                 }
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
             }
             "GetTemplate" => {
                 let name = f.required("TemplateName")?.to_string();
-                let t = self.v1_read(|s| ops::template::get(s, r, &name))?;
+                let t = self.read(|s| ops::template::get(s, r, &name))?;
                 Ok(ok(
                     action,
                     id,
@@ -678,7 +678,7 @@ impl Api {
                     page_size,
                     next_token: f.get("NextToken").map(str::to_string),
                 };
-                let list = self.v1_read(|s| ops::template::list(s, r, &paging))?;
+                let list = self.read(|s| ops::template::list(s, r, &paging))?;
                 Ok(ok(
                     action,
                     id,
@@ -705,7 +705,7 @@ impl Api {
             "DeleteTemplate" => {
                 let name = f.required("TemplateName")?.to_string();
                 // v1 deletes a template that is not there without an error.
-                match self.v1_write(|s| ops::template::delete(s, r, &name)) {
+                match self.write(|s| ops::template::delete(s, r, &name)) {
                     Ok(_) => {}
                     Err(e) if e.kind == Kind::Ses(SesCode::NotFound) => {}
                     Err(e) => return Err(e),
@@ -715,7 +715,7 @@ impl Api {
             "TestRenderTemplate" => {
                 let name = f.required("TemplateName")?.to_string();
                 let data = f.required("TemplateData")?.to_string();
-                let rendered = self.v1_read(|s| ops::template::test_render(s, r, &name, &data))?;
+                let rendered = self.read(|s| ops::template::test_render(s, r, &name, &data))?;
                 Ok(ok(
                     action,
                     id,
@@ -748,7 +748,7 @@ impl Api {
                     return Err(v1_error("MissingParameter", "Template is required.".into()));
                 }
                 let now = jiff::Timestamp::now();
-                let message_id = self.v1_send(|s| {
+                let message_id = self.send(|s| {
                     ops::template::send(s, r, &msg, &template, now)
                         .map(|(sent, reply)| (sent, reply.message_id))
                 })?;
@@ -790,8 +790,8 @@ impl Api {
                     entries.push(((to, cc, bcc), data));
                 }
                 let now = jiff::Timestamp::now();
-                let results = self
-                    .v1_send(|s| ops::template::send_bulk(s, r, &msg, &template, &entries, now))?;
+                let results =
+                    self.send(|s| ops::template::send_bulk(s, r, &msg, &template, &entries, now))?;
                 Ok(ok(
                     action,
                     id,
@@ -823,13 +823,13 @@ impl Api {
             "SetIdentityDkimEnabled" => {
                 let name = f.required("Identity")?.to_string();
                 let enabled = parse_bool(f.required("DkimEnabled")?)?;
-                self.v1_write(|s| ops::identity::set_dkim_enabled(s, r, &name, enabled))?;
+                self.write(|s| ops::identity::set_dkim_enabled(s, r, &name, enabled))?;
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
             }
             "SetIdentityFeedbackForwardingEnabled" => {
                 let name = f.required("Identity")?.to_string();
                 let enabled = parse_bool(f.required("ForwardingEnabled")?)?;
-                self.v1_write(|s| ops::identity::set_feedback(s, r, &name, enabled))?;
+                self.write(|s| ops::identity::set_feedback(s, r, &name, enabled))?;
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
             }
             "SetIdentityMailFromDomain" => {
@@ -855,7 +855,7 @@ impl Api {
                         ));
                     }
                 };
-                self.v1_write(|s| {
+                self.write(|s| {
                     ops::identity::set_mail_from(s, r, &name, domain.as_deref(), behavior)
                 })?;
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
@@ -863,7 +863,7 @@ impl Api {
             "GetIdentityMailFromDomainAttributes" => {
                 let mut found = Vec::new();
                 for n in f.list("Identities") {
-                    if let Ok(v) = self.v1_read(|s| ops::identity::get(s, r, &n)) {
+                    if let Ok(v) = self.read(|s| ops::identity::get(s, r, &n)) {
                         found.push((n, v.mail_from_attributes));
                     }
                 }
@@ -911,7 +911,7 @@ impl Api {
                         "ReputationMetricsEnabled",
                     )
                 };
-                self.v1_write(|s| {
+                self.write(|s| {
                     let current = ops::config_set::get(s, r, &name)?;
                     let mut value = serde_json::to_value(&current)
                         .ok()
@@ -935,7 +935,7 @@ impl Api {
                         ));
                     }
                 };
-                self.v1_write(|s| {
+                self.write(|s| {
                     ops::config_set::put_delivery_options(
                         s,
                         r,
@@ -953,16 +953,16 @@ impl Api {
                 let name = f.required("EventDestination.Name")?.to_string();
                 let def = destination_definition(f)?;
                 if action == "CreateConfigurationSetEventDestination" {
-                    self.v1_write(|s| ops::event_destination::create(s, r, &set, &name, def))?;
+                    self.write(|s| ops::event_destination::create(s, r, &set, &name, def))?;
                 } else {
-                    self.v1_write(|s| ops::event_destination::update(s, r, &set, &name, def))?;
+                    self.write(|s| ops::event_destination::update(s, r, &set, &name, def))?;
                 }
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
             }
             "DeleteConfigurationSetEventDestination" => {
                 let set = f.required("ConfigurationSetName")?.to_string();
                 let name = f.required("EventDestinationName")?.to_string();
-                self.v1_write(|s| ops::event_destination::delete(s, r, &set, &name))?;
+                self.write(|s| ops::event_destination::delete(s, r, &set, &name))?;
                 Ok(ok(action, id, Some(&|_: &mut Xml| {})))
             }
             "SetIdentityNotificationTopic" => {
@@ -972,7 +972,7 @@ impl Api {
                     .get("SnsTopic")
                     .filter(|t| !t.is_empty())
                     .map(str::to_string);
-                self.v1_write(|s| {
+                self.write(|s| {
                     s.region_mut(r)
                         .set_notification_topic(&name, &kind, topic.as_deref())
                 })?;
@@ -982,7 +982,7 @@ impl Api {
                 let name = f.required("Identity")?.to_string();
                 let kind = f.required("NotificationType")?.to_string();
                 let enabled = parse_bool(f.required("Enabled")?)?;
-                self.v1_write(|s| {
+                self.write(|s| {
                     s.region_mut(r)
                         .set_headers_in_notifications(&name, &kind, enabled)
                 })?;
@@ -991,7 +991,7 @@ impl Api {
             "GetIdentityNotificationAttributes" => {
                 let mut found = Vec::new();
                 for n in f.list("Identities") {
-                    if let Ok((_, identity)) = self.v1_read(|s| s.region(r).existing_identity(&n)) {
+                    if let Ok((_, identity)) = self.read(|s| s.region(r).existing_identity(&n)) {
                         found.push((n, identity));
                     }
                 }
@@ -1035,7 +1035,7 @@ impl Api {
             "GetSendStatistics" => {
                 // One data point per simulated day of the last two weeks: the mail the region's
                 // pools sent that day, and the bounces and complaints published for it.
-                let points = self.v1_read(|s| {
+                let points = self.read(|s| {
                     let region = s.region(r);
                     let mut days: BTreeMap<jiff::civil::Date, (u64, u64, u64)> = BTreeMap::new();
                     for stored in region.metrics.get()?.values() {
@@ -1098,7 +1098,7 @@ impl Api {
     /// v1's Verify* actions: the identity is created (verified at once, as sesm's are); one
     /// that exists already is left as it is, as SES answers a repeated verification.
     fn v1_verify(&self, region: &str, name: &str) -> Result<()> {
-        match self.v1_write(|s| ops::identity::create(s, region, name, None, &[], None)) {
+        match self.write(|s| ops::identity::create(s, region, name, None, &[], None)) {
             Ok(_) => Ok(()),
             Err(e) if e.kind == Kind::Ses(SesCode::AlreadyExists) => Ok(()),
             Err(e) => Err(e),

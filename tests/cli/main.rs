@@ -4,6 +4,7 @@ mod account;
 mod compare;
 mod completions;
 mod config_sets;
+mod console;
 mod dashboard;
 mod events;
 mod hardening;

@@ -1,0 +1,841 @@
+//! The console (`/console` of `sesm serve`): pages read with scraper, forms posted over raw
+//! HTTP as a browser posts them, and the state checked with the command line; then a real
+//! headless Chromium driven through `tests/clients/console.py`.
+
+use std::path::Path;
+use std::process::Command;
+
+use scraper::{Html, Selector};
+use serde_json::{Value, json};
+
+use crate::harness::{Env, TODAY};
+use crate::serve::{Raw, Server, raw, request};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// A GET as a browser sends it (same-origin navigation).
+fn get(server: &Server, path: &str) -> Raw {
+    let addr = server.addr();
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nSec-Fetch-Site: same-origin\r\nConnection: close\r\n\r\n"
+    );
+    raw(&addr, req.as_bytes())
+}
+
+fn page(server: &Server, path: &str) -> Html {
+    let r = get(server, path);
+    assert_eq!(r.status, 200, "GET {path}: {}", r.body);
+    Html::parse_document(&r.body)
+}
+
+/// A form post as a browser sends it from the console's own page, with `extra` header lines.
+fn post_with(server: &Server, path: &str, form: &[(&str, &str)], extra: &str) -> Raw {
+    let addr = server.addr();
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    raw(&addr, req.as_bytes())
+}
+
+fn post(server: &Server, path: &str, form: &[(&str, &str)]) -> Raw {
+    let origin = format!("Origin: {}\r\nSec-Fetch-Site: same-origin\r\n", server.url);
+    post_with(server, path, form, &origin)
+}
+
+/// The run's CSRF token, as every form of the console carries it.
+fn token(server: &Server) -> String {
+    let doc = page(server, "/console");
+    doc.select(&sel("input[name=csrf]"))
+        .next()
+        .and_then(|i| i.value().attr("value"))
+        .expect("a csrf field")
+        .to_string()
+}
+
+fn text(doc: &Html, css: &str) -> String {
+    doc.select(&sel(css))
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .unwrap_or_default()
+}
+
+/// The message SESv2 gives for a CreateDedicatedIpPool body: what the console must show.
+fn api_error(server: &Server, body: Value) -> String {
+    let r = request(
+        &server.addr(),
+        "POST",
+        "/v2/email/dedicated-ip-pools",
+        &body.to_string(),
+    );
+    assert!(r.status >= 400, "{r:?}");
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let code = r.header("x-amzn-ErrorType").unwrap_or_default();
+    let code = code.split(':').next().unwrap_or_default().to_string();
+    format!("{code}: {}", v["message"].as_str().unwrap())
+}
+
+fn account() -> Env {
+    let env = Env::new();
+    env.ok(&["config-set", "create", "moving"]);
+    env.ok(&["config-set", "create", "alpha"]);
+    env.ok(&["pool", "create", "std1"]);
+    env.ok(&["config-set", "set-pool", "moving", "std1"]);
+    env.ok(&["identity", "create", "example.com"]);
+    env
+}
+
+#[test]
+fn a_browsers_get_of_the_root_is_the_console_and_every_page_is_locked_down() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let r = get(&server, "/");
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/console?region=us-east-1")
+    );
+    // An SDK's GET / (no HTML asked for) is not the console.
+    assert_ne!(request(&server.addr(), "GET", "/", "").status, 303);
+    env.ok(&[
+        "config-set",
+        "event-destination",
+        "add",
+        "moving",
+        "to-sns",
+        "--types",
+        "SEND,DELIVERY",
+        "--sns",
+        "arn:aws:sns:us-east-1:123456789012:events",
+    ]);
+    let id = send(
+        &server,
+        "Hello",
+        "a@gmail.com",
+        "news@example.com",
+        Some("moving"),
+    );
+    // The message's page lists its events; the set's page its destination.
+    let doc = page(&server, &format!("/console/mail/{id}"));
+    assert_eq!(text(&doc, "#events tbody tr td:nth-child(2)"), "Send");
+    let doc = page(&server, "/console/config-sets/moving");
+    assert_eq!(
+        text(&doc, "#event-destinations tbody td:first-child"),
+        "to-sns"
+    );
+    for path in [
+        "/console",
+        "/console/pools/new",
+        "/console/pools/std1",
+        "/console/config-sets",
+        "/console/config-sets/moving",
+        "/console/mail",
+        &format!("/console/mail/{id}"),
+        "/console/compare",
+    ] {
+        let r = get(&server, path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(
+            r.header("content-security-policy").is_some_and(
+                |c| c.contains("script-src 'self'") && c.contains("frame-ancestors 'none'")
+            ),
+            "{path}: {:?}",
+            r.head
+        );
+        assert_eq!(r.header("x-frame-options").as_deref(), Some("DENY"));
+        let doc = Html::parse_document(&r.body);
+        // Every post form carries the token; every field has a label.
+        for form in doc.select(&sel("form[method=post]")) {
+            assert!(
+                form.select(&sel("input[name=csrf]")).next().is_some(),
+                "{path}: a form without the token: {}",
+                form.html()
+            );
+        }
+        for field in doc.select(&sel("input:not([type=hidden]), select")) {
+            let v = field.value();
+            let labelled = v.attr("aria-label").is_some()
+                || v.attr("id").is_some_and(|id| {
+                    doc.select(&sel(&format!("label[for=\"{id}\"]")))
+                        .next()
+                        .is_some()
+                })
+                || field
+                    .ancestors()
+                    .any(|a| a.value().as_element().is_some_and(|e| e.name() == "label"));
+            assert!(
+                labelled,
+                "{path}: a field without a label: {}",
+                field.html()
+            );
+        }
+        // No inline script anywhere: the policy allows the console's own file only.
+        for s in doc.select(&sel("script")) {
+            assert!(s.value().attr("src").is_some(), "{path}: inline script");
+        }
+    }
+    let css = get(&server, "/console/static/console.css");
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(css.body.contains("prefers-color-scheme:dark"));
+    let js = get(&server, "/console/static/console.js");
+    assert!(
+        js.header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert_eq!(get(&server, "/console/nope").status, 404);
+    assert_eq!(get(&server, "/console/pools/ghost").status, 404);
+    assert_eq!(get(&server, "/console?region=mars").status, 400);
+}
+
+#[test]
+fn forms_without_the_token_or_from_another_site_are_refused_and_change_nothing() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let t = token(&server);
+    let before = env.state_bytes();
+    let form = |csrf: &'static str| {
+        vec![
+            ("mode", "MANAGED"),
+            ("name", "evil"),
+            ("create", "1"),
+            ("csrf", csrf),
+        ]
+    };
+    let r = post(&server, "/console/pools/new", &form("")[..3]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("security token is missing"));
+    let r = post(
+        &server,
+        "/console/pools/new",
+        &form("00000000000000000000000000000000"),
+    );
+    assert_eq!(r.status, 403);
+    let good: Vec<(&str, &str)> = vec![
+        ("mode", "MANAGED"),
+        ("name", "evil"),
+        ("create", "1"),
+        ("csrf", &t),
+    ];
+    // The token is right, but the browser says the page was another site's.
+    let r = post_with(
+        &server,
+        "/console/pools/new",
+        &good,
+        "Origin: http://evil.example\r\n",
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("refuses requests from the web origin"));
+    let r = post_with(
+        &server,
+        "/console/pools/new",
+        &good,
+        "Sec-Fetch-Site: cross-site\r\n",
+    );
+    assert_eq!(r.status, 403);
+    // Through a DNS name that resolves to 127.0.0.1 (rebinding).
+    let addr = server.addr();
+    let body = "mode=MANAGED&name=evil&create=1";
+    let req = format!(
+        "POST /console/pools/new HTTP/1.1\r\nHost: evil.example:{}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        addr.rsplit(':').next().unwrap(),
+        body.len()
+    );
+    assert_eq!(raw(&addr, req.as_bytes()).status, 403);
+    assert_eq!(env.state_bytes(), before);
+    env.refused(
+        &["pool", "get", "evil"],
+        "NotFoundException",
+        "GetDedicatedIpPool",
+    );
+    let r = post(&server, "/console/pools/new", &good);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/console/pools/evil?done=created&region=us-east-1")
+    );
+    assert_eq!(
+        env.json(&["pool", "get", "evil"])["DedicatedIpPool"]["ScalingMode"],
+        "MANAGED"
+    );
+}
+
+#[test]
+fn create_pool_refusals_show_the_apis_message_beside_the_field_and_change_nothing() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let t = token(&server);
+    let no_tags: Vec<(&str, &str)> = Vec::new();
+    for (name, mode, tags, field, body) in [
+        (
+            "bad name!",
+            "STANDARD",
+            no_tags.clone(),
+            "#name-error",
+            json!({"PoolName": "bad name!"}),
+        ),
+        (
+            "std1",
+            "MANAGED",
+            no_tags.clone(),
+            "#name-error",
+            json!({"PoolName": "std1", "ScalingMode": "MANAGED"}),
+        ),
+        (
+            "ses-default-dedicated-pool",
+            "STANDARD",
+            no_tags.clone(),
+            "#name-error",
+            json!({"PoolName": "ses-default-dedicated-pool"}),
+        ),
+        (
+            "fine",
+            "MANAGED",
+            vec![("aws:x", "1")],
+            "#tags-error",
+            json!({"PoolName": "fine", "Tags": [{"Key": "aws:x", "Value": "1"}]}),
+        ),
+        (
+            "fine",
+            "MANAGED",
+            vec![("", "orphan")],
+            "#tags-error",
+            json!({"PoolName": "fine", "Tags": [{"Key": "", "Value": "orphan"}]}),
+        ),
+    ] {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("csrf", &t),
+            ("mode", mode),
+            ("name", name),
+            ("create", "1"),
+        ];
+        for (k, v) in &tags {
+            form.push(("tag_key", k));
+            form.push(("tag_value", v));
+        }
+        let before = env.state_bytes();
+        let r = post(&server, "/console/pools/new", &form);
+        assert!(r.status >= 400, "{name}: {}", r.status);
+        let doc = Html::parse_document(&r.body);
+        let shown = text(&doc, field);
+        assert_eq!(shown, api_error(&server, body), "{name}");
+        // The form comes back as it was filled in.
+        assert_eq!(
+            doc.select(&sel("#pool-name"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("value"),
+            Some(name)
+        );
+        assert_eq!(env.state_bytes(), before, "{name}");
+    }
+    // A set that is not there: beside the sets.
+    let before = env.state_bytes();
+    let r = post(
+        &server,
+        "/console/pools/new",
+        &[
+            ("csrf", &t),
+            ("mode", "MANAGED"),
+            ("name", "fine"),
+            ("config_set", "ghost"),
+            ("create", "1"),
+        ],
+    );
+    assert_eq!(r.status, 404);
+    let doc = Html::parse_document(&r.body);
+    assert!(text(&doc, "#config-sets-error").starts_with("NotFoundException: "));
+    assert_eq!(env.state_bytes(), before);
+    // As the user types: the same checks, answered as JSON.
+    let check = |q: &str| -> String {
+        let r = get(&server, &format!("/console/pools/check?{q}"));
+        assert_eq!(r.status, 200);
+        serde_json::from_str::<Value>(&r.body).unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        check("name=std1&mode=MANAGED"),
+        "AlreadyExistsException: The pool std1 already exists."
+    );
+    assert_eq!(check("name=fresh&mode=MANAGED"), "");
+    assert_eq!(check("name="), "");
+    assert!(check("name=a%20b").starts_with("BadRequestException: "));
+    assert_eq!(env.state_bytes(), before);
+}
+
+#[test]
+fn tag_rows_are_added_and_removed_without_script_up_to_fifty() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let t = token(&server);
+    let keys: Vec<String> = (0..50).map(|i| format!("k{i}")).collect();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &t), ("mode", "MANAGED"), ("name", "p1")];
+    for k in &keys {
+        form.push(("tag_key", k));
+        form.push(("tag_value", "v"));
+    }
+    let before = env.state_bytes();
+    let mut add = form.clone();
+    add.push(("add_tag", "1"));
+    let doc = Html::parse_document(&post(&server, "/console/pools/new", &add).body);
+    assert_eq!(doc.select(&sel("input[name=tag_key]")).count(), 50);
+    assert!(doc.select(&sel("#add-tag[disabled]")).next().is_some());
+    let mut remove = form.clone();
+    remove.push(("remove_tag", "1"));
+    let doc = Html::parse_document(&post(&server, "/console/pools/new", &remove).body);
+    let left: Vec<&str> = doc
+        .select(&sel("input[name=tag_key]"))
+        .filter_map(|i| i.value().attr("value"))
+        .collect();
+    assert_eq!(left.len(), 49);
+    assert_eq!(&left[..2], ["k0", "k2"]);
+    assert!(doc.select(&sel("#add-tag[disabled]")).next().is_none());
+    assert_eq!(
+        env.state_bytes(),
+        before,
+        "adding and removing rows changes nothing"
+    );
+    let mut create = form.clone();
+    create.push(("create", "1"));
+    assert_eq!(post(&server, "/console/pools/new", &create).status, 303);
+    assert_eq!(
+        env.json(&["pool", "get", "p1"])["Tags"]
+            .as_array()
+            .unwrap()
+            .len(),
+        50
+    );
+}
+
+#[test]
+fn a_pools_page_edits_tags_converts_and_deletes_with_confirmation() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let t = token(&server);
+    let r = post(
+        &server,
+        "/console/pools/std1/tags",
+        &[("csrf", &t), ("key", "owner"), ("value", "Growth team")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let tags = env.json(&["pool", "get", "std1"])["Tags"].clone();
+    assert_eq!(tags, json!([{"Key": "owner", "Value": "Growth team"}]));
+    let doc = page(&server, "/console/pools/std1?done=tagged");
+    assert_eq!(
+        text(&doc, "#pool-tags tbody td:nth-child(2)"),
+        "Growth team"
+    );
+    assert_eq!(text(&doc, "p.flash"), "The tag was added.");
+    // A tag SES refuses: its message on the page, nothing changed.
+    let before = env.state_bytes();
+    let r = post(
+        &server,
+        "/console/pools/std1/tags",
+        &[("csrf", &t), ("key", "aws:reserved"), ("value", "x")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(text(&Html::parse_document(&r.body), "p.error").starts_with("BadRequestException: "));
+    assert_eq!(env.state_bytes(), before);
+    let r = post(
+        &server,
+        "/console/pools/std1/untag",
+        &[("csrf", &t), ("key", "owner")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(env.json(&["pool", "get", "std1"])["Tags"], json!([]));
+    // Convert needs its box ticked; then the pool is managed (and the page offers no way back).
+    let before = env.state_bytes();
+    assert_eq!(
+        post(&server, "/console/pools/std1/scaling", &[("csrf", &t)]).status,
+        400
+    );
+    assert_eq!(env.state_bytes(), before);
+    let r = post(
+        &server,
+        "/console/pools/std1/scaling",
+        &[("csrf", &t), ("confirm", "MANAGED")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        env.json(&["pool", "get", "std1"])["DedicatedIpPool"]["ScalingMode"],
+        "MANAGED"
+    );
+    assert!(
+        page(&server, "/console/pools/std1")
+            .select(&sel("#convert-form"))
+            .next()
+            .is_none()
+    );
+    // Delete: the name typed, else nothing happens.
+    let before = env.state_bytes();
+    let r = post(
+        &server,
+        "/console/pools/std1/delete",
+        &[("csrf", &t), ("confirm", "std")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("Type the pool&#39;s name (std1)")
+            || r.body.contains("Type the pool's name (std1)")
+    );
+    assert_eq!(env.state_bytes(), before);
+    let r = post(
+        &server,
+        "/console/pools/std1/delete",
+        &[("csrf", &t), ("confirm", "std1")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/console?done=deleted&region=us-east-1")
+    );
+    env.refused(
+        &["pool", "get", "std1"],
+        "NotFoundException",
+        "GetDedicatedIpPool",
+    );
+}
+
+#[test]
+fn a_sets_sending_pool_is_edited_on_its_page() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let t = token(&server);
+    let doc = page(&server, "/console/config-sets/alpha");
+    let options: Vec<&str> = doc
+        .select(&sel("#sending-pool option"))
+        .filter_map(|o| o.value().attr("value"))
+        .collect();
+    assert_eq!(options, ["", "std1"]);
+    let r = post(
+        &server,
+        "/console/config-sets/alpha/delivery",
+        &[("csrf", &t), ("pool", "std1")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        env.json(&["config-set", "get", "alpha"])["DeliveryOptions"]["SendingPoolName"],
+        "std1"
+    );
+    // A pool that is not there: SES's error beside the select, nothing changed.
+    let before = env.state_bytes();
+    let r = post(
+        &server,
+        "/console/config-sets/alpha/delivery",
+        &[("csrf", &t), ("pool", "ghost")],
+    );
+    let api = request(
+        &server.addr(),
+        "PUT",
+        "/v2/email/configuration-sets/alpha/delivery-options",
+        r#"{"SendingPoolName": "ghost"}"#,
+    );
+    assert_eq!(r.status, api.status);
+    let message = serde_json::from_str::<Value>(&api.body).unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shown = text(&Html::parse_document(&r.body), "#sending-pool-error");
+    assert!(
+        shown.ends_with(&format!(": {message}")),
+        "{shown} / {message}"
+    );
+    // The form of a refused post still returns to the page (not to the post's address).
+    let doc = Html::parse_document(&r.body);
+    assert_eq!(
+        doc.select(&sel("form.region"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("action"),
+        Some("/console/config-sets/alpha")
+    );
+    assert_eq!(env.state_bytes(), before);
+    // Back to shared IPs.
+    let r = post(
+        &server,
+        "/console/config-sets/alpha/delivery",
+        &[("csrf", &t), ("pool", "")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(
+        env.json(&["config-set", "get", "alpha"])["DeliveryOptions"]["SendingPoolName"].is_null()
+    );
+    let rows = page(&server, "/console/config-sets");
+    assert_eq!(
+        text(&rows, "#config-sets tbody tr:nth-child(2) td:nth-child(2)"),
+        "std1"
+    );
+}
+
+fn send(server: &Server, subject: &str, to: &str, from: &str, set: Option<&str>) -> String {
+    let mut body = json!({
+        "FromEmailAddress": from,
+        "Destination": {"ToAddresses": [to]},
+        "Content": {"Simple": {
+            "Subject": {"Data": subject},
+            "Body": {"Text": {"Data": "hi"}, "Html": {"Data": "<p>hi</p><script>document.title='x'</script>"}},
+            "Attachments": [{"FileName": "a \"b\".bin", "ContentType": "text/html",
+                             "RawContent": "PGgxPmk8L2gxPgD/"}],
+        }},
+    });
+    if let Some(s) = set {
+        body["ConfigurationSetName"] = json!(s);
+    }
+    let r = request(
+        &server.addr(),
+        "POST",
+        "/v2/email/outbound-emails",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    serde_json::from_str::<Value>(&r.body).unwrap()["MessageId"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn mail_is_searched_paged_and_each_message_shown_safely() {
+    let env = account();
+    env.ok(&["identity", "create", "other.com"]);
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let mut ids = Vec::new();
+    for i in 0..60 {
+        let (from, set) = if i % 3 == 0 {
+            ("a@other.com", Some("alpha"))
+        } else {
+            ("news@example.com", Some("moving"))
+        };
+        ids.push(send(
+            &server,
+            &format!("<b>n{i}</b>"),
+            &format!("r{}@gmail.com", i % 2),
+            from,
+            set,
+        ));
+    }
+    let rows = |q: &str| {
+        page(&server, &format!("/console/mail?{q}"))
+            .select(&sel("#messages tbody tr"))
+            .count()
+    };
+    assert_eq!(rows(""), 50);
+    assert_eq!(rows("page=2"), 10);
+    assert_eq!(rows("to=r1%40gmail.com"), 30);
+    assert_eq!(rows("from=a%40other.com"), 20);
+    assert_eq!(rows("set=alpha&to=r0%40gmail.com"), 10);
+    assert_eq!(rows("region=eu-west-1"), 0);
+    // Newest first; the subject is text, not markup.
+    let doc = page(&server, "/console/mail");
+    assert_eq!(
+        text(&doc, "#messages tbody tr:first-child td:nth-child(4)"),
+        "<b>n59</b>"
+    );
+    assert!(doc.select(&sel("#messages b")).next().is_none());
+    let id = &ids[59];
+    let doc = page(&server, &format!("/console/mail/{id}"));
+    let frame = doc.select(&sel("iframe#html-body")).next().unwrap();
+    assert_eq!(frame.value().attr("sandbox"), Some(""));
+    let body = get(&server, &format!("/console/mail/{id}/body"));
+    assert_eq!(body.status, 200);
+    let csp = body.header("content-security-policy").unwrap();
+    assert!(
+        csp.starts_with("sandbox;") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(
+        body.header("x-frame-options").as_deref(),
+        Some("SAMEORIGIN")
+    );
+    assert!(body.body.contains("<p>hi</p>"));
+    // The attachment: its bytes, as a download, whatever type it claims.
+    let a = get(&server, &format!("/console/mail/{id}/attachments/0"));
+    assert_eq!(a.status, 200);
+    assert_eq!(a.bytes, b"<h1>i</h1>\x00\xff");
+    assert_eq!(
+        a.header("content-type").as_deref(),
+        Some("application/octet-stream")
+    );
+    assert_eq!(
+        a.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"a _b_.bin\"; filename*=UTF-8''a%20%22b%22.bin")
+    );
+    assert_eq!(
+        get(&server, &format!("/console/mail/{id}/attachments/1")).status,
+        404
+    );
+    assert_eq!(
+        get(&server, &format!("/console/mail/{id}/attachments/x")).status,
+        404
+    );
+    assert_eq!(get(&server, "/console/mail/nope").status, 404);
+}
+
+#[test]
+fn simulate_and_compare_from_the_console() {
+    let env = account();
+    env.ok(&["pool", "create", "m", "--managed", "--config-set", "alpha"]);
+    env.ok(&["traffic", "set", "alpha", "gmail=20000"]);
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let t = token(&server);
+    let before = env.state_bytes();
+    for days in ["0", "-1", "x", ""] {
+        let r = post(
+            &server,
+            "/console/simulate",
+            &[("csrf", &t), ("days", days)],
+        );
+        assert_eq!(r.status, 400, "{days}");
+    }
+    let r = post(
+        &server,
+        "/console/simulate",
+        &[("csrf", &t), ("days", "100000")],
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(env.state_bytes(), before);
+    // Back to a console page only: never an open redirect.
+    let r = post(
+        &server,
+        "/console/simulate",
+        &[
+            ("csrf", &t),
+            ("days", "2"),
+            ("back", "//evil.example/console"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/console?done=simulated&days=2")
+    );
+    let r = post(
+        &server,
+        "/console/simulate",
+        &[
+            ("csrf", &t),
+            ("days", "5"),
+            ("back", "/console/pools/m?region=us-east-1"),
+        ],
+    );
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/console/pools/m?region=us-east-1&done=simulated&days=5")
+    );
+    let doc = page(
+        &server,
+        "/console/pools/m?region=us-east-1&done=simulated&days=5",
+    );
+    assert_eq!(text(&doc, "p.flash"), "Simulated 5 days.");
+    let start: jiff::civil::Date = TODAY.parse().unwrap();
+    assert_eq!(
+        text(&doc, "#clock"),
+        start
+            .checked_add(jiff::Span::new().days(7))
+            .unwrap()
+            .to_string()
+    );
+    let window = format!(
+        "{} to {}",
+        start,
+        start.checked_add(jiff::Span::new().days(6)).unwrap()
+    );
+    assert!(doc.html().contains(&window), "{window}");
+    // The simulate form returns where it was posted from.
+    let back = doc
+        .select(&sel("form.simulate input[name=back]"))
+        .next()
+        .unwrap();
+    assert_eq!(
+        back.value().attr("value"),
+        Some("/console/pools/m?region=us-east-1")
+    );
+    let doc = page(
+        &server,
+        "/console/compare?region=us-east-1&set=alpha&days=30&run=1",
+    );
+    assert!(text(&doc, "#recommendation").starts_with("Recommendation: "));
+    assert!(doc.select(&sel("figure[data-chart=volume]")).count() >= 2);
+    let r = get(&server, "/console/compare?set=ghost&days=30&run=1");
+    assert_eq!(r.status, 404);
+    assert!(text(&Html::parse_document(&r.body), "p.error").starts_with("NotFoundException: "));
+}
+
+#[test]
+fn the_region_selector_keeps_the_region_in_the_url() {
+    let env = account();
+    env.run(&["--region", "eu-west-1", "pool", "create", "dublin"]);
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let eu = page(&server, "/console?region=eu-west-1");
+    assert!(eu.html().contains("dublin") && !eu.html().contains("std1"));
+    let selected = eu
+        .select(&sel("#region-select option[selected]"))
+        .next()
+        .unwrap();
+    assert_eq!(selected.value().attr("value"), Some("eu-west-1"));
+    let links: Vec<&str> = eu
+        .select(&sel("header nav a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        links.iter().all(|l| l.ends_with("region=eu-west-1")),
+        "{links:?}"
+    );
+    let us = page(&server, "/console");
+    assert!(us.html().contains("std1") && !us.html().contains("dublin"));
+}
+
+/// A real browser: Debian's chromium and chromium-driver, driven by Selenium (pinned in
+/// `.ci/clients`). With `SESM_UPDATE_SCREENSHOTS=1` it writes its screenshots into `docs/`.
+#[test]
+fn chromium_drives_the_console_end_to_end() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/clients/selenium/bin/python");
+    if !python.exists() || !Path::new("/usr/bin/chromedriver").exists() {
+        crate::harness::skip(
+            "Chromium, chromium-driver and Selenium (target/clients/selenium)",
+            "SESM_REQUIRE_CLIENTS",
+            "run .ci/clients (it installs chromium and chromium-driver from Debian)",
+        );
+        return;
+    }
+    let env = Env::new();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let shots = if std::env::var_os("SESM_UPDATE_SCREENSHOTS").is_some() {
+        root.join("docs")
+    } else {
+        env.path("screenshots")
+    };
+    let out = Command::new(&python)
+        .arg(root.join("tests/clients/console.py"))
+        .arg(&server.url)
+        .arg(assert_cmd::cargo::cargo_bin("sesm"))
+        .arg(&env.state)
+        .arg(&shots)
+        .env("SESM_TODAY", TODAY)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("all ok"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for shot in ["console-pool.png", "console-create-pool.png"] {
+        let bytes = std::fs::read(shots.join(shot)).unwrap();
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+            "{shot}"
+        );
+    }
+}
