@@ -331,6 +331,12 @@ def bench_server(label, state, env, rows, sender, reads=3000, writes=300):
         sends = send_rate(addr, sender)
         v1_sends = v1_send_rate(addr, sender)
         many, p50, p99 = concurrent_reads(addr)
+        # The console's pages, rendered on each request from the latest state.
+        console = [(page, requests_per_second(addr, 200, lambda i, p=path: ("GET", p, None)))
+                   for page, path in (("Dedicated IPs page", "/console"),
+                                      ("pool page with its dashboard", "/console/pools/standard-00"),
+                                      ("configuration sets page", "/console/config-sets"),
+                                      ("Create pool form", "/console/create-pool"))]
     finally:
         proc.terminate()
         proc.wait()
@@ -342,6 +348,8 @@ def bench_server(label, state, env, rows, sender, reads=3000, writes=300):
                  "yes" if v1_sends >= 500 else "no"))
     rows.append((f"serve, {label}: GetConfigurationSet, 64 keep-alive clients (p50 {p50:.1f} ms, p99 {p99:.1f} ms)",
                  ">= 3000/s", f"{many:.0f}/s", "yes" if many >= 3000 else "no"))
+    for page, rate in console:
+        rows.append((f"serve, {label}: console {page}", ">= 50/s", f"{rate:.0f}/s", "yes" if rate >= 50 else "no"))
 
 
 def main():

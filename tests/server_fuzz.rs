@@ -68,8 +68,8 @@ fn path() -> impl Strategy<Value = String> {
     let console = (
         prop_oneof![
             Just("/console"),
-            Just("/console/pools/new"),
-            Just("/console/pools/check"),
+            Just("/console/create-pool"),
+            Just("/console/create-pool/check"),
             Just("/console/pools/{}"),
             Just("/console/pools/{}/tags"),
             Just("/console/pools/{}/delete"),

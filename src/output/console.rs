@@ -197,7 +197,7 @@ pub fn pools(f: &Frame, pools: &[PoolGet]) -> String {
         html! {
             div.heading {
                 h1 { "Dedicated IPs" }
-                a.button.primary #create-pool href=(url(f, "/pools/new")) { "Create pool" }
+                a.button.primary #create-pool href=(url(f, "/create-pool")) { "Create pool" }
             }
             section.panel aria-labelledby="managed-title" {
                 h2 #managed-title { "Managed IP pools" }
@@ -260,7 +260,7 @@ pub fn create_pool(f: &Frame, form: &CreateForm, sets: &[(String, Option<String>
         "Create pool",
         html! {
             h1 { "Create pool" }
-            form #create-form method="post" action={ (ROOT) "/pools/new" } novalidate {
+            form #create-form method="post" action={ (ROOT) "/create-pool" } novalidate {
                 (hidden(f))
                 @if let Some(e) = form.error("form") {
                     p.error.banner role="alert" { (e) }
@@ -285,7 +285,7 @@ pub fn create_pool(f: &Frame, form: &CreateForm, sets: &[(String, Option<String>
                     h2 { "Pool details" }
                     label for="pool-name" { "Pool name" }
                     input #pool-name type="text" name="name" value=(form.name) maxlength="64" autocomplete="off" spellcheck="false"
-                        aria-describedby="pool-name-hint name-error" data-check={ (ROOT) "/pools/check" };
+                        aria-describedby="pool-name-hint name-error" data-check={ (ROOT) "/create-pool/check" };
                     p.hint #pool-name-hint { "Letters, numbers, underscores and hyphens; unique among the region's managed and standard pools." }
                     (field_error("name-error", form.error("name")))
                 }
@@ -445,12 +445,22 @@ fn status_name(s: crate::model::ip::WarmupStatusName) -> &'static str {
 }
 
 /// Configuration sets: each with its sending pool and delivery options.
-pub fn config_sets(f: &Frame, rows: &[SetRow]) -> String {
+/// Configuration sets per page of the list.
+pub const SETS_PAGE: i64 = 100;
+
+/// Configuration sets: a page of them (`next` is the token of the next page), whose names
+/// contain `filter`.
+pub fn config_sets(f: &Frame, rows: &[SetRow], filter: &str, next: Option<&str>) -> String {
     page(
         f,
         "Configuration sets",
         html! {
             h1 { "Configuration sets" }
+            form.filters method="get" action={ (ROOT) "/config-sets" } role="search" {
+                input type="hidden" name="region" value=(f.region);
+                label for="f-name" { "Name contains" } input #f-name type="search" name="q" value=(filter);
+                button type="submit" { "Search" }
+            }
             section.panel {
                 @if rows.is_empty() { p.empty { "No configuration sets in " (f.region) "." } }
                 @else {
@@ -465,6 +475,10 @@ pub fn config_sets(f: &Frame, rows: &[SetRow]) -> String {
                             }
                         } }
                     }
+                }
+                nav.pages aria-label="Pages" {
+                    @if f.back.contains("token=") { a href=(url(f, &format!("/config-sets?q={}", enc(filter)))) { "← First page" } }
+                    @if let Some(t) = next { a rel="next" href=(url(f, &format!("/config-sets?q={}&token={}", enc(filter), enc(t)))) { "Next page →" } }
                 }
             }
         },

@@ -149,6 +149,7 @@ impl Ctx<'_> {
         // (`/console/pools/NAME/tags` → `/console/pools/NAME`).
         let path = match (self.req.method.as_str(), path.rsplit_once('/')) {
             ("POST", Some((page, _))) if path.matches('/').count() == 4 => page,
+            ("POST", _) if path == "/console/simulate" => ROOT,
             _ => path,
         };
         let kept: Vec<String> = form_urlencoded::parse(query.as_bytes())
@@ -277,15 +278,15 @@ pub fn handle(api: &Api, req: &Request) -> Response {
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (req.method.as_str(), segs.as_slice()) {
         ("GET", []) => pools(&cx),
-        ("GET", ["pools", "new"]) => {
+        ("GET", ["create-pool"]) => {
             let form = CreateForm {
                 mode: cx.field("mode"),
                 ..Default::default()
             };
             create_form(&cx, 200, &form)
         }
-        ("POST", ["pools", "new"]) => create_post(&cx),
-        ("GET", ["pools", "check"]) => check_name(&cx),
+        ("POST", ["create-pool"]) => create_post(&cx),
+        ("GET", ["create-pool", "check"]) => check_name(&cx),
         ("GET", ["pools", name]) => pool(&cx, name, 200, None),
         ("POST", ["pools", name, action]) => pool_post(&cx, name, action),
         ("GET", ["config-sets"]) => config_sets(&cx),
@@ -455,7 +456,7 @@ fn create_post(cx: &Ctx) -> Response {
     }
 }
 
-/// `GET /console/pools/check?name=&mode=`: CreateDedicatedIpPool's checks of a name (and
+/// `GET /console/create-pool/check?name=&mode=`: CreateDedicatedIpPool's checks of a name (and
 /// mode) as the user types: `{"message": ""}` when it would be accepted.
 fn check_name(cx: &Ctx) -> Response {
     let name = cx.field("name");
@@ -554,8 +555,16 @@ fn pool_post(cx: &Ctx, name: &str, action: &str) -> Response {
 }
 
 fn config_sets(cx: &Ctx) -> Response {
-    match cx.read(|s| all_sets(s, &cx.region)) {
-        Ok(rows) => cx.page(200, Nav::Sets, |f| pages::config_sets(f, &rows)),
+    let filter = cx.field("q");
+    let paging = Paging {
+        next_token: cx.query.get("token").map(str::to_string),
+        page_size: Some(pages::SETS_PAGE),
+    };
+    let contains = (!filter.is_empty()).then_some(filter.as_str());
+    match cx.read(|s| ops::config_set::list_detailed(s, &cx.region, contains, &paging)) {
+        Ok(l) => cx.page(200, Nav::Sets, |f| {
+            pages::config_sets(f, &l.sets, &filter, l.list.next_token.as_deref())
+        }),
         Err(e) => cx.error_page(status_of(&e), Nav::Sets, "Configuration sets", &shown(&e)),
     }
 }

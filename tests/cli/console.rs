@@ -130,7 +130,7 @@ fn a_browsers_get_of_the_root_is_the_console_and_every_page_is_locked_down() {
     );
     for path in [
         "/console",
-        "/console/pools/new",
+        "/console/create-pool",
         "/console/pools/std1",
         "/console/config-sets",
         "/console/config-sets/moving",
@@ -208,12 +208,12 @@ fn forms_without_the_token_or_from_another_site_are_refused_and_change_nothing()
             ("csrf", csrf),
         ]
     };
-    let r = post(&server, "/console/pools/new", &form("")[..3]);
+    let r = post(&server, "/console/create-pool", &form("")[..3]);
     assert_eq!(r.status, 403, "{}", r.body);
     assert!(r.body.contains("security token is missing"));
     let r = post(
         &server,
-        "/console/pools/new",
+        "/console/create-pool",
         &form("00000000000000000000000000000000"),
     );
     assert_eq!(r.status, 403);
@@ -226,7 +226,7 @@ fn forms_without_the_token_or_from_another_site_are_refused_and_change_nothing()
     // The token is right, but the browser says the page was another site's.
     let r = post_with(
         &server,
-        "/console/pools/new",
+        "/console/create-pool",
         &good,
         "Origin: http://evil.example\r\n",
     );
@@ -234,7 +234,7 @@ fn forms_without_the_token_or_from_another_site_are_refused_and_change_nothing()
     assert!(r.body.contains("refuses requests from the web origin"));
     let r = post_with(
         &server,
-        "/console/pools/new",
+        "/console/create-pool",
         &good,
         "Sec-Fetch-Site: cross-site\r\n",
     );
@@ -243,7 +243,7 @@ fn forms_without_the_token_or_from_another_site_are_refused_and_change_nothing()
     let addr = server.addr();
     let body = "mode=MANAGED&name=evil&create=1";
     let req = format!(
-        "POST /console/pools/new HTTP/1.1\r\nHost: evil.example:{}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST /console/create-pool HTTP/1.1\r\nHost: evil.example:{}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         addr.rsplit(':').next().unwrap(),
         body.len()
     );
@@ -254,7 +254,7 @@ fn forms_without_the_token_or_from_another_site_are_refused_and_change_nothing()
         "NotFoundException",
         "GetDedicatedIpPool",
     );
-    let r = post(&server, "/console/pools/new", &good);
+    let r = post(&server, "/console/create-pool", &good);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(
         r.header("location").as_deref(),
@@ -320,7 +320,7 @@ fn create_pool_refusals_show_the_apis_message_beside_the_field_and_change_nothin
             form.push(("tag_value", v));
         }
         let before = env.state_bytes();
-        let r = post(&server, "/console/pools/new", &form);
+        let r = post(&server, "/console/create-pool", &form);
         assert!(r.status >= 400, "{name}: {}", r.status);
         let doc = Html::parse_document(&r.body);
         let shown = text(&doc, field);
@@ -340,7 +340,7 @@ fn create_pool_refusals_show_the_apis_message_beside_the_field_and_change_nothin
     let before = env.state_bytes();
     let r = post(
         &server,
-        "/console/pools/new",
+        "/console/create-pool",
         &[
             ("csrf", &t),
             ("mode", "MANAGED"),
@@ -355,7 +355,7 @@ fn create_pool_refusals_show_the_apis_message_beside_the_field_and_change_nothin
     assert_eq!(env.state_bytes(), before);
     // As the user types: the same checks, answered as JSON.
     let check = |q: &str| -> String {
-        let r = get(&server, &format!("/console/pools/check?{q}"));
+        let r = get(&server, &format!("/console/create-pool/check?{q}"));
         assert_eq!(r.status, 200);
         serde_json::from_str::<Value>(&r.body).unwrap()["message"]
             .as_str()
@@ -386,12 +386,12 @@ fn tag_rows_are_added_and_removed_without_script_up_to_fifty() {
     let before = env.state_bytes();
     let mut add = form.clone();
     add.push(("add_tag", "1"));
-    let doc = Html::parse_document(&post(&server, "/console/pools/new", &add).body);
+    let doc = Html::parse_document(&post(&server, "/console/create-pool", &add).body);
     assert_eq!(doc.select(&sel("input[name=tag_key]")).count(), 50);
     assert!(doc.select(&sel("#add-tag[disabled]")).next().is_some());
     let mut remove = form.clone();
     remove.push(("remove_tag", "1"));
-    let doc = Html::parse_document(&post(&server, "/console/pools/new", &remove).body);
+    let doc = Html::parse_document(&post(&server, "/console/create-pool", &remove).body);
     let left: Vec<&str> = doc
         .select(&sel("input[name=tag_key]"))
         .filter_map(|i| i.value().attr("value"))
@@ -406,7 +406,7 @@ fn tag_rows_are_added_and_removed_without_script_up_to_fifty() {
     );
     let mut create = form.clone();
     create.push(("create", "1"));
-    assert_eq!(post(&server, "/console/pools/new", &create).status, 303);
+    assert_eq!(post(&server, "/console/create-pool", &create).status, 303);
     assert_eq!(
         env.json(&["pool", "get", "p1"])["Tags"]
             .as_array()
@@ -503,6 +503,13 @@ fn a_pools_page_edits_tags_converts_and_deletes_with_confirmation() {
         "NotFoundException",
         "GetDedicatedIpPool",
     );
+    // Pools may be named as the console's own pages are: theirs stay reachable.
+    env.ok(&["pool", "create", "new"]);
+    env.ok(&["pool", "create", "check"]);
+    for name in ["new", "check"] {
+        let doc = page(&server, &format!("/console/pools/{name}"));
+        assert!(text(&doc, "h1").starts_with(name), "{name}");
+    }
 }
 
 #[test]
@@ -838,4 +845,31 @@ fn chromium_drives_the_console_end_to_end() {
             "{shot}"
         );
     }
+}
+
+#[test]
+fn configuration_sets_are_listed_a_hundred_a_page_and_searched_by_name() {
+    let env = account();
+    for i in 0..101 {
+        env.ok(&["config-set", "create", &format!("bulk-{i:03}")]);
+    }
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let rows = |doc: &Html| doc.select(&sel("#config-sets tbody tr")).count();
+    let first = page(&server, "/console/config-sets");
+    assert_eq!(rows(&first), 100);
+    let next = first
+        .select(&sel("a[rel=next]"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("a next page")
+        .to_string();
+    let second = page(&server, &next);
+    assert_eq!(rows(&second), 3);
+    assert!(second.select(&sel("a[rel=next]")).next().is_none());
+    assert_eq!(rows(&page(&server, "/console/config-sets?q=alpha")), 1);
+    assert_eq!(rows(&page(&server, "/console/config-sets?q=bulk-01")), 10);
+    assert_eq!(
+        get(&server, "/console/config-sets?token=forged").status,
+        400
+    );
 }

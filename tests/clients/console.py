@@ -166,7 +166,7 @@ try:
     for i in range(4):
         sesm("pool", "create", f"managed-{i}", "--managed")
     before = state_bytes()
-    go("/console/pools/new")
+    go("/console/create-pool")
     driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=MANAGED]").click()
     by_id("pool-name").send_keys("sixth")
     by_id("create").click()
@@ -174,7 +174,7 @@ try:
     check("You have reached the maximum of 5 managed dedicated IP pools in this region."
           in text_of("name-error"), f"sixth managed pool: {text_of('name-error')}")
     check(state_bytes() == before, "the state is byte-identical after the sixth pool")
-    go("/console/pools/new")
+    go("/console/create-pool")
     driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=STANDARD]").click()
     by_id("pool-name").send_keys("std1")
     by_id("create").click()
@@ -264,7 +264,7 @@ try:
     # 6. A form posted from another origin (another port of 127.0.0.1) is refused.
     before = state_bytes()
     page = f"""<!DOCTYPE html><html><body>
-<form id="f" method="post" action="{URL}/console/pools/new">
+<form id="f" method="post" action="{URL}/console/create-pool">
 <input name="mode" value="MANAGED"><input name="name" value="evil">
 <input name="create" value="1"><input name="region" value="us-east-1">
 <input name="csrf" value="0123456789abcdef0123456789abcdef">
