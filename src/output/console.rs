@@ -262,6 +262,9 @@ pub fn create_pool(f: &Frame, form: &CreateForm, sets: &[(String, Option<String>
             h1 { "Create pool" }
             form #create-form method="post" action={ (ROOT) "/create-pool" } novalidate {
                 (hidden(f))
+                // The form's first submit button is what Enter in a field presses: Create,
+                // not a tag row's Remove.
+                button.sr type="submit" name="create" value="1" tabindex="-1" aria-hidden="true" { "Create pool" }
                 @if let Some(e) = form.error("form") {
                     p.error.banner role="alert" { (e) }
                 }

@@ -90,7 +90,17 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// A form value (the body's for a post).
+    /// A form value as sent (the body's for a post): what the operation is given, so a name
+    /// with a stray space is refused as SES refuses it.
+    fn raw(&self, name: &str) -> String {
+        self.form
+            .get(name)
+            .or_else(|| self.query.get(name))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// A form value without surrounding spaces (numbers, choices, confirmations).
     fn field(&self, name: &str) -> String {
         self.form
             .get(name)
@@ -295,6 +305,7 @@ pub fn handle(api: &Api, req: &Request) -> Response {
         ("GET", ["mail"]) => mail(&cx),
         ("GET", ["mail", id]) => message(&cx, id),
         ("GET", ["mail", id, "body"]) => message_body(&cx, id),
+        ("GET", ["mail", id, "raw"]) => message_raw(&cx, id),
         ("GET", ["mail", id, "attachments", n]) => attachment(&cx, id, n),
         ("POST", ["simulate"]) => simulate(&cx),
         ("GET", ["compare"]) => compare(&cx),
@@ -388,7 +399,7 @@ fn create_post(cx: &Ctx) -> Response {
         } else {
             "MANAGED".into()
         },
-        name: cx.field("name"),
+        name: cx.raw("name"),
         config_sets: cx.form.all("config_set"),
         tags: keys
             .into_iter()
@@ -459,7 +470,7 @@ fn create_post(cx: &Ctx) -> Response {
 /// `GET /console/create-pool/check?name=&mode=`: CreateDedicatedIpPool's checks of a name (and
 /// mode) as the user types: `{"message": ""}` when it would be accepted.
 fn check_name(cx: &Ctx) -> Response {
-    let name = cx.field("name");
+    let name = cx.raw("name");
     let message = if name.is_empty() {
         String::new()
     } else {
@@ -499,16 +510,13 @@ fn pool_post(cx: &Ctx, name: &str, action: &str) -> Response {
     let pool_arn = |s: &State| arn(region, &s.account_id, ResourceKind::Pool, name);
     let done = match action {
         "tags" => {
-            let tag = (
-                cx.field("key"),
-                cx.form.get("value").unwrap_or_default().to_string(),
-            );
+            let tag = (cx.raw("key"), cx.raw("value"));
             cx.api
                 .write(|s| ops::tag::tag(s, region, &pool_arn(s), &[tag]).map(|_| ()))
                 .map(|()| "tagged")
         }
         "untag" => {
-            let key = cx.form.get("key").unwrap_or_default().to_string();
+            let key = cx.raw("key");
             cx.api
                 .write(|s| ops::tag::untag(s, region, &pool_arn(s), &[key]).map(|_| ()))
                 .map(|()| "untagged")
@@ -698,6 +706,30 @@ fn message_body(cx: &Ctx, id: &str) -> Response {
     .header("X-Content-Type-Options", "nosniff")
     .header("Referrer-Policy", "no-referrer")
     .header("Cache-Control", "no-store")
+}
+
+/// The `.eml` as kept, as a download.
+fn message_raw(cx: &Ctx, id: &str) -> Response {
+    let (m, mime) = match kept(cx, id) {
+        Ok(k) => k,
+        Err(e) => return cx.error_page(status_of(&e), Nav::Mail, "Message not found", &shown(&e)),
+    };
+    let Some(bytes) = mime else {
+        return cx.error_page(
+            404,
+            Nav::Mail,
+            "Message not found",
+            "The message was kept before sesm kept whole messages: it has no .eml.",
+        );
+    };
+    Response::new(200, "message/rfc822", bytes)
+        .header(
+            "Content-Disposition",
+            format!("attachment; filename=\"{}.eml\"", pages::enc(&m.message_id)),
+        )
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", "sandbox; default-src 'none'")
+        .header("Cache-Control", "no-store")
 }
 
 /// An attachment, decoded, as a download: never shown in the console's origin (a file of

@@ -388,6 +388,12 @@ fn tag_rows_are_added_and_removed_without_script_up_to_fifty() {
     add.push(("add_tag", "1"));
     let doc = Html::parse_document(&post(&server, "/console/create-pool", &add).body);
     assert_eq!(doc.select(&sel("input[name=tag_key]")).count(), 50);
+    // Enter in a field presses the form's first submit button: Create, not a row's Remove.
+    let first = doc
+        .select(&sel("#create-form button[type=submit]"))
+        .next()
+        .unwrap();
+    assert_eq!(first.value().attr("name"), Some("create"));
     assert!(doc.select(&sel("#add-tag[disabled]")).next().is_some());
     let mut remove = form.clone();
     remove.push(("remove_tag", "1"));
@@ -686,6 +692,30 @@ fn mail_is_searched_paged_and_each_message_shown_safely() {
         404
     );
     assert_eq!(get(&server, "/console/mail/nope").status, 404);
+    // The page's .eml link gives the message as kept, as a download.
+    let eml = doc
+        .select(&sel("#eml"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    let r = get(&server, &eml);
+    assert_eq!(r.status, 200, "{eml}");
+    assert_eq!(r.header("content-type").as_deref(), Some("message/rfc822"));
+    let kept = request(
+        &server.addr(),
+        "GET",
+        &format!("/_sesm/outbox/{id}/raw"),
+        "",
+    );
+    assert_eq!(r.bytes, kept.bytes);
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;")
+    );
 }
 
 #[test]
