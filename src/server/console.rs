@@ -783,7 +783,11 @@ fn simulate(cx: &Ctx) -> Response {
     let days_text = cx.field("days");
     let back = cx.field("back");
     // Only a console page: an open redirect would send the browser anywhere.
-    let back = if back.starts_with("/console") && !back.contains("//") && !back.contains('\\') {
+    let back = if back.starts_with("/console")
+        && !back.contains("//")
+        && !back.contains('\\')
+        && back.bytes().all(|b| b.is_ascii_graphic())
+    {
         back
     } else {
         ROOT.to_string()

@@ -797,6 +797,24 @@ fn simulate_and_compare_from_the_console() {
         back.value().attr("value"),
         Some("/console/pools/m?region=us-east-1")
     );
+    // A return address that is not a plain console path goes to the console's first page.
+    for bad in [
+        "/console\r\nSet-Cookie: x=1",
+        "/console/\\evil.example",
+        "/console x",
+    ] {
+        let r = post(
+            &server,
+            "/console/simulate",
+            &[("csrf", &t), ("days", "1"), ("back", bad)],
+        );
+        assert_eq!(r.status, 303, "{bad:?}");
+        assert_eq!(
+            r.header("location").as_deref(),
+            Some("/console?done=simulated&days=1")
+        );
+        assert!(r.header("set-cookie").is_none());
+    }
     let doc = page(
         &server,
         "/console/compare?region=us-east-1&set=alpha&days=30&run=1",
