@@ -411,16 +411,30 @@ fn quoted_printable(data: &[u8]) -> String {
 }
 
 /// A quoted MIME parameter value (`"name"`), or an RFC 2047 encoded-word outside ASCII.
-fn param(v: &str) -> String {
-    if v.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+/// A header parameter `key=value`: quoted when printable ASCII without `"` or `\\`, else in
+/// RFC 2231's form (`key*=UTF-8''…`), which readers decode after splitting the parameters, so a
+/// name holding `"`, `;` or `\\` comes back whole (mailparse leaves a quoted string's `\\"` as
+/// it is).
+fn param(key: &str, v: &str) -> String {
+    if v.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        format!("{key}=\"{v}\"")
     } else {
-        format!("\"{}\"", header_value(v))
+        const ATTR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+        format!(
+            "{key}*=UTF-8''{}",
+            percent_encoding::utf8_percent_encode(v, ATTR)
+        )
     }
 }
 
 fn attachment_part(a: &Attachment) -> String {
-    let name = param(&a.file_name);
+    let (name, file_name) = (param("name", &a.file_name), param("filename", &a.file_name));
     let kind = a
         .content_type
         .as_deref()
@@ -429,9 +443,9 @@ fn attachment_part(a: &Attachment) -> String {
         Disposition::Attachment => "attachment",
         Disposition::Inline => "inline",
     };
-    let mut out = format!("Content-Type: {kind}; name={name}\r\n");
+    let mut out = format!("Content-Type: {kind}; {name}\r\n");
     out.push_str(&format!(
-        "Content-Disposition: {disposition}; filename={name}\r\n"
+        "Content-Disposition: {disposition}; {file_name}\r\n"
     ));
     if let Some(id) = &a.content_id {
         out.push_str(&format!(
@@ -506,6 +520,19 @@ pub fn parse(bytes: &[u8]) -> Parsed {
         html: None,
         attachments: Vec::new(),
     };
+    if too_deep(bytes) {
+        // Its headers only: its parts are not taken apart (see `too_deep`).
+        if let Ok((headers, _)) = mailparse::parse_headers(bytes) {
+            out.headers = headers
+                .iter()
+                .map(|h| HeaderField {
+                    name: h.get_key(),
+                    value: h.get_value(),
+                })
+                .collect();
+        }
+        return out;
+    }
     let Ok(mail) = mailparse::parse_mail(bytes) else {
         return out;
     };
@@ -523,6 +550,58 @@ pub fn parse(bytes: &[u8]) -> Parsed {
 
 /// Parts nest; deeper than this is not a message anyone sends.
 const MAX_DEPTH: usize = 32;
+
+/// Whether a message's parts nest deeper than `MAX_DEPTH`. mailparse takes nested parts
+/// apart recursively, without a bound: a message of 65 KB nested a thousand deep overflows the
+/// stack. This counts the boundaries open at each line: a `boundary=` parameter opens one, its
+/// delimiter (`--B`) closes those opened inside it, its close delimiter (`--B--`) it too. Text
+/// in a body that looks like a boundary can only over-count: such a message is shown with its
+/// headers only.
+fn too_deep(bytes: &[u8]) -> bool {
+    let mut open: Vec<&[u8]> = Vec::new();
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if let Some(rest) = line.strip_prefix(b"--")
+            && let Some(i) = open.iter().rposition(|b| rest.starts_with(b))
+        {
+            let closing = rest[open[i].len()..].starts_with(b"--");
+            open.truncate(if closing { i } else { i + 1 });
+            continue;
+        }
+        if let Some(b) = boundary_param(line) {
+            open.push(b);
+            if open.len() > MAX_DEPTH {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The value of a `boundary=` parameter on a header line, if any.
+fn boundary_param(line: &[u8]) -> Option<&[u8]> {
+    const KEY: &[u8] = b"boundary=";
+    let at = line
+        .windows(KEY.len())
+        .position(|w| w.eq_ignore_ascii_case(KEY))?;
+    let value = &line[at + KEY.len()..];
+    let value = match value.strip_prefix(b"\"") {
+        Some(quoted) => {
+            &quoted[..quoted
+                .iter()
+                .position(|&b| b == b'"')
+                .unwrap_or(quoted.len())]
+        }
+        None => {
+            let end = value
+                .iter()
+                .position(|&b| b == b';' || b.is_ascii_whitespace())
+                .unwrap_or(value.len());
+            &value[..end]
+        }
+    };
+    (!value.is_empty()).then_some(value)
+}
 
 /// Calls `leaf` with each part that has no parts of its own, in order.
 fn leaves<'a>(part: &'a ParsedMail<'a>, depth: usize, leaf: &mut dyn FnMut(&'a ParsedMail<'a>)) {
@@ -545,7 +624,7 @@ fn as_attachment(part: &ParsedMail) -> Option<AttachmentInfo> {
         .params
         .get("filename")
         .or_else(|| part.ctype.params.get("name"))
-        .map(|n| unquote(n));
+        .cloned();
     let is_attachment = cd.disposition == mailparse::DispositionType::Attachment
         || file_name.is_some()
         || !part.ctype.mimetype.starts_with("text/");
@@ -562,20 +641,6 @@ fn as_attachment(part: &ParsedMail) -> Option<AttachmentInfo> {
             .map(|v| v.trim().trim_matches(['<', '>']).to_string()),
         size: part.get_body_raw().map_or(0, |b| b.len() as u64),
     })
-}
-
-/// A parameter value with RFC 5322's quoted pairs (`\"`, `\\`) undone, which mailparse
-/// leaves in.
-fn unquote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.extend(chars.next()),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn walk<'a>(mail: &'a ParsedMail<'a>, out: &mut Parsed) {
@@ -598,6 +663,9 @@ fn walk<'a>(mail: &'a ParsedMail<'a>, out: &mut Parsed) {
 /// The `index`th attachment of a kept message (in `parse`'s order), decoded: what a
 /// download of it gives.
 pub fn attachment(bytes: &[u8], index: usize) -> Option<(AttachmentInfo, Vec<u8>)> {
+    if too_deep(bytes) {
+        return None;
+    }
     let mail = mailparse::parse_mail(bytes).ok()?;
     let mut found = None;
     let mut seen = 0;
@@ -679,7 +747,58 @@ mod tests {
         assert_eq!(attachment(&bytes, 0).unwrap().1, vec![0, 1, 2, 255]);
         assert_eq!(attachment(&bytes, 1).unwrap().1, "ça = ok\r\n".as_bytes());
         assert!(attachment(&bytes, 2).is_none());
-        assert_eq!(unquote(r#"a \"b\".pdf"#), r#"a "b".pdf"#);
+    }
+
+    #[test]
+    fn parts_nested_past_the_bound_are_not_taken_apart() {
+        let nest = |n: usize| {
+            let mut m = b"From: a@example.com\r\nSubject: deep\r\n".to_vec();
+            for i in 0..n {
+                m.extend(
+                    format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n")
+                        .bytes(),
+                );
+            }
+            m.extend(b"Content-Type: text/plain\r\n\r\nx\r\n");
+            for i in (0..n).rev() {
+                m.extend(format!("--b{i}--\r\n").bytes());
+            }
+            m
+        };
+        // Shallow: taken apart. Ten thousand deep: headers only, and no stack overflow.
+        assert_eq!(parse(&nest(5)).text.as_deref().map(str::trim), Some("x"));
+        let deep = parse(&nest(10_000));
+        assert!(deep.text.is_none() && deep.attachments.is_empty());
+        assert!(deep.headers.iter().any(|h| h.value == "deep"));
+        assert!(attachment(&nest(10_000), 0).is_none());
+        // Many parts side by side are not deep.
+        let mut flat = b"Content-Type: multipart/mixed; boundary=x\r\n\r\n".to_vec();
+        for i in 0..100 {
+            flat.extend(format!("--x\r\nContent-Type: multipart/alternative; boundary=y{i}\r\n\r\n--y{i}\r\nContent-Type: text/plain\r\n\r\nt{i}\r\n--y{i}--\r\n").bytes());
+        }
+        flat.extend(b"--x--\r\n");
+        assert!(!too_deep(&flat));
+        assert_eq!(parse(&flat).text.as_deref().map(str::trim), Some("t0"));
+    }
+
+    #[test]
+    fn a_file_name_outside_ascii_comes_back_whole() {
+        let name = "ü名前 \";\\x.html";
+        let s = Simple {
+            text: Some("t".into()),
+            attachments: vec![Attachment {
+                file_name: name.into(),
+                data: b"x".to_vec(),
+                ..Attachment::default()
+            }],
+            ..Simple::default()
+        };
+        let to = vec!["jane@gmail.com".to_string()];
+        let bytes = mime(&Body::Simple(Arc::new(s)), &env(&to));
+        assert_eq!(
+            parse(&bytes).attachments[0].file_name.as_deref(),
+            Some(name)
+        );
     }
 
     #[test]

@@ -404,7 +404,6 @@ fn create_post(cx: &Ctx) -> Response {
         tags: keys
             .into_iter()
             .zip(values.into_iter().chain(std::iter::repeat(String::new())))
-            .take(pages::MAX_TAGS)
             .collect(),
         errors: Vec::new(),
     };
@@ -485,7 +484,9 @@ fn check_name(cx: &Ctx) -> Response {
             Err(e) => shown(&e),
         }
     };
-    super::wire::ok(serde_json::json!({ "message": message })).header("Cache-Control", "no-store")
+    super::wire::ok(serde_json::json!({ "message": message }))
+        .header("Cache-Control", "no-store")
+        .header("X-Content-Type-Options", "nosniff")
 }
 
 fn pool(cx: &Ctx, name: &str, status: u16, error: Option<&str>) -> Response {
@@ -753,7 +754,7 @@ fn attachment(cx: &Ctx, id: &str, n: &str) -> Response {
     let Some((info, data)) = ops::message::attachment(&mime, n) else {
         return not_found(cx);
     };
-    let name = info.file_name.unwrap_or_else(|| "attachment".into());
+    let name = short_name(&info.file_name.unwrap_or_else(|| "attachment".into()));
     // A quoted ASCII name for old clients, RFC 6266's UTF-8 one for the rest.
     let ascii: String = name
         .chars()
@@ -778,6 +779,21 @@ fn attachment(cx: &Ctx, id: &str, n: &str) -> Response {
         .header("Cache-Control", "no-store")
 }
 
+/// A file name for a download's header: at most 200 characters, its extension kept (a name
+/// of 300 KB would make a header browsers refuse).
+fn short_name(name: &str) -> String {
+    const MOST: usize = 200;
+    if name.chars().count() <= MOST {
+        return name.to_string();
+    }
+    let ext: String = match name.rsplit_once('.') {
+        Some((_, ext)) if !ext.is_empty() && ext.chars().count() <= 16 => format!(".{ext}"),
+        _ => String::new(),
+    };
+    let keep = MOST - ext.chars().count();
+    name.chars().take(keep).chain(ext.chars()).collect()
+}
+
 /// Simulate N days: the operation of `sesm simulate --days N`, then back to the page.
 fn simulate(cx: &Ctx) -> Response {
     let days_text = cx.field("days");
@@ -786,6 +802,8 @@ fn simulate(cx: &Ctx) -> Response {
     let back = if back.starts_with("/console")
         && !back.contains("//")
         && !back.contains('\\')
+        && !back.contains("..")
+        && !back.contains('#')
         && back.bytes().all(|b| b.is_ascii_graphic())
     {
         back
@@ -855,5 +873,29 @@ fn compare(cx: &Ctx) -> Response {
         Err(e) => cx.page(status_of(&e), Nav::Compare, |f| {
             pages::compare(f, &sets, &chosen, days, Some(Err(shown(&e))))
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn download_names_are_cut_keeping_their_extension() {
+        assert_eq!(short_name("report.pdf"), "report.pdf");
+        let long = format!("{}.pdf", "é".repeat(300));
+        let short = short_name(&long);
+        assert_eq!(short.chars().count(), 200);
+        assert!(short.ends_with(".pdf") && short.starts_with("éé"));
+        assert_eq!(short_name(&"x".repeat(500)).len(), 200);
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same(b"abc", b"abc"));
+        assert!(!same(b"abc", b"abd"));
+        assert!(!same(b"abc", b"ab"));
+        assert_eq!(new_token().unwrap().len(), 32);
+        assert_ne!(new_token().unwrap(), new_token().unwrap());
     }
 }

@@ -31,7 +31,8 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (NoSuchElementException,
+                                        StaleElementReferenceException, TimeoutException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -89,7 +90,9 @@ options.add_experimental_option("prefs", {
 # The machine's chromedriver, never one Selenium Manager would download.
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 driver.set_page_load_timeout(60)
-wait = WebDriverWait(driver, 20)
+# A click that loads a page can leave an element of the old one in hand: look again.
+wait = WebDriverWait(driver, 20,
+                     ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
 
 
 def by_id(i):
@@ -169,7 +172,10 @@ try:
     go("/console/create-pool")
     driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=MANAGED]").click()
     by_id("pool-name").send_keys("sixth")
+    old = by_id("create-form")
     by_id("create").click()
+    # The server's answer, not the as-you-type check of the page before it.
+    wait.until(EC.staleness_of(old))
     wait.until(lambda d: by_id("name-error").is_displayed())
     check("You have reached the maximum of 5 managed dedicated IP pools in this region."
           in text_of("name-error"), f"sixth managed pool: {text_of('name-error')}")
@@ -177,7 +183,9 @@ try:
     go("/console/create-pool")
     driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=STANDARD]").click()
     by_id("pool-name").send_keys("std1")
+    old = by_id("create-form")
     by_id("create").click()
+    wait.until(EC.staleness_of(old))
     wait.until(lambda d: by_id("name-error").is_displayed()
                and "already exists" in by_id("name-error").text)
     check("The pool std1 already exists." in text_of("name-error"),
