@@ -608,8 +608,8 @@ pub fn mail(f: &Frame, messages: &[OutboxMessage], total: usize, q: &MailQuery) 
                             tr {
                                 td { time datetime=(m.time.to_string()) { (m.time.strftime("%Y-%m-%d %H:%M:%S")) } }
                                 td { (m.from) }
-                                td { (m.to.join(", ")) }
-                                td { a href=(url(f, &format!("/mail/{}", enc(&m.message_id)))) { (m.subject.as_deref().unwrap_or("(no subject)")) } }
+                                td.wrap { (m.to.join(", ")) }
+                                td.wrap { a href=(url(f, &format!("/mail/{}", enc(&m.message_id)))) { (m.subject.as_deref().unwrap_or("(no subject)")) } }
                                 td { (m.configuration_set_name.as_deref().unwrap_or("—")) }
                                 td { (m.pool_name) }
                             }
@@ -689,7 +689,7 @@ pub fn message(f: &Frame, m: &OutboxDetail, events: &[EventRecord]) -> String {
             section.panel aria-labelledby="headers-title" {
                 h2 #headers-title { "Headers" }
                 table.list.headers {
-                    tbody { @for h in &m.parsed.headers { tr { th scope="row" { (h.name) } td { (h.value) } } } }
+                    tbody { @for h in &m.parsed.headers { tr { th scope="row" { (h.name) } td.wrap { (h.value) } } } }
                 }
             }
         },
