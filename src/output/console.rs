@@ -56,10 +56,29 @@ pub struct Frame<'a> {
     pub flash: Option<String>,
 }
 
+/// A URL of the console's `path` (which may carry a query) in `region`.
+pub fn href(region: &str, path: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{ROOT}{path}{sep}region={}", enc(region))
+}
+
 /// A URL of the console in the frame's region.
 fn url(f: &Frame, path: &str) -> String {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    format!("{ROOT}{path}{sep}region={}", enc(f.region))
+    href(f.region, path)
+}
+
+/// A search form of a list page: GET to `path` in the frame's region, one search field per
+/// `(id, label, name, value)`.
+fn search(f: &Frame, path: &str, fields: &[(&str, &str, &str, &str)]) -> Markup {
+    html! {
+        form.filters method="get" action={ (ROOT) (path) } role="search" {
+            input type="hidden" name="region" value=(f.region);
+            @for (id, label, name, value) in fields {
+                label for=(id) { (label) } input #(id) type="search" name=(name) value=(value);
+            }
+            button type="submit" { "Search" }
+        }
+    }
 }
 
 /// What a path segment or query value keeps unencoded: RFC 3986's unreserved characters.
@@ -447,7 +466,6 @@ fn status_name(s: crate::model::ip::WarmupStatusName) -> &'static str {
     }
 }
 
-/// Configuration sets: each with its sending pool and delivery options.
 /// Configuration sets per page of the list.
 pub const SETS_PAGE: i64 = 100;
 
@@ -459,11 +477,7 @@ pub fn config_sets(f: &Frame, rows: &[SetRow], filter: &str, next: Option<&str>)
         "Configuration sets",
         html! {
             h1 { "Configuration sets" }
-            form.filters method="get" action={ (ROOT) "/config-sets" } role="search" {
-                input type="hidden" name="region" value=(f.region);
-                label for="f-name" { "Name contains" } input #f-name type="search" name="q" value=(filter);
-                button type="submit" { "Search" }
-            }
+            (search(f, "/config-sets", &[("f-name", "Name contains", "q", filter)]))
             section.panel {
                 @if rows.is_empty() { p.empty { "No configuration sets in " (f.region) "." } }
                 @else {
@@ -588,13 +602,11 @@ pub fn mail(f: &Frame, messages: &[OutboxMessage], total: usize, q: &MailQuery) 
         "Mail",
         html! {
             h1 { "Mail" }
-            form.filters method="get" action={ (ROOT) "/mail" } role="search" {
-                input type="hidden" name="region" value=(f.region);
-                label for="f-to" { "Recipient" } input #f-to type="search" name="to" value=(q.to);
-                label for="f-from" { "Sender" } input #f-from type="search" name="from" value=(q.from);
-                label for="f-set" { "Configuration set" } input #f-set type="search" name="set" value=(q.config_set);
-                button type="submit" { "Search" }
-            }
+            (search(f, "/mail", &[
+                ("f-to", "Recipient", "to", &q.to),
+                ("f-from", "Sender", "from", &q.from),
+                ("f-set", "Configuration set", "set", &q.config_set),
+            ]))
             section.panel {
                 p.hint { (total) (if total == 1 { " message" } else { " messages" }) " · page " (q.page) " of " (pages) }
                 @if messages.is_empty() { p.empty { "No messages." } }

@@ -100,19 +100,13 @@ impl Ctx<'_> {
             .to_string()
     }
 
-    /// A form value without surrounding spaces (numbers, choices, confirmations).
+    /// A form value without surrounding spaces (numbers, choices, confirmations, searches).
     fn field(&self, name: &str) -> String {
-        self.form
-            .get(name)
-            .or_else(|| self.query.get(name))
-            .unwrap_or_default()
-            .trim()
-            .to_string()
+        self.raw(name).trim().to_string()
     }
 
     fn url(&self, path: &str) -> String {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        format!("{ROOT}{path}{sep}region={}", pages::enc(&self.region))
+        pages::href(&self.region, path)
     }
 
     /// The frame of a page: region, clock, token, and where the simulate form returns.
@@ -619,12 +613,11 @@ fn delivery_post(cx: &Ctx, name: &str) -> Response {
 }
 
 fn mail(cx: &Ctx) -> Response {
-    let field = |n: &str| cx.query.get(n).unwrap_or_default().trim().to_string();
     let q = MailQuery {
-        to: field("to"),
-        from: field("from"),
-        config_set: field("set"),
-        page: field("page").parse::<usize>().unwrap_or(1).max(1),
+        to: cx.field("to"),
+        from: cx.field("from"),
+        config_set: cx.field("set"),
+        page: cx.field("page").parse::<usize>().unwrap_or(1).max(1),
     };
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let filter = ops::send::OutboxQuery {
