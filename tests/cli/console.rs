@@ -10,7 +10,7 @@ use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
 use crate::harness::{Env, TODAY};
-use crate::serve::{Raw, Server, raw, request};
+use crate::serve::{Raw, Server, client_venv, raw, request, run_client};
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
@@ -922,15 +922,15 @@ fn the_region_selector_keeps_the_region_in_the_url() {
 #[test]
 fn chromium_drives_the_console_end_to_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let python = root.join("target/clients/selenium/bin/python");
-    if !python.exists() || !Path::new("/usr/bin/chromedriver").exists() {
+    let python = client_venv("selenium");
+    let Some(python) = python.filter(|_| Path::new("/usr/bin/chromedriver").exists()) else {
         crate::harness::skip(
             "Chromium, chromium-driver and Selenium (target/clients/selenium)",
             "SESM_REQUIRE_CLIENTS",
             "run .ci/clients (it installs chromium and chromium-driver from Debian)",
         );
         return;
-    }
+    };
     let env = Env::new();
     let server = Server::start(&env, &["-q", "--no-smtp"]);
     let shots = if std::env::var_os("SESM_UPDATE_SCREENSHOTS").is_some() {
@@ -938,20 +938,15 @@ fn chromium_drives_the_console_end_to_end() {
     } else {
         env.path("screenshots")
     };
-    let out = Command::new(&python)
-        .arg(root.join("tests/clients/console.py"))
-        .arg(&server.url)
-        .arg(assert_cmd::cargo::cargo_bin("sesm"))
-        .arg(&env.state)
-        .arg(&shots)
-        .env("SESM_TODAY", TODAY)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("all ok"),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_client(
+        "console.py",
+        Command::new(&python)
+            .arg(root.join("tests/clients/console.py"))
+            .arg(&server.url)
+            .arg(assert_cmd::cargo::cargo_bin("sesm"))
+            .arg(&env.state)
+            .arg(&shots)
+            .env("SESM_TODAY", TODAY),
     );
     for shot in ["console-pool.png", "console-create-pool.png"] {
         let bytes = std::fs::read(shots.join(shot)).unwrap();

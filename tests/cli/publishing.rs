@@ -8,7 +8,7 @@
 use std::process::Command;
 
 use crate::harness::Env;
-use crate::serve::client_venv;
+use crate::serve::{client_venv, run_client};
 
 #[test]
 fn sns_subscribers_receive_every_event_of_a_managed_pool() {
@@ -23,17 +23,12 @@ fn sns_subscribers_receive_every_event_of_a_managed_pool() {
     let env = Env::new();
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/publishing.py");
-    let out = Command::new(&python)
-        .arg(&script)
-        .arg(assert_cmd::cargo::cargo_bin("sesm"))
-        .arg(&env.state)
-        .env("HOME", env.path("home"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("all ok"),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_client(
+        "publishing.py",
+        Command::new(&python)
+            .arg(&script)
+            .arg(assert_cmd::cargo::cargo_bin("sesm"))
+            .arg(&env.state)
+            .env("HOME", env.path("home")),
     );
 }

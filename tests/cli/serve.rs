@@ -213,21 +213,29 @@ pub fn drive_with_boto3(script: &str) {
         };
         let env = Env::new();
         let server = Server::start(&env, &["-q"]);
-        let out = Command::new(&python)
-            .arg(&script)
-            .arg(&server.url)
-            .arg(assert_cmd::cargo::cargo_bin("sesm"))
-            .arg(&env.state)
-            .env("SESM_TODAY", TODAY)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && stdout.contains("all ok"),
-            "{version}:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
+        run_client(
+            version,
+            Command::new(&python)
+                .arg(&script)
+                .arg(&server.url)
+                .arg(assert_cmd::cargo::cargo_bin("sesm"))
+                .arg(&env.state)
+                .env("SESM_TODAY", TODAY),
         );
     }
+}
+
+/// Runs a client script and asserts that it passed: exit 0 and "all ok" on stdout, which it
+/// returns; its stdout and stderr (under `what`) when it did not.
+pub fn run_client(what: &str, script: &mut Command) -> String {
+    let out = script.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() && stdout.contains("all ok"),
+        "{what}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
 #[test]
@@ -982,15 +990,14 @@ resource "aws_sesv2_email_identity_feedback_attributes" "f" {
 #[test]
 fn django_ses_sends_through_the_v1_api() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let python = root.join("target/clients/django/bin/python");
-    if !python.exists() {
+    let Some(python) = client_venv("django") else {
         crate::harness::skip(
             "django-ses (target/clients/django)",
             "SESM_REQUIRE_CLIENTS",
             "run .ci/clients",
         );
         return;
-    }
+    };
     let env = Env::new();
     env.ok(&["pool", "create", "marketing", "--managed"]);
     env.ok(&["config-set", "create", "news", "--pool", "marketing"]);

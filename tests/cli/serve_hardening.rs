@@ -446,28 +446,21 @@ fn forty_ten_megabyte_bodies_at_once_stay_under_a_gigabyte() {
 #[test]
 fn idle_slow_and_many_keep_alive_clients_lock_out_no_one() {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/load.py");
-    let python =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/clients/new/bin/python");
-    if !python.exists() {
-        assert!(
-            std::env::var_os("SESM_REQUIRE_CLIENTS").is_none_or(|v| v.is_empty()),
-            "target/clients/new is missing: run .ci/clients"
+    let Some(python) = crate::serve::client_venv("new") else {
+        crate::harness::skip(
+            "the new boto3 environment (target/clients/new)",
+            "SESM_REQUIRE_CLIENTS",
+            "run .ci/clients",
         );
-        eprintln!("SKIPPED: the boto3 environment is missing (run .ci/clients)");
         return;
-    }
+    };
     let env = account();
     let server = Server::start(&env, &["-q", "--request-timeout", "5"]);
-    let out = std::process::Command::new(&python)
-        .arg(&script)
-        .arg(&server.url)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("all ok"),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = crate::serve::run_client(
+        "load.py",
+        std::process::Command::new(&python)
+            .arg(&script)
+            .arg(&server.url),
     );
     eprintln!("{stdout}");
 }

@@ -402,15 +402,14 @@ fn smtp_password_is_the_documented_derivation() {
 #[test]
 fn djangos_smtp_backend_sends_through_the_interface() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let python = root.join("target/clients/django/bin/python");
-    if !python.exists() {
+    let Some(python) = crate::serve::client_venv("django") else {
         crate::harness::skip(
             "Django (target/clients/django)",
             "SESM_REQUIRE_CLIENTS",
             "run .ci/clients",
         );
         return;
-    }
+    };
     let env = account();
     let server = Server::start(&env, &["-q"]);
     let (http, smtp) = (server.addr(), server.smtp_addr());

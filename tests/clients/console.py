@@ -38,17 +38,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from checks import check, count
+
 URL, SESM, STATE, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 ENV = dict(os.environ, SESM_STATE=STATE, SESM_REGION="us-east-1")
-CHECKS = 0
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        print(f"FAILED: {what}", flush=True)
-        sys.exit(1)
 
 
 def sesm(*args):
@@ -309,4 +302,4 @@ except TimeoutException as e:
 finally:
     driver.quit()
 
-print(f"all ok ({CHECKS} checks)")
+print(f"all ok ({count()} checks)")

@@ -21,8 +21,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from checks import check, count
+
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
-CHECKS = 0
 ACCOUNT = "123456789012"
 TOPIC = f"arn:aws:sns:eu-west-1:{ACCOUNT}:ses-events"
 TYPES = "SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION"
@@ -37,14 +38,6 @@ def client(validate=True):
         aws_secret_access_key="secret",
         config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
     )
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        print(f"FAILED: {what}", flush=True)
-        sys.exit(1)
 
 
 def state():
@@ -181,7 +174,7 @@ def destinations(c, raw):
     c.delete_configuration_set(ConfigurationSetName="news")
     c.create_configuration_set(ConfigurationSetName="news")
     check(c.get_configuration_set_event_destinations(ConfigurationSetName="news")["EventDestinations"] == [], "gone with the set")
-    print(f"event destinations ok ({CHECKS} checks)", flush=True)
+    print(f"event destinations ok ({count()} checks)", flush=True)
 
 
 def suppression(c, raw):
@@ -246,14 +239,14 @@ def suppression(c, raw):
             "BadRequestException", 400, "1 validation error detected: Value '[SPAM]' at 'suppressionOptions.suppressedReasons' …")
     refused(lambda: c.create_configuration_set(ConfigurationSetName="loud", SuppressionOptions={"SuppressedReasons": ["X"]}),
             "BadRequestException", 400, "1 validation error detected: Value '[X]' at 'suppressionOptions.suppressedReasons' …")
-    print(f"suppression ok ({CHECKS} checks)", flush=True)
+    print(f"suppression ok ({count()} checks)", flush=True)
 
 
 def main():
     c, raw = client(), client(validate=False)
     destinations(c, raw)
     suppression(c, raw)
-    print(f"all ok ({CHECKS} checks)", flush=True)
+    print(f"all ok ({count()} checks)", flush=True)
 
 
 main()

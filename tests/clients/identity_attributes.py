@@ -19,8 +19,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from checks import check, count
+
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
-CHECKS = 0
 
 
 def client(validate=True):
@@ -32,14 +33,6 @@ def client(validate=True):
         aws_secret_access_key="secret",
         config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
     )
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        print(f"FAILED: {what}", flush=True)
-        sys.exit(1)
 
 
 def state():
@@ -119,7 +112,7 @@ def feedback_and_mail_from(c, raw):
         lambda: c.put_email_identity_dkim_signing_attributes(EmailIdentity="nope.com", SigningAttributesOrigin="AWS_SES"),
     ]:
         refused(call, "NotFoundException", 404, "Email identity nope.com does not exist.")
-    print(f"feedback and MAIL FROM ok ({CHECKS} checks)", flush=True)
+    print(f"feedback and MAIL FROM ok ({count()} checks)", flush=True)
 
 
 def dkim(c, raw):
@@ -187,14 +180,14 @@ def dkim(c, raw):
     refused(lambda: c.create_email_identity(EmailIdentity="bad.example.com",
                                             DkimSigningAttributes={"DomainSigningSelector": "s", "DomainSigningPrivateKey": key(100)}),
             "BadRequestException", 400, "Invalid DomainSigningPrivateKey: …")
-    print(f"dkim ok ({CHECKS} checks)", flush=True)
+    print(f"dkim ok ({count()} checks)", flush=True)
 
 
 def main():
     c, raw = client(), client(validate=False)
     feedback_and_mail_from(c, raw)
     dkim(c, raw)
-    print(f"all ok ({CHECKS} checks)", flush=True)
+    print(f"all ok ({count()} checks)", flush=True)
 
 
 main()

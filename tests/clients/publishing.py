@@ -27,10 +27,11 @@ import urllib.request
 import boto3
 from botocore.config import Config
 
+from checks import check, count
+
 SESM, STATE = sys.argv[1], sys.argv[2]
 TOPIC = "arn:aws:sns:us-east-1:123456789012:ses-events"
 ENV = dict(os.environ, SESM_STATE=STATE, SESM_TODAY="2026-11-01", SESM_REGION="us-east-1")
-CHECKS = 0
 SERVERS = []
 
 
@@ -44,14 +45,6 @@ def stop_servers():
 import atexit
 
 atexit.register(stop_servers)
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        print(f"FAILED: {what}", flush=True)
-        sys.exit(1)
 
 
 def sesm(*args):
@@ -300,7 +293,7 @@ def main():
     server.stop()
     listener.stop()
     print("a SIGKILLed server delivered its 100 queued events after a restart", flush=True)
-    print(f"all ok ({CHECKS} checks)")
+    print(f"all ok ({count()} checks)")
 
 
 main()

@@ -21,16 +21,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from checks import check, count
+
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
-CHECKS = 0
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        print(f"FAILED: {what}", flush=True)
-        sys.exit(1)
 
 
 def client(service="ses"):
@@ -284,4 +277,4 @@ check("cli.example.com" in cli("list-identities")["Identities"], "cli list")
 sent = cli("send-email", "--from", "news@example.com", "--to", "a@gmail.com", "--subject", "From the CLI", "--text", "hi")
 check(sent["MessageId"], sent)
 print("aws ses", flush=True)
-print(f"all ok ({CHECKS} checks)")
+print(f"all ok ({count()} checks)")

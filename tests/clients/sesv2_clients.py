@@ -19,9 +19,10 @@ import botocore
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from checks import check, count
+
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
 NEW_LIST_ROUTES = tuple(int(x) for x in botocore.__version__.split(".")[:3]) >= (1, 43, 105)
-CHECKS = 0
 
 
 def client(region="eu-west-1", validate=True):
@@ -33,14 +34,6 @@ def client(region="eu-west-1", validate=True):
         aws_secret_access_key="secret",
         config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
     )
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        print(f"FAILED: {what}", flush=True)
-        sys.exit(1)
 
 
 def refused(call, code, status, contains=None):
@@ -115,7 +108,7 @@ def pools():
     for n in ["m0", "m1", "m2"]:
         c.delete_dedicated_ip_pool(PoolName=n)
     c.create_dedicated_ip_pool(PoolName="std")
-    print(f"pools ok ({CHECKS} checks)", flush=True)
+    print(f"pools ok ({count()} checks)", flush=True)
 
 
 def ips():
@@ -145,7 +138,7 @@ def ips():
     refused(lambda: c.get_dedicated_ip(Ip="198.51.100.7"), "NotFoundException", 404,
             "Could not find dedicated IP 198.51.100.7 under this account.")
     refused(lambda: c.get_dedicated_ips(PoolName="nope"), "NotFoundException", 404)
-    print(f"ips ok ({CHECKS} checks)", flush=True)
+    print(f"ips ok ({count()} checks)", flush=True)
 
 
 def config_sets():
@@ -215,7 +208,7 @@ def config_sets():
     check(names == ["bulk-0", "bulk-1", "bulk-2", "bulk-3", "bulk-4", "news", "plain"], f"paged sets {names}")
     c.delete_configuration_set(ConfigurationSetName="bulk-4")
     refused(lambda: c.delete_configuration_set(ConfigurationSetName="bulk-4"), "NotFoundException", 404)
-    print(f"configuration sets ok ({CHECKS} checks)", flush=True)
+    print(f"configuration sets ok ({count()} checks)", flush=True)
 
 
 def identities():
@@ -271,7 +264,7 @@ def identities():
         check(page["ConfigurationSets"] == ["bulk-0", "bulk-1", "bulk-2", "bulk-3"], "configuration set filter")
     c.delete_email_identity(EmailIdentity="News+x@example.com")
     refused(lambda: c.delete_email_identity(EmailIdentity="News+x@example.com"), "NotFoundException", 404)
-    print(f"identities ok ({CHECKS} checks)", flush=True)
+    print(f"identities ok ({count()} checks)", flush=True)
 
 
 def tags():
@@ -294,7 +287,7 @@ def tags():
             "BadRequestException", 400)
     refused(lambda: c.tag_resource(ResourceArn="arn:aws:ses:eu-west-1:123456789012:identity/nope.example.com",
                                    Tags=[{"Key": "a", "Value": "b"}]), "NotFoundException", 404)
-    print(f"tags ok ({CHECKS} checks)", flush=True)
+    print(f"tags ok ({count()} checks)", flush=True)
 
 
 def account_and_unserved():
@@ -310,7 +303,7 @@ def account_and_unserved():
     check("ListContactLists" in message, f"501 names the operation: {message}")
     refused(lambda: c.create_contact_list(ContactListName="x"), "NotImplemented", 501)
     refused(lambda: client(region="mars-central-9x").get_account(), "BadRequestException", 400)
-    print(f"account ok ({CHECKS} checks)", flush=True)
+    print(f"account ok ({count()} checks)", flush=True)
 
 
 def interleaved():
@@ -352,7 +345,7 @@ def interleaved():
         if not token:
             break
     check(want <= listed, "the server sees the command line's writes")
-    print(f"interleaved writers ok ({CHECKS} checks)", flush=True)
+    print(f"interleaved writers ok ({count()} checks)", flush=True)
 
 
 def aws_cli():
@@ -393,7 +386,7 @@ def aws_cli():
               "--content", "Simple={Subject={Data=From the AWS CLI},Body={Text={Data=hi}}}")
     check(out.returncode == 0 and json.loads(out.stdout)["MessageId"], out.stdout + out.stderr)
     check([m["Subject"] for m in outbox("us-west-2", to="cli@gmail.com")] == ["From the AWS CLI"], "aws sesv2 send-email")
-    print(f"aws cli ok ({CHECKS} checks)", flush=True)
+    print(f"aws cli ok ({count()} checks)", flush=True)
 
 
 def outbox(region="us-west-2", **params):
@@ -500,9 +493,9 @@ def sending():
     import urllib.request
     urllib.request.urlopen(urllib.request.Request(f"{ENDPOINT}/_sesm/outbox", method="DELETE"))
     check(outbox(region) == [], "cleared")
-    print(f"sending ok ({CHECKS} checks)", flush=True)
+    print(f"sending ok ({count()} checks)", flush=True)
 
 
 for step in [pools, ips, config_sets, identities, tags, account_and_unserved, interleaved, sending, aws_cli]:
     step()
-print(f"all ok: botocore {botocore.__version__}, {'POST' if NEW_LIST_ROUTES else 'GET'} list routes, {CHECKS} checks")
+print(f"all ok: botocore {botocore.__version__}, {'POST' if NEW_LIST_ROUTES else 'GET'} list routes, {count()} checks")

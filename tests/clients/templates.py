@@ -20,10 +20,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from checks import check, count
+
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
-CHECKS = 0
 
 
 def client(region=REGION, validate=True):
@@ -35,14 +36,6 @@ def client(region=REGION, validate=True):
         aws_secret_access_key="secret",
         config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
     )
-
-
-def check(cond, what):
-    global CHECKS
-    CHECKS += 1
-    if not cond:
-        print(f"FAILED: {what}", flush=True)
-        sys.exit(1)
 
 
 def state_bytes():
@@ -128,7 +121,7 @@ def crud():
         c.delete_email_template(TemplateName=f"bulk-{i:02}")
     check([m["TemplateName"] for m in c.list_email_templates()["TemplatesMetadata"]] == ["welcome"], "deleted")
     check("Templates" in state_bytes().decode() and json.loads(state_bytes())["SchemaVersion"] == 4, "stored, version 4")
-    print(f"crud ok ({CHECKS} checks)", flush=True)
+    print(f"crud ok ({count()} checks)", flush=True)
 
 
 def refusals():
@@ -165,7 +158,7 @@ def refusals():
                 "BadRequestException", 400, "Template rendering data is invalid")
     refused(lambda: c.test_render_email_template(TemplateName="welcome", TemplateData='{"vip": true, "items": []}'),
             "BadRequestException", 400, "Attribute 'user.name' is not present in the rendering data.")
-    print(f"refusals ok ({CHECKS} checks)", flush=True)
+    print(f"refusals ok ({count()} checks)", flush=True)
 
 
 def render():
@@ -180,7 +173,7 @@ def render():
     data = {"user": {"name": "Bob"}, "vip": False, "items": []}
     mime = c.test_render_email_template(TemplateName="welcome", TemplateData=json.dumps(data))["RenderedTemplate"]
     check("\r\n\r\nHello Bob:\r\n" in mime and "VIP" not in mime, mime)
-    print(f"render ok ({CHECKS} checks)", flush=True)
+    print(f"render ok ({count()} checks)", flush=True)
 
 
 def sending():
@@ -231,7 +224,7 @@ def sending():
     refused(lambda: send({"TemplateContent": {"Subject": "s"}, "TemplateData": "[]"}), "BadRequestException", 400,
             "Template rendering data is invalid")
     refused(lambda: send({"TemplateName": "welcome", "TemplateContent": {"Subject": "s"}}), "BadRequestException", 400)
-    print(f"sending ok ({CHECKS} checks)", flush=True)
+    print(f"sending ok ({count()} checks)", flush=True)
 
 
 def aws_cli():
@@ -255,7 +248,7 @@ def aws_cli():
     out = run("create-email-template", "--template-name", "from-cli", "--template-content", '{"Subject": "x"}')
     check(out.returncode in (254, 255) and "An error occurred (AlreadyExistsException) when calling the "
           "CreateEmailTemplate operation: Template from-cli already exists." in out.stderr, out.stderr)
-    print(f"aws cli ok ({CHECKS} checks)", flush=True)
+    print(f"aws cli ok ({count()} checks)", flush=True)
 
 
 crud()
@@ -263,4 +256,4 @@ refusals()
 render()
 sending()
 aws_cli()
-print(f"all ok ({CHECKS} checks)", flush=True)
+print(f"all ok ({count()} checks)", flush=True)
