@@ -147,6 +147,15 @@ impl Api {
         &self.console_token
     }
 
+    /// The outbox's message `id` (not cleared or dropped) and its `.eml` as kept.
+    pub(super) fn kept_message(&self, id: &str) -> Result<(SentMessage, Option<Vec<u8>>)> {
+        let store = self.live.store();
+        let journal = store.read_journal()?.0;
+        let m = self.read(|s| ops::send::find_message(s, journal, id))?;
+        let mime = store.read_mail(m.seq)?;
+        Ok((m, mime))
+    }
+
     pub(super) fn live(&self) -> &Live {
         &self.live
     }
@@ -1031,23 +1040,9 @@ impl Api {
             None => (rest, false),
         };
         let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
-        let store = self.live.store();
-        let journal = store.read_journal()?.0;
-        let m = self.read(|s| ops::send::find_message(s, journal, &id))?;
-        let mime = store.read_mail(m.seq)?;
+        let (m, mime) = self.kept_message(&id)?;
         if raw {
-            let bytes = mime.ok_or_else(|| {
-                Error::not_found(format!(
-                    "Message {} was kept before sesm kept whole messages: it has no .eml.",
-                    id.escape_default()
-                ))
-            })?;
-            return Ok(Response::new(200, "message/rfc822", bytes)
-                .header(
-                    "Content-Disposition",
-                    format!("attachment; filename=\"{}.eml\"", m.message_id),
-                )
-                .header("X-Content-Type-Options", "nosniff"));
+            return eml(&m.message_id, mime);
         }
         let detail = ops::send::outbox_detail(m, mime.as_deref());
         Ok(wire::ok(serde_json::to_value(detail).unwrap_or_default()))
@@ -1168,6 +1163,23 @@ impl Api {
 }
 
 /// Text for an XML element.
+/// A kept message's `.eml` as a download (`message/rfc822`), or NotFound for a message kept
+/// before sesm kept whole messages.
+pub(super) fn eml(message_id: &str, mime: Option<Vec<u8>>) -> Result<Response> {
+    let bytes = mime.ok_or_else(|| {
+        Error::not_found(format!(
+            "Message {} was kept before sesm kept whole messages: it has no .eml.",
+            message_id.escape_default()
+        ))
+    })?;
+    Ok(Response::new(200, "message/rfc822", bytes)
+        .header(
+            "Content-Disposition",
+            format!("attachment; filename=\"{message_id}.eml\""),
+        )
+        .header("X-Content-Type-Options", "nosniff"))
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

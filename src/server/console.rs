@@ -648,19 +648,20 @@ fn mail(cx: &Ctx) -> Response {
     }
 }
 
-/// The outbox's message `id` and its kept bytes.
-fn kept(cx: &Ctx, id: &str) -> Result<(crate::model::sending::SentMessage, Option<Vec<u8>>)> {
-    let store = cx.api.live().store();
-    let journal = store.read_journal()?.0;
-    let m = cx.read(|s| ops::send::find_message(s, journal, id))?;
-    let mime = store.read_mail(m.seq)?;
-    Ok((m, mime))
+/// The outbox's message `id` and its kept bytes, or the page saying it is not there.
+fn kept(
+    cx: &Ctx,
+    id: &str,
+) -> std::result::Result<(crate::model::sending::SentMessage, Option<Vec<u8>>), Response> {
+    cx.api
+        .kept_message(id)
+        .map_err(|e| cx.error_page(status_of(&e), Nav::Mail, "Message not found", &shown(&e)))
 }
 
 fn message(cx: &Ctx, id: &str) -> Response {
     let (m, mime) = match kept(cx, id) {
         Ok(k) => k,
-        Err(e) => return cx.error_page(status_of(&e), Nav::Mail, "Message not found", &shown(&e)),
+        Err(page) => return page,
     };
     let events = match cx.api.live().store().read_events(0) {
         Ok(log) => {
@@ -685,7 +686,7 @@ fn message(cx: &Ctx, id: &str) -> Response {
 fn message_body(cx: &Ctx, id: &str) -> Response {
     let html = match kept(cx, id) {
         Ok((_, mime)) => ops::message::parse(mime.as_deref().unwrap_or_default()).html,
-        Err(e) => return cx.error_page(status_of(&e), Nav::Mail, "Message not found", &shown(&e)),
+        Err(page) => return page,
     };
     Response::new(
         200,
@@ -706,24 +707,14 @@ fn message_body(cx: &Ctx, id: &str) -> Response {
 fn message_raw(cx: &Ctx, id: &str) -> Response {
     let (m, mime) = match kept(cx, id) {
         Ok(k) => k,
-        Err(e) => return cx.error_page(status_of(&e), Nav::Mail, "Message not found", &shown(&e)),
+        Err(page) => return page,
     };
-    let Some(bytes) = mime else {
-        return cx.error_page(
-            404,
-            Nav::Mail,
-            "Message not found",
-            "The message was kept before sesm kept whole messages: it has no .eml.",
-        );
-    };
-    Response::new(200, "message/rfc822", bytes)
-        .header(
-            "Content-Disposition",
-            format!("attachment; filename=\"{}.eml\"", pages::enc(&m.message_id)),
-        )
-        .header("X-Content-Type-Options", "nosniff")
-        .header("Content-Security-Policy", "sandbox; default-src 'none'")
-        .header("Cache-Control", "no-store")
+    match super::api::eml(&m.message_id, mime) {
+        Ok(r) => r
+            .header("Content-Security-Policy", "sandbox; default-src 'none'")
+            .header("Cache-Control", "no-store"),
+        Err(e) => cx.error_page(status_of(&e), Nav::Mail, "Message not found", &shown(&e)),
+    }
 }
 
 /// An attachment, decoded, as a download: never shown in the console's origin (a file of
@@ -742,7 +733,7 @@ fn attachment(cx: &Ctx, id: &str, n: &str) -> Response {
     };
     let mime = match kept(cx, id) {
         Ok((_, mime)) => mime.unwrap_or_default(),
-        Err(e) => return cx.error_page(status_of(&e), Nav::Mail, "Message not found", &shown(&e)),
+        Err(page) => return page,
     };
     let Some((info, data)) = ops::message::attachment(&mime, n) else {
         return not_found(cx);
