@@ -39,6 +39,9 @@ impl EnvVars {
     pub const COLUMNS: &'static str = "COLUMNS";
     /// Set by the completion scripts when the shell asks for candidates.
     pub const COMPLETE: &'static str = "COMPLETE";
+    /// Seconds between attempts to deliver an SNS message to a subscriber that failed;
+    /// default 20. Tests shorten it so a retry does not cost them 20 s of wall time.
+    pub const SESM_SNS_RETRY_SECONDS: &'static str = "SESM_SNS_RETRY_SECONDS";
     /// Tests only: `POINT=FILE` makes a writer stop for good at a named point of its write
     /// (`store::PAUSE_POINTS`) after writing the point's name to FILE (a FIFO the test reads),
     /// so a test can kill it exactly there.
@@ -56,6 +59,24 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// The width of terminal views when `COLUMNS` does not say (or is not a number).
 pub const DEFAULT_WIDTH: usize = 100;
+
+/// How long the server waits between attempts to deliver an SNS message:
+/// `SESM_SNS_RETRY_SECONDS`, else 20 s.
+pub fn sns_retry_delay() -> Result<Duration> {
+    match var(EnvVars::SESM_SNS_RETRY_SECONDS) {
+        None => Ok(Duration::from_secs(20)),
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && (0.0..=3600.0).contains(s))
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "invalid SESM_SNS_RETRY_SECONDS '{v}': expected a number of seconds from 0 to 3600, e.g. 20"
+                ))
+            }),
+    }
+}
 
 /// The state file: `--state`, else `SESM_STATE`, else the platform's state folder.
 pub fn state_path(flag: Option<PathBuf>) -> Result<PathBuf> {

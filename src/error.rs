@@ -69,6 +69,34 @@ pub enum Kind {
     Output,
 }
 
+/// What an error is about, where a door's wire code depends on it: SES v1 answers a missing
+/// configuration set with `ConfigurationSetDoesNotExist` and a missing template with
+/// `TemplateDoesNotExist` where SESv2 answers `NotFoundException` for both. Doors pick their
+/// codes from this and the kind, never from the words of the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    Account,
+    ConfigurationSet,
+    EventDestination,
+    Identity,
+    Template,
+    Pool,
+    DedicatedIp,
+    SuppressedDestination,
+    Subscription,
+    /// A configuration set's tracking options (SES v1 creates, updates and deletes them).
+    TrackingOptions,
+    /// A template names a variable its data lacks.
+    RenderingAttribute,
+    /// A template's data is not a JSON object.
+    RenderingData,
+    /// A template is not valid Handlebars, or renders to nothing usable.
+    TemplateSyntax,
+    /// A door's own refusal of a request's form, with the code the door gives it (SES v1's
+    /// `MissingParameter`): chosen where the error is made, never read back from words.
+    Code(&'static str),
+}
+
 /// A failed command: what went wrong, in words a user can act on, plus optional hints.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -76,6 +104,8 @@ pub struct Error {
     pub kind: Kind,
     pub message: String,
     pub hints: Vec<String>,
+    /// What it is about, when a door's code depends on it.
+    pub about: Option<About>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -86,7 +116,19 @@ impl Error {
             kind,
             message: message.into(),
             hints: Vec::new(),
+            about: None,
         }
+    }
+
+    /// Says what the error is about (see `About`).
+    pub fn about(mut self, about: About) -> Self {
+        self.about = Some(about);
+        self
+    }
+
+    /// The account or a configuration set paused its sending (SESv2's one pause exception).
+    pub fn sending_paused(message: impl Into<String>, about: About) -> Self {
+        Self::new(Kind::Ses(SesCode::SendingPaused), message).about(about)
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use sesm::server::Api;
 use sesm::server::http::Request;
-use sesm::server::routes::ROUTES;
+use sesm::server::sesv2::routes::ROUTES;
 use sesm::store::Store;
 
 fn account() -> (tempfile::TempDir, Store) {

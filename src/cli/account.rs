@@ -5,6 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::Ctx;
 use crate::error::Result;
+use crate::ops::Operation;
 use crate::ops::account;
 use crate::output::Rendered;
 
@@ -18,8 +19,10 @@ pub struct AccountArgs {
 impl AccountArgs {
     pub fn operation(&self) -> &'static str {
         match self.command {
-            None => "GetAccount",
-            Some(AccountCommand::SetAutoWarmup(_)) => "PutAccountDedicatedIpWarmupAttributes",
+            None => Operation::GetAccount.name(),
+            Some(AccountCommand::SetAutoWarmup(_)) => {
+                Operation::PutAccountDedicatedIpWarmupAttributes.name()
+            }
         }
     }
 }

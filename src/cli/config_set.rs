@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 use super::{Ctx, candidates, parse_kvs, text_enum};
 use crate::error::Result;
 use crate::model::TlsPolicy;
+use crate::ops::Operation;
 use crate::ops::Paging;
 use crate::ops::config_set::{self, Change, DeliveryChange, NewConfigSet};
 use crate::ops::event_destination;
@@ -156,16 +157,24 @@ impl DestinationArgs {
 impl ConfigSetCommand {
     pub fn operation(&self) -> &'static str {
         match self {
-            ConfigSetCommand::Create(_) => "CreateConfigurationSet",
-            ConfigSetCommand::List => "ListConfigurationSets",
-            ConfigSetCommand::Get(_) => "GetConfigurationSet",
-            ConfigSetCommand::Delete(_) => "DeleteConfigurationSet",
-            ConfigSetCommand::SetPool(_) => "PutConfigurationSetDeliveryOptions",
+            ConfigSetCommand::Create(_) => Operation::CreateConfigurationSet.name(),
+            ConfigSetCommand::List => Operation::ListConfigurationSets.name(),
+            ConfigSetCommand::Get(_) => Operation::GetConfigurationSet.name(),
+            ConfigSetCommand::Delete(_) => Operation::DeleteConfigurationSet.name(),
+            ConfigSetCommand::SetPool(_) => Operation::PutConfigurationSetDeliveryOptions.name(),
             ConfigSetCommand::EventDestination(c) => match c {
-                EventDestinationCommand::Add(_) => "CreateConfigurationSetEventDestination",
-                EventDestinationCommand::List(_) => "GetConfigurationSetEventDestinations",
-                EventDestinationCommand::Update(_) => "UpdateConfigurationSetEventDestination",
-                EventDestinationCommand::Remove(_) => "DeleteConfigurationSetEventDestination",
+                EventDestinationCommand::Add(_) => {
+                    Operation::CreateConfigurationSetEventDestination.name()
+                }
+                EventDestinationCommand::List(_) => {
+                    Operation::GetConfigurationSetEventDestinations.name()
+                }
+                EventDestinationCommand::Update(_) => {
+                    Operation::UpdateConfigurationSetEventDestination.name()
+                }
+                EventDestinationCommand::Remove(_) => {
+                    Operation::DeleteConfigurationSetEventDestination.name()
+                }
             },
         }
     }

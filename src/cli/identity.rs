@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, candidates, parse_kvs};
 use crate::error::Result;
+use crate::ops::Operation;
 use crate::ops::Paging;
 use crate::ops::identity::{self, IdentityFilter};
 use crate::output::Rendered;
@@ -43,12 +44,14 @@ pub enum IdentityCommand {
 impl IdentityCommand {
     pub fn operation(&self) -> &'static str {
         match self {
-            IdentityCommand::Create(_) => "CreateEmailIdentity",
+            IdentityCommand::Create(_) => Operation::CreateEmailIdentity.name(),
             IdentityCommand::Import(_) => "ImportEmailIdentities",
-            IdentityCommand::List => "ListEmailIdentities",
-            IdentityCommand::Get(_) => "GetEmailIdentity",
-            IdentityCommand::Delete(_) => "DeleteEmailIdentity",
-            IdentityCommand::SetConfigSet(_) => "PutEmailIdentityConfigurationSetAttributes",
+            IdentityCommand::List => Operation::ListEmailIdentities.name(),
+            IdentityCommand::Get(_) => Operation::GetEmailIdentity.name(),
+            IdentityCommand::Delete(_) => Operation::DeleteEmailIdentity.name(),
+            IdentityCommand::SetConfigSet(_) => {
+                Operation::PutEmailIdentityConfigurationSetAttributes.name()
+            }
         }
     }
 }

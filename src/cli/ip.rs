@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, candidates};
 use crate::error::Result;
+use crate::ops::Operation;
 use crate::ops::{Paging, ip};
 use crate::output::Rendered;
 
@@ -35,10 +36,10 @@ impl IpCommand {
     pub fn operation(&self) -> &'static str {
         match self {
             IpCommand::Lease(_) => "LeaseDedicatedIps",
-            IpCommand::List(_) => "GetDedicatedIps",
-            IpCommand::Get(_) => "GetDedicatedIp",
-            IpCommand::Move(_) => "PutDedicatedIpInPool",
-            IpCommand::SetWarmup(_) => "PutDedicatedIpWarmupAttributes",
+            IpCommand::List(_) => Operation::GetDedicatedIps.name(),
+            IpCommand::Get(_) => Operation::GetDedicatedIp.name(),
+            IpCommand::Move(_) => Operation::PutDedicatedIpInPool.name(),
+            IpCommand::SetWarmup(_) => Operation::PutDedicatedIpWarmupAttributes.name(),
             IpCommand::Release(_) => "ReleaseDedicatedIp",
         }
     }

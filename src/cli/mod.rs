@@ -38,6 +38,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::env::{self, EnvVars};
 use crate::error::{Error, Result, exit};
 use crate::model::State;
+use crate::ops::Operation;
 use crate::output::{Format, Output, Printer, Render, Rendered, compile_query};
 use crate::store::Store;
 
@@ -246,7 +247,7 @@ impl Command {
             Command::State(c) => c.operation(),
             Command::Completions(_) => "Completions",
             Command::Demo(_) => "Demo",
-            Command::Send(_) => "SendEmail",
+            Command::Send(_) => Operation::SendEmail.name(),
             Command::Outbox(c) => c.operation(),
             Command::Events(c) => c.operation(),
             Command::Suppression(c) => c.operation(),

@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 use super::{Ctx, candidates, parse_kvs, text_enum};
 use crate::error::Result;
 use crate::model::ScalingMode;
+use crate::ops::Operation;
 use crate::ops::{Paging, pool};
 use crate::output::Rendered;
 
@@ -32,11 +33,11 @@ pub enum PoolCommand {
 impl PoolCommand {
     pub fn operation(&self) -> &'static str {
         match self {
-            PoolCommand::Create(_) => "CreateDedicatedIpPool",
-            PoolCommand::List => "ListDedicatedIpPools",
-            PoolCommand::Get(_) => "GetDedicatedIpPool",
-            PoolCommand::Delete(_) => "DeleteDedicatedIpPool",
-            PoolCommand::SetScalingMode(_) => "PutDedicatedIpPoolScalingAttributes",
+            PoolCommand::Create(_) => Operation::CreateDedicatedIpPool.name(),
+            PoolCommand::List => Operation::ListDedicatedIpPools.name(),
+            PoolCommand::Get(_) => Operation::GetDedicatedIpPool.name(),
+            PoolCommand::Delete(_) => Operation::DeleteDedicatedIpPool.name(),
+            PoolCommand::SetScalingMode(_) => Operation::PutDedicatedIpPoolScalingAttributes.name(),
         }
     }
 }

@@ -112,7 +112,7 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
             .collect::<Result<Vec<_>>>()?;
         Some((
             a.smtp_port,
-            server::smtp::SmtpOptions {
+            server::SmtpOptions {
                 region,
                 credentials,
                 idle_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
@@ -125,6 +125,7 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
         host: a.host,
         port: a.port,
         request_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
+        sns_retry_delay: crate::env::sns_retry_delay()?,
         allow_hosts: a.allow_hosts,
     };
     let code = server::serve(api, options, Box::new(Log(log)))?;

@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::error::Result;
+use crate::ops::Operation;
 use crate::ops::Paging;
 use crate::ops::send::parse_since;
 use crate::ops::suppression::{self, ListFilter, parse_reasons};
@@ -31,10 +32,10 @@ pub enum SuppressionCommand {
 impl SuppressionCommand {
     pub fn operation(&self) -> &'static str {
         match self {
-            SuppressionCommand::Put(_) => "PutSuppressedDestination",
-            SuppressionCommand::Get(_) => "GetSuppressedDestination",
-            SuppressionCommand::List(_) => "ListSuppressedDestinations",
-            SuppressionCommand::Remove(_) => "DeleteSuppressedDestination",
+            SuppressionCommand::Put(_) => Operation::PutSuppressedDestination.name(),
+            SuppressionCommand::Get(_) => Operation::GetSuppressedDestination.name(),
+            SuppressionCommand::List(_) => Operation::ListSuppressedDestinations.name(),
+            SuppressionCommand::Remove(_) => Operation::DeleteSuppressedDestination.name(),
         }
     }
 }

@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, candidates, parse_kvs};
 use crate::error::Result;
+use crate::ops::Operation;
 use crate::ops::tag;
 use crate::output::Rendered;
 
@@ -25,9 +26,9 @@ pub enum TagCommand {
 impl TagCommand {
     pub fn operation(&self) -> &'static str {
         match self {
-            TagCommand::Add(_) => "TagResource",
-            TagCommand::Remove(_) => "UntagResource",
-            TagCommand::List(_) => "ListTagsForResource",
+            TagCommand::Add(_) => Operation::TagResource.name(),
+            TagCommand::Remove(_) => Operation::UntagResource.name(),
+            TagCommand::List(_) => Operation::ListTagsForResource.name(),
         }
     }
 }

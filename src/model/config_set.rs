@@ -15,6 +15,7 @@ pub const MAX_MAX_DELIVERY_SECONDS: i64 = 50_400;
 pub fn not_found(name: &str) -> Error {
     // SES's own text, angle brackets included.
     Error::not_found(format!("Configuration set <{name}> does not exist."))
+        .about(crate::error::About::ConfigurationSet)
         .hint("list the configuration sets of this region with: sesm config-set list")
 }
 
@@ -143,13 +144,19 @@ impl OptionBlock {
     pub fn check(self, value: &serde_json::Value) -> Result<()> {
         use serde_json::Value;
         let name = self.member();
+        let about = |e: Error| match self {
+            OptionBlock::Tracking => e.about(crate::error::About::TrackingOptions),
+            _ => e,
+        };
         let bad = |member: &str, want: &str| {
-            Error::bad_request(format!("Invalid {name}: {member} must be {want}."))
+            about(Error::bad_request(format!(
+                "Invalid {name}: {member} must be {want}."
+            )))
         };
         let Value::Object(map) = value else {
-            return Err(Error::bad_request(format!(
+            return Err(about(Error::bad_request(format!(
                 "Invalid {name}: expected an object."
-            )));
+            ))));
         };
         type Member = (&'static str, fn(&Value) -> bool, &'static str);
         let typed: &[Member] = match self {
@@ -200,8 +207,17 @@ impl OptionBlock {
                 .ok_or_else(|| bad("SuppressedReasons", "a list of strings"))?;
             super::suppression::parse_reasons(&texts, "suppressionOptions.suppressedReasons")?;
         }
-        if self == OptionBlock::Tracking && !map.contains_key("CustomRedirectDomain") {
-            return Err(bad("CustomRedirectDomain", "given"));
+        if self == OptionBlock::Tracking {
+            // "When the tracking domain you specified is not a valid domain or subdomain"
+            // (SES API reference, InvalidTrackingOptionsException).
+            match map.get("CustomRedirectDomain").and_then(Value::as_str) {
+                None => return Err(bad("CustomRedirectDomain", "given")),
+                Some(d) => super::names::check_domain(d).map_err(|why| {
+                    about(Error::bad_request(format!(
+                        "Invalid {name}: CustomRedirectDomain '{d}' {why}."
+                    )))
+                })?,
+            }
         }
         Ok(())
     }
@@ -257,7 +273,8 @@ impl Region {
             return Err(Error::already_exists(format!(
                 "Configuration set {} already exists.",
                 req.name
-            )));
+            ))
+            .about(crate::error::About::ConfigurationSet));
         }
         if self.configuration_sets.len()? >= quota::CONFIGURATION_SETS {
             return Err(Error::limit_exceeded(format!(

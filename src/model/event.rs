@@ -171,6 +171,7 @@ fn not_found(set: &str, name: &str) -> Error {
     Error::not_found(format!(
         "Event destination {name} does not exist in configuration set {set}."
     ))
+    .about(crate::error::About::EventDestination)
     .hint(format!(
         "list the set's destinations with: sesm config-set event-destination list {set}"
     ))
@@ -398,7 +399,8 @@ impl Region {
         if cs.event_destinations.contains_key(name) {
             return Err(Error::already_exists(format!(
                 "Event destination {name} already exists in configuration set {set}."
-            )));
+            ))
+            .about(crate::error::About::EventDestination));
         }
         if cs.event_destinations.len() >= DESTINATIONS_PER_SET {
             return Err(Error::limit_exceeded(format!(

@@ -11,11 +11,13 @@ use crate::error::{Error, Result};
 
 pub fn not_found(name: &str) -> Error {
     Error::not_found(format!("Email identity {name} does not exist."))
+        .about(crate::error::About::Identity)
         .hint("list the identities of this region with: sesm identity list")
 }
 
 fn already_exists(name: &str) -> Error {
     Error::already_exists(format!("Email identity {name} already exists."))
+        .about(crate::error::About::Identity)
 }
 
 fn quota_error(would_have: usize) -> Error {

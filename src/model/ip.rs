@@ -84,6 +84,7 @@ pub fn not_found(ip: &str) -> Error {
     Error::not_found(format!(
         "Could not find dedicated IP {ip} under this account."
     ))
+    .about(crate::error::About::DedicatedIp)
     .hint("list the dedicated IPs of this region with: sesm ip list")
 }
 

@@ -32,6 +32,7 @@ fn reserved_error(name: &str, what: &str) -> Error {
 
 pub fn not_found(name: &str) -> Error {
     Error::not_found(format!("The requested pool {name} does not exist."))
+        .about(crate::error::About::Pool)
         .hint("list the pools of this region with: sesm pool list")
 }
 
@@ -84,10 +85,10 @@ impl Region {
             }
         }
         if self.pools.contains_key(&req.name) {
-            return Err(Error::already_exists(format!(
-                "The pool {} already exists.",
-                req.name
-            )));
+            return Err(
+                Error::already_exists(format!("The pool {} already exists.", req.name))
+                    .about(crate::error::About::Pool),
+            );
         }
         if req.mode == ScalingMode::Managed && self.managed_pool_count() >= quota::MANAGED_POOLS {
             return Err(managed_quota_error());

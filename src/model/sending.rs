@@ -389,6 +389,7 @@ impl Region {
         region: &str,
         msg: &Outgoing,
     ) -> Result<Route> {
+        super::tags::check_message_tags(&msg.tags)?;
         let from = check_sender(&msg.from)?;
         // The senders first: SES refuses an unverified sender before it looks at the
         // recipients (nodemailer's `verify()` relies on it).
@@ -439,9 +440,9 @@ impl Region {
             )));
         }
         if !self.sending_enabled {
-            return Err(Error::new(
-                crate::error::Kind::Ses(crate::error::SesCode::SendingPaused),
+            return Err(Error::sending_paused(
                 format!("Sending is paused for this account in region {region}."),
+                crate::error::About::Account,
             )
             .hint("resume it: PutAccountSendingAttributes with SendingEnabled true"));
         }
@@ -470,9 +471,9 @@ impl Region {
             }
             let set = self.existing_config_set(cs)?;
             if !sending_enabled(&set) {
-                return Err(Error::new(
-                    crate::error::Kind::Ses(crate::error::SesCode::SendingPaused),
+                return Err(Error::sending_paused(
                     format!("Sending is paused for configuration set <{cs}>."),
+                    crate::error::About::ConfigurationSet,
                 )
                 .hint(format!(
                     "resume it: PutConfigurationSetSendingOptions with SendingEnabled true for {cs}"

@@ -91,6 +91,7 @@ fn not_found(address: &str) -> Error {
     Error::not_found(format!(
         "Email address {address} does not exist on your suppression list."
     ))
+    .about(crate::error::About::SuppressedDestination)
     .hint("list the suppressed addresses with: sesm suppression list")
 }
 

@@ -159,6 +159,23 @@ impl Region {
     }
 }
 
+/// SES's rule for a message tag (`MessageTag`: `Name` and `Value`), whichever door it came
+/// through (SESv2's `EmailTags`, v1's `Tags`, the `X-SES-MESSAGE-TAGS` header): ASCII letters,
+/// digits, `_` and `-`, 1 to 256 of them.
+pub fn check_message_tags(tags: &[(String, String)]) -> Result<()> {
+    for (name, value) in tags {
+        for (what, text) in [("name", name), ("value", value)] {
+            if !super::names::is_simple_name(text, 256) {
+                return Err(Error::bad_request(format!(
+                    "Invalid tag {what} <{}>: only alphanumeric ASCII characters, '_', and '-' are allowed, 1 to 256 of them.",
+                    text.escape_default()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,6 +63,7 @@ pub struct EmailTemplate {
 /// "Template NAME does not exist.", which v2 keeps under its own code).
 pub fn not_found(name: &str) -> Error {
     Error::not_found(format!("Template {name} does not exist."))
+        .about(crate::error::About::Template)
 }
 
 impl Region {
@@ -88,9 +89,10 @@ impl Region {
         let tags = super::tags::apply(&Tags::new(), tags)?;
         let templates = self.templates.get_mut()?;
         if templates.contains_key(name) {
-            return Err(Error::already_exists(format!(
-                "Template {name} already exists."
-            )));
+            return Err(
+                Error::already_exists(format!("Template {name} already exists."))
+                    .about(crate::error::About::Template),
+            );
         }
         if templates.len() >= MAX_TEMPLATES {
             return Err(Error::limit_exceeded(format!(
@@ -161,6 +163,7 @@ pub fn check_content(c: &TemplateContent) -> Result<()> {
                 "The {part} of the template is not valid Handlebars: {}.",
                 e.reason()
             ))
+            .about(crate::error::About::TemplateSyntax)
         })?;
     }
     Ok(())
@@ -178,7 +181,10 @@ fn parts(c: &TemplateContent) -> impl Iterator<Item = (&'static str, &str)> {
 
 /// M5: the rendering data, as the JSON object it must be.
 pub fn parse_data(data: &str) -> Result<serde_json::Value> {
-    let invalid = || Error::bad_request("Template rendering data is invalid");
+    let invalid = || {
+        Error::bad_request("Template rendering data is invalid")
+            .about(crate::error::About::RenderingData)
+    };
     if data.len() > MAX_TEMPLATE_DATA {
         return Err(invalid());
     }
@@ -234,8 +240,10 @@ fn render_with(c: &TemplateContent, data: &serde_json::Value, strict: bool) -> R
         h.render_template(t, data).map_err(|e| match e.reason() {
             RenderErrorReason::MissingVariable(Some(path)) => Error::bad_request(format!(
                 "Attribute '{path}' is not present in the rendering data."
-            )),
-            other => Error::bad_request(format!("The template could not be rendered: {other}.")),
+            ))
+            .about(crate::error::About::RenderingAttribute),
+            other => Error::bad_request(format!("The template could not be rendered: {other}."))
+                .about(crate::error::About::TemplateSyntax),
         })
     };
     Ok(Rendered {
@@ -243,57 +251,6 @@ fn render_with(c: &TemplateContent, data: &serde_json::Value, strict: bool) -> R
         text: c.text.as_deref().map(|t| one(&plain, t)).transpose()?,
         html: c.html.as_deref().map(|t| one(&html, t)).transpose()?,
     })
-}
-
-/// A subject as a header value: as is when it is printable ASCII, else an RFC 2047
-/// encoded word (UTF-8, base64), as SES writes a non-ASCII subject.
-fn header_value(s: &str) -> String {
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return s.to_string();
-    }
-    use base64::Engine;
-    format!(
-        "=?UTF-8?B?{}?=",
-        base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
-    )
-}
-
-/// The MIME message TestRenderEmailTemplate answers: Subject, MIME-Version and a
-/// multipart/alternative of the text part, then the HTML part (each UTF-8, 7bit when ASCII,
-/// else 8bit), with CRLF line ends as on the wire.
-pub fn mime(r: &Rendered) -> String {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    // A boundary that depends on the content (so the output is reproducible) and that the
-    // content does not contain.
-    let mut h = DefaultHasher::new();
-    r.hash(&mut h);
-    let mut seed = h.finish();
-    let mut boundary = format!("----=_Part_sesm_{seed:016x}");
-    let body = |b: &str| {
-        r.text.as_deref().is_some_and(|t| t.contains(b))
-            || r.html.as_deref().is_some_and(|t| t.contains(b))
-    };
-    while body(&boundary) {
-        seed = seed.wrapping_add(1);
-        boundary = format!("----=_Part_sesm_{seed:016x}");
-    }
-    let mut out = String::new();
-    out.push_str(&format!("Subject: {}\r\n", header_value(&r.subject)));
-    out.push_str("MIME-Version: 1.0\r\n");
-    out.push_str(&format!(
-        "Content-Type: multipart/alternative; \r\n\tboundary=\"{boundary}\"\r\n\r\n"
-    ));
-    for (kind, part) in [("plain", &r.text), ("html", &r.html)] {
-        let Some(part) = part else { continue };
-        let encoding = if part.is_ascii() { "7bit" } else { "8bit" };
-        out.push_str(&format!("--{boundary}\r\n"));
-        out.push_str(&format!("Content-Type: text/{kind}; charset=UTF-8\r\n"));
-        out.push_str(&format!("Content-Transfer-Encoding: {encoding}\r\n\r\n"));
-        out.push_str(part);
-        out.push_str("\r\n");
-    }
-    out.push_str(&format!("--{boundary}--\r\n"));
-    out
 }
 
 #[cfg(test)]
@@ -374,22 +331,5 @@ mod tests {
     fn merged_data_overrides_key_by_key() {
         let d = merge_data(&json!({"a": 1, "b": 2}), &json!({"b": 3}));
         assert_eq!(d, json!({"a": 1, "b": 3}));
-    }
-
-    #[test]
-    fn mime_has_the_headers_and_both_parts() {
-        let r = Rendered {
-            subject: "Grüße".into(),
-            text: Some("hi".into()),
-            html: Some("<b>hi</b>".into()),
-        };
-        let m = mime(&r);
-        assert!(m.starts_with("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\nMIME-Version: 1.0\r\n"));
-        assert!(m.contains("Content-Type: multipart/alternative;"));
-        let plain = m.find("Content-Type: text/plain; charset=UTF-8").unwrap();
-        let html = m.find("Content-Type: text/html; charset=UTF-8").unwrap();
-        assert!(plain < html);
-        assert!(m.trim_end().ends_with("--"));
-        assert_eq!(m, mime(&r), "reproducible");
     }
 }

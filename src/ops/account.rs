@@ -138,3 +138,53 @@ pub fn set_sending(s: &mut State, region: &str, enabled: bool) -> Result<Account
     s.region_mut(region).sending_enabled = enabled;
     get(s, region)
 }
+
+/// One day of SES v1's GetSendStatistics: the mail the region's pools sent that simulated
+/// day, and the bounces and complaints published for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SendDataPoint {
+    pub date: jiff::civil::Date,
+    pub delivery_attempts: u64,
+    pub bounces: u64,
+    pub complaints: u64,
+}
+
+/// GetSendStatistics: the last two weeks of simulated days, oldest first.
+pub fn send_statistics(
+    s: &State,
+    region: &str,
+    events: &[crate::model::publishing::EventRecord],
+) -> Result<Vec<SendDataPoint>> {
+    use std::collections::BTreeMap;
+    let mut days: BTreeMap<jiff::civil::Date, SendDataPoint> = BTreeMap::new();
+    let from = s
+        .date
+        .checked_sub(jiff::Span::new().days(14))
+        .unwrap_or(s.date);
+    let point = |date| SendDataPoint {
+        date,
+        delivery_attempts: 0,
+        bounces: 0,
+        complaints: 0,
+    };
+    for stored in s.region(region).metrics.get()?.values() {
+        let m = stored.series();
+        for (i, d) in m.dates.iter().enumerate().filter(|(_, d)| **d >= from) {
+            let sent: u64 = m.isps.values().map(|c| c.day(i).sent()).sum();
+            days.entry(*d)
+                .or_insert_with(|| point(*d))
+                .delivery_attempts += sent;
+        }
+    }
+    for e in events.iter().filter(|e| e.region == region) {
+        if let Some(p) = days.get_mut(&e.date) {
+            match e.event_type.as_str() {
+                "Bounce" => p.bounces += 1,
+                "Complaint" => p.complaints += 1,
+                _ => {}
+            }
+        }
+    }
+    Ok(days.into_values().collect())
+}

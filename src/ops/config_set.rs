@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::shapes::{self, ConfigSetGet, Done};
 use super::{Paging, page};
-use crate::error::Result;
+use crate::error::{About, Error, Result};
 pub use crate::model::config_set::{Change, DeliveryChange, NewConfigSet, OptionBlock};
 use crate::model::{State, TlsPolicy};
 
@@ -162,4 +162,43 @@ pub fn put_option_block(
 ) -> Result<ConfigSetGet> {
     s.region_mut(region).put_option_block(name, block, value)?;
     get(s, region, name)
+}
+
+/// How SES v1 changes a set's tracking options: create where there are none, update or
+/// delete where there are (SESv2 has one Put for all three).
+#[derive(Debug, Clone)]
+pub enum TrackingChange {
+    Create(serde_json::Value),
+    Update(serde_json::Value),
+    Delete,
+}
+
+/// SES v1's Create/Update/DeleteConfigurationSetTrackingOptions.
+pub fn change_tracking(
+    s: &mut State,
+    region: &str,
+    name: &str,
+    change: TrackingChange,
+) -> Result<ConfigSetGet> {
+    let block = OptionBlock::Tracking;
+    let present = get(s, region, name)?
+        .option_blocks
+        .contains_key(block.member());
+    let value = match (change, present) {
+        (TrackingChange::Create(_), true) => {
+            return Err(Error::already_exists(format!(
+                "Configuration set <{name}> already contains a TrackingOptions object."
+            ))
+            .about(About::TrackingOptions));
+        }
+        (TrackingChange::Update(_) | TrackingChange::Delete, false) => {
+            return Err(Error::not_found(format!(
+                "Configuration set <{name}> has no TrackingOptions object."
+            ))
+            .about(About::TrackingOptions));
+        }
+        (TrackingChange::Create(v) | TrackingChange::Update(v), _) => Some(v),
+        (TrackingChange::Delete, true) => None,
+    };
+    put_option_block(s, region, name, block, value)
 }

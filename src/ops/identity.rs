@@ -251,3 +251,59 @@ pub fn set_dkim_signing(
         dkim_tokens: dkim.tokens,
     })
 }
+
+/// An identity's notification settings (SES v1's `IdentityNotificationAttributes`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Notifications {
+    /// The SNS topic of each notification type that has one (`Bounce`, `Complaint`,
+    /// `Delivery`).
+    pub topics: std::collections::BTreeMap<String, String>,
+    pub forwarding_enabled: bool,
+    /// Whether each type's notifications include the message's headers.
+    pub headers: std::collections::BTreeMap<String, bool>,
+}
+
+/// SES v1's GetIdentityNotificationAttributes, for one identity.
+pub fn notifications(s: &State, region: &str, identity: &str) -> Result<Notifications> {
+    let (_, id) = s.region(region).existing_identity(identity)?;
+    Ok(Notifications {
+        topics: id.notification_topics.clone(),
+        forwarding_enabled: id.feedback_forwarding.unwrap_or(true),
+        headers: identity::NOTIFICATION_TYPES
+            .iter()
+            .map(|k| {
+                (
+                    k.to_string(),
+                    id.headers_in_notifications.get(*k) == Some(&true),
+                )
+            })
+            .collect(),
+    })
+}
+
+/// SES v1's SetIdentityNotificationTopic: one type's topic, or (`None`) none.
+pub fn set_notification_topic(
+    s: &mut State,
+    region: &str,
+    identity: &str,
+    kind: &str,
+    topic: Option<&str>,
+) -> Result<()> {
+    s.region_mut(region)
+        .set_notification_topic(identity, kind, topic)?;
+    Ok(())
+}
+
+/// SES v1's SetIdentityHeadersInNotificationsEnabled.
+pub fn set_headers_in_notifications(
+    s: &mut State,
+    region: &str,
+    identity: &str,
+    kind: &str,
+    enabled: bool,
+) -> Result<()> {
+    s.region_mut(region)
+        .set_headers_in_notifications(identity, kind, enabled)?;
+    Ok(())
+}

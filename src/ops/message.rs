@@ -3,14 +3,12 @@
 //! from Simple content (text, HTML, headers, attachments), and taking a kept message apart
 //! for the outbox (`sesm outbox show`, `GET /_sesm/outbox/{id}`).
 
-use base64::Engine;
-use jiff::Timestamp;
 use mailparse::{MailAddr, MailHeaderMap, ParsedMail};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::message::{Attachment, Body, Disposition, MAX_HEADERS, Simple, TransferEncoding};
-use crate::model::sending::same_address;
+use crate::model::message::{Body, Disposition, MAX_HEADERS, Simple, TransferEncoding};
+use crate::model::sending::{Outgoing, same_address};
 
 /// A message's To, Cc and Bcc lists.
 pub type Recipients = (Vec<String>, Vec<String>, Vec<String>);
@@ -33,7 +31,8 @@ pub struct RawHeaders {
     pub tags: Vec<(String, String)>,
 }
 
-/// The `X-SES-MESSAGE-TAGS` header's tags; SES's rules for tag names and values apply.
+/// The `X-SES-MESSAGE-TAGS` header's tags (`name=value, …`); the rule of a tag's characters is
+/// the send's, whichever door the tag came through (`model::tags::check_message_tags`).
 fn message_tags(value: &str) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for pair in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -43,16 +42,7 @@ fn message_tags(value: &str) -> Result<Vec<(String, String)>> {
                 pair.escape_default()
             ))
         })?;
-        let (name, value) = (name.trim(), value.trim());
-        for (what, text) in [("name", name), ("value", value)] {
-            if !crate::model::names::is_simple_name(text, 256) {
-                return Err(Error::bad_request(format!(
-                    "Invalid tag {what} <{}> in X-SES-MESSAGE-TAGS: only alphanumeric ASCII characters, '_', and '-' are allowed, 1 to 256 of them.",
-                    text.escape_default()
-                )));
-            }
-        }
-        out.push((name.to_string(), value.to_string()));
+        out.push((name.trim().to_string(), value.trim().to_string()));
     }
     Ok(out)
 }
@@ -133,6 +123,66 @@ pub fn as_addressed(
         }
     }
     (to, cc, bcc)
+}
+
+/// What a raw message's request (or SMTP envelope) gives besides the message.
+#[derive(Debug, Clone, Default)]
+pub struct RawEnvelope {
+    /// The sender the request names (SendEmail's `FromEmailAddress`, v1's `Source`, SMTP's
+    /// `MAIL FROM`); `None`: the `From` header's first address.
+    pub from: Option<String>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    pub config_set: Option<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// The message SES sends for raw MIME — SendEmail's Raw content, v1's SendRawEmail and SMTP's
+/// DATA alike. Recipients: the envelope's, or with none the headers' To, Cc and Bcc; an
+/// envelope given as one list (`Destinations`, `RCPT TO`, nodemailer's `ToAddresses`) is
+/// sorted into To, Cc and Bcc as the headers address them. The sender: the envelope's (the
+/// `From` header's addresses must then be verified too), else the `From` header's first. The
+/// `Sender` and `Return-Path` addresses must be verified as well; `X-SES-CONFIGURATION-SET`
+/// names the set when the request does not, and `X-SES-MESSAGE-TAGS` adds tags.
+pub fn outgoing_from_raw(bytes: Vec<u8>, env: RawEnvelope) -> Result<Outgoing> {
+    let no_destination = env.to.is_empty() && env.cc.is_empty() && env.bcc.is_empty();
+    let h = read_raw(&bytes, no_destination)?;
+    let (to, cc, bcc) = match (h.recipients, h.addressed) {
+        (Some(r), _) => r,
+        (None, Some((header_to, header_cc))) if env.cc.is_empty() && env.bcc.is_empty() => {
+            as_addressed(env.to, &header_to, &header_cc)
+        }
+        _ => (env.to, env.cc, env.bcc),
+    };
+    let (from, mut other_senders) = match env.from {
+        Some(from) => (from, h.from),
+        None => {
+            let mut from = h.from.into_iter();
+            let first = from.next().ok_or_else(|| {
+                Error::bad_request(
+                    "The message has no From header and the request names no sender.",
+                )
+            })?;
+            (first, from.collect())
+        }
+    };
+    other_senders.extend(h.senders);
+    let mut tags = env.tags;
+    tags.extend(h.tags);
+    Ok(Outgoing {
+        from,
+        to,
+        cc,
+        bcc,
+        subject: h.subject,
+        config_set: env.config_set,
+        header_config_set: h.config_set,
+        other_senders,
+        count: 1,
+        body: Body::Raw(std::sync::Arc::new(bytes)),
+        tags,
+    })
 }
 
 /// SESv2's checks of Simple content's `Headers` and `Attachments` (botocore's
@@ -219,260 +269,6 @@ pub fn transfer_encoding(v: &str) -> Result<TransferEncoding> {
             v.escape_default()
         ))),
     }
-}
-
-/// A header value as it may stand in a message: printable ASCII as it is, anything else an
-/// RFC 2047 encoded-word.
-pub fn header_value(s: &str) -> String {
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return s.to_string();
-    }
-    format!(
-        "=?UTF-8?B?{}?=",
-        base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
-    )
-}
-
-/// The envelope and identity of a message SES builds.
-pub struct Envelope<'a> {
-    pub from: &'a str,
-    pub to: &'a [String],
-    pub cc: &'a [String],
-    pub message_id: &'a str,
-    pub time: Timestamp,
-}
-
-/// The message as kept: a raw message's bytes as sent, or the MIME SES builds from Simple
-/// content (From, To, Cc — never Bcc —, Reply-To, Subject, Message-ID, Date, the extra
-/// headers, then the text and HTML as multipart/alternative, and the attachments around them
-/// as multipart/mixed), with CRLF line ends as on the wire.
-pub fn mime(body: &Body, env: &Envelope) -> Vec<u8> {
-    match body {
-        Body::Raw(bytes) => bytes.as_ref().clone(),
-        Body::Simple(s) => build(s, env),
-    }
-}
-
-fn build(s: &Simple, env: &Envelope) -> Vec<u8> {
-    let mut out = String::new();
-    let mut header = |name: &str, value: &str| {
-        out.push_str(name);
-        out.push_str(": ");
-        out.push_str(value);
-        out.push_str("\r\n");
-    };
-    header("From", env.from);
-    if !env.to.is_empty() {
-        header("To", &env.to.join(", "));
-    }
-    if !env.cc.is_empty() {
-        header("Cc", &env.cc.join(", "));
-    }
-    if !s.reply_to.is_empty() {
-        header("Reply-To", &s.reply_to.join(", "));
-    }
-    header(
-        "Subject",
-        &header_value(s.subject.as_deref().unwrap_or_default()),
-    );
-    header(
-        "Message-ID",
-        &format!("<{}@email.amazonses.com>", env.message_id),
-    );
-    let date = jiff::fmt::rfc2822::DateTimePrinter::new()
-        .timestamp_to_string(&env.time)
-        .unwrap_or_default();
-    header("Date", &date);
-    header("MIME-Version", "1.0");
-    for (name, value) in &s.headers {
-        header(name, value);
-    }
-    let mut seed = boundary_seed(s, env.message_id);
-    let mut next_boundary = || {
-        seed = seed.wrapping_add(1);
-        format!("----=_Part_sesm_{seed:016x}")
-    };
-    let alternative = alternative_part(s, &mut next_boundary);
-    if s.attachments.is_empty() {
-        out.push_str(&alternative);
-    } else {
-        let b = next_boundary();
-        out.push_str(&format!(
-            "Content-Type: multipart/mixed; \r\n\tboundary=\"{b}\"\r\n\r\n"
-        ));
-        out.push_str(&format!("--{b}\r\n"));
-        out.push_str(&alternative);
-        for a in &s.attachments {
-            out.push_str(&format!("\r\n--{b}\r\n"));
-            out.push_str(&attachment_part(a));
-        }
-        out.push_str(&format!("\r\n--{b}--\r\n"));
-    }
-    out.into_bytes()
-}
-
-/// A boundary seed that depends on the content (so a message is reproducible); the part
-/// boundaries are random-looking hex that no base64 or 7-bit body line here can contain.
-fn boundary_seed(s: &Simple, id: &str) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
-    s.hash(&mut h);
-    id.hash(&mut h);
-    h.finish()
-}
-
-/// The text and HTML parts (headers included): one part, or multipart/alternative.
-fn alternative_part(s: &Simple, next_boundary: &mut impl FnMut() -> String) -> String {
-    let parts: Vec<(&str, &str)> = [("plain", &s.text), ("html", &s.html)]
-        .into_iter()
-        .filter_map(|(k, p)| Some((k, p.as_deref()?)))
-        .collect();
-    match parts.as_slice() {
-        [] => text_part("plain", ""),
-        [(kind, text)] => text_part(kind, text),
-        _ => {
-            let b = loop {
-                let b = next_boundary();
-                if !parts.iter().any(|(_, t)| t.contains(&b)) {
-                    break b;
-                }
-            };
-            let mut out =
-                format!("Content-Type: multipart/alternative; \r\n\tboundary=\"{b}\"\r\n\r\n");
-            for (kind, text) in parts {
-                out.push_str(&format!("--{b}\r\n"));
-                out.push_str(&text_part(kind, text));
-                out.push_str("\r\n");
-            }
-            out.push_str(&format!("--{b}--\r\n"));
-            out
-        }
-    }
-}
-
-/// A text part: 7bit when it is ASCII in lines a message may carry, else base64.
-fn text_part(kind: &str, text: &str) -> String {
-    let seven_bit = text.is_ascii() && text.lines().all(|l| l.len() <= 998) && !text.contains('\0');
-    if seven_bit {
-        let body = text.replace("\r\n", "\n").replace('\n', "\r\n");
-        format!(
-            "Content-Type: text/{kind}; charset=UTF-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n{body}"
-        )
-    } else {
-        format!(
-            "Content-Type: text/{kind}; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
-            base64_lines(text.as_bytes())
-        )
-    }
-}
-
-/// Base64 in lines of 76 characters, as MIME wants it.
-fn base64_lines(data: &[u8]) -> String {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
-    let mut out = String::with_capacity(encoded.len() + encoded.len() / 38 + 2);
-    for chunk in encoded.as_bytes().chunks(76) {
-        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// Quoted-printable (RFC 2045 §6.7): printable ASCII as it is, the rest `=XX`, soft breaks
-/// keeping lines under 76 characters; CRLF line breaks kept as they are.
-fn quoted_printable(data: &[u8]) -> String {
-    let mut out = String::new();
-    let mut line = 0;
-    let mut i = 0;
-    while i < data.len() {
-        let b = data[i];
-        if b == b'\r' && data.get(i + 1) == Some(&b'\n') {
-            out.push_str("\r\n");
-            line = 0;
-            i += 2;
-            continue;
-        }
-        let at_line_end = matches!(data.get(i + 1), None | Some(b'\r'));
-        let literal =
-            (33..=126).contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !at_line_end;
-        let piece = if literal {
-            (b as char).to_string()
-        } else {
-            format!("={b:02X}")
-        };
-        if line + piece.len() > 75 {
-            out.push_str("=\r\n");
-            line = 0;
-        }
-        line += piece.len();
-        out.push_str(&piece);
-        i += 1;
-    }
-    out
-}
-
-/// A quoted MIME parameter value (`"name"`), or an RFC 2047 encoded-word outside ASCII.
-/// A header parameter `key=value`: quoted when printable ASCII without `"` or `\\`, else in
-/// RFC 2231's form (`key*=UTF-8''…`), which readers decode after splitting the parameters, so a
-/// name holding `"`, `;` or `\\` comes back whole (mailparse leaves a quoted string's `\\"` as
-/// it is).
-fn param(key: &str, v: &str) -> String {
-    if v.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-    {
-        format!("{key}=\"{v}\"")
-    } else {
-        const ATTR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-            .remove(b'-')
-            .remove(b'.')
-            .remove(b'_')
-            .remove(b'~');
-        format!(
-            "{key}*=UTF-8''{}",
-            percent_encoding::utf8_percent_encode(v, ATTR)
-        )
-    }
-}
-
-fn attachment_part(a: &Attachment) -> String {
-    let (name, file_name) = (param("name", &a.file_name), param("filename", &a.file_name));
-    let kind = a
-        .content_type
-        .as_deref()
-        .unwrap_or("application/octet-stream");
-    let disposition = match a.disposition {
-        Disposition::Attachment => "attachment",
-        Disposition::Inline => "inline",
-    };
-    let mut out = format!("Content-Type: {kind}; {name}\r\n");
-    out.push_str(&format!(
-        "Content-Disposition: {disposition}; {file_name}\r\n"
-    ));
-    if let Some(id) = &a.content_id {
-        out.push_str(&format!(
-            "Content-ID: <{}>\r\n",
-            id.trim_matches(['<', '>'])
-        ));
-    }
-    if let Some(d) = &a.description {
-        out.push_str(&format!("Content-Description: {}\r\n", header_value(d)));
-    }
-    match a.encoding {
-        TransferEncoding::Base64 => {
-            out.push_str("Content-Transfer-Encoding: base64\r\n\r\n");
-            out.push_str(&base64_lines(&a.data));
-        }
-        TransferEncoding::QuotedPrintable => {
-            out.push_str("Content-Transfer-Encoding: quoted-printable\r\n\r\n");
-            // The delimiter's line break that follows ends the part.
-            out.push_str(&quoted_printable(&a.data));
-        }
-        TransferEncoding::SevenBit => {
-            out.push_str("Content-Transfer-Encoding: 7bit\r\n\r\n");
-            let text = String::from_utf8_lossy(&a.data);
-            out.push_str(&text.replace("\r\n", "\n").replace('\n', "\r\n"));
-        }
-    }
-    out
 }
 
 /// One header field of a kept message.
@@ -686,6 +482,10 @@ pub fn attachment(bytes: &[u8], index: usize) -> Option<(AttachmentInfo, Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::Timestamp;
+
+    use crate::model::message::Attachment;
+    use crate::ops::mime::{Envelope, mime};
     use std::sync::Arc;
 
     fn env<'a>(to: &'a [String]) -> Envelope<'a> {
@@ -809,20 +609,6 @@ mod tests {
     }
 
     #[test]
-    fn quoted_printable_keeps_lines_short_and_round_trips() {
-        let data = format!("{} é=\t\r\nend ", "x".repeat(200));
-        let qp = quoted_printable(data.as_bytes());
-        assert!(qp.split("\r\n").all(|l| l.len() <= 76), "{qp}");
-        let decoded = mailparse::parse_mail(
-            format!("Content-Transfer-Encoding: quoted-printable\r\n\r\n{qp}").as_bytes(),
-        )
-        .unwrap()
-        .get_body_raw()
-        .unwrap();
-        assert_eq!(decoded, data.as_bytes());
-    }
-
-    #[test]
     fn the_message_tags_header_is_read_and_checked() {
         let h = read_raw(
             b"From: a@x.com\r\nX-SES-MESSAGE-TAGS: campaign=spring, tier=gold\r\n\r\nb",
@@ -836,9 +622,14 @@ mod tests {
                 ("tier".into(), "gold".into())
             ]
         );
-        for bad in ["nope", "bad name!=x", "a="] {
+        let raw = "From: a@x.com\r\nX-SES-MESSAGE-TAGS: nope\r\n\r\nb";
+        let e = read_raw(raw.as_bytes(), false).unwrap_err();
+        assert_eq!(e.code(), "BadRequestException");
+        // The characters of a tag are the send's rule, the same for every door.
+        for bad in ["bad name!=x", "a="] {
             let raw = format!("From: a@x.com\r\nX-SES-MESSAGE-TAGS: {bad}\r\n\r\nb");
-            let e = read_raw(raw.as_bytes(), false).unwrap_err();
+            let h = read_raw(raw.as_bytes(), false).unwrap();
+            let e = crate::model::tags::check_message_tags(&h.tags).unwrap_err();
             assert_eq!(e.code(), "BadRequestException", "{bad}");
         }
     }

@@ -23,7 +23,10 @@ pub mod ip;
 pub mod isp;
 pub mod message;
 pub mod metrics;
+pub mod mime;
 pub mod names;
+#[rustfmt::skip]
+pub mod operation;
 pub mod pool;
 pub mod send;
 pub mod shapes;
@@ -34,6 +37,8 @@ pub mod suppression;
 pub mod tag;
 pub mod template;
 pub mod traffic;
+
+pub use operation::Operation;
 
 use crate::error::{Error, Result};
 

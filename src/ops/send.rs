@@ -73,9 +73,9 @@ fn record(
 ) -> SentMessage {
     let count = msg.count.max(1);
     let id = message_id(now, seq);
-    let mime = super::message::mime(
+    let mime = super::mime::mime(
         &msg.body,
-        &super::message::Envelope {
+        &super::mime::Envelope {
             from: &msg.from,
             to: &msg.to,
             cc: &msg.cc,

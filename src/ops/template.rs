@@ -133,7 +133,7 @@ pub fn test_render(s: &State, region: &str, name: &str, data: &str) -> Result<St
     let t = s.region(region).existing_template(name)?;
     let data = template::parse_data(data)?;
     let rendered = template::render(&t.content, &data)?;
-    Ok(template::mime(&rendered))
+    Ok(super::mime::rendered(&rendered))
 }
 
 /// The `Template` of a send: a stored template by name or ARN, or content given inline, and
@@ -210,6 +210,7 @@ fn resolve(s: &State, region: &str, t: &TemplateUse) -> Result<(Option<String>, 
                             "TemplateContent.{part} is not valid Handlebars: {}.",
                             e.reason()
                         ))
+                        .about(crate::error::About::TemplateSyntax)
                     })?;
                 }
             }
@@ -217,7 +218,8 @@ fn resolve(s: &State, region: &str, t: &TemplateUse) -> Result<(Option<String>, 
         }
         (None, None) => Err(Error::bad_request(
             "Template needs TemplateName, TemplateArn or TemplateContent.",
-        )),
+        )
+        .about(crate::error::About::TemplateSyntax)),
     }
 }
 

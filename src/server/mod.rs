@@ -11,18 +11,14 @@
 
 pub mod api;
 mod console;
+pub mod doors;
 pub mod guard;
 pub mod http;
-mod mail;
+mod sesm;
+pub mod sesv1;
+pub mod sesv2;
 pub mod smtp;
 mod sns;
-pub mod v1;
-#[rustfmt::skip]
-pub mod requests;
-pub mod router;
-#[rustfmt::skip]
-pub mod routes;
-pub mod wire;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -42,6 +38,7 @@ use tokio::sync::{Semaphore, watch};
 use crate::error::{Error, Result, exit};
 pub use api::Api;
 use guard::{Allowed, escape};
+pub use smtp::SmtpOptions;
 
 /// How long a stop waits for requests in progress.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -73,6 +70,8 @@ pub struct Options {
     pub allow_hosts: Vec<String>,
     /// The SMTP interface: its port (0: any free one) and how it runs; `None`: `--no-smtp`.
     pub smtp: Option<(u16, smtp::SmtpOptions)>,
+    /// How long SNS delivery waits before trying a failed notification again.
+    pub sns_retry_delay: Duration,
 }
 
 struct Shared {
@@ -85,6 +84,7 @@ struct Shared {
     busy: AtomicUsize,
     connections: AtomicUsize,
     max_connections: usize,
+    sns_retry_delay: Duration,
 }
 
 /// Binds `host:port` (port 0: any free port) and serves until SIGINT (exit 130) or SIGTERM
@@ -149,6 +149,7 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
         busy: AtomicUsize::new(0),
         connections: AtomicUsize::new(0),
         max_connections: open_files_limit().saturating_sub(64).max(64),
+        sns_retry_delay: options.sns_retry_delay,
     });
     let served = runtime.block_on(async {
         let listener = TcpListener::from_std(std_listener)
@@ -332,7 +333,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
             start.elapsed().as_millis(),
             escape(&message)
         ));
-        let r = wire::error_response(status, code, &message);
+        let r = http::json_error(status, code, &message);
         to_hyper(r, close)
     };
 
@@ -379,58 +380,19 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         };
         return refused(r.status, code, r.message, !drained);
     }
-    let routed = router::find(&method, &path);
-    // `POST /` is the query protocol (STS, SES v1), whose SendRawEmail carries a message of up
-    // to 10 MB, base64 and form-encoded.
-    let limit = if method == "POST" && path == "/" {
-        api::V1_BODY_LIMIT
-    } else {
-        api::body_limit(&routed)
-    };
+    let accept = text(header::ACCEPT);
+    let route = doors::Route::of(&method, &path, accept.as_deref());
+    let limit = route.body_limit();
     if declared.is_some_and(|n| n > limit as u64) {
         let drained = expects_continue || discard(body, deadline).await;
-        return refused(
-            413,
-            "RequestEntityTooLargeException",
-            format!("the request body is larger than {limit} bytes, the most this operation takes"),
-            !drained,
-        );
+        let (status, code, message) = BodyError::TooLarge.refusal(limit);
+        return refused(status, code, message, !drained);
     }
     let bytes = match read_body(body, declared, limit, deadline, &shared.budget).await {
         Ok(b) => b,
-        Err(BodyError::TooLarge) => {
-            return refused(
-                413,
-                "RequestEntityTooLargeException",
-                format!(
-                    "the request body is larger than {limit} bytes, the most this operation takes"
-                ),
-                true,
-            );
-        }
-        Err(BodyError::Late) => {
-            return refused(
-                408,
-                "RequestTimeoutException",
-                "the request body took too long to arrive".into(),
-                true,
-            );
-        }
-        Err(BodyError::Busy) => {
-            return refused(
-                503,
-                "ServiceUnavailable",
-                "sesm is holding as many request bodies as it takes at once; retry".into(),
-                true,
-            );
-        }
-        Err(BodyError::Broken) => {
-            return refused(
-                400,
-                "BadRequestException",
-                "the request body ended early or was malformed".into(),
-                true,
-            );
+        Err(e) => {
+            let (status, code, message) = e.refusal(limit);
+            return refused(status, code, message, true);
         }
     };
     let (body, _permit) = bytes;
@@ -452,7 +414,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
     };
     let worker = Arc::clone(shared);
     let handled = tokio::task::spawn_blocking(move || {
-        let handled = worker.api.handle_routed(&request, routed);
+        let handled = worker.api.handle_routed(&request, route);
         (handled, request)
     })
     .await;
@@ -531,6 +493,36 @@ enum BodyError {
     Late,
     Busy,
     Broken,
+}
+
+impl BodyError {
+    /// The answer to a body that could not be read: status, code and words.
+    fn refusal(self, limit: usize) -> (u16, &'static str, String) {
+        match self {
+            BodyError::TooLarge => (
+                413,
+                "RequestEntityTooLargeException",
+                format!(
+                    "the request body is larger than {limit} bytes, the most this operation takes"
+                ),
+            ),
+            BodyError::Late => (
+                408,
+                "RequestTimeoutException",
+                "the request body took too long to arrive".into(),
+            ),
+            BodyError::Busy => (
+                503,
+                "ServiceUnavailable",
+                "sesm is holding as many request bodies as it takes at once; retry".into(),
+            ),
+            BodyError::Broken => (
+                400,
+                "BadRequestException",
+                "the request body ended early or was malformed".into(),
+            ),
+        }
+    }
 }
 
 /// The body, whole, within `limit` bytes and the deadline, holding its share of the budget

@@ -23,9 +23,9 @@ use super::Shared;
 use crate::model::publishing::{EventRecord, SnsSubscription};
 
 /// SNS's default HTTP/S delivery policy: `numRetries` 3, `minDelayTarget` =
-/// `maxDelayTarget` = 20 s (Amazon SNS Developer Guide, "Amazon SNS message delivery retries").
+/// `maxDelayTarget` = 20 s (Amazon SNS Developer Guide, "Amazon SNS message delivery retries");
+/// the delay is `Options::sns_retry_delay` (20 s unless `SESM_SNS_RETRY_SECONDS` says).
 const RETRIES: u32 = 3;
-const RETRY_DELAY: Duration = Duration::from_secs(20);
 /// How long one delivery attempt may take (SNS waits 15 s for an HTTP answer).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How often a worker looks for new events.
@@ -290,7 +290,7 @@ async fn deliver(
         if attempt > 0 {
             tokio::select! {
                 _ = stop.changed() => return,
-                _ = tokio::time::sleep(RETRY_DELAY) => {}
+                _ = tokio::time::sleep(shared.sns_retry_delay) => {}
             }
         }
         match post(conn, &sub.endpoint, headers, body.clone()).await {

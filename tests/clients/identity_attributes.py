@@ -11,59 +11,12 @@ first failure with what was expected and what came back.
 """
 
 import base64
-import json
-import subprocess
 import sys
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-from checks import check, count
+from checks import check, client, count, refused, sesm, setup
 
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
-
-
-def client(validate=True):
-    return boto3.client(
-        "sesv2",
-        region_name="eu-west-1",
-        endpoint_url=ENDPOINT,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
-    )
-
-
-def state():
-    with open(STATE, "rb") as f:
-        return f.read()
-
-
-def refused(call, code, status, message):
-    """`call` fails with `code`, `status` and exactly `message` (or a message starting with
-    it, when it ends in "…"), and the state file is byte-identical afterwards."""
-    before = state()
-    try:
-        call()
-    except ClientError as e:
-        got = e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-        text = e.response["Error"].get("Message", "")
-        check(got == (code, status), f"expected {code} {status}, got {got}: {text}")
-        if message.endswith("…"):
-            check(text.startswith(message[:-1]), f"message {text!r} does not start with {message[:-1]!r}")
-        else:
-            check(text == message, f"message {text!r} is not {message!r}")
-        check(state() == before, f"the refusal ({text}) changed the state file")
-        return
-    check(False, f"expected {code} {status}, but the call succeeded")
-
-
-def sesm(*args):
-    out = subprocess.run([SESM, "--state", STATE, "--region", "eu-west-1", "-o", "json", *args],
-                         capture_output=True, text=True)
-    check(out.returncode == 0, f"sesm {args}: {out.returncode} {out.stderr}")
-    return json.loads(out.stdout)
+setup(ENDPOINT, SESM, STATE, "eu-west-1")
 
 
 def key(size):

@@ -273,7 +273,8 @@ def main():
     check(suppressed["SuppressedDestination"]["Reason"] == "COMPLAINT", f"{suppressed}")
     print("the mailbox simulator's Bounce and Complaint; the complainer suppressed", flush=True)
 
-    # The subscriber down for 5 s loses nothing (SNS retries 20 s later).
+    # The subscriber down for 5 s loses nothing (SNS retries 20 s later; the test's server
+    # retries after SESM_SNS_RETRY_SECONDS).
     port = listener.port
     listener.stop()
     down = send(client, "c@gmail.com")

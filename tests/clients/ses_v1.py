@@ -7,7 +7,6 @@ unsigned form post refused with 403, and an unserved action answered as a Client
     python ses_v1.py ENDPOINT SESM_BINARY STATE_FILE
 """
 
-import base64
 import json
 import os
 import subprocess
@@ -17,49 +16,15 @@ from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from checks import check, count
+from checks import check, client, count, refused, setup, state_bytes
 
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
+setup(ENDPOINT, SESM, STATE, "eu-west-1")
 
 
-def client(service="ses"):
-    return boto3.client(
-        service,
-        region_name="eu-west-1",
-        endpoint_url=ENDPOINT,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-def state_bytes():
-    try:
-        with open(STATE, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
-
-
-def refused(call, code, status=400, contains=None):
-    before = state_bytes()
-    try:
-        call()
-    except ClientError as e:
-        got = e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-        check(got == (code, status), f"expected {code} {status}, got {got}: {e}")
-        if contains:
-            check(contains in e.response["Error"]["Message"], f"{contains!r} not in {e}")
-        check(state_bytes() == before, f"{code}: the state changed")
-        return
-    check(False, f"expected {code}, the call succeeded")
-
-
-ses, v2 = client(), client("sesv2")
+ses, v2 = client("ses"), client()
 
 # Identities.
 ses.verify_email_identity(EmailAddress="news@example.com")

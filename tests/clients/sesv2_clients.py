@@ -14,50 +14,13 @@ import subprocess
 import sys
 import threading
 
-import boto3
 import botocore
-from botocore.config import Config
-from botocore.exceptions import ClientError
 
-from checks import check, count
+from checks import check, client, count, refused, sesm, setup
 
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
+setup(ENDPOINT, SESM, STATE, "eu-west-1")
 NEW_LIST_ROUTES = tuple(int(x) for x in botocore.__version__.split(".")[:3]) >= (1, 43, 105)
-
-
-def client(region="eu-west-1", validate=True):
-    return boto3.client(
-        "sesv2",
-        region_name=region,
-        endpoint_url=ENDPOINT,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
-    )
-
-
-def refused(call, code, status, contains=None):
-    """`call` must fail with SES error `code` and HTTP `status` (and a message with `contains`)."""
-    try:
-        call()
-    except ClientError as e:
-        got = e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-        message = e.response["Error"].get("Message", "")
-        check(got == (code, status), f"expected {code} {status}, got {got}: {message}")
-        if contains:
-            check(contains in message, f"message {message!r} lacks {contains!r}")
-        return message
-    check(False, f"expected {code} {status}, but the call succeeded")
-
-
-def sesm(*args, region="eu-west-1"):
-    out = subprocess.run(
-        [SESM, "--state", STATE, "--region", region, "-o", "json", *args],
-        capture_output=True,
-        text=True,
-    )
-    check(out.returncode == 0, f"sesm {args}: {out.returncode} {out.stderr}")
-    return json.loads(out.stdout) if out.stdout.strip() else None
 
 
 def pools():
@@ -70,12 +33,12 @@ def pools():
     # The account the command line sees is the same one.
     check(sesm("pool", "list")["DedicatedIpPools"] == ["marketing", "transactional"], "CLI sees the pools")
     check(sesm("pool", "list", region="us-east-1")["DedicatedIpPools"] == [], "region from the credential scope")
-    refused(lambda: c.create_dedicated_ip_pool(PoolName="marketing"), "AlreadyExistsException", 400, "The pool marketing already exists.")
+    refused(lambda: c.create_dedicated_ip_pool(PoolName="marketing"), "AlreadyExistsException", 400, contains="The pool marketing already exists.")
     refused(lambda: c.create_dedicated_ip_pool(PoolName="Bad Pool"), "BadRequestException", 400)
     refused(lambda: c.create_dedicated_ip_pool(PoolName="ses-shared-pool"), "BadRequestException", 400)
-    refused(lambda: c.get_dedicated_ip_pool(PoolName="nope"), "NotFoundException", 404, "The requested pool nope does not exist.")
+    refused(lambda: c.get_dedicated_ip_pool(PoolName="nope"), "NotFoundException", 404, contains="The requested pool nope does not exist.")
     refused(lambda: c.get_dedicated_ip_pool(PoolName="ses-default-dedicated-pool"), "BadRequestException", 400,
-            "Pool name describes either a shared or default dedicated ip pool")
+            contains="Pool name describes either a shared or default dedicated ip pool")
     refused(lambda: c.delete_dedicated_ip_pool(PoolName="nope"), "NotFoundException", 404)
     for i in range(4):
         c.create_dedicated_ip_pool(PoolName=f"m{i}", ScalingMode="MANAGED")
@@ -86,7 +49,7 @@ def pools():
             "BadRequestException", 400)
     unvalidated = client(validate=False)
     refused(lambda: unvalidated.put_dedicated_ip_pool_scaling_attributes(PoolName="transactional", ScalingMode="BIG"),
-            "BadRequestException", 400, "The ScalingMode parameter is invalid.")
+            "BadRequestException", 400, contains="The ScalingMode parameter is invalid.")
     c.delete_dedicated_ip_pool(PoolName="m3")
     c.put_dedicated_ip_pool_scaling_attributes(PoolName="transactional", ScalingMode="MANAGED")
     check(c.get_dedicated_ip_pool(PoolName="transactional")["DedicatedIpPool"]["ScalingMode"] == "MANAGED", "converted")
@@ -136,7 +99,7 @@ def ips():
     refused(lambda: c.put_dedicated_ip_in_pool(Ip=addrs[2], DestinationPoolName="marketing"), "BadRequestException", 400)
     refused(lambda: c.put_dedicated_ip_in_pool(Ip=addrs[2], DestinationPoolName="nope"), "NotFoundException", 404)
     refused(lambda: c.get_dedicated_ip(Ip="198.51.100.7"), "NotFoundException", 404,
-            "Could not find dedicated IP 198.51.100.7 under this account.")
+            contains="Could not find dedicated IP 198.51.100.7 under this account.")
     refused(lambda: c.get_dedicated_ips(PoolName="nope"), "NotFoundException", 404)
     print(f"ips ok ({count()} checks)", flush=True)
 
@@ -164,12 +127,12 @@ def config_sets():
     refused(lambda: c.create_configuration_set(ConfigurationSetName="news"), "AlreadyExistsException", 400)
     refused(lambda: c.create_configuration_set(ConfigurationSetName="bad name"), "BadRequestException", 400)
     refused(lambda: c.create_configuration_set(ConfigurationSetName="x", DeliveryOptions={"SendingPoolName": "nope"}),
-            "BadRequestException", 400, "SendingPool nope doesn't exist")
+            "BadRequestException", 400, contains="SendingPool nope doesn't exist")
     unvalidated = client(validate=False)
     refused(lambda: unvalidated.create_configuration_set(ConfigurationSetName="x", DeliveryOptions={"MaxDeliverySeconds": 100}),
             "BadRequestException", 400)
     refused(lambda: c.get_configuration_set(ConfigurationSetName="nope"), "NotFoundException", 404,
-            "Configuration set <nope> does not exist.")
+            contains="Configuration set <nope> does not exist.")
     # A name with a slash reaches the operation (and is refused as a name), not a missing route.
     refused(lambda: c.get_configuration_set(ConfigurationSetName="cs/1"), "BadRequestException", 400)
     c.put_configuration_set_delivery_options(ConfigurationSetName="plain", SendingPoolName="std", MaxDeliverySeconds=600)
@@ -399,7 +362,7 @@ def outbox(region="us-west-2", **params):
 
 def sending():
     region = "us-west-2"
-    c = client(region)
+    c = client(region=region)
     sesm("pool", "create", "bulk", "--managed", region=region)
     sesm("config-set", "create", "explicit", "--pool", "bulk", region=region)
     sesm("config-set", "create", "by-address", region=region)
@@ -463,17 +426,17 @@ def sending():
     # Refusals, with SES's codes.
     refused(lambda: c.send_email(FromEmailAddress="a@unknown.org", Destination={"ToAddresses": ["x@gmail.com"]}, Content=simple),
             "MessageRejected", 400,
-            "Email address is not verified. The following identities failed the check in region US-WEST-2: a@unknown.org")
+            contains="Email address is not verified. The following identities failed the check in region US-WEST-2: a@unknown.org")
     refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["x@gmail.com"]},
-                                 Content=simple, ConfigurationSetName="nope"), "NotFoundException", 404, "<nope>")
+                                 Content=simple, ConfigurationSetName="nope"), "NotFoundException", 404, contains="<nope>")
     refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com",
                                  Destination={"ToAddresses": [f"r{i}@gmail.com" for i in range(51)]}, Content=simple),
-            "BadRequestException", 400, "at most 50")
+            "BadRequestException", 400, contains="at most 50")
     refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["bad@@x"]},
                                  Content=simple), "BadRequestException", 400)
     refused(lambda: c.send_email(FromEmailAddress="news@shop.example.com", Destination={"ToAddresses": ["a@b.com"]},
                                  Content={"Template": {"TemplateName": "welcome"}}), "NotFoundException", 404,
-            "Template welcome does not exist.")
+            contains="Template welcome does not exist.")
     refused(lambda: c.send_bulk_email(FromEmailAddress="a@unknown.org", DefaultContent={"Template": {"TemplateContent": {"Subject": "s"}}},
                                       BulkEmailEntries=[{"Destination": {"ToAddresses": ["x@gmail.com"]}}]), "MessageRejected", 400)
     # --to and --since filters; the account's sent count.

@@ -16,57 +16,12 @@ import sys
 import urllib.parse
 import urllib.request
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-from checks import check, count
+from checks import check, client, count, refused, sesm, setup, state_bytes
 
 ENDPOINT, SESM, STATE = sys.argv[1], sys.argv[2], sys.argv[3]
+setup(ENDPOINT, SESM, STATE, "eu-west-1")
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
-
-
-def client(region=REGION, validate=True):
-    return boto3.client(
-        "sesv2",
-        region_name=region,
-        endpoint_url=ENDPOINT,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
-    )
-
-
-def state_bytes():
-    with open(STATE, "rb") as f:
-        return f.read()
-
-
-def refused(call, code, status, message=None, contains=None):
-    """`call` must fail with `code` and `status` (and exactly `message`, or a message with
-    `contains`), and leave the state file byte for byte as it was."""
-    before = state_bytes()
-    try:
-        call()
-    except ClientError as e:
-        got = e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-        text = e.response["Error"].get("Message", "")
-        check(got == (code, status), f"expected {code} {status}, got {got}: {text}")
-        if message is not None:
-            check(text == message, f"message {text!r}, expected {message!r}")
-        if contains is not None:
-            check(contains in text, f"message {text!r} lacks {contains!r}")
-        check(state_bytes() == before, f"the state changed on a refused call ({code}: {text})")
-        return text
-    check(False, f"expected {code} {status}, but the call succeeded")
-
-
-def sesm(*args, region=REGION):
-    out = subprocess.run([SESM, "--state", STATE, "--region", region, "-o", "json", *args],
-                         capture_output=True, text=True)
-    check(out.returncode == 0, f"sesm {args}: {out.returncode} {out.stderr}")
-    return json.loads(out.stdout) if out.stdout.strip() else None
 
 
 def outbox(**params):
@@ -90,7 +45,7 @@ def crud():
     check(got["TemplateName"] == "welcome" and got["TemplateContent"] == WELCOME, f"get {got}")
     check(got.get("Tags") == [{"Key": "team", "Value": "growth"}], f"tags {got.get('Tags')}")
     # Another region has its own templates.
-    refused(lambda: client("us-east-1").get_email_template(TemplateName="welcome"), "NotFoundException", 404,
+    refused(lambda: client(region="us-east-1").get_email_template(TemplateName="welcome"), "NotFoundException", 404,
             "Template welcome does not exist.")
     for i in range(23):
         c.create_email_template(TemplateName=f"bulk-{i:02}", TemplateContent={"Subject": f"s{i}", "Text": "t"})

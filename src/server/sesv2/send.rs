@@ -1,4 +1,4 @@
-//! Decoding SendEmail and SendBulkEmail: who sends, to whom, with what subject, from Simple,
+//! Sending: SendEmail and SendBulkEmail. Who sends, to whom, with what subject, from Simple,
 //! Raw (a MIME message, base64 in the JSON) or Template content (stored, by name or ARN, or
 //! inline), which `ops::template` looks up and renders against the account; and SESv2's
 //! checks of the content itself.
@@ -7,17 +7,53 @@ use std::sync::Arc;
 
 use base64::Engine;
 
-use super::requests::{
-    Attachment, Destination, EmailTemplateContent, MessageHeader, MessageTag, SendBulkEmailBody,
-    SendEmailBody, Template,
+use super::Call;
+use super::shapes::{
+    Attachment, BulkEmailEntryResult, Destination, MessageHeader, MessageTag, SendBulkEmailBody,
+    SendBulkEmailResponse, SendEmailBody, SendEmailResponse, Template,
 };
+use super::templates::content;
 use crate::error::{Error, Result};
 use crate::model;
 use crate::model::message::{Body, Simple};
 use crate::model::sending::Outgoing;
-use crate::model::template::TemplateContent;
-use crate::ops::message::{self, Recipients};
+use crate::ops;
+use crate::ops::message::{self, RawEnvelope, Recipients};
 use crate::ops::template::{BulkEntry, TemplateUse};
+use crate::server::api::Api;
+use crate::server::http::{Response, json};
+
+pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
+    let b: SendEmailBody = c.body()?;
+    let (msg, template) = outgoing(b)?;
+    let now = jiff::Timestamp::now();
+    let sent = api.send(|s| match &template {
+        Some(t) => ops::template::send(s, &c.region, &msg, t, now),
+        None => ops::send::send(s, &c.region, &msg, now),
+    })?;
+    Ok(json(&SendEmailResponse {
+        message_id: Some(sent.message_id),
+    }))
+}
+
+pub fn send_bulk_email(api: &Api, c: &Call) -> Result<Response> {
+    let b: SendBulkEmailBody = c.body()?;
+    let (shared, template, entries) = bulk(b)?;
+    let now = jiff::Timestamp::now();
+    let results =
+        api.send(|s| ops::template::send_bulk(s, &c.region, &shared, &template, &entries, now))?;
+    let results = results
+        .into_iter()
+        .map(|r| BulkEmailEntryResult {
+            status: Some(r.status.to_string()),
+            error: r.error,
+            message_id: r.message_id,
+        })
+        .collect();
+    Ok(json(&SendBulkEmailResponse {
+        bulk_email_entry_results: Some(results),
+    }))
+}
 
 /// `Destination`: To, Cc and Bcc lists.
 fn destination(d: Option<Destination>) -> Recipients {
@@ -27,15 +63,6 @@ fn destination(d: Option<Destination>) -> Recipients {
         d.cc_addresses.unwrap_or_default(),
         d.bcc_addresses.unwrap_or_default(),
     )
-}
-
-/// botocore's `EmailTemplateContent` as the model's.
-pub fn content(c: EmailTemplateContent) -> TemplateContent {
-    TemplateContent {
-        subject: c.subject,
-        text: c.text,
-        html: c.html,
-    }
 }
 
 /// `Template` content: the template to render, and its data.
@@ -48,20 +75,17 @@ fn template_use(t: Template) -> TemplateUse {
     }
 }
 
-/// SESv2's checks of a message tag (`MessageTag`): ASCII letters, digits, `_` and `-`, 1 to
-/// 256 characters, for the name and the value.
-fn check_tags(tags: &[MessageTag], member: &str) -> Result<()> {
-    for t in tags {
-        for (what, text) in [("name", &t.name), ("value", &t.value)] {
-            let text = text.as_deref().unwrap_or_default();
-            if !crate::model::names::is_simple_name(text, 256) {
-                return Err(Error::bad_request(format!(
-                    "Invalid tag {what} <{text}> in {member}: only alphanumeric ASCII characters, '_', and '-' are allowed, 1 to 256 of them."
-                )));
-            }
-        }
-    }
-    Ok(())
+/// `MessageTag`s as pairs (their rule is the send's: `model::tags::check_message_tags`).
+fn tag_pairs(tags: Option<&Vec<MessageTag>>) -> Vec<(String, String)> {
+    tags.into_iter()
+        .flatten()
+        .map(|t| {
+            (
+                t.name.clone().unwrap_or_default(),
+                t.value.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 /// Addresses SES takes: a 7-bit local part and a domain in ASCII (Punycode for an
@@ -132,7 +156,7 @@ fn simple_extras(
 
 /// SendEmail's request as the message to send, after SESv2's checks of its content, and its
 /// template when its content is one (the subject is then the rendered template's).
-pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
+fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
     let content = body.content.unwrap_or_default();
     let kinds = [
         content.simple.is_some(),
@@ -144,18 +168,7 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             "Content takes one of Simple, Raw or Template, not several.",
         ));
     }
-    check_tags(body.email_tags.as_deref().unwrap_or_default(), "EmailTags")?;
-    let mut tags: Vec<(String, String)> = body
-        .email_tags
-        .iter()
-        .flatten()
-        .map(|t| {
-            (
-                t.name.clone().unwrap_or_default(),
-                t.value.clone().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let tags = tag_pairs(body.email_tags.as_ref());
     for r in body.reply_to_addresses.iter().flatten() {
         crate::model::sending::check_address(r, "Reply-To")?;
         check_ascii_address(r, "Reply-To")?;
@@ -179,12 +192,24 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             "List with name: {list} doesn't exist."
         )));
     }
-    let (mut to, mut cc, mut bcc) = destination(body.destination);
-    let mut from = body.from_email_address;
-    let mut header_config_set = None;
-    let mut other_senders = Vec::new();
-    let mut template = None;
+    let (to, cc, bcc) = destination(body.destination);
     let reply_to = body.reply_to_addresses.unwrap_or_default();
+    let from = body.from_email_address;
+    if let Some(raw) = content.raw {
+        let bytes = base64_member(raw.data.as_deref(), "Content.Raw.Data")?;
+        let env = RawEnvelope {
+            from,
+            to,
+            cc,
+            bcc,
+            config_set: body.configuration_set_name,
+            tags,
+        };
+        let msg = message::outgoing_from_raw(bytes, env)?;
+        check_ascii_recipients(&msg)?;
+        return Ok((msg, None));
+    }
+    let mut template = None;
     let (subject, content_body) = if let Some(simple) = content.simple {
         let subject = simple.subject.and_then(|s| s.data);
         let text_body = simple.body.unwrap_or_default();
@@ -195,29 +220,6 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             ..simple_extras(&reply_to, simple.headers, simple.attachments)?
         };
         (subject, Body::Simple(Arc::new(s)))
-    } else if let Some(raw) = content.raw {
-        let no_destination = to.is_empty() && cc.is_empty() && bcc.is_empty();
-        let bytes = base64_member(raw.data.as_deref(), "Content.Raw.Data")?;
-        let h = message::read_raw(&bytes, no_destination)?;
-        match &from {
-            // The From header must be verified too when another address is the envelope's.
-            Some(_) => other_senders.extend(h.from),
-            None => from = h.from.into_iter().next(),
-        }
-        other_senders.extend(h.senders);
-        header_config_set = h.config_set;
-        match (h.recipients, h.addressed) {
-            (Some(r), _) => (to, cc, bcc) = r,
-            // nodemailer and others put every recipient in Destination.ToAddresses: keep them
-            // as the message addressed them (To, Cc), the rest being Bcc.
-            (None, Some((header_to, header_cc))) if cc.is_empty() && bcc.is_empty() => {
-                (to, cc, bcc) =
-                    message::as_addressed(std::mem::take(&mut to), &header_to, &header_cc);
-            }
-            _ => {}
-        }
-        tags.extend(h.tags);
-        (h.subject, Body::Raw(Arc::new(bytes)))
     } else if let Some(t) = content.template {
         let extras = simple_extras(&reply_to, t.headers.clone(), t.attachments.clone())?;
         template = Some(template_use(t));
@@ -227,36 +229,36 @@ pub fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> 
             "Content needs one of Simple, Raw or Template.",
         ));
     };
-    let from = from.ok_or_else(|| {
-        Error::bad_request("FromEmailAddress is required (or a From header in Raw content).")
-    })?;
-    for (what, list) in [("To", &to), ("Cc", &cc), ("Bcc", &bcc)] {
+    let from = from.ok_or_else(|| Error::bad_request("FromEmailAddress is required."))?;
+    let msg = Outgoing {
+        from,
+        to,
+        cc,
+        bcc,
+        subject,
+        config_set: body.configuration_set_name,
+        count: 1,
+        body: content_body,
+        tags,
+        ..Outgoing::default()
+    };
+    check_ascii_recipients(&msg)?;
+    Ok((msg, template))
+}
+
+/// The sender and recipients in 7-bit ASCII.
+fn check_ascii_recipients(msg: &Outgoing) -> Result<()> {
+    for (what, list) in [("To", &msg.to), ("Cc", &msg.cc), ("Bcc", &msg.bcc)] {
         for r in list {
             check_ascii_address(r, &format!("{what} recipient"))?;
         }
     }
-    check_ascii_address(&from, "sender")?;
-    Ok((
-        Outgoing {
-            from,
-            to,
-            cc,
-            bcc,
-            subject,
-            config_set: body.configuration_set_name,
-            header_config_set,
-            other_senders,
-            count: 1,
-            body: content_body,
-            tags,
-        },
-        template,
-    ))
+    check_ascii_address(&msg.from, "sender")
 }
 
 /// SendBulkEmail's request: the message every entry shares, its template, and each entry's
 /// destination and replacement data.
-pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry>)> {
+fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry>)> {
     let content = body.default_content.unwrap_or_default();
     let reply_to = body.reply_to_addresses.clone().unwrap_or_default();
     let (template, extras) = match content.template {
@@ -266,10 +268,7 @@ pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkE
         }
         None => return Err(Error::bad_request("DefaultContent needs a Template.")),
     };
-    check_tags(
-        body.default_email_tags.as_deref().unwrap_or_default(),
-        "DefaultEmailTags",
-    )?;
+    let tags = tag_pairs(body.default_email_tags.as_ref());
     let entries = body
         .bulk_email_entries
         .unwrap_or_default()
@@ -289,6 +288,7 @@ pub fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkE
         config_set: body.configuration_set_name,
         count: 1,
         body: Body::Simple(Arc::new(extras)),
+        tags,
         ..Outgoing::default()
     };
     Ok((shared, template, entries))

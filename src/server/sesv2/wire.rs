@@ -1,12 +1,9 @@
 //! SESv2's REST-JSON protocol as clients send and expect it (`sesv2-wire.md`): request bodies
-//! and query strings decoded with the model's types, errors as `X-Amzn-ErrorType` plus
-//! `{"message"}`, and the status each error code gets.
+//! decoded with the model's types, timestamps as epoch seconds. Errors and query strings are
+//! `http.rs`'s, which every REST-JSON door shares.
 
-use serde_json::{Map, Value};
-
-use super::http::Response;
-use super::requests::Members;
-use crate::error::{Error, Kind, SesCode};
+use super::shapes::Members;
+use crate::error::Error;
 
 fn bad(message: impl Into<String>) -> Error {
     Error::bad_request(message)
@@ -75,84 +72,35 @@ fn what_was_expected(message: &str) -> String {
     format!("must be {want}")
 }
 
-/// A query string, decoded; a name may repeat (`TagKeys=a&TagKeys=b`).
-pub struct Query(Vec<(String, String)>);
+/// A timestamp as REST-JSON carries one: seconds since the epoch, a JSON number (the Go SDK
+/// refuses a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Epoch(pub jiff::Timestamp);
 
-impl Query {
-    pub fn parse(query: &str) -> Query {
-        Query(
-            form_urlencoded::parse(query.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    pub fn required(&self, name: &str) -> Result<String, Error> {
-        self.get(name)
-            .map(str::to_string)
-            .ok_or_else(|| bad(format!("{name} is required.")))
-    }
-
-    pub fn int(&self, name: &str) -> Result<Option<i64>, Error> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| bad(format!("{name} must be a whole number, not '{v}'."))),
+impl serde::Serialize for Epoch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let millis = self.0.as_millisecond();
+        if millis % 1000 == 0 {
+            s.serialize_i64(millis / 1000)
+        } else {
+            s.serialize_f64(millis as f64 / 1000.0)
         }
     }
 }
 
-/// The HTTP status and `X-Amzn-ErrorType` of an error (`sesv2-wire.md` 3.2): never a 5xx for
-/// a deterministic refusal, since SDKs retry those; a lock timeout is a 429
-/// ConcurrentModificationException, which they retry as throttling.
-pub fn status_of(e: &Error) -> (u16, &'static str) {
-    match e.kind {
-        Kind::Ses(SesCode::NotFound) => (404, "NotFoundException"),
-        Kind::Ses(SesCode::NotImplemented) => (501, "NotImplemented"),
-        Kind::Ses(code) => (400, code.as_str()),
-        Kind::InvalidParameter => (400, "BadRequestException"),
-        Kind::Lock => (429, "ConcurrentModificationException"),
-        Kind::State | Kind::Internal | Kind::Output => (500, "InternalFailure"),
+impl<'de> serde::Deserialize<'de> for Epoch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Epoch, D::Error> {
+        let seconds = f64::deserialize(d)?;
+        let millis = seconds * 1000.0;
+        if !millis.is_finite() {
+            return Err(serde::de::Error::custom(
+                "a timestamp in seconds since the epoch",
+            ));
+        }
+        jiff::Timestamp::from_millisecond(millis as i64)
+            .map(Epoch)
+            .map_err(|_| serde::de::Error::custom("a timestamp in seconds since the epoch"))
     }
-}
-
-/// The response for an error.
-pub fn error(e: &Error) -> Response {
-    let (status, code) = status_of(e);
-    error_response(status, code, &e.message)
-}
-
-pub fn error_response(status: u16, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "__type": code, "message": message });
-    Response::new(status, "application/json", body.to_string().into_bytes())
-        .header("X-Amzn-ErrorType", code)
-}
-
-/// A successful response with a JSON body.
-pub fn ok(body: Value) -> Response {
-    Response::new(200, "application/json", body.to_string().into_bytes())
-}
-
-/// `{}`: the success of an operation with an empty output.
-pub fn empty() -> Response {
-    ok(Value::Object(Map::new()))
 }
 
 #[cfg(test)]
@@ -161,7 +109,7 @@ mod tests {
 
     #[test]
     fn bodies_decode_into_their_types() {
-        use crate::server::requests::{
+        use crate::server::sesv2::shapes::{
             CreateDedicatedIpPoolBody, PutDedicatedIpWarmupAttributesBody,
         };
         let b: CreateDedicatedIpPoolBody =
@@ -192,33 +140,13 @@ mod tests {
     }
 
     #[test]
-    fn queries_decode_and_repeat() {
-        let q = Query::parse(
-            "ResourceArn=arn%3Aaws%3Ases%3Aeu-west-1%3A1%3Ax%2Fy&TagKeys=a&TagKeys=b%20c",
-        );
-        assert_eq!(q.get("ResourceArn"), Some("arn:aws:ses:eu-west-1:1:x/y"));
-        assert_eq!(q.all("TagKeys"), vec!["a".to_string(), "b c".to_string()]);
-        assert!(Query::parse("PageSize=x").int("PageSize").is_err());
-    }
-
-    #[test]
-    fn statuses() {
-        assert_eq!(status_of(&Error::not_found("x")).0, 404);
-        assert_eq!(
-            status_of(&Error::already_exists("x")),
-            (400, "AlreadyExistsException")
-        );
-        assert_eq!(
-            status_of(&Error::invalid("x")),
-            (400, "BadRequestException")
-        );
-        assert_eq!(
-            status_of(&Error::lock("x")),
-            (429, "ConcurrentModificationException")
-        );
-        assert_eq!(
-            status_of(&Error::message_rejected("x")),
-            (400, "MessageRejected")
-        );
+    fn epochs_are_numbers() {
+        let t: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(serde_json::to_string(&Epoch(t)).unwrap(), "1767225600");
+        let half = Epoch(t.checked_add(jiff::Span::new().milliseconds(500)).unwrap());
+        assert_eq!(serde_json::to_string(&half).unwrap(), "1767225600.5");
+        let back: Epoch = serde_json::from_str("1767225600.5").unwrap();
+        assert_eq!(back, half);
+        assert!(serde_json::from_str::<Epoch>("1e300").is_err());
     }
 }

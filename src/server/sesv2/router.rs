@@ -1,7 +1,8 @@
 //! Finds the SESv2 operation a request names by its method and path, in the generated route
 //! table (`routes.rs`).
 
-use super::routes::{Operation, ROUTES};
+use super::Operation;
+use super::routes::ROUTES;
 
 /// One segment of a URI template.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,225 @@
+//! Sending in v1's words: SendEmail, SendRawEmail, SendTemplatedEmail,
+//! SendBulkTemplatedEmail.
+
+use std::sync::Arc;
+
+use base64::Engine;
+
+use super::shapes::{
+    BulkEmailDestinationStatus, Destination, MessageTag, SendBulkTemplatedEmailRequest,
+    SendBulkTemplatedEmailResponse, SendEmailRequest, SendEmailResponse, SendRawEmailRequest,
+    SendRawEmailResponse, SendTemplatedEmailRequest, SendTemplatedEmailResponse,
+};
+use super::{Call, v1_error};
+use crate::error::Result;
+use crate::model::message::{Body, Simple};
+use crate::model::sending::Outgoing;
+use crate::ops;
+use crate::ops::message::RawEnvelope;
+use crate::ops::template::TemplateUse;
+use crate::server::api::Api;
+use crate::server::http::Response;
+
+/// `Destination`: To, Cc and Bcc lists.
+fn destination(d: Option<Destination>) -> ops::message::Recipients {
+    let d = d.unwrap_or_default();
+    (
+        d.to_addresses.unwrap_or_default(),
+        d.cc_addresses.unwrap_or_default(),
+        d.bcc_addresses.unwrap_or_default(),
+    )
+}
+
+/// `Tags` as pairs (their rule is the send's: `model::tags::check_message_tags`).
+fn tags(tags: Option<Vec<MessageTag>>) -> Vec<(String, String)> {
+    tags.into_iter()
+        .flatten()
+        .map(|t| (t.name.unwrap_or_default(), t.value.unwrap_or_default()))
+        .collect()
+}
+
+pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
+    let r: SendEmailRequest = c.input()?;
+    let message = r.message.unwrap_or_default();
+    let subject = message.subject.and_then(|s| s.data);
+    let body = message.body.unwrap_or_default();
+    let (to, cc, bcc) = destination(r.destination);
+    let msg = Outgoing {
+        from: r.source.unwrap_or_default(),
+        to,
+        cc,
+        bcc,
+        subject: subject.clone(),
+        config_set: r.configuration_set_name,
+        count: 1,
+        body: Body::Simple(Arc::new(Simple {
+            subject,
+            text: body.text.and_then(|t| t.data),
+            html: body.html.and_then(|h| h.data),
+            reply_to: r.reply_to_addresses.unwrap_or_default(),
+            ..Simple::default()
+        })),
+        tags: tags(r.tags),
+        ..Outgoing::default()
+    };
+    let message_id = api.send_message(&c.region, &msg)?;
+    c.result(&SendEmailResponse {
+        message_id: Some(message_id),
+    })
+}
+
+pub fn send_raw_email(api: &Api, c: &Call) -> Result<Response> {
+    let r: SendRawEmailRequest = c.input()?;
+    let data = r.raw_message.and_then(|m| m.data).unwrap_or_default();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| {
+            v1_error(
+                "InvalidParameterValue",
+                format!("RawMessage.Data is not base64: {e}."),
+            )
+        })?;
+    let env = RawEnvelope {
+        from: r.source,
+        to: r.destinations.unwrap_or_default(),
+        config_set: r.configuration_set_name,
+        tags: tags(r.tags),
+        ..RawEnvelope::default()
+    };
+    let msg = ops::message::outgoing_from_raw(bytes, env)?;
+    let message_id = api.send_message(&c.region, &msg)?;
+    c.result(&SendRawEmailResponse {
+        message_id: Some(message_id),
+    })
+}
+
+/// The template a templated send names, by name or ARN.
+fn template_use(
+    name: Option<String>,
+    arn: Option<String>,
+    data: Option<String>,
+) -> Result<TemplateUse> {
+    if name.is_none() && arn.is_none() {
+        return Err(v1_error("MissingParameter", "Template is required."));
+    }
+    Ok(TemplateUse {
+        name,
+        arn,
+        content: None,
+        data,
+    })
+}
+
+pub fn send_templated_email(api: &Api, c: &Call) -> Result<Response> {
+    let r: SendTemplatedEmailRequest = c.input()?;
+    let (to, cc, bcc) = destination(r.destination);
+    let msg = Outgoing {
+        tags: tags(r.tags),
+        from: r.source.unwrap_or_default(),
+        to,
+        cc,
+        bcc,
+        config_set: r.configuration_set_name,
+        count: 1,
+        body: Body::Simple(Arc::new(Simple {
+            reply_to: r.reply_to_addresses.unwrap_or_default(),
+            ..Simple::default()
+        })),
+        ..Outgoing::default()
+    };
+    let template = template_use(r.template, r.template_arn, r.template_data)?;
+    let now = jiff::Timestamp::now();
+    let message_id = api.send(|s| {
+        ops::template::send(s, &c.region, &msg, &template, now)
+            .map(|(sent, reply)| (sent, reply.message_id))
+    })?;
+    c.result(&SendTemplatedEmailResponse {
+        message_id: Some(message_id),
+    })
+}
+
+pub fn send_bulk_templated_email(api: &Api, c: &Call) -> Result<Response> {
+    let r: SendBulkTemplatedEmailRequest = c.input()?;
+    let msg = Outgoing {
+        from: r.source.unwrap_or_default(),
+        config_set: r.configuration_set_name,
+        count: 1,
+        body: Body::Simple(Arc::new(Simple {
+            reply_to: r.reply_to_addresses.unwrap_or_default(),
+            ..Simple::default()
+        })),
+        tags: tags(r.default_tags),
+        ..Outgoing::default()
+    };
+    let template = template_use(r.template, r.template_arn, r.default_template_data)?;
+    let entries: Vec<_> = r
+        .destinations
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (destination(d.destination), d.replacement_template_data))
+        .collect();
+    let now = jiff::Timestamp::now();
+    let results =
+        api.send(|s| ops::template::send_bulk(s, &c.region, &msg, &template, &entries, now))?;
+    let status = results
+        .into_iter()
+        .map(|res| BulkEmailDestinationStatus {
+            status: Some(
+                match res.status {
+                    "SUCCESS" => "Success",
+                    "ACCOUNT_SENDING_PAUSED" => "AccountSendingPaused",
+                    "CONFIGURATION_SET_SENDING_PAUSED" => "ConfigurationSetSendingPaused",
+                    _ => "InvalidParameterValue",
+                }
+                .into(),
+            ),
+            error: res.error,
+            message_id: res.message_id,
+        })
+        .collect();
+    c.result(&SendBulkTemplatedEmailResponse {
+        status: Some(status),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Door;
+    use base64::Engine;
+
+    #[test]
+    fn sends_in_v1_words_reach_the_outbox() {
+        let door = Door::new();
+        door.ok("Action=VerifyDomainIdentity&Domain=example.com");
+        let xml = door.ok("Action=SendEmail&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.org&Message.Subject.Data=Hi&Message.Body.Text.Data=Hello&Tags.member.1.Name=campaign&Tags.member.1.Value=x1");
+        assert!(xml.contains("<SendEmailResult><MessageId>"), "{xml}");
+        let raw = base64::engine::general_purpose::STANDARD
+            .encode("From: a@example.com\r\nTo: b@example.org\r\nSubject: Raw\r\n\r\nBody\r\n");
+        let enc: String = form_urlencoded::byte_serialize(raw.as_bytes()).collect();
+        let xml = door.ok(&format!("Action=SendRawEmail&RawMessage.Data={enc}"));
+        assert!(xml.contains("<SendRawEmailResult><MessageId>"), "{xml}");
+        door.refused(
+            "Action=SendRawEmail&RawMessage.Data=%25%25",
+            "InvalidParameterValue",
+        );
+        door.refused("Action=SendEmail&Source=a%40nope.example&Destination.ToAddresses.member.1=b%40example.org&Message.Subject.Data=Hi&Message.Body.Text.Data=x", "MessageRejected");
+        door.refused("Action=SendEmail&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.org&Message.Body.Text.Data=x", "MissingParameter");
+        door.refused("Action=SendEmail&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.org&Message.Subject.Data=Hi&Message.Body.Text.Data=x&Tags.member.1.Name=bad%20tag&Tags.member.1.Value=v", "InvalidParameterValue");
+        door.ok(
+            "Action=CreateTemplate&Template.TemplateName=t&Template.SubjectPart=Hi+%7B%7Bn%7D%7D",
+        );
+        door.ok("Action=SendTemplatedEmail&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.org&Template=t&TemplateData=%7B%22n%22%3A1%7D");
+        let xml = door.ok("Action=SendBulkTemplatedEmail&Source=a%40example.com&Template=t&DefaultTemplateData=%7B%22n%22%3A1%7D&Destinations.member.1.Destination.ToAddresses.member.1=c%40example.org");
+        assert!(
+            xml.contains("<Status><member><Status>Success</Status>"),
+            "{xml}"
+        );
+        door.refused("Action=SendTemplatedEmail&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.org&TemplateData=%7B%7D", "MissingParameter");
+        door.refused(
+            "Action=UpdateAccountSendingEnabled&Enabled=maybe",
+            "InvalidParameterValue",
+        );
+        door.ok("Action=UpdateAccountSendingEnabled&Enabled=false");
+        door.refused("Action=SendEmail&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.org&Message.Subject.Data=Hi&Message.Body.Text.Data=x", "AccountSendingPausedException");
+    }
+}
