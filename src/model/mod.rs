@@ -97,8 +97,10 @@ pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
 /// and had no simulation; version 2 had no email templates; version 3 had no event destinations
-/// and no suppression list; `store/codec.rs` migrates them all.
-pub const SCHEMA_VERSION: u32 = 4;
+/// and no suppression list; version 4 kept each tracked message's `mail` object (headers
+/// included) in the state, which version 5 keeps in the outbox; `store/codec.rs` and
+/// `store/outbox.rs` migrate them all.
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.

@@ -1,12 +1,14 @@
 //! Event publishing (`docs/events.md`): which events a message gets and when, in SES's JSON ("Contents of event
 //! data that Amazon SES publishes", SES Developer Guide). A message whose configuration set
 //! has an enabled event destination is prepared at send (`prepare`): its `mail` object is
-//! built once and kept in its journal line, the events known at once are returned (Send,
-//! Rendering Failure, the mailbox simulator's outcomes, a suppressed recipient's bounce), and
-//! its ordinary recipients are tracked in the region until the simulation decides what
-//! happened to them (`after_days`): Delivery, DeliveryDelay (`SendingDeferral`), then
-//! Delivery or Bounce. Published events go to the state's `published` list, which the store
-//! appends to the event log with the write that made them.
+//! built once and kept in the outbox beside the message (never in the state), the events
+//! known at once are returned (Send, Rendering Failure, the mailbox simulator's outcomes, a
+//! suppressed recipient's bounce), and its ordinary recipients are tracked in the region until
+//! the simulation decides what happened to them (`publish_days`): Delivery, DeliveryDelay
+//! (`SendingDeferral`), then Delivery or Bounce. Those later events name the message whose
+//! `mail` object they carry (`MailToAdd`), and the store completes them (`finish`) from the
+//! outbox as it appends them. Published events go to the state's `published` list, which the
+//! store appends to the event log with the write that made them.
 
 use std::collections::BTreeMap;
 
@@ -113,6 +115,57 @@ pub struct EventRecord {
     /// (`source` `aws.ses`, `detail-type` "Email Sent", …) around it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_bridge: Option<RawJson>,
+    /// An event of a tracked message before the store added its `mail` object (`finish`).
+    #[serde(skip)]
+    pub mail_to_add: Option<Box<MailToAdd>>,
+}
+
+/// What an event of a tracked message still needs: the message's `mail` object, which the
+/// outbox keeps, and what to build around it once the store has read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailToAdd {
+    /// The message (its sequence) whose `mail` object the event carries.
+    pub seq: u64,
+    kind: EventType,
+    /// The IP it left through, for the `ses:outgoing-ip` tag.
+    outgoing: Option<String>,
+    key: &'static str,
+    body: Value,
+    /// Whether an EventBridge destination takes it (the envelope is built with the event).
+    bridge: bool,
+}
+
+/// Completes an event of a tracked message with the message's `mail` object, read from the
+/// outbox; `None` when the outbox lost it (its files removed by hand), in which case the event
+/// carries a `mail` object with the message ID alone rather than be dropped.
+pub fn finish(record: &mut EventRecord, mail: Option<&RawJson>) {
+    let Some(todo) = record.mail_to_add.take() else {
+        return;
+    };
+    let fallback;
+    let mail = match mail {
+        Some(m) => m,
+        None => {
+            fallback = RawJson::of(&json!({ "messageId": record.message_id }));
+            &fallback
+        }
+    };
+    let outgoing = todo.outgoing.as_deref().map(|ip| (ip, ""));
+    record.event = event_json(todo.kind, mail, outgoing, todo.key, todo.body);
+    if todo.bridge {
+        let id = format!(
+            "{}-{}",
+            record.message_id,
+            todo.kind.as_str().to_ascii_lowercase()
+        );
+        record.event_bridge = Some(event_bridge(
+            todo.kind,
+            &record.event,
+            &record.region,
+            record.time,
+            &id,
+        ));
+    }
 }
 
 impl EventType {
@@ -174,8 +227,10 @@ pub struct TrackedMail {
     pub pool: String,
     /// The day it was counted in.
     pub date: Date,
-    /// The `mail` object of its events.
-    pub mail: RawJson,
+    /// The `mail` object of its events as version 4 states kept it: read for the store to
+    /// carry into the outbox (where version 5 keeps it), never written.
+    #[serde(default, skip_serializing)]
+    pub mail: Option<RawJson>,
     /// Recipients not yet simulated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiting: Vec<TrackedRecipient>,
@@ -421,7 +476,60 @@ fn record(
         message_id: message_id.to_string(),
         event,
         event_bridge: bridge,
+        mail_to_add: None,
     })
+}
+
+/// An event of a tracked message: built at once from the `mail` object a version 4 state
+/// still holds, else left for the store to complete from the outbox (`finish`).
+#[allow(clippy::too_many_arguments)]
+fn tracked_event(
+    region: &Region,
+    region_name: &str,
+    t: &TrackedMail,
+    pool: &str,
+    kind: EventType,
+    date: Date,
+    at: Timestamp,
+    outgoing: Option<String>,
+    key: &'static str,
+    body: Value,
+) -> Option<EventRecord> {
+    if let Some(mail) = &t.mail {
+        let out = outgoing.as_deref().map(|ip| (ip, ""));
+        return record(
+            region,
+            region_name,
+            &t.configuration_set,
+            pool,
+            kind,
+            &t.message_id,
+            date,
+            at,
+            || event_json(kind, mail, out, key, body),
+        );
+    }
+    let placeholder = RawJson::of(&json!({}));
+    let mut r = record(
+        region,
+        region_name,
+        &t.configuration_set,
+        pool,
+        kind,
+        &t.message_id,
+        date,
+        at,
+        || placeholder,
+    )?;
+    r.mail_to_add = Some(Box::new(MailToAdd {
+        seq: t.seq,
+        kind,
+        outgoing,
+        key,
+        body,
+        bridge: r.event_bridge.take().is_some(),
+    }));
+    Some(r)
 }
 
 fn delivery_body(at: Timestamp, recipients: &[&str], ip: &str) -> Value {
@@ -474,6 +582,7 @@ pub fn prepare(s: &State, sent: &mut [SentMessage], now: Timestamp) -> Vec<Event
         if region.event_targets(&set).is_empty() {
             continue;
         }
+        m.publishes = true;
         let mail = RawJson::of(&mail_object(s, m));
         let at = stamp(m.time);
         let id = m.message_id.clone();
@@ -682,9 +791,13 @@ impl State {
     /// Tracks a counted message's ordinary recipients until the simulation decides about
     /// them (the mailbox simulator's were decided at send).
     pub(super) fn track(&mut self, m: &SentMessage) {
-        let (Some(mail), Some(set)) = (&m.event_mail, &m.configuration_set) else {
+        let Some(set) = &m.configuration_set else {
             return;
         };
+        // Lines of older outboxes say it by carrying the `mail` object itself.
+        if !m.publishes && m.event_mail.is_none() {
+            return;
+        }
         let waiting: Vec<TrackedRecipient> =
             m.to.iter()
                 .chain(&m.cc)
@@ -713,7 +826,7 @@ impl State {
             configuration_set: set.clone(),
             pool: m.pool.clone(),
             date: m.date,
-            mail: mail.clone(),
+            mail: None,
             waiting,
             queued: Vec::new(),
             max_delivery_seconds: max.map(u64::from),
@@ -954,25 +1067,17 @@ impl State {
                         )
                     }
                 };
-                let mail = t.mail.clone();
-                events.extend(record(
+                events.extend(tracked_event(
                     &region,
                     region_name,
-                    &t.configuration_set,
+                    t,
                     pool,
                     kind,
-                    &t.message_id,
                     *date,
                     at,
-                    || {
-                        event_json(
-                            kind,
-                            &mail,
-                            outgoing.as_ref().map(|(ip, p)| (ip.as_str(), p.as_str())),
-                            key,
-                            body,
-                        )
-                    },
+                    outgoing.map(|(ip, _)| ip),
+                    key,
+                    body,
                 ));
             }
             // Remove decided recipients (highest index first), queue the deferred.
@@ -1011,25 +1116,17 @@ impl State {
                     let at = time_on(t.date, now);
                     let ip = shared_ip(t.seq);
                     let body = delivery_body(at, &refs, &ip);
-                    let mail = t.mail.clone();
-                    events.extend(record(
+                    events.extend(tracked_event(
                         self.region(&name),
                         &name,
-                        &t.configuration_set,
+                        t,
                         &t.pool,
                         EventType::Delivery,
-                        &t.message_id,
                         t.date,
                         at,
-                        || {
-                            event_json(
-                                EventType::Delivery,
-                                &mail,
-                                Some((&ip, super::SHARED_POOL)),
-                                "delivery",
-                                body,
-                            )
-                        },
+                        Some(ip),
+                        "delivery",
+                        body,
                     ));
                     self.region_mut(&name).tracked[i].waiting.clear();
                 }
