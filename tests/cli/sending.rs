@@ -891,14 +891,13 @@ fn subscriber() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
                 crate::serve::request(host, "GET", path, "");
             } else if let Ok(event) =
                 serde_json::from_str::<Value>(msg["Message"].as_str().unwrap_or(""))
+                && event["eventType"] == "Send"
             {
-                if event["eventType"] == "Send" {
-                    let id = event["mail"]["messageId"]
-                        .as_str()
-                        .unwrap_or("")
-                        .to_string();
-                    seen.lock().unwrap().push(id);
-                }
+                let id = event["mail"]["messageId"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
+                seen.lock().unwrap().push(id);
             }
         }
     });
