@@ -283,7 +283,7 @@ impl Live {
         }
         self.commit_state().log_unsynced = true;
         if let Some(master) = turn.master.as_mut() {
-            self.note_own(master)?;
+            self.note_own(master);
         }
         Ok(())
     }

@@ -169,23 +169,29 @@ impl Live {
     /// half-written, logs the events of accepted mail the log lacks, and converts an older
     /// outbox or state (version 4) as a write would.
     pub fn open(store: Store) -> Result<Live> {
-        if store.exists() || store.journal_path().exists() {
+        if store.journal_path().exists() {
             let folder = store.folder();
-            let _lock = store.lock()?;
-            store.repair_active(&folder)?;
-            store.recover_events(&folder)?;
-            drop(_lock);
-            if store.legacy()?
-                || store
-                    .load()?
-                    .regions
-                    .values()
-                    .any(|r| r.tracked.iter().any(|t| t.mail.is_some()))
-            {
-                store.update(|_| Ok(()))?;
+            match store.lock() {
+                Ok(_lock) => {
+                    store.repair_active(&folder)?;
+                    store.recover_events(&folder)?;
+                }
+                Err(e) if e.kind == crate::error::Kind::Lock => return Err(e),
+                // A folder the server may not write to: it serves reads, and refuses writes
+                // when they come.
+                Err(_) => {}
             }
         }
-        let (version, state, _) = store.load_versioned()?;
+        let (mut version, mut state, _) = store.load_versioned()?;
+        let state_mails = state
+            .regions
+            .values()
+            .any(|r| r.tracked.iter().any(|t| t.mail.is_some()));
+        if state_mails || store.legacy()? {
+            // An older state or outbox (version 4): converted now, as a write would.
+            store.update(|_| Ok(()))?;
+            (version, state, _) = store.load_versioned()?;
+        }
         let state = Arc::new(state);
         let next_event = store.next_event()?;
         Ok(Live {
@@ -266,11 +272,17 @@ impl Live {
         });
     }
 
-    /// Notes the files' version after this process changed them.
-    pub(super) fn note_own(&self, master: &mut Master) -> Result<()> {
-        master.version = self.store.version()?;
-        *self.own.lock().unwrap_or_else(|p| p.into_inner()) = Some(master.version);
-        Ok(())
+    /// Notes the files' version after this process changed them. Were they not to be read,
+    /// the writer keeps the version it had, so its next turn reads the files again.
+    pub(super) fn note_own(&self, master: &mut Master) {
+        let mut own = self.own.lock().unwrap_or_else(|p| p.into_inner());
+        match self.store.version() {
+            Ok(v) => {
+                master.version = v;
+                *own = Some(v);
+            }
+            Err(_) => *own = None,
+        }
     }
 
     /// The latest committed state. Takes no lock another writer holds: when another process
@@ -382,7 +394,7 @@ impl Live {
                 .commit(&folder, &mut next, None, exists, folded, master.next_event)?;
         master.next_event = next_event;
         master.state = Arc::new(next);
-        self.note_own(master)?;
+        self.note_own(master);
         self.publish_master(master);
         Ok(out)
     }
@@ -412,8 +424,8 @@ impl Live {
         }
         let master = turn.master()?;
         let mut events = publishing::prepare(&master.state, &mut sent, jiff::Timestamp::now());
-        master.next_event = number_events(&mut events, master.next_event);
-        let (frames, _) = message_frames(&sent, &events, master.next_event - 1)?;
+        let next_event = number_events(&mut events, master.next_event);
+        let (frames, _) = message_frames(&sent, &events, next_event - 1)?;
         if master.segment.is_none() {
             let (file, len) = self.store.open_for_append(&folder)?;
             let messages = self.store.read_active(u64::MAX)?.sizes.len() as u64;
@@ -427,6 +439,7 @@ impl Live {
         // Refused here (disk full), nothing of the messages remains and nothing is counted.
         *len = self.store.append_frames(file, *len, &frames)?;
         *messages += sent.len() as u64;
+        master.next_event = next_event;
         let (file, written_len) = (Arc::clone(file), *len);
         // The first send after a write copies the state once (reads still share the old
         // one); later sends count into the writer's own copy.
@@ -434,7 +447,7 @@ impl Live {
         for m in &sent {
             state.count_sent(m);
         }
-        self.note_own(master)?;
+        self.note_own(master);
         let lsn = self.enqueue(file, written_len, sent, events);
         drop(turn);
         self.wait_synced(lsn)?;
