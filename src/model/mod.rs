@@ -263,9 +263,10 @@ pub struct Region {
     )]
     pub standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
     /// Messages whose configuration set publishes events, until the simulation has decided
-    /// about every recipient (`model::events`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tracked: Vec<publishing::TrackedMail>,
+    /// about every recipient (`model::events`); oldest first, dropped from the front past
+    /// `MAX_TRACKED` (so that costs nothing however many are tracked).
+    #[serde(default, skip_serializing_if = "std::collections::VecDeque::is_empty")]
+    pub tracked: std::collections::VecDeque<publishing::TrackedMail>,
     /// The account-level suppression list (`model::suppression`), by address as SES compares
     /// it; since version 4.
     #[serde(
@@ -294,7 +295,7 @@ impl Default for Region {
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
             standard_queues: BTreeMap::new(),
-            tracked: Vec::new(),
+            tracked: std::collections::VecDeque::new(),
             suppressed: BTreeMap::new(),
             suppression_reasons: None,
         }

@@ -629,7 +629,7 @@ impl State {
             .flatten()
             .and_then(|c| c.max_delivery_seconds);
         let region = self.region_mut(&m.region);
-        region.tracked.push(TrackedMail {
+        region.tracked.push_back(TrackedMail {
             seq: m.seq,
             message_id: m.message_id.clone(),
             configuration_set: set.clone(),
