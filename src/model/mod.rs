@@ -97,8 +97,10 @@ pub use params::{IspParams, ModelParams, Prices};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
 /// and had no simulation; version 2 had no email templates; version 3 had no event destinations
-/// and no suppression list; `store/codec.rs` migrates them all.
-pub const SCHEMA_VERSION: u32 = 4;
+/// and no suppression list; version 4 kept each tracked message's `mail` object (headers
+/// included) in the state, which version 5 keeps in the outbox; `store/codec.rs` and
+/// `store/outbox.rs` migrate them all.
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.
@@ -261,9 +263,10 @@ pub struct Region {
     )]
     pub standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
     /// Messages whose configuration set publishes events, until the simulation has decided
-    /// about every recipient (`model::events`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tracked: Vec<publishing::TrackedMail>,
+    /// about every recipient (`model::events`); oldest first, dropped from the front past
+    /// `MAX_TRACKED` (so that costs nothing however many are tracked).
+    #[serde(default, skip_serializing_if = "std::collections::VecDeque::is_empty")]
+    pub tracked: std::collections::VecDeque<publishing::TrackedMail>,
     /// The account-level suppression list (`model::suppression`), by address as SES compares
     /// it; since version 4.
     #[serde(
@@ -292,7 +295,7 @@ impl Default for Region {
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
             standard_queues: BTreeMap::new(),
-            tracked: Vec::new(),
+            tracked: std::collections::VecDeque::new(),
             suppressed: BTreeMap::new(),
             suppression_reasons: None,
         }

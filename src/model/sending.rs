@@ -187,9 +187,14 @@ pub struct SentMessage {
     /// The stored template it was sent with, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    /// The `mail` object of its events, when its configuration set publishes them
-    /// (`model::events`); kept in the journal line so later events carry it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Whether its configuration set publishes events (`model::publishing`): the region
+    /// tracks its recipients until the simulation decides about them.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub publishes: bool,
+    /// The `mail` object of its events, when it publishes them. Kept in the outbox beside the
+    /// message (the frame's extra part, `store::segment`), never in the message's header or
+    /// the state, so later events carry it; read from older outbox lines, never written there.
+    #[serde(default, skip_serializing)]
     pub event_mail: Option<super::publishing::RawJson>,
     /// The message itself (MIME), written to the outbox's mail folder beside the journal.
     #[serde(skip)]
@@ -205,6 +210,10 @@ fn one() -> u64 {
 
 fn is_one(n: &u64) -> bool {
     *n == 1
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A message to send, as a front end decoded it.

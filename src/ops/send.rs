@@ -113,6 +113,7 @@ fn record(
             .map(|(a, _)| a.clone())
             .collect(),
         template_name: None,
+        publishes: false,
         event_mail: None,
         mime: std::sync::Arc::new(mime),
         tags: msg.tags.clone(),
