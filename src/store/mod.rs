@@ -465,7 +465,6 @@ impl Store {
 
 mod atomic;
 mod codec;
-mod commit;
 mod events;
 mod input;
 mod legacy;

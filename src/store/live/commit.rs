@@ -12,7 +12,7 @@ use std::fs::File;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
-use super::live::{Live, Turn};
+use super::{Live, Turn};
 use crate::error::{Error, Result};
 use crate::model::publishing::EventRecord;
 use crate::model::sending::SentMessage;

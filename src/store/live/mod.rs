@@ -1,18 +1,20 @@
 //! The account as a long-running process (`sesm serve`) keeps it: committed snapshots for
 //! reads, one writer, and sends that share their sync (group commit, `commit.rs`).
 
+mod commit;
+
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::ErrorKind;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
-use super::commit::{Commit, Gate, GateGuard};
 use super::outbox::{Active, message_frames};
 use super::{Store, create_folder, events::number_events};
 use crate::error::{Error, Result};
 use crate::model::sending::SentMessage;
 use crate::model::{State, publishing};
+use commit::{Commit, Gate, GateGuard};
 
 /// What identifies one version of the state file: every write renames a new file over the
 /// old one, so a change of any of these means another writer (or an editor) changed it.
@@ -107,10 +109,10 @@ pub struct Live {
     /// Taken by a read that must read the files again, so concurrent reads do it once.
     reload: Mutex<()>,
     /// The writer's turn (held with the file lock), and its copy of the state.
-    pub(super) gate: Gate,
+    gate: Gate,
     pub(super) writer: Mutex<Option<Master>>,
     /// Sends written and not yet synced, and who syncs them.
-    pub(super) commit: Mutex<Commit>,
+    commit: Mutex<Commit>,
     pub(super) committed: Condvar,
     /// The files' version after this process's last change to them: reads that find it need
     /// not read the files again.
