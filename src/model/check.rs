@@ -275,8 +275,7 @@ impl State {
                 "SNS subscription '{}'",
                 sub.subscription_arn.escape_default()
             );
-            super::publishing::check_topic_arn(&sub.topic_arn)
-                .map_err(|e| format!("{what}: {e}"))?;
+            super::rules::check_topic_arn(&sub.topic_arn).map_err(|e| format!("{what}: {e}"))?;
             if !sub.endpoint.starts_with("http://")
                 || !sub.endpoint.bytes().all(|b| (0x21..0x7f).contains(&b))
             {
@@ -531,7 +530,7 @@ impl Region {
                         kind.escape_default()
                     ));
                 }
-                super::publishing::check_topic_arn(topic).map_err(|e| format!("{what}: {e}"))?;
+                super::rules::check_topic_arn(topic).map_err(|e| format!("{what}: {e}"))?;
             }
             if let Some(kind) = id
                 .headers_in_notifications

@@ -19,6 +19,7 @@ pub mod names;
 pub mod params;
 pub mod pool;
 pub mod publishing;
+pub mod rules;
 pub mod sending;
 pub mod suppression;
 pub mod tags;
@@ -101,6 +102,9 @@ pub use params::{IspParams, ModelParams, Prices};
 /// included) in the state, which version 5 keeps in the outbox; `store/codec.rs` and
 /// `store/outbox.rs` migrate them all.
 pub const SCHEMA_VERSION: u32 = 5;
+
+/// The key of pending demand sent through no configuration set (set names are never empty).
+pub const NO_SET: &str = "";
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.

@@ -20,8 +20,7 @@ pub const MAX_RECIPIENTS: usize = 50;
 pub const OUTBOX_SIZE: usize = 10_000;
 /// The bytes of whole messages the outbox keeps unless `SESM_OUTBOX_BYTES` says: 256 MiB.
 pub const OUTBOX_BYTES: u64 = 256 * 1024 * 1024;
-/// The key of pending demand sent through no configuration set (set names are never empty).
-pub const NO_SET: &str = "";
+pub use super::NO_SET;
 
 /// One rule of the recipient-domain table: a domain (`gmail.com`), or a name under any public
 /// suffix (`hotmail.*`: hotmail.com, hotmail.co.uk, …), and the ISP it belongs to.
@@ -195,7 +194,7 @@ pub struct SentMessage {
     /// message (the frame's extra part, `store::segment`), never in the message's header or
     /// the state, so later events carry it; read from older outbox lines, never written there.
     #[serde(default, skip_serializing)]
-    pub event_mail: Option<super::publishing::RawJson>,
+    pub event_mail: Option<super::rules::RawJson>,
     /// The message itself (MIME), written to the outbox's mail folder beside the journal.
     #[serde(skip)]
     pub mime: Arc<Vec<u8>>,

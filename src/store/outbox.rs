@@ -18,7 +18,8 @@ use super::legacy;
 use super::segment::{self, Extra, Frame, Kind, Walk};
 use crate::error::{Error, Result};
 use crate::model::State;
-use crate::model::publishing::{EventRecord, RawJson};
+use crate::model::publishing::EventRecord;
+use crate::model::rules::RawJson;
 use crate::model::sending::{OUTBOX_SIZE, SentMessage};
 
 /// An active segment with this many messages is closed.

@@ -23,7 +23,8 @@ use std::os::unix::fs::FileExt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::publishing::{EventRecord, RawJson};
+use crate::model::publishing::EventRecord;
+use crate::model::rules::RawJson;
 
 /// The footer: `\n`, 16 hex digits, a space, 8 hex digits, `\n`.
 pub(super) const FOOTER: u64 = 27;

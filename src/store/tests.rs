@@ -438,7 +438,7 @@ fn tracked_message(seq: u64) -> SentMessage {
     let mut m = message(seq);
     m.configuration_set = Some("cs".into());
     m.publishes = true;
-    m.event_mail = Some(crate::model::publishing::RawJson(
+    m.event_mail = Some(crate::model::rules::RawJson(
         serde_json::value::RawValue::from_string(format!("{{\"messageId\":\"m{seq}\"}}")).unwrap(),
     ));
     m

@@ -15,13 +15,13 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::sending::{SIMULATOR, SentMessage, domain_of};
 use super::{Region, State};
 
 pub use super::event::EventType;
+use super::rules::RawJson;
 pub use days::DayOutcome;
 pub use send::prepare;
 
@@ -52,29 +52,6 @@ impl EventType {
             t.as_str().replace('_', "").to_ascii_lowercase() == want
                 || t.event_name().replace(' ', "").to_ascii_lowercase() == want
         })
-    }
-}
-
-/// A JSON document kept as its text (an event, a `mail` object): compared by that text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RawJson(pub Box<RawValue>);
-
-impl PartialEq for RawJson {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get()
-    }
-}
-
-impl RawJson {
-    fn of(v: &Value) -> RawJson {
-        RawJson(RawValue::from_string(v.to_string()).unwrap_or_else(|_| {
-            RawValue::from_string("{}".into()).expect("an empty object is JSON")
-        }))
-    }
-
-    pub fn get(&self) -> &str {
-        self.0.get()
     }
 }
 
@@ -262,31 +239,6 @@ pub struct SnsSubscription {
     /// Events after this one in the log are delivered to it (those before it subscribed are
     /// not, as SNS delivers only what is published after a subscription).
     pub from_event: u64,
-}
-
-/// Checks an SNS topic ARN (`arn:aws:sns:REGION:ACCOUNT:NAME`); the name has 1–256 letters,
-/// digits, `-` or `_` (`.fifo` topics are not SES destinations).
-pub fn check_topic_arn(arn: &str) -> std::result::Result<(), String> {
-    let parts: Vec<&str> = arn.split(':').collect();
-    let ok = parts.len() == 6
-        && parts[0] == "arn"
-        && parts[1].starts_with("aws")
-        && parts[2] == "sns"
-        && super::names::check_region(parts[3]).is_ok()
-        && parts[4].len() == 12
-        && parts[4].bytes().all(|b| b.is_ascii_digit())
-        && (1..=256).contains(&parts[5].len())
-        && parts[5]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "Invalid SNS topic ARN '{}': expected arn:aws:sns:REGION:ACCOUNT:NAME.",
-            arn.escape_default()
-        ))
-    }
 }
 
 /// Events a write made, for the store to append to the event log with it. Never part of the
