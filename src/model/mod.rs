@@ -20,6 +20,7 @@ pub mod params;
 pub mod pool;
 pub mod publishing;
 pub mod sending;
+pub mod standard;
 pub mod suppression;
 pub mod tags;
 pub mod template;
@@ -94,11 +95,13 @@ macro_rules! text_enum_serde {
 }
 pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
+pub use standard::{IspMemory, StandardPoolState};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
 /// and had no simulation; version 2 had no email templates; version 3 had no event destinations
-/// and no suppression list; `store/codec.rs` migrates them all.
-pub const SCHEMA_VERSION: u32 = 4;
+/// and no suppression list; version 4 was model v2, where ISPs remembered nothing of a standard
+/// IP (`State::migrate_to_model_v3`); `store/codec.rs` migrates them all.
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.
@@ -202,6 +205,15 @@ pub struct MonthUsage {
     pub standard_ip_days: u64,
 }
 
+impl MonthUsage {
+    /// Adds another month's usage, saturating.
+    pub fn add(&mut self, o: &MonthUsage) {
+        self.managed_pool_days = self.managed_pool_days.saturating_add(o.managed_pool_days);
+        self.managed_messages = self.managed_messages.saturating_add(o.managed_messages);
+        self.standard_ip_days = self.standard_ip_days.saturating_add(o.standard_ip_days);
+    }
+}
+
 /// One region of the account; regions are independent (quotas are per region).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -251,15 +263,25 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique_nested"
     )]
     pub pending: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Mail a standard pool's ISPs deferred (model v2: a warm IP's per-ISP capacity) and that
-    /// the next day retries, per pool (`ses-default-dedicated-pool` included, which has no
-    /// `Pool` entry to keep it in) and ISP. Managed pools keep theirs in `ManagedPoolState`.
+    /// What the model remembers of each standard pool between days (its ISPs' deferred mail
+    /// and the demand of the last days), per pool (`ses-default-dedicated-pool` included,
+    /// which has no `Pool` entry to keep it in). Managed pools keep theirs in
+    /// `ManagedPoolState`; since version 5.
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub standard_pools: BTreeMap<String, StandardPoolState>,
+    /// Version 4's deferred mail of standard pools, per pool and ISP: read, moved into
+    /// `standard_pools` by `State::migrate_to_model_v3`, never written.
+    #[serde(
+        default,
+        rename = "StandardQueues",
+        skip_serializing,
         deserialize_with = "crate::lazy::unique_nested"
     )]
-    pub standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
+    pub legacy_standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
     /// Messages whose configuration set publishes events, until the simulation has decided
     /// about every recipient (`model::events`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -291,7 +313,8 @@ impl Default for Region {
             traffic: BTreeMap::new(),
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
-            standard_queues: BTreeMap::new(),
+            standard_pools: BTreeMap::new(),
+            legacy_standard_queues: BTreeMap::new(),
             tracked: Vec::new(),
             suppressed: BTreeMap::new(),
             suppression_reasons: None,
@@ -386,8 +409,14 @@ pub struct Ip {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", rename_all_fields = "PascalCase")]
 pub enum IpWarmup {
-    /// `p = min(100, start + days * 100 / 45)`, computed from the day count, never accumulated.
-    Standard { start: f64, days: u32 },
+    /// `p = min(100, start + days * 100 / 45)`, computed from the day count, never accumulated;
+    /// `memory` is what the ISPs remember of the IP (model v3), which SES's `p` never changes.
+    Standard {
+        start: f64,
+        days: u32,
+        #[serde(default, skip_serializing_if = "IspMemory::is_empty")]
+        memory: IspMemory,
+    },
     /// Per-ISP warm-up of a managed IP; ISPs the IP never touched are absent (all zero).
     Managed {
         #[serde(
@@ -657,6 +686,15 @@ impl Region {
 }
 
 impl IpWarmup {
+    /// A standard IP at `start` % of SES's warm-up that no ISP knows yet.
+    pub fn standard(start: f64) -> IpWarmup {
+        IpWarmup::Standard {
+            start,
+            days: 0,
+            memory: IspMemory::default(),
+        }
+    }
+
     /// A standard IP's exact warm-up percentage `p` (not floored).
     pub fn standard_percent(start: f64, days: u32) -> f64 {
         (start + f64::from(days) * 100.0 / 45.0).min(100.0)

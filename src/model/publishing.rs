@@ -746,6 +746,28 @@ fn split(n: usize, weights: &[u64]) -> Vec<usize> {
     out
 }
 
+/// A deferral's `delayType`, its recipients' status and diagnostic, and why expired mail
+/// expired: a standard pool's mailbox provider throttles its IPs (`IPFailure`, SES: "The IP
+/// address that's sending the message is being blocked or throttled by the recipient's email
+/// provider"); a managed pool's deferral is SES's own (`SendingDeferral`).
+fn delay_of(throttled: bool) -> (&'static str, &'static str, &'static str, &'static str) {
+    if throttled {
+        (
+            "IPFailure",
+            "4.7.0",
+            "smtp; 421 4.7.0 The mailbox provider is throttling mail from this IP address; try again later (IPFailure)",
+            "the mailbox provider throttled the sending IP (IPFailure)",
+        )
+    } else {
+        (
+            "SendingDeferral",
+            "4.4.1",
+            "Amazon SES deferred sending: the managed pool is warming up (SendingDeferral)",
+            "Amazon SES deferred it (SendingDeferral)",
+        )
+    }
+}
+
 /// What one simulated day did to one pool's mail for one ISP (from the day's report).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DayOutcome {
@@ -758,6 +780,10 @@ pub struct DayOutcome {
     /// Yesterday's queue coming in, and how much of it went out.
     pub queued: u64,
     pub retried: u64,
+    /// Whether the pool's deferrals are the mailbox provider throttling its IPs (a standard
+    /// pool, model v3: `IPFailure`) rather than SES slowing a managed pool down
+    /// (`SendingDeferral`).
+    pub throttled: bool,
 }
 
 impl State {
@@ -909,16 +935,17 @@ impl State {
                         let expiration = at
                             .checked_add(jiff::SignedDuration::from_secs(expires as i64))
                             .unwrap_or(at);
+                        let (delay, status, diagnostic, _) = delay_of(o.throttled);
                         let delayed: Vec<Value> = refs
                             .iter()
-                            .map(|r| json!({"emailAddress": r, "status": "4.4.1", "diagnosticCode": "Amazon SES deferred sending: the managed pool is warming up (SendingDeferral)"}))
+                            .map(|r| json!({"emailAddress": r, "status": status, "diagnosticCode": diagnostic}))
                             .collect();
                         (
                             EventType::DeliveryDelay,
                             "deliveryDelay",
                             json!({
                                 "timestamp": stamp(at),
-                                "delayType": "SendingDeferral",
+                                "delayType": delay,
                                 "expirationTime": stamp(expiration),
                                 "delayedRecipients": delayed,
                             }),
@@ -928,14 +955,19 @@ impl State {
                     // Mail that outlived its retry window: SES's bounce for a sender-set
                     // time (MaxDeliverySeconds) is Transient/CustomTimeoutExceeded.
                     _ => {
+                        let why = delay_of(o.throttled).3;
                         let (sub, diagnostic) = match t.max_delivery_seconds {
                             Some(s) => (
                                 "CustomTimeoutExceeded",
-                                format!("smtp; 554 4.4.7 Message expired: not delivered within the configuration set's MaxDeliverySeconds ({s} s); Amazon SES deferred it (SendingDeferral)"),
+                                format!(
+                                    "smtp; 554 4.4.7 Message expired: not delivered within the configuration set's MaxDeliverySeconds ({s} s); {why}"
+                                ),
                             ),
                             None => (
                                 "General",
-                                "smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes; Amazon SES deferred it (SendingDeferral)".to_string(),
+                                format!(
+                                    "smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes; {why}"
+                                ),
                             ),
                         };
                         (
