@@ -55,7 +55,7 @@ pub fn capacity_warmup(edr: u64, reference: u64) -> f64 {
 /// `total` is 0 too; callers never split mail over zero capacity.
 pub fn largest_remainder(total: u64, weights: &[u64]) -> Vec<u64> {
     let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
-    if sum == 0 {
+    if sum == 0 || total == 0 {
         return vec![0; weights.len()];
     }
     let total128 = u128::from(total);
@@ -68,8 +68,12 @@ pub fn largest_remainder(total: u64, weights: &[u64]) -> Vec<u64> {
     }
     let given: u64 = parts.iter().sum();
     let mut left = total - given;
-    // Largest remainder first; equal remainders go to the earlier index.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    if left == 0 {
+        return parts;
+    }
+    // Largest remainder first; equal remainders go to the earlier index (the indexes differ,
+    // so the order is total and an unstable sort gives it).
+    remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for &(_, i) in &remainders {
         if left == 0 {
             break;

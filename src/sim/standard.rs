@@ -75,11 +75,13 @@ pub fn split_demand(
         let window = ((k as f64 * queue_hours[i] / 24.0).floor() as u64).min(k);
         let retried = queue[i].min(window);
         let a = demand[i].min(k - retried);
-        for (ip, part) in largest_remainder(retried + a, &weights)
-            .into_iter()
-            .enumerate()
-        {
-            warm_delivered[ip][i] = part;
+        if retried + a > 0 {
+            for (ip, part) in largest_remainder(retried + a, &weights)
+                .into_iter()
+                .enumerate()
+            {
+                warm_delivered[ip][i] = part;
+            }
         }
         isps[i] = StandardRouted {
             edr: k.saturating_add(w),
@@ -95,7 +97,7 @@ pub fn split_demand(
     let wanted = left.iter().fold(0u64, |s, &r| s.saturating_add(r));
     let b = largest_remainder(w.min(wanted), &left);
     let mut warming_delivered = vec![vec![0u64; n]; pool.warming.len()];
-    for (i, &bi) in b.iter().enumerate() {
+    for (i, &bi) in b.iter().enumerate().filter(|(_, b)| **b > 0) {
         for (ip, part) in largest_remainder(bi, &pool.warming).into_iter().enumerate() {
             warming_delivered[ip][i] = part;
         }
