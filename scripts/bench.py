@@ -429,8 +429,9 @@ def main():
     _, peak = row("simulate --days 30", 100, [SESM, "-q", "simulate", "--days", "30", "-o", "json"], prepare=fresh)
     peaks.append(peak)
     sets = [arg for i in range(5) for arg in ("--config-set", f"managed-cs-{i}")]
-    # Managed, 20 standard IPs and shared, plus the search for StandardIpsNeeded (bisection
-    # over 1 to 100 standard IPs: about 8 more runs), from the account as it is.
+    # Managed, 20 standard IPs and shared, plus the search for StandardIpsNeeded (model v3:
+    # 2, the account's count, 100, then bisection between them: about 10 more runs, each with
+    # every standard IP's memory per ISP), from the account as it is.
     _, peak = row("compare: options + IP search, 365 days, 5 sets x 9 ISPs", 300,
                   [SESM, "compare", "--days", "365", "--standard-ips", "20", "-o", "json", *sets])
     peaks.append(peak)

@@ -499,7 +499,10 @@ fn an_older_outbox_and_state_are_converted_by_the_first_write() {
     st.update(|_| Ok(())).unwrap();
     let text = String::from_utf8(fs::read(st.path()).unwrap()).unwrap();
     assert!(
-        text.contains("\"SchemaVersion\":5") && !text.contains("messageId"),
+        text.contains(&format!(
+            "\"SchemaVersion\":{}",
+            crate::model::SCHEMA_VERSION
+        )) && !text.contains("messageId"),
         "{text}"
     );
     assert!(closed(&st).is_empty(), "the .eml files are gone");

@@ -490,6 +490,46 @@ fn explain_says_where_a_message_goes_and_what_todays_capacity_does_with_it() {
     assert!(run.stdout.contains("Nothing was sent"), "{}", run.stdout);
 }
 
+/// Model v3: a standard IP that is DONE for SES but that Gmail has never had mail from is
+/// accepted V0 = 200 a day; beyond that Gmail defers (no IP is warming, so nothing goes
+/// shared). Once Gmail knows it, it accepts twice what it remembers.
+#[test]
+fn explain_says_what_an_isp_that_does_not_know_a_done_ip_takes_from_it() {
+    let env = account();
+    env.ok(&["pool", "create", "std"]);
+    env.ok(&["config-set", "create", "std-cs", "--pool", "std"]);
+    env.ok(&["ip", "lease", "--count", "1", "--pool", "std"]);
+    env.ok(&["ip", "set-warmup", "198.18.0.1", "100"]);
+    let explain = |count: &str| {
+        env.json(&[
+            "send",
+            "--from",
+            "news@shop.example.com",
+            "--config-set",
+            "std-cs",
+            "--to",
+            "a@gmail.com",
+            "--count",
+            count,
+            "--explain",
+        ])
+    };
+    let e = explain("500");
+    let gmail = &e["Isps"][0];
+    assert_eq!(gmail["CapacityToday"], 200, "{e}");
+    assert_eq!(gmail["Outcome"], "MIXED", "{e}");
+    assert_eq!(gmail["SentDedicated"], 200);
+    assert_eq!(gmail["SentShared"], 0);
+    assert_eq!(gmail["Deferred"], 300);
+    // After a day of 150 to Gmail, it remembers 150 and accepts 300.
+    env.ok(&["traffic", "set", "std-cs", "gmail=150"]);
+    env.ok(&["-q", "simulate", "--days", "1"]);
+    env.ok(&["traffic", "clear", "std-cs"]);
+    let e = explain("300");
+    assert_eq!(e["Isps"][0]["CapacityToday"], 300, "{e}");
+    assert_eq!(e["Isps"][0]["Outcome"], "DEDICATED", "{e}");
+}
+
 #[test]
 fn the_outbox_filters_and_clears_and_the_mail_still_counts() {
     let env = account();

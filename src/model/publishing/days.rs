@@ -48,6 +48,32 @@ pub struct DayOutcome {
     /// Yesterday's queue coming in, and how much of it went out.
     pub queued: u64,
     pub retried: u64,
+    /// Whether the pool's deferrals are the mailbox provider throttling its IPs (a standard
+    /// pool, model v3: `IPFailure`) rather than SES slowing a managed pool down
+    /// (`SendingDeferral`).
+    pub throttled: bool,
+}
+
+/// A deferral's `delayType`, its recipients' status and diagnostic, and why expired mail
+/// expired: a standard pool's mailbox provider throttles its IPs (`IPFailure`, SES: "The IP
+/// address that's sending the message is being blocked or throttled by the recipient's email
+/// provider"); a managed pool's deferral is SES's own (`SendingDeferral`).
+fn delay_of(throttled: bool) -> (&'static str, &'static str, &'static str, &'static str) {
+    if throttled {
+        (
+            "IPFailure",
+            "4.7.0",
+            "smtp; 421 4.7.0 The mailbox provider is throttling mail from this IP address; try again later (IPFailure)",
+            "the mailbox provider throttled the sending IP (IPFailure)",
+        )
+    } else {
+        (
+            "SendingDeferral",
+            "4.4.1",
+            "Amazon SES deferred sending: the managed pool is warming up (SendingDeferral)",
+            "Amazon SES deferred it (SendingDeferral)",
+        )
+    }
 }
 
 /// What the day decided for tracked recipients, grouped per message and fate (so one event
@@ -163,6 +189,7 @@ fn fate_event(
     date: Date,
     at: Timestamp,
     ip: String,
+    throttled: bool,
 ) -> Option<EventRecord> {
     let refs: Vec<&str> = recipients.iter().map(String::as_str).collect();
     let (kind, key, body, outgoing) = match code {
@@ -177,16 +204,17 @@ fn fate_event(
             let expiration = at
                 .checked_add(jiff::SignedDuration::from_secs(expires as i64))
                 .unwrap_or(at);
+            let (delay, status, diagnostic, _) = delay_of(throttled);
             let delayed: Vec<Value> = refs
                 .iter()
-                .map(|r| json!({"emailAddress": r, "status": "4.4.1", "diagnosticCode": "Amazon SES deferred sending: the managed pool is warming up (SendingDeferral)"}))
+                .map(|r| json!({"emailAddress": r, "status": status, "diagnosticCode": diagnostic}))
                 .collect();
             (
                 EventType::DeliveryDelay,
                 "deliveryDelay",
                 json!({
                     "timestamp": stamp(at),
-                    "delayType": "SendingDeferral",
+                    "delayType": delay,
                     "expirationTime": stamp(expiration),
                     "delayedRecipients": delayed,
                 }),
@@ -196,14 +224,19 @@ fn fate_event(
         // Mail that outlived its retry window: SES's bounce for a sender-set time
         // (MaxDeliverySeconds) is Transient/CustomTimeoutExceeded.
         _ => {
+            let why = delay_of(throttled).3;
             let (sub, diagnostic) = match t.max_delivery_seconds {
                 Some(s) => (
                     "CustomTimeoutExceeded",
-                    format!("smtp; 554 4.4.7 Message expired: not delivered within the configuration set's MaxDeliverySeconds ({s} s); Amazon SES deferred it (SendingDeferral)"),
+                    format!(
+                        "smtp; 554 4.4.7 Message expired: not delivered within the configuration set's MaxDeliverySeconds ({s} s); {why}"
+                    ),
                 ),
                 None => (
                     "General",
-                    "smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes; Amazon SES deferred it (SendingDeferral)".to_string(),
+                    format!(
+                        "smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes; {why}"
+                    ),
                 ),
             };
             (
@@ -297,6 +330,7 @@ impl State {
                     *date,
                     at,
                     ip,
+                    o.throttled,
                 ));
             }
             decided.apply(&mut region);
