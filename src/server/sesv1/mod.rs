@@ -92,7 +92,9 @@ pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
         );
         let mut r = error(&e, id);
         r.status = 403;
-        return (r, "SesV1");
+        let named = super::http::form_value(&req.body, "Action");
+        let name = named.as_deref().and_then(Action::parse);
+        return (r, name.map_or("SesV1", Action::name));
     }
     let form = match Form::parse(&req.body) {
         Ok(f) => f,
