@@ -261,7 +261,7 @@ def sesv2(out):
         "",
         "use serde::{Deserialize, Serialize};",
         "",
-        "use super::wire::Epoch;",
+        "use super::wire::{self, Epoch};",
         "",
         "/// What botocore's model requires of a request: the first required member missing, by its",
         "/// path (`Destination.ToAddresses`), so the refusal names it as SES does.",
@@ -271,12 +271,34 @@ def sesv2(out):
         "",
     ]
 
+    def reader(ref_shape):
+        """The `wire` function a decoded member is read with: strings checked for characters
+        SES refuses, lists and maps counted against the request's entry budget while they are
+        built (issue 29, items 11 and 14); `None` for numbers, booleans and timestamps."""
+        t = shapes[ref_shape]["type"]
+        if t in ("string", "blob"):
+            return "wire::text"
+        if t == "list":
+            inner = shapes[shapes[ref_shape]["member"]["shape"]]["type"]
+            if inner in ("string", "blob"):
+                return "wire::texts"
+            if inner == "structure":
+                return "wire::list"
+            raise SystemExit(f"no wire reader for a list of {inner} ({ref_shape})")
+        if t == "map":
+            if shapes[shapes[ref_shape]["value"]["shape"]]["type"] == "string":
+                return "wire::text_map"
+            raise SystemExit(f"no wire reader for the map {ref_shape}")
+        return None
+
     def struct(name, shape, body_only, doc, decoded):
         derive = "Debug, Default, Clone, PartialEq, Deserialize, Serialize"
         lines = [f"/// {doc}", f"#[derive({derive})]", "#[rustfmt::skip]", f"pub struct {name} {{"]
         for member, ref in members(shape, body_only):
             ty = model.rust(ref["shape"])
-            lines.append(f'    #[serde(rename = "{member}", default, skip_serializing_if = "Option::is_none")]')
+            read = reader(ref["shape"]) if decoded else None
+            with_ = f', deserialize_with = "{read}"' if read else ""
+            lines.append(f'    #[serde(rename = "{member}", default{with_}, skip_serializing_if = "Option::is_none")]')
             lines.append(f"    pub {snake(member)}: Option<{ty}>,")
         lines += ["}", ""]
         if decoded:

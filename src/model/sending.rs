@@ -290,9 +290,33 @@ pub fn same_address(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// SES refuses an address with a control character or white space in its local part or
+/// domain, in these words ("InvalidParameterValue: Local address contains control or
+/// whitespace"); a CR kept in a sender would split the `From` header it becomes.
+fn check_no_control(raw: &str) -> Result<()> {
+    // What is no address at all gets the caller's "expected local@domain".
+    if !raw.contains('@') {
+        return Ok(());
+    }
+    let bad = |s: &str| s.chars().any(|c| c.is_control());
+    let addr = address_of(raw).unwrap_or_else(|| raw.to_string());
+    let (local, domain) = addr.rsplit_once('@').unwrap_or((addr.as_str(), ""));
+    let spaced = |s: &str| s.chars().any(char::is_whitespace);
+    if bad(domain) || spaced(domain) || bad(raw.rsplit_once('@').map_or("", |(_, d)| d)) {
+        return Err(Error::bad_request("Domain contains control or whitespace"));
+    }
+    if bad(local) || spaced(local) || bad(raw) {
+        return Err(Error::bad_request(
+            "Local address contains control or whitespace",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks an address (`local@domain`, display name allowed) and returns it as SES compares
 /// it: the local part as given, the domain lowercase.
 pub fn check_address(raw: &str, what: &str) -> Result<String> {
+    check_no_control(raw)?;
     let Some(addr) = address_of(raw).filter(|a| a.contains('@')) else {
         return Err(Error::bad_request(format!(
             "Invalid {what} address '{raw}': expected local@domain."
@@ -309,6 +333,7 @@ pub fn check_address(raw: &str, what: &str) -> Result<String> {
 /// verified (`invalid@invalid`, what nodemailer's `verify()` sends) is simply not verified,
 /// which the caller reports as SES does (MessageRejected).
 fn check_sender(raw: &str) -> Result<String> {
+    check_no_control(raw)?;
     let Some(addr) = address_of(raw).filter(|a| a.contains('@')) else {
         return Err(Error::bad_request(format!(
             "Invalid sender address '{raw}': expected local@domain."

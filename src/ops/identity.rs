@@ -134,7 +134,7 @@ pub fn list(
             )
         })
         .collect();
-    let (email_identities, next_token) = page(items, paging)?;
+    let (email_identities, next_token) = page("identities", items, paging)?;
     Ok(IdentityList {
         email_identities,
         next_token,
@@ -148,6 +148,26 @@ pub fn get(s: &State, region: &str, identity: &str) -> Result<IdentityGet> {
 }
 
 /// DeleteEmailIdentity (E5).
+/// SendEmail's `FromEmailAddressIdentityArn` (v1's `SourceArn`): the identity whose
+/// authorization the send uses must be one of this account's in the request's region; one
+/// the account lacks is refused as an unverified sender is (`MessageRejected`), rather than
+/// ignored (issue 29, item 15).
+pub fn check_source_arn(s: &State, region: &str, arn: &str) -> Result<()> {
+    let r = crate::model::arn::parse(arn, region, &s.account_id)?;
+    let known = r.kind == crate::model::arn::ResourceKind::Identity
+        && r.account == s.account_id
+        && r.region == region
+        && get(s, region, &r.name).is_ok();
+    if known {
+        return Ok(());
+    }
+    Err(Error::message_rejected(format!(
+        "Email address is not verified. The following identities failed the check in region {}: {}",
+        region.to_uppercase(),
+        r.name
+    )))
+}
+
 pub fn delete(s: &mut State, region: &str, identity: &str) -> Result<IdentityGet> {
     let (name, id) = s.region_mut(region).delete_identity(identity)?;
     let mut view = shapes::identity_get(s, region, &name, &id);

@@ -99,7 +99,7 @@ pub fn list(s: &State, region: &str, paging: &Paging) -> Result<TemplateList> {
             )
         })
         .collect();
-    let (templates_metadata, next_token) = page(items, &paging)?;
+    let (templates_metadata, next_token) = page("templates", items, &paging)?;
     Ok(TemplateList {
         templates_metadata,
         next_token,

@@ -67,7 +67,7 @@ impl Api {
         for (topic, url) in subs {
             crate::model::rules::check_topic_arn(topic).map_err(Error::invalid)?;
             ops::events::check_endpoint(url)?;
-            let (arn, token) = ops::events::subscription_ids(topic, url);
+            let (arn, token) = ops::events::subscription_ids(topic)?;
             self.one_run.subscriptions.push(SnsSubscription {
                 subscription_arn: arn,
                 topic_arn: topic.clone(),

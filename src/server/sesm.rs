@@ -46,7 +46,22 @@ pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
             ),
         },
     };
-    (result.unwrap_or_else(|e| http::error(&e)), name)
+    // The outbox and the event log are the account's mail: never sniffed as another type, never
+    // kept by a cache (issue 29, item 15).
+    let mut response = result.unwrap_or_else(|e| http::error(&e));
+    for (k, v) in [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Cache-Control", "no-store"),
+    ] {
+        if !response
+            .headers
+            .iter()
+            .any(|(h, _)| h.eq_ignore_ascii_case(k))
+        {
+            response = response.header(k, v);
+        }
+    }
+    (response, name)
 }
 
 /// Whether a `POST /` is STS's rather than SES v1's: by its credential scope, its `Version`,
@@ -62,11 +77,13 @@ pub fn is_sts(req: &Request) -> bool {
         "GetAccessKeyInfo",
         "DecodeAuthorizationMessage",
     ];
-    let form = Query::parse(&String::from_utf8_lossy(&req.body));
-    match (service_of(req).as_deref(), form.get("Version")) {
+    let version = http::form_value(&req.body, "Version");
+    match (service_of(req).as_deref(), version.as_deref()) {
         (Some("sts"), _) | (_, Some("2011-06-15")) => true,
         (Some(_), _) | (_, Some(_)) => false,
-        (None, None) => form.get("Action").is_some_and(|a| STS_ACTIONS.contains(&a)),
+        (None, None) => {
+            http::form_value(&req.body, "Action").is_some_and(|a| STS_ACTIONS.contains(&a.as_str()))
+        }
     }
 }
 
@@ -157,7 +174,16 @@ fn sns(api: &Api, req: &Request, query: &str, id: &str) -> Result<Response> {
         }
         Some("Unsubscribe") => {
             let arn = q.get("SubscriptionArn").unwrap_or_default().to_string();
-            api.write(|s| ops::events::unsubscribe(s, &arn))?;
+            // `serve --subscribe` subscriptions live in this run, not in the state.
+            let one = api.one_run();
+            if one.subscriptions.iter().any(|s| s.subscription_arn == arn) {
+                one.unsubscribed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(arn);
+            } else {
+                api.write(|s| ops::events::unsubscribe(s, &arn))?;
+            }
             Ok(xml("Unsubscribe", String::new()))
         }
         _ => Err(Error::bad_request(
@@ -198,10 +224,38 @@ fn events(api: &Api, req: &Request, query: &str) -> Result<Response> {
             None => None,
         },
     };
-    let log = api.live().store().read_events(0)?;
-    let list = ops::events::list(log, &q);
+    // A page at a time, read line by line: the log may hold 64 MB, and requests at once
+    // must not each hold it (issue 29, item 11).
+    let after = match query.get("next-token") {
+        Some(t) => ops::events::parse_page_token(t)?,
+        None => 0,
+    };
+    let size = match query.int("page-size")? {
+        None => EVENTS_PAGE,
+        Some(n) if (1..=EVENTS_PAGE as i64).contains(&n) => n as usize,
+        Some(n) => {
+            return Err(Error::bad_request(format!(
+                "Invalid page-size {n}: use a number from 1 to {EVENTS_PAGE}."
+            )));
+        }
+    };
+    let page = api
+        .live()
+        .store()
+        .read_events_page(after, size, EVENTS_PAGE_BYTES, |e| {
+            ops::events::matches(e, &q)
+        })?;
+    let list = ops::events::EventList {
+        events: page.events,
+        next_token: page.more.then(|| ops::events::page_token(page.last_seq)),
+    };
     Ok(http::json(&list))
 }
+
+/// Events per page of `GET /_sesm/events`, at most, and the size of their lines at which a page
+/// ends sooner.
+const EVENTS_PAGE: usize = 1000;
+const EVENTS_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// `GET /_sesm/outbox/{MessageId}`: the message taken apart (JSON);
 /// `GET /_sesm/outbox/{MessageId}/raw`: the message as kept (`message/rfc822`).
@@ -268,8 +322,7 @@ fn simulate(api: &Api, req: &Request) -> Result<Response> {
 /// STS `GetCallerIdentity` (query protocol, XML), which Terraform asks at start to learn
 /// the account ID.
 pub fn sts(api: &Api, req: &Request, id: &str) -> Response {
-    let form = Query::parse(&String::from_utf8_lossy(&req.body));
-    let action = form.get("Action").unwrap_or_default().to_string();
+    let action = http::form_value(&req.body, "Action").unwrap_or_default();
     if action != "GetCallerIdentity" {
         return http::json_error(
             501,

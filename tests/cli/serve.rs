@@ -23,13 +23,37 @@ impl Server {
     /// Starts `sesm serve` on free ports (HTTP and, unless `extra` says `--no-smtp` or names
     /// a port, SMTP).
     pub fn start(env: &Env, extra: &[&str]) -> Server {
+        Server::start_under(env, extra, &[])
+    }
+
+    /// Starts it under a wrapper that runs the binary given as its first argument after
+    /// `wrapper` (`prlimit --as=… --`, `sh -c 'ulimit -f 16; exec "$0" "$@"'`), in the same
+    /// environment.
+    pub fn start_under(env: &Env, extra: &[&str], wrapper: &[&str]) -> Server {
         let smtp = !extra.contains(&"--no-smtp");
         let mut args = vec!["serve", "--port", "0"];
         if smtp && !extra.contains(&"--smtp-port") {
             args.extend(["--smtp-port", "0"]);
         }
-        let mut child = env
-            .std_command()
+        let base = env.std_command();
+        let mut cmd = match wrapper.split_first() {
+            None => base,
+            Some((program, rest)) => {
+                let mut cmd = Command::new(program);
+                cmd.env_clear();
+                for (k, v) in base.get_envs() {
+                    if let Some(v) = v {
+                        cmd.env(k, v);
+                    }
+                }
+                if let Some(dir) = base.get_current_dir() {
+                    cmd.current_dir(dir);
+                }
+                cmd.args(rest).arg(base.get_program());
+                cmd
+            }
+        };
+        let mut child = cmd
             .args(&args)
             .args(extra)
             .stdin(Stdio::null())
@@ -66,8 +90,21 @@ impl Server {
             .to_string()
     }
 
+    /// The server's process ID (the wrapper `exec`s it, so it is the child's).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Stops the server and returns what it logged on stderr.
+    pub fn log(mut self) -> String {
+        let mut stderr = self.stderr.take().expect("stderr not taken");
+        let reader = std::thread::spawn(move || {
+            let mut log = Vec::new();
+            let _ = stderr.read_to_end(&mut log);
+            log
+        });
+        drop(self);
+        String::from_utf8_lossy(&reader.join().unwrap()).into_owned()
     }
 
     pub fn addr(&self) -> String {

@@ -82,46 +82,44 @@ fn answer<T: ToXml>(action: Action, id: &str, result: Option<&T>) -> Response {
 /// page can post a form, but it cannot sign, so this is what keeps pages from sending through
 /// sesm.
 pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
-    let form = Form::parse(&req.body);
-    let named = form.get("Action").unwrap_or_default();
-    let action = Action::parse(named);
-    let log_name = action.map_or("SesV1", Action::name);
     let signed = req
         .header("authorization")
         .is_some_and(|a| a.starts_with("AWS4-HMAC-SHA256 "));
-    let result = if !signed {
-        Err(v1_error(
+    if !signed {
+        let e = v1_error(
             "AccessDenied",
             "SES v1 requests must be signed (an AWS4-HMAC-SHA256 Authorization header); sesm does not check the signature, but a web page cannot make one.",
-        ))
-    } else {
-        match action {
-            None if named.is_empty() => {
-                Err(v1_error("MissingAction", "The request names no Action."))
-            }
-            None => Err(v1_error(
-                "InvalidAction",
-                format!("{} is not an action of SES v1.", named.escape_default()),
-            )),
-            Some(action) => api.region(req).and_then(|region| {
-                let c = Call {
-                    action,
-                    form: &form,
-                    region,
-                    id,
-                };
-                call(api, &c)
-            }),
-        }
-    };
-    let response = result.unwrap_or_else(|e| {
+        );
         let mut r = error(&e, id);
-        if !signed {
-            r.status = 403;
-        }
-        r
-    });
-    (response, log_name)
+        r.status = 403;
+        let named = super::http::form_value(&req.body, "Action");
+        let name = named.as_deref().and_then(Action::parse);
+        return (r, name.map_or("SesV1", Action::name));
+    }
+    let form = match Form::parse(&req.body) {
+        Ok(f) => f,
+        Err(e) => return (error(&e, id), "SesV1"),
+    };
+    let named = form.get("Action").unwrap_or_default();
+    let action = Action::parse(named);
+    let log_name = action.map_or("SesV1", Action::name);
+    let result = match action {
+        None if named.is_empty() => Err(v1_error("MissingAction", "The request names no Action.")),
+        None => Err(v1_error(
+            "InvalidAction",
+            format!("{} is not an action of SES v1.", named.escape_default()),
+        )),
+        Some(action) => api.region(req).and_then(|region| {
+            let c = Call {
+                action,
+                form: &form,
+                region,
+                id,
+            };
+            call(api, &c)
+        }),
+    };
+    (result.unwrap_or_else(|e| error(&e, id)), log_name)
 }
 
 /// One line per action: its handler, or the refusal of one sesm does not serve.

@@ -25,11 +25,17 @@ use crate::server::http::{Response, json};
 
 pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
     let b: SendEmailBody = c.body()?;
+    let source_arn = b.from_email_address_identity_arn.clone();
     let (msg, template) = outgoing(b)?;
     let now = jiff::Timestamp::now();
-    let sent = api.send(|s| match &template {
-        Some(t) => ops::template::send(s, &c.region, &msg, t, now),
-        None => ops::send::send(s, &c.region, &msg, now),
+    let sent = api.send(|s| {
+        if let Some(arn) = &source_arn {
+            ops::identity::check_source_arn(s, &c.region, arn)?;
+        }
+        match &template {
+            Some(t) => ops::template::send(s, &c.region, &msg, t, now),
+            None => ops::send::send(s, &c.region, &msg, now),
+        }
     })?;
     Ok(json(&SendEmailResponse {
         message_id: Some(sent.message_id),
