@@ -281,7 +281,7 @@ mod tests {
         );
         // The budget is the request's, not the thread's: the next request starts afresh.
         let fine = format!(
-            r#"{{"Destination":{{"ToAddresses":[{}"a"]}}}}"#,
+            r#"{{"Content":{{"Raw":{{"Data":"eA=="}}}},"Destination":{{"ToAddresses":[{}"a"]}}}}"#,
             "\"a\",".repeat(MAX_ENTRIES - 1)
         );
         let b: SendEmailBody = decode(fine.as_bytes()).unwrap();
