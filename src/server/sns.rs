@@ -11,7 +11,8 @@
 //!
 //! An event log that was removed or replaced (its last event numbered below where delivery
 //! got to) is said in the log, and delivery starts again from its first event: the events of
-//! the old log that were not delivered are gone with it, and the log line says so.
+//! the old log that were not delivered are gone with it, and the log line says so. Events after
+//! the cursor missing from the log (removed or trimmed before delivery) are said too.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -227,6 +228,21 @@ async fn worker(
         };
         if !page.more {
             seen_len = len;
+        }
+        // Events numbered after the cursor that the log no longer holds were removed with it
+        // (or trimmed away) before this subscriber got them: lost, and said so. A log removed
+        // by hand is usually rebuilt from the outbox's segments on the next write, so nothing
+        // is lost then, and nothing is said.
+        if let Some(first) = page.events.first().map(|e| e.seq)
+            && from > 0
+            && first > from + 1
+        {
+            shared.log.line(format!(
+                "sns: events {} to {} left the event log (removed, replaced or trimmed) before they were delivered to {}: they are lost",
+                from + 1,
+                first - 1,
+                sub.endpoint.escape_default()
+            ));
         }
         for e in page.events {
             if subscribed(&shared, &arn).is_none() {

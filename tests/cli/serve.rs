@@ -310,8 +310,9 @@ fn one_log_line_per_request_and_quiet_silences_it() {
     );
     let mut stderr = BufReader::new(server.stderr.take().unwrap());
     let mut line = String::new();
-    // The SMTP interface logs its certificate's fingerprint at start.
-    while line.is_empty() || line.starts_with("smtp: ") {
+    // At start the server logs each door's connection cap, and the SMTP interface its
+    // certificate's fingerprint.
+    while line.is_empty() || line.starts_with("smtp: ") || line.starts_with("connections: ") {
         line.clear();
         stderr.read_line(&mut line).unwrap();
     }

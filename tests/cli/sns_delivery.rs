@@ -162,12 +162,13 @@ fn tokens_are_random_unsubscribing_stops_queued_notifications_and_bad_endpoints_
         .to_string();
     assert_eq!(fetch(&addr, &unsubscribe), 200);
     let after = sub.posts().len();
-    // Past three retry delays nothing more came.
+    // Past three retry delays nothing more came but the one notification that may have been
+    // on its way when the Unsubscribe was answered (as with SNS).
     std::thread::sleep(Duration::from_secs(13));
-    assert_eq!(
-        sub.posts().len(),
-        after,
-        "notifications went on after Unsubscribe"
+    assert!(
+        sub.posts().len() <= after + 1,
+        "notifications went on after Unsubscribe: {} after {after}",
+        sub.posts().len()
     );
     // Endpoints delivery could never reach are refused when subscribing.
     for bad in [
@@ -241,11 +242,40 @@ fn a_failing_event_holds_up_no_other_and_serve_subscriptions_honour_their_unsubs
     sub2.wait("the old events", |p| {
         p.iter().filter(|p| kind(p) == "Notification").count() >= 3
     });
+    // The log alone removed (sesm's hint for a corrupt one): the next write logs again the
+    // events the outbox's segments still hold, so delivery goes on with nothing lost or repeated.
     std::fs::remove_file(env2.path("state/state.json.events")).unwrap();
-    send(&addr2, "new");
+    send(&addr2, "again");
     sub2.wait("the event after the log was removed", |p| {
         p.iter().filter(|p| kind(p) == "Notification").count() >= 4
     });
+    std::thread::sleep(Duration::from_secs(1));
+    let subjects = |posts: &[Value]| -> Vec<String> {
+        posts
+            .iter()
+            .filter(|p| kind(p) == "Notification")
+            .map(|p| {
+                let m: Value = serde_json::from_str(p["Message"].as_str().unwrap()).unwrap();
+                m["mail"]["commonHeaders"]["subject"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(
+        subjects(&sub2.posts()),
+        ["old-0", "old-1", "old-2", "again"]
+    );
+    // The log and the outbox removed: numbering starts again below where delivery got to, and
+    // the server's log says delivery starts again from the new log's first event.
+    std::fs::remove_file(env2.path("state/state.json.events")).unwrap();
+    std::fs::remove_file(env2.path("state/state.json.outbox")).unwrap();
+    send(&addr2, "new");
+    sub2.wait("the event after the log and outbox were removed", |p| {
+        p.iter().filter(|p| kind(p) == "Notification").count() >= 5
+    });
+    assert_eq!(subjects(&sub2.posts())[4], "new");
     let log = server2.log();
     assert!(
         log.contains("sns: the event log was removed or replaced"),
