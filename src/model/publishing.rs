@@ -1096,6 +1096,40 @@ impl Region {
     }
 }
 
+/// A `Subscription` event (a contact of `m`'s list changed its preferences through the
+/// message's unsubscribe link), for the destinations of `m`'s set that take it; `subscription`
+/// is the event's own object (`contactList`, `timestamp`, `source`, `newTopicPreferences`,
+/// `oldTopicPreferences`).
+pub fn subscription_event(
+    s: &State,
+    m: &SentMessage,
+    subscription: Value,
+    now: Timestamp,
+) -> Option<EventRecord> {
+    let set = m.configuration_set.as_deref()?;
+    let region = s.region(&m.region);
+    let mail = RawJson::of(&mail_object(s, m));
+    record(
+        region,
+        &m.region,
+        set,
+        &m.pool,
+        EventType::Subscription,
+        &m.message_id,
+        s.date,
+        now,
+        || {
+            event_json(
+                EventType::Subscription,
+                &mail,
+                None,
+                "subscription",
+                subscription,
+            )
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

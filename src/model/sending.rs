@@ -100,6 +100,9 @@ pub const SIMULATOR: &str = "mailbox-simulator";
 /// message and sends it to them no more than to the simulator (a Bounce of subtype
 /// `OnAccountSuppressionList` instead), so they count toward no ISP's demand either.
 pub const SUPPRESSED: &str = "account-suppression-list";
+/// The pseudo-ISP of recipients a send's contact list says opted out of its topic: SES
+/// accepts the message and does not deliver it to them (L6).
+pub const UNSUBSCRIBED: &str = "contact-list-unsubscribed";
 
 /// The outcome a mailbox simulator address asks for (`bounce+label@` too), or `None` for an
 /// address of another domain or an unknown local part.
@@ -184,6 +187,9 @@ pub struct SentMessage {
     /// Recipients on the account-level suppression list when it was sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppressed: Vec<String>,
+    /// Recipients its contact list says opted out of its topic (not delivered to).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsubscribed: Vec<String>,
     /// The stored template it was sent with, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
@@ -228,6 +234,11 @@ pub struct Outgoing {
     /// Its message tags (`EmailTags`, v1's `Tags`, the `X-SES-MESSAGE-TAGS` header), which
     /// its events carry in `mail.tags`.
     pub tags: Vec<(String, String)>,
+    /// SendEmail's `ListManagementOptions` (`model::contact_list`): recipients who opted out
+    /// are not delivered to, and a lone recipient gets unsubscribe links.
+    pub list_management: Option<super::contact_list::ListManagement>,
+    /// The identity ARNs a send names and who calls (`model::policy`, sending authorization).
+    pub authorization: Option<super::policy::Authorization>,
 }
 
 /// Where a message goes, and why.
@@ -249,7 +260,7 @@ impl Route {
         for (_, isp) in self
             .recipients
             .iter()
-            .filter(|(_, isp)| isp != SIMULATOR && isp != SUPPRESSED)
+            .filter(|(_, isp)| isp != SIMULATOR && isp != SUPPRESSED && isp != UNSUBSCRIBED)
         {
             let n = out.entry(isp.clone()).or_default();
             *n = n.saturating_add(count);
@@ -350,7 +361,10 @@ impl Region {
     /// "Creating and verifying identities").
     pub(crate) fn sender_identity(&self, from: &str) -> Result<Option<(String, super::Identity)>> {
         for candidate in sender_candidates(from) {
-            if let Some(id) = self.identities.entry(&candidate)? {
+            // An address SendCustomVerificationEmail left pending covers nothing yet.
+            if let Some(id) = self.identities.entry(&candidate)?
+                && id.verified()
+            {
                 return Ok(Some((candidate, id)));
             }
         }
@@ -418,8 +432,14 @@ impl Region {
         for (what, list) in [("To", &msg.to), ("Cc", &msg.cc), ("Bcc", &msg.bcc)] {
             for r in list.iter() {
                 let addr = check_address(r, &format!("{what} recipient"))?;
+                let opted_out = match &msg.list_management {
+                    Some(l) => self.unsubscribed(&l.list, l.topic.as_deref(), &addr)?,
+                    None => false,
+                };
                 let isp = if domain_of(&addr) == SIMULATOR_DOMAIN {
                     SIMULATOR.to_string()
+                } else if opted_out {
+                    UNSUBSCRIBED.to_string()
                 } else if self.suppressed(&addr).is_some() {
                     SUPPRESSED.to_string()
                 } else {

@@ -46,9 +46,11 @@ pub(super) fn decode_parsed(
     match first {
         Ok(state) if state.schema_version == SCHEMA_VERSION => Ok(state),
         // Version 2 lacks only the email templates, version 3 only the event destinations and
-        // the suppression list, all of which default to none: the document reads as it is (its
-        // lazy sections keep their text and positions) at the new version.
-        Ok(mut state) if state.schema_version == 2 || state.schema_version == 3 => {
+        // the suppression list, version 4 only the contact lists, import jobs, identity
+        // policies, custom verification templates and email receiving, all of which default
+        // to none: the document reads as it is (its lazy sections keep their text and
+        // positions) at the new version.
+        Ok(mut state) if (2..SCHEMA_VERSION).contains(&state.schema_version) => {
             state.schema_version = SCHEMA_VERSION;
             Ok(state)
         }
@@ -66,9 +68,9 @@ pub(super) fn decode_parsed(
                     Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
                 }
                 Some(1) => migrate(value),
-                // A version 2 or 3 document serde could not read: serde's own error names the
+                // A version 2 to 4 document serde could not read: serde's own error names the
                 // position, as for the current version.
-                Some(2 | 3) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
+                Some(2..=4) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
                 Some(v) if v < u64::from(SCHEMA_VERSION) => Err(corrupt(&format!(
                     "SchemaVersion {v} is not a version sesm ever wrote"
                 ))),
@@ -90,7 +92,8 @@ pub(super) fn corrupt(msg: &str) -> DecodeError {
 /// `DedicatedIpAutoWarmupEnabled`; version 2 makes it per region (A2) and adds prices, the
 /// model's parameters, usage, traffic, metrics and managed-pool state, all of which default;
 /// version 3 adds email templates, which default to none; version 4 event destinations and the
-/// suppression list, likewise.
+/// suppression list, likewise; version 5 contact lists, import jobs, identity policies, custom
+/// verification templates and email receiving, likewise.
 pub(super) fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
     let obj = doc
         .as_object_mut()
@@ -129,7 +132,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_version_2_state_opens_at_version_4_with_no_templates() {
+    fn a_version_2_state_opens_at_the_current_version_with_no_templates() {
         let v2 = br#"{"SchemaVersion":2,"AccountId":"123456789012","Date":"2026-11-26","Regions":{"eu-west-1":{"AutoWarmup":false,"Identities":{"a.example.com":{}}}}}"#;
         let s = decode(v2).unwrap();
         assert_eq!(s.schema_version, SCHEMA_VERSION);
@@ -142,7 +145,8 @@ mod tests {
         assert_eq!(r.identities.len().unwrap(), 1);
         let text = String::from_utf8(encode(&s)).unwrap();
         assert!(
-            text.contains("\"SchemaVersion\":4") && !text.contains("Templates"),
+            text.contains(&format!("\"SchemaVersion\":{SCHEMA_VERSION}"))
+                && !text.contains("Templates"),
             "{text}"
         );
     }
@@ -154,12 +158,12 @@ mod tests {
         let t = s.region("eu-west-1").existing_template("w").unwrap();
         assert_eq!(t.content.subject.as_deref(), Some("Hi {{n}}"));
         assert_eq!(decode(&encode(&s)).unwrap(), s);
-        let v5 = br#"{"SchemaVersion":5,"AccountId":"123456789012","Date":"2026-11-26"}"#;
-        assert!(matches!(decode(v5), Err(DecodeError::Newer(5))));
+        let v6 = br#"{"SchemaVersion":6,"AccountId":"123456789012","Date":"2026-11-26"}"#;
+        assert!(matches!(decode(v6), Err(DecodeError::Newer(6))));
     }
 
     #[test]
-    fn a_version_3_state_opens_at_version_4_with_no_destinations_or_suppression() {
+    fn a_version_3_state_opens_at_the_current_version_with_no_destinations_or_suppression() {
         let v3 = br#"{"SchemaVersion":3,"AccountId":"123456789012","Date":"2026-11-26","Regions":{"eu-west-1":{"ConfigurationSets":{"cs":{"SendingPool":"ses-shared-pool"}}}}}"#;
         let s = decode(v3).unwrap();
         assert_eq!(s.schema_version, SCHEMA_VERSION);
@@ -170,7 +174,7 @@ mod tests {
         let text = String::from_utf8(encode(&s)).unwrap();
         // The configuration set's lazy text is kept as it was read.
         assert!(
-            text.contains("\"SchemaVersion\":4")
+            text.contains(&format!("\"SchemaVersion\":{SCHEMA_VERSION}"))
                 && text.trim_end().ends_with(
                     r#""Regions":{"eu-west-1":{"ConfigurationSets":{"cs":{"SendingPool":"ses-shared-pool"}}}}}"#
                 ),

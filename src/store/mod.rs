@@ -356,6 +356,7 @@ impl Store {
 mod atomic;
 mod codec;
 mod events;
+mod inbound;
 mod input;
 mod journal;
 mod live;
@@ -544,6 +545,7 @@ mod tests {
             simulator: Default::default(),
             rendering_failure: None,
             suppressed: vec![],
+            unsubscribed: vec![],
             template_name: None,
             event_mail: None,
             count: 1,

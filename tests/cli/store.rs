@@ -27,7 +27,7 @@ fn the_first_write_creates_the_folder_and_a_0600_file() {
     let mode = std::fs::metadata(&env.state).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 4);
+    assert_eq!(doc["SchemaVersion"], 5);
     assert_eq!(doc["Date"], TODAY);
     assert!(
         !env.backup_path().exists(),
@@ -250,7 +250,7 @@ fn a_schema_version_1_state_is_migrated_on_the_next_write() {
     assert_eq!(pools["ConfigurationSets"], json!(["receipts"]));
     env.ok(&["pool", "create", "after-migration"]);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 4);
+    assert_eq!(doc["SchemaVersion"], 5);
     assert!(doc.get("DedicatedIpAutoWarmupEnabled").is_none());
     assert_eq!(doc["Regions"]["eu-west-1"]["AutoWarmup"], false);
     assert_eq!(

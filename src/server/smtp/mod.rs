@@ -11,8 +11,11 @@
 
 mod auth;
 mod data;
+pub(super) mod inbound;
 mod lines;
 mod session;
+
+pub use inbound::InboundOptions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
