@@ -1160,7 +1160,7 @@ module completions {
   ]
 
   def "nu-complete sesm metrics metrics" [] {
-    [ "Send" "ApproximateDedicatedSendingPercentage" "SentLast24Hours" "Available24HourSend" "SentShared" "Deferred" "Expired" "WarmupPercentage" "DedicatedIpCount" "SendEvents" "DeliveryEvents" "DeliveryDelayEvents" "BounceEvents" "ComplaintEvents" ]
+    [ "Send" "ApproximateDedicatedSendingPercentage" "SentLast24Hours" "Available24HourSend" "SentShared" "Deferred" "Expired" "WarmupPercentage" "CapacityWarmupPercentage" "DedicatedIpCount" "SendEvents" "DeliveryEvents" "DeliveryDelayEvents" "BounceEvents" "ComplaintEvents" ]
   }
 
   def "nu-complete sesm metrics output" [] {
@@ -1245,10 +1245,11 @@ module completions {
     --config-set: string      # A configuration set whose mail is compared; repeatable [default: every set with traffic]
     --plan: path              # A CSV plan (day,config_set,isp,volume[,region]) instead of the standing traffic
     --days: string            # How many days to simulate
-    --standard-ips: string    # Standard options by IP count [default: the sets' current count, the count needed to meet the limits, and the managed run's peak]
-    --max-shared: string      # The most mail, in percent, that may go through shared IPs after the settling days
-    --max-expired: string     # The most mail, in percent of the run's demand, that may expire
-    --settle: string          # Days not measured for --max-shared (at most --days − 7) [default: 45, the standard warm-up, or --days − 7 when shorter]
+    --standard-ips: string    # Standard options by IP count [default: the sets' current count, the fewest (2 or more) that meet the limits, and the managed run's peak (at least 2)]
+    --max-shared: string      # sesm's limit: the most mail, in percent, that may go through shared IPs after the settling days
+    --max-expired: string     # sesm's limit: the most mail, in percent, that may expire after the settling days
+    --settle: string          # Days not measured for the limits (at most --days − 7) [default: 60, SES's 45 days of standard warm-up and 15 for the ISPs, or --days − 7 when shorter]
+    --shared-floor: string    # Messages a day per ISP, on average over the run, below which shared IPs are judged on expiry alone: mail too small or irregular to keep a dedicated IP warm
     --cold                    # Start every option from nothing (no IPs, no warm-up, no month-to-date mail) instead of the account as it is
     --html: path              # Also write a self-contained HTML page comparing the options to FILE
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]

@@ -7,6 +7,10 @@ for 5 managed pools per region), then times whole commands (median of N runs, ea
 process) and their peak memory, and `jq empty` on the same file when jq is installed.
 
     python3 scripts/bench.py [--runs N] [--keep DIR]
+    python3 scripts/bench.py --peers [--rounds N] [--messages N] [--baseline OTHER_SESM]
+
+`--peers` runs sesm beside aws-ses-v2-local and aiosmtpd (installed, pinned, into
+target/bench-peers) in interleaved rounds, and the outbox row of issue 29 (`bench_peers.py`).
 
 Needs Python 3 and cargo; prints a Markdown table. Peak memory needs GNU time
 (`apt-get install time`): a child started from Python counts Python's own pages until it
@@ -29,9 +33,10 @@ SESM = os.path.join(ROOT, "target", "release", "sesm")
 LARGE = os.path.join(ROOT, "target", "release", "examples", "large_state")
 
 
-def build():
+def build(example=True):
     subprocess.run(
-        ["cargo", "build", "--release", "--locked", "--bin", "sesm", "--example", "large_state"],
+        ["cargo", "build", "--release", "--locked", "--bin", "sesm"]
+        + (["--example", "large_state"] if example else []),
         cwd=ROOT,
         check=True,
     )
@@ -359,8 +364,21 @@ def main():
     parser.add_argument("--only", metavar="TEXT",
                         help="run only the command rows whose name contains TEXT (e.g. --only "
                              "compare), without the endpoint's; --only serve runs the endpoint's alone")
+    parser.add_argument("--peers", action="store_true",
+                        help="sesm beside aws-ses-v2-local and aiosmtpd, interleaved rounds (bench_peers.py)")
+    parser.add_argument("--rounds", type=int, default=3, help="--peers: interleaved rounds")
+    parser.add_argument("--messages", type=int, default=2000,
+                        help="--peers: messages per measurement (half for one client)")
+    parser.add_argument("--baseline", metavar="SESM",
+                        help="--peers: another sesm binary (today's main) run in the same rounds")
     args = parser.parse_args()
 
+    if args.peers:
+        build(example=False)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import bench_peers
+        bench_peers.main(args, SESM)
+        return 0
     build()
     folder = args.keep or tempfile.mkdtemp(prefix="sesm-bench-")
     os.makedirs(folder, exist_ok=True)
@@ -411,8 +429,9 @@ def main():
     _, peak = row("simulate --days 30", 100, [SESM, "-q", "simulate", "--days", "30", "-o", "json"], prepare=fresh)
     peaks.append(peak)
     sets = [arg for i in range(5) for arg in ("--config-set", f"managed-cs-{i}")]
-    # Managed, 20 standard IPs and shared, plus the search for StandardIpsNeeded (bisection
-    # over 1 to 100 standard IPs: about 8 more runs), from the account as it is.
+    # Managed, 20 standard IPs and shared, plus the search for StandardIpsNeeded (model v3:
+    # 2, the account's count, 100, then bisection between them: about 10 more runs, each with
+    # every standard IP's memory per ISP), from the account as it is.
     _, peak = row("compare: options + IP search, 365 days, 5 sets x 9 ISPs", 300,
                   [SESM, "compare", "--days", "365", "--standard-ips", "20", "-o", "json", *sets])
     peaks.append(peak)

@@ -557,23 +557,9 @@ fn layers_and_doors_refer_only_to_what_the_rules_allow() {
     );
 }
 
-/// Circles that other branches' work reaches into today, each removed when it is broken up:
-/// the modules of the circle, as `circles` reports them.
-const KNOWN_CIRCLES: &[&[&str]] = &[&[
-    "model::config_set",
-    "model::event",
-    "model::identity",
-    "model::publishing",
-    "model::sending",
-    "model::suppression",
-]];
-
 #[test]
 fn no_folder_has_a_circle_of_references() {
-    let found: Vec<Vec<String>> = circles(&edges_under(&src_dir()))
-        .into_iter()
-        .filter(|c| !KNOWN_CIRCLES.iter().any(|k| k == c))
-        .collect();
+    let found = circles(&edges_under(&src_dir()));
     assert!(
         found.is_empty(),
         "circles of references (a shared helper belongs in a module of its own):\n{}",
@@ -583,18 +569,6 @@ fn no_folder_has_a_circle_of_references() {
             .collect::<Vec<_>>()
             .join("\n")
     );
-}
-
-/// Each known circle still exists: one that no longer does is stale and goes.
-#[test]
-fn known_circles_are_still_there() {
-    let found = circles(&edges_under(&src_dir()));
-    for k in KNOWN_CIRCLES {
-        assert!(
-            found.iter().any(|c| c == k),
-            "KNOWN_CIRCLES lists {k:?}, which is gone: remove it"
-        );
-    }
 }
 
 #[test]

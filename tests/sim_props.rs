@@ -1,6 +1,8 @@
 //! Property tests of the warm-up model's invariants, on random accounts and traffic:
 //! mail conservation per pool, ISP and day; determinism; per-ISP independence; no warm-up
-//! gain without mail; and continuity between runs.
+//! gain without mail; continuity between runs; what ISPs remember of standard IPs (model v3):
+//! bounded acceptance, forgetting after idle days, a new IP never lowering a pool's
+//! capacity-weighted warm-up; and compare's `StandardIpsNeeded`.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +10,9 @@ use jiff::civil::Date;
 use proptest::prelude::*;
 use sesm::model::config_set::NewConfigSet;
 use sesm::model::pool::NewPool;
-use sesm::model::{IpWarmup, IspWarmup, ScalingMode, State};
+use sesm::model::{IpWarmup, IspMemory, IspWarmup, ScalingMode, State};
+use sesm::ops::compare::{self, CompareRequest};
+use sesm::sim::formulas::accepts;
 use sesm::sim::managed::{WarmupParams, update_warmup};
 use sesm::sim::{DayReport, Demand, Plan, PlanRow, RunReport, simulate};
 
@@ -28,6 +32,9 @@ struct Scenario {
     /// Each standard IP's warm-up % at the start (in address order): warm (100, `DONE`) IPs
     /// have per-ISP capacity and defer, warming ones overflow to shared.
     standard_start: Vec<f64>,
+    /// Per standard IP, what every ISP remembers it sending a day at the start (`None`: the
+    /// ISPs don't know it).
+    standard_memory: Vec<Option<f64>>,
 }
 
 fn volume() -> impl Strategy<Value = u64> {
@@ -46,6 +53,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             prop_oneof![2 => Just(100.0f64), 1 => Just(0.0f64), 1 => 0.0f64..100.0],
             4,
         ),
+        proptest::collection::vec(proptest::option::of(0.0f64..300_000.0), 4),
     )
         .prop_map(
             |(
@@ -56,6 +64,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 days,
                 spikes,
                 standard_start,
+                standard_memory,
             )| Scenario {
                 volumes,
                 max_delivery_seconds,
@@ -64,6 +73,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 days,
                 spikes: spikes.into_iter().filter(|s| s.0 < days).collect(),
                 standard_start,
+                standard_memory,
             },
         )
 }
@@ -97,8 +107,19 @@ fn build(sc: &Scenario) -> State {
     if sc.default_ips > 0 {
         s.lease_ips(R, sc.default_ips, None).unwrap();
     }
-    for (ip, &start) in s.region_mut(R).ips.values_mut().zip(&sc.standard_start) {
-        ip.warmup = IpWarmup::Standard { start, days: 0 };
+    let isps: Vec<String> = s.model.isp_names().map(str::to_string).collect();
+    let starts = sc.standard_start.iter().zip(&sc.standard_memory);
+    for (ip, (&start, &known)) in s.region_mut(R).ips.values_mut().zip(starts) {
+        ip.warmup = IpWarmup::Standard {
+            start,
+            days: 0,
+            memory: IspMemory {
+                ewma: known
+                    .map(|e| isps.iter().map(|i| (i.clone(), e)).collect())
+                    .unwrap_or_default(),
+                idle_days: 0,
+            },
+        };
     }
     s
 }
@@ -179,7 +200,7 @@ proptest! {
             let managed = region.pools.get(pool)
                 .and_then(|p| p.managed.as_ref())
                 .and_then(|m| m.queue.get(isp).copied());
-            let standard = region.standard_queues.get(pool).and_then(|q| q.get(isp).copied());
+            let standard = region.standard_pools.get(pool).and_then(|q| q.queue.get(isp).copied());
             managed.or(standard).unwrap_or(0)
         };
         for d in &report.days {
@@ -293,5 +314,207 @@ proptest! {
             prop_assert!(s.w <= w);
         }
         prop_assert!((s.w - w).abs() <= 100.0 / days[isp] + 1e-9 || s.w == 0.0, "moved more than a step: {} -> {}", w, s.w);
+    }
+
+    /// What an ISP accepts from a warm standard IP is at least `V0` (or `C` when smaller), at
+    /// most `C`, and never less when it remembers more.
+    #[test]
+    fn an_isp_accepts_between_v0_and_c(e in proptest::option::of(0.0f64..1e7), more in 0.0f64..1e6,
+                                      c in 1u64..300_000, headroom in 1.0f64..4.0) {
+        let k = accepts(e, 200.0, c, headroom);
+        prop_assert!(k >= 200u64.min(c) && k <= c, "{k}");
+        match e {
+            None => prop_assert_eq!(k, 200u64.min(c)),
+            Some(e) => prop_assert!(accepts(Some(e + more), 200.0, c, headroom) >= k),
+        }
+    }
+
+    /// Thirty days without mail and every ISP has forgotten every standard IP (SES's own
+    /// percentage stays).
+    #[test]
+    fn thirty_idle_days_forget_every_standard_ip(sc in scenario()) {
+        let (mut s, _) = run(&sc);
+        let percents = |s: &State| -> Vec<(f64, u32)> {
+            s.region(R).ips.values().filter_map(|ip| match &ip.warmup {
+                IpWarmup::Standard { start, days, .. } => Some((*start, *days)),
+                IpWarmup::Managed { .. } => None,
+            }).collect()
+        };
+        s.region_mut(R).auto_warmup = false;
+        let before = percents(&s);
+        // One day for a queue to go out, then thirty idle ones.
+        simulate(&mut s, 31, Demand::Plan(&Plan { rows: Vec::new() })).unwrap();
+        for ip in s.region(R).ips.values() {
+            if let IpWarmup::Standard { memory, .. } = &ip.warmup {
+                prop_assert!(memory.ewma.is_empty(), "{:?}", memory);
+                prop_assert!(memory.idle_days >= 30);
+            }
+        }
+        prop_assert_eq!(percents(&s), before);
+    }
+
+    /// A cold IP joining a standard pool never lowers the pool's capacity-weighted warm-up for
+    /// any ISP that day (the mean over IPs would drop).
+    #[test]
+    fn a_new_ip_never_lowers_the_capacity_weighted_warmup(sc in scenario()) {
+        let (without, _) = run(&sc);
+        let mut with = without.clone();
+        let mut without = without;
+        with.lease_ips(R, 1, Some("s")).unwrap();
+        let day: Vec<PlanRow> = plan(&sc).into_iter().filter(|r| r.day == 0).collect();
+        let a = simulate(&mut without, 1, Demand::Plan(&Plan { rows: day.clone() })).unwrap();
+        let b = simulate(&mut with, 1, Demand::Plan(&Plan { rows: day })).unwrap();
+        let pool = |r: &RunReport| r.days.iter().find(|d| d.pool_name == "s").cloned();
+        if let (Some(a), Some(b)) = (pool(&a), pool(&b)) {
+            for i in &a.isps {
+                let j = isp(&b, &i.isp).unwrap();
+                prop_assert!(j.capacity_warmup_percentage >= i.capacity_warmup_percentage,
+                    "{}: {} -> {}", i.isp, i.capacity_warmup_percentage, j.capacity_warmup_percentage);
+                prop_assert!((0.0..=100.0).contains(&j.capacity_warmup_percentage));
+            }
+        }
+    }
+}
+
+/// A random account for compare: a standard pool holding `kept` IPs that every ISP knows
+/// (they sent `known` a day), some of them still warming, and random limits.
+#[derive(Debug, Clone)]
+struct Advice {
+    volumes: [u64; 3],
+    kept: usize,
+    known: f64,
+    warming: usize,
+    days: u32,
+    settle: u32,
+    max_shared: f64,
+    max_expired: f64,
+}
+
+fn advice() -> impl Strategy<Value = Advice> {
+    (
+        proptest::array::uniform3(prop_oneof![1 => Just(0u64), 4 => 0u64..600_000]),
+        0usize..5,
+        0.0f64..150_000.0,
+        0usize..2,
+        8u32..40,
+        0u32..40,
+        prop_oneof![Just(0.0f64), 0.0f64..20.0],
+        prop_oneof![Just(0.0f64), 0.0f64..10.0],
+    )
+        .prop_map(
+            |(volumes, kept, known, warming, days, settle, max_shared, max_expired)| Advice {
+                volumes,
+                kept,
+                known,
+                warming: warming.min(kept),
+                days,
+                settle: settle % (days - 6),
+                max_shared,
+                max_expired,
+            },
+        )
+}
+
+fn advice_state(a: &Advice) -> State {
+    let mut s = State::new(Date::constant(2026, 11, 26));
+    let r = s.region_mut(R);
+    r.create_pool(NewPool {
+        name: "s".into(),
+        mode: ScalingMode::Standard,
+        config_sets: vec![],
+        tags: vec![],
+    })
+    .unwrap();
+    r.create_config_set(NewConfigSet {
+        name: "cs".into(),
+        pool: Some("s".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let isps = ["gmail", "microsoft", "orange"];
+    r.traffic.insert(
+        "cs".into(),
+        isps.iter()
+            .zip(a.volumes)
+            .filter(|(_, v)| *v > 0)
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+    );
+    if a.volumes.iter().all(|&v| v == 0) {
+        r.traffic
+            .insert("cs".into(), [("gmail".to_string(), 1_000u64)].into());
+    }
+    if a.kept > 0 {
+        s.lease_ips(R, a.kept as i64, Some("s")).unwrap();
+    }
+    let names: Vec<String> = s.model.isp_names().map(str::to_string).collect();
+    for (k, ip) in s.region_mut(R).ips.values_mut().enumerate() {
+        ip.warmup = IpWarmup::Standard {
+            start: if k < a.warming { 60.0 } else { 100.0 },
+            days: 0,
+            memory: IspMemory {
+                ewma: names.iter().map(|n| (n.clone(), a.known)).collect(),
+                idle_days: 0,
+            },
+        };
+    }
+    s
+}
+
+fn advice_request(a: &Advice, ips: Option<Vec<u32>>) -> CompareRequest {
+    CompareRequest {
+        config_sets: Vec::new(),
+        plan: None,
+        days: a.days,
+        standard_ips: ips,
+        max_shared: a.max_shared,
+        max_expired: a.max_expired,
+        settle: Some(a.settle),
+        cold: false,
+    }
+}
+
+proptest! {
+    // Each case runs compare three times (a dozen runs each): fewer cases.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse::<u32>().ok()).map_or(16, |n| n / 4 + 1),
+        ..ProptestConfig::default()
+    })]
+
+    /// Compare's `StandardIpsNeeded` meets the limits, and one IP fewer (when that is still 2
+    /// or more) does not, on random accounts whose pool keeps warm IPs the ISPs know.
+    #[test]
+    fn standard_ips_needed_meets_the_limits_and_one_fewer_does_not(a in advice()) {
+        let s = advice_state(&a);
+        let c = compare::compare(&s, R, &advice_request(&a, None)).unwrap();
+        match c.standard_ips_needed {
+            Some(n) => {
+                prop_assert!(n >= 2);
+                let mut shown = vec![n];
+                if n > 2 {
+                    shown.push(n - 1);
+                }
+                let again = compare::compare(&s, R, &advice_request(&a, Some(shown))).unwrap();
+                let meets = |ips: u32| again.options.iter().find(|o| o.standard_ips == Some(ips)).map(|o| o.meets_limits);
+                prop_assert_eq!(meets(n), Some(true), "{} IPs", n);
+                if n > 2 {
+                    prop_assert_eq!(meets(n - 1), Some(false), "{} IPs", n - 1);
+                }
+            }
+            None => {
+                // Neither the fewest nor the most searched meets them.
+                let again = compare::compare(&s, R, &advice_request(&a, Some(vec![2, 100]))).unwrap();
+                for o in again.options.iter().filter(|o| o.standard_ips.is_some()) {
+                    prop_assert!(!o.meets_limits, "{:?} IPs", o.standard_ips);
+                }
+            }
+        }
+        // The recommendation is never a 1-IP option while a standard option of more IPs meets
+        // the limits, and a kept IP count is reported as the account's.
+        prop_assert_eq!(c.current_standard_ips, a.kept as u32);
+        let rec = &c.options[c.recommendation.index];
+        if rec.no_redundancy {
+            prop_assert!(!c.options.iter().any(|o| o.standard_ips.unwrap_or(0) >= 2 && o.meets_limits));
+        }
     }
 }

@@ -162,6 +162,7 @@ impl Prices {
         for (name, v) in [
             ("StandardIpMonthly", self.standard_ip_monthly),
             ("ManagedPoolMonthly", self.managed_pool_monthly),
+            ("SendingPerThousand", self.sending_per_thousand),
         ] {
             if !(v.is_finite() && (0.0..=1e6).contains(&v)) {
                 return Err(format!(
@@ -229,6 +230,23 @@ fn volumes(what: &str, model: &ModelParams, v: &BTreeMap<String, u64>) -> Result
     Ok(())
 }
 
+/// A pool's demand history: ISPs of the table, at most a year of days, volumes a day can hold.
+fn history(what: &str, model: &ModelParams, h: &BTreeMap<String, Vec<u64>>) -> Result<(), String> {
+    for (isp, days) in h {
+        if model.isp_index(isp).is_none() || days.len() > 365 {
+            return Err(format!(
+                "{what}: the demand history of '{}' has {} days or an ISP not in the table",
+                isp.escape_default(),
+                days.len()
+            ));
+        }
+        if let Some(v) = days.iter().find(|&&v| v > MAX_HISTORY_VOLUME) {
+            return Err(format!("{what}: a day of its history holds {v} messages"));
+        }
+    }
+    Ok(())
+}
+
 fn tag_rules(what: &str, t: &Tags) -> Result<(), String> {
     let list: Vec<(String, String)> = t.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     tags::check(&list).map_err(|e| format!("{what}: T2/T4: {}", e.message))?;
@@ -275,8 +293,7 @@ impl State {
                 "SNS subscription '{}'",
                 sub.subscription_arn.escape_default()
             );
-            super::publishing::check_topic_arn(&sub.topic_arn)
-                .map_err(|e| format!("{what}: {e}"))?;
+            super::rules::check_topic_arn(&sub.topic_arn).map_err(|e| format!("{what}: {e}"))?;
             if !sub.endpoint.starts_with("http://")
                 || !sub.endpoint.bytes().all(|b| (0x21..0x7f).contains(&b))
             {
@@ -409,29 +426,57 @@ impl Region {
         for (name, pool) in &self.pools {
             let what = format!("pool '{}'", name.escape_default());
             if let Some(m) = &pool.managed {
-                for (isp, days) in &m.history {
-                    if model.isp_index(isp).is_none() || days.len() > 365 {
-                        return Err(format!(
-                            "{what}: the demand history of '{}' has {} days or an ISP not in the table",
-                            isp.escape_default(),
-                            days.len()
-                        ));
-                    }
-                    if let Some(v) = days.iter().find(|&&v| v > MAX_HISTORY_VOLUME) {
-                        return Err(format!("{what}: a day of its history holds {v} messages"));
-                    }
-                }
+                history(&what, model, &m.history)?;
                 volumes(&format!("{what}: queue"), model, &m.queue)?;
+            }
+        }
+        for (name, p) in &self.standard_pools {
+            let what = format!("standard pool '{}'", name.escape_default());
+            if !self.pool_exists(name) || self.is_managed(name) || name == SHARED_POOL {
+                return Err(format!(
+                    "{what}: the model's memory of a pool that is not standard"
+                ));
+            }
+            history(&what, model, &p.history)?;
+            for (isp, q) in &p.queue {
+                if model.isp_index(isp).is_none() || *q > MAX_HISTORY_VOLUME {
+                    return Err(format!(
+                        "{what}: a queue of {q} messages for '{}'",
+                        isp.escape_default()
+                    ));
+                }
+            }
+            for (isp, h) in &p.queue_hours {
+                if model.isp_index(isp).is_none() || !(h.is_finite() && (0.0..=24.0).contains(h)) {
+                    return Err(format!(
+                        "{what}: a retry window of {h} hours for '{}'",
+                        isp.escape_default()
+                    ));
+                }
             }
         }
         for (addr, ip) in &self.ips {
             match &ip.warmup {
-                IpWarmup::Standard { start, days } => {
+                IpWarmup::Standard {
+                    start,
+                    days,
+                    memory,
+                } => {
                     if !(start.is_finite() && (0.0..=100.0).contains(start)) {
                         return Err(format!("IP {addr}: a warm-up of {start} % (I3: 0 to 100)"));
                     }
                     if *days > 36_500 {
                         return Err(format!("IP {addr}: {days} days of warm-up"));
+                    }
+                    for (isp, e) in &memory.ewma {
+                        if model.isp_index(isp).is_none()
+                            || !(e.is_finite() && (0.0..=MAX_HISTORY_VOLUME as f64).contains(e))
+                        {
+                            return Err(format!(
+                                "IP {addr}: what '{}' remembers of it is not a volume",
+                                isp.escape_default()
+                            ));
+                        }
                     }
                 }
                 IpWarmup::Managed { isps } => {
@@ -537,7 +582,7 @@ impl Region {
                         kind.escape_default()
                     ));
                 }
-                super::publishing::check_topic_arn(topic).map_err(|e| format!("{what}: {e}"))?;
+                super::rules::check_topic_arn(topic).map_err(|e| format!("{what}: {e}"))?;
             }
             if let Some(kind) = id
                 .headers_in_notifications

@@ -205,7 +205,7 @@ impl OptionBlock {
                 .map(|r| r.as_str().map(str::to_string))
                 .collect::<Option<Vec<String>>>()
                 .ok_or_else(|| bad("SuppressedReasons", "a list of strings"))?;
-            super::suppression::parse_reasons(&texts, "suppressionOptions.suppressedReasons")?;
+            super::rules::parse_reasons(&texts, "suppressionOptions.suppressedReasons")?;
         }
         if self == OptionBlock::Tracking {
             // "When the tracking domain you specified is not a valid domain or subdomain"
@@ -386,10 +386,7 @@ impl Region {
         self.traffic.remove(name);
         // Mail already sent through it today goes out the default way.
         if let Some(sent) = self.pending.remove(name) {
-            let none = self
-                .pending
-                .entry(super::sending::NO_SET.to_string())
-                .or_default();
+            let none = self.pending.entry(super::NO_SET.to_string()).or_default();
             for (isp, n) in sent {
                 let v = none.entry(isp).or_default();
                 *v = v.saturating_add(n);

@@ -56,9 +56,9 @@ impl Status {
 
     /// Parses `member`'s value; another value gets AWS's enum validation text.
     pub fn parse(value: &str, member: &str) -> Result<Status> {
-        value.parse().map_err(|_| {
-            super::identity::enum_error(value, member, &Status::ALL.map(Status::as_str))
-        })
+        value
+            .parse()
+            .map_err(|_| super::rules::enum_error(value, member, &Status::ALL.map(Status::as_str)))
     }
 }
 
@@ -137,16 +137,6 @@ pub struct ContactFilter {
     pub status: Option<Status>,
     pub topic: Option<String>,
     pub use_default: bool,
-}
-
-/// SendEmail's `ListManagementOptions`, and where the server answers the unsubscribe links
-/// it adds (the door knows its own address; the operation builds the links).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListManagement {
-    pub list: String,
-    pub topic: Option<String>,
-    /// `http://HOST:PORT` of the server.
-    pub links_base: String,
 }
 
 /// "List with name: NAME doesn't exist." (the text SES answers, as moto and sesm's earlier

@@ -293,7 +293,7 @@ impl Definition {
         let mut matching: Vec<EventType> = Vec::with_capacity(types.len());
         for t in &types {
             let t: EventType = t.parse().map_err(|_| {
-                super::identity::enum_list_error(
+                super::rules::enum_list_error(
                     &types,
                     "eventDestination.matchingEventTypes",
                     &EventType::ALL.map(EventType::as_str),

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::names::{IdentityType, check_domain, check_region, normalize_identity};
+use super::rules::enum_error;
 use super::{Identity, Region, quota, tags};
 use crate::error::{Error, Result};
 
@@ -245,24 +246,6 @@ pub struct SigningAttributes {
     pub domain_origin: Option<String>,
 }
 
-/// The validation message AWS's JSON services give for a value outside a model enum.
-pub fn enum_error(value: &str, member: &str, allowed: &[&str]) -> Error {
-    Error::bad_request(format!(
-        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-        allowed.join(", ")
-    ))
-}
-
-/// The validation message AWS's JSON services give for a list whose members must be of a
-/// model enum (`value` is the list as given).
-pub fn enum_list_error(value: &[String], member: &str, allowed: &[&str]) -> Error {
-    Error::bad_request(format!(
-        "1 validation error detected: Value '[{}]' at '{member}' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
-        value.join(", "),
-        allowed.join(", ")
-    ))
-}
-
 /// The region of a DEED origin (`AWS_SES_EU_WEST_1` → `eu-west-1`), if it is one.
 fn deed_region(origin: &str) -> Option<String> {
     let region = origin
@@ -451,7 +434,7 @@ impl Region {
         let (name, _) = self.existing_identity(raw)?;
         check_notification_type(kind)?;
         if let Some(t) = topic {
-            super::publishing::check_topic_arn(t).map_err(Error::bad_request)?;
+            super::rules::check_topic_arn(t).map_err(Error::bad_request)?;
         }
         self.identities.update(&name, |id| match topic {
             Some(t) => {

@@ -92,7 +92,7 @@ pub fn parse_s3_url(url: &str) -> Result<(String, String)> {
 pub fn check_format(format: &str) -> Result<()> {
     match format {
         "CSV" | "JSON" => Ok(()),
-        _ => Err(super::identity::enum_error(
+        _ => Err(super::rules::enum_error(
             format,
             "importDataSource.dataFormat",
             &["CSV", "JSON"],
@@ -104,11 +104,7 @@ pub fn check_format(format: &str) -> Result<()> {
 pub fn check_action(action: &str, member: &str) -> Result<()> {
     match action {
         "PUT" | "DELETE" => Ok(()),
-        _ => Err(super::identity::enum_error(
-            action,
-            member,
-            &["DELETE", "PUT"],
-        )),
+        _ => Err(super::rules::enum_error(action, member, &["DELETE", "PUT"])),
     }
 }
 

@@ -55,7 +55,7 @@ impl Ip {
     pub fn status(&self) -> WarmupStatus {
         match self.warmup {
             IpWarmup::Managed { .. } => WarmupStatus::NotApplicable,
-            IpWarmup::Standard { start, days } => {
+            IpWarmup::Standard { start, days, .. } => {
                 let p = IpWarmup::standard_percent(start, days);
                 if p >= 100.0 {
                     WarmupStatus::Done
@@ -120,10 +120,13 @@ impl Region {
                 "given a warm-up percentage",
             ));
         }
-        self.ips.get_mut(&addr).expect("checked above").warmup = IpWarmup::Standard {
-            start: percent as f64,
-            days: 0,
-        };
+        // SES's percentage only: what the ISPs remember of the IP stays (model v3).
+        if let IpWarmup::Standard { start, days, .. } =
+            &mut self.ips.get_mut(&addr).expect("checked above").warmup
+        {
+            *start = percent as f64;
+            *days = 0;
+        }
         Ok(addr)
     }
 
@@ -206,17 +209,7 @@ impl State {
                 self.ips_left()
             )));
         }
-        let warmup = if r.auto_warmup {
-            IpWarmup::Standard {
-                start: 0.0,
-                days: 0,
-            }
-        } else {
-            IpWarmup::Standard {
-                start: 100.0,
-                days: 0,
-            }
-        };
+        let warmup = IpWarmup::standard(if r.auto_warmup { 0.0 } else { 100.0 });
         let mut leased = Vec::with_capacity(count as usize);
         for _ in 0..count {
             let addr = self.allocate_ip().expect("range checked above");
@@ -244,7 +237,11 @@ mod tests {
     fn status_of_standard_ips() {
         let ip = |start, days| Ip {
             pool: "p".into(),
-            warmup: IpWarmup::Standard { start, days },
+            warmup: IpWarmup::Standard {
+                start,
+                days,
+                memory: Default::default(),
+            },
         };
         assert_eq!(ip(0.0, 0).status(), WarmupStatus::InProgress(0));
         assert_eq!(ip(0.0, 1).status(), WarmupStatus::InProgress(2));

@@ -26,7 +26,9 @@ pub mod policy;
 pub mod pool;
 pub mod publishing;
 pub mod receipt;
+pub mod rules;
 pub mod sending;
+pub mod standard;
 pub mod suppression;
 pub mod tags;
 pub mod template;
@@ -101,12 +103,19 @@ macro_rules! text_enum_serde {
 }
 pub use metrics::{IspMetrics, PoolMetrics};
 pub use params::{IspParams, ModelParams, Prices};
+pub use standard::{IspMemory, StandardPoolState};
 
 /// The version of the state file this sesm writes. Version 1 kept auto warm-up account-wide
 /// and had no simulation; version 2 had no email templates; version 3 had no event destinations
-/// and no suppression list; version 4 had no contact lists, import jobs, identity policies,
-/// custom verification templates or email receiving; `store/codec.rs` migrates them all.
-pub const SCHEMA_VERSION: u32 = 5;
+/// and no suppression list; version 4 kept each tracked message's `mail` object (headers
+/// included) in the state, which version 5 keeps in the outbox; versions 5 and older were
+/// model v2, where ISPs remembered nothing of a standard IP (`State::migrate_to_model_v3`);
+/// version 6 had no contact lists, import jobs, identity policies, custom verification
+/// templates or email receiving; `store/codec.rs` and `store/outbox.rs` migrate them all.
+pub const SCHEMA_VERSION: u32 = 7;
+
+/// The key of pending demand sent through no configuration set (set names are never empty).
+pub const NO_SET: &str = "";
 
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The pool SES keeps for standard IPs that belong to no user pool.
@@ -210,6 +219,15 @@ pub struct MonthUsage {
     pub standard_ip_days: u64,
 }
 
+impl MonthUsage {
+    /// Adds another month's usage, saturating.
+    pub fn add(&mut self, o: &MonthUsage) {
+        self.managed_pool_days = self.managed_pool_days.saturating_add(o.managed_pool_days);
+        self.managed_messages = self.managed_messages.saturating_add(o.managed_messages);
+        self.standard_ip_days = self.standard_ip_days.saturating_add(o.standard_ip_days);
+    }
+}
+
 /// One region of the account; regions are independent (quotas are per region).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -259,19 +277,30 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique_nested"
     )]
     pub pending: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Mail a standard pool's ISPs deferred (model v2: a warm IP's per-ISP capacity) and that
-    /// the next day retries, per pool (`ses-default-dedicated-pool` included, which has no
-    /// `Pool` entry to keep it in) and ISP. Managed pools keep theirs in `ManagedPoolState`.
+    /// What the model remembers of each standard pool between days (its ISPs' deferred mail
+    /// and the demand of the last days), per pool (`ses-default-dedicated-pool` included,
+    /// which has no `Pool` entry to keep it in). Managed pools keep theirs in
+    /// `ManagedPoolState`; since version 6.
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub standard_pools: BTreeMap<String, StandardPoolState>,
+    /// Version 4's deferred mail of standard pools, per pool and ISP: read, moved into
+    /// `standard_pools` by `State::migrate_to_model_v3`, never written.
+    #[serde(
+        default,
+        rename = "StandardQueues",
+        skip_serializing,
         deserialize_with = "crate::lazy::unique_nested"
     )]
-    pub standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
+    pub legacy_standard_queues: BTreeMap<String, BTreeMap<String, u64>>,
     /// Messages whose configuration set publishes events, until the simulation has decided
-    /// about every recipient (`model::events`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tracked: Vec<publishing::TrackedMail>,
+    /// about every recipient (`model::events`); oldest first, dropped from the front past
+    /// `MAX_TRACKED` (so that costs nothing however many are tracked).
+    #[serde(default, skip_serializing_if = "std::collections::VecDeque::is_empty")]
+    pub tracked: std::collections::VecDeque<publishing::TrackedMail>,
     /// The account-level suppression list (`model::suppression`), by address as SES compares
     /// it; since version 4.
     #[serde(
@@ -333,8 +362,9 @@ impl Default for Region {
             traffic: BTreeMap::new(),
             metrics: Lazy::default(),
             pending: BTreeMap::new(),
-            standard_queues: BTreeMap::new(),
-            tracked: Vec::new(),
+            standard_pools: BTreeMap::new(),
+            legacy_standard_queues: BTreeMap::new(),
+            tracked: std::collections::VecDeque::new(),
             suppressed: BTreeMap::new(),
             suppression_reasons: None,
             contact_lists: Lazy::default(),
@@ -434,8 +464,14 @@ pub struct Ip {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", rename_all_fields = "PascalCase")]
 pub enum IpWarmup {
-    /// `p = min(100, start + days * 100 / 45)`, computed from the day count, never accumulated.
-    Standard { start: f64, days: u32 },
+    /// `p = min(100, start + days * 100 / 45)`, computed from the day count, never accumulated;
+    /// `memory` is what the ISPs remember of the IP (model v3), which SES's `p` never changes.
+    Standard {
+        start: f64,
+        days: u32,
+        #[serde(default, skip_serializing_if = "IspMemory::is_empty")]
+        memory: IspMemory,
+    },
     /// Per-ISP warm-up of a managed IP; ISPs the IP never touched are absent (all zero).
     Managed {
         #[serde(
@@ -725,6 +761,15 @@ impl Region {
 }
 
 impl IpWarmup {
+    /// A standard IP at `start` % of SES's warm-up that no ISP knows yet.
+    pub fn standard(start: f64) -> IpWarmup {
+        IpWarmup::Standard {
+            start,
+            days: 0,
+            memory: IspMemory::default(),
+        }
+    }
+
     /// A standard IP's exact warm-up percentage `p` (not floored).
     pub fn standard_percent(start: f64, days: u32) -> f64 {
         (start + f64::from(days) * 100.0 / 45.0).min(100.0)

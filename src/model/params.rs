@@ -127,6 +127,9 @@ pub struct Prices {
     pub standard_ip_monthly: f64,
     pub managed_pool_monthly: f64,
     pub managed_message_tiers: Vec<PriceTier>,
+    /// SES's charge for every message sent, whichever IPs it leaves through (USD per 1,000;
+    /// `compare` counts it in every option's cost).
+    pub sending_per_thousand: f64,
 }
 
 impl Default for Prices {
@@ -148,11 +151,17 @@ impl Default for Prices {
                     per_thousand: 0.02,
                 },
             ],
+            sending_per_thousand: 0.10,
         }
     }
 }
 
 impl Prices {
+    /// SES's sending charge for `messages` messages.
+    pub fn sending_charge(&self, messages: u64) -> f64 {
+        messages as f64 * self.sending_per_thousand / 1000.0
+    }
+
     /// The per-message charge for the first `messages` messages of a calendar month.
     pub fn managed_usage(&self, messages: u64) -> f64 {
         let mut total = 0.0;

@@ -223,22 +223,6 @@ fn operator(op: &str) -> &str {
     op.strip_suffix("IfExists").unwrap_or(op)
 }
 
-/// The identity ARNs a send names (SESv2's `FromEmailAddressIdentityArn` and
-/// `FeedbackForwardingEmailAddressIdentityArn`, v1's `SourceArn`, `FromArn` and
-/// `ReturnPathArn`), who calls, and the action the policies must allow.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Authorization {
-    /// The caller's account ID (`None`: the account itself).
-    pub caller: Option<String>,
-    /// `ses:SendEmail`, `ses:SendRawEmail`, `ses:SendTemplatedEmail`, …
-    pub action: &'static str,
-    pub source_arn: Option<String>,
-    pub from_arn: Option<String>,
-    pub return_path_arn: Option<String>,
-    /// The return path (feedback) address the request names, which `ReturnPathArn` covers.
-    pub return_path: Option<String>,
-}
-
 /// What a send asks of a policy: who calls, which action, and the request's facts the
 /// condition keys read.
 #[derive(Debug, Clone, Default)]

@@ -155,7 +155,7 @@ impl Region {
             sets.get_mut(cs).expect("listed above").sending_pool = None;
         }
         self.metrics.get_mut()?.remove(name);
-        self.standard_queues.remove(name);
+        self.standard_pools.remove(name);
         let pool = self.pools.remove(name).expect("checked above");
         for ip in &ips {
             self.ips.remove(ip);
@@ -191,16 +191,26 @@ impl Region {
         }
         let pool = self.pools.get_mut(name).expect("checked above");
         pool.scaling_mode = ScalingMode::Managed;
-        // Deferred mail waiting for a retry stays queued: the managed pool retries it.
+        // Deferred mail waiting for a retry stays queued: the managed pool retries it. Its
+        // demand history starts afresh (`warmup-model.md`, "Windows").
         pool.managed = Some(ManagedPoolState {
-            queue: self.standard_queues.remove(name).unwrap_or_default(),
+            queue: self
+                .standard_pools
+                .remove(name)
+                .map(|p| p.queue)
+                .unwrap_or_default(),
             ..ManagedPoolState::default()
         });
         for ip in self.ips.values_mut().filter(|ip| ip.pool == name) {
-            let p = match ip.warmup {
-                IpWarmup::Standard { start, days } => IpWarmup::standard_percent(start, days),
+            let (p, memory) = match &ip.warmup {
+                IpWarmup::Standard {
+                    start,
+                    days,
+                    memory,
+                } => (IpWarmup::standard_percent(*start, *days), memory),
                 IpWarmup::Managed { .. } => continue,
             };
+            // What the ISPs remember of the IP goes with it (model v3).
             let isps: BTreeMap<String, IspWarmup> = isps
                 .iter()
                 .map(|isp| {
@@ -208,8 +218,8 @@ impl Region {
                         isp.clone(),
                         IspWarmup {
                             w: p,
-                            ewma: None,
-                            idle_days: 0,
+                            ewma: memory.ewma.get(isp).copied(),
+                            idle_days: memory.idle_days,
                         },
                     )
                 })

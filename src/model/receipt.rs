@@ -220,7 +220,7 @@ fn check_arn(arn: &str, service: &str, what: &str, code: &'static str) -> Result
 /// R8: what each action takes.
 fn check_action(a: &Action) -> Result<()> {
     if let Some(topic) = a.topic() {
-        super::publishing::check_topic_arn(topic).map_err(|_| {
+        super::rules::check_topic_arn(topic).map_err(|_| {
             Error::bad_request(format!("Invalid SNS topic: {topic}"))
                 .about(About::Code("InvalidSnsTopic"))
         })?;
@@ -316,7 +316,7 @@ fn check_action(a: &Action) -> Result<()> {
                 && t != "Event"
                 && t != "RequestResponse"
             {
-                return Err(super::identity::enum_error(
+                return Err(super::rules::enum_error(
                     t,
                     "invocationType",
                     &["Event", "RequestResponse"],
@@ -325,7 +325,7 @@ fn check_action(a: &Action) -> Result<()> {
         }
         Action::Stop { scope, .. } => {
             if scope != "RuleSet" {
-                return Err(super::identity::enum_error(scope, "scope", &["RuleSet"]));
+                return Err(super::rules::enum_error(scope, "scope", &["RuleSet"]));
             }
         }
         Action::AddHeader {
@@ -353,7 +353,7 @@ fn check_action(a: &Action) -> Result<()> {
                 && e != "UTF-8"
                 && e != "Base64"
             {
-                return Err(super::identity::enum_error(
+                return Err(super::rules::enum_error(
                     e,
                     "encoding",
                     &["UTF-8", "Base64"],
@@ -397,7 +397,7 @@ fn check_recipient(r: &str) -> Result<()> {
 pub fn check_rule(rule: &Rule) -> Result<()> {
     check_name(&rule.name, "rule", true)?;
     if rule.tls_policy != "Require" && rule.tls_policy != "Optional" {
-        return Err(super::identity::enum_error(
+        return Err(super::rules::enum_error(
             &rule.tls_policy,
             "rule.tlsPolicy",
             &["Require", "Optional"],
@@ -574,7 +574,7 @@ impl Region {
     pub fn create_filter(&mut self, name: &str, policy: &str, cidr: &str) -> Result<()> {
         check_name(name, "filter", false)?;
         if policy != "Block" && policy != "Allow" {
-            return Err(super::identity::enum_error(
+            return Err(super::rules::enum_error(
                 policy,
                 "filter.ipFilter.policy",
                 &["Block", "Allow"],

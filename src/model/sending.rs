@@ -20,8 +20,7 @@ pub const MAX_RECIPIENTS: usize = 50;
 pub const OUTBOX_SIZE: usize = 10_000;
 /// The bytes of whole messages the outbox keeps unless `SESM_OUTBOX_BYTES` says: 256 MiB.
 pub const OUTBOX_BYTES: u64 = 256 * 1024 * 1024;
-/// The key of pending demand sent through no configuration set (set names are never empty).
-pub const NO_SET: &str = "";
+pub use super::NO_SET;
 
 /// One rule of the recipient-domain table: a domain (`gmail.com`), or a name under any public
 /// suffix (`hotmail.*`: hotmail.com, hotmail.co.uk, …), and the ISP it belongs to.
@@ -193,10 +192,15 @@ pub struct SentMessage {
     /// The stored template it was sent with, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    /// The `mail` object of its events, when its configuration set publishes them
-    /// (`model::events`); kept in the journal line so later events carry it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_mail: Option<super::publishing::RawJson>,
+    /// Whether its configuration set publishes events (`model::publishing`): the region
+    /// tracks its recipients until the simulation decides about them.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub publishes: bool,
+    /// The `mail` object of its events, when it publishes them. Kept in the outbox beside the
+    /// message (the frame's extra part, `store::segment`), never in the message's header or
+    /// the state, so later events carry it; read from older outbox lines, never written there.
+    #[serde(default, skip_serializing)]
+    pub event_mail: Option<super::rules::RawJson>,
     /// The message itself (MIME), written to the outbox's mail folder beside the journal.
     #[serde(skip)]
     pub mime: Arc<Vec<u8>>,
@@ -211,6 +215,10 @@ fn one() -> u64 {
 
 fn is_one(n: &u64) -> bool {
     *n == 1
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A message to send, as a front end decoded it.
@@ -236,9 +244,35 @@ pub struct Outgoing {
     pub tags: Vec<(String, String)>,
     /// SendEmail's `ListManagementOptions` (`model::contact_list`): recipients who opted out
     /// are not delivered to, and a lone recipient gets unsubscribe links.
-    pub list_management: Option<super::contact_list::ListManagement>,
+    pub list_management: Option<ListManagement>,
     /// The identity ARNs a send names and who calls (`model::policy`, sending authorization).
-    pub authorization: Option<super::policy::Authorization>,
+    pub authorization: Option<Authorization>,
+}
+
+/// SendEmail's `ListManagementOptions`, and where the server answers the unsubscribe links
+/// it adds (the door knows its own address; the operation builds the links).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListManagement {
+    pub list: String,
+    pub topic: Option<String>,
+    /// `http://HOST:PORT` of the server.
+    pub links_base: String,
+}
+
+/// The identity ARNs a send names (SESv2's `FromEmailAddressIdentityArn` and
+/// `FeedbackForwardingEmailAddressIdentityArn`, v1's `SourceArn`, `FromArn` and
+/// `ReturnPathArn`), who calls, and the action the policies must allow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Authorization {
+    /// The caller's account ID (`None`: the account itself).
+    pub caller: Option<String>,
+    /// `ses:SendEmail`, `ses:SendRawEmail`, `ses:SendTemplatedEmail`, …
+    pub action: &'static str,
+    pub source_arn: Option<String>,
+    pub from_arn: Option<String>,
+    pub return_path_arn: Option<String>,
+    /// The return path (feedback) address the request names, which `ReturnPathArn` covers.
+    pub return_path: Option<String>,
 }
 
 /// Where a message goes, and why.

@@ -6,60 +6,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::config_set::OptionBlock;
+pub use super::rules::{Reason, parse_reasons};
 use super::sending::check_address;
 use super::{Region, State};
 use crate::error::{Error, Result};
-
-/// Why an address is on the suppression list (botocore's `SuppressionListReason`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Reason {
-    Bounce,
-    Complaint,
-}
-
-impl Reason {
-    pub const ALL: [Reason; 2] = [Reason::Bounce, Reason::Complaint];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Reason::Bounce => "BOUNCE",
-            Reason::Complaint => "COMPLAINT",
-        }
-    }
-}
-
-/// S2: the exact text, as SES takes it.
-impl std::str::FromStr for Reason {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        Reason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                Error::bad_request(format!(
-                    "Invalid suppression reason '{s}': use BOUNCE or COMPLAINT."
-                ))
-            })
-    }
-}
-
-/// S2: a list of reasons (the request's `member`), each named once (a reason given twice
-/// counts once).
-pub fn parse_reasons(texts: &[String], member: &str) -> Result<Vec<Reason>> {
-    let mut out: Vec<Reason> = Vec::new();
-    for t in texts {
-        let r: Reason = t.parse().map_err(|_| {
-            super::identity::enum_list_error(texts, member, &Reason::ALL.map(Reason::as_str))
-        })?;
-        if !out.contains(&r) {
-            out.push(r);
-        }
-    }
-    out.sort();
-    Ok(out)
-}
 
 /// One suppressed address (botocore's `SuppressedDestination`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +60,7 @@ impl Region {
     ) -> Result<Suppressed> {
         let key = check_suppressed_address(address)?;
         let reason: Reason = reason.parse().map_err(|_| {
-            super::identity::enum_error(reason, "reason", &Reason::ALL.map(Reason::as_str))
+            super::rules::enum_error(reason, "reason", &Reason::ALL.map(Reason::as_str))
         })?;
         let entry = Suppressed {
             email_address: key.clone(),

@@ -49,7 +49,7 @@ pub fn bounce_type(kind: &str) -> Result<(&'static str, &'static str)> {
         "Undefined" => ("5.0.0", "554"),
         "TemporaryFailure" => ("4.0.0", "450"),
         other => {
-            return Err(crate::model::identity::enum_error(
+            return Err(crate::model::rules::enum_error(
                 other,
                 "bouncedRecipientInfoList.member.bounceType",
                 &[

@@ -13,10 +13,10 @@ use super::{Page, Paging, page};
 use crate::error::{Error, Result};
 use crate::model::State;
 use crate::model::contact_list::{
-    Contact, ContactFields, ContactFilter, ContactList, ListManagement, Status, Topic, contact_key,
+    Contact, ContactFields, ContactFilter, ContactList, Status, Topic, contact_key,
 };
 use crate::model::message::{Body, Simple};
-use crate::model::sending::{Outgoing, Route, SentMessage, UNSUBSCRIBED};
+use crate::model::sending::{ListManagement, Outgoing, Route, SentMessage, UNSUBSCRIBED};
 
 /// The placeholder SES replaces with the unsubscribe URL, in text and HTML parts.
 pub const PLACEHOLDER: &str = "{{amazonSESUnsubscribeUrl}}";

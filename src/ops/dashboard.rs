@@ -52,10 +52,17 @@ pub struct IspPanel {
     pub isp: String,
     pub demand_last_day: u64,
     pub sent_last_day: u64,
-    /// The effective daily rate (`null`: no cap, a standard pool with a DONE IP).
+    /// The effective daily rate (`null` only in metrics from before model v2, where a
+    /// standard pool's DONE IP had no cap).
     pub capacity_last_day: Option<u64>,
+    /// The `WarmupPercentage` metric: a managed pool's mean of its IPs' levels, a standard
+    /// pool's mean of its IPs' SES percentages.
     pub warmup_percentage: f64,
     pub warmup_history: Vec<f64>,
+    /// The pool's warm-up for the ISP, capacity-weighted: what it can take of the ISP against
+    /// the ISP's demand (`CapacityWarmupPercentage`), which the views draw.
+    pub capacity_warmup_percentage: f64,
+    pub capacity_warmup_history: Vec<f64>,
     pub demand_in_window: u64,
 }
 
@@ -198,9 +205,11 @@ fn panel(
         let Some(c) = m.isps.get(isp) else { continue };
         let mut demand_in_window = 0u64;
         let mut warmup_history = Vec::with_capacity(n);
+        let mut capacity_warmup_history = Vec::with_capacity(n);
         for (k, i) in at.iter().enumerate() {
             let Some(i) = *i else {
                 warmup_history.push(0.0);
+                capacity_warmup_history.push(0.0);
                 continue;
             };
             let day = c.day(i);
@@ -208,6 +217,7 @@ fn panel(
             kept[k] = kept[k].saturating_add(c.kept_for_tomorrow(i));
             demand_in_window = demand_in_window.saturating_add(day.demand);
             warmup_history.push(c.warmup_percentage[i]);
+            capacity_warmup_history.push(c.capacity_warmup_percentage[i]);
         }
         if demand_in_window == 0 {
             continue;
@@ -220,6 +230,8 @@ fn panel(
             capacity_last_day: last.map_or(Some(0), |i| c.effective_daily_rate[i]),
             warmup_percentage: last.map_or(0.0, |i| c.warmup_percentage[i]),
             warmup_history,
+            capacity_warmup_percentage: last.map_or(0.0, |i| c.capacity_warmup_percentage[i]),
+            capacity_warmup_history,
             demand_in_window,
         });
     }

@@ -52,7 +52,8 @@ pub enum Highlight {
         demand: u64,
         allocated: i32,
     },
-    /// An ISP's warm-up: the day it reached 90 % (`None`: not within the run), and at the end.
+    /// An ISP's warm-up, capacity-weighted: the day the pool could take 90 % of its mail
+    /// (`None`: not within the run), and at the end.
     IspWarmup {
         isp: &'static str,
         warm_on: Option<usize>,
@@ -79,12 +80,14 @@ pub enum Highlight {
         pool: &'static str,
         events: Vec<(usize, i32)>,
     },
-    /// The standard pool: warm-up by time, in % at the end, and its share through shared IPs.
+    /// The standard pool: SES's warm-up by time, in % at the end, its share through shared
+    /// IPs, and on the last day the least capacity-weighted warm-up of its ISPs with mail.
     Standard {
         pool: &'static str,
         warmup: f64,
         days: usize,
         shared: f64,
+        accepted: f64,
     },
     /// The estimated cost of the run.
     Cost { days: usize, usd: f64 },
@@ -155,13 +158,16 @@ fn highlights(r: &RunReport) -> Vec<Highlight> {
     for isp in ["gmail", "microsoft", "yahoo", "orange"] {
         let warm_on = managed
             .iter()
-            .find(|(_, d)| d.isp(isp).is_some_and(|i| i.warmup_percentage >= 90.0))
+            .find(|(_, d)| {
+                d.isp(isp)
+                    .is_some_and(|i| i.capacity_warmup_percentage >= 90.0)
+            })
             .map(|(day, _)| *day);
         let at_end = managed
             .iter()
             .rev()
             .find_map(|(_, d)| d.isp(isp))
-            .map_or(0.0, |i| i.warmup_percentage);
+            .map_or(0.0, |i| i.capacity_warmup_percentage);
         out.push(Highlight::IspWarmup {
             isp,
             warm_on,
@@ -241,6 +247,12 @@ fn highlights(r: &RunReport) -> Vec<Highlight> {
             warmup: last.isps.first().map_or(0.0, |i| i.warmup_percentage),
             days: standard.len(),
             shared: percent(t.sent_shared, t.demand),
+            accepted: last
+                .isps
+                .iter()
+                .filter(|i| i.mail.demand > 0)
+                .map(|i| i.capacity_warmup_percentage)
+                .fold(100.0, f64::min),
         });
     }
     out.push(Highlight::Cost {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::State;
-use crate::model::publishing::{self, EventRecord, EventType, SnsSubscription};
+use crate::model::publishing::{EventRecord, EventType, SnsSubscription};
 
 /// The log's filters.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +123,7 @@ pub fn subscribe(
     endpoint: &str,
     last_event: u64,
 ) -> Result<SnsSubscription> {
-    publishing::check_topic_arn(topic).map_err(Error::invalid)?;
+    crate::model::rules::check_topic_arn(topic).map_err(Error::invalid)?;
     check_endpoint(endpoint)?;
     let (arn, token) = subscription_ids(topic, endpoint);
     if let Some(existing) = s

@@ -117,7 +117,7 @@ pub fn list(
         && k != "SUPPRESSION_LIST"
         && k != "CONTACT_LIST"
     {
-        return Err(crate::model::identity::enum_error(
+        return Err(crate::model::rules::enum_error(
             k,
             "importDestinationType",
             &["SUPPRESSION_LIST", "CONTACT_LIST"],

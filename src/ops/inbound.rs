@@ -17,8 +17,9 @@ use serde_json::{Value, json};
 use crate::error::Result;
 use crate::model::State;
 use crate::model::inbound::{self, ActionRecord, InboundRecord};
-use crate::model::publishing::{EventRecord, RawJson};
+use crate::model::publishing::EventRecord;
 use crate::model::receipt::{Action, Rule};
+use crate::model::rules::RawJson;
 use crate::model::sending::Outgoing;
 
 /// The largest message an SNS action's notification carries whole (SES: "If the message is
@@ -295,8 +296,9 @@ impl Step<'_> {
             sns_topics: topic.map(|t| vec![t.to_string()]).unwrap_or_default(),
             event_type: kind.to_string(),
             message_id: self.id.to_string(),
-            event: raw(doc),
+            event: RawJson::of(doc),
             event_bridge: None,
+            mail_to_add: None,
         }
     }
 
@@ -313,14 +315,6 @@ impl Step<'_> {
         }
         n
     }
-}
-
-fn raw(v: &Value) -> RawJson {
-    RawJson(
-        serde_json::value::RawValue::from_string(v.to_string()).unwrap_or_else(|_| {
-            serde_json::value::RawValue::from_string("{}".into()).expect("{} is JSON")
-        }),
-    )
 }
 
 /// The object key an S3 action writes: its prefix, then the message ID.

@@ -114,6 +114,7 @@ fn record(
             .collect(),
         unsubscribed: Vec::new(),
         template_name: None,
+        publishes: false,
         event_mail: None,
         mime: std::sync::Arc::new(mime),
         tags: msg.tags.clone(),

@@ -13,7 +13,8 @@ use crate::model::identity::{BehaviorOnMxFailure, DkimKeyLength, DkimSigning};
 use crate::model::ip::WarmupStatusName;
 use crate::model::names::IdentityType;
 use crate::model::{ConfigSet, Identity, Ip, IpWarmup, ScalingMode, State, Tags, TlsPolicy};
-use crate::sim::formulas::allowed;
+use crate::sim::formulas::capacity_warmup;
+use crate::sim::today::capacity_today;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -93,14 +94,17 @@ pub struct PoolHeader {
     pub arn: String,
 }
 
-/// A managed pool's warm-up for one ISP: the mean of its IPs' levels and their summed
-/// `allowed()` (the ISP's effective daily rate).
+/// A pool's warm-up for one ISP as of the account's clock: the mean of its IPs' levels (a
+/// standard pool's: of their SES percentages), what the IPs could take of the ISP today (the
+/// effective daily rate), and that against the ISP's demand (capacity-weighted,
+/// `warmup-model.md`): the last simulated day's, else the largest of the 28 days before.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct IspWarmupView {
     pub isp: String,
     pub warmup_percentage: f64,
     pub effective_daily_rate: u64,
+    pub capacity_warmup_percentage: f64,
 }
 
 /// `pool get` (and `pool create`, `pool set-scaling-mode`).
@@ -119,34 +123,8 @@ pub fn pool_get(state: &State, region_name: &str, name: &str) -> Result<PoolGet>
     let region = state.region(region_name);
     let pool = &region.pools[name];
     let ips: Vec<(&Ipv4Addr, &Ip)> = region.ips_of_pool(name).collect();
-    let isp_warmup = pool.managed.as_ref().map(|_| {
-        let m = &state.model;
-        m.isps
-            .iter()
-            .map(|isp| {
-                let levels: Vec<f64> = ips
-                    .iter()
-                    .map(|(_, ip)| match &ip.warmup {
-                        IpWarmup::Managed { isps } => isps.get(&isp.isp).map_or(0.0, |w| w.w),
-                        IpWarmup::Standard { .. } => 0.0,
-                    })
-                    .collect();
-                let capacity = isp.fully_warm_daily_capacity_per_ip as f64;
-                IspWarmupView {
-                    isp: isp.isp.clone(),
-                    warmup_percentage: if levels.is_empty() {
-                        0.0
-                    } else {
-                        levels.iter().sum::<f64>() / levels.len() as f64
-                    },
-                    effective_daily_rate: levels
-                        .iter()
-                        .map(|&w| allowed(w, m.cold_allowance, capacity))
-                        .sum(),
-                }
-            })
-            .collect()
-    });
+    let isp_warmup =
+        (pool.managed.is_some() || !ips.is_empty()).then(|| isp_warmup(state, region, name, &ips));
     Ok(PoolGet {
         dedicated_ip_pool: PoolHeader {
             pool_name: name.to_string(),
@@ -158,6 +136,51 @@ pub fn pool_get(state: &State, region_name: &str, name: &str) -> Result<PoolGet>
         tags: tags(&pool.tags),
         isp_warmup,
     })
+}
+
+/// Per ISP of the table, a pool's warm-up (`IspWarmupView`).
+fn isp_warmup(
+    state: &State,
+    region: &crate::model::Region,
+    name: &str,
+    ips: &[(&Ipv4Addr, &Ip)],
+) -> Vec<IspWarmupView> {
+    let m = &state.model;
+    let rates = capacity_today(m, ips.iter().map(|(_, ip)| *ip));
+    let history = match region.pools.get(name).and_then(|p| p.managed.as_ref()) {
+        Some(managed) => Some(&managed.history),
+        None => region.standard_pools.get(name).map(|p| &p.history),
+    };
+    m.isps
+        .iter()
+        .zip(rates)
+        .map(|(isp, rate)| {
+            let levels: Vec<f64> = ips
+                .iter()
+                .map(|(_, ip)| match &ip.warmup {
+                    IpWarmup::Managed { isps } => isps.get(&isp.isp).map_or(0.0, |w| w.w),
+                    IpWarmup::Standard { start, days, .. } => {
+                        IpWarmup::standard_percent(*start, *days).floor()
+                    }
+                })
+                .collect();
+            let days = history.and_then(|h| h.get(&isp.isp));
+            let reference = match days.and_then(|d| d.last()) {
+                Some(&last) if last > 0 => last,
+                _ => days.and_then(|d| d.iter().copied().max()).unwrap_or(0),
+            };
+            IspWarmupView {
+                isp: isp.isp.clone(),
+                warmup_percentage: if levels.is_empty() {
+                    0.0
+                } else {
+                    levels.iter().sum::<f64>() / levels.len() as f64
+                },
+                effective_daily_rate: rate,
+                capacity_warmup_percentage: capacity_warmup(rate, reference),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]

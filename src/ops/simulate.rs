@@ -72,6 +72,7 @@ pub fn publish(s: &mut State, report: &RunReport, now: jiff::Timestamp) {
                     carried,
                     queued: i.queued,
                     retried: m.retried,
+                    throttled: d.scaling_mode == sim::PoolMode::Standard,
                 },
             ));
         }

@@ -188,7 +188,7 @@ pub fn pools(f: &Frame, pools: &[PoolGet]) -> String {
                         th scope="col" { "Name" }
                         th scope="col" { "Dedicated IPs" }
                         th scope="col" { "Configuration sets" }
-                        th scope="col" { (if managed { "Warm-up per ISP" } else { "Warm-up per IP" }) }
+                        th scope="col" { (if managed { "Warm-up per ISP (capacity)" } else { "Warm-up per IP (SES)" }) }
                     } }
                     tbody {
                         @for p in &rows {
@@ -197,8 +197,8 @@ pub fn pools(f: &Frame, pools: &[PoolGet]) -> String {
                                 td.num { (p.dedicated_ips.len()) }
                                 td { @for cs in &p.configuration_sets { span.name { (cs) } " " } }
                                 td {
-                                    @if let Some(isps) = &p.isp_warmup {
-                                        @for i in isps { (meter(&i.isp, i.warmup_percentage)) }
+                                    @if let (true, Some(isps)) = (managed, &p.isp_warmup) {
+                                        @for i in isps { (meter(&i.isp, i.capacity_warmup_percentage)) }
                                     } @else {
                                         @for ip in &p.dedicated_ips { (meter(&ip.ip, f64::from(ip.warmup_percentage))) }
                                     }
@@ -391,10 +391,11 @@ pub fn pool(f: &Frame, p: &PoolGet, dashboard: &Dashboard, error: Option<&str>) 
                     }
                     @if let Some(isps) = &p.isp_warmup {
                         h3 { "Warm-up per ISP" }
+                        p.hint { "What the IPs can take of each ISP today, against its mail of the last simulated day." }
                         table.list #isp-warmup {
                             thead { tr { th scope="col" { "ISP" } th scope="col" { "Warm-up" } th scope="col" { "Daily rate" } } }
                             tbody { @for i in isps {
-                                tr { td { (i.isp) } td { (bar(None, i.warmup_percentage)) } td.num { (super::thousands(i.effective_daily_rate as i128)) } }
+                                tr { td { (i.isp) } td { (bar(None, i.capacity_warmup_percentage)) } td.num { (super::thousands(i.effective_daily_rate as i128)) } }
                             } }
                         }
                     }
@@ -737,9 +738,9 @@ pub fn compare(
                 None => {}
                 Some(Err(e)) => { p.error.banner role="alert" { (e) } }
                 Some(Ok(c)) => {
+                    // The reason follows in the options' table that leads the page.
                     p.summary #recommendation {
                         "Recommendation: " strong { (super::comparison::label(c.recommendation.option, c.recommendation.standard_ips)) }
-                        " — " (super::comparison::reason(c))
                     }
                     div.dashboard { (PreEscaped(super::html::sections(&super::comparison::page(c)))) }
                 }

@@ -3,9 +3,8 @@
 
 use super::html::{Chart, ChartKind, Page, Section, Series};
 use super::{Block, Column, Render, View, sparkline, thousands, usd};
-use crate::model::ScalingMode;
 use crate::model::metrics::percent;
-use crate::ops::dashboard::{Daily, Dashboard, IspPanel, SendingStatus};
+use crate::ops::dashboard::{Daily, Dashboard, IspPanel, PoolPanel, SendingStatus};
 
 /// The self-contained HTML page of the dashboard.
 pub fn html(d: &Dashboard) -> String {
@@ -63,6 +62,50 @@ fn event_totals(d: &Daily) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A pool's ISPs on its last day: demand, sends, capacity and the capacity-weighted warm-up
+/// with its trend (the busiest six).
+fn isp_table(p: &PoolPanel, width: usize) -> Vec<Block> {
+    let n = p.daily.dates.len();
+    if p.isps.is_empty() || n == 0 {
+        return Vec::new();
+    }
+    let trend = width.saturating_sub(56).clamp(8, n.max(8));
+    let rows = p
+        .isps
+        .iter()
+        .take(6)
+        .map(|i| {
+            vec![
+                i.isp.clone(),
+                thousands(i.demand_last_day),
+                thousands(i.sent_last_day),
+                i.capacity_last_day
+                    .map_or_else(|| "no cap".into(), thousands),
+                format!("{:.0}", i.capacity_warmup_percentage),
+                sparkline::fit(&i.capacity_warmup_history, trend),
+            ]
+        })
+        .collect();
+    vec![
+        Block::Blank,
+        Block::Line(format!(
+            "ISP capacity and warm-up (what the IPs can take of its demand), last day ({}):",
+            p.daily.dates[n - 1]
+        )),
+        Block::table(
+            vec![
+                Column::left("ISP"),
+                Column::right("Demand"),
+                Column::right("Sent"),
+                Column::right("Capacity"),
+                Column::right("Warm-up %"),
+                Column::left("Trend"),
+            ],
+            rows,
+        ),
+    ]
 }
 
 /// The terminal view: a panel per pool, laid out in `width` columns.
@@ -196,41 +239,7 @@ pub fn terminal(d: &Dashboard, color: bool, width: usize) -> Vec<Block> {
                 ip_changes(&p.daily, width.saturating_sub(20)),
             ),
         ]));
-        if !p.isps.is_empty() {
-            blocks.push(Block::Blank);
-            blocks.push(Block::Line(format!(
-                "ISP capacity and warm-up, last day ({}):",
-                p.daily.dates[n - 1]
-            )));
-            let trend = width.saturating_sub(56).clamp(8, n.max(8));
-            let rows = p
-                .isps
-                .iter()
-                .take(6)
-                .map(|i| {
-                    vec![
-                        i.isp.clone(),
-                        thousands(i.demand_last_day),
-                        thousands(i.sent_last_day),
-                        i.capacity_last_day
-                            .map_or_else(|| "no cap".into(), thousands),
-                        format!("{:.0}", i.warmup_percentage),
-                        sparkline::fit(&i.warmup_history, trend),
-                    ]
-                })
-                .collect();
-            blocks.push(Block::table(
-                vec![
-                    Column::left("ISP"),
-                    Column::right("Demand"),
-                    Column::right("Sent"),
-                    Column::right("Capacity"),
-                    Column::right("Warm-up %"),
-                    Column::left("Trend"),
-                ],
-                rows,
-            ));
-        }
+        blocks.extend(isp_table(p, width));
         blocks.push(Block::Blank);
     }
     blocks.push(Block::Line(format!(
@@ -279,166 +288,155 @@ pub(super) fn isp_color(state_order: &[String], isp: &str) -> &'static str {
     ISP_COLORS[i % ISP_COLORS.len()]
 }
 
+/// One pool's section: its facts and the four charts.
+fn section(p: &PoolPanel, order: &[String]) -> Section {
+    let dates: Vec<String> = p.daily.dates.iter().map(|d| d.to_string()).collect();
+    // A partition of the day's mail (new and retried), so the bars add up.
+    let outcomes = [
+        p.daily.dedicated.as_slice(),
+        &p.daily.shared,
+        &p.daily.deferred_to_next_day,
+        &p.daily.expired,
+    ];
+    let mut by_isp_capacity: Vec<&IspPanel> = p.isps.iter().collect();
+    by_isp_capacity.sort_by_key(|i| order.iter().position(|n| *n == i.isp));
+    Section {
+        title: format!("{} ({})", p.pool_name, p.scaling_mode.as_str()),
+        status: (
+            p.sending_status.as_str().to_string(),
+            p.sending_status != SendingStatus::Dedicated,
+        ),
+        facts: vec![
+            ("Dedicated IPs".into(), p.dedicated_ip_count.to_string()),
+            (
+                "Sent via dedicated IPs, last 7 days".into(),
+                thousands(p.dedicated_send_volume_last_7_days),
+            ),
+            (
+                "Dedicated sending, last 7 days".into(),
+                format!("{:.1} %", p.dedicated_percentage_last_7_days),
+            ),
+            (
+                "Deferred, last 7 days".into(),
+                thousands(p.deferred_last_7_days),
+            ),
+            (
+                "Expired, last 7 days".into(),
+                thousands(p.expired_last_7_days),
+            ),
+            ("Events published, window".into(), event_totals(&p.daily)),
+            (
+                "Window".into(),
+                match (dates.first(), dates.last()) {
+                    (Some(a), Some(b)) => format!("{a} to {b}"),
+                    _ => "no simulated days".into(),
+                },
+            ),
+        ],
+        charts: vec![
+            outcome_chart(
+                "Daily mail by outcome (new and retried)",
+                dates.clone(),
+                outcomes,
+            ),
+            // Capacity-weighted (what the pool can take of the ISP's demand), for
+            // managed and standard pools alike: a new IP does not pull it down.
+            Chart {
+                id: "warmup",
+                title: "Warm-up per ISP (what the IPs can take of its demand)".into(),
+                kind: ChartKind::Lines,
+                labels: dates.clone(),
+                series: p
+                    .isps
+                    .iter()
+                    .map(|i| Series {
+                        name: i.isp.clone(),
+                        color: isp_color(order, &i.isp),
+                        values: i.capacity_warmup_history.clone(),
+                    })
+                    .collect(),
+                y_label: "warm-up %".into(),
+                y_max: Some(100.0),
+            },
+            Chart {
+                id: "ips",
+                title: "Dedicated IPs".into(),
+                kind: ChartKind::Steps,
+                labels: dates.clone(),
+                series: vec![Series {
+                    name: "IPs in the pool".into(),
+                    color: "#1a73e8",
+                    values: p
+                        .daily
+                        .dedicated_ip_count
+                        .iter()
+                        .map(|&c| f64::from(c))
+                        .collect(),
+                }],
+                y_label: "IPs".into(),
+                // A multiple of 4, so the quarter ticks are whole IPs.
+                y_max: Some(f64::from(
+                    p.daily
+                        .dedicated_ip_count
+                        .iter()
+                        .copied()
+                        .max()
+                        .unwrap_or(0)
+                        .div_ceil(4)
+                        .max(1)
+                        * 4,
+                )),
+            },
+            Chart {
+                id: "capacity",
+                title: format!(
+                    "Capacity vs sends per ISP, {}",
+                    dates.last().map_or("", String::as_str)
+                ),
+                kind: ChartKind::GroupedBars,
+                labels: by_isp_capacity.iter().map(|i| i.isp.clone()).collect(),
+                series: vec![
+                    Series {
+                        name: "Demand".into(),
+                        color: "#8fa3b8",
+                        values: by_isp_capacity
+                            .iter()
+                            .map(|i| i.demand_last_day as f64)
+                            .collect(),
+                    },
+                    Series {
+                        name: "Sent via dedicated IPs".into(),
+                        color: "#1e8e3e",
+                        values: by_isp_capacity
+                            .iter()
+                            .map(|i| i.sent_last_day as f64)
+                            .collect(),
+                    },
+                    Series {
+                        name: "Capacity (effective daily rate)".into(),
+                        color: "#1a73e8",
+                        values: by_isp_capacity
+                            .iter()
+                            .map(|i| i.capacity_last_day.unwrap_or(i.sent_last_day) as f64)
+                            .collect(),
+                    },
+                ],
+                y_label: "messages per day".into(),
+                y_max: None,
+            },
+        ],
+        lists: vec![
+            ("Configuration sets".into(), p.configuration_sets.clone()),
+            ("Tags".into(), p.tags.clone()),
+            ("Identities".into(), p.identities.clone()),
+        ],
+    }
+}
+
 /// The HTML page: one section per pool with the four charts.
 pub fn page(d: &Dashboard) -> Page {
     let order = &d.isp_order;
-    let sections = d
-        .pools
-        .iter()
-        .map(|p| {
-            let dates: Vec<String> = p.daily.dates.iter().map(|d| d.to_string()).collect();
-            // A partition of the day's mail (new and retried), so the bars add up.
-            let outcomes = [
-                p.daily.dedicated.as_slice(),
-                &p.daily.shared,
-                &p.daily.deferred_to_next_day,
-                &p.daily.expired,
-            ];
-            let mut by_isp_capacity: Vec<&IspPanel> = p.isps.iter().collect();
-            by_isp_capacity.sort_by_key(|i| order.iter().position(|n| *n == i.isp));
-            Section {
-                title: format!("{} ({})", p.pool_name, p.scaling_mode.as_str()),
-                status: (
-                    p.sending_status.as_str().to_string(),
-                    p.sending_status != SendingStatus::Dedicated,
-                ),
-                facts: vec![
-                    ("Dedicated IPs".into(), p.dedicated_ip_count.to_string()),
-                    (
-                        "Sent via dedicated IPs, last 7 days".into(),
-                        thousands(p.dedicated_send_volume_last_7_days),
-                    ),
-                    (
-                        "Dedicated sending, last 7 days".into(),
-                        format!("{:.1} %", p.dedicated_percentage_last_7_days),
-                    ),
-                    (
-                        "Deferred, last 7 days".into(),
-                        thousands(p.deferred_last_7_days),
-                    ),
-                    (
-                        "Expired, last 7 days".into(),
-                        thousands(p.expired_last_7_days),
-                    ),
-                    ("Events published, window".into(), event_totals(&p.daily)),
-                    (
-                        "Window".into(),
-                        match (dates.first(), dates.last()) {
-                            (Some(a), Some(b)) => format!("{a} to {b}"),
-                            _ => "no simulated days".into(),
-                        },
-                    ),
-                ],
-                charts: vec![
-                    outcome_chart(
-                        "Daily mail by outcome (new and retried)",
-                        dates.clone(),
-                        outcomes,
-                    ),
-                    Chart {
-                        id: "warmup",
-                        title: "Warm-up per ISP".into(),
-                        kind: ChartKind::Lines,
-                        labels: dates.clone(),
-                        // A standard pool warms by time, the same for every ISP: one line.
-                        series: if p.scaling_mode == ScalingMode::Standard {
-                            p.isps
-                                .first()
-                                .map(|i| Series {
-                                    name: "every ISP (standard warm-up is by time)".into(),
-                                    color: "#1a73e8",
-                                    values: i.warmup_history.clone(),
-                                })
-                                .into_iter()
-                                .collect()
-                        } else {
-                            p.isps
-                                .iter()
-                                .map(|i| Series {
-                                    name: i.isp.clone(),
-                                    color: isp_color(order, &i.isp),
-                                    values: i.warmup_history.clone(),
-                                })
-                                .collect()
-                        },
-                        y_label: "warm-up %".into(),
-                        y_max: Some(100.0),
-                    },
-                    Chart {
-                        id: "ips",
-                        title: "Dedicated IPs".into(),
-                        kind: ChartKind::Steps,
-                        labels: dates.clone(),
-                        series: vec![Series {
-                            name: "IPs in the pool".into(),
-                            color: "#1a73e8",
-                            values: p
-                                .daily
-                                .dedicated_ip_count
-                                .iter()
-                                .map(|&c| f64::from(c))
-                                .collect(),
-                        }],
-                        y_label: "IPs".into(),
-                        // A multiple of 4, so the quarter ticks are whole IPs.
-                        y_max: Some(f64::from(
-                            p.daily
-                                .dedicated_ip_count
-                                .iter()
-                                .copied()
-                                .max()
-                                .unwrap_or(0)
-                                .div_ceil(4)
-                                .max(1)
-                                * 4,
-                        )),
-                    },
-                    Chart {
-                        id: "capacity",
-                        title: format!(
-                            "Capacity vs sends per ISP, {}",
-                            dates.last().map_or("", String::as_str)
-                        ),
-                        kind: ChartKind::GroupedBars,
-                        labels: by_isp_capacity.iter().map(|i| i.isp.clone()).collect(),
-                        series: vec![
-                            Series {
-                                name: "Demand".into(),
-                                color: "#8fa3b8",
-                                values: by_isp_capacity
-                                    .iter()
-                                    .map(|i| i.demand_last_day as f64)
-                                    .collect(),
-                            },
-                            Series {
-                                name: "Sent via dedicated IPs".into(),
-                                color: "#1e8e3e",
-                                values: by_isp_capacity
-                                    .iter()
-                                    .map(|i| i.sent_last_day as f64)
-                                    .collect(),
-                            },
-                            Series {
-                                name: "Capacity (effective daily rate)".into(),
-                                color: "#1a73e8",
-                                values: by_isp_capacity
-                                    .iter()
-                                    .map(|i| i.capacity_last_day.unwrap_or(i.sent_last_day) as f64)
-                                    .collect(),
-                            },
-                        ],
-                        y_label: "messages per day".into(),
-                        y_max: None,
-                    },
-                ],
-                lists: vec![
-                    ("Configuration sets".into(), p.configuration_sets.clone()),
-                    ("Tags".into(), p.tags.clone()),
-                    ("Identities".into(), p.identities.clone()),
-                ],
-            }
-        })
-        .collect();
+    let sections = d.pools.iter().map(|p| section(p, order)).collect();
     Page {
         title: format!("sesm dashboard · {}", d.region),
         subtitle: format!(
@@ -446,6 +444,7 @@ pub fn page(d: &Dashboard) -> Page {
             d.date,
             usd(d.cost_to_date)
         ),
+        lead: None,
         sections,
         footer: "Generated by sesm. The warm-up model's numbers are calibrated estimates, not figures published by AWS.".into(),
     }

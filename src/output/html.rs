@@ -4,12 +4,26 @@
 
 use std::fmt::Write;
 
-/// A page: a title and one section per pool.
+/// A page: a title, a table that leads (compare's options side by side), and one section per
+/// pool or option.
 pub struct Page {
     pub title: String,
     pub subtitle: String,
+    pub lead: Option<Table>,
     pub sections: Vec<Section>,
     pub footer: String,
+}
+
+/// A table of figures: a caption, the column heads, and rows whose first cell names them;
+/// a marked row is drawn highlighted (the recommendation).
+pub struct Table {
+    /// A stable identifier (`id`), e.g. "options".
+    pub id: &'static str,
+    pub caption: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<(Vec<String>, bool)>,
+    /// Lines under the table (what the columns mean).
+    pub notes: Vec<String>,
 }
 
 pub struct Section {
@@ -94,6 +108,10 @@ ul.legend li span{display:inline-block;width:11px;height:11px;border-radius:2px;
 .lists{display:flex;flex-wrap:wrap;gap:6px 28px;margin-top:10px;font-size:13px}.lists b{color:#5f6b7a;font-weight:600}
 .lists span.name{background:#f0f3f6;border-radius:4px;padding:1px 6px;margin:0 3px 3px 0;display:inline-block}
 footer{color:#5f6b7a;font-size:12px;padding:0 28px 24px}
+table.lead{border-collapse:collapse;width:100%;font-size:14px;margin:0 0 6px}table.lead caption{text-align:left;font-weight:600;font-size:17px;margin-bottom:8px}
+table.lead th,table.lead td{padding:6px 10px;border-bottom:1px solid #e8ecf0;text-align:right}table.lead th:first-child,table.lead td:first-child{text-align:left}
+table.lead thead th{font-size:12px;color:#5f6b7a;font-weight:600}table.lead tr.marked td,table.lead tr.marked th{background:#e6f4ea;font-weight:600}
+p.note{font-size:12px;color:#5f6b7a;margin:4px 0 0}
 ";
 
 pub fn render(page: &Page) -> String {
@@ -114,14 +132,48 @@ pub fn render(page: &Page) -> String {
     out
 }
 
-/// The page's sections (each a pool or option with its facts and charts) without the page
-/// around them, for a page that has its own header: the console's.
+/// The page's content (the lead table, then each pool or option with its facts and charts)
+/// without the page around it, for a page that has its own header: the console's.
 pub fn sections(page: &Page) -> String {
     let mut out = String::new();
+    if let Some(t) = &page.lead {
+        table(&mut out, t);
+    }
     for s in &page.sections {
         section(&mut out, s);
     }
     out
+}
+
+fn table(out: &mut String, t: &Table) {
+    let _ = write!(
+        out,
+        "<section class=\"lead\">\n<table class=\"lead\" id=\"{}\"><caption>{}</caption>\n<thead><tr>",
+        t.id,
+        esc(&t.caption)
+    );
+    for c in &t.columns {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(c));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (cells, marked) in &t.rows {
+        out.push_str(if *marked {
+            "<tr class=\"marked\">"
+        } else {
+            "<tr>"
+        });
+        for (i, c) in cells.iter().enumerate() {
+            let tag = if i == 0 { "th scope=\"row\"" } else { "td" };
+            let end = if i == 0 { "th" } else { "td" };
+            let _ = write!(out, "<{tag}>{}</{end}>", esc(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    for n in &t.notes {
+        let _ = write!(out, "<p class=\"note\">{}</p>", esc(n));
+    }
+    out.push_str("\n</section>\n");
 }
 
 fn section(out: &mut String, s: &Section) {
@@ -211,8 +263,13 @@ fn chart(out: &mut String, c: &Chart) {
             .flat_map(|s| s.values.iter().copied())
             .fold(0.0, f64::max),
     };
-    let top = c.y_max.unwrap_or_else(|| nice_top(data_max));
-    let y = |v: f64| TOP + plot_h - (v / top).clamp(0.0, 1.0) * plot_h;
+    let g = Plot {
+        top: c.y_max.unwrap_or_else(|| nice_top(data_max)),
+        plot_h,
+        slot: plot_w / n as f64,
+        n,
+    };
+    let (top, y, x_center) = (g.top, |v: f64| g.y(v), |i: usize| g.x_center(i));
     // Grid and y labels.
     for t in 0..=4 {
         let v = top * f64::from(t) / 4.0;
@@ -232,8 +289,6 @@ fn chart(out: &mut String, c: &Chart) {
         TOP + plot_h / 2.0,
         esc(&c.y_label)
     );
-    let slot = plot_w / n as f64;
-    let x_center = |i: usize| LEFT + slot * (i as f64 + 0.5);
     // X labels: every label for categories, about six for dates.
     let every = match c.kind {
         ChartKind::GroupedBars => 1,
@@ -258,90 +313,9 @@ fn chart(out: &mut String, c: &Chart) {
         TOP + plot_h
     );
     match c.kind {
-        ChartKind::StackedBars => {
-            let bar = (slot * 0.8).max(1.0);
-            for s in &c.series {
-                let _ = write!(
-                    out,
-                    "<g data-series=\"{}\" fill=\"{}\">",
-                    esc(&s.name),
-                    s.color
-                );
-                for i in 0..n {
-                    let below: f64 = c
-                        .series
-                        .iter()
-                        .take_while(|o| !std::ptr::eq(*o, s))
-                        .map(|o| o.values.get(i).copied().unwrap_or(0.0))
-                        .sum();
-                    let v = s.values.get(i).copied().unwrap_or(0.0);
-                    if v > 0.0 {
-                        let (y1, y0) = (y(below + v), y(below));
-                        let _ = write!(
-                            out,
-                            "<rect x=\"{:.1}\" y=\"{y1:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"><title>{}: {} {}</title></rect>",
-                            x_center(i) - bar / 2.0,
-                            (y0 - y1).max(0.5),
-                            esc(&c.labels[i]),
-                            esc(&s.name),
-                            crate::output::thousands(v as i64)
-                        );
-                    }
-                }
-                out.push_str("</g>\n");
-            }
-        }
-        ChartKind::Lines | ChartKind::Steps => {
-            for s in &c.series {
-                let mut points = String::new();
-                for (i, v) in s.values.iter().enumerate() {
-                    if matches!(c.kind, ChartKind::Steps) && i > 0 {
-                        let _ = write!(
-                            points,
-                            "{:.1},{:.1} ",
-                            x_center(i) - slot / 2.0,
-                            y(s.values[i - 1])
-                        );
-                        let _ = write!(points, "{:.1},{:.1} ", x_center(i) - slot / 2.0, y(*v));
-                    }
-                    let _ = write!(points, "{:.1},{:.1} ", x_center(i), y(*v));
-                }
-                let _ = writeln!(
-                    out,
-                    "<polyline data-series=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>",
-                    esc(&s.name),
-                    s.color,
-                    points.trim_end(),
-                    esc(&s.name)
-                );
-            }
-        }
-        ChartKind::GroupedBars => {
-            let group = slot * 0.8;
-            let bar = group / c.series.len().max(1) as f64;
-            for (k, s) in c.series.iter().enumerate() {
-                let _ = write!(
-                    out,
-                    "<g data-series=\"{}\" fill=\"{}\">",
-                    esc(&s.name),
-                    s.color
-                );
-                for (i, v) in s.values.iter().enumerate() {
-                    let x = x_center(i) - group / 2.0 + bar * k as f64;
-                    let _ = write!(
-                        out,
-                        "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} {}: {}</title></rect>",
-                        y(*v),
-                        (bar - 2.0).max(1.0),
-                        (TOP + plot_h - y(*v)).max(0.0),
-                        esc(&c.labels[i]),
-                        esc(&s.name),
-                        crate::output::thousands(*v as i64)
-                    );
-                }
-                out.push_str("</g>\n");
-            }
-        }
+        ChartKind::StackedBars => stacked_bars(out, c, &g),
+        ChartKind::Lines | ChartKind::Steps => lines(out, c, &g),
+        ChartKind::GroupedBars => grouped_bars(out, c, &g),
     }
     out.push_str("</svg>\n<ul class=\"legend\">");
     for s in &c.series {
@@ -353,6 +327,121 @@ fn chart(out: &mut String, c: &Chart) {
         );
     }
     out.push_str("</ul></figure>\n");
+}
+
+/// Where a chart's values go: the top of its y axis, the plot's height, and the width of one
+/// x position.
+struct Plot {
+    top: f64,
+    plot_h: f64,
+    slot: f64,
+    n: usize,
+}
+
+impl Plot {
+    fn y(&self, v: f64) -> f64 {
+        TOP + self.plot_h - (v / self.top).clamp(0.0, 1.0) * self.plot_h
+    }
+
+    fn x_center(&self, i: usize) -> f64 {
+        LEFT + self.slot * (i as f64 + 0.5)
+    }
+}
+
+fn stacked_bars(out: &mut String, c: &Chart, g: &Plot) {
+    let (n, slot) = (g.n, g.slot);
+    let y = |v: f64| g.y(v);
+    let x_center = |i: usize| g.x_center(i);
+    let bar = (slot * 0.8).max(1.0);
+    for s in &c.series {
+        let _ = write!(
+            out,
+            "<g data-series=\"{}\" fill=\"{}\">",
+            esc(&s.name),
+            s.color
+        );
+        for i in 0..n {
+            let below: f64 = c
+                .series
+                .iter()
+                .take_while(|o| !std::ptr::eq(*o, s))
+                .map(|o| o.values.get(i).copied().unwrap_or(0.0))
+                .sum();
+            let v = s.values.get(i).copied().unwrap_or(0.0);
+            if v > 0.0 {
+                let (y1, y0) = (y(below + v), y(below));
+                let _ = write!(
+                    out,
+                    "<rect x=\"{:.1}\" y=\"{y1:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"><title>{}: {} {}</title></rect>",
+                    x_center(i) - bar / 2.0,
+                    (y0 - y1).max(0.5),
+                    esc(&c.labels[i]),
+                    esc(&s.name),
+                    crate::output::thousands(v as i64)
+                );
+            }
+        }
+        out.push_str("</g>\n");
+    }
+}
+
+fn lines(out: &mut String, c: &Chart, g: &Plot) {
+    let slot = g.slot;
+    let y = |v: f64| g.y(v);
+    let x_center = |i: usize| g.x_center(i);
+    for s in &c.series {
+        let mut points = String::new();
+        for (i, v) in s.values.iter().enumerate() {
+            if matches!(c.kind, ChartKind::Steps) && i > 0 {
+                let _ = write!(
+                    points,
+                    "{:.1},{:.1} ",
+                    x_center(i) - slot / 2.0,
+                    y(s.values[i - 1])
+                );
+                let _ = write!(points, "{:.1},{:.1} ", x_center(i) - slot / 2.0, y(*v));
+            }
+            let _ = write!(points, "{:.1},{:.1} ", x_center(i), y(*v));
+        }
+        let _ = writeln!(
+            out,
+            "<polyline data-series=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>",
+            esc(&s.name),
+            s.color,
+            points.trim_end(),
+            esc(&s.name)
+        );
+    }
+}
+
+fn grouped_bars(out: &mut String, c: &Chart, g: &Plot) {
+    let (slot, plot_h) = (g.slot, g.plot_h);
+    let y = |v: f64| g.y(v);
+    let x_center = |i: usize| g.x_center(i);
+    let group = slot * 0.8;
+    let bar = group / c.series.len().max(1) as f64;
+    for (k, s) in c.series.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<g data-series=\"{}\" fill=\"{}\">",
+            esc(&s.name),
+            s.color
+        );
+        for (i, v) in s.values.iter().enumerate() {
+            let x = x_center(i) - group / 2.0 + bar * k as f64;
+            let _ = write!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} {}: {}</title></rect>",
+                y(*v),
+                (bar - 2.0).max(1.0),
+                (TOP + plot_h - y(*v)).max(0.0),
+                esc(&c.labels[i]),
+                esc(&s.name),
+                crate::output::thousands(*v as i64)
+            );
+        }
+        out.push_str("</g>\n");
+    }
 }
 
 #[cfg(test)]

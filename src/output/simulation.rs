@@ -80,7 +80,7 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
     }
     columns.push(Column::left("Pool"));
     columns.extend(day_columns());
-    columns.push(Column::left("Warm-up % per ISP"));
+    columns.push(Column::left("Warm-up % per ISP (capacity)"));
     let rows = r
         .days
         .iter()
@@ -89,7 +89,7 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
                 .isps
                 .iter()
                 .filter(|_| d.scaling_mode != PoolMode::Shared)
-                .map(|i| format!("{} {:.0}", short(&i.isp), i.warmup_percentage))
+                .map(|i| format!("{} {:.0}", short(&i.isp), i.capacity_warmup_percentage))
                 .collect::<Vec<_>>()
                 .join(" ");
             let mut row = vec![d.date.to_string()];
@@ -192,8 +192,10 @@ impl Render for DemoView {
                 let mut row = vec![i.to_string(), d.date.to_string()];
                 row.extend(day_figures(d));
                 row.extend(isps.iter().map(|isp| {
-                    d.isp(isp)
-                        .map_or_else(|| "-".into(), |x| format!("{:.0}", x.warmup_percentage))
+                    d.isp(isp).map_or_else(
+                        || "-".into(),
+                        |x| format!("{:.0}", x.capacity_warmup_percentage),
+                    )
                 }));
                 row
             })
@@ -216,7 +218,7 @@ impl Render for DemoView {
             )),
             Block::Blank,
             Block::Title(format!(
-                "{managed_pool}, weekly and on notable days (warm-up per ISP in %)"
+                "{managed_pool}, weekly and on notable days (warm-up per ISP in %: what the pool can take of its mail)"
             )),
             Block::table(columns, rows),
             Block::Blank,
@@ -270,7 +272,9 @@ fn sentence(h: &Highlight) -> String {
             warm_on: Some(day),
             at_end,
             ..
-        } => format!("{isp}: warm (≥ 90 %) on day {day}; {at_end:.0} % at the end."),
+        } => format!(
+            "{isp}: warm (the pool can take 90 % of its mail) on day {day}; {at_end:.0} % at the end."
+        ),
         Highlight::IspWarmup {
             isp,
             warm_on: None,
@@ -327,8 +331,9 @@ fn sentence(h: &Highlight) -> String {
             warmup,
             days,
             shared,
+            accepted,
         } => format!(
-            "{pool} (standard, 2 IPs): warm-up is by time, {warmup:.0} % after {days} days; {shared:.0} % of its mail went through shared IPs meanwhile."
+            "{pool} (standard, 2 IPs): SES's warm-up is by time, {warmup:.0} % after {days} days; {shared:.0} % of its mail went through shared IPs meanwhile; on the last day its IPs could take {accepted:.0} % of its mail (the ISPs learn them from what they deliver)."
         ),
         Highlight::Cost { days, usd: cost } => {
             format!("Estimated cost of the {days} days: {}.", usd(*cost))

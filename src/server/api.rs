@@ -88,7 +88,7 @@ impl Api {
     pub fn with_subscriptions(mut self, subs: &[(String, String)]) -> Result<Api> {
         let last = self.live.store().last_event()?;
         for (topic, url) in subs {
-            crate::model::publishing::check_topic_arn(topic).map_err(Error::invalid)?;
+            crate::model::rules::check_topic_arn(topic).map_err(Error::invalid)?;
             ops::events::check_endpoint(url)?;
             let (arn, token) = ops::events::subscription_ids(topic, url);
             self.one_run.subscriptions.push(SnsSubscription {

@@ -3,10 +3,10 @@
 
 use jiff::civil::Date;
 
-use super::formulas::{allowed, standard_cap};
+use super::formulas::{accepts, allowed, capacity_warmup, standard_cap};
 use super::managed::{self, Phase, Scale, WarmupParams};
 use super::standard;
-use super::world::{ManagedIp, PoolKind, StandardIp};
+use super::world::{ManagedIp, PoolKind};
 use super::*;
 use crate::model::{IspWarmup, ModelParams};
 
@@ -162,6 +162,10 @@ impl World {
                 queued,
                 effective_daily_rate: Some(routed.edr),
                 warmup_percentage: warmup,
+                capacity_warmup_percentage: capacity_warmup(
+                    routed.edr,
+                    if demand[i] > 0 { demand[i] } else { reference },
+                ),
                 phase: routed.phase,
             });
         }
@@ -219,7 +223,8 @@ impl World {
         })
     }
 
-    /// A standard pool (or `ses-default-dedicated-pool`), model v2 (`standard::split_demand`).
+    /// A standard pool (or `ses-default-dedicated-pool`), model v3 (`standard::split_demand`,
+    /// then what the ISPs remember of each IP).
     fn standard_day(
         &mut self,
         ri: usize,
@@ -229,46 +234,88 @@ impl World {
     ) -> Option<(u32, i32, Vec<IspDay>)> {
         let m = &self.params;
         let default_hours = f64::from(m.default_max_delivery_seconds) / 3600.0;
-        let capacity: Vec<u64> = m
-            .isps
-            .iter()
-            .map(|i| i.fully_warm_daily_capacity_per_ip)
-            .collect();
         let hours: Vec<f64> = retry_hours
             .iter()
             .map(|h| h.unwrap_or(default_hours))
             .collect();
         let (cold, warm_cap) = (m.standard_cold_cap, m.standard_warm_cap);
+        let (alpha, idle_reset, history_days) = (m.ewma_alpha, m.idle_reset_days, m.history_days);
+        let accepted: Vec<(u64, f64)> = m
+            .isps
+            .iter()
+            .map(|i| (i.fully_warm_daily_capacity_per_ip, m.cold_allowance))
+            .collect();
+        let headroom = m.headroom;
         let PoolKind::Standard(pool) = &mut self.regions[ri].pools[pi].kind else {
             return None;
         };
+        // The reference of the capacity-weighted warm-up: today's demand, else the largest of
+        // the previous days. Then the history moves on, every day, with or without mail.
+        let references: Vec<u64> = pool
+            .history
+            .iter()
+            .zip(demand)
+            .map(|(h, &d)| {
+                if d > 0 {
+                    d
+                } else {
+                    h.iter().copied().max().unwrap_or(0)
+                }
+            })
+            .collect();
+        for (h, &d) in pool.history.iter_mut().zip(demand) {
+            h.push_back(d);
+            while h.len() > history_days {
+                h.pop_front();
+            }
+        }
         let ips = &pool.ips;
         if ips.is_empty() && demand.iter().all(|&d| d == 0) && pool.queue.iter().all(|&q| q == 0) {
             return None;
         }
-        let warming: Vec<f64> = ips
-            .iter()
-            .map(StandardIp::percent)
-            .filter(|&p| p < 100.0)
-            .collect();
-        let day = standard::StandardPoolDay {
-            warm: (ips.len() - warming.len()) as u64,
-            warming: warming.len(),
-            warming_cap: warming
-                .iter()
-                .map(|&p| standard_cap(p, cold, warm_cap))
-                .fold(0, u64::saturating_add),
-        };
-        let (routed, phase) = standard::split_demand(day, demand, &pool.queue, &capacity, &hours);
+        let mut day = standard::StandardPoolDay::default();
+        for ip in ips {
+            let p = ip.percent();
+            if p < 100.0 {
+                day.warming.push(standard_cap(p, cold, warm_cap));
+            } else {
+                day.warm.push(
+                    ip.ewma
+                        .iter()
+                        .zip(&accepted)
+                        .map(|(&e, &(c, v0))| accepts(e, v0, c, headroom))
+                        .collect(),
+                );
+            }
+        }
+        let routed = standard::split_demand(&day, demand, &pool.queue, &pool.queue_hours, &hours);
         let warmup = if ips.is_empty() {
             0.0
         } else {
             ips.iter().map(|ip| ip.percent().floor()).sum::<f64>() / ips.len() as f64
         };
-        let count = ips.len() as u32;
-        let mut raws = Vec::with_capacity(routed.len());
-        for (i, r) in routed.into_iter().enumerate() {
+        // What the ISPs remember of each IP, warm and warming, after the day.
+        let (mut warm, mut warming) = (
+            routed.warm_delivered.iter(),
+            routed.warming_delivered.iter(),
+        );
+        for ip in &mut pool.ips {
+            let delivered = if ip.percent() < 100.0 {
+                warming.next()
+            } else {
+                warm.next()
+            };
+            if let Some(v) = delivered {
+                standard::remember(&mut ip.ewma, &mut ip.idle_days, v, alpha, idle_reset);
+            }
+        }
+        let count = pool.ips.len() as u32;
+        let mut raws = Vec::with_capacity(routed.isps.len());
+        for (i, r) in routed.isps.into_iter().enumerate() {
             let queued = std::mem::replace(&mut pool.queue[i], r.queue_next);
+            if r.queue_next > 0 {
+                pool.queue_hours[i] = hours[i];
+            }
             raws.push(IspDay {
                 isp: self.params.isps[i].isp.clone(),
                 mail: Mail {
@@ -282,7 +329,8 @@ impl World {
                 queued,
                 effective_daily_rate: Some(r.edr),
                 warmup_percentage: warmup,
-                phase,
+                capacity_warmup_percentage: capacity_warmup(r.edr, references[i]),
+                phase: routed.phase,
             });
         }
         Some((count, 0, raws))
@@ -306,6 +354,7 @@ fn shared_day(demand: &[u64], params: &ModelParams) -> Option<(u32, i32, Vec<Isp
             queued: 0,
             effective_daily_rate: Some(0),
             warmup_percentage: 0.0,
+            capacity_warmup_percentage: 0.0,
             phase: Phase::Early,
         })
         .collect();

@@ -98,11 +98,7 @@ pub struct WarmupParams {
 /// start of the day.
 pub fn update_warmup(state: &mut IspWarmup, v: u64, allowed_before: u64, p: &WarmupParams) {
     let v_f = v as f64;
-    state.ewma = match state.ewma {
-        None if v > 0 => Some(v_f),
-        None => None,
-        Some(e) => Some(p.alpha * v_f + (1.0 - p.alpha) * e),
-    };
+    state.ewma = super::formulas::ewma(state.ewma, v, p.alpha);
     let target = state
         .ewma
         .map_or(0.0, |e| w_of(p.headroom * e, p.v0, p.capacity));

@@ -5,7 +5,8 @@
 //! `World::finish` writes the model state, metrics, usage and clock back into the `State`.
 //! `world` holds the world and its copying in and out, `demand` what is sent each day, `day`
 //! one simulated day; `managed` and `standard` split a pool's demand per ISP, `formulas` the
-//! model's formulas, `plan` and `report` a run's input and output.
+//! model's formulas, `plan` and `report` a run's input and output, `today` a pool's capacity
+//! between runs.
 
 mod day;
 mod demand;
@@ -14,6 +15,7 @@ pub mod managed;
 pub mod plan;
 pub mod report;
 pub mod standard;
+pub mod today;
 mod world;
 
 use jiff::civil::Date;
@@ -57,7 +59,7 @@ mod tests {
     use crate::model::ScalingMode;
     use crate::model::config_set::NewConfigSet;
     use crate::model::pool::NewPool;
-    use crate::model::{DEFAULT_POOL, IpWarmup, SHARED_POOL};
+    use crate::model::{DEFAULT_POOL, IpWarmup, IspMemory, SHARED_POOL};
 
     const R: &str = "us-east-1";
 
@@ -147,19 +149,82 @@ mod tests {
         // Day 9: p = 9 × 100/45 = 20 → cap floor(200 × 250^0.2) = floor(603.4) per IP.
         assert_eq!(r.days[9].isps[0].effective_daily_rate, Some(2 * 603));
         assert_eq!(r.days[9].isps[0].warmup_percentage, 20.0);
-        // Day 45: DONE; Gmail's rate is K = 2 × 200,000, with nothing warming (W = 0).
+        // Day 45: DONE. Gmail remembers each IP sending it about 1,500 a day (half of its
+        // 3,000, which the warming caps carried from day 4 on) and accepts twice that: K is
+        // about 2 × 3,000, with nothing warming (W = 0) and nothing deferred.
         let last = &r.days[45];
-        assert_eq!(last.isps[0].effective_daily_rate, Some(400_000));
+        let rate = last.isps[0].effective_daily_rate.unwrap();
+        assert!((5_990..=6_000).contains(&rate), "{rate}");
         assert_eq!(last.isps[0].phase, Phase::Late);
         assert_eq!(last.isps[0].mail.sent_shared, 0);
+        assert_eq!(last.isps[0].mail.deferred, 0);
         let ip = s.region(R).ips.values().next().unwrap();
         assert_eq!(ip.status(), crate::model::ip::WarmupStatus::Done);
     }
 
-    fn set_percent(s: &mut State, percents: &[f64]) {
+    /// Sets each IP's SES percentage; `known` IPs are remembered by every ISP as sending it
+    /// half its capacity `C`, so a warm one is accepted up to `C` (model v2's figures).
+    fn set_percent(s: &mut State, percents: &[f64], known: bool) {
+        let memory = IspMemory {
+            ewma: if known {
+                s.model
+                    .isps
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.isp.clone(),
+                            i.fully_warm_daily_capacity_per_ip as f64 / 2.0,
+                        )
+                    })
+                    .collect()
+            } else {
+                Default::default()
+            },
+            idle_days: 0,
+        };
         for (ip, &p) in s.region_mut(R).ips.values_mut().zip(percents) {
-            ip.warmup = IpWarmup::Standard { start: p, days: 0 };
+            ip.warmup = IpWarmup::Standard {
+                start: p,
+                days: 0,
+                memory: memory.clone(),
+            };
         }
+    }
+
+    #[test]
+    fn an_isp_that_does_not_know_a_done_ip_accepts_v0_then_a_quarter_more_a_day() {
+        let mut s = state();
+        pool(&mut s, "std", ScalingMode::Standard);
+        config_set(&mut s, "cs", Some("std"));
+        s.lease_ips(R, 1, Some("std")).unwrap();
+        set_percent(&mut s, &[100.0], false);
+        traffic(&mut s, "cs", &[("gmail", 100_000)]);
+        let r = run_standing(&mut s, 40);
+        let rate = |d: usize| r.days[d].isps[0].effective_daily_rate.unwrap();
+        // V0, then 2 × ewma as the ewma grows by α × 2 + (1 − α) = 1.25 a day.
+        assert_eq!((rate(0), rate(1), rate(2), rate(3)), (200, 400, 500, 625));
+        assert_eq!(r.days[0].isps[0].mail.deferred, 100_000 - 200);
+        // In about four weeks Gmail accepts the whole 100,000, then about twice what it gets.
+        let all = (0..40).find(|&d| rate(d) >= 100_000).unwrap();
+        assert!((24..=30).contains(&all), "{all}");
+        assert!((190_000..=200_000).contains(&rate(39)), "{}", rate(39));
+        // Then the queue drains: nothing is deferred any more.
+        assert_eq!(r.days[39].isps[0].mail.deferred, 0);
+        // What Gmail remembers is kept in the state, and thirty idle days forget it.
+        let memory = |s: &State| match &s.region(R).ips.values().next().unwrap().warmup {
+            IpWarmup::Standard { memory, .. } => memory.clone(),
+            IpWarmup::Managed { .. } => unreachable!(),
+        };
+        assert!(memory(&s).ewma["gmail"] > 99_000.0);
+        traffic(&mut s, "cs", &[]);
+        run_standing(&mut s, 29);
+        assert_eq!(memory(&s).idle_days, 29);
+        assert!(memory(&s).ewma.contains_key("gmail"));
+        run_standing(&mut s, 1);
+        assert_eq!(memory(&s).ewma.len(), 0, "forgotten on the 30th idle day");
+        traffic(&mut s, "cs", &[("gmail", 100_000)]);
+        let r = run_standing(&mut s, 1);
+        assert_eq!(r.days[0].isps[0].effective_daily_rate, Some(200));
     }
 
     #[test]
@@ -168,7 +233,7 @@ mod tests {
         pool(&mut s, "std", ScalingMode::Standard);
         config_set(&mut s, "cs", Some("std"));
         s.lease_ips(R, 1, Some("std")).unwrap();
-        set_percent(&mut s, &[100.0]);
+        set_percent(&mut s, &[100.0], true);
         traffic(&mut s, "cs", &[("gmail", 1_200_000)]);
         let r = run_standing(&mut s, 3);
         // R = 14 h (no MaxDeliverySeconds): 14/24 of the excess is kept for tomorrow.
@@ -198,11 +263,11 @@ mod tests {
                 i.mail.sent_dedicated + i.mail.sent_shared + i.mail.expired + i.kept_for_tomorrow()
             );
         }
-        // The queue is kept between runs.
-        assert_eq!(
-            s.region(R).standard_queues["std"]["gmail"],
-            r.days[2].isps[0].kept_for_tomorrow()
-        );
+        // The queue is kept between runs, with the retry window it was deferred under.
+        let saved = &s.region(R).standard_pools["std"];
+        assert_eq!(saved.queue["gmail"], r.days[2].isps[0].kept_for_tomorrow());
+        assert_eq!(saved.queue_hours["gmail"], 14.0);
+        assert_eq!(saved.history["gmail"], vec![1_200_000; 3]);
     }
 
     #[test]
@@ -211,7 +276,7 @@ mod tests {
         pool(&mut s, "std", ScalingMode::Standard);
         config_set(&mut s, "cs", Some("std"));
         s.lease_ips(R, 3, Some("std")).unwrap();
-        set_percent(&mut s, &[100.0, 50.0, 0.0]);
+        set_percent(&mut s, &[100.0, 50.0, 0.0], true);
         s.region_mut(R).auto_warmup = false;
         traffic(&mut s, "cs", &[("orange", 40_000)]);
         let r = run_standing(&mut s, 1);
@@ -223,6 +288,8 @@ mod tests {
         assert_eq!(o.effective_daily_rate, Some(18_362));
         assert_eq!(o.phase, Phase::Early);
         assert_eq!(o.warmup_percentage, 50.0);
+        // It can take 18,362 of Orange's 40,000: 45.9 % capacity-weighted.
+        assert!((o.capacity_warmup_percentage - 100.0 * 18_362.0 / 40_000.0).abs() < 1e-9);
     }
 
     #[test]
@@ -232,7 +299,7 @@ mod tests {
             pool(&mut s, "std", ScalingMode::Standard);
             config_set(&mut s, "cs", Some("std"));
             s.lease_ips(R, 1, Some("std")).unwrap();
-            set_percent(&mut s, &[100.0]);
+            set_percent(&mut s, &[100.0], true);
             traffic(&mut s, "cs", &[("orange", 30_000)]);
             s
         };
@@ -243,43 +310,44 @@ mod tests {
         days.extend(run_standing(&mut twice, 2).days);
         assert_eq!(days, r.days);
         assert_eq!(twice.regions, once.regions);
-        let queued = once.region(R).standard_queues["std"]["orange"];
+        let queued = once.region(R).standard_pools["std"].queue["orange"];
         assert!(queued > 0);
+        let remembered = match &once.region(R).ips.values().next().unwrap().warmup {
+            IpWarmup::Standard { memory, .. } => memory.ewma["orange"],
+            IpWarmup::Managed { .. } => unreachable!(),
+        };
         let names: Vec<String> = once.model.isp_names().map(str::to_string).collect();
         once.region_mut(R)
             .set_scaling_mode("std", ScalingMode::Managed, &names)
             .unwrap();
-        assert!(once.region(R).standard_queues.is_empty());
+        assert!(once.region(R).standard_pools.is_empty());
         let managed = once.region(R).pools["std"].managed.clone().unwrap();
         assert_eq!(managed.queue["orange"], queued);
+        // What Orange remembers of the IP goes with it.
+        match &once.region(R).ips.values().next().unwrap().warmup {
+            IpWarmup::Managed { isps } => {
+                assert_eq!(isps["orange"].ewma, Some(remembered));
+                assert_eq!(isps["orange"].w, 100.0);
+            }
+            IpWarmup::Standard { .. } => unreachable!(),
+        }
     }
 
     #[test]
     fn standard_warmup_stops_while_auto_warmup_is_off() {
         let mut s = state();
         s.lease_ips(R, 1, None).unwrap();
-        s.region_mut(R).ips.values_mut().next().unwrap().warmup = IpWarmup::Standard {
-            start: 10.0,
-            days: 0,
-        };
+        s.region_mut(R).ips.values_mut().next().unwrap().warmup = IpWarmup::standard(10.0);
         s.region_mut(R).auto_warmup = false;
+        let percent = |s: &State| match s.region(R).ips.values().next().unwrap().warmup {
+            IpWarmup::Standard { start, days, .. } => (start, days),
+            IpWarmup::Managed { .. } => unreachable!(),
+        };
         run_standing(&mut s, 5);
-        assert_eq!(
-            s.region(R).ips.values().next().unwrap().warmup,
-            IpWarmup::Standard {
-                start: 10.0,
-                days: 0
-            }
-        );
+        assert_eq!(percent(&s), (10.0, 0));
         s.region_mut(R).auto_warmup = true;
         run_standing(&mut s, 5);
-        assert_eq!(
-            s.region(R).ips.values().next().unwrap().warmup,
-            IpWarmup::Standard {
-                start: 10.0,
-                days: 5
-            }
-        );
+        assert_eq!(percent(&s), (10.0, 5));
     }
 
     #[test]

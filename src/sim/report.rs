@@ -50,6 +50,10 @@ pub struct IspDay {
     /// metrics columns it is stored in read older states, where a `DONE` IP had no cap.
     pub effective_daily_rate: Option<u64>,
     pub warmup_percentage: f64,
+    /// The pool's warm-up for the ISP, capacity-weighted: `100 × min(1, EDR / ref)` with
+    /// `ref` the day's demand, else the ISP's largest demand of the previous `HistoryDays`
+    /// days (0 without any); sesm's extra key, which a new IP does not pull down.
+    pub capacity_warmup_percentage: f64,
     pub phase: Phase,
     /// Yesterday's deferred mail that came in today (sesm's extra key, for checking
     /// `Queued + Demand = SentDedicated + SentShared + Expired + tomorrow's Queued`).
@@ -214,7 +218,12 @@ pub fn append_metrics(region: &mut Region, day: &DayReport) -> crate::error::Res
     let keep: Vec<&IspDay> = day
         .isps
         .iter()
-        .filter(|d| d.is_active() || d.warmup_percentage > 0.0 || m.isps.contains_key(&d.isp))
+        .filter(|d| {
+            d.is_active()
+                || d.warmup_percentage > 0.0
+                || d.capacity_warmup_percentage > 0.0
+                || m.isps.contains_key(&d.isp)
+        })
         .collect();
     for isp in keep {
         let col = m.isps.entry(isp.isp.clone()).or_default();
@@ -223,6 +232,8 @@ pub fn append_metrics(region: &mut Region, day: &DayReport) -> crate::error::Res
         col.queued.push(isp.queued);
         col.effective_daily_rate.push(isp.effective_daily_rate);
         col.warmup_percentage.push(isp.warmup_percentage);
+        col.capacity_warmup_percentage
+            .push(isp.capacity_warmup_percentage);
     }
     // ISPs without activity today get a zero row so the columns stay aligned with `dates`.
     for col in m.isps.values_mut() {

@@ -1,10 +1,12 @@
-//! One day of a standard pool (or `ses-default-dedicated-pool` with IPs), model v2
-//! (`warmup-model.md`, "Standard pools and the default pool"): warm IPs take at most the ISP's
-//! fully-warm capacity `C` each, warming IPs share a time-based cap over all ISPs, and what
-//! neither can take goes through shared IPs while a warming IP is in the pool, else the ISP
-//! defers it (retried the next day within the retry window, expired past it).
+//! One day of a standard pool (or `ses-default-dedicated-pool` with IPs), model v3
+//! (`warmup-model.md`, "Standard pools and the default pool"): each ISP accepts from a warm
+//! (`DONE`) IP what it remembers the IP sending it (`k_ip,i`, at most its capacity `C`),
+//! warming IPs share SES's time-based cap over all ISPs, and what neither can take goes through
+//! shared IPs while a warming IP is in the pool, else the ISP defers it (retried the next day
+//! within the retry window it was deferred under, expired past it). Then every IP's memory
+//! per ISP follows what it delivered.
 
-use super::formulas::largest_remainder;
+use super::formulas::{ewma, largest_remainder};
 use super::managed::Phase;
 
 /// What routing did with one ISP's mail in a standard pool on one day.
@@ -28,38 +30,61 @@ impl StandardRouted {
     }
 }
 
-/// The pool as routing sees it at the start of the day.
-#[derive(Debug, Clone, Copy)]
+/// The pool as routing sees it at the start of the day, its IPs in address order.
+#[derive(Debug, Clone, Default)]
 pub struct StandardPoolDay {
-    /// Warm (`DONE`) IPs.
-    pub warm: u64,
-    /// Warming IPs (p < 100).
-    pub warming: usize,
-    /// Their summed daily cap `W` over all ISPs.
-    pub warming_cap: u64,
+    /// Per warm (`DONE`) IP, what each ISP (table order) accepts from it today: `k_ip,i`.
+    pub warm: Vec<Vec<u64>>,
+    /// Per warming IP (p < 100), its daily cap over all ISPs.
+    pub warming: Vec<u64>,
+}
+
+/// A routed day: per ISP, the pool's phase, and what each IP delivered to each ISP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardDay {
+    pub isps: Vec<StandardRouted>,
+    pub phase: Phase,
+    /// `[warm IP][ISP]`: the retried and new mail each warm IP delivered.
+    pub warm_delivered: Vec<Vec<u64>>,
+    /// `[warming IP][ISP]`: what each warming IP delivered.
+    pub warming_delivered: Vec<Vec<u64>>,
 }
 
 /// Routes one day of a standard pool: per ISP (table order) its demand `D_i`, deferred queue
-/// `Q_i`, capacity per warm IP `C_i` and retry window `R_i` in hours. Returns the routing per
-/// ISP and the phase of the pool.
+/// `Q_i`, the retry window `R_q,i` (hours) that queue was deferred under, and today's retry
+/// window `R_i`.
 pub fn split_demand(
-    pool: StandardPoolDay,
+    pool: &StandardPoolDay,
     demand: &[u64],
     queue: &[u64],
-    capacity: &[u64],
+    queue_hours: &[f64],
     retry_hours: &[f64],
-) -> (Vec<StandardRouted>, Phase) {
+) -> StandardDay {
     let n = demand.len();
-    let mut out = vec![StandardRouted::default(); n];
+    let w: u64 = pool.warming.iter().fold(0, |s, &c| s.saturating_add(c));
+    let mut isps = vec![StandardRouted::default(); n];
     let mut left = vec![0u64; n];
+    let mut warm_delivered = vec![vec![0u64; n]; pool.warm.len()];
+    let mut weights = vec![0u64; pool.warm.len()];
     for i in 0..n {
-        let k = pool.warm.saturating_mul(capacity[i]);
+        for (wt, k) in weights.iter_mut().zip(&pool.warm) {
+            *wt = k[i];
+        }
+        let k: u64 = weights.iter().fold(0, |s, &x| s.saturating_add(x));
         // A retry window beyond a day still retries at most one day's capacity.
-        let window = ((k as f64 * retry_hours[i] / 24.0).floor() as u64).min(k);
+        let window = ((k as f64 * queue_hours[i] / 24.0).floor() as u64).min(k);
         let retried = queue[i].min(window);
         let a = demand[i].min(k - retried);
-        out[i] = StandardRouted {
-            edr: k.saturating_add(pool.warming_cap),
+        if retried + a > 0 {
+            for (ip, part) in largest_remainder(retried + a, &weights)
+                .into_iter()
+                .enumerate()
+            {
+                warm_delivered[ip][i] = part;
+            }
+        }
+        isps[i] = StandardRouted {
+            edr: k.saturating_add(w),
             retried,
             new: a,
             expired: queue[i] - retried,
@@ -67,23 +92,31 @@ pub fn split_demand(
         };
         left[i] = demand[i] - a;
     }
-    // The warming IPs' cap is shared by every ISP, in proportion to what is left of each.
+    // The warming IPs' cap is shared by every ISP, in proportion to what is left of each;
+    // each ISP's share is split over the warming IPs in proportion to their caps.
     let wanted = left.iter().fold(0u64, |s, &r| s.saturating_add(r));
-    let b = largest_remainder(pool.warming_cap.min(wanted), &left);
-    let phase = if pool.warming > 0 || pool.warm == 0 {
+    let b = largest_remainder(w.min(wanted), &left);
+    let mut warming_delivered = vec![vec![0u64; n]; pool.warming.len()];
+    for (i, &bi) in b.iter().enumerate().filter(|(_, b)| **b > 0) {
+        for (ip, part) in largest_remainder(bi, &pool.warming).into_iter().enumerate() {
+            warming_delivered[ip][i] = part;
+        }
+    }
+    let phase = if !pool.warming.is_empty() || pool.warm.is_empty() {
         Phase::Early
     } else {
         Phase::Late
     };
     for i in 0..n {
-        let o = &mut out[i];
+        let o = &mut isps[i];
         o.new += b[i];
         let excess = left[i] - b[i];
         match phase {
             // SES splits warming traffic with its shared IPs; a pool with no IP sends it all
             // there.
             Phase::Early => o.shared = excess,
-            // Every IP is warm: the ISP throttles what they can't take (SendingDeferral).
+            // Every IP is warm: the ISP throttles what they can't take (the sending IPs are
+            // throttled by the mailbox provider).
             Phase::Late => {
                 let kept = (excess as f64 * (retry_hours[i] / 24.0).min(1.0)).floor() as u64;
                 o.deferred = excess;
@@ -92,19 +125,50 @@ pub fn split_demand(
             }
         }
     }
-    (out, phase)
+    StandardDay {
+        isps,
+        phase,
+        warm_delivered,
+        warming_delivered,
+    }
+}
+
+/// What the ISPs remember of one standard IP after a day in which it delivered
+/// `delivered[i]` to ISP `i`: each ISP's EWMA follows what it got, the idle count restarts on
+/// a day with mail, and on the day it reaches `idle_reset_days` every ISP forgets the IP.
+pub fn remember(
+    memory: &mut [Option<f64>],
+    idle_days: &mut u32,
+    delivered: &[u64],
+    alpha: f64,
+    idle_reset_days: u32,
+) {
+    for (e, &v) in memory.iter_mut().zip(delivered) {
+        *e = ewma(*e, v, alpha);
+    }
+    if delivered.iter().any(|&v| v > 0) {
+        *idle_days = 0;
+    } else {
+        *idle_days = idle_days.saturating_add(1);
+        if *idle_days >= idle_reset_days {
+            memory.fill(None);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::formulas::accepts;
 
     /// The ISP table's `C` for gmail, microsoft, yahoo, apple, comcast, att, gmx, orange, other.
     const C: [u64; 9] = [
         200_000, 120_000, 100_000, 30_000, 20_000, 20_000, 15_000, 15_000, 100_000,
     ];
     const GMAIL: usize = 0;
+    const YAHOO: usize = 2;
     const ORANGE: usize = 7;
+    const H14: [f64; 9] = [14.0; 9];
 
     fn one(i: usize, v: u64) -> Vec<u64> {
         let mut d = vec![0; 9];
@@ -112,30 +176,36 @@ mod tests {
         d
     }
 
-    fn conserved(d: &[u64], q: &[u64], r: &[StandardRouted]) {
+    /// A warm IP every ISP remembers sending it its full capacity.
+    fn fully_known() -> Vec<u64> {
+        C.to_vec()
+    }
+
+    fn conserved(d: &[u64], q: &[u64], r: &StandardDay) {
         for i in 0..d.len() {
-            let o = &r[i];
+            let o = &r.isps[i];
             assert_eq!(
                 q[i] + d[i],
                 o.dedicated() + o.shared + o.expired + o.queue_next,
                 "isp {i}"
             );
+            let per_ip: u64 = r.warm_delivered.iter().map(|ip| ip[i]).sum::<u64>()
+                + r.warming_delivered.iter().map(|ip| ip[i]).sum::<u64>();
+            assert_eq!(per_ip, o.dedicated(), "isp {i}: the IPs deliver it all");
         }
     }
 
     #[test]
-    fn one_warm_ip_takes_gmails_capacity_and_defers_the_rest() {
+    fn one_known_warm_ip_takes_gmails_capacity_and_defers_the_rest() {
         let pool = StandardPoolDay {
-            warm: 1,
-            warming: 0,
-            warming_cap: 0,
+            warm: vec![fully_known()],
+            warming: vec![],
         };
         let d = one(GMAIL, 1_200_000);
-        let hours = [14.0; 9];
         // Day 1: 200,000 dedicated; 1,000,000 deferred, 14/24 of it kept for tomorrow.
-        let (r, phase) = split_demand(pool, &d, &[0; 9], &C, &hours);
-        assert_eq!(phase, Phase::Late);
-        let g = &r[GMAIL];
+        let r = split_demand(&pool, &d, &[0; 9], &H14, &H14);
+        assert_eq!(r.phase, Phase::Late);
+        let g = &r.isps[GMAIL];
         assert_eq!((g.new, g.retried, g.shared), (200_000, 0, 0));
         assert_eq!(g.deferred, 1_000_000);
         assert_eq!(g.queue_next, 583_333);
@@ -144,8 +214,8 @@ mod tests {
         conserved(&d, &[0; 9], &r);
         // Day 2: the queue goes first, within floor(200,000 × 14/24) = 116,666.
         let q = one(GMAIL, 583_333);
-        let (r, _) = split_demand(pool, &d, &q, &C, &hours);
-        let g = &r[GMAIL];
+        let r = split_demand(&pool, &d, &q, &H14, &H14);
+        let g = &r.isps[GMAIL];
         assert_eq!(g.retried, 116_666);
         assert_eq!(g.new, 200_000 - 116_666);
         assert_eq!(g.deferred, 1_200_000 - 83_334);
@@ -155,76 +225,165 @@ mod tests {
     }
 
     #[test]
-    fn warming_ips_take_what_the_warm_ones_cannot_and_the_rest_goes_shared() {
-        // IPs at 100 %, 50 % and 0 %: one warm IP, caps 3,162 + 200 for the warming ones.
+    fn the_queue_is_retried_within_the_window_it_was_deferred_under() {
         let pool = StandardPoolDay {
-            warm: 1,
-            warming: 2,
-            warming_cap: 3_162 + 200,
+            warm: vec![fully_known()],
+            warming: vec![],
+        };
+        let d = one(GMAIL, 100_000);
+        let q = one(GMAIL, 90_000);
+        // Deferred under 6 hours: floor(200,000 × 6/24) = 50,000 retried, though today's
+        // sets allow 14 hours; the rest of the queue expires.
+        let mut hours = H14;
+        hours[GMAIL] = 6.0;
+        let r = split_demand(&pool, &d, &q, &hours, &H14);
+        let g = &r.isps[GMAIL];
+        assert_eq!((g.retried, g.new), (50_000, 100_000));
+        assert_eq!(g.expired, 40_000);
+        conserved(&d, &q, &r);
+        // Today's window keeps today's excess.
+        let r = split_demand(&pool, &one(GMAIL, 400_000), &[0; 9], &H14, &hours);
+        let g = &r.isps[GMAIL];
+        assert_eq!(g.queue_next, 200_000 / 4);
+    }
+
+    #[test]
+    fn an_isp_that_does_not_know_a_done_ip_accepts_v0_from_it() {
+        // Two DONE IPs no ISP knows: Gmail takes 2 × 200 = 400 and defers the rest.
+        let unknown: Vec<u64> = C.iter().map(|&c| accepts(None, 200.0, c, 2.0)).collect();
+        let pool = StandardPoolDay {
+            warm: vec![unknown.clone(), unknown],
+            warming: vec![],
+        };
+        let d = one(GMAIL, 100_000);
+        let r = split_demand(&pool, &d, &[0; 9], &H14, &H14);
+        let g = &r.isps[GMAIL];
+        assert_eq!((g.new, g.edr, g.deferred), (400, 400, 99_600));
+        assert_eq!(r.warm_delivered[0][GMAIL], 200);
+        assert_eq!(r.warm_delivered[1][GMAIL], 200);
+        conserved(&d, &[0; 9], &r);
+    }
+
+    #[test]
+    fn warm_ips_share_an_isps_mail_in_proportion_to_what_it_accepts_from_each() {
+        let mut a = vec![200; 9];
+        let mut b = vec![200; 9];
+        a[YAHOO] = 30_000;
+        b[YAHOO] = 10_000;
+        let pool = StandardPoolDay {
+            warm: vec![a, b],
+            warming: vec![],
+        };
+        let d = one(YAHOO, 20_001);
+        let r = split_demand(&pool, &d, &[0; 9], &H14, &H14);
+        // 3:1, the odd message to the lower address.
+        assert_eq!(r.warm_delivered[0][YAHOO], 15_001);
+        assert_eq!(r.warm_delivered[1][YAHOO], 5_000);
+        conserved(&d, &[0; 9], &r);
+    }
+
+    #[test]
+    fn warming_ips_take_what_the_warm_ones_cannot_and_the_rest_goes_shared() {
+        // IPs at 100 %, 50 % and 0 %: one warm IP, caps 3,162 and 200 for the warming ones.
+        let pool = StandardPoolDay {
+            warm: vec![fully_known()],
+            warming: vec![3_162, 200],
         };
         let d = one(ORANGE, 40_000);
-        let (r, phase) = split_demand(pool, &d, &[0; 9], &C, &[14.0; 9]);
-        assert_eq!(phase, Phase::Early);
-        let o = &r[ORANGE];
+        let r = split_demand(&pool, &d, &[0; 9], &H14, &H14);
+        assert_eq!(r.phase, Phase::Early);
+        let o = &r.isps[ORANGE];
         assert_eq!(o.new, 15_000 + 3_362);
         assert_eq!(o.shared, 40_000 - 15_000 - 3_362);
         assert_eq!((o.deferred, o.expired, o.queue_next), (0, 0, 0));
         assert_eq!(o.edr, 15_000 + 3_362);
+        assert_eq!(
+            (
+                r.warming_delivered[0][ORANGE],
+                r.warming_delivered[1][ORANGE]
+            ),
+            (3_162, 200)
+        );
         // Gmail fits on the warm IP: the whole warming cap stays for Orange.
         let mut d = d;
         d[GMAIL] = 150_000;
-        let (r, _) = split_demand(pool, &d, &[0; 9], &C, &[14.0; 9]);
-        assert_eq!(r[GMAIL].new, 150_000);
-        assert_eq!(r[ORANGE].new, 18_362);
+        let r = split_demand(&pool, &d, &[0; 9], &H14, &H14);
+        assert_eq!(r.isps[GMAIL].new, 150_000);
+        assert_eq!(r.isps[ORANGE].new, 18_362);
         conserved(&d, &[0; 9], &r);
     }
 
     #[test]
     fn the_warming_cap_is_split_by_what_is_left_ties_to_the_earlier_isp() {
         let pool = StandardPoolDay {
-            warm: 0,
-            warming: 1,
-            warming_cap: 201,
+            warm: vec![],
+            warming: vec![201],
         };
         let mut d = vec![0; 9];
         d[GMAIL] = 1_000;
         d[ORANGE] = 1_000;
-        let (r, _) = split_demand(pool, &d, &[0; 9], &C, &[14.0; 9]);
-        assert_eq!((r[GMAIL].new, r[ORANGE].new), (101, 100));
-        assert_eq!((r[GMAIL].shared, r[ORANGE].shared), (899, 900));
-        assert_eq!(r[GMAIL].edr, 201);
+        let r = split_demand(&pool, &d, &[0; 9], &H14, &H14);
+        assert_eq!((r.isps[GMAIL].new, r.isps[ORANGE].new), (101, 100));
+        assert_eq!((r.isps[GMAIL].shared, r.isps[ORANGE].shared), (899, 900));
+        assert_eq!(r.isps[GMAIL].edr, 201);
+        conserved(&d, &[0; 9], &r);
     }
 
     #[test]
     fn a_pool_without_ips_sends_through_shared_and_expires_its_queue() {
-        let pool = StandardPoolDay {
-            warm: 0,
-            warming: 0,
-            warming_cap: 0,
-        };
+        let pool = StandardPoolDay::default();
         let d = one(GMAIL, 500);
         let q = one(GMAIL, 70);
-        let (r, phase) = split_demand(pool, &d, &q, &C, &[14.0; 9]);
-        assert_eq!(phase, Phase::Early);
-        assert_eq!(
-            (r[GMAIL].shared, r[GMAIL].expired, r[GMAIL].edr),
-            (500, 70, 0)
-        );
+        let r = split_demand(&pool, &d, &q, &H14, &H14);
+        assert_eq!(r.phase, Phase::Early);
+        let g = &r.isps[GMAIL];
+        assert_eq!((g.shared, g.expired, g.edr), (500, 70, 0));
         conserved(&d, &q, &r);
     }
 
     #[test]
     fn a_retry_window_of_a_day_or_more_keeps_all_deferred_mail() {
         let pool = StandardPoolDay {
-            warm: 2,
-            warming: 0,
-            warming_cap: 0,
+            warm: vec![fully_known(), fully_known()],
+            warming: vec![],
         };
         let d = one(ORANGE, 50_000);
-        let (r, _) = split_demand(pool, &d, &[0; 9], &C, &[24.0; 9]);
-        assert_eq!(
-            (r[ORANGE].deferred, r[ORANGE].queue_next, r[ORANGE].expired),
-            (20_000, 20_000, 0)
-        );
+        let r = split_demand(&pool, &d, &[0; 9], &H14, &[24.0; 9]);
+        let o = &r.isps[ORANGE];
+        assert_eq!((o.deferred, o.queue_next, o.expired), (20_000, 20_000, 0));
+    }
+
+    #[test]
+    fn memory_follows_what_the_ip_delivered_and_thirty_idle_days_forget_it() {
+        let mut m = vec![None, Some(1_000.0), None];
+        let mut idle = 5;
+        remember(&mut m, &mut idle, &[400, 0, 0], 0.25, 30);
+        assert_eq!(m, vec![Some(400.0), Some(750.0), None]);
+        assert_eq!(idle, 0);
+        idle = 28;
+        remember(&mut m, &mut idle, &[0, 0, 0], 0.25, 30);
+        assert_eq!((idle, m[0]), (29, Some(300.0)));
+        remember(&mut m, &mut idle, &[0, 0, 0], 0.25, 30);
+        assert_eq!(idle, 30);
+        assert_eq!(m, vec![None, None, None]);
+    }
+
+    #[test]
+    fn a_steady_ip_in_deferral_grows_what_it_is_accepted_by_a_quarter_a_day() {
+        // Demand far above K: each day the IP delivers k = 2 × ewma, so ewma grows by
+        // α × 2 + (1 − α) = 1.25 a day until k reaches C.
+        let mut e = None;
+        let mut idle = 0;
+        let mut ks = Vec::new();
+        for _ in 0..40 {
+            let k = accepts(e, 200.0, 200_000, 2.0);
+            ks.push(k);
+            let mut m = [e];
+            remember(&mut m, &mut idle, &[k], 0.25, 30);
+            e = m[0];
+        }
+        assert_eq!(&ks[..4], &[200, 400, 500, 625]);
+        let full = ks.iter().position(|&k| k == 200_000).unwrap();
+        assert!((28..=32).contains(&full), "{full}");
     }
 }

@@ -10,7 +10,8 @@ use super::managed::{ScaleParams, WarmupParams};
 use super::*;
 use crate::error::Result;
 use crate::model::{
-    DEFAULT_POOL, IpWarmup, IspWarmup, ManagedPoolState, ModelParams, SHARED_POOL, State,
+    DEFAULT_POOL, IpWarmup, IspMemory, IspWarmup, ManagedPoolState, ModelParams, SHARED_POOL,
+    StandardPoolState, State,
 };
 
 /// The whole account, as the model sees it during a run.
@@ -76,21 +77,125 @@ pub(super) struct ManagedIp {
 
 #[derive(Debug, Clone)]
 pub(super) struct StandardPool {
+    /// In address order.
     pub(super) ips: Vec<StandardIp>,
-    /// Per ISP, yesterday's deferred mail to retry today.
+    /// Per ISP, yesterday's deferred mail to retry today, and the retry window (hours) it
+    /// was deferred under.
     pub(super) queue: Vec<u64>,
+    pub(super) queue_hours: Vec<f64>,
+    /// Per ISP, the demand of the last days, oldest first, today last after the day.
+    pub(super) history: Vec<VecDeque<u64>>,
 }
 
 #[derive(Debug, Clone)]
 pub(super) struct StandardIp {
+    pub(super) addr: Ipv4Addr,
     pub(super) start: f64,
     pub(super) days: u32,
+    /// Per ISP, what the ISP remembers the IP sending it a day (model v3).
+    pub(super) ewma: Vec<Option<f64>>,
+    /// Days since the IP last delivered anything.
+    pub(super) idle_days: u32,
 }
 
 impl StandardIp {
     pub(super) fn percent(&self) -> f64 {
         IpWarmup::standard_percent(self.start, self.days)
     }
+}
+
+/// A standard pool as the model sees it: its IPs with what the ISPs remember of them, and
+/// the pool's saved queue and demand history.
+fn standard_pool(
+    params: &ModelParams,
+    region: &crate::model::Region,
+    name: &str,
+    saved: Option<&StandardPoolState>,
+) -> StandardPool {
+    let default_hours = f64::from(params.default_max_delivery_seconds) / 3600.0;
+    StandardPool {
+        ips: region
+            .ips_of_pool(name)
+            .map(|(addr, ip)| match &ip.warmup {
+                IpWarmup::Standard {
+                    start,
+                    days,
+                    memory,
+                } => StandardIp {
+                    addr: *addr,
+                    start: *start,
+                    days: *days,
+                    ewma: params
+                        .isps
+                        .iter()
+                        .map(|i| memory.ewma.get(&i.isp).copied())
+                        .collect(),
+                    idle_days: memory.idle_days,
+                },
+                // A check refuses a managed IP in a standard pool; read as warm and unknown.
+                IpWarmup::Managed { .. } => StandardIp {
+                    addr: *addr,
+                    start: 100.0,
+                    days: 0,
+                    ewma: vec![None; params.isps.len()],
+                    idle_days: 0,
+                },
+            })
+            .collect(),
+        queue: params
+            .isps
+            .iter()
+            .map(|i| {
+                saved
+                    .and_then(|p| p.queue.get(&i.isp))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect(),
+        queue_hours: params
+            .isps
+            .iter()
+            .map(|i| {
+                saved
+                    .and_then(|p| p.queue_hours.get(&i.isp))
+                    .copied()
+                    .unwrap_or(default_hours)
+            })
+            .collect(),
+        history: dense_history(params, saved.map(|p| &p.history)),
+    }
+}
+
+/// A pool's saved demand history per ISP, in table order (an ISP without one has none).
+fn dense_history(
+    params: &ModelParams,
+    saved: Option<&BTreeMap<String, Vec<u64>>>,
+) -> Vec<VecDeque<u64>> {
+    params
+        .isps
+        .iter()
+        .map(|i| {
+            saved
+                .and_then(|h| h.get(&i.isp))
+                .cloned()
+                .unwrap_or_default()
+                .into()
+        })
+        .collect()
+}
+
+/// A pool's demand history as saved: leading zero days are stored as absent (the model reads
+/// both as 0), so the state is the same however a run is split.
+fn saved_history(names: &[String], history: Vec<VecDeque<u64>>) -> BTreeMap<String, Vec<u64>> {
+    names
+        .iter()
+        .cloned()
+        .zip(history)
+        .filter_map(|(k, h)| {
+            let first = h.iter().position(|&d| d > 0)?;
+            Some((k, h.into_iter().skip(first).collect()))
+        })
+        .collect()
 }
 
 const FIRST_ADDRESS: u32 = u32::from_be_bytes([198, 18, 0, 0]);
@@ -137,18 +242,7 @@ impl World {
                                         },
                                     })
                                     .collect(),
-                                history: params
-                                    .isps
-                                    .iter()
-                                    .map(|i| {
-                                        saved
-                                            .history
-                                            .get(&i.isp)
-                                            .cloned()
-                                            .unwrap_or_default()
-                                            .into()
-                                    })
-                                    .collect(),
+                                history: dense_history(&params, Some(&saved.history)),
                                 queue: params
                                     .isps
                                     .iter()
@@ -157,28 +251,12 @@ impl World {
                                 under_use_days: saved.under_use_days,
                             })
                         } else {
-                            let saved = region.standard_queues.get(pool_name);
-                            PoolKind::Standard(StandardPool {
-                                ips: region
-                                    .ips_of_pool(pool_name)
-                                    .map(|(_, ip)| match ip.warmup {
-                                        IpWarmup::Standard { start, days } => {
-                                            StandardIp { start, days }
-                                        }
-                                        IpWarmup::Managed { .. } => StandardIp {
-                                            start: 100.0,
-                                            days: 0,
-                                        },
-                                    })
-                                    .collect(),
-                                queue: params
-                                    .isps
-                                    .iter()
-                                    .map(|i| {
-                                        saved.and_then(|q| q.get(&i.isp)).copied().unwrap_or(0)
-                                    })
-                                    .collect(),
-                            })
+                            PoolKind::Standard(standard_pool(
+                                &params,
+                                region,
+                                pool_name,
+                                region.standard_pools.get(pool_name),
+                            ))
                         };
                         PoolWorld {
                             name: pool_name.to_string(),
@@ -286,17 +364,7 @@ impl World {
                             );
                         }
                         let saved = ManagedPoolState {
-                            // Leading zero days are stored as absent (the model reads both as
-                            // 0), so the state is the same however a run is split.
-                            history: names
-                                .iter()
-                                .cloned()
-                                .zip(m.history)
-                                .filter_map(|(k, h)| {
-                                    let first = h.iter().position(|&d| d > 0)?;
-                                    Some((k, h.into_iter().skip(first).collect()))
-                                })
-                                .collect(),
+                            history: saved_history(&names, m.history),
                             queue: names
                                 .iter()
                                 .cloned()
@@ -310,24 +378,34 @@ impl World {
                         }
                     }
                     PoolKind::Standard(p) => {
-                        let queue: BTreeMap<String, u64> = names
-                            .iter()
-                            .cloned()
-                            .zip(p.queue)
-                            .filter(|(_, q)| *q > 0)
-                            .collect();
-                        if queue.is_empty() {
-                            target.standard_queues.remove(&pool.name);
-                        } else {
-                            target.standard_queues.insert(pool.name.clone(), queue);
+                        let mut saved = StandardPoolState {
+                            history: saved_history(&names, p.history),
+                            ..StandardPoolState::default()
+                        };
+                        for ((isp, q), h) in names.iter().zip(p.queue).zip(p.queue_hours) {
+                            if q > 0 {
+                                saved.queue.insert(isp.clone(), q);
+                                saved.queue_hours.insert(isp.clone(), h);
+                            }
                         }
-                        let addrs: Vec<Ipv4Addr> =
-                            target.ips_of_pool(&pool.name).map(|(a, _)| *a).collect();
-                        for (addr, ip) in addrs.into_iter().zip(p.ips) {
-                            if let Some(t) = target.ips.get_mut(&addr) {
+                        if saved.is_empty() {
+                            target.standard_pools.remove(&pool.name);
+                        } else {
+                            target.standard_pools.insert(pool.name.clone(), saved);
+                        }
+                        for ip in p.ips {
+                            if let Some(t) = target.ips.get_mut(&ip.addr) {
                                 t.warmup = IpWarmup::Standard {
                                     start: ip.start,
                                     days: ip.days,
+                                    memory: IspMemory {
+                                        ewma: names
+                                            .iter()
+                                            .zip(&ip.ewma)
+                                            .filter_map(|(n, e)| Some((n.clone(), (*e)?)))
+                                            .collect(),
+                                        idle_days: ip.idle_days,
+                                    },
                                 };
                             }
                         }
@@ -340,10 +418,7 @@ impl World {
             report::append_metrics(state.region_mut(&r.region), r)?;
         }
         for (month, u) in self.usage {
-            let total = state.usage.entry(month).or_default();
-            total.managed_pool_days = total.managed_pool_days.saturating_add(u.managed_pool_days);
-            total.managed_messages = total.managed_messages.saturating_add(u.managed_messages);
-            total.standard_ip_days = total.standard_ip_days.saturating_add(u.standard_ip_days);
+            state.usage.entry(month).or_default().add(&u);
         }
         state.next_ip = self.next_ip;
         state.date = self.date;

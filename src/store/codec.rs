@@ -46,12 +46,16 @@ pub(super) fn decode_parsed(
     match first {
         Ok(state) if state.schema_version == SCHEMA_VERSION => Ok(state),
         // Version 2 lacks only the email templates, version 3 only the event destinations and
-        // the suppression list, version 4 only the contact lists, import jobs, identity
-        // policies, custom verification templates and email receiving, all of which default
-        // to none: the document reads as it is (its lazy sections keep their text and
-        // positions) at the new version.
+        // the suppression list, all of which default to none; version 4 also keeps tracked
+        // messages' `mail` objects, which are read (`TrackedMail::mail`) for the store to move
+        // into the outbox and never written back; versions 5 and older lack the ISPs' memory of
+        // standard IPs, which `migrate_to_model_v3` fills in; versions 6 and older lack the
+        // contact lists, import jobs, identity policies, custom verification templates and
+        // email receiving, which default to none. The document reads as it is (its lazy
+        // sections keep their text and positions) at the new version.
         Ok(mut state) if (2..SCHEMA_VERSION).contains(&state.schema_version) => {
             state.schema_version = SCHEMA_VERSION;
+            state.migrate_to_model_v3();
             Ok(state)
         }
         Ok(state) if state.schema_version > SCHEMA_VERSION => {
@@ -68,9 +72,9 @@ pub(super) fn decode_parsed(
                     Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
                 }
                 Some(1) => migrate(value),
-                // A version 2 to 4 document serde could not read: serde's own error names the
+                // A version 2 to 6 document serde could not read: serde's own error names the
                 // position, as for the current version.
-                Some(2..=4) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
+                Some(2..=6) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
                 Some(v) if v < u64::from(SCHEMA_VERSION) => Err(corrupt(&format!(
                     "SchemaVersion {v} is not a version sesm ever wrote"
                 ))),
@@ -92,8 +96,10 @@ pub(super) fn corrupt(msg: &str) -> DecodeError {
 /// `DedicatedIpAutoWarmupEnabled`; version 2 makes it per region (A2) and adds prices, the
 /// model's parameters, usage, traffic, metrics and managed-pool state, all of which default;
 /// version 3 adds email templates, which default to none; version 4 event destinations and the
-/// suppression list, likewise; version 5 contact lists, import jobs, identity policies, custom
-/// verification templates and email receiving, likewise.
+/// suppression list, likewise; version 5 moves tracked messages' `mail` objects out of the
+/// state (the store carries them into the outbox); version 6 adds what ISPs remember of
+/// standard IPs (model v3); version 7 contact lists, import jobs, identity policies, custom
+/// verification templates and email receiving, which default to none.
 pub(super) fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
     let obj = doc
         .as_object_mut()
@@ -114,8 +120,9 @@ pub(super) fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, 
     // Through text, as lazy sections keep the text they were read from; a migrated state is
     // parsed whole at once, so every problem shows now.
     let text = serde_json::to_vec(&doc).expect("a JSON value serializes");
-    let state: State = serde_json::from_slice(&text).map_err(DecodeError::Corrupt)?;
+    let mut state: State = serde_json::from_slice(&text).map_err(DecodeError::Corrupt)?;
     state.parse_all().map_err(|e| corrupt(&e.message))?;
+    state.migrate_to_model_v3();
     Ok(state)
 }
 
@@ -158,8 +165,8 @@ mod tests {
         let t = s.region("eu-west-1").existing_template("w").unwrap();
         assert_eq!(t.content.subject.as_deref(), Some("Hi {{n}}"));
         assert_eq!(decode(&encode(&s)).unwrap(), s);
-        let v6 = br#"{"SchemaVersion":6,"AccountId":"123456789012","Date":"2026-11-26"}"#;
-        assert!(matches!(decode(v6), Err(DecodeError::Newer(6))));
+        let v8 = br#"{"SchemaVersion":8,"AccountId":"123456789012","Date":"2026-11-26"}"#;
+        assert!(matches!(decode(v8), Err(DecodeError::Newer(8))));
     }
 
     #[test]
@@ -180,5 +187,30 @@ mod tests {
                 ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_version_4_state_opens_with_its_done_ips_remembered_and_its_queues_kept() {
+        let v4 = br#"{"SchemaVersion":4,"AccountId":"123456789012","Date":"2026-11-26","NextIp":3,"Regions":{"eu-west-1":{"Ips":{"198.18.0.1":{"Pool":"ses-default-dedicated-pool","Warmup":{"Standard":{"Start":100.0,"Days":0}}},"198.18.0.2":{"Pool":"ses-default-dedicated-pool","Warmup":{"Standard":{"Start":0.0,"Days":3}}}},"StandardQueues":{"ses-default-dedicated-pool":{"gmail":700}}}}}"#;
+        let s = decode(v4).unwrap();
+        assert_eq!(s.schema_version, SCHEMA_VERSION);
+        let r = s.region("eu-west-1");
+        let memory = |a: &str| match &r.ips[&a.parse().unwrap()].warmup {
+            crate::model::IpWarmup::Standard { memory, .. } => memory.clone(),
+            _ => unreachable!(),
+        };
+        assert_eq!(memory("198.18.0.1").ewma["yahoo"], 100_000.0);
+        assert!(memory("198.18.0.2").is_empty());
+        let pool = &r.standard_pools["ses-default-dedicated-pool"];
+        assert_eq!(
+            (pool.queue["gmail"], pool.queue_hours["gmail"]),
+            (700, 14.0)
+        );
+        let text = String::from_utf8(encode(&s)).unwrap();
+        assert!(
+            !text.contains("StandardQueues") && text.contains("StandardPools"),
+            "{text}"
+        );
+        assert_eq!(decode(&encode(&s)).unwrap(), s);
     }
 }

@@ -1,14 +1,17 @@
 //! The event log: every published event (`model::events`), one JSON line each in
-//! `<state>.events`, numbered, appended and synced under the state lock with the send or the
-//! write that made it, before that send's journal line or that write's state (at least once:
-//! a crash in between leaves an event of a change that did not land, never a change without
-//! its events). Trimmed to its last `EVENTS_KEEP_BYTES` when it passes twice that.
+//! `<state>.events`, numbered, appended under the state lock. A write's events are appended
+//! and synced before its state is written (a crash in between leaves an event of a change
+//! that did not land, never a change without its events). A send's events are written with
+//! its message in the outbox's frame, synced with it, and appended to the log only then: an
+//! event follows only mail that was accepted and is on disk, and a crash between the two
+//! leaves them in the frame, which readers merge in (`read_events`) and the next writer logs
+//! (`recover_events`). Trimmed to its last `EVENTS_KEEP_BYTES` when it passes twice that.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::Store;
+use super::{Store, segment};
 use crate::error::{Error, Result};
 use crate::model::publishing::EventRecord;
 
@@ -21,12 +24,24 @@ impl Store {
         self.sibling(".events")
     }
 
-    /// Every event of the log with a sequence above `after`, oldest first.
+    /// Every event of the log with a sequence above `after`, oldest first, with those of
+    /// accepted mail the log does not have yet (`recover_events`).
     pub fn read_events(&self, after: u64) -> Result<Vec<EventRecord>> {
+        let (mut out, last) = self.read_log(after)?;
+        out.extend(
+            self.unlogged_events(last)?
+                .into_iter()
+                .filter(|e| e.seq > after),
+        );
+        Ok(out)
+    }
+
+    /// The log's events above `after`, and the log's last sequence.
+    fn read_log(&self, after: u64) -> Result<(Vec<EventRecord>, u64)> {
         let path = self.events_path();
         let bytes = match fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok((Vec::new(), 0)),
             Err(e) => {
                 return Err(Error::state(format!(
                     "cannot read the event log {}: {e}",
@@ -37,12 +52,15 @@ impl Store {
         // A last line without its newline is a write a crash cut short.
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let mut out = Vec::new();
+        let mut last = 0;
         for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             // Lines sesm wrote start with their number: older ones are skipped unparsed.
-            if seq_of(line).is_some_and(|seq| seq <= after) {
+            let seq = seq_of(line);
+            last = last.max(seq.unwrap_or(0));
+            if seq.is_some_and(|seq| seq <= after) {
                 continue;
             }
             let e: EventRecord = serde_json::from_slice(line).map_err(|e| {
@@ -56,15 +74,68 @@ impl Store {
                     path.display()
                 ))
             })?;
+            last = last.max(e.seq);
             if e.seq > after {
                 out.push(e);
             }
         }
+        Ok((out, last))
+    }
+
+    /// The events of the active segment's frames above `last` (the log's last), oldest first:
+    /// walked back from its end while frames gave out events above it.
+    fn unlogged_events(&self, last: u64) -> Result<Vec<EventRecord>> {
+        let path = self.journal_path();
+        let Some(mut file) = segment::open(&path).map_err(|e| fail_read(&path, e))? else {
+            return Ok(Vec::new());
+        };
+        if !segment::is_segment(&mut file).map_err(|e| fail_read(&path, e))? {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for f in segment::frames_back(&file, |f| f.event_max > last) {
+            if f.events == 0 {
+                continue;
+            }
+            let extra = f.extra(&file).map_err(|e| fail_read(&path, e))?;
+            out.extend(extra.events.into_iter().filter(|e| e.seq > last));
+        }
+        out.sort_by_key(|e| e.seq);
         Ok(out)
     }
 
+    /// The highest event sequence the active segment's frames gave out (0 without one).
+    fn active_event_max(&self) -> u64 {
+        let Ok(Some(mut file)) = segment::open(&self.journal_path()) else {
+            return 0;
+        };
+        if !segment::is_segment(&mut file).unwrap_or(false) {
+            return 0;
+        }
+        let len = file.metadata().map_or(0, |m| m.len());
+        segment::frame_before(&file, len).map_or(0, |f| f.event_max)
+    }
+
+    /// The sequence the next event gets: after the log's last, and after every event the
+    /// active segment gave out, logged or not.
+    pub(super) fn next_event(&self) -> Result<u64> {
+        Ok(self.log_last()?.max(self.active_event_max()) + 1)
+    }
+
+    /// Logs the events of accepted mail the log lacks (a writer stopped between syncing the
+    /// frames and appending to the log), after syncing the active segment, which may hold
+    /// another process's frames not yet synced. Under the lock.
+    pub(super) fn recover_events(&self, folder: &Path) -> Result<()> {
+        let path = self.journal_path();
+        if let Some(file) = segment::open(&path).map_err(|e| fail_read(&path, e))? {
+            file.sync_data().map_err(|e| fail_read(&path, e))?;
+        }
+        let missing = self.unlogged_events(self.log_last()?)?;
+        self.log_events(folder, &missing, true)
+    }
+
     /// The sequence of the log's last event (0 for an empty log).
-    pub fn last_event(&self) -> Result<u64> {
+    fn log_last(&self) -> Result<u64> {
         match File::open(self.events_path()) {
             Ok(mut f) => Store::last_event_seq(&mut f).map_err(|e| {
                 Error::state(format!(
@@ -80,20 +151,37 @@ impl Store {
         }
     }
 
-    /// The sequence of the log's last complete line (0 for an empty log).
+    /// The sequence of the log's last complete line (0 for an empty log): its tail is read,
+    /// more of it while no whole line with a number is in it.
     fn last_event_seq(file: &mut File) -> std::io::Result<u64> {
         let len = file.metadata()?.len();
-        let from = len.saturating_sub(256 * 1024);
-        file.seek(SeekFrom::Start(from))?;
-        let mut tail = Vec::new();
-        file.read_to_end(&mut tail)?;
-        let complete = tail.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let seq = tail[..complete]
-            .split(|&b| b == b'\n')
-            .rev()
-            .filter(|l| !l.is_empty())
-            .find_map(seq_of);
-        Ok(seq.unwrap_or(0))
+        let mut chunk: u64 = 16 * 1024;
+        loop {
+            let from = len.saturating_sub(chunk);
+            file.seek(SeekFrom::Start(from))?;
+            let mut tail = Vec::new();
+            file.read_to_end(&mut tail)?;
+            let complete = tail.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let lines: Vec<&[u8]> = tail[..complete].split(|&b| b == b'\n').collect();
+            // The first piece starts mid-line unless the tail is the whole file.
+            let whole = if from == 0 {
+                &lines[..]
+            } else {
+                &lines[1.min(lines.len())..]
+            };
+            if let Some(seq) = whole
+                .iter()
+                .rev()
+                .filter(|l| !l.is_empty())
+                .find_map(|l| seq_of(l))
+            {
+                return Ok(seq);
+            }
+            if from == 0 {
+                return Ok(0);
+            }
+            chunk = chunk.saturating_mul(4);
+        }
     }
 
     /// Where each SNS subscription's delivery got to: the last event delivered (or given up).
@@ -126,8 +214,20 @@ impl Store {
         Ok(())
     }
 
-    /// Numbers the events after the log's last and appends them, synced.
-    pub(super) fn append_events(&self, folder: &Path, events: &mut [EventRecord]) -> Result<()> {
+    /// The sequence of the last event published (0 when none was): the log's, or that of an
+    /// accepted message's event the log does not have yet.
+    pub fn last_event(&self) -> Result<u64> {
+        Ok(self.log_last()?.max(self.active_event_max()))
+    }
+
+    /// Appends numbered events to the log, those above its last sequence (another writer may
+    /// have logged the others), synced when `sync`.
+    pub(super) fn log_events(
+        &self,
+        folder: &Path,
+        events: &[EventRecord],
+        sync: bool,
+    ) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -140,17 +240,20 @@ impl Store {
             .hint("check the folder's permissions and free space")
         };
         let existed = path.exists();
-        let mut file = super::journal::open_lines(&path).map_err(fail)?;
-        let mut seq = Store::last_event_seq(&mut file).map_err(fail)?;
+        let mut file = open_lines(&path).map_err(fail)?;
+        let last = Store::last_event_seq(&mut file).map_err(fail)?;
         let mut text = Vec::with_capacity(events.len() * 1024);
-        for e in events.iter_mut() {
-            seq += 1;
-            e.seq = seq;
+        for e in events.iter().filter(|e| e.seq > last) {
             serde_json::to_writer(&mut text, e).map_err(|e| fail(e.into()))?;
             text.push(b'\n');
         }
+        if text.is_empty() {
+            return Ok(());
+        }
         file.write_all(&text).map_err(fail)?;
-        file.sync_data().map_err(fail)?;
+        if sync {
+            file.sync_data().map_err(fail)?;
+        }
         if !existed {
             File::open(folder)
                 .and_then(|d| d.sync_all())
@@ -184,6 +287,45 @@ impl Store {
         tmp.persist(&path).map_err(|e| fail(e.error))?;
         File::open(folder).and_then(|d| d.sync_all()).map_err(fail)
     }
+}
+
+/// Opens a file of JSON lines for appending (mode 0600, created if missing), without a last
+/// line a crash cut short (its writer died before answering), so the next line starts on a
+/// line of its own: the event log.
+pub(super) fn open_lines(path: &Path) -> std::io::Result<File> {
+    use std::io::{Read, Seek, SeekFrom};
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(path)?;
+    let len = file.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8];
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            let bytes = fs::read(path)?;
+            let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            file.set_len(keep as u64)?;
+        }
+    }
+    Ok(file)
+}
+
+/// Numbers events from `next` on; returns the number after them.
+pub(super) fn number_events(events: &mut [EventRecord], mut next: u64) -> u64 {
+    for e in events {
+        e.seq = next;
+        next += 1;
+    }
+    next
+}
+
+fn fail_read(path: &Path, e: std::io::Error) -> Error {
+    Error::state(format!("cannot read the outbox {}: {e}", path.display()))
 }
 
 /// The number a log line starts with (`{"Seq":12,…`), without parsing the rest.

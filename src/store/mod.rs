@@ -10,9 +10,11 @@
 //! - a file from a newer sesm is refused, never rewritten; a corrupt one is reported with its
 //!   path, the parse position and the backup's path, and left untouched.
 //!
-//! Here: the path, the lock, reading and `update`. Beside it: `codec` (the format and its
-//! migrations), `atomic` (the write itself), `journal` (the outbox of accepted messages),
-//! `live` (the snapshots and the writer of `sesm serve`), `input` (files other than the state).
+//! Here: the path, the lock, reading, `update` and `send`. Beside it: `codec` (the format and
+//! its migrations), `atomic` (the write itself), `outbox` (accepted messages, in `segment`
+//! files; `legacy` reads an older sesm's), `events` (the event log), `live` (the snapshots and
+//! the writer of `sesm serve`) with `commit` (its sends' group commit), `input` (files other
+//! than the state).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -265,16 +267,20 @@ impl Store {
         Ok(self.load_counted()?.0)
     }
 
-    /// `load`, and the bytes of the messages counted in from the journal (not yet written
-    /// into the state file).
-    pub(super) fn load_counted(&self) -> Result<(State, u64)> {
-        let mut state = self.load_file()?;
-        let journal = self.scan_journal()?;
-        let unfolded = Store::unfolded_mail(&journal, state.sent_seq);
-        for m in self.journal_after(&journal, state.sent_seq)? {
-            state.count_sent(&m);
+    /// `load`, and the outbox's active segment (whose messages after the state's last were
+    /// counted in).
+    fn load_counted(&self) -> Result<(State, outbox::Active)> {
+        let state = self.load_file()?;
+        self.count_in(state)
+    }
+
+    /// Counts in the messages the active segment holds after the state's last.
+    fn count_in(&self, mut state: State) -> Result<(State, outbox::Active)> {
+        let active = self.read_active(state.sent_seq)?;
+        for m in &active.messages {
+            state.count_sent(m);
         }
-        Ok((state, unfolded))
+        Ok((state, active))
     }
 
     fn load_file(&self) -> Result<State> {
@@ -292,27 +298,131 @@ impl Store {
         let _lock = self.lock()?;
         checkpoint("locked");
         self.remove_leftovers(&folder);
+        self.recover_events(&folder)?;
         let before = self.read_bytes()?;
-        let mut state = match &before {
+        let state = match &before {
             Some(bytes) => self.decode_file(Arc::clone(bytes))?,
             None => State::new(self.today),
         };
-        let journal = self.scan_journal()?;
-        for m in self.journal_after(&journal, state.sent_seq)? {
-            state.count_sent(&m);
-        }
+        let (mut state, _) = self.count_in(state)?;
         let folded = state.sent_seq;
         let out = change(&mut state)?;
-        let mut published = std::mem::take(&mut state.published.0);
-        self.append_events(&folder, &mut published)?;
-        self.write(
+        let next_event = self.next_event()?;
+        self.commit(
             &folder,
-            &state,
+            &mut state,
             before.as_ref().map(|b| (**b).as_ref()),
             before.is_some(),
+            folded,
+            next_event,
         )?;
-        self.trim_journal(&folder, &state, &journal, folded)?;
         checkpoint("done");
+        Ok(out)
+    }
+
+    /// Makes a changed state durable, under the lock: an older outbox converted, `mail`
+    /// objects a version 4 state kept carried into the outbox, the change's events completed
+    /// (tracked messages' `mail` objects read from the outbox), numbered from `next_event`,
+    /// logged and synced, then the state written and the outbox trimmed. Returns the next
+    /// event's sequence.
+    fn commit(
+        &self,
+        folder: &Path,
+        state: &mut State,
+        previous: Option<&[u8]>,
+        exists: bool,
+        folded: u64,
+        next_event: u64,
+    ) -> Result<u64> {
+        self.convert_legacy(folder)?;
+        let replaced = state.sent_seq != folded;
+        if !replaced {
+            self.carry_state_mails(folder, state, next_event - 1)?;
+        }
+        let mut published = std::mem::take(&mut state.published.0);
+        self.complete_events(&mut published)?;
+        let next = events::number_events(&mut published, next_event);
+        self.log_events(folder, &published, true)?;
+        self.write(folder, state, previous, exists)?;
+        self.trim_outbox(folder, state, replaced, next - 1)?;
+        Ok(next)
+    }
+
+    /// Adds to events of tracked messages the `mail` objects the outbox keeps for them.
+    fn complete_events(&self, events: &mut [crate::model::publishing::EventRecord]) -> Result<()> {
+        let wanted: std::collections::HashSet<u64> = events
+            .iter()
+            .filter_map(|e| e.mail_to_add.as_ref().map(|m| m.seq))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let mails = self.mail_objects(&wanted)?;
+        for e in events.iter_mut() {
+            let seq = e.mail_to_add.as_ref().map(|m| m.seq);
+            if let Some(seq) = seq {
+                crate::model::publishing::finish(e, mails.get(&seq));
+            }
+        }
+        Ok(())
+    }
+
+    /// Accepts messages (the command line's `send`): under the state lock `accept` checks and
+    /// routes them against the current state (numbering them from `sent_seq + 1`); their
+    /// frames are appended to the outbox and synced, and only then their events logged,
+    /// before this returns, so a message acknowledged after it survives a crash and a refused
+    /// one publishes nothing. The state file is not rewritten: the next write counts them in.
+    pub fn send<T>(
+        &self,
+        accept: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
+    ) -> Result<T> {
+        let folder = self.folder();
+        create_folder(&folder)?;
+        let lock = self.lock()?;
+        self.recover_events(&folder)?;
+        let (mut state, active) = self.load_counted()?;
+        let (mut sent, out) = accept(&state)?;
+        if sent.is_empty() {
+            return Ok(out);
+        }
+        let state_mails = state
+            .regions
+            .values()
+            .any(|r| r.tracked.iter().any(|t| t.mail.is_some()));
+        if state_mails || self.legacy()? {
+            // An older outbox or state: converted first, as a write does, in this lock.
+            let folded = state.sent_seq;
+            self.commit(
+                &folder,
+                &mut state,
+                None,
+                self.exists(),
+                folded,
+                self.next_event()?,
+            )?;
+        }
+        let mut events = publishing::prepare(&state, &mut sent, jiff::Timestamp::now());
+        let next = events::number_events(&mut events, self.next_event()?);
+        let (frames, _) = outbox::message_frames(&sent, &events, next - 1)?;
+        let (file, len) = self.open_for_append(&folder)?;
+        let end = self.append_frames(&file, len, &frames)?;
+        if let Err(e) = file.sync_data() {
+            let _ = file.set_len(len);
+            return Err(Error::state(format!(
+                "cannot write the outbox {}: {e}; the messages were not accepted",
+                self.journal_path().display()
+            ))
+            .hint("check the folder's permissions and free space"));
+        }
+        // Accepted: the events are on disk in the frames; the log gets them now, or the next
+        // writer logs them (`recover_events`) if this fails.
+        let _ = self.log_events(&folder, &events, false);
+        drop(lock);
+        let messages = active.sizes.len() + sent.len();
+        if messages as u64 >= outbox::SEGMENT_MESSAGES || end >= self.segment_bytes() {
+            // A full active segment is folded into the state and closed.
+            self.update(|_| Ok(()))?;
+        }
         Ok(out)
     }
 
@@ -358,431 +468,18 @@ mod codec;
 mod events;
 mod inbound;
 mod input;
-mod journal;
+mod legacy;
 mod live;
+mod outbox;
+mod segment;
 
 use atomic::{create_folder, open_private};
 pub use codec::{DecodeError, decode, decode_from, encode};
 pub use input::*;
-use journal::{JOURNAL_FOLD_BYTES, MAIL_FOLD_BYTES};
 pub use live::{FileId, Live, Snapshot};
 
+use crate::model::publishing;
+use crate::model::sending::SentMessage;
+
 #[cfg(test)]
-mod tests {
-    use super::journal::line_prefix;
-    use super::*;
-    use crate::model::SCHEMA_VERSION;
-    use crate::model::sending::{OUTBOX_SIZE, SentMessage};
-
-    fn store(dir: &Path) -> Store {
-        Store::new(
-            dir.join("sub/state.json"),
-            Date::constant(2026, 11, 26),
-            Duration::from_millis(200),
-        )
-    }
-
-    /// A file that cannot be mapped (a pipe here: `mmap` refuses it, as some filesystems
-    /// refuse regular files) is read instead; a regular file is mapped.
-    #[cfg(unix)]
-    #[test]
-    fn a_file_that_cannot_be_mapped_is_read() {
-        let (reader, mut writer) = std::io::pipe().unwrap();
-        writer.write_all(b"{\"SchemaVersion\": 2}").unwrap();
-        drop(writer);
-        let file = File::from(std::os::fd::OwnedFd::from(reader));
-        // SAFETY: the pipe is only read by this test.
-        assert!(unsafe { memmap2::Mmap::map(&file) }.is_err(), "a pipe maps");
-        let bytes = map_or_read(&file).unwrap();
-        assert_eq!((*bytes).as_ref(), b"{\"SchemaVersion\": 2}");
-
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        fs::write(&path, b"{}").unwrap();
-        let bytes = map_or_read(&File::open(&path).unwrap()).unwrap();
-        assert_eq!((*bytes).as_ref(), b"{}");
-    }
-
-    #[test]
-    fn missing_file_is_an_empty_account_at_today() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = store(dir.path()).load().unwrap();
-        assert_eq!(s.date, Date::constant(2026, 11, 26));
-        assert!(s.regions.is_empty());
-        assert!(
-            !dir.path().join("sub").exists(),
-            "reading must not create anything"
-        );
-    }
-
-    #[test]
-    fn update_creates_folder_file_0600_and_backup() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        st.update(|s| {
-            s.region_mut("us-east-1").auto_warmup = false;
-            Ok(())
-        })
-        .unwrap();
-        let mode = fs::metadata(st.path()).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        assert!(!st.backup_path().exists());
-        let first = fs::read(st.path()).unwrap();
-        st.update(|s| {
-            s.account_id = "111111111111".into();
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(fs::read(st.backup_path()).unwrap(), first);
-        assert_eq!(st.load().unwrap().account_id, "111111111111");
-    }
-
-    #[test]
-    fn refused_change_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        st.update(|_| Ok(())).unwrap();
-        let before = fs::read(st.path()).unwrap();
-        let err = st
-            .update(|s| {
-                s.account_id = "x".into();
-                Err::<(), _>(Error::bad_request("no"))
-            })
-            .unwrap_err();
-        assert_eq!(err.code(), "BadRequestException");
-        assert_eq!(fs::read(st.path()).unwrap(), before);
-    }
-
-    #[test]
-    fn corrupt_file_names_path_position_and_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        st.update(|_| Ok(())).unwrap();
-        st.update(|s| {
-            s.account_id = "222222222222".into();
-            Ok(())
-        })
-        .unwrap();
-        fs::write(st.path(), b"{\"SchemaVersion\": 2, oops").unwrap();
-        let err = st.load().unwrap_err();
-        assert_eq!(err.exit_code(), 253);
-        assert!(err.message.contains(&st.path().display().to_string()));
-        assert!(err.message.contains("line 1 column"), "{}", err.message);
-        assert!(err.hints[0].contains(&st.backup_path().display().to_string()));
-    }
-
-    #[test]
-    fn newer_version_is_refused_and_not_rewritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        fs::create_dir_all(dir.path().join("sub")).unwrap();
-        let doc = br#"{"SchemaVersion": 99, "Whatever": {"new": "shape"}}"#;
-        fs::write(st.path(), doc).unwrap();
-        let err = st.update(|_| Ok(())).unwrap_err();
-        assert_eq!(err.exit_code(), 253);
-        assert!(err.message.contains("newer sesm"), "{}", err.message);
-        assert_eq!(fs::read(st.path()).unwrap(), doc);
-    }
-
-    #[test]
-    fn lock_timeout_is_a_state_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        st.update(|_| Ok(())).unwrap();
-        let held = st.lock().unwrap();
-        let err = st.update(|_| Ok(())).unwrap_err();
-        assert_eq!(err.exit_code(), 253);
-        assert!(err.message.contains("lock"), "{}", err.message);
-        drop(held);
-        st.update(|_| Ok(())).unwrap();
-    }
-
-    #[test]
-    fn leftover_temp_files_are_removed_by_the_next_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        st.update(|_| Ok(())).unwrap();
-        let leftover = dir.path().join("sub/.state.json.tmp-abc123");
-        fs::write(&leftover, b"partial").unwrap();
-        st.update(|s| {
-            s.account_id = "333333333333".into();
-            Ok(())
-        })
-        .unwrap();
-        assert!(!leftover.exists());
-    }
-
-    #[test]
-    fn version_1_is_migrated() {
-        let v1 = br#"{"SchemaVersion":1,"AccountId":"123456789012","Date":"2026-01-01","NextIp":3,
-            "DedicatedIpAutoWarmupEnabled":false,
-            "Regions":{"us-east-1":{"Pools":{"a":{"ScalingMode":"STANDARD"}}}}}"#;
-        let s = decode(v1).unwrap();
-        assert_eq!(s.schema_version, SCHEMA_VERSION);
-        assert!(!s.regions["us-east-1"].auto_warmup);
-        assert_eq!(s.next_ip, 3);
-    }
-
-    fn message(seq: u64) -> SentMessage {
-        let mime = format!("Subject: m{seq}\r\n\r\nhello\r\n").into_bytes();
-        SentMessage {
-            seq,
-            size: mime.len() as u64,
-            message_id: format!("m{seq}"),
-            time: jiff::Timestamp::UNIX_EPOCH,
-            date: Date::constant(2026, 11, 26),
-            region: "us-east-1".into(),
-            from: "a@example.com".into(),
-            to: vec!["b@gmail.com".into()],
-            cc: vec![],
-            bcc: vec![],
-            subject: None,
-            configuration_set: None,
-            configuration_set_source: crate::model::sending::SetSource::None,
-            pool: crate::model::SHARED_POOL.into(),
-            isps: [("gmail".to_string(), 1)].into(),
-            simulator: Default::default(),
-            rendering_failure: None,
-            suppressed: vec![],
-            unsubscribed: vec![],
-            template_name: None,
-            event_mail: None,
-            count: 1,
-            mime: std::sync::Arc::new(mime),
-            tags: vec![],
-        }
-    }
-
-    fn send_n(st: &Store, n: u64) {
-        st.send(|s| {
-            let first = s.sent_seq + 1;
-            Ok(((first..first + n).map(message).collect(), ()))
-        })
-        .unwrap();
-    }
-
-    fn pending(s: &State) -> u64 {
-        s.region("us-east-1")
-            .pending
-            .get("")
-            .map_or(0, |p| p["gmail"])
-    }
-
-    fn soon(st: &Store) -> Instant {
-        Instant::now() + st.lock_timeout()
-    }
-
-    #[test]
-    fn live_reads_never_wait_for_a_held_lock_and_see_every_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        st.update(|s| {
-            s.account_id = "111111111111".into();
-            Ok(())
-        })
-        .unwrap();
-        let live = Live::open(store(dir.path())).unwrap();
-        assert_eq!(live.read().unwrap().state().account_id, "111111111111");
-        // Another process holds the lock: reads answer at once, a write gives up in time.
-        let held = st.lock().unwrap();
-        let start = Instant::now();
-        assert_eq!(live.read().unwrap().state().account_id, "111111111111");
-        assert!(start.elapsed() < Duration::from_millis(50));
-        let e = live
-            .update(Instant::now() + Duration::from_millis(100), |_| Ok(()))
-            .unwrap_err();
-        assert_eq!(e.kind, crate::error::Kind::Lock);
-        assert!(start.elapsed() < Duration::from_secs(1));
-        drop(held);
-        // A write through the live account is seen by the next read, and one by another
-        // process (the command line) too.
-        live.update(soon(&st), |s| {
-            s.account_id = "222222222222".into();
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(live.read().unwrap().state().account_id, "222222222222");
-        st.update(|s| {
-            s.account_id = "333333333333".into();
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(live.read().unwrap().state().account_id, "333333333333");
-        // A refused change changes nothing, in memory or on disk.
-        let before = fs::read(st.path()).unwrap();
-        let refused = live.update(soon(&st), |s| {
-            s.account_id = "444444444444".into();
-            Err::<(), _>(Error::invalid("no"))
-        });
-        assert!(refused.is_err());
-        assert_eq!(live.read().unwrap().state().account_id, "333333333333");
-        assert_eq!(fs::read(st.path()).unwrap(), before);
-    }
-
-    #[test]
-    fn live_sends_count_for_reads_without_rewriting_the_snapshot() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        let live = Live::open(store(dir.path())).unwrap();
-        let send = |n: u64| {
-            live.send(soon(&st), |s| {
-                let first = s.sent_seq + 1;
-                Ok(((first..first + n).map(message).collect(), ()))
-            })
-            .unwrap()
-        };
-        send(2);
-        send(3);
-        let snap = live.read().unwrap();
-        assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), 5);
-        // Numbered on from the writer's exact state.
-        let seqs: Vec<u64> = st.read_journal().unwrap().0.iter().map(|m| m.seq).collect();
-        assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
-        // A command-line send in between is read again; a write folds everything in.
-        send_n(&st, 1);
-        let snap = live.read().unwrap();
-        assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), 6);
-        send(1);
-        live.update(soon(&st), |_| Ok(())).unwrap();
-        let snap = live.read().unwrap();
-        assert_eq!(
-            (pending(snap.state()), snap.sent_since("us-east-1")),
-            (7, 0)
-        );
-        assert_eq!(pending(&st.load().unwrap()), 7);
-    }
-
-    #[test]
-    fn sent_messages_count_once_whether_read_or_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        send_n(&st, 3);
-        assert!(
-            !st.path().exists(),
-            "a send writes the journal, not the state"
-        );
-        assert_eq!(pending(&st.load().unwrap()), 3);
-        st.update(|_| Ok(())).unwrap();
-        assert_eq!(pending(&st.load().unwrap()), 3, "folded once");
-        send_n(&st, 2);
-        st.update(|_| Ok(())).unwrap();
-        let s = st.load().unwrap();
-        assert_eq!((pending(&s), s.sent_seq), (5, 5));
-        assert_eq!(
-            st.read_journal().unwrap().0.len(),
-            5,
-            "the outbox keeps them"
-        );
-    }
-
-    #[test]
-    fn a_line_cut_short_by_a_crash_is_dropped_and_the_next_send_starts_clean() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        send_n(&st, 2);
-        let mut f = OpenOptions::new()
-            .append(true)
-            .open(st.journal_path())
-            .unwrap();
-        f.write_all(b"{\"Seq\":3,\"MessageId\":\"cut").unwrap();
-        drop(f);
-        assert_eq!(st.read_journal().unwrap().0.len(), 2);
-        assert_eq!(pending(&st.load().unwrap()), 2);
-        send_n(&st, 1);
-        let (all, _) = st.read_journal().unwrap();
-        assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
-    }
-
-    #[test]
-    fn the_outbox_is_trimmed_cleared_and_emptied_by_a_reset() {
-        let dir = tempfile::tempdir().unwrap();
-        let st = store(dir.path());
-        send_n(&st, OUTBOX_SIZE as u64 + 1_500);
-        st.update(|_| Ok(())).unwrap();
-        let (all, _) = st.read_journal().unwrap();
-        assert_eq!(all.len(), OUTBOX_SIZE);
-        assert_eq!(all[0].seq, 1_501);
-        assert_eq!(pending(&st.load().unwrap()), OUTBOX_SIZE as u64 + 1_500);
-        st.update(|s| {
-            s.outbox_from = s.sent_seq;
-            Ok(())
-        })
-        .unwrap();
-        assert!(st.read_journal().unwrap().0.is_empty());
-        send_n(&st, 4);
-        let today = st.today();
-        st.update(|s| {
-            *s = State::new(today);
-            Ok(())
-        })
-        .unwrap();
-        assert!(
-            st.read_journal().unwrap().0.is_empty(),
-            "a reset empties the outbox"
-        );
-        assert_eq!(pending(&st.load().unwrap()), 0);
-    }
-
-    fn mail_files(st: &Store) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(st.mail_dir())
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort_by_key(|n| n.trim_end_matches(".eml").parse::<u64>().unwrap_or(0));
-        names
-    }
-
-    #[test]
-    fn messages_are_kept_whole_within_the_byte_bound_and_go_with_a_reset() {
-        let dir = tempfile::tempdir().unwrap();
-        // Each test message is 22 bytes: 70 bytes keep the last 3.
-        let st = store(dir.path()).with_outbox_bytes(70);
-        send_n(&st, 5);
-        assert_eq!(
-            mail_files(&st).len(),
-            5,
-            "sends keep every message until a write"
-        );
-        assert_eq!(
-            st.read_mail(2).unwrap().unwrap(),
-            b"Subject: m2\r\n\r\nhello\r\n"
-        );
-        st.update(|_| Ok(())).unwrap();
-        assert_eq!(mail_files(&st), ["3.eml", "4.eml", "5.eml"]);
-        let seqs: Vec<u64> = st.read_journal().unwrap().0.iter().map(|m| m.seq).collect();
-        assert_eq!(seqs, [3, 4, 5], "the journal keeps what the folder keeps");
-        assert_eq!(st.read_mail(1).unwrap(), None);
-        // A file no line names (a crash before the journal append) is removed by the next
-        // trim that drops something.
-        std::fs::write(st.mail_dir().join("99.eml"), b"orphan").unwrap();
-        send_n(&st, 1);
-        st.update(|_| Ok(())).unwrap();
-        assert_eq!(mail_files(&st), ["4.eml", "5.eml", "6.eml"]);
-        let today = st.today();
-        st.update(|s| {
-            *s = State::new(today);
-            Ok(())
-        })
-        .unwrap();
-        assert!(mail_files(&st).is_empty(), "a reset empties the outbox");
-    }
-
-    #[test]
-    fn journal_lines_are_numbered_without_parsing_them() {
-        assert_eq!(
-            line_prefix(b"{\"Seq\":42,\"Size\":7,\"X\":1}"),
-            Some((42, 7))
-        );
-        assert_eq!(line_prefix(b"{\"Seq\":42,\"X\":1}"), None);
-        assert_eq!(line_prefix(b"{\"Seq\":42}"), None);
-        assert_eq!(line_prefix(b"{\"MessageId\":\"x\",\"Seq\":4}"), None);
-        assert_eq!(
-            line_prefix(b"{\"Seq\":99999999999999999999,\"Size\":1,"),
-            None
-        );
-    }
-}
+mod tests;

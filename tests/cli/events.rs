@@ -510,3 +510,67 @@ fn events_subscribe_refuses_bad_topics_and_endpoints() {
         assert_eq!(env.state_bytes(), before);
     }
 }
+
+/// A standard pool's deferrals are the mailbox provider throttling its IPs (model v3):
+/// `DeliveryDelay` with `delayType` `IPFailure`, and the expiry bounce says so; a managed
+/// pool's stay SES's own `SendingDeferral` (`tests/clients/publishing.py`).
+#[test]
+fn a_standard_pools_deferral_is_the_isp_throttling_its_ips() {
+    let env = Env::new();
+    env.ok(&["identity", "create", "example.com"]);
+    env.ok(&["pool", "create", "std"]);
+    env.ok(&["config-set", "create", "news", "--pool", "std"]);
+    env.ok(&[
+        "config-set",
+        "event-destination",
+        "add",
+        "news",
+        "d",
+        "--types",
+        "DELIVERY,DELIVERY_DELAY,BOUNCE",
+        "--sns",
+        "arn:aws:sns:us-east-1:123456789012:t",
+    ]);
+    env.ok(&["ip", "lease", "--count", "1", "--pool", "std"]);
+    // DONE for SES, but Gmail has never had mail from it: it accepts 200 today.
+    env.ok(&["ip", "set-warmup", "198.18.0.1", "100"]);
+    env.ok(&["traffic", "set", "news", "gmail=100000"]);
+    env.ok(&[
+        "send",
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@gmail.com",
+        "--config-set",
+        "news",
+    ]);
+    env.ok(&["-q", "simulate", "--days", "1"]);
+    let v = env.json(&["events", "list", "--type", "DeliveryDelay"]);
+    let events = v["Events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{v}");
+    let delay = &events[0]["Event"]["deliveryDelay"];
+    assert_eq!(delay["delayType"], "IPFailure", "{delay}");
+    let recipient = &delay["delayedRecipients"][0];
+    assert_eq!(recipient["emailAddress"], "b@gmail.com");
+    assert_eq!(recipient["status"], "4.7.0");
+    assert!(
+        recipient["diagnosticCode"]
+            .as_str()
+            .unwrap()
+            .contains("throttling mail from this IP address"),
+        "{recipient}"
+    );
+    // The next day Gmail accepts 400, and the queue goes first within 14 hours of it: most
+    // of yesterday's deferred mail expires, this message with it.
+    env.ok(&["-q", "simulate", "--days", "1"]);
+    let bounces = env.json(&["events", "list", "--type", "Bounce"]);
+    let bounce = &bounces["Events"][0]["Event"]["bounce"];
+    assert_eq!(bounce["bounceType"], "Transient", "{bounces}");
+    assert!(
+        bounce["bouncedRecipients"][0]["diagnosticCode"]
+            .as_str()
+            .unwrap()
+            .contains("(IPFailure)"),
+        "{bounce}"
+    );
+}

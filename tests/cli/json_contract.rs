@@ -47,6 +47,7 @@ struct IspWarmup {
     Isp: String,
     WarmupPercentage: f64,
     EffectiveDailyRate: u64,
+    CapacityWarmupPercentage: f64,
 }
 
 #[derive(Deserialize)]

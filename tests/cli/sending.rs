@@ -490,6 +490,46 @@ fn explain_says_where_a_message_goes_and_what_todays_capacity_does_with_it() {
     assert!(run.stdout.contains("Nothing was sent"), "{}", run.stdout);
 }
 
+/// Model v3: a standard IP that is DONE for SES but that Gmail has never had mail from is
+/// accepted V0 = 200 a day; beyond that Gmail defers (no IP is warming, so nothing goes
+/// shared). Once Gmail knows it, it accepts twice what it remembers.
+#[test]
+fn explain_says_what_an_isp_that_does_not_know_a_done_ip_takes_from_it() {
+    let env = account();
+    env.ok(&["pool", "create", "std"]);
+    env.ok(&["config-set", "create", "std-cs", "--pool", "std"]);
+    env.ok(&["ip", "lease", "--count", "1", "--pool", "std"]);
+    env.ok(&["ip", "set-warmup", "198.18.0.1", "100"]);
+    let explain = |count: &str| {
+        env.json(&[
+            "send",
+            "--from",
+            "news@shop.example.com",
+            "--config-set",
+            "std-cs",
+            "--to",
+            "a@gmail.com",
+            "--count",
+            count,
+            "--explain",
+        ])
+    };
+    let e = explain("500");
+    let gmail = &e["Isps"][0];
+    assert_eq!(gmail["CapacityToday"], 200, "{e}");
+    assert_eq!(gmail["Outcome"], "MIXED", "{e}");
+    assert_eq!(gmail["SentDedicated"], 200);
+    assert_eq!(gmail["SentShared"], 0);
+    assert_eq!(gmail["Deferred"], 300);
+    // After a day of 150 to Gmail, it remembers 150 and accepts 300.
+    env.ok(&["traffic", "set", "std-cs", "gmail=150"]);
+    env.ok(&["-q", "simulate", "--days", "1"]);
+    env.ok(&["traffic", "clear", "std-cs"]);
+    let e = explain("300");
+    assert_eq!(e["Isps"][0]["CapacityToday"], 300, "{e}");
+    assert_eq!(e["Isps"][0]["Outcome"], "DEDICATED", "{e}");
+}
+
 #[test]
 fn the_outbox_filters_and_clears_and_the_mail_still_counts() {
     let env = account();
@@ -577,44 +617,178 @@ fn the_outbox_filters_and_clears_and_the_mail_still_counts() {
 }
 
 /// A SendEmail request body for the raw HTTP tests.
-fn send_body(i: usize) -> String {
+fn send_body_from(from: &str, i: usize) -> String {
     format!(
-        r#"{{"FromEmailAddress":"news@shop.example.com","Destination":{{"ToAddresses":["r{i}@gmail.com"]}},"Content":{{"Simple":{{"Subject":{{"Data":"n{i}"}},"Body":{{"Text":{{"Data":"x"}}}}}}}}}}"#
+        r#"{{"FromEmailAddress":"{from}","Destination":{{"ToAddresses":["r{i}@gmail.com"]}},"Content":{{"Simple":{{"Subject":{{"Data":"n{i}"}},"Body":{{"Text":{{"Data":"x"}}}}}}}}}}"#
     )
 }
 
-/// Sends SendEmail requests on one keep-alive connection until it fails; returns the
-/// acknowledged message IDs, each also announced on `acks` as it arrives.
-fn burst(addr: &str, start: usize, count: usize, acks: std::sync::mpsc::Sender<()>) -> Vec<String> {
+/// The three doors a message comes in by.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Door {
+    SesV2,
+    V1,
+    Smtp,
+}
+
+/// A connection to one door, sending one message at a time; `None` once it fails (the
+/// server was killed).
+enum Conn {
+    Http(TcpStream, String),
+    Smtp(std::io::BufReader<TcpStream>),
+}
+
+impl Conn {
+    fn open(door: Door, addr: &str, smtp: &str) -> Option<Conn> {
+        if door != Door::Smtp {
+            let s = TcpStream::connect(addr).ok()?;
+            s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+            return Some(Conn::Http(s, addr.to_string()));
+        }
+        let s = TcpStream::connect(smtp).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+        let mut c = Conn::Smtp(std::io::BufReader::new(s));
+        c.smtp_reply().filter(|r| r.starts_with("220"))?;
+        c.smtp("EHLO test").filter(|r| r.starts_with("250"))?;
+        // Any credentials on loopback (tests/cli/smtp.rs): AUTH PLAIN user/pass.
+        c.smtp("AUTH PLAIN AHVzZXIAcGFzcw==")
+            .filter(|r| r.starts_with("235"))?;
+        Some(c)
+    }
+
+    fn smtp_reply(&mut self) -> Option<String> {
+        use std::io::BufRead;
+        let Conn::Smtp(r) = self else { return None };
+        let mut all = String::new();
+        loop {
+            let mut line = String::new();
+            if r.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            all.push_str(&line);
+            if line.len() < 4 || line.as_bytes()[3] != b'-' {
+                return Some(all.trim_end().to_string());
+            }
+        }
+    }
+
+    fn smtp(&mut self, line: &str) -> Option<String> {
+        let Conn::Smtp(r) = self else { return None };
+        r.get_mut()
+            .write_all(format!("{line}\r\n").as_bytes())
+            .ok()?;
+        self.smtp_reply()
+    }
+
+    /// Sends message `i` from `from`; its ID when acknowledged, else `Err` with the answer
+    /// (`None`: the connection failed).
+    fn send(
+        &mut self,
+        door: Door,
+        from: &str,
+        i: usize,
+        body: &str,
+    ) -> Result<String, Option<String>> {
+        let raw = format!("From: {from}\r\nTo: r{i}@gmail.com\r\nSubject: n{i}\r\n\r\n{body}\r\n");
+        match self {
+            Conn::Http(s, addr) => {
+                let (path, head, req) = match door {
+                    Door::SesV2 => (
+                        "/v2/email/outbound-emails",
+                        "Content-Type: application/json",
+                        send_body_from(from, i)
+                            .replace(r#""Data":"x""#, &format!(r#""Data":"{body}""#)),
+                    ),
+                    _ => {
+                        use base64::Engine;
+                        let data = base64::engine::general_purpose::STANDARD.encode(&raw);
+                        let form: String = form_urlencoded::Serializer::new(String::new())
+                            .append_pair("Action", "SendRawEmail")
+                            .append_pair("Version", "2010-12-01")
+                            .append_pair("RawMessage.Data", &data)
+                            .finish();
+                        (
+                            "/",
+                            "Content-Type: application/x-www-form-urlencoded\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=00",
+                            form,
+                        )
+                    }
+                };
+                let req = format!(
+                    "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{head}\r\nContent-Length: {}\r\n\r\n{req}",
+                    req.len()
+                );
+                s.write_all(req.as_bytes()).map_err(|_| None)?;
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_response(s)))
+                    .map_err(|_| None)?;
+                if r.status != 200 {
+                    return Err(Some(format!("{} {}", r.status, r.body)));
+                }
+                let id = if door == Door::SesV2 {
+                    let v: Value = serde_json::from_str(&r.body).map_err(|_| None)?;
+                    v["MessageId"].as_str().map(str::to_string)
+                } else {
+                    r.body
+                        .split_once("<MessageId>")
+                        .and_then(|(_, rest)| rest.split_once("</MessageId>"))
+                        .map(|(id, _)| id.to_string())
+                };
+                id.ok_or(None)
+            }
+            Conn::Smtp(_) => {
+                let ok = |r: Option<String>, code: &str| match r {
+                    Some(r) if r.starts_with(code) => Ok(()),
+                    other => Err(other),
+                };
+                ok(self.smtp(&format!("MAIL FROM:<{from}>")), "250")?;
+                ok(self.smtp(&format!("RCPT TO:<r{i}@gmail.com>")), "250")?;
+                ok(self.smtp("DATA"), "354")?;
+                let reply = self.smtp(&format!("{raw}."));
+                match reply {
+                    Some(r) if r.starts_with("250 Ok ") => Ok(r["250 Ok ".len()..].to_string()),
+                    other => Err(other),
+                }
+            }
+        }
+    }
+}
+
+/// Sends messages by one door until the connection fails; returns the acknowledged message
+/// IDs, each also announced on `acks` as it arrives.
+fn door_burst(
+    door: Door,
+    addrs: (String, String),
+    from: &str,
+    start: usize,
+    count: usize,
+    acks: std::sync::mpsc::Sender<()>,
+) -> Vec<String> {
     let mut acked = Vec::new();
-    let Ok(mut s) = TcpStream::connect(addr) else {
+    let Some(mut c) = Conn::open(door, &addrs.0, &addrs.1) else {
         return acked;
     };
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok();
     for i in start..start + count {
-        let body = send_body(i);
-        let req = format!(
-            "POST /v2/email/outbound-emails HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        if s.write_all(req.as_bytes()).is_err() {
-            break;
-        }
-        let r = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read_response(&mut s)
-        })) {
-            Ok(r) => r,
+        match c.send(door, from, i, "x") {
+            Ok(id) => acked.push(id),
             Err(_) => break,
-        };
-        if r.status != 200 {
-            break;
         }
-        let v: Value = serde_json::from_str(&r.body).unwrap();
-        acked.push(v["MessageId"].as_str().unwrap().to_string());
         // The receiver stops listening once it has seen enough; later sends just fail.
         let _ = acks.send(());
     }
     acked
+}
+
+/// Sends SendEmail requests on one keep-alive connection until it fails; returns the
+/// acknowledged message IDs.
+fn burst(addr: &str, start: usize, count: usize) -> Vec<String> {
+    door_burst(
+        Door::SesV2,
+        (addr.to_string(), String::new()),
+        "news@shop.example.com",
+        start,
+        count,
+        std::sync::mpsc::channel().0,
+    )
 }
 
 fn outbox_ids(env: &Env) -> BTreeSet<String> {
@@ -626,47 +800,85 @@ fn outbox_ids(env: &Env) -> BTreeSet<String> {
         .collect()
 }
 
+/// The message IDs of the event log's events of `kind`.
+fn event_ids(env: &Env, kind: &str) -> BTreeSet<String> {
+    env.json(&["events", "list", "--type", kind])["Events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["MessageId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Sixteen senders at once by the three doors (SESv2 SendEmail, v1 SendRawEmail, SMTP), their
+/// sends sharing syncs (group commit), the server SIGKILLed mid-burst: every acknowledged
+/// message is in the outbox, and the Send events are exactly the outbox's messages (every
+/// message's configuration set publishes Send events): an event follows only accepted mail,
+/// and accepted mail has its events.
 #[test]
-fn a_killed_server_loses_no_acknowledged_message() {
+fn a_killed_server_loses_no_acknowledged_message_from_any_door() {
     let env = account();
+    env.ok(&[
+        "config-set",
+        "event-destination",
+        "add",
+        "by-address",
+        "to-sns",
+        "--types",
+        "SEND",
+        "--sns",
+        "arn:aws:sns:us-east-1:123456789012:sent",
+    ]);
+    let doors = [Door::SesV2, Door::V1, Door::Smtp];
     for round in 0..3 {
         let server = Server::start(&env, &["-q"]);
-        let addr = server.addr();
+        let addrs = (server.addr(), server.smtp_addr());
         let (acks, acked_so_far) = std::sync::mpsc::channel();
-        let senders: Vec<_> = (0..4)
+        let senders: Vec<_> = (0..16)
             .map(|t| {
-                let addr = addr.clone();
-                let acks = acks.clone();
-                std::thread::spawn(move || burst(&addr, round * 100_000 + t * 10_000, 10_000, acks))
+                let (addrs, acks, door) = (addrs.clone(), acks.clone(), doors[t % 3]);
+                let start = round * 100_000 + t * 5_000;
+                std::thread::spawn(move || {
+                    let ids = door_burst(door, addrs, "vip@shop.example.com", start, 5_000, acks);
+                    (door, ids)
+                })
             })
             .collect();
         drop(acks);
         // Killed mid-burst, once a number of messages were acknowledged (more each round), not
         // after a guessed time: the kill always lands while the senders are sending.
-        for _ in 0..200 * (round + 1) {
+        for _ in 0..300 * (round + 1) {
             acked_so_far
                 .recv_timeout(Duration::from_secs(30))
                 .expect("the senders stopped before enough messages were acknowledged");
         }
         assert_eq!(server.stop("KILL"), -1, "killed");
-        let acked: Vec<String> = senders
-            .into_iter()
-            .flat_map(|t| t.join().unwrap())
-            .collect();
-        assert!(
-            !acked.is_empty(),
-            "round {round}: nothing was acknowledged before the kill"
-        );
+        let acked: Vec<(Door, Vec<String>)> =
+            senders.into_iter().map(|t| t.join().unwrap()).collect();
+        for door in doors {
+            assert!(
+                acked.iter().any(|(d, ids)| *d == door && !ids.is_empty()),
+                "round {round}: nothing acknowledged by {door:?}"
+            );
+        }
         let kept = outbox_ids(&env);
-        let lost: Vec<&String> = acked.iter().filter(|id| !kept.contains(*id)).collect();
+        let lost: Vec<&String> = acked
+            .iter()
+            .flat_map(|(_, ids)| ids)
+            .filter(|id| !kept.contains(*id))
+            .collect();
         assert!(
             lost.is_empty(),
             "round {round}: {} of {} acknowledged messages lost",
             lost.len(),
-            acked.len()
+            acked.iter().map(|(_, ids)| ids.len()).sum::<usize>()
         );
-        // The state still loads, and the next day sends every acknowledged message.
+        // Read before any writer ran: the log, with the events of synced frames it lacks.
+        assert_eq!(event_ids(&env, "Send"), kept, "round {round}: Send events");
+        // The state still loads, and the next write logs what the log lacked.
         env.ok(&["account"]);
+        env.ok(&["config-set", "create", &format!("after-{round}")]);
+        assert_eq!(event_ids(&env, "Send"), kept, "round {round}: logged");
     }
     let total = outbox_ids(&env).len() as u64;
     let day = env.json(&["simulate", "--days", "1"]);
@@ -677,6 +889,206 @@ fn a_killed_server_loses_no_acknowledged_message() {
         .find(|d| d["PoolName"] == "ses-shared-pool")
         .unwrap();
     assert_eq!(shared["Isps"][0]["Demand"], total);
+}
+
+/// A local SNS subscriber: confirms its subscription and records the `mail.messageId` of
+/// every Send notification, in the order they came.
+fn subscriber() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, Read};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/sns", listener.local_addr().unwrap());
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = got.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':')
+                    && k.eq_ignore_ascii_case("content-length")
+                {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            let _ = conn
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
+                continue;
+            };
+            if msg["Type"] == "SubscriptionConfirmation" {
+                let url = msg["SubscribeURL"].as_str().unwrap().to_string();
+                let rest = url.trim_start_matches("http://");
+                let (host, path) = rest.split_at(rest.find('/').unwrap());
+                crate::serve::request(host, "GET", path, "");
+            } else if let Ok(event) =
+                serde_json::from_str::<Value>(msg["Message"].as_str().unwrap_or(""))
+                && event["eventType"] == "Send"
+            {
+                let id = event["mail"]["messageId"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
+                seen.lock().unwrap().push(id);
+            }
+        }
+    });
+    (url, got)
+}
+
+/// `sesm serve` with its files limited to `blocks` (`ulimit -f`): writes past it fail as on a
+/// full disk (SIGXFSZ ignored, so the write returns EFBIG), as in tests/reliability.rs.
+struct Limited {
+    child: std::process::Child,
+    addr: String,
+    smtp: String,
+}
+
+impl Limited {
+    fn start(env: &Env, blocks: u32) -> Limited {
+        use std::io::BufRead;
+        let script = format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" serve --port 0 --smtp-port 0 -q"
+        );
+        let mut cmd = std::process::Command::new("sh");
+        crate::harness::test_env(&mut cmd, env.dir.path(), &env.state);
+        let mut child = cmd
+            .args(["-c", &script])
+            .arg(crate::harness::bin())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = |prefix: &str| {
+            let mut l = String::new();
+            out.read_line(&mut l).unwrap();
+            l.trim().trim_start_matches(prefix).to_string()
+        };
+        let addr = line("http://");
+        let smtp = line("smtp://");
+        Limited { child, addr, smtp }
+    }
+}
+
+impl Drop for Limited {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The outbox's and the event log's files, and the state: what a refusal must leave as it was.
+fn send_files(env: &Env) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut names = vec![
+        "state.json".to_string(),
+        "state.json.outbox".to_string(),
+        "state.json.events".to_string(),
+    ];
+    if let Ok(dir) = std::fs::read_dir(env.path("state/state.json.mail")) {
+        names.extend(
+            dir.flatten()
+                .map(|e| format!("state.json.mail/{}", e.file_name().to_string_lossy())),
+        );
+    }
+    names
+        .into_iter()
+        .map(|n| {
+            let bytes = std::fs::read(env.path(&format!("state/{n}"))).ok();
+            (n, bytes)
+        })
+        .collect()
+}
+
+/// Issue 29, item 8: a send refused because the disk is full (here: the file-size limit)
+/// answers an error by every door, and publishes nothing: the state, the outbox and the event
+/// log are byte for byte as before, and the subscriber gets the Send events of the accepted
+/// mail alone.
+#[test]
+fn a_send_the_disk_refuses_publishes_no_event() {
+    let env = account();
+    let topic = "arn:aws:sns:us-east-1:123456789012:sent";
+    env.ok(&[
+        "config-set",
+        "event-destination",
+        "add",
+        "by-address",
+        "to-sns",
+        "--types",
+        "SEND",
+        "--sns",
+        topic,
+    ]);
+    let (url, got) = subscriber();
+    env.ok(&["events", "subscribe", topic, &url]);
+    // 128 blocks (64 KiB with dash's 512-byte blocks): room for a few small messages and
+    // their events, not for a 100 KB one.
+    let server = Limited::start(&env, 128);
+    let addrs = (server.addr.clone(), server.smtp.clone());
+    let from = "vip@shop.example.com";
+    let mut acked = Vec::new();
+    let mut http = Conn::open(Door::SesV2, &addrs.0, &addrs.1).unwrap();
+    let mut smtp = Conn::open(Door::Smtp, &addrs.0, &addrs.1).unwrap();
+    for i in 0..2 {
+        acked.push(http.send(Door::SesV2, from, i, "x").unwrap());
+        acked.push(smtp.send(Door::Smtp, from, 10 + i, "x").unwrap());
+    }
+    let big = "y".repeat(100_000);
+    let before = send_files(&env);
+    let refused = http
+        .send(Door::SesV2, from, 100, &big)
+        .unwrap_err()
+        .unwrap();
+    assert!(refused.starts_with("500 "), "{refused}");
+    assert!(
+        refused.contains("the messages were not accepted"),
+        "{refused}"
+    );
+    assert_eq!(
+        send_files(&env),
+        before,
+        "SendEmail refused: the files changed"
+    );
+    let mut v1 = Conn::open(Door::V1, &addrs.0, &addrs.1).unwrap();
+    let refused = v1.send(Door::V1, from, 101, &big).unwrap_err().unwrap();
+    assert!(refused.starts_with("500 "), "{refused}");
+    assert_eq!(
+        send_files(&env),
+        before,
+        "SendRawEmail refused: the files changed"
+    );
+    let refused = smtp.send(Door::Smtp, from, 102, &big).unwrap_err().unwrap();
+    assert!(!refused.starts_with('2'), "{refused}");
+    assert_eq!(send_files(&env), before, "SMTP refused: the files changed");
+    // One more accepted message: notifications go in the log's order, so once its Send
+    // arrives, any of the refused ones would have come before it.
+    let last = http.send(Door::SesV2, from, 200, "x").unwrap();
+    acked.push(last.clone());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !got.lock().unwrap().contains(&last) {
+        assert!(
+            Instant::now() < deadline,
+            "the last Send was not delivered: {:?}",
+            got.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let delivered: BTreeSet<String> = got.lock().unwrap().iter().cloned().collect();
+    assert_eq!(delivered, acked.iter().cloned().collect::<BTreeSet<_>>());
+    drop(server);
+    assert_eq!(
+        event_ids(&env, "Send"),
+        acked.iter().cloned().collect::<BTreeSet<_>>()
+    );
+    assert_eq!(outbox_ids(&env), acked.into_iter().collect::<BTreeSet<_>>());
 }
 
 /// Senders on the endpoint, `sesm send` and other commands at once lose nothing: every
@@ -690,7 +1102,7 @@ fn parallel_senders_and_commands_lose_nothing() {
     let http: Vec<_> = (0..4)
         .map(|t| {
             let addr = addr.clone();
-            std::thread::spawn(move || burst(&addr, t * 1_000, 50, std::sync::mpsc::channel().0))
+            std::thread::spawn(move || burst(&addr, t * 1_000, 50))
         })
         .collect();
     let cli: Vec<_> = (0..4)

@@ -209,6 +209,7 @@ fn simulate_json_has_the_contract_keys() {
         Expired: u64,
         EffectiveDailyRate: Option<u64>,
         WarmupPercentage: f64,
+        CapacityWarmupPercentage: f64,
         Phase: String,
         Queued: u64,
     }
@@ -454,7 +455,8 @@ fn plans_are_checked_line_by_line_before_anything_runs() {
         days[0]["Isps"],
         json!([{
             "Isp": "yahoo", "Demand": 500, "SentDedicated": 0, "Retried": 0, "SentShared": 500, "Deferred": 0,
-            "Expired": 0, "EffectiveDailyRate": 0, "WarmupPercentage": 0.0, "Phase": "EARLY", "Queued": 0
+            "Expired": 0, "EffectiveDailyRate": 0, "WarmupPercentage": 0.0, "CapacityWarmupPercentage": 0.0,
+            "Phase": "EARLY", "Queued": 0
         }])
     );
     assert_eq!(days.len(), 2, "day 1 has IPs (activation) but no mail");
@@ -811,29 +813,80 @@ fn standard_env(percents: &[&str], seconds: &str) -> Env {
     env
 }
 
+/// What an ISP accepts from a DONE standard IP (`warmup-model.md`, model v3):
+/// `min(C, max(V0, floor(H × ewma)))`, `V0` while it does not know the IP.
+fn accepts(ewma: Option<f64>, capacity: u64) -> u64 {
+    ewma.map_or(200, |e| ((2.0 * e).floor() as u64).max(200))
+        .min(capacity)
+}
+
+/// `ewma` after a day on which the IP delivered `v`.
+fn remembered(ewma: Option<f64>, v: u64) -> Option<f64> {
+    match ewma {
+        None if v > 0 => Some(v as f64),
+        None => None,
+        Some(e) => Some(0.25 * v as f64 + 0.75 * e),
+    }
+}
+
+/// `total` split over two weights by the largest-remainder method (ties: the first).
+fn split2(total: u64, a: u64, b: u64) -> (u64, u64) {
+    let sum = (a + b) as u128;
+    let (qa, ra) = (
+        (total as u128 * a as u128) / sum,
+        (total as u128 * a as u128) % sum,
+    );
+    let (qb, rb) = (
+        (total as u128 * b as u128) / sum,
+        (total as u128 * b as u128) % sum,
+    );
+    let left = total as u128 - qa - qb;
+    match left {
+        0 => (qa as u64, qb as u64),
+        _ if ra >= rb => (qa as u64 + 1, qb as u64),
+        _ => (qa as u64, qb as u64 + 1),
+    }
+}
+
 #[test]
-fn a_warm_standard_ip_takes_gmails_capacity_and_the_rest_is_deferred_retried_and_expires() {
-    // warmup-model.md, standard pools (model v2), by hand: R = 36,000 s = 10 h.
+fn a_done_ip_gmail_does_not_know_takes_v0_then_more_and_the_rest_is_deferred_and_expires() {
+    // warmup-model.md, standard pools (model v3), by hand: an IP set to 100 % by hand is DONE
+    // for SES, but Gmail has never seen it. R = 36,000 s = 10 h.
     let env = standard_env(&["100"], "36000");
     env.ok(&["traffic", "set", "cs", "gmail=1200000"]);
     let v = env.json(&["simulate", "--days", "3"]);
     let days = days_of(&v, "std");
     let g: Vec<&Value> = days.iter().map(|d| isp(d, "gmail")).collect();
     let kept = |x: u64| x * 10 / 24;
-    // Day 0: K = 200,000 new mail dedicated; 1,000,000 deferred, 10/24 kept, the rest expires.
-    assert_eq!(g[0]["SentDedicated"], 200_000);
-    assert_eq!(g[0]["SentShared"], 0);
-    assert_eq!(g[0]["Deferred"], 1_000_000);
-    assert_eq!(g[0]["Expired"], 1_000_000 - kept(1_000_000));
-    assert_eq!(g[0]["EffectiveDailyRate"], 200_000);
-    assert_eq!(g[0]["Phase"], "LATE");
-    // Day 1: the 416,666 queued first, within floor(200,000 × 10/24) = 83,333; then 116,667
-    // new; the 1,083,333 left are deferred.
-    let q = kept(1_000_000);
-    assert_eq!(g[1]["Retried"], 83_333);
-    assert_eq!(g[1]["SentDedicated"], 200_000);
-    assert_eq!(g[1]["Deferred"], 1_200_000 - 116_667);
-    assert_eq!(g[1]["Expired"], q - 83_333 + 1_083_333 - kept(1_083_333));
+    let (mut ewma, mut queue, mut left) = (None, 0u64, 0u64);
+    for (d, day) in g.iter().enumerate() {
+        // K = what Gmail accepts; yesterday's queue goes first, within the window it was
+        // deferred under (10 h); then new mail; the rest is deferred and 10/24 of it kept.
+        let k = accepts(ewma, 200_000);
+        let retried = queue.min(k * 10 / 24);
+        let new = (k - retried).min(1_200_000);
+        let deferred = 1_200_000 - new;
+        assert_eq!(day["EffectiveDailyRate"], k, "day {d}");
+        assert_eq!(day["Retried"], retried, "day {d}");
+        assert_eq!(day["SentDedicated"], retried + new, "day {d}");
+        assert_eq!(day["SentShared"], 0);
+        assert_eq!(day["Deferred"], deferred, "day {d}");
+        assert_eq!(
+            day["Expired"],
+            queue - retried + deferred - kept(deferred),
+            "day {d}"
+        );
+        assert_eq!(day["Phase"], "LATE");
+        ewma = remembered(ewma, retried + new);
+        queue = kept(deferred);
+        left = queue;
+    }
+    assert_eq!(
+        g.iter()
+            .map(|d| d["EffectiveDailyRate"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![200, 400, 500]
+    );
     for d in &days {
         assert_eq!(d["ScalingMode"], "STANDARD");
         assert_eq!(d["DedicatedIpCount"], 1);
@@ -841,7 +894,7 @@ fn a_warm_standard_ip_takes_gmails_capacity_and_the_rest_is_deferred_retried_and
     // Conservation over the run: what is not sent or expired is queued for day 3.
     let demand = 3 * 1_200_000u64;
     let out = total(&v, "SentDedicated") + total(&v, "SentShared") + total(&v, "Expired");
-    assert_eq!(demand - out, kept(1_200_000 - 116_667));
+    assert_eq!(demand - out, left);
     // The metrics: Available24HourSend is K (never empty for a standard pool).
     let m = env.json(&[
         "metrics",
@@ -851,7 +904,34 @@ fn a_warm_standard_ip_takes_gmails_capacity_and_the_rest_is_deferred_retried_and
         "Available24HourSend",
     ]);
     let values = m["MetricDataResults"][0]["Values"].as_array().unwrap();
-    assert!(values.iter().all(|x| x == 200_000.0), "{m}");
+    assert_eq!(
+        values,
+        &vec![json!(200.0), json!(400.0), json!(500.0)],
+        "{m}"
+    );
+    // A month on, Gmail accepts its full capacity C from the IP, and the IP's memory is in
+    // the state; 30 idle days later Gmail has forgotten it: V0 again.
+    env.ok(&["-q", "simulate", "--days", "40"]);
+    let v = env.json(&["simulate", "--days", "1"]);
+    assert_eq!(
+        isp(days_of(&v, "std")[0], "gmail")["EffectiveDailyRate"],
+        200_000
+    );
+    let state = env.json(&["state", "export"]);
+    let memory =
+        &state["Regions"]["us-east-1"]["Ips"]["198.18.0.1"]["Warmup"]["Standard"]["Memory"];
+    assert!(
+        memory["Ewma"]["gmail"].as_f64().unwrap() >= 100_000.0,
+        "{memory}"
+    );
+    env.ok(&["traffic", "clear"]);
+    env.ok(&["-q", "simulate", "--days", "31"]);
+    env.ok(&["traffic", "set", "cs", "gmail=1200000"]);
+    let v = env.json(&["simulate", "--days", "1"]);
+    assert_eq!(
+        isp(days_of(&v, "std")[0], "gmail")["EffectiveDailyRate"],
+        200
+    );
 }
 
 #[test]
@@ -860,20 +940,32 @@ fn standard_ips_at_100_50_and_0_percent_split_oranges_excess_with_shared_ips() {
     env.ok(&["account", "set-auto-warmup", "off"]);
     env.ok(&["traffic", "set", "cs", "orange=40000", "gmail=150000"]);
     let v = env.json(&["simulate", "--days", "2"]);
+    let mut ewma = (None, None);
     for day in days_of(&v, "std") {
-        let o = isp(day, "orange");
-        // Warm IP: Orange's C = 15,000; warming IPs: 3,162 (50 %) + 200 (0 %), all of it left
-        // for Orange since Gmail's 150,000 fit on the warm IP; the rest goes shared.
-        assert_eq!(o["SentDedicated"], 15_000 + 3_162 + 200);
-        assert_eq!(o["SentShared"], 40_000 - 18_362);
+        // The warm IP: what Gmail and Orange accept from it (V0 on the first day, no ISP
+        // knows it). The warming IPs' caps, 3,162 (50 %) + 200 (0 %), are shared by what is
+        // left of each ISP, largest remainder; the rest goes shared (a warming IP is there).
+        let (kg, ko) = (accepts(ewma.0, 200_000), accepts(ewma.1, 15_000));
+        let (bg, bo) = split2(3_362, 150_000 - kg, 40_000 - ko);
+        let (o, g) = (isp(day, "orange"), isp(day, "gmail"));
+        assert_eq!(o["SentDedicated"], ko + bo);
+        assert_eq!(o["SentShared"], 40_000 - ko - bo);
         assert_eq!(o["Deferred"], 0);
-        assert_eq!(o["EffectiveDailyRate"], 18_362);
+        assert_eq!(o["EffectiveDailyRate"], ko + 3_362);
         assert_eq!(o["Phase"], "EARLY");
         assert_eq!(o["WarmupPercentage"], 50.0);
-        let g = isp(day, "gmail");
-        assert_eq!(g["SentDedicated"], 150_000);
-        assert_eq!(g["EffectiveDailyRate"], 200_000 + 3_362);
+        assert_eq!(g["SentDedicated"], kg + bg);
+        assert_eq!(g["EffectiveDailyRate"], kg + 3_362);
+        // Capacity-weighted: what the pool can take of Orange's 40,000.
+        let cap = 100.0 * (ko + 3_362) as f64 / 40_000.0;
+        assert!((o["CapacityWarmupPercentage"].as_f64().unwrap() - cap).abs() < 1e-9);
+        ewma = (remembered(ewma.0, kg), remembered(ewma.1, ko));
     }
+    assert_eq!(
+        ewma,
+        (Some(250.0), Some(250.0)),
+        "day 2 accepted 400 of each"
+    );
 }
 
 #[test]
@@ -891,16 +983,20 @@ fn the_dashboard_shows_a_warm_standard_pools_capacity_and_deferral() {
     assert_eq!(pool["ScalingMode"], "STANDARD");
     let orange = &pool["Isps"][0];
     assert_eq!(orange["Isp"], "orange");
-    // Two warm IPs: Orange takes 2 × 15,000 a day; the rest is deferred, not shared.
-    assert_eq!(orange["CapacityLastDay"], 30_000);
-    assert_eq!(orange["SentLastDay"], 30_000);
+    // Two DONE IPs Orange learns: 2 × 200, 2 × 400, 2 × 500 a day; the rest is deferred,
+    // not shared.
+    assert_eq!(orange["CapacityLastDay"], 1_000);
+    assert_eq!(orange["SentLastDay"], 1_000);
+    assert_eq!(orange["CapacityWarmupPercentage"], 2.0);
+    assert_eq!(orange["CapacityWarmupHistory"], json!([0.8, 1.6, 2.0]));
+    assert_eq!(orange["WarmupHistory"], json!([100.0, 100.0, 100.0]));
     let deferred: Vec<u64> = pool["Daily"]["Deferred"]
         .as_array()
         .unwrap()
         .iter()
         .map(|x| x.as_u64().unwrap())
         .collect();
-    assert_eq!(deferred[0], 20_000);
+    assert_eq!(deferred[0], 50_000 - 400);
     assert!(
         pool["Daily"]["Shared"]
             .as_array()
@@ -909,5 +1005,5 @@ fn the_dashboard_shows_a_warm_standard_pools_capacity_and_deferral() {
             .all(|x| x == 0)
     );
     let table = env.ok(&["dashboard"]);
-    assert!(table.stdout.contains("30,000"), "{}", table.stdout);
+    assert!(table.stdout.contains("1,000"), "{}", table.stdout);
 }

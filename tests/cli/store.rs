@@ -27,7 +27,7 @@ fn the_first_write_creates_the_folder_and_a_0600_file() {
     let mode = std::fs::metadata(&env.state).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 5);
+    assert_eq!(doc["SchemaVersion"], 7);
     assert_eq!(doc["Date"], TODAY);
     assert!(
         !env.backup_path().exists(),
@@ -95,7 +95,7 @@ fn wrong_types_are_corrupt_too() {
 #[test]
 fn a_state_from_a_newer_sesm_is_refused_and_never_rewritten() {
     let env = Env::new();
-    env.write_state(&json!({"SchemaVersion": 5, "Whatever": "the future holds"}));
+    env.write_state(&json!({"SchemaVersion": 7, "Whatever": "the future holds"}));
     let before = env.state_bytes();
     let run = env.refused_with(
         &["pool", "create", "p"],
@@ -250,7 +250,7 @@ fn a_schema_version_1_state_is_migrated_on_the_next_write() {
     assert_eq!(pools["ConfigurationSets"], json!(["receipts"]));
     env.ok(&["pool", "create", "after-migration"]);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 5);
+    assert_eq!(doc["SchemaVersion"], 7);
     assert!(doc.get("DedicatedIpAutoWarmupEnabled").is_none());
     assert_eq!(doc["Regions"]["eu-west-1"]["AutoWarmup"], false);
     assert_eq!(
@@ -267,4 +267,51 @@ fn a_schema_version_1_state_is_migrated_on_the_next_write() {
         ip["DedicatedIps"][0]["WarmupStatus"], "DONE",
         "auto warm-up off carried to every region"
     );
+}
+
+/// A version 4 state (model v2) opens at version 6 (model v3): a DONE standard IP is
+/// remembered by every ISP as sending it its full capacity, so the simulation goes on where
+/// it was, and the pool's deferred mail keeps waiting (`State::migrate_to_model_v3`).
+#[test]
+fn a_model_v2_state_goes_on_where_it_was() {
+    let env = Env::new();
+    env.write_state(&json!({
+        "SchemaVersion": 4, "AccountId": "123456789012", "Date": "2026-11-26", "NextIp": 3,
+        "Regions": {"us-east-1": {
+            "Pools": {"std": {"ScalingMode": "STANDARD"}},
+            "ConfigurationSets": {"cs": {"SendingPool": "std"}},
+            "Ips": {
+                "198.18.0.1": {"Pool": "std", "Warmup": {"Standard": {"Start": 100.0, "Days": 0}}},
+                "198.18.0.2": {"Pool": "std", "Warmup": {"Standard": {"Start": 0.0, "Days": 44}}}
+            },
+            "Traffic": {"cs": {"gmail": 150000}},
+            "StandardQueues": {"std": {"gmail": 30000}}
+        }}
+    }));
+    let before = env.state_bytes();
+    env.json(&["pool", "get", "std"]);
+    assert_eq!(
+        env.state_bytes(),
+        before,
+        "a read must not rewrite the file"
+    );
+    let v = env.json(&["simulate", "--days", "1"]);
+    let gmail = &v["Days"][0]["Isps"][0];
+    // Gmail takes C = 200,000 from the DONE IP, as model v2 did, and the 30,000 queued go
+    // first (within 200,000 × 14/24); the warming IP (day 44 of 45) adds its cap.
+    assert_eq!(gmail["Queued"], 30_000);
+    assert_eq!(gmail["Retried"], 30_000);
+    assert_eq!(gmail["SentDedicated"], 180_000);
+    assert_eq!(gmail["SentShared"], 0);
+    let cap = (200.0 * 250f64.powf(44.0 / 45.0)).floor() as u64;
+    assert_eq!(gmail["EffectiveDailyRate"], 200_000 + cap);
+    let doc = env.state_json();
+    assert_eq!(doc["SchemaVersion"], 7);
+    let region = &doc["Regions"]["us-east-1"];
+    assert!(region.get("StandardQueues").is_none());
+    let memory = &region["Ips"]["198.18.0.1"]["Warmup"]["Standard"]["Memory"];
+    assert_eq!(memory["Ewma"].as_object().unwrap().len(), 9);
+    // It delivered 180,000 to Gmail today; the ISPs it sent nothing decay.
+    assert!(memory["Ewma"]["gmail"].as_f64().unwrap() < 200_000.0);
+    assert_eq!(memory["Ewma"]["yahoo"], 75_000.0);
 }

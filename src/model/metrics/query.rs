@@ -25,8 +25,12 @@ pub enum MetricName {
     SentShared,
     Deferred,
     Expired,
-    /// Per ISP only.
+    /// Per ISP only: a managed pool's mean of its IPs' levels, a standard pool's mean of its
+    /// IPs' SES percentages.
     WarmupPercentage,
+    /// Per ISP only: the pool's warm-up capacity-weighted, what it can take of the ISP
+    /// against the ISP's demand (model v3).
+    CapacityWarmupPercentage,
     /// Per pool only.
     DedicatedIpCount,
     /// Events published for the pool's mail that day, by type (per pool only; from the
@@ -40,7 +44,7 @@ pub enum MetricName {
 
 impl MetricName {
     /// Every metric, in the order results are listed.
-    pub const ALL: [MetricName; 14] = [
+    pub const ALL: [MetricName; 15] = [
         MetricName::Send,
         MetricName::ApproximateDedicatedSendingPercentage,
         MetricName::SentLast24Hours,
@@ -49,6 +53,7 @@ impl MetricName {
         MetricName::Deferred,
         MetricName::Expired,
         MetricName::WarmupPercentage,
+        MetricName::CapacityWarmupPercentage,
         MetricName::DedicatedIpCount,
         MetricName::SendEvents,
         MetricName::DeliveryEvents,
@@ -81,6 +86,7 @@ impl MetricName {
             MetricName::Deferred => "Deferred",
             MetricName::Expired => "Expired",
             MetricName::WarmupPercentage => "WarmupPercentage",
+            MetricName::CapacityWarmupPercentage => "CapacityWarmupPercentage",
             MetricName::DedicatedIpCount => "DedicatedIpCount",
             MetricName::SendEvents => "SendEvents",
             MetricName::DeliveryEvents => "DeliveryEvents",
@@ -94,7 +100,9 @@ impl MetricName {
     pub fn is_percentage(self) -> bool {
         matches!(
             self,
-            MetricName::ApproximateDedicatedSendingPercentage | MetricName::WarmupPercentage
+            MetricName::ApproximateDedicatedSendingPercentage
+                | MetricName::WarmupPercentage
+                | MetricName::CapacityWarmupPercentage
         )
     }
 
@@ -102,7 +110,9 @@ impl MetricName {
     fn per_pool(self) -> bool {
         !matches!(
             self,
-            MetricName::Available24HourSend | MetricName::WarmupPercentage
+            MetricName::Available24HourSend
+                | MetricName::WarmupPercentage
+                | MetricName::CapacityWarmupPercentage
         )
     }
 
@@ -117,6 +127,7 @@ impl MetricName {
         let d = c.day(i);
         Some(match self {
             MetricName::WarmupPercentage => c.warmup_percentage[i],
+            MetricName::CapacityWarmupPercentage => c.capacity_warmup_percentage[i],
             MetricName::Available24HourSend => c.effective_daily_rate[i]? as f64,
             MetricName::DedicatedIpCount => return None,
             _ => self.mail_value(&d)?,

@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for PoolMetrics {
                 .warmup_percentage
                 .values()
                 .into_iter()
+                .chain(m.capacity_warmup_percentage.values())
                 .find(|v| !(0.0..=100.0).contains(v))
             {
                 return Err(serde::de::Error::custom(format_args!(
@@ -83,6 +84,9 @@ pub struct IspMetrics {
     /// no cap; since v2 every pool has a rate (a standard pool's is `K_i + W`).
     pub effective_daily_rate: Runs<Option<u64>>,
     pub warmup_percentage: Runs<f64>,
+    /// The pool's capacity-weighted warm-up (model v3); absent in metrics written before it,
+    /// where it reads as 0.
+    pub capacity_warmup_percentage: Runs<f64>,
 }
 
 /// How `IspMetrics` is stored: its columns side by side (serde's `flatten` would buffer
@@ -100,6 +104,8 @@ struct StoredIsp<C, O, F> {
     expired: C,
     effective_daily_rate: O,
     warmup_percentage: F,
+    #[serde(default)]
+    capacity_warmup_percentage: F,
 }
 
 impl Serialize for IspMetrics {
@@ -115,6 +121,7 @@ impl Serialize for IspMetrics {
             expired: &m.expired,
             effective_daily_rate: &self.effective_daily_rate,
             warmup_percentage: &self.warmup_percentage,
+            capacity_warmup_percentage: &self.capacity_warmup_percentage,
         }
         .serialize(s)
     }
@@ -135,6 +142,7 @@ impl<'de> Deserialize<'de> for IspMetrics {
             queued: c.queued,
             effective_daily_rate: c.effective_daily_rate,
             warmup_percentage: c.warmup_percentage,
+            capacity_warmup_percentage: c.capacity_warmup_percentage,
         })
     }
 }
@@ -153,7 +161,7 @@ impl IspMetrics {
         ]
     }
 
-    fn lens(&self) -> [usize; 9] {
+    fn lens(&self) -> [usize; 10] {
         let m = &self.mail;
         [
             m.demand.len(),
@@ -165,6 +173,7 @@ impl IspMetrics {
             self.queued.len(),
             self.effective_daily_rate.len(),
             self.warmup_percentage.len(),
+            self.capacity_warmup_percentage.len(),
         ]
     }
 
@@ -175,6 +184,7 @@ impl IspMetrics {
         }
         self.effective_daily_rate.fill_to(len, None);
         self.warmup_percentage.fill_to(len, 0.0);
+        self.capacity_warmup_percentage.fill_to(len, 0.0);
     }
 
     /// Appends one day's mail.
@@ -205,6 +215,7 @@ pub struct IspSeries {
     pub queued: Vec<u64>,
     pub effective_daily_rate: Vec<Option<u64>>,
     pub warmup_percentage: Vec<f64>,
+    pub capacity_warmup_percentage: Vec<f64>,
 }
 
 impl IspSeries {
@@ -258,6 +269,7 @@ impl PoolMetrics {
                     queued: fitted(&m.queued, n, 0),
                     effective_daily_rate: fitted(&m.effective_daily_rate, n, None),
                     warmup_percentage: fitted(&m.warmup_percentage, n, 0.0),
+                    capacity_warmup_percentage: fitted(&m.capacity_warmup_percentage, n, 0.0),
                 };
                 (isp.clone(), series)
             })

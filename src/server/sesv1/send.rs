@@ -15,7 +15,7 @@ use super::shapes::{
 use super::{Call, v1_error};
 use crate::error::Result;
 use crate::model::message::{Body, Simple};
-use crate::model::policy::Authorization;
+use crate::model::sending::Authorization;
 use crate::model::sending::Outgoing;
 use crate::ops;
 use crate::ops::message::RawEnvelope;

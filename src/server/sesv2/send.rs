@@ -15,9 +15,9 @@ use super::shapes::{
 use super::templates::content;
 use crate::error::{Error, Result};
 use crate::model;
-use crate::model::contact_list::ListManagement;
 use crate::model::message::{Body, Simple};
-use crate::model::policy::Authorization;
+use crate::model::sending::Authorization;
+use crate::model::sending::ListManagement;
 use crate::model::sending::Outgoing;
 use crate::ops;
 use crate::ops::message::{self, RawEnvelope, Recipients};
