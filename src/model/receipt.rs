@@ -231,66 +231,18 @@ fn check_action(a: &Action) -> Result<()> {
             kms_key_arn,
             object_key_prefix,
             ..
-        } => {
-            if !is_bucket_name(bucket_name) {
-                return Err(Error::bad_request(format!(
-                    "Could not write to bucket: {bucket_name}"
-                ))
-                .about(About::Code("InvalidS3Configuration")));
-            }
-            // The key becomes a path under the local S3 folder: no `.` or `..` segment, no
-            // leading `/` *(sesm: S3 itself takes any key)*.
-            if let Some(p) = object_key_prefix {
-                let bad = p.len() > 1024
-                    || p.starts_with('/')
-                    || p.contains('\0')
-                    || p.split('/').any(|seg| seg == "." || seg == "..")
-                    || p.contains("//");
-                if bad {
-                    return Err(Error::bad_request(format!(
-                        "Invalid ObjectKeyPrefix '{}': sesm writes objects under the local S3 folder, so a prefix has no . or .. segment, no empty segment and no leading /.",
-                        p.escape_default()
-                    ))
-                    .about(About::Code("InvalidS3Configuration")));
-                }
-            }
-            if let Some(k) = kms_key_arn {
-                check_arn(k, "kms", "KMS key", "InvalidS3Configuration")?;
-            }
-        }
+        } => check_s3(
+            bucket_name,
+            object_key_prefix.as_deref(),
+            kms_key_arn.as_deref(),
+        )?,
         Action::Bounce {
             smtp_reply_code,
             status_code,
             message,
             sender,
             ..
-        } => {
-            let code_ok = smtp_reply_code.len() == 3
-                && smtp_reply_code.bytes().all(|b| b.is_ascii_digit())
-                && matches!(smtp_reply_code.as_bytes()[0], b'4' | b'5');
-            if !code_ok {
-                return Err(invalid(format!(
-                    "Invalid SmtpReplyCode '{smtp_reply_code}': an SMTP reply code of RFC 5321 (4xx or 5xx)."
-                )));
-            }
-            if let Some(s) = status_code {
-                let parts: Vec<&str> = s.split('.').collect();
-                let ok = parts.len() == 3
-                    && matches!(parts[0], "4" | "5")
-                    && parts[1..].iter().all(|p| {
-                        (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
-                    });
-                if !ok {
-                    return Err(invalid(format!(
-                        "Invalid StatusCode '{s}': an enhanced status code of RFC 3463 (5.1.1)."
-                    )));
-                }
-            }
-            if message.is_empty() {
-                return Err(invalid("A bounce action needs a Message.".into()));
-            }
-            super::sending::check_address(sender, "bounce Sender")?;
-        }
+        } => check_bounce(smtp_reply_code, status_code.as_deref(), message, sender)?,
         Action::WorkMail {
             organization_arn, ..
         } => {
@@ -373,6 +325,75 @@ fn check_action(a: &Action) -> Result<()> {
             check_arn(iam_role_arn, "iam", "IAM role", "InvalidParameterValue")?;
         }
     }
+    Ok(())
+}
+
+/// R8: an S3 action's bucket, key prefix and KMS key.
+fn check_s3(
+    bucket_name: &str,
+    object_key_prefix: Option<&str>,
+    kms_key_arn: Option<&str>,
+) -> Result<()> {
+    if !is_bucket_name(bucket_name) {
+        return Err(
+            Error::bad_request(format!("Could not write to bucket: {bucket_name}"))
+                .about(About::Code("InvalidS3Configuration")),
+        );
+    }
+    // The key becomes a path under the local S3 folder: no `.` or `..` segment, no
+    // leading `/` *(sesm: S3 itself takes any key)*.
+    if let Some(p) = object_key_prefix {
+        let bad = p.len() > 1024
+            || p.starts_with('/')
+            || p.contains('\0')
+            || p.split('/').any(|seg| seg == "." || seg == "..")
+            || p.contains("//");
+        if bad {
+            return Err(Error::bad_request(format!(
+                "Invalid ObjectKeyPrefix '{}': sesm writes objects under the local S3 folder, so a prefix has no . or .. segment, no empty segment and no leading /.",
+                p.escape_default()
+            ))
+            .about(About::Code("InvalidS3Configuration")));
+        }
+    }
+    if let Some(k) = kms_key_arn {
+        check_arn(k, "kms", "KMS key", "InvalidS3Configuration")?;
+    }
+    Ok(())
+}
+
+/// R8: a Bounce action's reply code, status code, message and sender.
+fn check_bounce(
+    smtp_reply_code: &str,
+    status_code: Option<&str>,
+    message: &str,
+    sender: &str,
+) -> Result<()> {
+    let code_ok = smtp_reply_code.len() == 3
+        && smtp_reply_code.bytes().all(|b| b.is_ascii_digit())
+        && matches!(smtp_reply_code.as_bytes()[0], b'4' | b'5');
+    if !code_ok {
+        return Err(invalid(format!(
+            "Invalid SmtpReplyCode '{smtp_reply_code}': an SMTP reply code of RFC 5321 (4xx or 5xx)."
+        )));
+    }
+    if let Some(s) = status_code {
+        let parts: Vec<&str> = s.split('.').collect();
+        let ok = parts.len() == 3
+            && matches!(parts[0], "4" | "5")
+            && parts[1..]
+                .iter()
+                .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+        if !ok {
+            return Err(invalid(format!(
+                "Invalid StatusCode '{s}': an enhanced status code of RFC 3463 (5.1.1)."
+            )));
+        }
+    }
+    if message.is_empty() {
+        return Err(invalid("A bounce action needs a Message.".into()));
+    }
+    super::sending::check_address(sender, "bounce Sender")?;
     Ok(())
 }
 

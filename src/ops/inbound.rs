@@ -440,50 +440,7 @@ fn act(step: &Step, action: &Action, message: &mut Vec<u8>, out: &mut Received) 
                 None,
             );
         }
-        Action::Bounce {
-            smtp_reply_code,
-            status_code,
-            message: text,
-            sender,
-            ..
-        } => {
-            let original = out.record.clone();
-            let status = status_code
-                .clone()
-                .unwrap_or_else(|| format!("{}.0.0", &smtp_reply_code[..1]));
-            let b = super::bounce::Bounce {
-                sender: sender.clone(),
-                explanation: Some(text.clone()),
-                recipients: step
-                    .took
-                    .iter()
-                    .map(|r| super::bounce::Recipient {
-                        address: r.clone(),
-                        action: "failed".into(),
-                        status: status.clone(),
-                        diagnostic: Some(format!("smtp; {smtp_reply_code} {status} {text}")),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            };
-            let headers = header_section(message);
-            let detail = match super::bounce::message(&b, &original, &headers, step.now) {
-                Ok(m) => {
-                    out.bounces.push((out.record.actions.len(), m));
-                    format!(
-                        "{smtp_reply_code} {status} to {} from {sender}",
-                        original.source
-                    )
-                }
-                Err(e) => format!("no bounce sent: {}", e.message),
-            };
-            log(out, "Bounce", detail, None, None);
-            if topic.is_some() {
-                let n = step.notification(message, action_object(action, topic, None), None);
-                out.events.push(step.event("Received", topic, &n));
-            }
-        }
+        Action::Bounce { .. } => bounce(step, action, message, out),
         Action::Lambda { function_arn, .. } => {
             let n = step.notification(message, action_object(action, topic, None), None);
             let invocation = json!({"Records": [{
@@ -522,6 +479,63 @@ fn act(step: &Step, action: &Action, message: &mut Vec<u8>, out: &mut Received) 
         }
     }
     Ok(false)
+}
+
+/// A Bounce action: a DSN to the envelope sender for the recipients the rule took.
+fn bounce(step: &Step, action: &Action, message: &[u8], out: &mut Received) {
+    let Action::Bounce {
+        smtp_reply_code,
+        status_code,
+        message: text,
+        sender,
+        ..
+    } = action
+    else {
+        return;
+    };
+    let topic = action.topic();
+    let original = out.record.clone();
+    let status = status_code
+        .clone()
+        .unwrap_or_else(|| format!("{}.0.0", &smtp_reply_code[..1]));
+    let b = super::bounce::Bounce {
+        sender: sender.clone(),
+        explanation: Some(text.clone()),
+        recipients: step
+            .took
+            .iter()
+            .map(|r| super::bounce::Recipient {
+                address: r.clone(),
+                action: "failed".into(),
+                status: status.clone(),
+                diagnostic: Some(format!("smtp; {smtp_reply_code} {status} {text}")),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let headers = header_section(message);
+    let detail = match super::bounce::message(&b, &original, &headers, step.now) {
+        Ok(m) => {
+            out.bounces.push((out.record.actions.len(), m));
+            format!(
+                "{smtp_reply_code} {status} to {} from {sender}",
+                original.source
+            )
+        }
+        Err(e) => format!("no bounce sent: {}", e.message),
+    };
+    out.record.actions.push(ActionRecord {
+        rule: step.rule.name.clone(),
+        kind: "Bounce".into(),
+        detail,
+        bucket: None,
+        key: None,
+    });
+    if topic.is_some() {
+        let n = step.notification(message, action_object(action, topic, None), None);
+        out.events.push(step.event("Received", topic, &n));
+    }
 }
 
 /// A message's header section (for a bounce's third part).
