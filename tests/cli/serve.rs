@@ -425,11 +425,11 @@ fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
         ),
         (
             "GET",
-            "/v2/email/contact-lists",
+            "/v2/email/deliverability-dashboard",
             "",
             501,
             "NotImplemented",
-            "ListContactLists",
+            "GetDeliverabilityDashboardOptions",
         ),
         (
             "POST",
