@@ -9,6 +9,8 @@ pub enum ResourceKind {
     Pool,
     ConfigSet,
     Identity,
+    /// A contact list (SESv2 list management).
+    ContactList,
 }
 
 impl ResourceKind {
@@ -18,6 +20,7 @@ impl ResourceKind {
             ResourceKind::Pool => "dedicated-ip-pool",
             ResourceKind::ConfigSet => "configuration-set",
             ResourceKind::Identity => "identity",
+            ResourceKind::ContactList => "contact-list",
         }
     }
 
@@ -26,6 +29,7 @@ impl ResourceKind {
             "dedicated-ip-pool" => Some(ResourceKind::Pool),
             "configuration-set" => Some(ResourceKind::ConfigSet),
             "identity" => Some(ResourceKind::Identity),
+            "contact-list" => Some(ResourceKind::ContactList),
             _ => None,
         }
     }
@@ -35,6 +39,7 @@ impl ResourceKind {
             "pool" => Some(ResourceKind::Pool),
             "config-set" => Some(ResourceKind::ConfigSet),
             "identity" => Some(ResourceKind::Identity),
+            "contact-list" => Some(ResourceKind::ContactList),
             _ => None,
         }
     }

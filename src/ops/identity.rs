@@ -51,7 +51,7 @@ pub struct IdentityFilter {
 }
 
 impl IdentityFilter {
-    fn matches(&self, name: &str) -> bool {
+    fn matches(&self, name: &str, status: &str) -> bool {
         self.name_contains
             .as_deref()
             .is_none_or(|c| name.contains(c))
@@ -62,12 +62,19 @@ impl IdentityFilter {
             && self
                 .verification_status
                 .as_deref()
-                .is_none_or(|v| v == VERIFIED)
+                .is_none_or(|v| v == status)
     }
 }
 
 /// sesm's identities need no DNS: they are verified when created.
 pub const VERIFIED: &str = "SUCCESS";
+/// An address SendCustomVerificationEmail created, until its link is followed.
+pub const PENDING: &str = "PENDING";
+
+/// An identity's `VerificationStatus`.
+pub fn status(id: &crate::model::Identity) -> &'static str {
+    if id.verified() { VERIFIED } else { PENDING }
+}
 
 fn type_name(t: IdentityType) -> &'static str {
     t.as_str()
@@ -120,7 +127,7 @@ pub fn list(
     let identities = s.region(region).identities.get()?;
     let items: Vec<(String, ListItem)> = identities
         .iter()
-        .filter(|(name, _)| filter.matches(name))
+        .filter(|(name, id)| filter.matches(name, status(id)))
         .map(|(name, id)| {
             (
                 name.clone(),
@@ -128,7 +135,7 @@ pub fn list(
                     identity_name: name.clone(),
                     identity_type: IdentityType::of(name),
                     sending_enabled: true,
-                    verification_status: VERIFIED,
+                    verification_status: status(id),
                     configuration_set: id.configuration_set.clone(),
                 },
             )
@@ -148,26 +155,6 @@ pub fn get(s: &State, region: &str, identity: &str) -> Result<IdentityGet> {
 }
 
 /// DeleteEmailIdentity (E5).
-/// SendEmail's `FromEmailAddressIdentityArn` (v1's `SourceArn`): the identity whose
-/// authorization the send uses must be one of this account's in the request's region; one
-/// the account lacks is refused as an unverified sender is (`MessageRejected`), rather than
-/// ignored (issue 29, item 15).
-pub fn check_source_arn(s: &State, region: &str, arn: &str) -> Result<()> {
-    let r = crate::model::arn::parse(arn, region, &s.account_id)?;
-    let known = r.kind == crate::model::arn::ResourceKind::Identity
-        && r.account == s.account_id
-        && r.region == region
-        && get(s, region, &r.name).is_ok();
-    if known {
-        return Ok(());
-    }
-    Err(Error::message_rejected(format!(
-        "Email address is not verified. The following identities failed the check in region {}: {}",
-        region.to_uppercase(),
-        r.name
-    )))
-}
-
 pub fn delete(s: &mut State, region: &str, identity: &str) -> Result<IdentityGet> {
     let (name, id) = s.region_mut(region).delete_identity(identity)?;
     let mut view = shapes::identity_get(s, region, &name, &id);

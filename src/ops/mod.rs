@@ -11,14 +11,19 @@
 //! through `store`; an operation never touches the disk and never prints.
 
 pub mod account;
+pub mod bounce;
 pub mod compare;
 pub mod config_set;
+pub mod contact_list;
 pub mod cost;
+pub mod custom_verification;
 pub mod dashboard;
 pub mod demo;
 pub mod event_destination;
 pub mod events;
 pub mod identity;
+pub mod import_job;
+pub mod inbound;
 pub mod ip;
 pub mod isp;
 pub mod message;
@@ -27,7 +32,9 @@ pub mod mime;
 pub mod names;
 #[rustfmt::skip]
 pub mod operation;
+pub mod policy;
 pub mod pool;
+pub mod receipt;
 pub mod send;
 pub mod shapes;
 pub mod simulate;
@@ -48,6 +55,9 @@ pub struct Paging {
     pub next_token: Option<String>,
     pub page_size: Option<i64>,
 }
+
+/// One page of a list and the token of the next (none on the last page).
+pub type Page<T> = (Vec<T>, Option<String>);
 
 /// Items per page when a request does not say.
 pub const DEFAULT_PAGE_SIZE: usize = 100;

@@ -125,6 +125,7 @@ pub fn status_of(e: &Error) -> (u16, &'static str) {
     match e.kind {
         Kind::Ses(SesCode::NotFound) => (404, "NotFoundException"),
         Kind::Ses(SesCode::NotImplemented) => (501, "NotImplemented"),
+        Kind::Ses(SesCode::AccessDenied) => (403, "AccessDeniedException"),
         Kind::Ses(code) => (400, code.as_str()),
         Kind::InvalidParameter => (400, "BadRequestException"),
         Kind::Lock => (429, "ConcurrentModificationException"),

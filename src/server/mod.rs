@@ -44,7 +44,7 @@ use budget::Budget;
 use crate::error::{Error, Result, exit};
 pub use api::Api;
 use guard::{Allowed, escape};
-pub use smtp::SmtpOptions;
+pub use smtp::{InboundOptions, SmtpOptions};
 
 /// How long a stop waits for requests in progress.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -82,6 +82,9 @@ pub struct Options {
     pub smtp: Option<(u16, smtp::SmtpOptions)>,
     /// How long SNS delivery waits before trying a failed notification again.
     pub sns_retry_delay: Duration,
+    /// SES's inbound endpoint (mail to the account): its port (0: any free one) and how it
+    /// runs; `None` unless `--inbound-port`.
+    pub inbound: Option<(u16, smtp::InboundOptions)>,
 }
 
 struct Shared {
@@ -171,7 +174,12 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
         }
         None => None,
     };
+    let inbound_listener = match &options.inbound {
+        Some((port, _)) => Some(bind_inbound(host, *port)?),
+        None => None,
+    };
     log.listening(&base);
+    api.set_links_base(&base);
     let smtp_options = options.smtp;
     if let Some(l) = &smtp_listener {
         let port = l
@@ -180,6 +188,14 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
             .port();
         log.listening(&format!("smtp://{host_part}:{port}"));
     }
+    if let Some(l) = &inbound_listener {
+        let port = l
+            .local_addr()
+            .map_err(|e| Error::internal(format!("cannot read the inbound address: {e}")))?
+            .port();
+        log.listening(&format!("inbound-smtp://{host_part}:{port}"));
+    }
+    let inbound_options = options.inbound.map(|(_, o)| o);
     let open_files = raise_open_files_limit();
     let caps = Caps::of(open_files);
     let shared = Arc::new(Shared {
@@ -224,6 +240,16 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
                 stop_rx.clone(),
             ));
         }
+        if let (Some(l), Some(o)) = (inbound_listener, inbound_options) {
+            let listener = TcpListener::from_std(l)
+                .map_err(|e| Error::internal(format!("cannot set up the inbound listener: {e}")))?;
+            tokio::spawn(smtp::inbound::accept(
+                listener,
+                Arc::clone(&shared),
+                Arc::new(o),
+                stop_rx.clone(),
+            ));
+        }
         accept(listener, Arc::clone(&shared), stop_rx).await;
         // Stopping: let the requests in progress finish.
         let start = Instant::now();
@@ -238,6 +264,19 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
         s if s == signal_hook::consts::SIGINT => exit::INTERRUPTED,
         _ => exit::SUCCESS,
     })
+}
+
+/// Binds SES's inbound endpoint before anything is printed, so a port in use fails the start.
+fn bind_inbound(host: &str, port: u16) -> Result<std::net::TcpListener> {
+    let l = std::net::TcpListener::bind((host, port)).map_err(|e| {
+        Error::invalid(format!(
+            "cannot listen for inbound mail on {host}:{port}: {e}"
+        ))
+        .hint("choose another --inbound-port, or --inbound-port 0 for any free one")
+    })?;
+    l.set_nonblocking(true)
+        .map_err(|e| Error::internal(format!("cannot set up the inbound listener: {e}")))?;
+    Ok(l)
 }
 
 /// Accepts connections until a stop is asked for; each is served by a task of its own.

@@ -5,6 +5,7 @@ mod compare;
 mod completions;
 mod config_sets;
 mod console;
+mod coverage;
 mod dashboard;
 mod events;
 mod hardening;

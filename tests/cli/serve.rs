@@ -16,6 +16,8 @@ pub struct Server {
     pub url: String,
     /// `smtp://127.0.0.1:PORT`, unless `--no-smtp`.
     pub smtp: Option<String>,
+    /// `inbound-smtp://127.0.0.1:PORT`, with `--inbound-port`.
+    pub inbound: Option<String>,
     pub stderr: Option<std::process::ChildStderr>,
 }
 
@@ -72,11 +74,23 @@ impl Server {
             assert!(line.starts_with("smtp://"), "second line: {line:?}");
             line.trim().to_string()
         });
+        let inbound = extra.contains(&"--inbound-port").then(|| {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            assert!(
+                line.starts_with("inbound-smtp://"),
+                "inbound line: {line:?}"
+            );
+            line.trim()
+                .trim_start_matches("inbound-smtp://")
+                .to_string()
+        });
         let stderr = child.stderr.take();
         Server {
             child,
             url,
             smtp,
+            inbound,
             stderr,
         }
     }
@@ -236,6 +250,12 @@ pub fn client_venv(name: &str) -> Option<PathBuf> {
 /// and after 1.43.105), each against a new account and server: `python SCRIPT ENDPOINT SESM
 /// STATE`, which prints "all ok" last when every check passed.
 pub fn drive_with_boto3(script: &str) {
+    drive_with_boto3_and(script, &[]);
+}
+
+/// `drive_with_boto3` with more arguments for `sesm serve`; the script finds the inbound
+/// endpoint's `HOST:PORT` in `SESM_INBOUND` when one of them is `--inbound-port`.
+pub fn drive_with_boto3_and(script: &str, serve_args: &[&str]) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/clients")
         .join(script);
@@ -249,7 +269,9 @@ pub fn drive_with_boto3(script: &str) {
             continue;
         };
         let env = Env::new();
-        let server = Server::start(&env, &["-q"]);
+        let mut args = vec!["-q"];
+        args.extend(serve_args);
+        let server = Server::start(&env, &args);
         run_client(
             version,
             Command::new(&python)
@@ -257,7 +279,8 @@ pub fn drive_with_boto3(script: &str) {
                 .arg(&server.url)
                 .arg(assert_cmd::cargo::cargo_bin("sesm"))
                 .arg(&env.state)
-                .env("SESM_TODAY", TODAY),
+                .env("SESM_TODAY", TODAY)
+                .env("SESM_INBOUND", server.inbound.clone().unwrap_or_default()),
         );
     }
 }
@@ -440,11 +463,11 @@ fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
         ),
         (
             "GET",
-            "/v2/email/contact-lists",
+            "/v2/email/deliverability-dashboard",
             "",
             501,
             "NotImplemented",
-            "ListContactLists",
+            "GetDeliverabilityDashboardOptions",
         ),
         (
             "POST",

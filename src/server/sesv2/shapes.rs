@@ -628,6 +628,254 @@ impl Members for UpdateEmailTemplateBody {
     }
 }
 
+/// The JSON body of CreateContact (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactBody {
+    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "AttributesData", default, skip_serializing_if = "Option::is_none")]
+    pub attributes_data: Option<String>,
+}
+
+impl Members for CreateContactBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_address.is_none() { return Some("EmailAddress".into()); }
+        if let Some(m) = self.topic_preferences.iter().flatten().find_map(Members::missing) { return Some(format!("TopicPreferences.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateContactList (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactListBody {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "Topics", default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<Topic>>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl Members for CreateContactListBody {
+    fn missing(&self) -> Option<String> {
+        if self.contact_list_name.is_none() { return Some("ContactListName".into()); }
+        if let Some(m) = self.topics.iter().flatten().find_map(Members::missing) { return Some(format!("Topics.{m}")); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateCustomVerificationEmailTemplate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateCustomVerificationEmailTemplateBody {
+    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
+}
+
+impl Members for CreateCustomVerificationEmailTemplateBody {
+    fn missing(&self) -> Option<String> {
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        if self.from_email_address.is_none() { return Some("FromEmailAddress".into()); }
+        if self.template_subject.is_none() { return Some("TemplateSubject".into()); }
+        if self.template_content.is_none() { return Some("TemplateContent".into()); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        if self.success_redirection_url.is_none() { return Some("SuccessRedirectionURL".into()); }
+        if self.failure_redirection_url.is_none() { return Some("FailureRedirectionURL".into()); }
+        None
+    }
+}
+
+/// The JSON body of CreateEmailIdentityPolicy (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateEmailIdentityPolicyBody {
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+impl Members for CreateEmailIdentityPolicyBody {
+    fn missing(&self) -> Option<String> {
+        if self.policy.is_none() { return Some("Policy".into()); }
+        None
+    }
+}
+
+/// The JSON body of CreateImportJob (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateImportJobBody {
+    #[serde(rename = "ImportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub import_destination: Option<ImportDestination>,
+    #[serde(rename = "ImportDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub import_data_source: Option<ImportDataSource>,
+}
+
+impl Members for CreateImportJobBody {
+    fn missing(&self) -> Option<String> {
+        if self.import_destination.is_none() { return Some("ImportDestination".into()); }
+        if let Some(m) = self.import_destination.as_ref().and_then(Members::missing) { return Some(format!("ImportDestination.{m}")); }
+        if self.import_data_source.is_none() { return Some("ImportDataSource".into()); }
+        if let Some(m) = self.import_data_source.as_ref().and_then(Members::missing) { return Some(format!("ImportDataSource.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of ListContacts (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactsBody {
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ListContactsFilter>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Members for ListContactsBody {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.filter.as_ref().and_then(Members::missing) { return Some(format!("Filter.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of ListImportJobs (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListImportJobsBody {
+    #[serde(rename = "ImportDestinationType", default, skip_serializing_if = "Option::is_none")]
+    pub import_destination_type: Option<String>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+}
+
+impl Members for ListImportJobsBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of SendCustomVerificationEmail (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SendCustomVerificationEmailBody {
+    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+}
+
+impl Members for SendCustomVerificationEmailBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_address.is_none() { return Some("EmailAddress".into()); }
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        None
+    }
+}
+
+/// The JSON body of UpdateContact (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactBody {
+    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "AttributesData", default, skip_serializing_if = "Option::is_none")]
+    pub attributes_data: Option<String>,
+}
+
+impl Members for UpdateContactBody {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.topic_preferences.iter().flatten().find_map(Members::missing) { return Some(format!("TopicPreferences.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of UpdateContactList (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactListBody {
+    #[serde(rename = "Topics", default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<Topic>>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Members for UpdateContactListBody {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.topics.iter().flatten().find_map(Members::missing) { return Some(format!("Topics.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of UpdateCustomVerificationEmailTemplate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateCustomVerificationEmailTemplateBody {
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<String>,
+    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
+}
+
+impl Members for UpdateCustomVerificationEmailTemplateBody {
+    fn missing(&self) -> Option<String> {
+        if self.from_email_address.is_none() { return Some("FromEmailAddress".into()); }
+        if self.template_subject.is_none() { return Some("TemplateSubject".into()); }
+        if self.template_content.is_none() { return Some("TemplateContent".into()); }
+        if self.success_redirection_url.is_none() { return Some("SuccessRedirectionURL".into()); }
+        if self.failure_redirection_url.is_none() { return Some("FailureRedirectionURL".into()); }
+        None
+    }
+}
+
+/// The JSON body of UpdateEmailIdentityPolicy (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateEmailIdentityPolicyBody {
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+impl Members for UpdateEmailIdentityPolicyBody {
+    fn missing(&self) -> Option<String> {
+        if self.policy.is_none() { return Some("Policy".into()); }
+        None
+    }
+}
+
 /// The output of CreateConfigurationSet.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1058,6 +1306,226 @@ pub struct UpdateConfigurationSetEventDestinationResponse {
 pub struct UpdateEmailTemplateResponse {
 }
 
+/// The output of CreateContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactResponse {
+}
+
+/// The output of CreateContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactListResponse {
+}
+
+/// The output of CreateCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateCustomVerificationEmailTemplateResponse {
+}
+
+/// The output of CreateEmailIdentityPolicy.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateEmailIdentityPolicyResponse {
+}
+
+/// The output of CreateImportJob.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateImportJobResponse {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The output of DeleteContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteContactResponse {
+}
+
+/// The output of DeleteContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteContactListResponse {
+}
+
+/// The output of DeleteCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteCustomVerificationEmailTemplateResponse {
+}
+
+/// The output of DeleteEmailIdentityPolicy.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteEmailIdentityPolicyResponse {
+}
+
+/// The output of GetContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetContactResponse {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "TopicDefaultPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_default_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "AttributesData", default, skip_serializing_if = "Option::is_none")]
+    pub attributes_data: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
+/// The output of GetContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetContactListResponse {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "Topics", default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<Topic>>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// The output of GetCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetCustomVerificationEmailTemplateResponse {
+    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
+}
+
+/// The output of GetEmailIdentityPolicies.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetEmailIdentityPoliciesResponse {
+    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<BTreeMap<String, String>>,
+}
+
+/// The output of GetImportJob.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetImportJobResponse {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(rename = "ImportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub import_destination: Option<ImportDestination>,
+    #[serde(rename = "ImportDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub import_data_source: Option<ImportDataSource>,
+    #[serde(rename = "FailureInfo", default, skip_serializing_if = "Option::is_none")]
+    pub failure_info: Option<FailureInfo>,
+    #[serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "CompletedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub completed_timestamp: Option<Epoch>,
+    #[serde(rename = "ProcessedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub processed_records_count: Option<i64>,
+    #[serde(rename = "FailedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub failed_records_count: Option<i64>,
+}
+
+/// The output of ListContactLists.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactListsResponse {
+    #[serde(rename = "ContactLists", default, skip_serializing_if = "Option::is_none")]
+    pub contact_lists: Option<Vec<ContactList>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListContacts.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactsResponse {
+    #[serde(rename = "Contacts", default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<Contact>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListCustomVerificationEmailTemplates.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListCustomVerificationEmailTemplatesResponse {
+    #[serde(rename = "CustomVerificationEmailTemplates", default, skip_serializing_if = "Option::is_none")]
+    pub custom_verification_email_templates: Option<Vec<CustomVerificationEmailTemplateMetadata>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListImportJobs.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListImportJobsResponse {
+    #[serde(rename = "ImportJobs", default, skip_serializing_if = "Option::is_none")]
+    pub import_jobs: Option<Vec<ImportJobSummary>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of SendCustomVerificationEmail.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SendCustomVerificationEmailResponse {
+    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// The output of UpdateContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactResponse {
+}
+
+/// The output of UpdateContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactListResponse {
+}
+
+/// The output of UpdateCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateCustomVerificationEmailTemplateResponse {
+}
+
+/// The output of UpdateEmailIdentityPolicy.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateEmailIdentityPolicyResponse {
+}
+
 /// botocore's `AccountDetails` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1240,6 +1708,50 @@ impl Members for ConfigurationOverrides {
     }
 }
 
+/// botocore's `Contact` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Contact {
+    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "TopicDefaultPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_default_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
+/// botocore's `ContactList` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ContactList {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
+/// botocore's `ContactListDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ContactListDestination {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "ContactListImportAction", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_import_action: Option<String>,
+}
+
+impl Members for ContactListDestination {
+    fn missing(&self) -> Option<String> {
+        if self.contact_list_name.is_none() { return Some("ContactListName".into()); }
+        if self.contact_list_import_action.is_none() { return Some("ContactListImportAction".into()); }
+        None
+    }
+}
+
 /// botocore's `Content` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1255,6 +1767,22 @@ impl Members for Content {
         if self.data.is_none() { return Some("Data".into()); }
         None
     }
+}
+
+/// botocore's `CustomVerificationEmailTemplateMetadata` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CustomVerificationEmailTemplateMetadata {
+    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
 }
 
 /// botocore's `DashboardAttributes` shape.
@@ -1520,6 +2048,16 @@ impl Members for EventDestinationDefinition {
     }
 }
 
+/// botocore's `FailureInfo` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct FailureInfo {
+    #[serde(rename = "FailedRecordsS3Url", default, skip_serializing_if = "Option::is_none")]
+    pub failed_records_s3_url: Option<String>,
+    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
 /// botocore's `GuardianAttributes` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1556,6 +2094,60 @@ pub struct IdentityInfo {
     pub verification_status: Option<String>,
 }
 
+/// botocore's `ImportDataSource` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ImportDataSource {
+    #[serde(rename = "S3Url", default, skip_serializing_if = "Option::is_none")]
+    pub s3_url: Option<String>,
+    #[serde(rename = "DataFormat", default, skip_serializing_if = "Option::is_none")]
+    pub data_format: Option<String>,
+}
+
+impl Members for ImportDataSource {
+    fn missing(&self) -> Option<String> {
+        if self.s3_url.is_none() { return Some("S3Url".into()); }
+        if self.data_format.is_none() { return Some("DataFormat".into()); }
+        None
+    }
+}
+
+/// botocore's `ImportDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ImportDestination {
+    #[serde(rename = "SuppressionListDestination", default, skip_serializing_if = "Option::is_none")]
+    pub suppression_list_destination: Option<SuppressionListDestination>,
+    #[serde(rename = "ContactListDestination", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_destination: Option<ContactListDestination>,
+}
+
+impl Members for ImportDestination {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.suppression_list_destination.as_ref().and_then(Members::missing) { return Some(format!("SuppressionListDestination.{m}")); }
+        if let Some(m) = self.contact_list_destination.as_ref().and_then(Members::missing) { return Some(format!("ContactListDestination.{m}")); }
+        None
+    }
+}
+
+/// botocore's `ImportJobSummary` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ImportJobSummary {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(rename = "ImportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub import_destination: Option<ImportDestination>,
+    #[serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "ProcessedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub processed_records_count: Option<i64>,
+    #[serde(rename = "FailedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub failed_records_count: Option<i64>,
+}
+
 /// botocore's `KinesisFirehoseDestination` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1570,6 +2162,23 @@ impl Members for KinesisFirehoseDestination {
     fn missing(&self) -> Option<String> {
         if self.iam_role_arn.is_none() { return Some("IamRoleArn".into()); }
         if self.delivery_stream_arn.is_none() { return Some("DeliveryStreamArn".into()); }
+        None
+    }
+}
+
+/// botocore's `ListContactsFilter` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactsFilter {
+    #[serde(rename = "FilteredStatus", default, skip_serializing_if = "Option::is_none")]
+    pub filtered_status: Option<String>,
+    #[serde(rename = "TopicFilter", default, skip_serializing_if = "Option::is_none")]
+    pub topic_filter: Option<TopicFilter>,
+}
+
+impl Members for ListContactsFilter {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.topic_filter.as_ref().and_then(Members::missing) { return Some(format!("TopicFilter.{m}")); }
         None
     }
 }
@@ -1940,6 +2549,21 @@ impl Members for SuppressionConfidenceThreshold {
     }
 }
 
+/// botocore's `SuppressionListDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SuppressionListDestination {
+    #[serde(rename = "SuppressionListImportAction", default, skip_serializing_if = "Option::is_none")]
+    pub suppression_list_import_action: Option<String>,
+}
+
+impl Members for SuppressionListDestination {
+    fn missing(&self) -> Option<String> {
+        if self.suppression_list_import_action.is_none() { return Some("SuppressionListImportAction".into()); }
+        None
+    }
+}
+
 /// botocore's `SuppressionOptions` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2032,6 +2656,63 @@ impl Members for Template {
         if let Some(m) = self.template_content.as_ref().and_then(Members::missing) { return Some(format!("TemplateContent.{m}")); }
         if let Some(m) = self.headers.iter().flatten().find_map(Members::missing) { return Some(format!("Headers.{m}")); }
         if let Some(m) = self.attachments.iter().flatten().find_map(Members::missing) { return Some(format!("Attachments.{m}")); }
+        None
+    }
+}
+
+/// botocore's `Topic` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Topic {
+    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "DefaultSubscriptionStatus", default, skip_serializing_if = "Option::is_none")]
+    pub default_subscription_status: Option<String>,
+}
+
+impl Members for Topic {
+    fn missing(&self) -> Option<String> {
+        if self.topic_name.is_none() { return Some("TopicName".into()); }
+        if self.display_name.is_none() { return Some("DisplayName".into()); }
+        if self.default_subscription_status.is_none() { return Some("DefaultSubscriptionStatus".into()); }
+        None
+    }
+}
+
+/// botocore's `TopicFilter` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TopicFilter {
+    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(rename = "UseDefaultIfPreferenceUnavailable", default, skip_serializing_if = "Option::is_none")]
+    pub use_default_if_preference_unavailable: Option<bool>,
+}
+
+impl Members for TopicFilter {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `TopicPreference` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TopicPreference {
+    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(rename = "SubscriptionStatus", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_status: Option<String>,
+}
+
+impl Members for TopicPreference {
+    fn missing(&self) -> Option<String> {
+        if self.topic_name.is_none() { return Some("TopicName".into()); }
+        if self.subscription_status.is_none() { return Some("SubscriptionStatus".into()); }
         None
     }
 }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 
@@ -12,7 +13,7 @@ use crate::error::{Error, Kind, Result, SesCode};
 use crate::model::sending::Outgoing;
 use crate::ops::message::RawEnvelope;
 use crate::server::Shared;
-use crate::server::budget::Charge;
+use crate::server::budget::{Budget, Charge};
 use crate::server::guard::escape;
 
 pub(super) enum Data {
@@ -36,11 +37,11 @@ const GROWTH: usize = 256 * 1024;
 /// not run what follows as commands, nor leave a relay in front of it to disagree.
 pub(super) async fn data<S: AsyncRead + AsyncWrite + Unpin>(
     r: &mut BufReader<S>,
-    smtp: &Smtp,
+    idle: Duration,
+    budget: &Arc<Budget>,
 ) -> Data {
-    let idle = smtp.options.idle_timeout;
     let mut message = Vec::new();
-    let mut charge = smtp.budget.holder();
+    let mut charge = budget.holder();
     let mut refused: Option<String> = None;
     loop {
         let line = match tokio::time::timeout(idle, read_line(r, MAX_DATA_LINE)).await {

@@ -12,8 +12,11 @@
 
 mod auth;
 mod data;
+pub(super) mod inbound;
 mod lines;
 mod session;
+
+pub use inbound::InboundOptions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,7 +44,7 @@ pub(super) const MAX_DATA_LINE: usize = 64 * 1024;
 pub(super) const HOST: &str = "email-smtp.amazonaws.com";
 /// Memory SMTP's messages may hold at once (their bytes, and the message the send makes of
 /// them), apart from HTTP's budget: a slow DATA never makes an HTTP send wait.
-const BUDGET: usize = 128 * 1024 * 1024;
+pub(super) const BUDGET: usize = 128 * 1024 * 1024;
 /// Sends that may run at once on blocking threads; more sessions wait, as tasks, for a turn.
 const SENDERS: usize = 8;
 /// Failed AUTH attempts a session may make; the last is answered 421 and the session closed.
@@ -116,15 +119,24 @@ impl Smtp {
         w: &mut W,
         line: &str,
     ) -> std::io::Result<()> {
-        let write = async {
-            w.write_all(line.as_bytes()).await?;
-            w.write_all(b"\r\n").await?;
-            w.flush().await
-        };
-        tokio::time::timeout(self.options.idle_timeout, write)
-            .await
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
+        reply(w, line, self.options.idle_timeout).await
     }
+}
+
+/// Writes one reply line within `deadline` (both endpoints, sending and inbound).
+pub(super) async fn reply<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    line: &str,
+    deadline: Duration,
+) -> std::io::Result<()> {
+    let write = async {
+        w.write_all(line.as_bytes()).await?;
+        w.write_all(b"\r\n").await?;
+        w.flush().await
+    };
+    tokio::time::timeout(deadline, write)
+        .await
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
 }
 
 /// Accepts SMTP connections until a stop is asked for.

@@ -205,7 +205,7 @@ async fn message<S: AsyncRead + AsyncWrite + Unpin>(
     {
         return Err(End::Close);
     }
-    match data(r, smtp).await {
+    match data(r, smtp.options.idle_timeout, &smtp.budget).await {
         Data::Message(bytes, _charge) => {
             let a = deliver(st, bytes, peer, shared, smtp).await;
             st.reset();
