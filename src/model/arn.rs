@@ -47,9 +47,8 @@ impl ResourceKind {
 
 /// SES resource types of an ARN (the SESv2 API reference's "Resource types defined by Amazon
 /// SES") that sesm keeps no tags on.
-const UNTRACKED: [&str; 6] = [
+const UNTRACKED: [&str; 5] = [
     "template",
-    "contact-list",
     "custom-verification-email-template",
     "deliverability-test-report",
     "multi-region-endpoint",
@@ -95,7 +94,7 @@ pub fn parse(s: &str, region: &str, account: &str) -> Result<ResourceRef> {
             // SES's other taggable resources: well-formed, and not anything sesm has, so
             // NotFound as any resource the account lacks (issue 29, item 15), not a bad ARN.
             return Err(Error::not_found(format!(
-                "Resource {s} does not exist: sesm keeps tags on dedicated IP pools, configuration sets and identities only."
+                "Resource {s} does not exist: sesm keeps tags on dedicated IP pools, configuration sets, identities and contact lists only."
             )));
         }
         let kind = ResourceKind::from_arn_type(kind).ok_or_else(|| malformed(s))?;
@@ -169,7 +168,7 @@ mod tests {
     fn other_ses_resources_are_not_found_rather_than_malformed() {
         for arn in [
             "arn:aws:ses:us-east-1:123456789012:template/welcome",
-            "arn:aws:ses:us-east-1:123456789012:contact-list/news",
+            "arn:aws:ses:us-east-1:123456789012:tenant/news",
         ] {
             let e = parse(arn, "us-east-1", "123456789012").unwrap_err();
             assert_eq!(e.code(), "NotFoundException", "{arn}");

@@ -433,7 +433,8 @@ fn duplicate_heads_head_requests_tokens_and_arns_answer_as_documented() {
         Some("MessageRejected")
     );
     assert!(arn.body.contains("other.example"), "{}", arn.body);
-    // Tags of a template or a contact list: NotFound, as any resource the account lacks.
+    // Tags of a template (sesm keeps none) or a contact list the account lacks: NotFound, as
+    // any resource the account lacks.
     for kind in [
         "template/welcome",
         "contact-list/news",

@@ -632,13 +632,13 @@ impl Members for UpdateEmailTemplateBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateContactBody {
-    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TopicPreferences", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub topic_preferences: Option<Vec<TopicPreference>>,
     #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
     pub unsubscribe_all: Option<bool>,
-    #[serde(rename = "AttributesData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AttributesData", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub attributes_data: Option<String>,
 }
 
@@ -654,13 +654,13 @@ impl Members for CreateContactBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateContactListBody {
-    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContactListName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub contact_list_name: Option<String>,
-    #[serde(rename = "Topics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Topics", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<Topic>>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -677,19 +677,19 @@ impl Members for CreateContactListBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateCustomVerificationEmailTemplateBody {
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateSubject", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_subject: Option<String>,
-    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateContent", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_content: Option<String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuccessRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub success_redirection_url: Option<String>,
-    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FailureRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub failure_redirection_url: Option<String>,
 }
 
@@ -710,7 +710,7 @@ impl Members for CreateCustomVerificationEmailTemplateBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateEmailIdentityPolicyBody {
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Policy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 
@@ -749,7 +749,7 @@ pub struct ListContactsBody {
     pub filter: Option<ListContactsFilter>,
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
@@ -764,9 +764,9 @@ impl Members for ListContactsBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ListImportJobsBody {
-    #[serde(rename = "ImportDestinationType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImportDestinationType", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub import_destination_type: Option<String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -782,11 +782,11 @@ impl Members for ListImportJobsBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SendCustomVerificationEmailBody {
-    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
 }
 
@@ -802,11 +802,11 @@ impl Members for SendCustomVerificationEmailBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct UpdateContactBody {
-    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TopicPreferences", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub topic_preferences: Option<Vec<TopicPreference>>,
     #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
     pub unsubscribe_all: Option<bool>,
-    #[serde(rename = "AttributesData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AttributesData", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub attributes_data: Option<String>,
 }
 
@@ -821,9 +821,9 @@ impl Members for UpdateContactBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct UpdateContactListBody {
-    #[serde(rename = "Topics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Topics", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<Topic>>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -838,15 +838,15 @@ impl Members for UpdateContactListBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct UpdateCustomVerificationEmailTemplateBody {
-    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateSubject", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_subject: Option<String>,
-    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateContent", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_content: Option<String>,
-    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuccessRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub success_redirection_url: Option<String>,
-    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FailureRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub failure_redirection_url: Option<String>,
 }
 
@@ -865,7 +865,7 @@ impl Members for UpdateCustomVerificationEmailTemplateBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct UpdateEmailIdentityPolicyBody {
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Policy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 
@@ -1738,9 +1738,9 @@ pub struct ContactList {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ContactListDestination {
-    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContactListName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub contact_list_name: Option<String>,
-    #[serde(rename = "ContactListImportAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContactListImportAction", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub contact_list_import_action: Option<String>,
 }
 
@@ -2098,9 +2098,9 @@ pub struct IdentityInfo {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ImportDataSource {
-    #[serde(rename = "S3Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "S3Url", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub s3_url: Option<String>,
-    #[serde(rename = "DataFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataFormat", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub data_format: Option<String>,
 }
 
@@ -2170,7 +2170,7 @@ impl Members for KinesisFirehoseDestination {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ListContactsFilter {
-    #[serde(rename = "FilteredStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FilteredStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub filtered_status: Option<String>,
     #[serde(rename = "TopicFilter", default, skip_serializing_if = "Option::is_none")]
     pub topic_filter: Option<TopicFilter>,
@@ -2553,7 +2553,7 @@ impl Members for SuppressionConfidenceThreshold {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SuppressionListDestination {
-    #[serde(rename = "SuppressionListImportAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuppressionListImportAction", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub suppression_list_import_action: Option<String>,
 }
 
@@ -2664,13 +2664,13 @@ impl Members for Template {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct Topic {
-    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TopicName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub topic_name: Option<String>,
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DisplayName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "DefaultSubscriptionStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DefaultSubscriptionStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub default_subscription_status: Option<String>,
 }
 
@@ -2687,7 +2687,7 @@ impl Members for Topic {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct TopicFilter {
-    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TopicName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub topic_name: Option<String>,
     #[serde(rename = "UseDefaultIfPreferenceUnavailable", default, skip_serializing_if = "Option::is_none")]
     pub use_default_if_preference_unavailable: Option<bool>,
@@ -2703,9 +2703,9 @@ impl Members for TopicFilter {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct TopicPreference {
-    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TopicName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub topic_name: Option<String>,
-    #[serde(rename = "SubscriptionStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubscriptionStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub subscription_status: Option<String>,
 }
 
