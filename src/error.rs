@@ -92,6 +92,10 @@ pub enum About {
     RenderingData,
     /// A template is not valid Handlebars, or renders to nothing usable.
     TemplateSyntax,
+    /// A value outside what the API model allows a member (an enum, a length): SES's query
+    /// API answers `ValidationError` "1 validation error detected: …", its JSON API
+    /// `BadRequestException` with the same words.
+    Validation,
     /// A door's own refusal of a request's form, with the code the door gives it (SES v1's
     /// `MissingParameter`): chosen where the error is made, never read back from words.
     Code(&'static str),

@@ -55,11 +55,15 @@ pub fn list(log: Vec<EventRecord>, q: &EventQuery) -> EventList {
     EventList { events }
 }
 
-/// The subscription ARN and token SNS would give `endpoint` on `topic`: the same pair again
-/// for the same endpoint (SNS answers an existing subscription rather than making another).
+/// The subscription ARN and token of `endpoint` on `topic` for one run of the server
+/// (`--subscribe`): the same pair on every run, so a restart finds its delivery cursor.
 pub fn subscription_ids(topic: &str, endpoint: &str) -> (String, String) {
+    ids(&format!("{topic}\n{endpoint}"), topic)
+}
+
+fn ids(seed: &str, topic: &str) -> (String, String) {
     use sha2::{Digest, Sha256};
-    let h = Sha256::digest(format!("{topic}\n{endpoint}").as_bytes());
+    let h = Sha256::digest(seed.as_bytes());
     let hex: String = h.iter().map(|b| format!("{b:02x}")).collect();
     let arn = format!(
         "{topic}:{}-{}-{}-{}-{}",
@@ -125,14 +129,21 @@ pub fn subscribe(
 ) -> Result<SnsSubscription> {
     crate::model::rules::check_topic_arn(topic).map_err(Error::invalid)?;
     check_endpoint(endpoint)?;
-    let (arn, token) = subscription_ids(topic, endpoint);
+    // SNS answers an existing subscription of the endpoint rather than making another.
     if let Some(existing) = s
         .sns_subscriptions
         .iter()
-        .find(|x| x.subscription_arn == arn)
+        .find(|x| x.topic_arn == topic && x.endpoint == endpoint)
     {
         return Ok(existing.clone());
     }
+    // A new one is a new subscription, as SNS's are (a UUID each): one removed and made again
+    // (an unsubscribe, a reset) is never taken for the old one by its delivery.
+    let salt = {
+        use std::hash::BuildHasher;
+        std::collections::hash_map::RandomState::new().hash_one((topic, endpoint, last_event))
+    };
+    let (arn, token) = ids(&format!("{topic}\n{endpoint}\n{salt:x}"), topic);
     if s.sns_subscriptions.len() >= MAX_SUBSCRIPTIONS {
         return Err(Error::invalid(format!(
             "sesm keeps at most {MAX_SUBSCRIPTIONS} subscriptions; remove one with: sesm events unsubscribe ARN"

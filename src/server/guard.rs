@@ -102,9 +102,10 @@ impl Allowed {
                 ),
             ));
         }
-        // sesm's own routes (`/_sesm/simulate`) take JSON bodies as the SESv2 API does.
+        // sesm's own routes (`/_sesm/simulate`) take JSON bodies as the SESv2 API does, and
+        // so does the one SESv2 route botocore's older models put under `/v1/`.
         if has_body
-            && (path.starts_with("/v2/") || path.starts_with("/_sesm/"))
+            && (path.starts_with("/v2/") || path.starts_with("/v1/") || path.starts_with("/_sesm/"))
             && !is_json(content_type)
         {
             return Err(refuse(
@@ -299,6 +300,14 @@ mod tests {
             403
         );
         assert!(check("/v2/email/account", None, false).is_ok());
+        assert!(
+            check(
+                "/v1/email/identities/example.com/dkim/signing",
+                Some("text/plain"),
+                true
+            )
+            .is_err()
+        );
         // STS takes its form body.
         assert!(check("/", Some("application/x-www-form-urlencoded"), true).is_ok());
     }

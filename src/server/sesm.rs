@@ -19,6 +19,8 @@ pub const EVENTS_PATH: &str = "/_sesm/events";
 pub const SNS_PATH: &str = "/_sesm/sns";
 /// `sesm simulate --days N` from the endpoint, outside the AWS API.
 pub const SIMULATE_PATH: &str = "/_sesm/simulate";
+/// `sesm state reset` from the endpoint, outside the AWS API.
+pub const RESET_PATH: &str = "/_sesm/reset";
 
 /// Whether a path is this door's.
 pub fn is_sesm(path: &str) -> bool {
@@ -33,6 +35,7 @@ pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
         SNS_PATH => (sns(api, req, query, id), "ConfirmSubscription"),
         EVENTS_PATH => (events(api, req, query), "ListEvents"),
         SIMULATE_PATH => (simulate(api, req), "Simulate"),
+        RESET_PATH => (reset(api, req), "ResetState"),
         _ => match path
             .strip_prefix(OUTBOX_PATH)
             .and_then(|p| p.strip_prefix('/'))
@@ -40,7 +43,7 @@ pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
             Some(rest) => (outbox_message(api, req, rest), "GetOutboxMessage"),
             None => (
                 Err(Error::not_found(format!(
-                    "sesm has nothing at {path}: its own paths are {OUTBOX_PATH}, {EVENTS_PATH}, {SNS_PATH} and {SIMULATE_PATH}."
+                    "sesm has nothing at {path}: its own paths are {OUTBOX_PATH}, {EVENTS_PATH}, {SNS_PATH}, {SIMULATE_PATH} and {RESET_PATH}."
                 ))),
                 "Unknown",
             ),
@@ -263,6 +266,35 @@ fn simulate(api: &Api, req: &Request) -> Result<Response> {
     let region = api.default_region().to_string();
     let report = api.write(|s| ops::simulate::simulate(s, &region, days, None, false))?;
     Ok(http::json(&report))
+}
+
+/// `POST /_sesm/reset` (no body, or `{}`): the operation of `sesm state reset` under the same
+/// lock, answered once it is on disk with what `sesm state reset -o json` prints. The
+/// subscriptions of this run (`--subscribe`) are the server's own and stay.
+fn reset(api: &Api, req: &Request) -> Result<Response> {
+    if req.method != "POST" {
+        return Err(Error::bad_request(format!(
+            "{} is not allowed on {RESET_PATH}; use POST.",
+            req.method
+        )));
+    }
+    let body = String::from_utf8_lossy(&req.body);
+    if !matches!(body.trim(), "" | "{}") {
+        return Err(Error::bad_request(format!(
+            "{RESET_PATH} takes no parameters: post an empty body or {{}}."
+        )));
+    }
+    let store = api.live().store();
+    let (path, backup) = (
+        store.path().display().to_string(),
+        store.backup_path().display().to_string(),
+    );
+    let today = store.today();
+    let replaced = api.write(|s| {
+        ops::state::reset(s, today);
+        Ok(ops::state::replaced(s, path, backup, None))
+    })?;
+    Ok(http::json(&replaced))
 }
 
 /// STS `GetCallerIdentity` (query protocol, XML), which Terraform asks at start to learn

@@ -20,7 +20,7 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use super::Shared;
-use crate::model::publishing::{EventRecord, SnsSubscription};
+use crate::model::publishing::{self, EventRecord, SnsSubscription};
 
 /// SNS's default HTTP/S delivery policy: `numRetries` 3, `minDelayTarget` =
 /// `maxDelayTarget` = 20 s (Amazon SNS Developer Guide, "Amazon SNS message delivery retries");
@@ -55,7 +55,20 @@ pub(super) async fn run(shared: Arc<Shared>, base: String, mut stop: watch::Rece
     });
     let mut started: HashSet<String> = HashSet::new();
     loop {
-        for sub in subscriptions(&shared) {
+        let now = subscriptions(&shared);
+        // A subscription gone (unsubscribed, a reset) ends its worker and its cursor.
+        started.retain(|arn| {
+            let kept = now.iter().any(|s| &s.subscription_arn == arn);
+            if !kept {
+                cursors
+                    .map
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(arn);
+            }
+            kept
+        });
+        for sub in now {
             if started.insert(sub.subscription_arn.clone()) {
                 tokio::spawn(worker(
                     Arc::clone(&shared),
@@ -241,20 +254,24 @@ fn notification(
     base: &str,
 ) -> (String, Vec<(&'static str, String)>) {
     let id = message_id(&format!("{} {}", sub.subscription_arn, e.seq));
-    let body = signed(
-        json!({
-            "Type": "Notification",
-            "MessageId": id,
-            "TopicArn": sub.topic_arn,
-            "Message": e.event.get(),
-            "Timestamp": e.time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            "UnsubscribeURL": format!(
-                "{base}/_sesm/sns?Action=Unsubscribe&SubscriptionArn={}",
-                enc(&sub.subscription_arn)
-            ),
-        }),
-        &sub.topic_arn,
-    );
+    let mut body = json!({
+        "Type": "Notification",
+        "MessageId": id,
+        "TopicArn": sub.topic_arn,
+        "Message": e.event.get(),
+        "Timestamp": e.time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "UnsubscribeURL": format!(
+            "{base}/_sesm/sns?Action=Unsubscribe&SubscriptionArn={}",
+            enc(&sub.subscription_arn)
+        ),
+    });
+    if e.event_type == publishing::TOPIC_VALIDATION {
+        // Its message is text, not an event, and it has no subject.
+        body["Message"] = serde_json::from_str(e.event.get()).unwrap_or_default();
+    } else {
+        body["Subject"] = json!(publishing::NOTIFICATION_SUBJECT);
+    }
+    let body = signed(body, &sub.topic_arn);
     (
         body.to_string(),
         vec![
@@ -266,8 +283,17 @@ fn notification(
     )
 }
 
+/// A query value as SNS writes ARNs in its URLs: as they are (`SubscriptionArn=arn:aws:sns:
+/// us-east-1:111111111111:topic:uuid`, the recorded AWS answers' UnsubscribeURL), only what
+/// a query cannot hold encoded.
 fn enc(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    const QUERY: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b':')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(s, QUERY).to_string()
 }
 
 fn now() -> String {

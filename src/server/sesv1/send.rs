@@ -13,7 +13,7 @@ use super::shapes::{
 use super::{Call, v1_error};
 use crate::error::Result;
 use crate::model::message::{Body, Simple};
-use crate::model::sending::Outgoing;
+use crate::model::sending::{Content, Outgoing, SendCall};
 use crate::ops;
 use crate::ops::message::RawEnvelope;
 use crate::ops::template::TemplateUse;
@@ -115,6 +115,7 @@ pub fn send_templated_email(api: &Api, c: &Call) -> Result<Response> {
     let (to, cc, bcc) = destination(r.destination);
     let msg = Outgoing {
         tags: tags(r.tags),
+        call: SendCall::new("SendTemplatedEmail", Content::Template),
         from: r.source.unwrap_or_default(),
         to,
         cc,
@@ -149,6 +150,7 @@ pub fn send_bulk_templated_email(api: &Api, c: &Call) -> Result<Response> {
             ..Simple::default()
         })),
         tags: tags(r.default_tags),
+        call: SendCall::new("SendBulkTemplatedEmail", Content::Template),
         ..Outgoing::default()
     };
     let template = template_use(r.template, r.template_arn, r.default_template_data)?;

@@ -16,7 +16,7 @@ use super::templates::content;
 use crate::error::{Error, Result};
 use crate::model;
 use crate::model::message::{Body, Simple};
-use crate::model::sending::Outgoing;
+use crate::model::sending::{Content, Outgoing, SendCall};
 use crate::ops;
 use crate::ops::message::{self, RawEnvelope, Recipients};
 use crate::ops::template::{BulkEntry, TemplateUse};
@@ -205,7 +205,11 @@ fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
             config_set: body.configuration_set_name,
             tags,
         };
-        let msg = message::outgoing_from_raw(bytes, env)?;
+        // SESv2's one call, whatever its content (docs/decisions.md).
+        let msg = Outgoing {
+            call: SendCall::new("SendEmail", Content::Raw),
+            ..message::outgoing_from_raw(bytes, env)?
+        };
         check_ascii_recipients(&msg)?;
         return Ok((msg, None));
     }
@@ -289,6 +293,7 @@ fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry
         count: 1,
         body: Body::Simple(Arc::new(extras)),
         tags,
+        call: SendCall::new("SendBulkEmail", Content::Template),
         ..Outgoing::default()
     };
     Ok((shared, template, entries))
