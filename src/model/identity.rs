@@ -478,11 +478,11 @@ impl Region {
     fn notified_identity(&self, raw: &str) -> Result<String> {
         match self.existing_identity(raw) {
             Ok((name, _)) => Ok(name),
-            Err(e) if e.kind == crate::error::Kind::Ses(crate::error::SesCode::NotFound) => Err(
-                Error::message_rejected(format!(
+            Err(e) if e.kind == crate::error::Kind::Ses(crate::error::SesCode::NotFound) => {
+                Err(Error::message_rejected(format!(
                     "Identity {raw} is not verified or does not exist."
-                )),
-            ),
+                )))
+            }
             Err(e) => Err(e),
         }
     }
@@ -716,7 +716,12 @@ mod tests {
         };
         use base64::Engine;
         assert_eq!(
-            dkim_signing("example.com", None, Some(&attrs("sel1", &pem(&fake_key(1192))))).unwrap(),
+            dkim_signing(
+                "example.com",
+                None,
+                Some(&attrs("sel1", &pem(&fake_key(1192))))
+            )
+            .unwrap(),
             ok
         );
         for (selector, key, why) in [

@@ -689,9 +689,15 @@ mod tests {
             ("John <invalid_address>", Some("Missing final '@domain'")),
             ("a@", Some("Missing domain")),
             ("@example.com", Some("Missing local name")),
-            ("a b@example.com", Some("Local address contains control or whitespace")),
+            (
+                "a b@example.com",
+                Some("Local address contains control or whitespace"),
+            ),
             ("a@.example.com", Some("Domain starts with dot")),
-            ("a@exa mple.com", Some("Domain contains control or whitespace")),
+            (
+                "a@exa mple.com",
+                Some("Domain contains control or whitespace"),
+            ),
             ("a@example.com", None),
             ("\"Jane Doe\" <jane@example.com>", None),
             ("\"a b\"@example.com", None),

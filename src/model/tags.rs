@@ -268,7 +268,10 @@ mod tests {
         let refused = |n: &str, v: &str| check_message_tags(&[t(n, v)]).unwrap_err().message;
         let name = "Invalid tag name <test_invalid_name:123>: only alphanumeric ASCII characters, '_',  '-' are allowed.";
         assert_eq!(refused("test_invalid_name:123", "test"), name);
-        assert_eq!(refused("test_invalid_name:123", "test_invalid_value:123"), name);
+        assert_eq!(
+            refused("test_invalid_name:123", "test_invalid_value:123"),
+            name
+        );
         assert_eq!(
             refused("test", "test_invalid_value:123"),
             "Invalid tag value <test_invalid_value:123>: only alphanumeric ASCII characters, '_',  '-' , '.', '@' are allowed."
@@ -282,7 +285,10 @@ mod tests {
             "Tag value cannot exceed 255 characters."
         );
         assert_eq!(
-            refused("test_invalid_name@123", &"test_invalid_value_len".repeat(100)),
+            refused(
+                "test_invalid_name@123",
+                &"test_invalid_value_len".repeat(100)
+            ),
             "Invalid tag name <test_invalid_name@123>: only alphanumeric ASCII characters, '_',  '-' are allowed."
         );
         assert_eq!(refused("", ""), "The tag name must be specified.");

@@ -5,11 +5,11 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::{State, publishing};
 pub use crate::model::event::{
     CloudWatchDestination, Definition, Dimension, EventBridgeDestination, EventDestination,
     EventType, FirehoseDestination, PinpointDestination, SnsDestination,
 };
+use crate::model::{State, publishing};
 
 /// One destination with its name: botocore's `EventDestination`.
 #[derive(Debug, Clone, Serialize)]
@@ -70,14 +70,8 @@ fn validate_topic(s: &mut State, region: &str, set: &str, d: &Named, before: Opt
     if before.as_ref() == Some(topic) {
         return;
     }
-    let record = publishing::topic_validation(
-        region,
-        set,
-        &d.name,
-        topic,
-        s.date,
-        jiff::Timestamp::now(),
-    );
+    let record =
+        publishing::topic_validation(region, set, &d.name, topic, s.date, jiff::Timestamp::now());
     s.published.0.push(record);
 }
 

@@ -182,7 +182,11 @@ pub fn outgoing_from_raw(bytes: Vec<u8>, env: RawEnvelope) -> Result<Outgoing> {
     // only the message tags provided by the API parameters. Amazon SES does not join message
     // tags specified by API parameters and headers." (SES Developer Guide, "Specify your
     // configuration set when you send email").
-    let tags = if env.tags.is_empty() { h.tags } else { env.tags };
+    let tags = if env.tags.is_empty() {
+        h.tags
+    } else {
+        env.tags
+    };
     Ok(Outgoing {
         from,
         to,

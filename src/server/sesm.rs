@@ -294,6 +294,10 @@ fn reset(api: &Api, req: &Request) -> Result<Response> {
         ops::state::reset(s, today);
         Ok(ops::state::replaced(s, path, backup, None))
     })?;
+    // Delivery to this run's subscriptions starts again from the emptied log's first event.
+    api.one_run()
+        .resets
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     Ok(http::json(&replaced))
 }
 

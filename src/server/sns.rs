@@ -36,11 +36,36 @@ const POLL: Duration = Duration::from_millis(200);
 pub struct OneRun {
     pub subscriptions: Vec<SnsSubscription>,
     pub confirmed: Mutex<HashSet<String>>,
+    /// How many resets (`POST /_sesm/reset`) this run made: each empties the event log, so
+    /// delivery starts every remaining subscription again from its first event.
+    pub resets: std::sync::atomic::AtomicU64,
 }
 
-/// Delivery's shared state: where each subscription got to.
+impl OneRun {
+    fn resets(&self) -> u64 {
+        self.resets.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Delivery's shared state: where each subscription got to, as of which reset.
 struct Cursors {
     map: Mutex<BTreeMap<String, u64>>,
+    resets: Mutex<u64>,
+}
+
+impl Cursors {
+    /// After a reset of this run: every cursor back to the log's start (the log was emptied,
+    /// and its numbers start again from 1).
+    fn follow_resets(&self, resets: u64) {
+        let mut seen = self.resets.lock().unwrap_or_else(|p| p.into_inner());
+        if *seen != resets {
+            *seen = resets;
+            let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+            for cursor in map.values_mut() {
+                *cursor = 0;
+            }
+        }
+    }
 }
 
 /// Runs delivery until the server stops: a worker per subscription, started as they appear.
@@ -52,9 +77,11 @@ pub(super) async fn run(shared: Arc<Shared>, base: String, mut stop: watch::Rece
                 .await
                 .unwrap_or_default(),
         ),
+        resets: Mutex::new(shared.api.one_run().resets()),
     });
     let mut started: HashSet<String> = HashSet::new();
     loop {
+        cursors.follow_resets(shared.api.one_run().resets());
         let now = subscriptions(&shared);
         // A subscription gone (unsubscribed, a reset) ends its worker and its cursor.
         started.retain(|arn| {
@@ -115,6 +142,7 @@ async fn worker(
     let mut confirmation_sent = false;
     let mut conn: Conn = None;
     let mut seen_len = u64::MAX;
+    let mut seen_resets = shared.api.one_run().resets();
     loop {
         tokio::select! {
             _ = stop.changed() => return,
@@ -152,14 +180,22 @@ async fn worker(
         let from = cursor.unwrap_or(sub.from_event);
         let store = shared.api.live().store().clone();
         let len = std::fs::metadata(store.events_path()).map_or(0, |m| m.len());
-        if len == seen_len {
+        let resets = shared.api.one_run().resets();
+        if len == seen_len && resets == seen_resets {
             continue;
         }
-        let Ok(Ok(events)) = tokio::task::spawn_blocking(move || store.read_events(from)).await
+        let Ok(Ok(events)) = tokio::task::spawn_blocking(move || {
+            // A cursor past the log's end: the log was emptied (`sesm state reset` from the
+            // command line), so delivery starts again from its first event.
+            let from = if from > store.last_event()? { 0 } else { from };
+            store.read_events(from)
+        })
+        .await
         else {
             continue;
         };
         seen_len = len;
+        seen_resets = resets;
         for e in events {
             if e.sns_topics.contains(&sub.topic_arn) {
                 let (body, headers) = notification(&sub, &e, &base);
@@ -178,6 +214,11 @@ async fn worker(
                 }
             }
             let snapshot = {
+                // Events read before a reset are not where delivery got to after it.
+                cursors.follow_resets(shared.api.one_run().resets());
+                if *cursors.resets.lock().unwrap_or_else(|p| p.into_inner()) != resets {
+                    break;
+                }
                 let mut map = cursors.map.lock().unwrap_or_else(|p| p.into_inner());
                 map.insert(arn.clone(), e.seq);
                 map.clone()

@@ -59,7 +59,9 @@ fn headers_of(mime: &[u8]) -> (Vec<Value>, bool) {
 
 /// Whether a `mail.headers` entry is the header `name`.
 fn is_header(h: &Value, name: &str) -> bool {
-    h["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name))
+    h["name"]
+        .as_str()
+        .is_some_and(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The headers SES's events show of a message it built: not the `Message-ID` and `Date` it
@@ -93,7 +95,9 @@ fn header_list(headers: &[mailparse::MailHeader], name: &str) -> Vec<String> {
             list.iter()
                 .flat_map(|a| match a {
                     mailparse::MailAddr::Single(one) => vec![one.to_string()],
-                    mailparse::MailAddr::Group(g) => g.addrs.iter().map(ToString::to_string).collect(),
+                    mailparse::MailAddr::Group(g) => {
+                        g.addrs.iter().map(ToString::to_string).collect()
+                    }
                 })
                 .collect::<Vec<_>>()
         })
@@ -176,7 +180,11 @@ pub(super) fn unrendered(mail: &RawJson) -> RawJson {
         obj.remove("sourceArn");
     }
     if let Some(headers) = mail["headers"].as_array_mut() {
-        headers.retain(|h| ["From", "To", "Cc", "MIME-Version"].iter().any(|n| is_header(h, n)));
+        headers.retain(|h| {
+            ["From", "To", "Cc", "MIME-Version"]
+                .iter()
+                .any(|n| is_header(h, n))
+        });
     }
     if let Some(common) = mail["commonHeaders"].as_object_mut() {
         common.retain(|k, _| ["from", "to", "cc", "messageId"].contains(&k.as_str()));

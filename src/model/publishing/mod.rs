@@ -286,7 +286,6 @@ pub fn topic_validation(
     }
 }
 
-
 impl PartialEq for Published {
     fn eq(&self, _: &Self) -> bool {
         true

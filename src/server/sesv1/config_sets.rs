@@ -82,9 +82,8 @@ pub fn describe(api: &Api, c: &Call) -> Result<Response> {
     // name has none, and SES leaves the member out (else a Terraform plan after apply is never
     // empty: `TestAccSESConfigurationSet_basic` expects `delivery_options.#` 0).
     let d = &cs.delivery_options;
-    let has_delivery = d.tls_policy_set
-        || d.sending_pool_name.is_some()
-        || d.max_delivery_seconds.is_some();
+    let has_delivery =
+        d.tls_policy_set || d.sending_pool_name.is_some() || d.max_delivery_seconds.is_some();
     let tls = d.tls_policy;
     c.result(&DescribeConfigurationSetResponse {
         configuration_set: Some(ConfigurationSet {
@@ -229,7 +228,11 @@ pub fn put_delivery_options(api: &Api, c: &Call) -> Result<Response> {
         None => None,
         Some(d) => {
             let policy = d.tls_policy.unwrap_or_else(|| "Optional".into());
-            one_of(&policy, "deliveryOptions.tlsPolicy", &["Require", "Optional"])?;
+            one_of(
+                &policy,
+                "deliveryOptions.tlsPolicy",
+                &["Require", "Optional"],
+            )?;
             Some(if policy == "Require" {
                 TlsPolicy::Require
             } else {
@@ -320,7 +323,11 @@ const V1_EVENT_TYPES: [&str; 8] = [
 /// `MESSAGE_TAG`).
 fn definition(d: EventDestination) -> Result<Definition> {
     let types = d.matching_event_types.clone().unwrap_or_default();
-    all_of(&types, "eventDestination.matchingEventTypes", &V1_EVENT_TYPES)?;
+    all_of(
+        &types,
+        "eventDestination.matchingEventTypes",
+        &V1_EVENT_TYPES,
+    )?;
     let dims = d
         .cloud_watch_destination
         .as_ref()
@@ -472,7 +479,10 @@ mod tests {
         door.ok("Action=DeleteConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestinationName=cw");
         door.ok("Action=DeleteConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestinationName=d");
         let xml = door.refused("Action=DeleteConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestinationName=d", "EventDestinationDoesNotExist");
-        assert!(xml.contains("<Message>No EventDestination found for cs</Message>"), "{xml}");
+        assert!(
+            xml.contains("<Message>No EventDestination found for cs</Message>"),
+            "{xml}"
+        );
         door.ok("Action=CreateConfigurationSet&ConfigurationSet.Name=cs2");
         let xml = door.ok("Action=ListConfigurationSets&MaxItems=1");
         assert!(

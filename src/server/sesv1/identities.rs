@@ -244,7 +244,11 @@ pub fn set_mail_from_domain(api: &Api, c: &Call) -> Result<Response> {
     let name = r.identity.unwrap_or_default();
     let domain = r.mail_from_domain.filter(|d| !d.is_empty());
     if let Some(b) = r.behavior_on_mx_failure.as_deref() {
-        one_of(b, "behaviorOnMXFailure", &["UseDefaultValue", "RejectMessage"])?;
+        one_of(
+            b,
+            "behaviorOnMXFailure",
+            &["UseDefaultValue", "RejectMessage"],
+        )?;
     }
     let behavior = match r.behavior_on_mx_failure.as_deref() {
         None => None,
@@ -404,13 +408,24 @@ mod tests {
             "Action=SetIdentityNotificationTopic&Identity=a%40example.com&NotificationType=Spam",
             "InvalidParameterValue",
         );
-        assert!(xml.contains("Invalid notification type: Spam. Valid values are: Bounce, Complaint, Delivery."), "{xml}");
+        assert!(
+            xml.contains(
+                "Invalid notification type: Spam. Valid values are: Bounce, Complaint, Delivery."
+            ),
+            "{xml}"
+        );
         let xml = door.refused(
             "Action=SetIdentityHeadersInNotificationsEnabled&Identity=unknown%40example.com&NotificationType=Bounce&Enabled=true",
             "MessageRejected",
         );
-        assert!(xml.contains("Identity unknown@example.com is not verified or does not exist."), "{xml}");
-        door.refused("Action=ListIdentities&IdentityType=Unknown", "ValidationError");
+        assert!(
+            xml.contains("Identity unknown@example.com is not verified or does not exist."),
+            "{xml}"
+        );
+        door.refused(
+            "Action=ListIdentities&IdentityType=Unknown",
+            "ValidationError",
+        );
         door.refused("Action=SetIdentityMailFromDomain&Identity=a%40example.com&BehaviorOnMXFailure=SelfDestruct", "ValidationError");
     }
 
@@ -423,9 +438,17 @@ mod tests {
         let arn = "arn%3Aaws%3Ases%3Aus-east-1%3A123456789012%3Aidentity%2Fexample.org";
         door.ok(&format!("Action=SetIdentityNotificationTopic&Identity={arn}&NotificationType=Complaint&SnsTopic=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3At"));
         door.ok(&format!("Action=SetIdentityHeadersInNotificationsEnabled&Identity={arn}&NotificationType=Complaint&Enabled=true"));
-        let xml = door.ok(&format!("Action=GetIdentityNotificationAttributes&Identities.member.1={arn}"));
-        assert!(xml.contains("<key>arn:aws:ses:us-east-1:123456789012:identity/example.org</key>"), "{xml}");
-        assert!(xml.contains("<ComplaintTopic>arn:aws:sns:us-east-1:123456789012:t</ComplaintTopic>"), "{xml}");
+        let xml = door.ok(&format!(
+            "Action=GetIdentityNotificationAttributes&Identities.member.1={arn}"
+        ));
+        assert!(
+            xml.contains("<key>arn:aws:ses:us-east-1:123456789012:identity/example.org</key>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<ComplaintTopic>arn:aws:sns:us-east-1:123456789012:t</ComplaintTopic>"),
+            "{xml}"
+        );
         // Another region's ARN names no identity of this one.
         door.refused("Action=SetIdentityNotificationTopic&Identity=arn%3Aaws%3Ases%3Aeu-west-1%3A123456789012%3Aidentity%2Fexample.org&NotificationType=Complaint", "MessageRejected");
     }
@@ -437,7 +460,12 @@ mod tests {
         door.ok("Action=VerifyDomainDkim&Domain=example.org");
         door.ok("Action=VerifyEmailIdentity&EmailAddress=news%40example.org");
         let xml = door.ok("Action=GetIdentityDkimAttributes&Identities.member.1=news%40example.org&Identities.member.2=example.org");
-        assert_eq!(xml.matches("<DkimVerificationStatus>Success</DkimVerificationStatus>").count(), 2, "{xml}");
+        assert_eq!(
+            xml.matches("<DkimVerificationStatus>Success</DkimVerificationStatus>")
+                .count(),
+            2,
+            "{xml}"
+        );
         assert_eq!(xml.matches("<member>").count(), 6, "{xml}");
     }
 }
