@@ -200,6 +200,7 @@ pub fn outgoing_from_raw(bytes: Vec<u8>, env: RawEnvelope) -> Result<Outgoing> {
         body: Body::Raw(std::sync::Arc::new(bytes)),
         tags,
         call: SendCall::new("SendRawEmail", Content::Raw),
+        ..Outgoing::default()
     })
 }
 

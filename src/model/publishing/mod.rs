@@ -23,10 +23,12 @@ use super::rules::RawJson;
 pub use days::DayOutcome;
 use mail::{mail_object, unrendered};
 pub use send::prepare;
+pub use subscription::subscription_event;
 
 mod days;
 mod mail;
 mod send;
+mod subscription;
 
 impl EventType {
     /// The `eventType` of the published JSON (`Send`, `Rendering Failure`, …).
