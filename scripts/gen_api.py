@@ -7,13 +7,16 @@ It reads the models committed under scripts/models/ (gzip, as botocore ships the
 
 - `sesv2-2019-09-27.old.json.gz` (botocore 1.43.11: the GET list routes) and
   `sesv2-2019-09-27.json.gz` (botocore 1.44.18: the POST list routes, `SharedPoolDeliveryMode`);
+- `sesv2-2019-09-27.1.40.json.gz` (botocore 1.40.0), for its routes only: it has
+  PutEmailIdentityDkimSigningAttributes at `/v1/email/identities/{EmailIdentity}/dkim/signing`,
+  where the Go SDK (so Terraform) still sends it;
 - `ses-2010-12-01.json.gz` (botocore 1.44.18: SES v1, the query protocol).
 
 and writes, under DIR (default: the repository's `src`):
 
 - `ops/operation.rs`: the `Operation` enum (every operation of either SESv2 model), which
   the command line names its SES operations by;
-- `server/sesv2/routes.rs`: the route table (every `(method, URI)` of either model);
+- `server/sesv2/routes.rs`: the route table (every `(method, URI)` of the three models);
 - `server/sesv2/shapes.rs`: for each operation in `SESV2` below, its request body (`…Body`:
   body members only; path labels and query members are read from the URI) and its output
   (`…Response`), with every shape they reach;
@@ -224,8 +227,9 @@ def missing_impl(model, name, shape, body_only):
 
 def sesv2(out):
     old, new = load("sesv2-2019-09-27.old.json.gz"), load("sesv2-2019-09-27.json.gz")
+    oldest = load("sesv2-2019-09-27.1.40.json.gz")
     routes = {}
-    for model in (old, new):
+    for model in (oldest, old, new):
         for name, op in model["operations"].items():
             http = op["http"]
             uri = http["requestUri"].split("?")[0]
@@ -247,7 +251,8 @@ def sesv2(out):
     write(out, "ops/operation.rs", lines)
     lines = [
         "//! Every SESv2 route by method and URI, from botocore's service models (sesv2",
-        "//! 2019-09-27, one before and one after botocore 1.43.105, so both list routes are here).",
+        "//! 2019-09-27, one before and one after botocore 1.43.105, so both list routes are here,",
+        "//! and 1.40.0's, whose PutEmailIdentityDkimSigningAttributes is under `/v1/`).",
         HEADER.rstrip(),
         "",
         "use crate::ops::Operation;",

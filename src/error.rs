@@ -96,6 +96,10 @@ pub enum About {
     RenderingData,
     /// A template is not valid Handlebars, or renders to nothing usable.
     TemplateSyntax,
+    /// A value outside what the API model allows a member (an enum, a length): SES's query
+    /// API answers `ValidationError` "1 validation error detected: …", its JSON API
+    /// `BadRequestException` with the same words.
+    Validation,
     /// A contact list (SESv2 list management), or a contact on it.
     ContactList,
     Contact,

@@ -7,7 +7,6 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::model::State;
 use crate::ops::state::{self, Exported, PathView};
 use crate::output::{Output, Rendered};
 use crate::store;
@@ -97,7 +96,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Rendered> {
             }
             let today = store.today();
             ctx.write_to(&store, |s| {
-                state::replace(s, State::new(today));
+                state::reset(s, today);
                 Ok(state::replaced(s, path, backup, None))
             })
         }

@@ -167,14 +167,15 @@ pub fn check_name(name: &str) -> Result<()> {
     }
 }
 
+/// V9, in SES's words: "No EventDestination found for <set>" (the recorded AWS answer of
+/// LocalStack's `test_deleting_non_existent_configuration_set_event_destination`), which names
+/// the set, not the destination.
 fn not_found(set: &str, name: &str) -> Error {
-    Error::not_found(format!(
-        "Event destination {name} does not exist in configuration set {set}."
-    ))
-    .about(crate::error::About::EventDestination)
-    .hint(format!(
-        "list the set's destinations with: sesm config-set event-destination list {set}"
-    ))
+    Error::not_found(format!("No EventDestination found for {set}"))
+        .about(crate::error::About::EventDestination)
+        .hint(format!(
+            "{name} is not among the set's destinations; list them with: sesm config-set event-destination list {set}"
+        ))
 }
 
 /// V4: an ARN of `service` whose resource matches `resource`: `arn:PARTITION:SERVICE:REGION:
@@ -233,13 +234,19 @@ fn named(res: &str, prefix: &str) -> bool {
     })
 }
 
-/// V5: a CloudWatch dimension name (ASCII letters, digits, `_`, `-`, at most 256) and default
-/// value (the same and `@`, `.`), and a value source of the model's enum.
+/// V5: a CloudWatch dimension name (ASCII letters, digits, `_`, `-` and `:`, at most 256: the
+/// SES v1 API reference's `CloudWatchDimensionConfiguration`, and the guide names dimensions
+/// after auto-tags such as `ses:configuration-set`) and default value (letters, digits, `_`,
+/// `-`, `@`, `.`), and a value source of the model's enum.
 fn check_dimension(d: &Dimension) -> Result<()> {
-    if !is_simple_name(&d.dimension_name, 256) {
+    let name = &d.dimension_name;
+    let name_ok = (1..=256).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-:".contains(&b));
+    if !name_ok {
         return Err(Error::bad_request(format!(
-            "Invalid DimensionName '{}': 1 to 256 characters from A-Z, a-z, 0-9, _ and -.",
-            d.dimension_name
+            "Invalid DimensionName '{name}': 1 to 256 characters from A-Z, a-z, 0-9, _, - and :."
         )));
     }
     let value = &d.default_dimension_value;

@@ -38,6 +38,24 @@ impl Region {
         }
     }
 
+    /// The domain identity whose DKIM an email address signs with: its domain's, else the
+    /// nearest parent domain's (a verified domain covers its subdomains); `None` for a domain
+    /// or an address no domain identity covers.
+    pub fn domain_identity_of(&self, address: &str) -> Result<Option<(String, Identity)>> {
+        let Some((_, mut domain)) = address.rsplit_once('@') else {
+            return Ok(None);
+        };
+        loop {
+            if let Some(id) = self.identities.entry(domain)? {
+                return Ok(Some((domain.to_string(), id)));
+            }
+            match domain.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => domain = parent,
+                _ => return Ok(None),
+            }
+        }
+    }
+
     fn check_default_config_set(&self, cs: &str) -> Result<()> {
         if self.configuration_sets.contains(cs)? {
             Ok(())
@@ -275,16 +293,17 @@ fn check_selector(selector: &str) -> Result<()> {
 }
 
 /// E8: a BYODKIM private key: base64 (the `PrivateKey` shape: at most 20,480 characters of
-/// `[A-Za-z0-9+/]` with up to two `=`), of a DER structure whose size fits a 1024- or 2048-bit
-/// RSA key (PKCS#1 or PKCS#8: about 600 to 1,220 bytes). SES wants exactly that: "The private
-/// key must use 1024 or 2048-bit RSA encryption, and must be encoded using base64 encoding"
-/// (API reference, `DkimSigningAttributes`). A PEM file's header lines or line breaks are not
-/// base64 and are refused, as the shape's pattern refuses them.
+/// `[A-Za-z0-9+/]` with up to two `=`) of a 1024- or 2048-bit RSA key: "The private key must
+/// use 1024 or 2048-bit RSA encryption, and must be encoded using base64 encoding" (API
+/// reference, `DkimSigningAttributes`). What is encoded is the key's DER (PKCS#1 or PKCS#8:
+/// about 600 to 1,220 bytes), or a whole PEM file holding it (`-----BEGIN … PRIVATE
+/// KEY-----`, base64 lines, `-----END …`), which SES takes too: the provider's acceptance test
+/// `TestAccSESV2EmailIdentity_domainSigning` gives SES base64 of a PEM file.
 fn check_private_key(key: &str) -> Result<()> {
     use base64::Engine;
     let refuse = |why: &str| {
         Err(Error::bad_request(format!(
-            "Invalid DomainSigningPrivateKey: {why}; give a 1024- or 2048-bit RSA private key, base64-encoded on one line (a PEM file's body without its BEGIN/END lines and line breaks)."
+            "Invalid DomainSigningPrivateKey: {why}; give a 1024- or 2048-bit RSA private key, base64-encoded on one line (the key's DER, or a whole PEM file)."
         )))
     };
     if key.is_empty() || key.len() > 20_480 {
@@ -293,6 +312,11 @@ fn check_private_key(key: &str) -> Result<()> {
     let der = match base64::engine::general_purpose::STANDARD.decode(key) {
         Ok(der) => der,
         Err(_) => return refuse("it is not base64"),
+    };
+    let der = match pem_body(&der) {
+        Some(Ok(inner)) => inner,
+        Some(Err(())) => return refuse("the PEM file it encodes holds no base64 key"),
+        None => der,
     };
     // A DER SEQUENCE whose long-form length (0x82: two bytes) covers the rest exactly.
     let framed = der.len() >= 4
@@ -309,6 +333,28 @@ fn check_private_key(key: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The DER inside a PEM file (`None` when `bytes` is no PEM file; `Some(Err)` when it is one
+/// whose body is not base64): the base64 lines between `-----BEGIN …-----` and `-----END …`.
+fn pem_body(bytes: &[u8]) -> Option<std::result::Result<Vec<u8>, ()>> {
+    use base64::Engine;
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    let first = text.lines().next()?;
+    if !(first.starts_with("-----BEGIN ") && first.ends_with("PRIVATE KEY-----")) {
+        return None;
+    }
+    let body: String = text
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END "))
+        .map(str::trim)
+        .collect();
+    Some(
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .map_err(|_| ()),
+    )
 }
 
 /// E8: the DKIM configuration a request asks for. `origin` is `SigningAttributesOrigin`
@@ -423,6 +469,24 @@ impl Region {
         Ok(name)
     }
 
+    /// The identity SES v1's notification settings name: one SES does not have is
+    /// `MessageRejected` "Identity unknown@example.com is not verified or does not exist."
+    /// (the recorded AWS answer of LocalStack's
+    /// `test_set_identity_headers_in_notifications_enabled_failure_unknown_identity`; the
+    /// API reference of SetIdentityNotificationTopic says "You can only specify a verified
+    /// identity", so both actions answer it).
+    fn notified_identity(&self, raw: &str) -> Result<String> {
+        match self.existing_identity(raw) {
+            Ok((name, _)) => Ok(name),
+            Err(e) if e.kind == crate::error::Kind::Ses(crate::error::SesCode::NotFound) => {
+                Err(Error::message_rejected(format!(
+                    "Identity {raw} is not verified or does not exist."
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// SES v1's SetIdentityNotificationTopic: the SNS topic of one notification type
     /// (`Bounce`, `Complaint`, `Delivery`), or (`None`) none.
     pub fn set_notification_topic(
@@ -431,7 +495,7 @@ impl Region {
         kind: &str,
         topic: Option<&str>,
     ) -> Result<String> {
-        let (name, _) = self.existing_identity(raw)?;
+        let name = self.notified_identity(raw)?;
         check_notification_type(kind)?;
         if let Some(t) = topic {
             super::rules::check_topic_arn(t).map_err(Error::bad_request)?;
@@ -455,7 +519,7 @@ impl Region {
         kind: &str,
         enabled: bool,
     ) -> Result<String> {
-        let (name, _) = self.existing_identity(raw)?;
+        let name = self.notified_identity(raw)?;
         check_notification_type(kind)?;
         self.identities.update(&name, |id| {
             id.headers_in_notifications
@@ -506,12 +570,18 @@ impl Region {
 /// SES v1's notification types.
 pub const NOTIFICATION_TYPES: [&str; 3] = ["Bounce", "Complaint", "Delivery"];
 
+/// A notification type, in SES's words when it is none ("Invalid notification type:
+/// InvalidType. Valid values are: Bounce, Complaint, Delivery.", `InvalidParameterValue`: the
+/// recorded AWS answer of LocalStack's
+/// `test_set_identity_headers_in_notifications_enabled_failure_invalid_type`; SES checks this
+/// member itself, not as a model enum).
 fn check_notification_type(kind: &str) -> Result<()> {
     if NOTIFICATION_TYPES.contains(&kind) {
         Ok(())
     } else {
         Err(Error::bad_request(format!(
-            "Invalid NotificationType {kind}: use Bounce, Complaint or Delivery."
+            "Invalid notification type: {kind}. Valid values are: {}.",
+            NOTIFICATION_TYPES.join(", ")
         )))
     }
 }
@@ -631,7 +701,32 @@ mod tests {
             dkim_signing("example.com", None, Some(&attrs("sel1", &fake_key(610)))).unwrap(),
             ok
         );
+        // A whole PEM file, base64-encoded, as the provider's acceptance test gives SES.
+        let pem = |der_b64: &str| {
+            let lines: Vec<&str> = der_b64
+                .as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect();
+            let file = format!(
+                "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+                lines.join("\n")
+            );
+            base64::engine::general_purpose::STANDARD.encode(file)
+        };
+        use base64::Engine;
+        assert_eq!(
+            dkim_signing(
+                "example.com",
+                None,
+                Some(&attrs("sel1", &pem(&fake_key(1192))))
+            )
+            .unwrap(),
+            ok
+        );
         for (selector, key, why) in [
+            ("sel", pem(&fake_key(100)), "is not the size"),
+            ("sel", pem("!!"), "holds no base64 key"),
             ("-bad", fake_key(1192), "DomainSigningSelector"),
             ("sel", "not base64!".to_string(), "not base64"),
             ("sel", fake_key(100), "is not the size"),

@@ -14,6 +14,7 @@ pub fn enum_error(value: &str, member: &str, allowed: &[&str]) -> Error {
         "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
         allowed.join(", ")
     ))
+    .about(crate::error::About::Validation)
 }
 
 /// The validation message AWS's JSON services give for a list whose members must be of a
@@ -24,6 +25,15 @@ pub fn enum_list_error(value: &[String], member: &str, allowed: &[&str]) -> Erro
         value.join(", "),
         allowed.join(", ")
     ))
+    .about(crate::error::About::Validation)
+}
+
+/// The validation message AWS's services give for a string longer than the model allows.
+pub fn length_error(member: &str, max: usize) -> Error {
+    Error::bad_request(format!(
+        "1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+    ))
+    .about(crate::error::About::Validation)
 }
 
 /// Checks an SNS topic ARN (`arn:aws:sns:REGION:ACCOUNT:NAME`); the name has 1–256 letters,

@@ -141,6 +141,44 @@ pub enum SetSource {
     None,
 }
 
+/// What SES built a message from, which decides what its events show of its headers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Content {
+    /// Simple content (v1's SendEmail, SESv2's Simple, `sesm send`): SES writes the MIME.
+    #[default]
+    Simple,
+    /// Raw MIME (v1's SendRawEmail, SESv2's Raw, SMTP's DATA): kept as sent.
+    Raw,
+    /// A template rendered by SES (v1's SendTemplatedEmail and SendBulkTemplatedEmail,
+    /// SESv2's Template content and SendBulkEmail).
+    Template,
+}
+
+/// How a message was sent: the API call its events name in the `ses:operation` auto-tag, and
+/// what SES built it from. AWS tags v1's calls with their own names (recorded AWS answers in
+/// LocalStack's SES snapshots: `SendEmail`, `SendRawEmail`, `SendTemplatedEmail`); SESv2's
+/// calls and SMTP get theirs (`docs/decisions.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendCall {
+    pub operation: &'static str,
+    pub content: Content,
+}
+
+impl Default for SendCall {
+    fn default() -> Self {
+        SendCall {
+            operation: "SendEmail",
+            content: Content::Simple,
+        }
+    }
+}
+
+impl SendCall {
+    pub const fn new(operation: &'static str, content: Content) -> SendCall {
+        SendCall { operation, content }
+    }
+}
+
 /// An accepted message, as the outbox keeps it and the simulation counts it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -207,6 +245,9 @@ pub struct SentMessage {
     /// Its message tags, for its events' `mail` object (built before the line is written).
     #[serde(skip)]
     pub tags: Vec<(String, String)>,
+    /// How it was sent, for its events' `mail` object (built before the line is written).
+    #[serde(skip)]
+    pub call: SendCall,
 }
 
 fn one() -> u64 {
@@ -242,6 +283,8 @@ pub struct Outgoing {
     /// Its message tags (`EmailTags`, v1's `Tags`, the `X-SES-MESSAGE-TAGS` header), which
     /// its events carry in `mail.tags`.
     pub tags: Vec<(String, String)>,
+    /// The call it came through and what SES builds it from.
+    pub call: SendCall,
     /// SendEmail's `ListManagementOptions` (`model::contact_list`): recipients who opted out
     /// are not delivered to, and a lone recipient gets unsubscribe links.
     pub list_management: Option<ListManagement>,
@@ -366,10 +409,56 @@ pub fn check_address(raw: &str, what: &str) -> Result<String> {
     })
 }
 
-/// Checks the sender: not an address at all is a BadRequest; an address SES could never have
-/// verified (`invalid@invalid`, what nodemailer's `verify()` sends) is simply not verified,
-/// which the caller reports as SES does (MessageRejected).
+/// What SES answers for an address whose syntax is wrong, in its words (those of JavaMail's
+/// strict address check, which SES's answers quote: "Missing final '@domain'" for an address
+/// without `@`), or `None` when the addr-spec passes. Only the first fault is named, scanning
+/// from the left as that check does.
+pub fn address_syntax(raw: &str) -> Option<&'static str> {
+    let raw = raw.trim();
+    // The addr-spec: between the last `<` and a final `>`, else the whole text.
+    let spec = match (raw.rfind('<'), raw.strip_suffix('>')) {
+        (Some(open), Some(inner)) if open < inner.len() => inner[open + 1..].trim(),
+        _ => raw,
+    };
+    let bad = |c: char| c.is_control() || c.is_whitespace() || !c.is_ascii();
+    let Some((local, domain)) = spec.rsplit_once('@') else {
+        return Some("Missing final '@domain'");
+    };
+    if local.is_empty() {
+        return Some("Missing local name");
+    }
+    if !local.starts_with('"') && local.chars().any(bad) {
+        return Some("Local address contains control or whitespace");
+    }
+    if domain.is_empty() {
+        return Some("Missing domain");
+    }
+    if domain.starts_with('.') {
+        return Some("Domain starts with dot");
+    }
+    if domain.chars().any(bad) {
+        return Some("Domain contains control or whitespace");
+    }
+    None
+}
+
+/// A recipient as the send checks it: SES's words for a syntax fault, else `check_address`.
+fn check_recipient(raw: &str, what: &str) -> Result<String> {
+    if let Some(fault) = address_syntax(raw) {
+        return Err(Error::bad_request(fault));
+    }
+    check_address(raw, what)
+}
+
+/// Checks the sender: not an address at all is a BadRequest (in SES's words for a syntax
+/// fault); an address SES could never have verified (`invalid@invalid`, what nodemailer's
+/// `verify()` sends) is simply not verified, which the caller reports as SES does
+/// (MessageRejected).
 fn check_sender(raw: &str) -> Result<String> {
+    if let Some(fault) = address_syntax(raw) {
+        return Err(Error::bad_request(fault));
+    }
+    // A control character in the display name too: it would split the `From` header.
     check_no_control(raw)?;
     let Some(addr) = address_of(raw).filter(|a| a.contains('@')) else {
         return Err(Error::bad_request(format!(
@@ -466,14 +555,18 @@ impl Region {
         let from = check_sender(&msg.from)?;
         // The senders first: SES refuses an unverified sender before it looks at the
         // recipients (nodemailer's `verify()` relies on it).
+        // Each named as given, a display name too: "The following identities failed the
+        // check in region AP-SOUTHEAST-1: \"${Traveloka}\" <noreply@traveloka.com>" is an
+        // answer SES gave (quoted in a public troubleshooting note).
         let mut unverified = Vec::new();
-        for sender in std::iter::once(&from).chain(msg.other_senders.iter()) {
+        for sender in std::iter::once(&msg.from).chain(msg.other_senders.iter()) {
             let covered = match check_sender(sender) {
                 Ok(addr) => self.sender_identity(&addr)?.is_some(),
                 Err(_) => false,
             };
-            if !covered && !unverified.contains(sender) {
-                unverified.push(sender.clone());
+            let sender = sender.trim().to_string();
+            if !covered && !unverified.contains(&sender) {
+                unverified.push(sender);
             }
         }
         if !unverified.is_empty() {
@@ -484,13 +577,13 @@ impl Region {
             ))
             .hint(format!(
                 "create the identity first: sesm identity create {}",
-                domain_of(&unverified[0])
+                domain_of(&address_of(&unverified[0]).unwrap_or_else(|| unverified[0].clone()))
             )));
         }
         let mut recipients = Vec::new();
         for (what, list) in [("To", &msg.to), ("Cc", &msg.cc), ("Bcc", &msg.bcc)] {
             for r in list.iter() {
-                let addr = check_address(r, &format!("{what} recipient"))?;
+                let addr = check_recipient(r, &format!("{what} recipient"))?;
                 let opted_out = match &msg.list_management {
                     Some(l) => self.unsubscribed(&l.list, l.topic.as_deref(), &addr)?,
                     None => false,
@@ -656,6 +749,32 @@ mod tests {
         );
         for bad in ["", "example.com", "a@", "@b.com", "a b@c.com", "a@b", "<>"] {
             assert!(check_address(bad, "x").is_err(), "{bad}");
+        }
+    }
+
+    /// SES's words for an address's syntax (JavaMail's strict check, which SES's answers
+    /// quote: "Missing final '@domain'").
+    #[test]
+    fn address_syntax_in_ses_words() {
+        for (raw, fault) in [
+            ("invalid_address", Some("Missing final '@domain'")),
+            ("John <invalid_address>", Some("Missing final '@domain'")),
+            ("a@", Some("Missing domain")),
+            ("@example.com", Some("Missing local name")),
+            (
+                "a b@example.com",
+                Some("Local address contains control or whitespace"),
+            ),
+            ("a@.example.com", Some("Domain starts with dot")),
+            (
+                "a@exa mple.com",
+                Some("Domain contains control or whitespace"),
+            ),
+            ("a@example.com", None),
+            ("\"Jane Doe\" <jane@example.com>", None),
+            ("\"a b\"@example.com", None),
+        ] {
+            assert_eq!(address_syntax(raw), fault, "{raw}");
         }
     }
 }

@@ -165,18 +165,51 @@ impl Region {
     }
 }
 
+/// The most characters of a message tag's name or value: SES answers a longer one "Tag name
+/// cannot exceed 255 characters." (recorded AWS answers in LocalStack's SES test snapshots,
+/// `test_invalid_tags_send_email`; the API reference said "Contain less than 256 characters"
+/// before it said "256 characters or fewer", and the answer is what SES enforces).
+const MAX_MESSAGE_TAG: usize = 255;
+
+/// The tags SES itself reads to fill the `Feedback-ID` header ("Amazon SES now supports custom
+/// values in the Feedback-ID header", AWS Messaging & Targeting Blog, "Understanding Google
+/// Postmaster Tools (spam complaints) for Amazon SES email senders"): accepted though `:` is
+/// no character of a tag's name (SES accepted both in the recorded `test_special_tags_send_email`).
+pub const FEEDBACK_ID_TAGS: [&str; 2] = ["ses:feedback-id-a", "ses:feedback-id-b"];
+
 /// SES's rule for a message tag (`MessageTag`: `Name` and `Value`), whichever door it came
-/// through (SESv2's `EmailTags`, v1's `Tags`, the `X-SES-MESSAGE-TAGS` header): ASCII letters,
-/// digits, `_` and `-`, 1 to 256 of them.
+/// through (SESv2's `EmailTags`, v1's `Tags`, the `X-SES-MESSAGE-TAGS` header), in SES's words
+/// and order (the recorded answers of `test_invalid_tags_send_email`): the name first — given,
+/// at most 255 characters, ASCII letters, digits, `_` and `-` (or one of the feedback-ID tags) —
+/// then the value, which may also hold `.` and `@`.
 pub fn check_message_tags(tags: &[(String, String)]) -> Result<()> {
+    let tag_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     for (name, value) in tags {
-        for (what, text) in [("name", name), ("value", value)] {
-            if !super::names::is_simple_name(text, 256) {
-                return Err(Error::bad_request(format!(
-                    "Invalid tag {what} <{}>: only alphanumeric ASCII characters, '_', and '-' are allowed, 1 to 256 of them.",
-                    text.escape_default()
-                )));
-            }
+        if name.is_empty() {
+            return Err(Error::bad_request("The tag name must be specified."));
+        }
+        if name.chars().count() > MAX_MESSAGE_TAG {
+            return Err(Error::bad_request(format!(
+                "Tag name cannot exceed {MAX_MESSAGE_TAG} characters."
+            )));
+        }
+        if !name.bytes().all(tag_char) && !FEEDBACK_ID_TAGS.contains(&name.as_str()) {
+            return Err(Error::bad_request(format!(
+                "Invalid tag name <{name}>: only alphanumeric ASCII characters, '_',  '-' are allowed."
+            )));
+        }
+        if value.is_empty() {
+            return Err(Error::bad_request("The tag value must be specified."));
+        }
+        if value.chars().count() > MAX_MESSAGE_TAG {
+            return Err(Error::bad_request(format!(
+                "Tag value cannot exceed {MAX_MESSAGE_TAG} characters."
+            )));
+        }
+        if !value.bytes().all(|b| tag_char(b) || b == b'.' || b == b'@') {
+            return Err(Error::bad_request(format!(
+                "Invalid tag value <{value}>: only alphanumeric ASCII characters, '_',  '-' , '.', '@' are allowed."
+            )));
         }
     }
     Ok(())
@@ -232,6 +265,52 @@ mod tests {
     fn malformed_wins_over_reserved() {
         let err = check(&[t("aws:a", "v"), t("", "v")]).unwrap_err();
         assert!(err.message.contains("1 to 128"), "{}", err.message);
+    }
+
+    /// SES's answers in LocalStack's recorded `test_invalid_tags_send_email` snapshots (all
+    /// nine), and its acceptance of the feedback-ID tags (`test_special_tags_send_email`).
+    #[test]
+    fn message_tags_in_ses_words() {
+        let refused = |n: &str, v: &str| check_message_tags(&[t(n, v)]).unwrap_err().message;
+        let name = "Invalid tag name <test_invalid_name:123>: only alphanumeric ASCII characters, '_',  '-' are allowed.";
+        assert_eq!(refused("test_invalid_name:123", "test"), name);
+        assert_eq!(
+            refused("test_invalid_name:123", "test_invalid_value:123"),
+            name
+        );
+        assert_eq!(
+            refused("test", "test_invalid_value:123"),
+            "Invalid tag value <test_invalid_value:123>: only alphanumeric ASCII characters, '_',  '-' , '.', '@' are allowed."
+        );
+        assert_eq!(
+            refused(&"test_invalid_name_len".repeat(100), "test"),
+            "Tag name cannot exceed 255 characters."
+        );
+        assert_eq!(
+            refused("test", &"test_invalid_value_len".repeat(100)),
+            "Tag value cannot exceed 255 characters."
+        );
+        assert_eq!(
+            refused(
+                "test_invalid_name@123",
+                &"test_invalid_value_len".repeat(100)
+            ),
+            "Invalid tag name <test_invalid_name@123>: only alphanumeric ASCII characters, '_',  '-' are allowed."
+        );
+        assert_eq!(refused("", ""), "The tag name must be specified.");
+        assert_eq!(refused("", "test"), "The tag name must be specified.");
+        assert_eq!(refused("test", ""), "The tag value must be specified.");
+        for (n, v) in [
+            ("ses:feedback-id-a", "this-marketing-campaign"),
+            ("ses:feedback-id-b", "that-campaign"),
+            ("campaign", "user.name@example.com"),
+            (&"n".repeat(255)[..], &"v".repeat(255)[..]),
+        ] {
+            assert!(check_message_tags(&[t(n, v)]).is_ok(), "{n}={v}");
+        }
+        assert!(check_message_tags(&[t(&"n".repeat(256), "v")]).is_err());
+        assert!(check_message_tags(&[t("ses:feedback-id-c", "v")]).is_err());
+        assert!(check_message_tags(&[t("Café", "v")]).is_err());
     }
 
     #[test]

@@ -5,11 +5,11 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::State;
 pub use crate::model::event::{
     CloudWatchDestination, Definition, Dimension, EventBridgeDestination, EventDestination,
     EventType, FirehoseDestination, PinpointDestination, SnsDestination,
 };
+use crate::model::{State, publishing};
 
 /// One destination with its name: botocore's `EventDestination`.
 #[derive(Debug, Clone, Serialize)]
@@ -60,6 +60,21 @@ fn named(s: &State, region: &str, set: &str, name: &str) -> Result<Named> {
     })
 }
 
+/// SES validates an SNS topic as it becomes an event destination, and publishes to it that
+/// it did (`publishing::topic_validation`); a destination that names no new topic publishes
+/// nothing.
+fn validate_topic(s: &mut State, region: &str, set: &str, d: &Named, before: Option<String>) {
+    let Some(topic) = d.destination.sns_destination.as_ref().map(|t| &t.topic_arn) else {
+        return;
+    };
+    if before.as_ref() == Some(topic) {
+        return;
+    }
+    let record =
+        publishing::topic_validation(region, set, &d.name, topic, s.date, jiff::Timestamp::now());
+    s.published.0.push(record);
+}
+
 /// CreateConfigurationSetEventDestination (V1–V8).
 pub fn create(
     s: &mut State,
@@ -70,8 +85,10 @@ pub fn create(
 ) -> Result<DestinationChanged> {
     s.region_mut(region)
         .create_event_destination(set, name, def)?;
+    let destination = named(s, region, set, name)?;
+    validate_topic(s, region, set, &destination, None);
     Ok(DestinationChanged {
-        destination: named(s, region, set, name)?,
+        destination,
         config_set: set.to_string(),
         change: Changed::Created,
     })
@@ -96,10 +113,16 @@ pub fn update(
     name: &str,
     def: Definition,
 ) -> Result<DestinationChanged> {
+    let before = named(s, region, set, name)
+        .ok()
+        .and_then(|d| d.destination.sns_destination)
+        .map(|t| t.topic_arn);
     s.region_mut(region)
         .update_event_destination(set, name, def)?;
+    let destination = named(s, region, set, name)?;
+    validate_topic(s, region, set, &destination, before);
     Ok(DestinationChanged {
-        destination: named(s, region, set, name)?,
+        destination,
         config_set: set.to_string(),
         change: Changed::Updated,
     })

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::message::{Body, Disposition, MAX_HEADERS, Simple, TransferEncoding};
-use crate::model::sending::{Outgoing, same_address};
+use crate::model::sending::{Content, Outgoing, SendCall, same_address};
 
 /// A message's To, Cc and Bcc lists.
 pub type Recipients = (Vec<String>, Vec<String>, Vec<String>);
@@ -68,6 +68,16 @@ fn header_addresses(headers: &[mailparse::MailHeader], name: &str) -> Result<Vec
 /// `want_recipients` (when the request gives none: `Destination` is the envelope, and SES does
 /// not read the headers then, so a malformed one is no reason to refuse).
 pub fn read_raw(bytes: &[u8], want_recipients: bool) -> Result<RawHeaders> {
+    // An empty message has no headers to read, and SES accepts it when the request names the
+    // sender and recipients (the recorded AWS answer of LocalStack's
+    // `test_ses_sns_topic_integration_send_raw_email`: SendRawEmail with `Data: b""`).
+    if bytes.is_empty() {
+        return Ok(RawHeaders {
+            recipients: want_recipients.then(Default::default),
+            addressed: Some(Default::default()),
+            ..RawHeaders::default()
+        });
+    }
     let (headers, _) = mailparse::parse_headers(bytes)
         .map_err(|e| Error::bad_request(format!("The raw message has no valid headers: {e}.")))?;
     if headers.is_empty() {
@@ -168,8 +178,15 @@ pub fn outgoing_from_raw(bytes: Vec<u8>, env: RawEnvelope) -> Result<Outgoing> {
         }
     };
     other_senders.extend(h.senders);
-    let mut tags = env.tags;
-    tags.extend(h.tags);
+    // "If you specify message tags using both headers and API parameters, Amazon SES uses
+    // only the message tags provided by the API parameters. Amazon SES does not join message
+    // tags specified by API parameters and headers." (SES Developer Guide, "Specify your
+    // configuration set when you send email").
+    let tags = if env.tags.is_empty() {
+        h.tags
+    } else {
+        env.tags
+    };
     Ok(Outgoing {
         from,
         to,
@@ -182,6 +199,7 @@ pub fn outgoing_from_raw(bytes: Vec<u8>, env: RawEnvelope) -> Result<Outgoing> {
         count: 1,
         body: Body::Raw(std::sync::Arc::new(bytes)),
         tags,
+        call: SendCall::new("SendRawEmail", Content::Raw),
         ..Outgoing::default()
     })
 }

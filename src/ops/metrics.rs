@@ -37,7 +37,8 @@ pub fn get(s: &State, region: &str, q: &MetricQuery, events: &[EventRecord]) -> 
     let mut results = query(stored, &isp_order, q);
     let events: Vec<(String, jiff::civil::Date, String)> = events
         .iter()
-        .filter(|e| e.region == region)
+        // A topic's validation is no event of a pool's mail.
+        .filter(|e| e.region == region && !e.pool_name.is_empty())
         .map(|e| (e.pool_name.clone(), e.date, e.event_type.clone()))
         .collect();
     results.extend(events_query(stored, &events, q, results.len()));

@@ -118,6 +118,7 @@ fn record(
         event_mail: None,
         mime: std::sync::Arc::new(mime),
         tags: msg.tags.clone(),
+        call: msg.call,
     }
 }
 
@@ -179,14 +180,19 @@ pub fn send_bulk(
     destinations: &[(super::message::Recipients, Body)],
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Vec<BulkResult>)> {
+    // The member as the request's API names it: v1's `Destinations`, SESv2's `BulkEmailEntries`.
+    let member = match template.call.operation {
+        "SendBulkTemplatedEmail" => "Destinations",
+        _ => "BulkEmailEntries",
+    };
     if destinations.is_empty() {
-        return Err(Error::bad_request(
-            "BulkEmailEntries must have at least one entry.",
-        ));
+        return Err(Error::bad_request(format!(
+            "{member} must have at least one entry."
+        )));
     }
     if destinations.len() > 50 {
         return Err(Error::bad_request(format!(
-            "BulkEmailEntries has {} entries; SES takes at most 50.",
+            "{member} has {} entries; SES takes at most 50.",
             destinations.len()
         )));
     }

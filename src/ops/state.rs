@@ -34,9 +34,19 @@ pub struct Exported {
     pub exported: String,
 }
 
-/// Replaces the whole account with `new` (an import, already checked, or an empty account).
+/// Replaces the whole account with `new` (an import, already checked).
 pub fn replace(s: &mut State, new: State) {
     *s = new;
+}
+
+/// `sesm state reset` and `POST /_sesm/reset`: the account becomes a fresh one whose clock
+/// starts on `today`, as moto's `/moto-api/reset` lets a test suite start each test afresh.
+/// The write that saves it empties the outbox (a new account has sent nothing), the event log
+/// and the SNS delivery cursors (`Published`'s reset), and the fresh state has no
+/// subscriptions, identities, sets or pools.
+pub fn reset(s: &mut State, today: Date) {
+    *s = State::new(today);
+    s.published.1 = true;
 }
 
 /// What the state is after a replacement.

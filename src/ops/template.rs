@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use std::sync::Arc;
 
 use crate::model::message::{Body, Simple};
-use crate::model::sending::{Outgoing, SentMessage};
+use crate::model::sending::{Content, Outgoing, SendCall, SentMessage};
 use crate::model::template::{self, TemplateContent};
 use crate::model::{State, Tags};
 
@@ -287,6 +287,7 @@ pub fn send(
     let msg = Outgoing {
         subject: subject(&body),
         body,
+        call: SendCall::new(msg.call.operation, Content::Template),
         ..msg.clone()
     };
     let (mut sent, reply) = super::send::send(s, region, &msg, now)?;
@@ -324,7 +325,11 @@ pub fn send_bulk(
         .zip(&rendered)
         .map(|((d, _), (body, _))| (d.clone(), body.clone()))
         .collect();
-    let (mut sent, results) = super::send::send_bulk(s, region, msg, &destinations, now)?;
+    let msg = Outgoing {
+        call: SendCall::new(msg.call.operation, Content::Template),
+        ..msg.clone()
+    };
+    let (mut sent, results) = super::send::send_bulk(s, region, &msg, &destinations, now)?;
     // The accepted messages are the SUCCESS entries, in order.
     let accepted = results
         .iter()

@@ -102,13 +102,14 @@ impl Allowed {
                 ),
             ));
         }
-        // sesm's own routes (`/_sesm/simulate`) take JSON bodies as the SESv2 API does; the
-        // one-click unsubscribe POST is a form (`List-Unsubscribe=One-Click`, RFC 8058) that
-        // mail providers send without an `Origin`.
+        // sesm's own routes (`/_sesm/simulate`) take JSON bodies as the SESv2 API does, and
+        // so does the one SESv2 route botocore's older models put under `/v1/`; the one-click
+        // unsubscribe POST is a form (`List-Unsubscribe=One-Click`, RFC 8058) that mail
+        // providers send without an `Origin`.
         let one_click = path == "/_sesm/unsubscribe"
             && content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
         if has_body
-            && (path.starts_with("/v2/") || path.starts_with("/_sesm/"))
+            && (path.starts_with("/v2/") || path.starts_with("/v1/") || path.starts_with("/_sesm/"))
             && !is_json(content_type)
             && !one_click
         {
@@ -304,6 +305,14 @@ mod tests {
             403
         );
         assert!(check("/v2/email/account", None, false).is_ok());
+        assert!(
+            check(
+                "/v1/email/identities/example.com/dkim/signing",
+                Some("text/plain"),
+                true
+            )
+            .is_err()
+        );
         // STS takes its form body.
         assert!(check("/", Some("application/x-www-form-urlencoded"), true).is_ok());
     }

@@ -20,6 +20,8 @@ pub const EVENTS_PATH: &str = "/_sesm/events";
 pub const SNS_PATH: &str = "/_sesm/sns";
 /// `sesm simulate --days N` from the endpoint, outside the AWS API.
 pub const SIMULATE_PATH: &str = "/_sesm/simulate";
+/// `sesm state reset` from the endpoint, outside the AWS API.
+pub const RESET_PATH: &str = "/_sesm/reset";
 /// The unsubscribe links SendEmail's `ListManagementOptions` put in mail (GET, and RFC 8058's
 /// one-click POST).
 pub const UNSUBSCRIBE_PATH: &str = crate::ops::contact_list::UNSUBSCRIBE_PATH;
@@ -41,6 +43,7 @@ pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
         SNS_PATH => (sns(api, req, query, id), "ConfirmSubscription"),
         EVENTS_PATH => (events(api, req, query), "ListEvents"),
         SIMULATE_PATH => (simulate(api, req), "Simulate"),
+        RESET_PATH => (reset(api, req), "ResetState"),
         UNSUBSCRIBE_PATH => (unsubscribe(api, req, query), "Unsubscribe"),
         VERIFY_PATH => (verify(api, req, query), "VerifyEmailAddress"),
         INBOUND_PATH => (inbound(api, req, query), "ListInbound"),
@@ -54,7 +57,7 @@ pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
             (None, Some(rest)) => (inbound_message(api, req, rest), "GetInboundMessage"),
             (None, None) => (
                 Err(Error::not_found(format!(
-                    "sesm has nothing at {path}: its own paths are {OUTBOX_PATH}, {EVENTS_PATH}, {SNS_PATH}, {SIMULATE_PATH}, {INBOUND_PATH}, {UNSUBSCRIBE_PATH} and {VERIFY_PATH}."
+                    "sesm has nothing at {path}: its own paths are {OUTBOX_PATH}, {EVENTS_PATH}, {SNS_PATH}, {SIMULATE_PATH}, {RESET_PATH}, {INBOUND_PATH}, {UNSUBSCRIBE_PATH} and {VERIFY_PATH}."
                 ))),
                 "Unknown",
             ),
@@ -331,6 +334,39 @@ fn simulate(api: &Api, req: &Request) -> Result<Response> {
     let region = api.default_region().to_string();
     let report = api.write(|s| ops::simulate::simulate(s, &region, days, None, false))?;
     Ok(http::json(&report))
+}
+
+/// `POST /_sesm/reset` (no body, or `{}`): the operation of `sesm state reset` under the same
+/// lock, answered once it is on disk with what `sesm state reset -o json` prints. The
+/// subscriptions of this run (`--subscribe`) are the server's own and stay.
+fn reset(api: &Api, req: &Request) -> Result<Response> {
+    if req.method != "POST" {
+        return Err(Error::bad_request(format!(
+            "{} is not allowed on {RESET_PATH}; use POST.",
+            req.method
+        )));
+    }
+    let body = String::from_utf8_lossy(&req.body);
+    if !matches!(body.trim(), "" | "{}") {
+        return Err(Error::bad_request(format!(
+            "{RESET_PATH} takes no parameters: post an empty body or {{}}."
+        )));
+    }
+    let store = api.live().store();
+    let (path, backup) = (
+        store.path().display().to_string(),
+        store.backup_path().display().to_string(),
+    );
+    let today = store.today();
+    let replaced = api.write(|s| {
+        ops::state::reset(s, today);
+        Ok(ops::state::replaced(s, path, backup, None))
+    })?;
+    // Delivery to this run's subscriptions starts again from the emptied log's first event.
+    api.one_run()
+        .resets
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    Ok(http::json(&replaced))
 }
 
 /// A plain-text answer for a person who followed a link in a mail client.

@@ -26,7 +26,7 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use super::Shared;
-use crate::model::publishing::{EventRecord, SnsSubscription};
+use crate::model::publishing::{self, EventRecord, SnsSubscription};
 
 /// SNS's default HTTP/S delivery policy: `numRetries` 3, `minDelayTarget` =
 /// `maxDelayTarget` = 20 s (Amazon SNS Developer Guide, "Amazon SNS message delivery retries");
@@ -47,6 +47,9 @@ const MAX_WAITING: usize = 1000;
 pub struct OneRun {
     pub subscriptions: Vec<SnsSubscription>,
     pub confirmed: Mutex<HashSet<String>>,
+    /// How many resets (`POST /_sesm/reset`) this run made: each empties the event log, so
+    /// delivery starts every remaining subscription again from its first event.
+    pub resets: std::sync::atomic::AtomicU64,
     pub unsubscribed: Mutex<HashSet<String>>,
 }
 
@@ -59,9 +62,31 @@ struct Retry {
     body: String,
 }
 
-/// Delivery's shared state: where each subscription got to.
+impl OneRun {
+    fn resets(&self) -> u64 {
+        self.resets.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Delivery's shared state: where each subscription got to, as of which reset.
 struct Cursors {
     map: Mutex<BTreeMap<String, u64>>,
+    resets: Mutex<u64>,
+}
+
+impl Cursors {
+    /// After a reset of this run: every cursor back to the log's start (the log was emptied,
+    /// and its numbers start again from 1).
+    fn follow_resets(&self, resets: u64) {
+        let mut seen = self.resets.lock().unwrap_or_else(|p| p.into_inner());
+        if *seen != resets {
+            *seen = resets;
+            let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+            for cursor in map.values_mut() {
+                *cursor = 0;
+            }
+        }
+    }
 }
 
 /// Runs delivery until the server stops: a worker per subscription, started as they appear.
@@ -73,10 +98,25 @@ pub(super) async fn run(shared: Arc<Shared>, base: String, mut stop: watch::Rece
                 .await
                 .unwrap_or_default(),
         ),
+        resets: Mutex::new(shared.api.one_run().resets()),
     });
     let mut started: HashSet<String> = HashSet::new();
     loop {
-        for sub in subscriptions(&shared) {
+        cursors.follow_resets(shared.api.one_run().resets());
+        let now = subscriptions(&shared);
+        // A subscription gone (unsubscribed, a reset) ends its worker and its cursor.
+        started.retain(|arn| {
+            let kept = now.iter().any(|s| &s.subscription_arn == arn);
+            if !kept {
+                cursors
+                    .map
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(arn);
+            }
+            kept
+        });
+        for sub in now {
             if started.insert(sub.subscription_arn.clone()) {
                 tokio::spawn(worker(
                     Arc::clone(&shared),
@@ -135,6 +175,7 @@ async fn worker(
     let mut confirmation_sent = false;
     let mut conn: Conn = None;
     let mut seen_len = u64::MAX;
+    let mut seen_resets = shared.api.one_run().resets();
     let mut waiting: VecDeque<Retry> = VecDeque::new();
     loop {
         tokio::select! {
@@ -199,6 +240,17 @@ async fn worker(
         let mut from = cursor.unwrap_or(sub.from_event);
         let store = shared.api.live().store().clone();
         let len = std::fs::metadata(store.events_path()).map_or(0, |m| m.len());
+        let resets = shared.api.one_run().resets();
+        if resets != seen_resets {
+            // A reset of this run (`POST /_sesm/reset`) emptied the log, whose numbers start
+            // again from 1: delivery starts again from its first event, and the old log's
+            // retries go with it.
+            cursors.follow_resets(resets);
+            seen_resets = resets;
+            seen_len = u64::MAX;
+            waiting.clear();
+            from = 0;
+        }
         if len == seen_len || waiting.len() >= MAX_WAITING {
             continue;
         }
@@ -262,6 +314,10 @@ async fn worker(
                 if *stop.borrow() {
                     return;
                 }
+            }
+            // Events read before a reset are not where delivery got to after it.
+            if shared.api.one_run().resets() != resets {
+                break;
             }
             // Where delivery got to: before the oldest event still waiting for a retry, so a
             // restart sends it again rather than losing it.
@@ -396,20 +452,24 @@ fn notification(
     base: &str,
 ) -> (String, Vec<(&'static str, String)>) {
     let id = message_id(&format!("{} {}", sub.subscription_arn, e.seq));
-    let body = signed(
-        json!({
-            "Type": "Notification",
-            "MessageId": id,
-            "TopicArn": sub.topic_arn,
-            "Message": e.event.get(),
-            "Timestamp": e.time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            "UnsubscribeURL": format!(
-                "{base}/_sesm/sns?Action=Unsubscribe&SubscriptionArn={}",
-                enc(&sub.subscription_arn)
-            ),
-        }),
-        &sub.topic_arn,
-    );
+    let mut body = json!({
+        "Type": "Notification",
+        "MessageId": id,
+        "TopicArn": sub.topic_arn,
+        "Message": e.event.get(),
+        "Timestamp": e.time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "UnsubscribeURL": format!(
+            "{base}/_sesm/sns?Action=Unsubscribe&SubscriptionArn={}",
+            enc(&sub.subscription_arn)
+        ),
+    });
+    if e.event_type == publishing::TOPIC_VALIDATION {
+        // Its message is text, not an event, and it has no subject.
+        body["Message"] = serde_json::from_str(e.event.get()).unwrap_or_default();
+    } else {
+        body["Subject"] = json!(publishing::NOTIFICATION_SUBJECT);
+    }
+    let body = signed(body, &sub.topic_arn);
     (
         body.to_string(),
         vec![
@@ -421,8 +481,17 @@ fn notification(
     )
 }
 
+/// A query value as SNS writes ARNs in its URLs: as they are (`SubscriptionArn=arn:aws:sns:
+/// us-east-1:111111111111:topic:uuid`, the recorded AWS answers' UnsubscribeURL), only what
+/// a query cannot hold encoded.
 fn enc(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    const QUERY: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b':')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(s, QUERY).to_string()
 }
 
 fn now() -> String {

@@ -246,6 +246,25 @@ impl Store {
         }
     }
 
+    /// Empties the event log and the SNS cursors (a reset): both removed, the folder synced.
+    pub(super) fn empty_events(&self, folder: &Path) -> Result<()> {
+        for path in [self.events_path(), self.sibling(".sns")] {
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::state(format!(
+                        "cannot empty {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        File::open(folder)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::state(format!("cannot sync {}: {e}", folder.display())))
+    }
+
     /// Where each SNS subscription's delivery got to: the last event delivered (or given up).
     pub fn read_sns_cursors(&self) -> Result<std::collections::BTreeMap<String, u64>> {
         let path = self.sibling(".sns");

@@ -335,15 +335,25 @@ impl Store {
         next_event: u64,
     ) -> Result<u64> {
         self.convert_legacy(folder)?;
-        let replaced = state.sent_seq != folded;
+        // A reset (`ops::state::reset`) starts the account afresh: its state written first,
+        // then the event log and the SNS cursors emptied and the outbox cleared, so the
+        // events it publishes (none) and the next are numbered from 1.
+        let reset = std::mem::take(&mut state.published.1);
+        let replaced = reset || state.sent_seq != folded;
         if !replaced {
             self.carry_state_mails(folder, state, next_event - 1)?;
         }
         let mut published = std::mem::take(&mut state.published.0);
         self.complete_events(&mut published)?;
-        let next = events::number_events(&mut published, next_event);
+        if reset {
+            self.write(folder, state, previous, exists)?;
+            self.empty_events(folder)?;
+        }
+        let next = events::number_events(&mut published, if reset { 1 } else { next_event });
         self.log_events(folder, &published, true)?;
-        self.write(folder, state, previous, exists)?;
+        if !reset {
+            self.write(folder, state, previous, exists)?;
+        }
         self.trim_outbox(folder, state, replaced, next - 1)?;
         Ok(next)
     }

@@ -182,6 +182,7 @@ fn message(seq: u64) -> SentMessage {
         count: 1,
         mime: std::sync::Arc::new(mime),
         tags: vec![],
+        call: Default::default(),
     }
 }
 

@@ -333,7 +333,7 @@ fn the_command_line_refuses_what_ses_refuses_and_writes_nothing() {
                 "nope".into(),
             ],
             "NotFoundException",
-            "Event destination nope does not exist in configuration set news.",
+            "No EventDestination found for news",
         ),
         (
             vec![

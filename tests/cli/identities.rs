@@ -30,7 +30,6 @@ fn e1_identity_type_and_normalisation() {
 fn e1_malformed_identities_are_refused() {
     let env = Env::new();
     for bad in [
-        "localhost",
         "-bad.com",
         "bad-.com",
         "a..com",
@@ -54,6 +53,9 @@ fn e1_malformed_identities_are_refused() {
         "BadRequestException",
         CREATE,
     );
+    // One label is a domain identity SES takes (the provider's acceptance test
+    // TestAccSESV2EmailIdentityDataSource_basic creates `tf-acc-test-…` in SES).
+    env.ok(&["identity", "create", "localhost"]);
 }
 
 #[test]

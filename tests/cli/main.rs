@@ -14,6 +14,7 @@ mod identities;
 mod ips;
 mod json_contract;
 mod outbox;
+mod parity;
 mod pools;
 mod publishing;
 mod sending;

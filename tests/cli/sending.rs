@@ -153,12 +153,13 @@ fn ses_refuses_what_ses_refuses_and_nothing_changes() {
                 "not-an-address",
             ],
             "BadRequestException",
-            "Invalid To recipient address",
+            // SES's words for an address without '@' (issue 30, item 11).
+            "Missing final '@domain'",
         ),
         (
             vec!["send", "--from", "shop.example.com", "--to", "x@gmail.com"],
             "BadRequestException",
-            "Invalid sender address",
+            "Missing final '@domain'",
         ),
         (
             vec!["send", "--from", "news@shop.example.com"],

@@ -287,7 +287,7 @@ fn content_sesv2_refuses_is_refused_with_its_code() {
         (
             "a 300-character tag name",
             with(&|b| b["EmailTags"] = json!([{"Name": "n".repeat(300), "Value": "v"}])),
-            "1 to 256",
+            "Tag name cannot exceed 255 characters.",
         ),
         (
             "a Reply-To that is no address",

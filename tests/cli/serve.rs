@@ -232,7 +232,7 @@ pub fn request(addr: &str, method: &str, path: &str, body: &str) -> Raw {
 }
 
 /// A signed-looking request naming `region` in its credential scope.
-fn signed(addr: &str, method: &str, path: &str, body: &str, region: &str) -> Raw {
+pub fn signed(addr: &str, method: &str, path: &str, body: &str, region: &str) -> Raw {
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/{region}/ses/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -761,9 +761,16 @@ provider "aws" {{
 
     /// Runs terraform; its exit code and output.
     pub fn run(&self, args: &[&str]) -> (i32, String) {
+        let mut all = args.to_vec();
+        all.extend(["-input=false", "-no-color"]);
+        self.run_exact(&all)
+    }
+
+    /// Runs terraform with exactly `args` (a command whose flags must come before its
+    /// arguments, such as `import -no-color ADDR ID`).
+    pub fn run_exact(&self, args: &[&str]) -> (i32, String) {
         let out = Command::new(&self.bin)
             .args(args)
-            .args(["-input=false", "-no-color"])
             .current_dir(&self.dir)
             .env("TF_CLI_CONFIG_FILE", self.dir.join("cli.tfrc"))
             .env("TF_IN_AUTOMATION", "1")

@@ -108,11 +108,11 @@ def destinations(c, raw):
             "BadRequestException", 400, "EventDestination.SnsDestination.TopicArn is required.")
     update = lambda name, d, cs="news": c.update_configuration_set_event_destination(
         ConfigurationSetName=cs, EventDestinationName=name, EventDestination=d)
-    refused(lambda: update("nope", sns()), "NotFoundException", 404, "Event destination nope does not exist in configuration set news.")
+    refused(lambda: update("nope", sns()), "NotFoundException", 404, "No EventDestination found for news")
     refused(lambda: update("to-sns", sns(), "nope"), "NotFoundException", 404, "Configuration set <nope> does not exist.")
     refused(lambda: update("to-sns", sns(topic="nope")), "BadRequestException", 400, "Invalid TopicArn 'nope': …")
     refused(lambda: c.delete_configuration_set_event_destination(ConfigurationSetName="news", EventDestinationName="nope"),
-            "NotFoundException", 404, "Event destination nope does not exist in configuration set news.")
+            "NotFoundException", 404, "No EventDestination found for news")
     refused(lambda: c.get_configuration_set_event_destinations(ConfigurationSetName="nope"),
             "NotFoundException", 404, "Configuration set <nope> does not exist.")
 

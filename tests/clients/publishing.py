@@ -96,7 +96,9 @@ def notifications(kind=None, message_id=None):
     with LOCK:
         out = []
         for headers, msg in RECEIVED:
-            if msg.get("Type") != "Notification":
+            # SES's "Successfully validated SNS topic …" is a Notification with no Subject and
+            # no event in it.
+            if msg.get("Type") != "Notification" or "Subject" not in msg:
                 continue
             event = json.loads(msg["Message"])
             if kind and event["eventType"] != kind:

@@ -10,8 +10,6 @@
 //! outbox as it appends them. Published events go to the state's `published` list, which the
 //! store appends to the event log with the write that made them.
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -23,10 +21,12 @@ use super::{Region, State};
 pub use super::event::EventType;
 use super::rules::RawJson;
 pub use days::DayOutcome;
+use mail::{mail_object, unrendered};
 pub use send::prepare;
 pub use subscription::subscription_event;
 
 mod days;
+mod mail;
 mod send;
 mod subscription;
 
@@ -243,10 +243,50 @@ pub struct SnsSubscription {
     pub from_event: u64,
 }
 
-/// Events a write made, for the store to append to the event log with it. Never part of the
-/// state file, and never what makes two states differ.
+/// Events a write made, for the store to append to the event log with it, and whether the
+/// write empties the log first (a reset: `ops::state::reset`). Never part of the state file,
+/// and never what makes two states differ.
 #[derive(Debug, Clone, Default)]
-pub struct Published(pub Vec<EventRecord>);
+pub struct Published(pub Vec<EventRecord>, pub bool);
+
+/// The `EventType` of the log's record of a topic's validation (no SES event: what SES posts
+/// to an SNS topic when it becomes an event destination).
+pub const TOPIC_VALIDATION: &str = "TopicValidation";
+
+/// The `Subject` of SES's event notifications to SNS (the recorded AWS answers of LocalStack's
+/// `test_ses_sns_topic_integration_send_email` and its siblings).
+pub const NOTIFICATION_SUBJECT: &str = "Amazon SES Email Event Notification";
+
+/// What SES publishes to an SNS topic when an event destination names it: "Successfully
+/// validated SNS topic for Amazon SES event publishing." (a Notification without `Subject`,
+/// the first message of every recorded `test_ses_sns_topic_integration_*` answer), kept in the
+/// event log as a record of its own (`TOPIC_VALIDATION`) for the topic's subscribers.
+pub fn topic_validation(
+    region: &str,
+    set: &str,
+    destination: &str,
+    topic: &str,
+    date: Date,
+    now: Timestamp,
+) -> EventRecord {
+    EventRecord {
+        seq: 0,
+        time: now,
+        date,
+        region: region.to_string(),
+        configuration_set_name: set.to_string(),
+        pool_name: String::new(),
+        destinations: vec![destination.to_string()],
+        sns_topics: vec![topic.to_string()],
+        event_type: TOPIC_VALIDATION.to_string(),
+        message_id: String::new(),
+        event: RawJson::of(&json!(
+            "Successfully validated SNS topic for Amazon SES event publishing."
+        )),
+        event_bridge: None,
+        mail_to_add: None,
+    }
+}
 
 impl PartialEq for Published {
     fn eq(&self, _: &Self) -> bool {
@@ -272,96 +312,6 @@ impl Region {
             .filter(|t| t.types.contains(&kind))
             .collect()
     }
-}
-
-/// The automatic tags and the message's own (`EmailTags`) as SES puts them in `mail.tags`.
-fn tags(m: &SentMessage) -> BTreeMap<String, Vec<String>> {
-    let mut t: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if let Some(cs) = &m.configuration_set {
-        t.insert("ses:configuration-set".into(), vec![cs.clone()]);
-    }
-    t.insert("ses:source-ip".into(), vec!["127.0.0.1".into()]);
-    t.insert(
-        "ses:from-domain".into(),
-        vec![domain_of(&m.from).to_string()],
-    );
-    t.insert("ses:caller-identity".into(), vec!["sesm".into()]);
-    t.insert("ses:operation".into(), vec!["SendEmail".into()]);
-    for (name, value) in &m.tags {
-        t.entry(name.clone()).or_default().push(value.clone());
-    }
-    t
-}
-
-/// The headers of a kept message, as `mail.headers` lists them (SES truncates them past
-/// 10 KB and says so in `headersTruncated`).
-fn headers_of(mime: &[u8]) -> (Vec<Value>, bool) {
-    let Ok((headers, _)) = mailparse::parse_headers(mime) else {
-        return (Vec::new(), false);
-    };
-    let mut out = Vec::new();
-    let mut size = 0;
-    for h in &headers {
-        let (name, value) = (h.get_key(), h.get_value());
-        size += name.len() + value.len();
-        if size > 10 * 1024 {
-            return (out, true);
-        }
-        out.push(json!({"name": name, "value": value}));
-    }
-    (out, false)
-}
-
-/// The `mail` object of a message's events.
-fn mail_object(s: &State, m: &SentMessage) -> Value {
-    use mailparse::MailHeaderMap;
-    let (headers, truncated) = headers_of(&m.mime);
-    let parsed = mailparse::parse_headers(&m.mime).map(|(h, _)| h).ok();
-    let first = |name: &str| parsed.as_ref().and_then(|h| h.get_first_value(name));
-    let list = |l: &[String]| l.to_vec();
-    let mut common = serde_json::Map::new();
-    common.insert(
-        "from".into(),
-        json!(first("From").map_or_else(|| vec![m.from.clone()], |f| vec![f])),
-    );
-    if !m.to.is_empty() {
-        common.insert("to".into(), json!(list(&m.to)));
-    }
-    if !m.cc.is_empty() {
-        common.insert("cc".into(), json!(list(&m.cc)));
-    }
-    common.insert("messageId".into(), json!(m.message_id));
-    if let Some(d) = first("Date") {
-        common.insert("date".into(), json!(d));
-    }
-    if let Some(subject) = m.subject.clone().or_else(|| first("Subject")) {
-        common.insert("subject".into(), json!(subject));
-    }
-    let destination: Vec<&String> = m.to.iter().chain(&m.cc).chain(&m.bcc).collect();
-    let identity = s
-        .region(&m.region)
-        .sender_identity(&m.from)
-        .ok()
-        .flatten()
-        .map_or_else(|| domain_of(&m.from).to_string(), |(name, _)| name);
-    json!({
-        "timestamp": stamp(m.time),
-        "source": m.from,
-        "sourceArn": format!(
-            "arn:{}:ses:{}:{}:identity/{}",
-            State::partition(&m.region),
-            m.region,
-            s.account_id,
-            identity
-        ),
-        "sendingAccountId": s.account_id,
-        "messageId": m.message_id,
-        "destination": destination,
-        "headersTruncated": truncated,
-        "headers": headers,
-        "commonHeaders": common,
-        "tags": tags(m),
-    })
 }
 
 /// An event's JSON: its type, the message's `mail` (with the outgoing IP tags when it left

@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::{
     EventRecord, EventType, RawJson, bounce_body, delivery_body, event_json, mail_object, record,
-    shared_ip, stamp,
+    shared_ip, stamp, unrendered,
 };
-use crate::model::sending::SentMessage;
+use crate::model::sending::{Content, SentMessage};
 use crate::model::{Region, State};
 
 /// Prepares accepted messages for event publishing: a message whose set has an enabled
@@ -40,7 +40,13 @@ pub fn prepare(s: &State, sent: &mut [SentMessage], now: Timestamp) -> Vec<Event
             &id,
             date,
             now,
-            || event_json(EventType::Send, &mail, None, "send", json!({})),
+            || {
+                let send_mail = match m.call.content {
+                    Content::Template => unrendered(&mail),
+                    Content::Simple | Content::Raw => mail.clone(),
+                };
+                event_json(EventType::Send, &send_mail, None, "send", json!({}))
+            },
         ));
         if let Some(why) = &m.rendering_failure {
             out.extend(record(

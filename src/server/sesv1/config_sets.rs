@@ -19,7 +19,7 @@ use super::shapes::{
     UpdateConfigurationSetSendingEnabledRequest, UpdateConfigurationSetTrackingOptionsRequest,
     UpdateConfigurationSetTrackingOptionsResponse,
 };
-use super::{Call, v1_error};
+use super::{Call, all_of, one_of};
 use crate::error::Result;
 use crate::model::TlsPolicy;
 use crate::model::config_set::{Change, DeliveryChange, NewConfigSet, OptionBlock};
@@ -55,6 +55,16 @@ pub fn describe(api: &Api, c: &Call) -> Result<Response> {
     let r: DescribeConfigurationSetRequest = c.input()?;
     let name = r.configuration_set_name.unwrap_or_default();
     let wanted = r.configuration_set_attribute_names.unwrap_or_default();
+    all_of(
+        &wanted,
+        "configurationSetAttributeNames",
+        &[
+            "eventDestinations",
+            "trackingOptions",
+            "deliveryOptions",
+            "reputationOptions",
+        ],
+    )?;
     let wants = |a: &str| wanted.iter().any(|w| w == a);
     let (cs, destinations) = api.read(|s| {
         let cs = ops::config_set::get(s, &c.region, &name)?;
@@ -68,7 +78,13 @@ pub fn describe(api: &Api, c: &Call) -> Result<Response> {
     let metrics = block(OptionBlock::Reputation)
         .and_then(|v| v["ReputationMetricsEnabled"].as_bool())
         .unwrap_or(false);
-    let tls = cs.delivery_options.tls_policy;
+    // A set has delivery options once some were put (by either API); one created with only a
+    // name has none, and SES leaves the member out (else a Terraform plan after apply is never
+    // empty: `TestAccSESConfigurationSet_basic` expects `delivery_options.#` 0).
+    let d = &cs.delivery_options;
+    let has_delivery =
+        d.tls_policy_set || d.sending_pool_name.is_some() || d.max_delivery_seconds.is_some();
+    let tls = d.tls_policy;
     c.result(&DescribeConfigurationSetResponse {
         configuration_set: Some(ConfigurationSet {
             name: Some(cs.configuration_set_name.clone()),
@@ -81,7 +97,7 @@ pub fn describe(api: &Api, c: &Call) -> Result<Response> {
             .map(|t| TrackingOptions {
                 custom_redirect_domain: t["CustomRedirectDomain"].as_str().map(str::to_string),
             }),
-        delivery_options: wants("deliveryOptions").then(|| DeliveryOptions {
+        delivery_options: (wants("deliveryOptions") && has_delivery).then(|| DeliveryOptions {
             tls_policy: Some(match tls {
                 TlsPolicy::Require => "Require".into(),
                 TlsPolicy::Optional => "Optional".into(),
@@ -204,15 +220,24 @@ pub fn update_reputation_metrics(api: &Api, c: &Call) -> Result<Response> {
 pub fn put_delivery_options(api: &Api, c: &Call) -> Result<Response> {
     let r: PutConfigurationSetDeliveryOptionsRequest = c.input()?;
     let name = r.configuration_set_name.unwrap_or_default();
-    let tls = match r.delivery_options.and_then(|d| d.tls_policy).as_deref() {
+    // Given DeliveryOptions keep a TLS policy (Optional unless it says Require), which
+    // DescribeConfigurationSet then reports; none given removes them (Terraform's
+    // `aws_ses_configuration_set` sends `DeliveryOptions {}` for an empty block and expects
+    // `Optional` back, and nothing to remove the block).
+    let tls = match r.delivery_options {
         None => None,
-        Some("Require") => Some(TlsPolicy::Require),
-        Some("Optional") => Some(TlsPolicy::Optional),
-        Some(other) => {
-            return Err(v1_error(
-                "InvalidParameterValue",
-                format!("Invalid TlsPolicy {other}: use Require or Optional."),
-            ));
+        Some(d) => {
+            let policy = d.tls_policy.unwrap_or_else(|| "Optional".into());
+            one_of(
+                &policy,
+                "deliveryOptions.tlsPolicy",
+                &["Require", "Optional"],
+            )?;
+            Some(if policy == "Require" {
+                TlsPolicy::Require
+            } else {
+                TlsPolicy::Optional
+            })
         }
     };
     let change = DeliveryChange {
@@ -228,7 +253,7 @@ pub fn create_event_destination(api: &Api, c: &Call) -> Result<Response> {
     let set = r.configuration_set_name.unwrap_or_default();
     let d = r.event_destination.unwrap_or_default();
     let name = d.name.clone().unwrap_or_default();
-    let def = definition(d);
+    let def = definition(d)?;
     api.write(|s| ops::event_destination::create(s, &c.region, &set, &name, def))?;
     c.result(&CreateConfigurationSetEventDestinationResponse::default())
 }
@@ -238,7 +263,7 @@ pub fn update_event_destination(api: &Api, c: &Call) -> Result<Response> {
     let set = r.configuration_set_name.unwrap_or_default();
     let d = r.event_destination.unwrap_or_default();
     let name = d.name.clone().unwrap_or_default();
-    let def = definition(d);
+    let def = definition(d)?;
     api.write(|s| ops::event_destination::update(s, &c.region, &set, &name, def))?;
     c.result(&UpdateConfigurationSetEventDestinationResponse::default())
 }
@@ -280,10 +305,53 @@ pub fn delete_tracking_options(api: &Api, c: &Call) -> Result<Response> {
     c.result(&DeleteConfigurationSetTrackingOptionsResponse::default())
 }
 
+/// v1's event types: botocore's `ses` model's `EventType` (the first eight), and SESv2's
+/// `DELIVERY_DELAY` and `SUBSCRIPTION` in v1's spelling, which sesm's v1 door took before it
+/// checked the enum and its clients send (docs/decisions.md, "Issue 30").
+const V1_EVENT_TYPES: [&str; 10] = [
+    "send",
+    "reject",
+    "bounce",
+    "complaint",
+    "delivery",
+    "open",
+    "click",
+    "renderingFailure",
+    "deliveryDelay",
+    "subscription",
+];
+
 /// v1's `EventDestination` as the model's definition: event types (`send`,
-/// `renderingFailure`, …) and dimension sources (`messageTag`, …) in v1's spelling become
-/// SESv2's (`SEND`, `RENDERING_FAILURE`, `MESSAGE_TAG`).
-fn definition(d: EventDestination) -> Definition {
+/// `renderingFailure`, …) and dimension sources (`messageTag`, …) in v1's spelling, each of
+/// v1's enum (else `ValidationError`), become SESv2's (`SEND`, `RENDERING_FAILURE`,
+/// `MESSAGE_TAG`).
+fn definition(d: EventDestination) -> Result<Definition> {
+    let types = d.matching_event_types.clone().unwrap_or_default();
+    all_of(
+        &types,
+        "eventDestination.matchingEventTypes",
+        &V1_EVENT_TYPES,
+    )?;
+    let dims = d
+        .cloud_watch_destination
+        .as_ref()
+        .and_then(|cw| cw.dimension_configurations.as_ref());
+    for (i, dim) in dims.into_iter().flatten().enumerate() {
+        if let Some(source) = dim.dimension_value_source.as_deref() {
+            one_of(
+                source,
+                &format!(
+                    "eventDestination.cloudWatchDestination.dimensionConfigurations.{}.member.dimensionValueSource",
+                    i + 1
+                ),
+                &["messageTag", "emailHeader", "linkTag"],
+            )?;
+        }
+    }
+    Ok(definition_of(d))
+}
+
+fn definition_of(d: EventDestination) -> Definition {
     let upper = |v: &str| -> String {
         let mut out = String::new();
         for c in v.chars() {
@@ -363,6 +431,9 @@ mod tests {
             "Action=CreateConfigurationSet&ConfigurationSet.Name=cs",
             "ConfigurationSetAlreadyExists",
         );
+        // A set made with only a name has no delivery options to describe.
+        let xml = door.ok("Action=DescribeConfigurationSet&ConfigurationSetName=cs&ConfigurationSetAttributeNames.member.1=deliveryOptions");
+        assert!(!xml.contains("<DeliveryOptions>"), "{xml}");
         door.refused("Action=CreateConfigurationSet", "MissingParameter");
         let dest = "ConfigurationSetName=cs&EventDestination.Name=d&EventDestination.Enabled=true\
             &EventDestination.MatchingEventTypes.member.1=send&EventDestination.MatchingEventTypes.member.2=renderingFailure\
@@ -397,9 +468,25 @@ mod tests {
             xml.contains("<DeliveryOptions><TlsPolicy>Require</TlsPolicy></DeliveryOptions>"),
             "{xml}"
         );
-        door.refused("Action=PutConfigurationSetDeliveryOptions&ConfigurationSetName=cs&DeliveryOptions.TlsPolicy=Maybe", "InvalidParameterValue");
+        // A value outside v1's model enum: ValidationError, in AWS's validation words.
+        let xml = door.refused("Action=PutConfigurationSetDeliveryOptions&ConfigurationSetName=cs&DeliveryOptions.TlsPolicy=Maybe", "ValidationError");
+        assert!(xml.contains("1 validation error detected: Value &apos;Maybe&apos; at &apos;deliveryOptions.tlsPolicy&apos; failed to satisfy constraint: Member must satisfy enum value set: [Require, Optional]"), "{xml}");
+        door.refused("Action=DescribeConfigurationSet&ConfigurationSetName=cs&ConfigurationSetAttributeNames.member.1=everything", "ValidationError");
+        door.refused("Action=CreateConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestination.Name=x&EventDestination.MatchingEventTypes.member.1=SEND&EventDestination.SNSDestination.TopicARN=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3At", "ValidationError");
+        // PutConfigurationSetDeliveryOptions without DeliveryOptions removes them: Describe
+        // then leaves the member out, as for a set created with only a name.
+        door.ok("Action=PutConfigurationSetDeliveryOptions&ConfigurationSetName=cs");
+        let xml = door.ok("Action=DescribeConfigurationSet&ConfigurationSetName=cs&ConfigurationSetAttributeNames.member.1=deliveryOptions");
+        assert!(!xml.contains("<DeliveryOptions>"), "{xml}");
+        // A dimension named after an auto-tag: colons are allowed (v1 API reference).
+        door.ok("Action=CreateConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestination.Name=cw&EventDestination.Enabled=true&EventDestination.MatchingEventTypes.member.1=send&EventDestination.CloudWatchDestination.DimensionConfigurations.member.1.DimensionName=ses%3Asource-ip&EventDestination.CloudWatchDestination.DimensionConfigurations.member.1.DimensionValueSource=messageTag&EventDestination.CloudWatchDestination.DimensionConfigurations.member.1.DefaultDimensionValue=none");
+        door.ok("Action=DeleteConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestinationName=cw");
         door.ok("Action=DeleteConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestinationName=d");
-        door.refused("Action=DeleteConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestinationName=d", "EventDestinationDoesNotExist");
+        let xml = door.refused("Action=DeleteConfigurationSetEventDestination&ConfigurationSetName=cs&EventDestinationName=d", "EventDestinationDoesNotExist");
+        assert!(
+            xml.contains("<Message>No EventDestination found for cs</Message>"),
+            "{xml}"
+        );
         door.ok("Action=CreateConfigurationSet&ConfigurationSet.Name=cs2");
         let xml = door.ok("Action=ListConfigurationSets&MaxItems=1");
         assert!(

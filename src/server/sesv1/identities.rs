@@ -22,8 +22,10 @@ use super::shapes::{
     VerifyDomainIdentityRequest, VerifyDomainIdentityResponse, VerifyEmailAddressRequest,
     VerifyEmailIdentityRequest, VerifyEmailIdentityResponse,
 };
-use super::{Call, v1_error};
+use super::{Call, one_of, v1_error};
 use crate::error::{Kind, Result, SesCode};
+use crate::model::State;
+use crate::model::arn::ResourceKind;
 use crate::model::identity::BehaviorOnMxFailure;
 use crate::ops;
 use crate::ops::identity::IdentityFilter;
@@ -117,16 +119,13 @@ fn names(
 
 pub fn list_identities(api: &Api, c: &Call) -> Result<Response> {
     let r: ListIdentitiesRequest = c.input()?;
+    if let Some(t) = r.identity_type.as_deref() {
+        one_of(t, "identityType", &["EmailAddress", "Domain"])?;
+    }
     let kind = match r.identity_type.as_deref() {
         Some("EmailAddress") => Some("EMAIL_ADDRESS"),
-        Some("Domain") => Some("DOMAIN"),
+        Some(_) => Some("DOMAIN"),
         None => None,
-        Some(other) => {
-            return Err(v1_error(
-                "InvalidParameterValue",
-                format!("Invalid IdentityType {other}: use EmailAddress or Domain."),
-            ));
-        }
     };
     let (identities, next_token) = names(api, c, kind, r)?;
     c.result(&ListIdentitiesResponse {
@@ -203,10 +202,13 @@ pub fn dkim_attributes(api: &Api, c: &Call) -> Result<Response> {
     let r: GetIdentityDkimAttributesRequest = c.input()?;
     let found = each(api, r.identities, |s, n| {
         let v = ops::identity::get(s, &c.region, n)?;
-        let status = if n.contains('@') {
-            "NotStarted"
-        } else {
-            "Success"
+        // v1's spelling of SESv2's status (an address shares its domain's).
+        let status = match v.dkim_attributes.status {
+            "SUCCESS" => "Success",
+            "PENDING" => "Pending",
+            "FAILED" => "Failed",
+            "TEMPORARY_FAILURE" => "TemporaryFailure",
+            _ => "NotStarted",
         };
         Ok(IdentityDkimAttributes {
             dkim_enabled: Some(v.dkim_attributes.signing_enabled),
@@ -241,18 +243,17 @@ pub fn set_mail_from_domain(api: &Api, c: &Call) -> Result<Response> {
     let r: SetIdentityMailFromDomainRequest = c.input()?;
     let name = r.identity.unwrap_or_default();
     let domain = r.mail_from_domain.filter(|d| !d.is_empty());
+    if let Some(b) = r.behavior_on_mx_failure.as_deref() {
+        one_of(
+            b,
+            "behaviorOnMXFailure",
+            &["UseDefaultValue", "RejectMessage"],
+        )?;
+    }
     let behavior = match r.behavior_on_mx_failure.as_deref() {
         None => None,
-        Some("UseDefaultValue") => Some(BehaviorOnMxFailure::UseDefaultValue),
         Some("RejectMessage") => Some(BehaviorOnMxFailure::RejectMessage),
-        Some(other) => {
-            return Err(v1_error(
-                "InvalidParameterValue",
-                format!(
-                    "Invalid BehaviorOnMXFailure {other}: use UseDefaultValue or RejectMessage."
-                ),
-            ));
-        }
+        Some(_) => Some(BehaviorOnMxFailure::UseDefaultValue),
     };
     api.write(|s| ops::identity::set_mail_from(s, &c.region, &name, domain.as_deref(), behavior))?;
     c.result(&SetIdentityMailFromDomainResponse::default())
@@ -277,12 +278,36 @@ pub fn mail_from_attributes(api: &Api, c: &Call) -> Result<Response> {
     })
 }
 
+/// An identity named by its name or its ARN ("You can specify an identity by using its name
+/// or by using its Amazon Resource Name (ARN)", the v1 API reference of
+/// SetIdentityNotificationTopic and GetIdentityNotificationAttributes): the name. An ARN of
+/// another region or account names no identity of this one, which these actions answer as
+/// they answer a missing identity.
+fn identity_name(s: &State, region: &str, raw: &str) -> Result<String> {
+    if !raw.starts_with("arn:") {
+        return Ok(raw.to_string());
+    }
+    match crate::model::arn::parse(raw, region, &s.account_id) {
+        Ok(r)
+            if r.kind == ResourceKind::Identity
+                && r.region == region
+                && r.account == s.account_id =>
+        {
+            Ok(r.name)
+        }
+        _ => Err(crate::error::Error::message_rejected(format!(
+            "Identity {raw} is not verified or does not exist."
+        ))),
+    }
+}
+
 pub fn set_notification_topic(api: &Api, c: &Call) -> Result<Response> {
     let r: SetIdentityNotificationTopicRequest = c.input()?;
-    let name = r.identity.unwrap_or_default();
+    let raw = r.identity.unwrap_or_default();
     let kind = r.notification_type.unwrap_or_default();
     let topic = r.sns_topic.filter(|t| !t.is_empty());
     api.write(|s| {
+        let name = identity_name(s, &c.region, &raw)?;
         ops::identity::set_notification_topic(s, &c.region, &name, &kind, topic.as_deref())
     })?;
     c.result(&SetIdentityNotificationTopicResponse::default())
@@ -290,10 +315,11 @@ pub fn set_notification_topic(api: &Api, c: &Call) -> Result<Response> {
 
 pub fn set_headers_in_notifications(api: &Api, c: &Call) -> Result<Response> {
     let r: SetIdentityHeadersInNotificationsEnabledRequest = c.input()?;
-    let name = r.identity.unwrap_or_default();
+    let raw = r.identity.unwrap_or_default();
     let kind = r.notification_type.unwrap_or_default();
     let enabled = r.enabled.unwrap_or_default();
     api.write(|s| {
+        let name = identity_name(s, &c.region, &raw)?;
         ops::identity::set_headers_in_notifications(s, &c.region, &name, &kind, enabled)
     })?;
     c.result(&SetIdentityHeadersInNotificationsEnabledResponse::default())
@@ -302,7 +328,7 @@ pub fn set_headers_in_notifications(api: &Api, c: &Call) -> Result<Response> {
 pub fn notification_attributes(api: &Api, c: &Call) -> Result<Response> {
     let r: GetIdentityNotificationAttributesRequest = c.input()?;
     let found = each(api, r.identities, |s, n| {
-        let v = ops::identity::notifications(s, &c.region, n)?;
+        let v = ops::identity::notifications(s, &c.region, &identity_name(s, &c.region, n)?)?;
         let topic = |k: &str| v.topics.get(k).cloned();
         let headers = |k: &str| v.headers.get(k).copied();
         Ok(IdentityNotificationAttributes {
@@ -378,9 +404,68 @@ mod tests {
             "Action=SetIdentityDkimEnabled&Identity=a%40example.com&DkimEnabled=maybe",
             "InvalidParameterValue",
         );
-        door.refused(
+        let xml = door.refused(
             "Action=SetIdentityNotificationTopic&Identity=a%40example.com&NotificationType=Spam",
             "InvalidParameterValue",
         );
+        assert!(
+            xml.contains(
+                "Invalid notification type: Spam. Valid values are: Bounce, Complaint, Delivery."
+            ),
+            "{xml}"
+        );
+        let xml = door.refused(
+            "Action=SetIdentityHeadersInNotificationsEnabled&Identity=unknown%40example.com&NotificationType=Bounce&Enabled=true",
+            "MessageRejected",
+        );
+        assert!(
+            xml.contains("Identity unknown@example.com is not verified or does not exist."),
+            "{xml}"
+        );
+        door.refused(
+            "Action=ListIdentities&IdentityType=Unknown",
+            "ValidationError",
+        );
+        door.refused("Action=SetIdentityMailFromDomain&Identity=a%40example.com&BehaviorOnMXFailure=SelfDestruct", "ValidationError");
+    }
+
+    /// SetIdentityNotificationTopic and GetIdentityNotificationAttributes take an identity by
+    /// its ARN too (v1 API reference), and answer it under the name asked for.
+    #[test]
+    fn notification_settings_take_an_identity_arn() {
+        let door = Door::new();
+        door.ok("Action=VerifyDomainIdentity&Domain=example.org");
+        let arn = "arn%3Aaws%3Ases%3Aus-east-1%3A123456789012%3Aidentity%2Fexample.org";
+        door.ok(&format!("Action=SetIdentityNotificationTopic&Identity={arn}&NotificationType=Complaint&SnsTopic=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3At"));
+        door.ok(&format!("Action=SetIdentityHeadersInNotificationsEnabled&Identity={arn}&NotificationType=Complaint&Enabled=true"));
+        let xml = door.ok(&format!(
+            "Action=GetIdentityNotificationAttributes&Identities.member.1={arn}"
+        ));
+        assert!(
+            xml.contains("<key>arn:aws:ses:us-east-1:123456789012:identity/example.org</key>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<ComplaintTopic>arn:aws:sns:us-east-1:123456789012:t</ComplaintTopic>"),
+            "{xml}"
+        );
+        // Another region's ARN names no identity of this one.
+        door.refused("Action=SetIdentityNotificationTopic&Identity=arn%3Aaws%3Ases%3Aeu-west-1%3A123456789012%3Aidentity%2Fexample.org&NotificationType=Complaint", "MessageRejected");
+    }
+
+    /// An address under a domain identity has its domain's DKIM.
+    #[test]
+    fn an_address_has_its_domains_dkim() {
+        let door = Door::new();
+        door.ok("Action=VerifyDomainDkim&Domain=example.org");
+        door.ok("Action=VerifyEmailIdentity&EmailAddress=news%40example.org");
+        let xml = door.ok("Action=GetIdentityDkimAttributes&Identities.member.1=news%40example.org&Identities.member.2=example.org");
+        assert_eq!(
+            xml.matches("<DkimVerificationStatus>Success</DkimVerificationStatus>")
+                .count(),
+            2,
+            "{xml}"
+        );
+        assert_eq!(xml.matches("<member>").count(), 6, "{xml}");
     }
 }

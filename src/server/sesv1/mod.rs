@@ -37,6 +37,29 @@ pub fn v1_error(code: &'static str, message: impl Into<String>) -> Error {
     Error::bad_request(message).about(About::Code(code))
 }
 
+/// A member's value must be one of its model enum's (SES v1's spellings): else SES's query
+/// API answers `ValidationError` "1 validation error detected: Value 'Maybe' at
+/// 'deliveryOptions.tlsPolicy' failed to satisfy constraint: Member must satisfy enum value
+/// set: [Require, Optional]" (AWS's validation text; `member` is the path in lowerCamel case).
+pub fn one_of(value: &str, member: &str, allowed: &[&str]) -> Result<()> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(crate::model::rules::enum_error(value, member, allowed))
+    }
+}
+
+/// `one_of` for a list member: each value of the list (named whole in the refusal).
+pub fn all_of(values: &[String], member: &str, allowed: &[&str]) -> Result<()> {
+    if values.iter().all(|v| allowed.contains(&v.as_str())) {
+        Ok(())
+    } else {
+        Err(crate::model::rules::enum_list_error(
+            values, member, allowed,
+        ))
+    }
+}
+
 /// One v1 request: its action, form, region and request ID, as handlers read them.
 pub struct Call<'a> {
     pub action: Action,
@@ -217,6 +240,7 @@ fn code_of(e: &Error) -> (&'static str, u16) {
     use SesCode as C;
     match (&e.kind, e.about) {
         (_, Some(A::Code(code))) => (code, 400),
+        (_, Some(A::Validation)) => ("ValidationError", 400),
         (Kind::Ses(C::BadRequest), Some(A::RenderingAttribute)) => {
             ("MissingRenderingAttribute", 400)
         }

@@ -15,8 +15,7 @@ use super::shapes::{
 use super::{Call, v1_error};
 use crate::error::Result;
 use crate::model::message::{Body, Simple};
-use crate::model::sending::Authorization;
-use crate::model::sending::Outgoing;
+use crate::model::sending::{Authorization, Content, Outgoing, SendCall};
 use crate::ops;
 use crate::ops::message::RawEnvelope;
 use crate::ops::template::TemplateUse;
@@ -164,6 +163,7 @@ pub fn send_templated_email(api: &Api, c: &Call) -> Result<Response> {
             r.return_path,
         ),
         tags: tags(r.tags),
+        call: SendCall::new("SendTemplatedEmail", Content::Template),
         from: r.source.unwrap_or_default(),
         to,
         cc,
@@ -206,6 +206,7 @@ pub fn send_bulk_templated_email(api: &Api, c: &Call) -> Result<Response> {
             ..Simple::default()
         })),
         tags: tags(r.default_tags),
+        call: SendCall::new("SendBulkTemplatedEmail", Content::Template),
         ..Outgoing::default()
     };
     let template = template_use(r.template, r.template_arn, r.default_template_data)?;

@@ -164,6 +164,17 @@ mod tests {
                 "/v2/email/contact-lists/l/contacts/a%40b.c",
                 "GetContact",
             ),
+            // Where botocore 1.40.0's model (and the Go SDK, so Terraform) puts it.
+            (
+                "PUT",
+                "/v1/email/identities/example.com/dkim/signing",
+                "PutEmailIdentityDkimSigningAttributes",
+            ),
+            (
+                "PUT",
+                "/v2/email/identities/example.com/dkim/signing",
+                "PutEmailIdentityDkimSigningAttributes",
+            ),
         ] {
             assert!(
                 matches!(op(m, p), Routed::Operation { op, .. } if op.name() == name),

@@ -16,9 +16,7 @@ use super::templates::content;
 use crate::error::{Error, Result};
 use crate::model;
 use crate::model::message::{Body, Simple};
-use crate::model::sending::Authorization;
-use crate::model::sending::ListManagement;
-use crate::model::sending::Outgoing;
+use crate::model::sending::{Authorization, Content, ListManagement, Outgoing, SendCall};
 use crate::ops;
 use crate::ops::message::{self, RawEnvelope, Recipients};
 use crate::ops::template::{BulkEntry, TemplateUse};
@@ -231,7 +229,11 @@ fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
             config_set: body.configuration_set_name,
             tags,
         };
-        let msg = message::outgoing_from_raw(bytes, env)?;
+        // SESv2's one call, whatever its content (docs/decisions.md).
+        let msg = Outgoing {
+            call: SendCall::new("SendEmail", Content::Raw),
+            ..message::outgoing_from_raw(bytes, env)?
+        };
         check_ascii_recipients(&msg)?;
         return Ok((msg, None));
     }
@@ -330,6 +332,7 @@ fn bulk(
         count: 1,
         body: Body::Simple(Arc::new(extras)),
         tags,
+        call: SendCall::new("SendBulkEmail", Content::Template),
         ..Outgoing::default()
     };
     Ok((shared, template, entries))

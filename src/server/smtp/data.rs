@@ -10,7 +10,7 @@ use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use super::lines::{Line, read_line};
 use super::{MAX_DATA_LINE, MAX_MESSAGE, Session, Smtp};
 use crate::error::{Error, Kind, Result, SesCode};
-use crate::model::sending::Outgoing;
+use crate::model::sending::{Content, Outgoing, SendCall};
 use crate::ops::message::RawEnvelope;
 use crate::server::Shared;
 use crate::server::budget::{Budget, Charge};
@@ -162,7 +162,11 @@ fn outgoing(envelope_from: &str, recipients: Vec<String>, bytes: Vec<u8>) -> Res
         to: recipients,
         ..RawEnvelope::default()
     };
-    crate::ops::message::outgoing_from_raw(bytes, env)
+    // SMTP's own name in the `ses:operation` auto-tag (docs/decisions.md).
+    crate::ops::message::outgoing_from_raw(bytes, env).map(|msg| Outgoing {
+        call: SendCall::new("SendSmtpEmail", Content::Raw),
+        ..msg
+    })
 }
 
 /// A refusal as SES's SMTP endpoint words it ("SMTP response codes returned by Amazon SES").
