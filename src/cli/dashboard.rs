@@ -31,7 +31,7 @@ pub struct DashboardArgs {
 
 pub fn run(a: DashboardArgs, ctx: &Ctx) -> Result<Rendered> {
     let region = ctx.region()?;
-    let store = ctx.store()?;
+    let store = ctx.existing_store()?;
     let state = store.load()?;
     let events = store.read_events(0)?;
     let dashboard = dashboard::get(&state, region, a.pool.as_deref(), a.days, &events)?;

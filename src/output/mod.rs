@@ -423,6 +423,12 @@ impl ServeLog {
     }
 }
 
+/// A count and its noun, singular or plural: "1 IP", "2 IPs", "1,000 messages".
+pub fn count(n: impl Into<i128> + Copy, one: &str, many: &str) -> String {
+    let n: i128 = n.into();
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// Formats a whole number with thousands separators for people: 1234567 → "1,234,567".
 pub fn thousands(n: impl Into<i128>) -> String {
     let n: i128 = n.into();

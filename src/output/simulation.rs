@@ -162,12 +162,14 @@ impl Render for Simulated {
         let days = r.days_simulated();
         vec![if self.dry_run {
             format!(
-                "Dry run: simulated {days} day(s) from {}; the state was not changed.",
+                "Dry run: simulated {} from {}; the state was not changed.",
+                super::count(days, "day", "days"),
                 r.start_date
             )
         } else {
             format!(
-                "Simulated {days} day(s); the account clock is now {}.",
+                "Simulated {}; the account clock is now {}.",
+                super::count(days, "day", "days"),
                 r.end_date.tomorrow().unwrap_or(r.end_date)
             )
         }]
@@ -264,8 +266,9 @@ fn sentence(h: &Highlight) -> String {
             demand,
             allocated,
         } => format!(
-            "Day 0: {pool} had no dedicated IP yet (\"insufficient volume\"), so all {} messages went out through SES's shared IPs; SES then allocated {allocated} IP(s).",
-            thousands(*demand)
+            "Day 0: {pool} had no dedicated IP yet (\"insufficient volume\"), so all {} messages went out through SES's shared IPs; SES then allocated {}.",
+            thousands(*demand),
+            super::count(*allocated, "IP", "IPs")
         ),
         Highlight::IspWarmup {
             isp,
