@@ -38,7 +38,9 @@ pub fn run(a: DashboardArgs, ctx: &Ctx) -> Result<Rendered> {
     match &a.html {
         Some(path) => {
             store::write_file(path, &output::dashboard::html(&dashboard))?;
-            ctx.render(Output::new(Written::new(dashboard, "the dashboard", path)))
+            ctx.render(Output::new(
+                Written::new(dashboard, "the dashboard", path).file_only(),
+            ))
         }
         None => ctx.render(Output::new(dashboard)),
     }

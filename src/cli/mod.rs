@@ -296,7 +296,11 @@ impl Ctx {
     /// Where the state path came from, for messages that name the file: `--state`,
     /// `SESM_STATE`, or neither (the default folder).
     fn state_source(&self) -> &'static str {
-        if self.state_flag.as_ref().is_some_and(|p| !p.as_os_str().is_empty()) {
+        if self
+            .state_flag
+            .as_ref()
+            .is_some_and(|p| !p.as_os_str().is_empty())
+        {
             "--state"
         } else if env::var(EnvVars::SESM_STATE).is_some() {
             "SESM_STATE"

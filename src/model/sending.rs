@@ -555,8 +555,14 @@ mod tests {
         assert!(address_matches("Jane <jane@GMail.com>", "gmail.COM"));
         assert!(address_matches("jane@gmail.com", "@gmail.com"));
         assert!(address_matches("jane@gmail.com", " jane@GMAIL.com "));
-        assert!(!address_matches("jane@gmail.com", "Jane@gmail.com"), "the local part as given");
-        assert!(!address_matches("jane@mail.gmail.com", "gmail.com"), "the domain whole");
+        assert!(
+            !address_matches("jane@gmail.com", "Jane@gmail.com"),
+            "the local part as given"
+        );
+        assert!(
+            !address_matches("jane@mail.gmail.com", "gmail.com"),
+            "the domain whole"
+        );
         assert!(!address_matches("jane@gmail.com", "mail.com"));
         assert!(!address_matches("jane@gmail.com", ""));
         assert!(!address_matches("jane@gmail.com", "@"));

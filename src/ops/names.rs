@@ -109,10 +109,13 @@ pub fn closest<'a>(wanted: &str, names: &'a [String]) -> Option<&'a str> {
         .filter(|n| n.as_str() != wanted)
         .map(|n| (strsim::jaro_winkler(&folded, &n.to_lowercase()), n))
         .filter(|(score, _)| *score >= 0.8)
-        .fold(None, |best: Option<(f64, &String)>, (score, n)| match best {
-            Some((b, _)) if b >= score => best,
-            _ => Some((score, n)),
-        })
+        .fold(
+            None,
+            |best: Option<(f64, &String)>, (score, n)| match best {
+                Some((b, _)) if b >= score => best,
+                _ => Some((score, n)),
+            },
+        )
         .map(|(_, n)| n.as_str())
 }
 
@@ -141,7 +144,11 @@ mod tests {
         assert_eq!(closest("newsleters", &names), Some("newsletters"));
         assert_eq!(closest("transactionl", &names), Some("transactional"));
         assert_eq!(closest("zebra", &names), None);
-        assert_eq!(closest("marketing", &names), None, "the name itself is no suggestion");
+        assert_eq!(
+            closest("marketing", &names),
+            None,
+            "the name itself is no suggestion"
+        );
         assert_eq!(closest("x", &[]), None);
     }
 

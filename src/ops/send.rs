@@ -508,7 +508,11 @@ pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
         .into_iter()
         .filter(in_region)
         .filter(|m| q.since.is_none_or(|t| m.time >= t))
-        .filter(|m| q.from.as_deref().is_none_or(|f| address_matches(&m.from, f)))
+        .filter(|m| {
+            q.from
+                .as_deref()
+                .is_none_or(|f| address_matches(&m.from, f))
+        })
         .filter(|m| {
             q.config_set
                 .as_deref()

@@ -138,6 +138,10 @@ pub struct Written<T> {
     what: &'static str,
     #[serde(skip)]
     path: String,
+    /// Whether the terminal also shows `inner` (not when the file is its view, as the
+    /// dashboard's page is).
+    #[serde(skip)]
+    show: bool,
 }
 
 impl<T> Written<T> {
@@ -146,13 +150,25 @@ impl<T> Written<T> {
             inner,
             what,
             path: path.display().to_string(),
+            show: true,
         }
+    }
+
+    /// The file is the view: the terminal says only where it was written (`-o json` still
+    /// prints the figures).
+    pub fn file_only(mut self) -> Written<T> {
+        self.show = false;
+        self
     }
 }
 
 impl<T: Render> Render for Written<T> {
     fn table(&self, view: &View) -> Option<Vec<Block>> {
-        self.inner.table(view)
+        if self.show {
+            self.inner.table(view)
+        } else {
+            Some(Vec::new())
+        }
     }
 
     fn notices(&self, view: &View) -> Vec<String> {

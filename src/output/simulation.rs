@@ -61,15 +61,6 @@ fn figure_columns() -> Vec<Column> {
     ]
 }
 
-/// Short ISP labels for the day lines.
-fn short(isp: &str) -> &str {
-    match isp {
-        "microsoft" => "ms",
-        "comcast" => "cmc",
-        other => other,
-    }
-}
-
 /// The table of a run: a row per pool and day, then totals per pool and per ISP.
 pub fn run_table(r: &RunReport) -> Vec<Block> {
     let regions: BTreeSet<&str> = r.days.iter().map(|d| d.region.as_str()).collect();
@@ -81,15 +72,19 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
     columns.push(Column::left("Pool"));
     columns.extend(day_columns());
     columns.push(Column::left("Warm-up % per ISP (capacity)"));
-    let rows = r
+    // A day a pool had no mail and no change is a row of zeros: left out, and counted below.
+    let idle = |d: &&DayReport| d.scale_event == 0 && d.total() == Mail::default();
+    let idle_days = r.days.iter().filter(idle).count();
+    let rows: Vec<Vec<String>> = r
         .days
         .iter()
+        .filter(|d| !idle(d))
         .map(|d| {
             let warmup = d
                 .isps
                 .iter()
                 .filter(|_| d.scaling_mode != PoolMode::Shared)
-                .map(|i| format!("{} {:.0}", short(&i.isp), i.capacity_warmup_percentage))
+                .map(|i| format!("{} {:.0}", i.isp, i.capacity_warmup_percentage))
                 .collect::<Vec<_>>()
                 .join(" ");
             let mut row = vec![d.date.to_string()];
@@ -102,7 +97,17 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
             row
         })
         .collect();
-    let mut blocks = vec![Block::table(columns, rows), Block::Blank];
+    let mut blocks = Vec::new();
+    if !rows.is_empty() {
+        blocks.push(Block::table(columns, rows));
+    }
+    if idle_days > 0 {
+        blocks.push(Block::Line(format!(
+            "{} without mail or change not shown (-o json lists every day).",
+            super::count(idle_days as u64, "pool-day", "pool-days")
+        )));
+    }
+    blocks.push(Block::Blank);
     blocks.push(Block::Title(format!(
         "Summary {} to {}",
         r.start_date, r.end_date
@@ -246,6 +251,9 @@ impl Render for DemoView {
             )),
             Block::Line(format!("  sesm --state {state} cost")),
             Block::Line(format!("  sesm --state {state} simulate --days 30")),
+            Block::Line(format!(
+                "  sesm --state {state} serve    # then open http://127.0.0.1:4579/console"
+            )),
         ]);
         Some(blocks)
     }

@@ -923,9 +923,13 @@ fn the_region_selector_keeps_the_region_in_the_url() {
 fn chromium_drives_the_console_end_to_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = client_venv("selenium");
-    let Some(python) = python.filter(|_| Path::new("/usr/bin/chromedriver").exists()) else {
+    let axe = root.join("target/clients/axe/node_modules/axe-core/axe.min.js");
+    let Some(python) = python
+        .filter(|_| Path::new("/usr/bin/chromedriver").exists())
+        .filter(|_| axe.exists())
+    else {
         crate::harness::skip(
-            "Chromium, chromium-driver and Selenium (target/clients/selenium)",
+            "Chromium, chromium-driver, Selenium (target/clients/selenium) and axe-core (target/clients/axe)",
             "SESM_REQUIRE_CLIENTS",
             "run .ci/clients (it installs chromium and chromium-driver from Debian)",
         );
@@ -946,9 +950,14 @@ fn chromium_drives_the_console_end_to_end() {
             .arg(assert_cmd::cargo::cargo_bin("sesm"))
             .arg(&env.state)
             .arg(&shots)
+            .arg(&axe)
             .env("SESM_TODAY", TODAY),
     );
-    for shot in ["console-pool.png", "console-create-pool.png"] {
+    for shot in [
+        "console-pool.png",
+        "console-create-pool.png",
+        "console-phone.png",
+    ] {
         let bytes = std::fs::read(shots.join(shot)).unwrap();
         assert!(
             bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
