@@ -309,13 +309,15 @@ impl Ctx {
         }
     }
 
-    /// The state store for a command that only reads: a state file that does not exist is
+    /// The state store for a command that only reads. A `--state` file that does not exist is
     /// refused (253), naming the file, rather than read as a new empty account, so a mistyped
-    /// `--state` never answers for an account that isn't there. Commands that change the
-    /// account create the file (`write_to` says so once).
+    /// path never answers for an account that isn't there. Without `--state` (`SESM_STATE`, or
+    /// the default path of a first run) a missing file is still the new empty account, as
+    /// before: that path was set up once, not typed now (docs/decisions.md). Commands that
+    /// change the account create the file (`write_to` says so once).
     pub fn existing_store(&self) -> Result<Store> {
         let store = self.store()?;
-        if !store.exists() {
+        if !store.exists() && self.state_source() == "--state" {
             return Err(Error::state(format!(
                 "the state file {} does not exist (path from {}): there is no account to read",
                 store.path().display(),

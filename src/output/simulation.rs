@@ -135,21 +135,24 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
             .collect(),
     ));
     blocks.push(Block::Blank);
-    let mut isp_columns = vec![Column::left("ISP")];
-    isp_columns.extend(figure_columns());
-    blocks.push(Block::table(
-        isp_columns,
-        r.summary
-            .isps
-            .iter()
-            .map(|i| {
-                let mut row = vec![i.isp.clone()];
-                row.extend(totals(&i.totals));
-                row
-            })
-            .collect(),
-    ));
-    blocks.push(Block::Blank);
+    // No mail, no ISP: no header over nothing.
+    if !r.summary.isps.is_empty() {
+        let mut isp_columns = vec![Column::left("ISP")];
+        isp_columns.extend(figure_columns());
+        blocks.push(Block::table(
+            isp_columns,
+            r.summary
+                .isps
+                .iter()
+                .map(|i| {
+                    let mut row = vec![i.isp.clone()];
+                    row.extend(totals(&i.totals));
+                    row
+                })
+                .collect(),
+        ));
+        blocks.push(Block::Blank);
+    }
     blocks.push(Block::Line(format!(
         "Estimated cost of these days: {} (estimates, not AWS prices quoted to you)",
         usd(r.summary.cost)

@@ -7,6 +7,7 @@ mod config_sets;
 mod console;
 mod dashboard;
 mod events;
+mod first_use;
 mod hardening;
 mod harness;
 mod identities;
