@@ -172,21 +172,6 @@ pub(super) fn short_name(name: &str) -> String {
     name.chars().take(keep).chain(ext.chars()).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn download_names_are_cut_keeping_their_extension() {
-        assert_eq!(short_name("report.pdf"), "report.pdf");
-        let long = format!("{}.pdf", "é".repeat(300));
-        let short = short_name(&long);
-        assert_eq!(short.chars().count(), 200);
-        assert!(short.ends_with(".pdf") && short.starts_with("éé"));
-        assert_eq!(short_name(&"x".repeat(500)).len(), 200);
-    }
-}
-
 /// Events: the event log of the region, newest first, filtered by type, configuration set and
 /// message (`?message=ID` is the page of one message's events), a page at a time.
 pub(super) fn events(cx: &Ctx) -> Response {
@@ -225,4 +210,19 @@ pub(super) fn events(cx: &Ctx) -> Response {
     cx.page(200, Nav::Events, |f| {
         pages::events(f, &shown_events, total, &q)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn download_names_are_cut_keeping_their_extension() {
+        assert_eq!(short_name("report.pdf"), "report.pdf");
+        let long = format!("{}.pdf", "é".repeat(300));
+        let short = short_name(&long);
+        assert_eq!(short.chars().count(), 200);
+        assert!(short.ends_with(".pdf") && short.starts_with("éé"));
+        assert_eq!(short_name(&"x".repeat(500)).len(), 200);
+    }
 }
