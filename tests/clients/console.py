@@ -215,6 +215,7 @@ try:
     keys[1].send_keys("env")
     values[1].send_keys("prod")
     os.makedirs(SHOTS, exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(os.path.join(SHOTS, "console-create-pool.png"))
     button("Create pool").click()
     wait.until(EC.title_contains("console-pool"))
