@@ -1626,6 +1626,86 @@ module completions {
   export extern "sesm outbox help help" [
   ]
 
+  def "nu-complete sesm inbound output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm inbound color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Mail the account received (`serve --inbound-port`) and what its receipt rules did
+  export extern "sesm inbound" [
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm inbound output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm inbound color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm inbound list output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm inbound list color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # List received messages, oldest first, with the actions their rules took
+  export extern "sesm inbound list" [
+    --to: string              # Only messages to this recipient (an envelope recipient the account took)
+    --since: string           # Only messages received at or after TIME (2026-11-30T10:00:00Z, or a date)
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm inbound list output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm inbound list color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+  ]
+
+  def "nu-complete sesm inbound show output" [] {
+    [ "table" "json" "text" ]
+  }
+
+  def "nu-complete sesm inbound show color" [] {
+    [ "auto" "always" "never" ]
+  }
+
+  # Show one received message: the actions taken, headers, text (or its .eml with --raw)
+  export extern "sesm inbound show" [
+    --raw                     # Print the message as received (an .eml), not taken apart
+    --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
+    --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
+    --output(-o): string@"nu-complete sesm inbound show output" # How results are printed [env: SESM_OUTPUT] [default: table]
+    --query: string           # JMESPath expression applied to the JSON result before printing (as in the AWS CLI)
+    --color: string@"nu-complete sesm inbound show color" # When to use colour (NO_COLOR is honoured)
+    --quiet(-q)               # No confirmations on stderr (never hides requested data)
+    --help(-h)                # Print help
+    --version(-V)             # Print version
+    id: string                # The received message's ID (the `250 Ok ID` of the inbound endpoint)
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm inbound help" [
+  ]
+
+  # List received messages, oldest first, with the actions their rules took
+  export extern "sesm inbound help list" [
+  ]
+
+  # Show one received message: the actions taken, headers, text (or its .eml with --raw)
+  export extern "sesm inbound help show" [
+  ]
+
+  # Print this message or the help of the given subcommand(s)
+  export extern "sesm inbound help help" [
+  ]
+
   def "nu-complete sesm events output" [] {
     [ "table" "json" "text" ]
   }
@@ -1956,6 +2036,8 @@ module completions {
     --smtp-region: string     # The region SMTP mail is sent in (default: the server's region)
     --smtp-credentials: string # Accept only these SMTP credentials: an access key ID and its secret key (the SMTP password is derived from it, as SES does); repeatable. Default: any credentials
     --subscribe: string       # Deliver an SNS topic's events to an HTTP endpoint for this run (repeatable), as `sesm events subscribe` does for good
+    --inbound-port: string    # Also be SES's inbound endpoint (mail to the account, as port 25 of inbound-smtp.REGION.amazonaws.com takes it: no AUTH) on this port; 0 picks a free one
+    --inbound-region: string  # The region whose receipt rule sets receive inbound mail (default: the server's region)
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
     --output(-o): string@"nu-complete sesm serve output" # How results are printed [env: SESM_OUTPUT] [default: table]
@@ -2208,6 +2290,18 @@ module completions {
 
   # Empty the outbox (the messages still count as today's demand)
   export extern "sesm help outbox clear" [
+  ]
+
+  # Mail the account received (`serve --inbound-port`) and what its receipt rules did
+  export extern "sesm help inbound" [
+  ]
+
+  # List received messages, oldest first, with the actions their rules took
+  export extern "sesm help inbound list" [
+  ]
+
+  # Show one received message: the actions taken, headers, text (or its .eml with --raw)
+  export extern "sesm help inbound show" [
   ]
 
   # Events published to configuration sets' event destinations

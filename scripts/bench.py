@@ -9,6 +9,9 @@ process) and their peak memory, and `jq empty` on the same file when jq is insta
     python3 scripts/bench.py [--runs N] [--keep DIR]
     python3 scripts/bench.py --peers [--rounds N] [--messages N] [--baseline OTHER_SESM]
 
+`SESM_BENCH_BINARY=old/sesm SESM_BENCH_LARGE=old/large_state` measures another build without
+building (run it in turns with this one for a before/after comparison).
+
 `--peers` runs sesm beside aws-ses-v2-local and aiosmtpd (installed, pinned, into
 target/bench-peers) in interleaved rounds, and the outbox row of issue 29 (`bench_peers.py`).
 
@@ -29,11 +32,15 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SESM = os.path.join(ROOT, "target", "release", "sesm")
-LARGE = os.path.join(ROOT, "target", "release", "examples", "large_state")
+# SESM_BENCH_BINARY / SESM_BENCH_LARGE measure another build (e.g. an older main, built in its
+# own checkout) with the same rows, so that before/after runs can be interleaved.
+SESM = os.environ.get("SESM_BENCH_BINARY") or os.path.join(ROOT, "target", "release", "sesm")
+LARGE = os.environ.get("SESM_BENCH_LARGE") or os.path.join(ROOT, "target", "release", "examples", "large_state")
 
 
 def build(example=True):
+    if os.environ.get("SESM_BENCH_BINARY"):
+        return
     subprocess.run(
         ["cargo", "build", "--release", "--locked", "--bin", "sesm"]
         + (["--example", "large_state"] if example else []),

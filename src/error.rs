@@ -35,6 +35,9 @@ pub enum SesCode {
     /// SendEmail through a configuration set whose sending is paused
     /// (`SendingOptions.SendingEnabled` false); SESv2's one pause exception, HTTP 400.
     SendingPaused,
+    /// A send names an identity (`FromEmailAddressIdentityArn`, v1's `SourceArn`, …) whose
+    /// sending authorization policies do not let the caller use it: HTTP 403.
+    AccessDenied,
 }
 
 impl SesCode {
@@ -47,6 +50,7 @@ impl SesCode {
             SesCode::MessageRejected => "MessageRejected",
             SesCode::NotImplemented => "NotImplemented",
             SesCode::SendingPaused => "SendingPausedException",
+            SesCode::AccessDenied => "AccessDeniedException",
         }
     }
 }
@@ -92,6 +96,19 @@ pub enum About {
     RenderingData,
     /// A template is not valid Handlebars, or renders to nothing usable.
     TemplateSyntax,
+    /// A contact list (SESv2 list management), or a contact on it.
+    ContactList,
+    Contact,
+    /// An import job (CreateImportJob, GetImportJob).
+    ImportJob,
+    /// An identity's sending authorization policy, or its document.
+    Policy,
+    /// A custom verification email template.
+    CustomVerificationTemplate,
+    /// A receipt rule set, a rule in it, or an IP address filter (SES v1's email receiving).
+    ReceiptRuleSet,
+    ReceiptRule,
+    ReceiptFilter,
     /// A door's own refusal of a request's form, with the code the door gives it (SES v1's
     /// `MissingParameter`): chosen where the error is made, never read back from words.
     Code(&'static str),
@@ -167,6 +184,11 @@ impl Error {
 
     pub fn lock(message: impl Into<String>) -> Self {
         Self::new(Kind::Lock, message)
+    }
+
+    /// The caller may not use an identity it names (sending authorization).
+    pub fn access_denied(message: impl Into<String>) -> Self {
+        Self::new(Kind::Ses(SesCode::AccessDenied), message)
     }
 
     pub fn message_rejected(message: impl Into<String>) -> Self {

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod events;
 pub mod identity;
+pub mod inbound;
 pub mod ip;
 pub mod isp;
 pub mod metrics;
@@ -209,6 +210,14 @@ pub enum Command {
         after_help = "Examples:\n  sesm outbox list --to jane@gmail.com\n  sesm outbox clear"
     )]
     Outbox(outbox::OutboxCommand),
+    /// Mail the account received (`serve --inbound-port`) and what its receipt rules did
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  sesm inbound list --to support@example.com
+  sesm inbound show ID --raw"
+    )]
+    Inbound(inbound::InboundCommand),
     /// Events published to configuration sets' event destinations
     #[command(
         subcommand,
@@ -249,6 +258,7 @@ impl Command {
             Command::Demo(_) => "Demo",
             Command::Send(_) => Operation::SendEmail.name(),
             Command::Outbox(c) => c.operation(),
+            Command::Inbound(c) => c.operation(),
             Command::Events(c) => c.operation(),
             Command::Suppression(c) => c.operation(),
             Command::SmtpPassword(_) => "SmtpPassword",
@@ -633,6 +643,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> Result<Rendered> {
         Command::Demo(a) => demo::run(a, ctx),
         Command::Send(a) => send::run(a, ctx),
         Command::Outbox(c) => outbox::run(c, ctx),
+        Command::Inbound(c) => inbound::run(c, ctx),
         Command::Events(c) => events::run(c, ctx),
         Command::Suppression(c) => suppression::run(c, ctx),
         Command::SmtpPassword(a) => smtp_password::run(a, ctx),

@@ -49,6 +49,13 @@ pub struct ServeArgs {
     /// `sesm events subscribe` does for good
     #[arg(long = "subscribe", value_name = "TOPIC_ARN=URL")]
     pub subscribe: Vec<String>,
+    /// Also be SES's inbound endpoint (mail to the account, as port 25 of
+    /// inbound-smtp.REGION.amazonaws.com takes it: no AUTH) on this port; 0 picks a free one
+    #[arg(long, value_name = "PORT")]
+    pub inbound_port: Option<u16>,
+    /// The region whose receipt rule sets receive inbound mail (default: the server's region)
+    #[arg(long, value_name = "REGION", requires = "inbound_port")]
+    pub inbound_region: Option<String>,
 }
 
 pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
@@ -120,7 +127,21 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
             },
         ))
     };
+    let inbound = match a.inbound_port {
+        Some(port) => Some((
+            port,
+            server::InboundOptions {
+                region: match &a.inbound_region {
+                    Some(r) => crate::env::region(Some(r))?,
+                    None => ctx.region()?.to_string(),
+                },
+                idle_timeout: std::time::Duration::from_secs_f64(a.request_timeout),
+            },
+        )),
+        None => None,
+    };
     let options = server::Options {
+        inbound,
         smtp,
         host: a.host,
         port: a.port,

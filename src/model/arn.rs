@@ -9,6 +9,8 @@ pub enum ResourceKind {
     Pool,
     ConfigSet,
     Identity,
+    /// A contact list (SESv2 list management).
+    ContactList,
 }
 
 impl ResourceKind {
@@ -18,6 +20,7 @@ impl ResourceKind {
             ResourceKind::Pool => "dedicated-ip-pool",
             ResourceKind::ConfigSet => "configuration-set",
             ResourceKind::Identity => "identity",
+            ResourceKind::ContactList => "contact-list",
         }
     }
 
@@ -26,6 +29,7 @@ impl ResourceKind {
             "dedicated-ip-pool" => Some(ResourceKind::Pool),
             "configuration-set" => Some(ResourceKind::ConfigSet),
             "identity" => Some(ResourceKind::Identity),
+            "contact-list" => Some(ResourceKind::ContactList),
             _ => None,
         }
     }
@@ -35,10 +39,22 @@ impl ResourceKind {
             "pool" => Some(ResourceKind::Pool),
             "config-set" => Some(ResourceKind::ConfigSet),
             "identity" => Some(ResourceKind::Identity),
+            "contact-list" => Some(ResourceKind::ContactList),
             _ => None,
         }
     }
 }
+
+/// SES resource types of an ARN (the SESv2 API reference's "Resource types defined by Amazon
+/// SES") that sesm keeps no tags on.
+const UNTRACKED: [&str; 6] = [
+    "template",
+    "contact-list",
+    "custom-verification-email-template",
+    "deliverability-test-report",
+    "multi-region-endpoint",
+    "tenant",
+];
 
 /// A resource named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +91,13 @@ pub fn parse(s: &str, region: &str, account: &str) -> Result<ResourceRef> {
             return Err(malformed(s));
         };
         let (kind, name) = resource.split_once('/').ok_or_else(|| malformed(s))?;
+        if UNTRACKED.contains(&kind) && !name.is_empty() {
+            // SES's other taggable resources: well-formed, and not anything sesm has, so
+            // NotFound as any resource the account lacks (issue 29, item 15), not a bad ARN.
+            return Err(Error::not_found(format!(
+                "Resource {s} does not exist: sesm keeps tags on dedicated IP pools, configuration sets and identities only."
+            )));
+        }
         let kind = ResourceKind::from_arn_type(kind).ok_or_else(|| malformed(s))?;
         let account_ok = arn_account.is_empty()
             || (arn_account.len() == 12 && arn_account.bytes().all(|b| b.is_ascii_digit()));
@@ -140,6 +163,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(gov.name, "a@b.com");
+    }
+
+    #[test]
+    fn other_ses_resources_are_not_found_rather_than_malformed() {
+        for arn in [
+            "arn:aws:ses:us-east-1:123456789012:template/welcome",
+            "arn:aws:ses:us-east-1:123456789012:contact-list/news",
+        ] {
+            let e = parse(arn, "us-east-1", "123456789012").unwrap_err();
+            assert_eq!(e.code(), "NotFoundException", "{arn}");
+        }
+        let e = parse(
+            "arn:aws:ses:us-east-1:123456789012:nothing/x",
+            "us-east-1",
+            "1",
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "BadRequestException");
     }
 
     #[test]

@@ -353,6 +353,9 @@ impl State {
             region
                 .check_values(&self.model)
                 .map_err(|why| format!("{name}: {why}"))?;
+            region
+                .check_receiving()
+                .map_err(|why| format!("{name}: {why}"))?;
         }
         Ok(())
     }
@@ -364,6 +367,9 @@ impl State {
         for (name, region) in &self.regions {
             region
                 .check_rules()
+                .map_err(|why| format!("{name}: {why}"))?;
+            region
+                .check_lists_and_policies(&self.account_id, name)
                 .map_err(|why| format!("{name}: {why}"))?;
         }
         Ok(())

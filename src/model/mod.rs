@@ -7,18 +7,25 @@
 
 pub mod arn;
 pub mod check;
+mod check_sections;
 pub mod config_set;
+pub mod contact_list;
 pub mod cost;
+pub mod custom_verification;
 pub mod event;
 pub mod identity;
+pub mod import_job;
+pub mod inbound;
 pub mod ip;
 pub mod mail;
 pub mod message;
 pub mod metrics;
 pub mod names;
 pub mod params;
+pub mod policy;
 pub mod pool;
 pub mod publishing;
+pub mod receipt;
 pub mod rules;
 pub mod sending;
 pub mod standard;
@@ -103,8 +110,9 @@ pub use standard::{IspMemory, StandardPoolState};
 /// and no suppression list; version 4 kept each tracked message's `mail` object (headers
 /// included) in the state, which version 5 keeps in the outbox; versions 5 and older were
 /// model v2, where ISPs remembered nothing of a standard IP (`State::migrate_to_model_v3`);
-/// `store/codec.rs` and `store/outbox.rs` migrate them all.
-pub const SCHEMA_VERSION: u32 = 6;
+/// version 6 had no contact lists, import jobs, identity policies, custom verification
+/// templates or email receiving; `store/codec.rs` and `store/outbox.rs` migrate them all.
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The key of pending demand sent through no configuration set (set names are never empty).
 pub const NO_SET: &str = "";
@@ -305,6 +313,40 @@ pub struct Region {
     /// reports as both reasons (S5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression_reasons: Option<Vec<suppression::Reason>>,
+    /// The contact list and its contacts (`model::contact_list`); since version 5. Parsed on
+    /// first use: a list may hold many contacts.
+    #[serde(default, skip_serializing_if = "Lazy::is_empty")]
+    pub contact_lists: Lazy<BTreeMap<String, contact_list::ContactList>>,
+    /// Import jobs run (`model::import_job`), by job ID; since version 5.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub import_jobs: BTreeMap<String, import_job::ImportJob>,
+    /// Custom verification email templates (`model::custom_verification`); since version 5.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub custom_verification_templates: BTreeMap<String, custom_verification::Template>,
+    /// Email receiving (`model::receipt`): rule sets, the active one, IP address filters;
+    /// since version 5.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub receipt_rule_sets: BTreeMap<String, receipt::RuleSet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_receipt_rule_set: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub receipt_filters: BTreeMap<String, receipt::Filter>,
 }
 
 impl Default for Region {
@@ -325,6 +367,12 @@ impl Default for Region {
             tracked: std::collections::VecDeque::new(),
             suppressed: BTreeMap::new(),
             suppression_reasons: None,
+            contact_lists: Lazy::default(),
+            import_jobs: BTreeMap::new(),
+            custom_verification_templates: BTreeMap::new(),
+            receipt_rule_sets: BTreeMap::new(),
+            active_receipt_rule_set: None,
+            receipt_filters: BTreeMap::new(),
         }
     }
 }
@@ -563,6 +611,26 @@ pub struct Identity {
     pub notification_topics: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers_in_notifications: BTreeMap<String, bool>,
+    /// Sending authorization policies by name, each the JSON document as given
+    /// (`model::policy`); since version 5.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub policies: BTreeMap<String, String>,
+    /// Set while an address created by SendCustomVerificationEmail waits for its link to be
+    /// followed (`model::custom_verification`); an identity without it is verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_verification: Option<custom_verification::Pending>,
+}
+
+impl Identity {
+    /// Whether the identity is verified (sesm's identities are, unless a custom verification
+    /// email left one pending).
+    pub fn verified(&self) -> bool {
+        self.pending_verification.is_none()
+    }
 }
 
 impl State {
@@ -717,6 +785,7 @@ impl State {
             region.identities.get()?;
             region.templates.get()?;
             region.metrics.get()?;
+            region.contact_lists.get()?;
         }
         Ok(())
     }

@@ -99,6 +99,9 @@ pub const SIMULATOR: &str = "mailbox-simulator";
 /// message and sends it to them no more than to the simulator (a Bounce of subtype
 /// `OnAccountSuppressionList` instead), so they count toward no ISP's demand either.
 pub const SUPPRESSED: &str = "account-suppression-list";
+/// The pseudo-ISP of recipients a send's contact list says opted out of its topic: SES
+/// accepts the message and does not deliver it to them (L6).
+pub const UNSUBSCRIBED: &str = "contact-list-unsubscribed";
 
 /// The outcome a mailbox simulator address asks for (`bounce+label@` too), or `None` for an
 /// address of another domain or an unknown local part.
@@ -183,6 +186,9 @@ pub struct SentMessage {
     /// Recipients on the account-level suppression list when it was sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppressed: Vec<String>,
+    /// Recipients its contact list says opted out of its topic (not delivered to).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsubscribed: Vec<String>,
     /// The stored template it was sent with, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
@@ -236,6 +242,37 @@ pub struct Outgoing {
     /// Its message tags (`EmailTags`, v1's `Tags`, the `X-SES-MESSAGE-TAGS` header), which
     /// its events carry in `mail.tags`.
     pub tags: Vec<(String, String)>,
+    /// SendEmail's `ListManagementOptions` (`model::contact_list`): recipients who opted out
+    /// are not delivered to, and a lone recipient gets unsubscribe links.
+    pub list_management: Option<ListManagement>,
+    /// The identity ARNs a send names and who calls (`model::policy`, sending authorization).
+    pub authorization: Option<Authorization>,
+}
+
+/// SendEmail's `ListManagementOptions`, and where the server answers the unsubscribe links
+/// it adds (the door knows its own address; the operation builds the links).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListManagement {
+    pub list: String,
+    pub topic: Option<String>,
+    /// `http://HOST:PORT` of the server.
+    pub links_base: String,
+}
+
+/// The identity ARNs a send names (SESv2's `FromEmailAddressIdentityArn` and
+/// `FeedbackForwardingEmailAddressIdentityArn`, v1's `SourceArn`, `FromArn` and
+/// `ReturnPathArn`), who calls, and the action the policies must allow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Authorization {
+    /// The caller's account ID (`None`: the account itself).
+    pub caller: Option<String>,
+    /// `ses:SendEmail`, `ses:SendRawEmail`, `ses:SendTemplatedEmail`, …
+    pub action: &'static str,
+    pub source_arn: Option<String>,
+    pub from_arn: Option<String>,
+    pub return_path_arn: Option<String>,
+    /// The return path (feedback) address the request names, which `ReturnPathArn` covers.
+    pub return_path: Option<String>,
 }
 
 /// Where a message goes, and why.
@@ -257,7 +294,7 @@ impl Route {
         for (_, isp) in self
             .recipients
             .iter()
-            .filter(|(_, isp)| isp != SIMULATOR && isp != SUPPRESSED)
+            .filter(|(_, isp)| isp != SIMULATOR && isp != SUPPRESSED && isp != UNSUBSCRIBED)
         {
             let n = out.entry(isp.clone()).or_default();
             *n = n.saturating_add(count);
@@ -306,9 +343,33 @@ pub fn address_matches(address: &str, wanted: &str) -> bool {
     }
 }
 
+/// SES refuses an address with a control character or white space in its local part or
+/// domain, in these words ("InvalidParameterValue: Local address contains control or
+/// whitespace"); a CR kept in a sender would split the `From` header it becomes.
+fn check_no_control(raw: &str) -> Result<()> {
+    // What is no address at all gets the caller's "expected local@domain".
+    if !raw.contains('@') {
+        return Ok(());
+    }
+    let bad = |s: &str| s.chars().any(|c| c.is_control());
+    let addr = address_of(raw).unwrap_or_else(|| raw.to_string());
+    let (local, domain) = addr.rsplit_once('@').unwrap_or((addr.as_str(), ""));
+    let spaced = |s: &str| s.chars().any(char::is_whitespace);
+    if bad(domain) || spaced(domain) || bad(raw.rsplit_once('@').map_or("", |(_, d)| d)) {
+        return Err(Error::bad_request("Domain contains control or whitespace"));
+    }
+    if bad(local) || spaced(local) || bad(raw) {
+        return Err(Error::bad_request(
+            "Local address contains control or whitespace",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks an address (`local@domain`, display name allowed) and returns it as SES compares
 /// it: the local part as given, the domain lowercase.
 pub fn check_address(raw: &str, what: &str) -> Result<String> {
+    check_no_control(raw)?;
     let Some(addr) = address_of(raw).filter(|a| a.contains('@')) else {
         return Err(Error::bad_request(format!(
             "Invalid {what} address '{raw}': expected local@domain."
@@ -325,6 +386,7 @@ pub fn check_address(raw: &str, what: &str) -> Result<String> {
 /// verified (`invalid@invalid`, what nodemailer's `verify()` sends) is simply not verified,
 /// which the caller reports as SES does (MessageRejected).
 fn check_sender(raw: &str) -> Result<String> {
+    check_no_control(raw)?;
     let Some(addr) = address_of(raw).filter(|a| a.contains('@')) else {
         return Err(Error::bad_request(format!(
             "Invalid sender address '{raw}': expected local@domain."
@@ -374,7 +436,10 @@ impl Region {
     /// "Creating and verifying identities").
     pub(crate) fn sender_identity(&self, from: &str) -> Result<Option<(String, super::Identity)>> {
         for candidate in sender_candidates(from) {
-            if let Some(id) = self.identities.entry(&candidate)? {
+            // An address SendCustomVerificationEmail left pending covers nothing yet.
+            if let Some(id) = self.identities.entry(&candidate)?
+                && id.verified()
+            {
                 return Ok(Some((candidate, id)));
             }
         }
@@ -442,8 +507,14 @@ impl Region {
         for (what, list) in [("To", &msg.to), ("Cc", &msg.cc), ("Bcc", &msg.bcc)] {
             for r in list.iter() {
                 let addr = check_address(r, &format!("{what} recipient"))?;
+                let opted_out = match &msg.list_management {
+                    Some(l) => self.unsubscribed(&l.list, l.topic.as_deref(), &addr)?,
+                    None => false,
+                };
                 let isp = if domain_of(&addr) == SIMULATOR_DOMAIN {
                     SIMULATOR.to_string()
+                } else if opted_out {
+                    UNSUBSCRIBED.to_string()
                 } else if self.suppressed(&addr).is_some() {
                     SUPPRESSED.to_string()
                 } else {

@@ -131,6 +131,7 @@ impl Region {
             ResourceKind::Pool => self.existing_pool(name, "tagged")?.tags.clone(),
             ResourceKind::ConfigSet => self.existing_config_set(name)?.tags,
             ResourceKind::Identity => self.existing_identity(name)?.1.tags,
+            ResourceKind::ContactList => self.existing_contact_list(name)?.tags,
         })
     }
 
@@ -153,6 +154,11 @@ impl Region {
             ResourceKind::Identity => {
                 let key = super::names::normalize_identity(name)?;
                 self.identities.update(&key, |id| id.tags = stored)?;
+            }
+            ResourceKind::ContactList => {
+                if let Some(list) = self.contact_lists.get_mut()?.get_mut(name) {
+                    list.tags = stored;
+                }
             }
         }
         Ok(tags)

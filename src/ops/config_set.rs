@@ -88,7 +88,7 @@ pub fn list(
         .filter(|(n, _)| matches(n))
         .map(|(n, _)| (n.clone(), n))
         .collect();
-    let (configuration_sets, next_token) = page(names, paging)?;
+    let (configuration_sets, next_token) = page("configuration-sets", names, paging)?;
     Ok(SetList {
         configuration_sets,
         next_token,
@@ -119,7 +119,7 @@ pub fn list_detailed(
             )
         })
         .collect();
-    let (sets, next_token) = page(rows, paging)?;
+    let (sets, next_token) = page("configuration-sets", rows, paging)?;
     Ok(DetailedSetList {
         list: SetList {
             configuration_sets: sets.iter().map(|r| r.name.clone()).collect(),

@@ -51,7 +51,7 @@ pub struct IdentityFilter {
 }
 
 impl IdentityFilter {
-    fn matches(&self, name: &str) -> bool {
+    fn matches(&self, name: &str, status: &str) -> bool {
         self.name_contains
             .as_deref()
             .is_none_or(|c| name.contains(c))
@@ -62,12 +62,19 @@ impl IdentityFilter {
             && self
                 .verification_status
                 .as_deref()
-                .is_none_or(|v| v == VERIFIED)
+                .is_none_or(|v| v == status)
     }
 }
 
 /// sesm's identities need no DNS: they are verified when created.
 pub const VERIFIED: &str = "SUCCESS";
+/// An address SendCustomVerificationEmail created, until its link is followed.
+pub const PENDING: &str = "PENDING";
+
+/// An identity's `VerificationStatus`.
+pub fn status(id: &crate::model::Identity) -> &'static str {
+    if id.verified() { VERIFIED } else { PENDING }
+}
 
 fn type_name(t: IdentityType) -> &'static str {
     t.as_str()
@@ -120,7 +127,7 @@ pub fn list(
     let identities = s.region(region).identities.get()?;
     let items: Vec<(String, ListItem)> = identities
         .iter()
-        .filter(|(name, _)| filter.matches(name))
+        .filter(|(name, id)| filter.matches(name, status(id)))
         .map(|(name, id)| {
             (
                 name.clone(),
@@ -128,13 +135,13 @@ pub fn list(
                     identity_name: name.clone(),
                     identity_type: IdentityType::of(name),
                     sending_enabled: true,
-                    verification_status: VERIFIED,
+                    verification_status: status(id),
                     configuration_set: id.configuration_set.clone(),
                 },
             )
         })
         .collect();
-    let (email_identities, next_token) = page(items, paging)?;
+    let (email_identities, next_token) = page("identities", items, paging)?;
     Ok(IdentityList {
         email_identities,
         next_token,

@@ -67,7 +67,7 @@ pub fn list(s: &State, region: &str, pool: Option<&str>, paging: &Paging) -> Res
             )
         })
         .collect();
-    let (dedicated_ips, next_token) = page(items, paging)?;
+    let (dedicated_ips, next_token) = page("dedicated-ips", items, paging)?;
     Ok(IpList {
         dedicated_ips,
         next_token,

@@ -182,6 +182,7 @@ pub fn outgoing_from_raw(bytes: Vec<u8>, env: RawEnvelope) -> Result<Outgoing> {
         count: 1,
         body: Body::Raw(std::sync::Arc::new(bytes)),
         tags,
+        ..Outgoing::default()
     })
 }
 

@@ -11,14 +11,19 @@
 //! through `store`; an operation never touches the disk and never prints.
 
 pub mod account;
+pub mod bounce;
 pub mod compare;
 pub mod config_set;
+pub mod contact_list;
 pub mod cost;
+pub mod custom_verification;
 pub mod dashboard;
 pub mod demo;
 pub mod event_destination;
 pub mod events;
 pub mod identity;
+pub mod import_job;
+pub mod inbound;
 pub mod ip;
 pub mod isp;
 pub mod message;
@@ -27,7 +32,9 @@ pub mod mime;
 pub mod names;
 #[rustfmt::skip]
 pub mod operation;
+pub mod policy;
 pub mod pool;
+pub mod receipt;
 pub mod send;
 pub mod shapes;
 pub mod simulate;
@@ -49,6 +56,9 @@ pub struct Paging {
     pub page_size: Option<i64>,
 }
 
+/// One page of a list and the token of the next (none on the last page).
+pub type Page<T> = (Vec<T>, Option<String>);
+
 /// Items per page when a request does not say.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
 /// The largest `PageSize` (SES documents 1000 for `ListEmailIdentities`; sesm uses it for
@@ -68,9 +78,15 @@ impl Paging {
 
 /// Cuts a sorted list of `(key, item)` into the page `paging` asks for; returns the page and
 /// the token of the next one (none on the last page). The token is opaque to clients: the
-/// hex of the first key of the next page, so a list changed between calls resumes where it
-/// stood. A malformed token or a page size out of range is a BadRequest.
-pub fn page<T>(items: Vec<(String, T)>, paging: &Paging) -> Result<(Vec<T>, Option<String>)> {
+/// hex of the list's name and the first key of the next page, so a list changed between
+/// calls resumes where it stood, and a token of another list is refused rather than read as
+/// a place in this one (issue 29, item 15). A malformed token or a page size out of range is a
+/// BadRequest.
+pub fn page<T>(
+    list: &str,
+    items: Vec<(String, T)>,
+    paging: &Paging,
+) -> Result<(Vec<T>, Option<String>)> {
     if paging.is_all() {
         return Ok((items.into_iter().map(|(_, t)| t).collect(), None));
     }
@@ -85,9 +101,15 @@ pub fn page<T>(items: Vec<(String, T)>, paging: &Paging) -> Result<(Vec<T>, Opti
     };
     let start = match &paging.next_token {
         None => None,
-        Some(token) => Some(decode_token(token).ok_or_else(|| {
-            Error::bad_request("Invalid NextToken: use the NextToken of a previous response.")
-        })?),
+        Some(token) => Some(
+            decode_token(token)
+                .and_then(|t| Some(t.strip_prefix(list)?.strip_prefix('\n')?.to_string()))
+                .ok_or_else(|| {
+                    Error::bad_request(
+                        "Invalid NextToken: use the NextToken of a previous response of this list.",
+                    )
+                })?,
+        ),
     };
     let mut rest = items
         .into_iter()
@@ -100,7 +122,9 @@ pub fn page<T>(items: Vec<(String, T)>, paging: &Paging) -> Result<(Vec<T>, Opti
             None => break,
         }
     }
-    let next = rest.peek().map(|(k, _)| encode_token(k));
+    let next = rest
+        .peek()
+        .map(|(k, _)| encode_token(&format!("{list}\n{k}")));
     Ok((out, next))
 }
 
@@ -141,7 +165,7 @@ mod tests {
             page_size: Some(7),
         };
         loop {
-            let (page, next) = page(items(30), &paging).unwrap();
+            let (page, next) = page("things", items(30), &paging).unwrap();
             assert!(page.len() <= 7);
             seen.extend(page);
             match next {
@@ -150,8 +174,9 @@ mod tests {
             }
         }
         assert_eq!(seen, (0..30).collect::<Vec<_>>());
-        assert_eq!(page(items(5), &Paging::all()).unwrap().0.len(), 5);
+        assert_eq!(page("things", items(5), &Paging::all()).unwrap().0.len(), 5);
         let (p, next) = page(
+            "things",
             items(0),
             &Paging {
                 page_size: Some(3),
@@ -163,9 +188,26 @@ mod tests {
     }
 
     #[test]
+    fn a_token_names_its_list() {
+        let first = Paging {
+            next_token: None,
+            page_size: Some(2),
+        };
+        let (_, next) = page("pools", items(5), &first).unwrap();
+        let next = Paging {
+            next_token: next,
+            page_size: Some(2),
+        };
+        assert!(page("pools", items(5), &next).is_ok());
+        let e = page("templates", items(5), &next).unwrap_err();
+        assert_eq!(e.code(), "BadRequestException");
+    }
+
+    #[test]
     fn bad_tokens_and_sizes_are_bad_requests() {
         for size in [0, -1, 1001, i64::MAX] {
             let e = page(
+                "things",
                 items(3),
                 &Paging {
                     page_size: Some(size),
@@ -177,6 +219,7 @@ mod tests {
         }
         for token in ["", "abc", "n1z", "n1f", "n1ff"] {
             let e = page(
+                "things",
                 items(3),
                 &Paging {
                     next_token: Some(token.into()),

@@ -112,7 +112,7 @@ pub fn list(s: &State, region: &str, paging: &Paging) -> Result<PoolList> {
         .keys()
         .map(|n| (n.clone(), n.clone()))
         .collect();
-    let (names, next_token) = page(names, paging)?;
+    let (names, next_token) = page("dedicated-ip-pools", names, paging)?;
     Ok(PoolList {
         dedicated_ip_pools: names,
         next_token,

@@ -112,6 +112,7 @@ fn record(
             .filter(|(_, isp)| isp == crate::model::sending::SUPPRESSED)
             .map(|(a, _)| a.clone())
             .collect(),
+        unsubscribed: Vec::new(),
         template_name: None,
         publishes: false,
         event_mail: None,
@@ -142,8 +143,10 @@ pub fn send(
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Sent)> {
     check_count(msg.count)?;
+    super::policy::authorize(s, region, msg, now)?;
     let route = s.region(region).check_and_route(&s.model, region, msg)?;
     let m = record(s, region, msg, &route, s.sent_seq + 1, now);
+    let m = super::contact_list::list_management(s, region, msg, &route, m)?;
     let reply = Sent {
         message_id: m.message_id.clone(),
         configuration_set_name: route.config_set.clone(),
@@ -187,6 +190,7 @@ pub fn send_bulk(
             destinations.len()
         )));
     }
+    super::policy::authorize(s, region, template, now)?;
     let r = s.region(region);
     // The request-wide checks, on a message with a placeholder recipient.
     let probe = Outgoing {
@@ -428,6 +432,9 @@ pub struct OutboxMessage {
     pub count: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendering_failure: Option<String>,
+    /// Recipients the message's contact list says opted out of its topic (not delivered to).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsubscribed: Vec<String>,
 }
 
 impl From<SentMessage> for OutboxMessage {
@@ -449,6 +456,7 @@ impl From<SentMessage> for OutboxMessage {
             simulator: m.simulator,
             count: m.count,
             rendering_failure: m.rendering_failure,
+            unsubscribed: m.unsubscribed,
         }
     }
 }

@@ -258,6 +258,13 @@ pub struct IdentityGet {
     pub mail_from_attributes: MailFromView,
     #[serde(skip)]
     pub change: Option<Done>,
+    /// Whether it is verified (`false` while a custom verification email waits to be
+    /// followed); the endpoint's `VerificationStatus`.
+    #[serde(skip)]
+    pub verified: bool,
+    /// Its sending authorization policies, by name (the endpoint's `Policies`).
+    #[serde(skip)]
+    pub policies: std::collections::BTreeMap<String, String>,
 }
 
 /// An identity's `MailFromAttributes`. Without a custom domain only the behaviour is given:
@@ -378,5 +385,7 @@ pub fn identity_get(state: &State, region: &str, name: &str, identity: &Identity
         feedback_forwarding_status: identity.feedback_forwarding.unwrap_or(true),
         mail_from_attributes: mail_from(identity),
         change: None,
+        verified: identity.verified(),
+        policies: identity.policies.clone(),
     }
 }

@@ -70,7 +70,8 @@ pub fn list(
         .into_iter()
         .map(|e| (e.email_address.clone(), e.clone()))
         .collect();
-    let (suppressed_destination_summaries, next_token) = page(items, paging)?;
+    let (suppressed_destination_summaries, next_token) =
+        page("suppressed-destinations", items, paging)?;
     Ok(SuppressedList {
         suppressed_destination_summaries,
         next_token,

@@ -99,7 +99,7 @@ pub fn list(s: &State, region: &str, paging: &Paging) -> Result<TemplateList> {
             )
         })
         .collect();
-    let (templates_metadata, next_token) = page(items, &paging)?;
+    let (templates_metadata, next_token) = page("templates", items, &paging)?;
     Ok(TemplateList {
         templates_metadata,
         next_token,
@@ -273,7 +273,16 @@ pub fn send(
     now: Timestamp,
 ) -> Result<(Vec<SentMessage>, Sent)> {
     let (name, content) = resolve(s, region, t)?;
-    let data = data_of(t.data.as_deref())?;
+    let mut data = data_of(t.data.as_deref())?;
+    // With ListManagementOptions the unsubscribe placeholder renders as itself, so the send
+    // can put the link in its place (L7).
+    if msg.list_management.is_some()
+        && let serde_json::Value::Object(map) = &mut data
+    {
+        let key = super::contact_list::PLACEHOLDER.trim_matches(['{', '}']);
+        map.entry(key.to_string())
+            .or_insert_with(|| super::contact_list::PLACEHOLDER.into());
+    }
     let (body, failure) = rendered(&content, &data, &msg.body);
     let msg = Outgoing {
         subject: subject(&body),

@@ -9,6 +9,7 @@ pub mod comparison;
 pub mod console;
 pub mod dashboard;
 pub mod html;
+mod inbound;
 mod resources;
 pub mod sending;
 pub mod simulation;

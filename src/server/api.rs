@@ -26,6 +26,9 @@ pub struct Api {
     /// The console's CSRF token: random per run, put in every form it serves and required
     /// in every form posted to it.
     console_token: String,
+    /// `http://HOST:PORT` of the server, for the links it puts in mail (unsubscribe,
+    /// verification); set once it listens.
+    links_base: std::sync::OnceLock<String>,
 }
 
 /// The region a request names: the third field of its SigV4 credential scope
@@ -38,6 +41,13 @@ pub fn region_of(req: &Request) -> Option<String> {
 /// The service of a request's SigV4 credential scope (`ses`, `sts`).
 pub fn service_of(req: &Request) -> Option<String> {
     scope_field(req, 3)
+}
+
+/// The account that calls: the access key ID of the credential scope, read as
+/// `ops::policy::caller_of_key` reads one (a 12-digit key ID is that account; any other key,
+/// or none, the account itself).
+pub fn caller_of(req: &Request) -> Option<String> {
+    scope_field(req, 0).and_then(|key| ops::policy::caller_of_key(&key))
 }
 
 fn scope_field(req: &Request, n: usize) -> Option<String> {
@@ -56,7 +66,20 @@ impl Api {
             requests: AtomicU64::new(0),
             one_run: Default::default(),
             console_token: new_token()?,
+            links_base: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Says where the server listens (`http://HOST:PORT`), for the links it puts in mail.
+    pub fn set_links_base(&self, base: &str) {
+        let _ = self.links_base.set(base.to_string());
+    }
+
+    /// Where the links the server puts in mail point (the default port before it listens).
+    pub(super) fn links_base(&self) -> &str {
+        self.links_base
+            .get()
+            .map_or("http://127.0.0.1:4579", String::as_str)
     }
 
     /// Subscribes HTTP endpoints to SNS topics for this run (`sesm serve --subscribe`): each
@@ -67,7 +90,7 @@ impl Api {
         for (topic, url) in subs {
             crate::model::rules::check_topic_arn(topic).map_err(Error::invalid)?;
             ops::events::check_endpoint(url)?;
-            let (arn, token) = ops::events::subscription_ids(topic, url);
+            let (arn, token) = ops::events::subscription_ids(topic)?;
             self.one_run.subscriptions.push(SnsSubscription {
                 subscription_arn: arn,
                 topic_arn: topic.clone(),
@@ -87,6 +110,83 @@ impl Api {
             ops::send::send(s, region, msg, jiff::Timestamp::now())
                 .map(|(sent, reply)| (sent, reply.message_id))
         })
+    }
+
+    /// Mail to the account (the inbound SMTP door): runs the active rule set over a message
+    /// the dialogue accepted; sends its bounces, keeps it and the objects its S3 actions write
+    /// (`store`), then logs its notifications and invocations, which SNS delivery posts. Its
+    /// message ID.
+    pub(super) fn receive(&self, env: &ops::inbound::Envelope, data: &[u8]) -> Result<String> {
+        let now = jiff::Timestamp::now();
+        let mut received = self.read(|s| ops::inbound::receive(s, env, data, now))?;
+        for (i, bounce) in std::mem::take(&mut received.bounces) {
+            let outcome = match self.send_message(&env.region, &bounce) {
+                Ok(id) => format!(" (message {id} in the outbox)"),
+                Err(e) => format!(": the bounce was refused: {}", e.message),
+            };
+            if let Some(a) = received.record.actions.get_mut(i) {
+                a.detail.push_str(&outcome);
+            }
+        }
+        let objects: Vec<(String, String, Vec<u8>)> = received
+            .objects
+            .iter()
+            .map(|o| (o.bucket.clone(), o.key.clone(), o.bytes.clone()))
+            .collect();
+        self.live
+            .store()
+            .receive(&mut received.record, &received.message, &objects)?;
+        let events = std::mem::take(&mut received.events);
+        if !events.is_empty() {
+            self.write(|s| {
+                s.published.0.extend(events);
+                Ok(())
+            })?;
+        }
+        Ok(received.record.message_id)
+    }
+
+    /// SendCustomVerificationEmail (both APIs): the message with its link goes out as any
+    /// send does; then the address is an identity, pending until the link is followed. The
+    /// message ID.
+    pub(super) fn send_verification(
+        &self,
+        region: &str,
+        address: &str,
+        template: &str,
+        config_set: Option<String>,
+    ) -> Result<String> {
+        let now = jiff::Timestamp::now();
+        let base = self.links_base().to_string();
+        let (reply, pending) = self.send(|s| {
+            ops::custom_verification::send(s, region, address, template, config_set, &base, now)
+        })?;
+        self.write(|s| ops::custom_verification::pend(s, region, address, pending))?;
+        Ok(reply.message_id)
+    }
+
+    /// A received message's record and header section (SendBounce), from the received
+    /// messages the store keeps.
+    pub(super) fn received_message(
+        &self,
+        id: &str,
+    ) -> Result<(Option<crate::model::inbound::InboundRecord>, String)> {
+        let store = self.live.store();
+        let record = store
+            .read_received()?
+            .into_iter()
+            .find(|r| r.message_id == id);
+        let headers = match store.read_received_message(id)? {
+            Some(bytes) => {
+                let end = bytes
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .unwrap_or(bytes.len());
+                String::from_utf8_lossy(&bytes[..end]).into_owned()
+            }
+            None => String::new(),
+        };
+        Ok((record, headers))
     }
 
     pub(super) fn default_region(&self) -> &str {

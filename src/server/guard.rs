@@ -102,10 +102,15 @@ impl Allowed {
                 ),
             ));
         }
-        // sesm's own routes (`/_sesm/simulate`) take JSON bodies as the SESv2 API does.
+        // sesm's own routes (`/_sesm/simulate`) take JSON bodies as the SESv2 API does; the
+        // one-click unsubscribe POST is a form (`List-Unsubscribe=One-Click`, RFC 8058) that
+        // mail providers send without an `Origin`.
+        let one_click = path == "/_sesm/unsubscribe"
+            && content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
         if has_body
             && (path.starts_with("/v2/") || path.starts_with("/_sesm/"))
             && !is_json(content_type)
+            && !one_click
         {
             return Err(refuse(
                 403,

@@ -4,6 +4,16 @@
 
 use crate::error::{Error, Kind, SesCode};
 
+/// A character no SES string may hold: a C0 control other than tab, line feed and carriage
+/// return, or U+FFFE / U+FFFF — what XML 1.0 cannot carry, so SES v1 could never answer it
+/// back (a template with `\x01` broke v1's GetTemplate for boto3). Both API doors refuse it
+/// where they decode a request (issue 29, item 14): SESv2's `wire`, v1's `Form`.
+pub fn forbidden(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    })
+}
+
 /// A request, its body read.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -99,6 +109,14 @@ impl Query {
     }
 }
 
+/// The first value of `name` in a form body, read without building the rest (a 16 MiB form
+/// of short keys would otherwise cost hundreds of megabytes before any check).
+pub fn form_value(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// The HTTP status and code of an error, as the REST-JSON doors (SESv2, `/_sesm`, the
 /// console's statuses) answer it (`sesv2-wire.md` 3.2): never a 5xx for a deterministic
 /// refusal, since SDKs retry those; a lock timeout is a 429 ConcurrentModificationException,
@@ -107,6 +125,7 @@ pub fn status_of(e: &Error) -> (u16, &'static str) {
     match e.kind {
         Kind::Ses(SesCode::NotFound) => (404, "NotFoundException"),
         Kind::Ses(SesCode::NotImplemented) => (501, "NotImplemented"),
+        Kind::Ses(SesCode::AccessDenied) => (403, "AccessDeniedException"),
         Kind::Ses(code) => (400, code.as_str()),
         Kind::InvalidParameter => (400, "BadRequestException"),
         Kind::Lock => (429, "ConcurrentModificationException"),

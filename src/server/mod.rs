@@ -10,6 +10,8 @@
 //! SIGINT and SIGTERM stop accepting, let the requests in progress finish, and end the process.
 
 pub mod api;
+mod body;
+pub mod budget;
 mod console;
 pub mod doors;
 pub mod guard;
@@ -19,6 +21,7 @@ pub mod sesv1;
 pub mod sesv2;
 pub mod smtp;
 mod sns;
+mod timed;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -27,7 +30,7 @@ use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -35,20 +38,27 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
+use body::BodyError;
+use budget::Budget;
+
 use crate::error::{Error, Result, exit};
 pub use api::Api;
 use guard::{Allowed, escape};
-pub use smtp::SmtpOptions;
+pub use smtp::{InboundOptions, SmtpOptions};
 
 /// How long a stop waits for requests in progress.
 const DRAIN: Duration = Duration::from_secs(30);
-/// Body bytes held at once by all requests (in KiB, the unit of the budget's permits): a
-/// request waits for its share before its body is read, so many large bodies at once queue
-/// instead of exhausting memory. A body may be held twice while it is decoded.
-const BODY_BUDGET_KIB: usize = 192 * 1024;
-/// What a refused request's body may be read and thrown away, so the client is reading when
-/// the refusal comes (closing with unread bytes would reset the connection under it).
-const DISCARD_LIMIT: usize = 64 * 1024 * 1024;
+/// Memory the HTTP requests' bodies may hold at once, charged as they arrive (`budget`): 192 MiB
+/// of body bytes at `body::MEMORY_PER_BYTE` each. SMTP's messages have their own
+/// (`smtp::BUDGET`), so a slow DATA never starves an HTTP send.
+const HTTP_BUDGET: usize = 192 * 1024 * 1024 * body::MEMORY_PER_BYTE;
+/// Requests whose operation may run at once on tokio's blocking threads, reads (GET, HEAD)
+/// and the rest apart, so reads never queue behind writes waiting for the state lock; SMTP's
+/// sends have their own (`smtp::SENDERS`). Past that a request waits, as a task, for its turn.
+const READERS: usize = 24;
+const WRITERS: usize = 24;
+/// tokio's blocking threads: the operations above, SMTP's sends, SNS delivery's file work.
+const BLOCKING_THREADS: usize = 64;
 /// Log lines waiting for stderr; past that they are dropped and counted.
 const LOG_QUEUE: usize = 4096;
 
@@ -72,19 +82,51 @@ pub struct Options {
     pub smtp: Option<(u16, smtp::SmtpOptions)>,
     /// How long SNS delivery waits before trying a failed notification again.
     pub sns_retry_delay: Duration,
+    /// SES's inbound endpoint (mail to the account): its port (0: any free one) and how it
+    /// runs; `None` unless `--inbound-port`.
+    pub inbound: Option<(u16, smtp::InboundOptions)>,
 }
 
 struct Shared {
     api: Api,
     allowed: Allowed,
     request_timeout: Duration,
-    budget: Arc<Semaphore>,
+    budget: Arc<Budget>,
+    readers: Semaphore,
+    writers: Semaphore,
     log: LogQueue,
     /// Requests read and not yet answered.
     busy: AtomicUsize,
-    connections: AtomicUsize,
-    max_connections: usize,
+    /// Open connections of each door, and the most each may have (`Caps`).
+    http: AtomicUsize,
+    smtp: AtomicUsize,
+    caps: Caps,
     sns_retry_delay: Duration,
+}
+
+/// The connections each door may hold at once. Each is an open file, so they come from the
+/// open-files limit, less what the server keeps for the state, the mail, the log and SNS
+/// deliveries; SMTP gets a quarter, HTTP the rest, so idle SMTP sessions never lock HTTP
+/// clients out (issue 29, item 3). Each is capped, as an idle connection still costs memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub http: usize,
+    pub smtp: usize,
+}
+
+impl Caps {
+    const RESERVED: usize = 64;
+    const MAX_HTTP: usize = 8192;
+    const MAX_SMTP: usize = 2048;
+
+    pub fn of(open_files: usize) -> Caps {
+        let usable = open_files.saturating_sub(Caps::RESERVED).max(64);
+        let smtp = (usable / 4).clamp(16, Caps::MAX_SMTP);
+        Caps {
+            http: (usable - smtp.min(usable / 2)).clamp(32, Caps::MAX_HTTP),
+            smtp,
+        }
+    }
 }
 
 /// Binds `host:port` (port 0: any free port) and serves until SIGINT (exit 130) or SIGTERM
@@ -103,6 +145,7 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
         .map_err(|e| Error::internal(format!("cannot set up the listener: {e}")))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .max_blocking_threads(BLOCKING_THREADS)
         .thread_name("sesm-serve")
         .enable_io()
         .enable_time()
@@ -131,7 +174,12 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
         }
         None => None,
     };
+    let inbound_listener = match &options.inbound {
+        Some((port, _)) => Some(bind_inbound(host, *port)?),
+        None => None,
+    };
     log.listening(&base);
+    api.set_links_base(&base);
     let smtp_options = options.smtp;
     if let Some(l) = &smtp_listener {
         let port = l
@@ -140,17 +188,39 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
             .port();
         log.listening(&format!("smtp://{host_part}:{port}"));
     }
+    if let Some(l) = &inbound_listener {
+        let port = l
+            .local_addr()
+            .map_err(|e| Error::internal(format!("cannot read the inbound address: {e}")))?
+            .port();
+        log.listening(&format!("inbound-smtp://{host_part}:{port}"));
+    }
+    let inbound_options = options.inbound.map(|(_, o)| o);
+    let open_files = raise_open_files_limit();
+    let caps = Caps::of(open_files);
     let shared = Arc::new(Shared {
         api,
         allowed: Allowed::new(addr.ip(), addr.port(), &options.allow_hosts),
         request_timeout: options.request_timeout,
-        budget: Arc::new(Semaphore::new(BODY_BUDGET_KIB)),
+        budget: Budget::new(HTTP_BUDGET),
+        readers: Semaphore::new(READERS),
+        writers: Semaphore::new(WRITERS),
         log: LogQueue::start(Arc::clone(&log)),
         busy: AtomicUsize::new(0),
-        connections: AtomicUsize::new(0),
-        max_connections: open_files_limit().saturating_sub(64).max(64),
+        http: AtomicUsize::new(0),
+        smtp: AtomicUsize::new(0),
+        caps,
         sns_retry_delay: options.sns_retry_delay,
     });
+    shared.log.line(format!(
+        "connections: up to {} HTTP{} (open files limit {open_files})",
+        caps.http,
+        if smtp_listener.is_some() {
+            format!(" and {} SMTP", caps.smtp)
+        } else {
+            String::new()
+        }
+    ));
     let served = runtime.block_on(async {
         let listener = TcpListener::from_std(std_listener)
             .map_err(|e| Error::internal(format!("cannot set up the listener: {e}")))?;
@@ -170,6 +240,16 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
                 stop_rx.clone(),
             ));
         }
+        if let (Some(l), Some(o)) = (inbound_listener, inbound_options) {
+            let listener = TcpListener::from_std(l)
+                .map_err(|e| Error::internal(format!("cannot set up the inbound listener: {e}")))?;
+            tokio::spawn(smtp::inbound::accept(
+                listener,
+                Arc::clone(&shared),
+                Arc::new(o),
+                stop_rx.clone(),
+            ));
+        }
         accept(listener, Arc::clone(&shared), stop_rx).await;
         // Stopping: let the requests in progress finish.
         let start = Instant::now();
@@ -186,6 +266,19 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
     })
 }
 
+/// Binds SES's inbound endpoint before anything is printed, so a port in use fails the start.
+fn bind_inbound(host: &str, port: u16) -> Result<std::net::TcpListener> {
+    let l = std::net::TcpListener::bind((host, port)).map_err(|e| {
+        Error::invalid(format!(
+            "cannot listen for inbound mail on {host}:{port}: {e}"
+        ))
+        .hint("choose another --inbound-port, or --inbound-port 0 for any free one")
+    })?;
+    l.set_nonblocking(true)
+        .map_err(|e| Error::internal(format!("cannot set up the inbound listener: {e}")))?;
+    Ok(l)
+}
+
 /// Accepts connections until a stop is asked for; each is served by a task of its own.
 async fn accept(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     loop {
@@ -199,15 +292,15 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rec
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
-        if shared.connections.fetch_add(1, Ordering::SeqCst) >= shared.max_connections {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        if shared.http.fetch_add(1, Ordering::SeqCst) >= shared.caps.http {
+            shared.http.fetch_sub(1, Ordering::SeqCst);
             tokio::spawn(refuse_busy(stream));
             continue;
         }
         let shared = Arc::clone(&shared);
         tokio::spawn(async move {
             connection(stream, &shared).await;
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            shared.http.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
@@ -229,16 +322,23 @@ fn watch_signals(signal: Arc<AtomicI32>, stop: watch::Sender<bool>) -> Result<()
     Ok(())
 }
 
-/// The soft limit on open files (each connection is one), from `/proc/self/limits`.
-fn open_files_limit() -> usize {
-    std::fs::read_to_string("/proc/self/limits")
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .find(|l| l.starts_with("Max open files"))
-                .and_then(|l| l.split_whitespace().nth(3)?.parse().ok())
-        })
-        .unwrap_or(1024)
+/// The limit on open files (each connection is one): the soft limit raised to the hard one
+/// (as Go's runtime and nginx's `worker_rlimit_nofile` do), at most 65,536.
+fn raise_open_files_limit() -> usize {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let soft = limit.current.unwrap_or(65_536);
+    let wanted = limit.maximum.unwrap_or(65_536).min(65_536);
+    if wanted > soft {
+        let raised = rustix::process::Rlimit {
+            current: Some(wanted),
+            maximum: limit.maximum,
+        };
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            return wanted as usize;
+        }
+    }
+    soft as usize
 }
 
 /// A plain HTTP answer written straight to the socket, for a connection hyper won't serve.
@@ -297,7 +397,10 @@ async fn connection(stream: TcpStream, shared: &Arc<Shared>) {
         .header_read_timeout(shared.request_timeout)
         .keep_alive(true)
         .max_buf_size(256 * 1024)
-        .serve_connection(TokioIo::new(stream), service)
+        .serve_connection(
+            TokioIo::new(timed::Timed::new(stream, shared.request_timeout)),
+            service,
+        )
         .await;
 }
 
@@ -337,8 +440,9 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         to_hyper(r, close)
     };
 
-    if let Err(why) = framing(&parts.headers) {
-        // The body's end can't be trusted: answer and close without reading it.
+    if let Err(why) = framing(&parts.headers).and_then(|()| single_headers(&parts.headers)) {
+        // The body's end (or who is asking) can't be trusted: answer and close without
+        // reading it.
         return refused(400, "BadRequestException", why, true);
     }
     let declared = content_length(&parts.headers);
@@ -372,7 +476,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         text(header::CONTENT_TYPE).as_deref(),
         has_body,
     ) {
-        let drained = expects_continue || discard(body, deadline).await;
+        let drained = expects_continue || body::discard(body, deadline).await;
         let code = if r.status == 403 {
             "AccessDeniedException"
         } else {
@@ -381,21 +485,34 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         return refused(r.status, code, r.message, !drained);
     }
     let accept = text(header::ACCEPT);
-    let route = doors::Route::of(&method, &path, accept.as_deref());
+    // HEAD is GET without the body (RFC 9110 9.3.2; hyper leaves the body out): the doors
+    // see a GET, so every GET resource answers HEAD alike.
+    let door_method = if method == "HEAD" { "GET" } else { &method }.to_string();
+    let route = doors::Route::of(&door_method, &path, accept.as_deref());
     let limit = route.body_limit();
     if declared.is_some_and(|n| n > limit as u64) {
-        let drained = expects_continue || discard(body, deadline).await;
+        let drained = expects_continue || body::discard(body, deadline).await;
         let (status, code, message) = BodyError::TooLarge.refusal(limit);
         return refused(status, code, message, !drained);
     }
-    let bytes = match read_body(body, declared, limit, deadline, &shared.budget).await {
+    let (body, _charge) = match body::read(body, declared, limit, deadline, &shared.budget).await {
         Ok(b) => b,
         Err(e) => {
             let (status, code, message) = e.refusal(limit);
             return refused(status, code, message, true);
         }
     };
-    let (body, _permit) = bytes;
+    // The operation's turn on a blocking thread: reads and the rest each have their own
+    // share, waited for as a task (never a thread) until the deadline.
+    let turns = if matches!(parts.method, hyper::Method::GET | hyper::Method::HEAD) {
+        &shared.readers
+    } else {
+        &shared.writers
+    };
+    let Ok(Ok(_turn)) = tokio::time::timeout_at(deadline, turns.acquire()).await else {
+        let (status, code, message) = BodyError::Busy.refusal(limit);
+        return refused(status, code, message, false);
+    };
     let headers = parts
         .headers
         .iter()
@@ -407,7 +524,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         })
         .collect();
     let request = http::Request {
-        method: method.clone(),
+        method: door_method,
         target,
         headers,
         body,
@@ -418,7 +535,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
         (handled, request)
     })
     .await;
-    let Ok((handled, request)) = handled else {
+    let Ok((handled, _request)) = handled else {
         return refused(
             500,
             "InternalFailure",
@@ -428,7 +545,7 @@ async fn handle(req: hyper::Request<Incoming>, shared: &Arc<Shared>) -> HyperRes
     };
     shared.log.line(format!(
         "{} {} {} {} {}ms",
-        escape(&request.method),
+        escape(&method),
         escape(&path),
         handled.operation,
         handled.response.status,
@@ -462,123 +579,26 @@ fn framing(headers: &HeaderMap) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// RFC 9112 3.2 and RFC 9110 5.3: a request names its host once; `Origin` and
+/// `Sec-Fetch-Site` are single values too. Two of any could be read differently by a proxy
+/// in front and by sesm's host and origin rules, so they are refused rather than the first
+/// one believed.
+fn single_headers(headers: &HeaderMap) -> std::result::Result<(), String> {
+    for name in [header::HOST, header::ORIGIN] {
+        if headers.get_all(&name).iter().count() > 1 {
+            return Err(format!("the request has more than one {name} header"));
+        }
+    }
+    if headers.get_all("sec-fetch-site").iter().count() > 1 {
+        return Err("the request has more than one sec-fetch-site header".into());
+    }
+    Ok(())
+}
+
 fn content_length(headers: &HeaderMap) -> Option<u64> {
     let v = headers.get(header::CONTENT_LENGTH)?.as_bytes();
     let first = v.split(|&b| b == b',').next()?.trim_ascii();
     std::str::from_utf8(first).ok()?.parse().ok()
-}
-
-/// Reads and throws away what a refused request sends, up to `DISCARD_LIMIT` bytes and the
-/// deadline; whether it all arrived (so the connection may stay open).
-async fn discard(mut body: Incoming, deadline: tokio::time::Instant) -> bool {
-    let mut seen = 0usize;
-    loop {
-        match tokio::time::timeout_at(deadline, body.frame()).await {
-            Ok(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    seen += data.len();
-                    if seen > DISCARD_LIMIT {
-                        return false;
-                    }
-                }
-            }
-            Ok(None) => return true,
-            Ok(Some(Err(_))) | Err(_) => return false,
-        }
-    }
-}
-
-enum BodyError {
-    TooLarge,
-    Late,
-    Busy,
-    Broken,
-}
-
-impl BodyError {
-    /// The answer to a body that could not be read: status, code and words.
-    fn refusal(self, limit: usize) -> (u16, &'static str, String) {
-        match self {
-            BodyError::TooLarge => (
-                413,
-                "RequestEntityTooLargeException",
-                format!(
-                    "the request body is larger than {limit} bytes, the most this operation takes"
-                ),
-            ),
-            BodyError::Late => (
-                408,
-                "RequestTimeoutException",
-                "the request body took too long to arrive".into(),
-            ),
-            BodyError::Busy => (
-                503,
-                "ServiceUnavailable",
-                "sesm is holding as many request bodies as it takes at once; retry".into(),
-            ),
-            BodyError::Broken => (
-                400,
-                "BadRequestException",
-                "the request body ended early or was malformed".into(),
-            ),
-        }
-    }
-}
-
-/// The body, whole, within `limit` bytes and the deadline, holding its share of the budget
-/// (returned with it, released when dropped).
-async fn read_body(
-    mut body: Incoming,
-    declared: Option<u64>,
-    limit: usize,
-    deadline: tokio::time::Instant,
-    budget: &Arc<Semaphore>,
-) -> std::result::Result<(Vec<u8>, Option<tokio::sync::OwnedSemaphorePermit>), BodyError> {
-    let kib = |n: usize| n.div_ceil(1024).max(1) as u32;
-    let mut held: Option<tokio::sync::OwnedSemaphorePermit> = None;
-    let mut held_kib = 0u32;
-    let take = async |n: u32, held: &mut Option<tokio::sync::OwnedSemaphorePermit>| {
-        let permit = tokio::time::timeout_at(deadline, Arc::clone(budget).acquire_many_owned(n))
-            .await
-            .map_err(|_| BodyError::Busy)?
-            .map_err(|_| BodyError::Busy)?;
-        match held {
-            Some(h) => h.merge(permit),
-            None => *held = Some(permit),
-        }
-        Ok::<(), BodyError>(())
-    };
-    let mut out = Vec::new();
-    if let Some(n) = declared {
-        if n == 0 {
-            return Ok((out, None));
-        }
-        // The whole declared size at once: requests that each hold a part and wait for the
-        // rest would stall one another.
-        held_kib = kib(n as usize);
-        take(held_kib, &mut held).await?;
-        out.reserve_exact(n as usize);
-    }
-    loop {
-        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
-            Err(_) => return Err(BodyError::Late),
-            Ok(None) => return Ok((out, held)),
-            Ok(Some(Err(_))) => return Err(BodyError::Broken),
-            Ok(Some(Ok(frame))) => frame,
-        };
-        let Some(data) = frame.data_ref() else {
-            continue;
-        };
-        if out.len() + data.len() > limit {
-            return Err(BodyError::TooLarge);
-        }
-        let needed = kib(out.len() + data.len());
-        if needed > held_kib {
-            take(needed - held_kib, &mut held).await?;
-            held_kib = needed;
-        }
-        out.extend_from_slice(data);
-    }
 }
 
 /// A response as hyper writes it (`Date` is added by hyper; `close` ends the connection).

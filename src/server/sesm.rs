@@ -1,7 +1,8 @@
 //! sesm's own door, outside the AWS API: `/_sesm/outbox` (the accepted messages),
 //! `/_sesm/events` (the event log), `/_sesm/sns` (the SubscribeURL and UnsubscribeURL of the
-//! SNS messages sesm posts), `/_sesm/simulate`; and STS's `GetCallerIdentity`, which
-//! Terraform asks at start.
+//! SNS messages sesm posts), `/_sesm/simulate`, `/_sesm/inbound` (mail the account received),
+//! the links sesm puts in mail (`/_sesm/unsubscribe`, `/_sesm/verify`); and STS's
+//! `GetCallerIdentity`, which Terraform asks at start.
 
 use serde_json::Value;
 
@@ -19,6 +20,13 @@ pub const EVENTS_PATH: &str = "/_sesm/events";
 pub const SNS_PATH: &str = "/_sesm/sns";
 /// `sesm simulate --days N` from the endpoint, outside the AWS API.
 pub const SIMULATE_PATH: &str = "/_sesm/simulate";
+/// The unsubscribe links SendEmail's `ListManagementOptions` put in mail (GET, and RFC 8058's
+/// one-click POST).
+pub const UNSUBSCRIBE_PATH: &str = crate::ops::contact_list::UNSUBSCRIBE_PATH;
+/// The links custom verification emails carry.
+pub const VERIFY_PATH: &str = crate::ops::custom_verification::VERIFY_PATH;
+/// Mail the account received (`sesm serve --inbound-port`).
+pub const INBOUND_PATH: &str = "/_sesm/inbound";
 
 /// Whether a path is this door's.
 pub fn is_sesm(path: &str) -> bool {
@@ -33,20 +41,41 @@ pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
         SNS_PATH => (sns(api, req, query, id), "ConfirmSubscription"),
         EVENTS_PATH => (events(api, req, query), "ListEvents"),
         SIMULATE_PATH => (simulate(api, req), "Simulate"),
-        _ => match path
-            .strip_prefix(OUTBOX_PATH)
-            .and_then(|p| p.strip_prefix('/'))
-        {
-            Some(rest) => (outbox_message(api, req, rest), "GetOutboxMessage"),
-            None => (
+        UNSUBSCRIBE_PATH => (unsubscribe(api, req, query), "Unsubscribe"),
+        VERIFY_PATH => (verify(api, req, query), "VerifyEmailAddress"),
+        INBOUND_PATH => (inbound(api, req, query), "ListInbound"),
+        _ => match (
+            path.strip_prefix(OUTBOX_PATH)
+                .and_then(|p| p.strip_prefix('/')),
+            path.strip_prefix(INBOUND_PATH)
+                .and_then(|p| p.strip_prefix('/')),
+        ) {
+            (Some(rest), _) => (outbox_message(api, req, rest), "GetOutboxMessage"),
+            (None, Some(rest)) => (inbound_message(api, req, rest), "GetInboundMessage"),
+            (None, None) => (
                 Err(Error::not_found(format!(
-                    "sesm has nothing at {path}: its own paths are {OUTBOX_PATH}, {EVENTS_PATH}, {SNS_PATH} and {SIMULATE_PATH}."
+                    "sesm has nothing at {path}: its own paths are {OUTBOX_PATH}, {EVENTS_PATH}, {SNS_PATH}, {SIMULATE_PATH}, {INBOUND_PATH}, {UNSUBSCRIBE_PATH} and {VERIFY_PATH}."
                 ))),
                 "Unknown",
             ),
         },
     };
-    (result.unwrap_or_else(|e| http::error(&e)), name)
+    // The outbox and the event log are the account's mail: never sniffed as another type, never
+    // kept by a cache (issue 29, item 15).
+    let mut response = result.unwrap_or_else(|e| http::error(&e));
+    for (k, v) in [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Cache-Control", "no-store"),
+    ] {
+        if !response
+            .headers
+            .iter()
+            .any(|(h, _)| h.eq_ignore_ascii_case(k))
+        {
+            response = response.header(k, v);
+        }
+    }
+    (response, name)
 }
 
 /// Whether a `POST /` is STS's rather than SES v1's: by its credential scope, its `Version`,
@@ -62,11 +91,13 @@ pub fn is_sts(req: &Request) -> bool {
         "GetAccessKeyInfo",
         "DecodeAuthorizationMessage",
     ];
-    let form = Query::parse(&String::from_utf8_lossy(&req.body));
-    match (service_of(req).as_deref(), form.get("Version")) {
+    let version = http::form_value(&req.body, "Version");
+    match (service_of(req).as_deref(), version.as_deref()) {
         (Some("sts"), _) | (_, Some("2011-06-15")) => true,
         (Some(_), _) | (_, Some(_)) => false,
-        (None, None) => form.get("Action").is_some_and(|a| STS_ACTIONS.contains(&a)),
+        (None, None) => {
+            http::form_value(&req.body, "Action").is_some_and(|a| STS_ACTIONS.contains(&a.as_str()))
+        }
     }
 }
 
@@ -157,7 +188,16 @@ fn sns(api: &Api, req: &Request, query: &str, id: &str) -> Result<Response> {
         }
         Some("Unsubscribe") => {
             let arn = q.get("SubscriptionArn").unwrap_or_default().to_string();
-            api.write(|s| ops::events::unsubscribe(s, &arn))?;
+            // `serve --subscribe` subscriptions live in this run, not in the state.
+            let one = api.one_run();
+            if one.subscriptions.iter().any(|s| s.subscription_arn == arn) {
+                one.unsubscribed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(arn);
+            } else {
+                api.write(|s| ops::events::unsubscribe(s, &arn))?;
+            }
             Ok(xml("Unsubscribe", String::new()))
         }
         _ => Err(Error::bad_request(
@@ -198,10 +238,38 @@ fn events(api: &Api, req: &Request, query: &str) -> Result<Response> {
             None => None,
         },
     };
-    let log = api.live().store().read_events(0)?;
-    let list = ops::events::list(log, &q);
+    // A page at a time, read line by line: the log may hold 64 MB, and requests at once
+    // must not each hold it (issue 29, item 11).
+    let after = match query.get("next-token") {
+        Some(t) => ops::events::parse_page_token(t)?,
+        None => 0,
+    };
+    let size = match query.int("page-size")? {
+        None => EVENTS_PAGE,
+        Some(n) if (1..=EVENTS_PAGE as i64).contains(&n) => n as usize,
+        Some(n) => {
+            return Err(Error::bad_request(format!(
+                "Invalid page-size {n}: use a number from 1 to {EVENTS_PAGE}."
+            )));
+        }
+    };
+    let page = api
+        .live()
+        .store()
+        .read_events_page(after, size, EVENTS_PAGE_BYTES, |e| {
+            ops::events::matches(e, &q)
+        })?;
+    let list = ops::events::EventList {
+        events: page.events,
+        next_token: page.more.then(|| ops::events::page_token(page.last_seq)),
+    };
     Ok(http::json(&list))
 }
+
+/// Events per page of `GET /_sesm/events`, at most, and the size of their lines at which a page
+/// ends sooner.
+const EVENTS_PAGE: usize = 1000;
+const EVENTS_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// `GET /_sesm/outbox/{MessageId}`: the message taken apart (JSON);
 /// `GET /_sesm/outbox/{MessageId}/raw`: the message as kept (`message/rfc822`).
@@ -265,11 +333,145 @@ fn simulate(api: &Api, req: &Request) -> Result<Response> {
     Ok(http::json(&report))
 }
 
+/// A plain-text answer for a person who followed a link in a mail client.
+fn text(status: u16, body: String) -> Response {
+    Response::new(status, "text/plain; charset=utf-8", body.into_bytes())
+}
+
+/// An unsubscribe link (`GET`), or its one-click `POST` (RFC 8058's
+/// `List-Unsubscribe=One-Click`): the contact is unsubscribed from the link's topic (or the
+/// list) and a Subscription event is published for the message it came in.
+fn unsubscribe(api: &Api, req: &Request, query: &str) -> Result<Response> {
+    let source = match req.method.as_str() {
+        "GET" | "HEAD" => "UnsubscribeLink",
+        "POST" => "UnsubscribeHeader",
+        other => {
+            return Err(Error::bad_request(format!(
+                "{other} is not allowed on {UNSUBSCRIBE_PATH}; use GET or POST."
+            )));
+        }
+    };
+    let q = Query::parse(query);
+    let link = ops::contact_list::Link {
+        region: q.required("region")?,
+        list: q.required("list")?,
+        topic: q.get("topic").map(str::to_string),
+        contact: q.required("contact")?,
+        message_id: q.get("message").unwrap_or_default().to_string(),
+        token: q.required("token")?,
+    };
+    check_region(&link.region).map_err(|e| Error::bad_request(e.message))?;
+    // The message the link came in, for the Subscription event's `mail` (gone once the
+    // outbox no longer keeps it: the event is then not published).
+    let message = api
+        .kept_message(&link.message_id)
+        .ok()
+        .map(|(mut m, mime)| {
+            if let Some(bytes) = mime {
+                m.mime = std::sync::Arc::new(bytes);
+            }
+            m
+        });
+    let now = jiff::Timestamp::now();
+    let done =
+        api.write(|s| ops::contact_list::unsubscribe(s, &link, source, message.as_ref(), now))?;
+    let scope = match &done.topic {
+        Some(t) => format!("topic {t} of list {}", done.list),
+        None => format!("every topic of list {}", done.list),
+    };
+    Ok(text(
+        200,
+        format!("{} is unsubscribed from {scope}.\n", done.contact),
+    ))
+}
+
+/// A custom verification email's link: the address is verified, and the browser is sent to
+/// the template's success URL (its failure URL when the token is not the address's).
+fn verify(api: &Api, req: &Request, query: &str) -> Result<Response> {
+    if req.method != "GET" && req.method != "HEAD" {
+        return Err(Error::bad_request(format!(
+            "{} is not allowed on {VERIFY_PATH}; use GET.",
+            req.method
+        )));
+    }
+    let q = Query::parse(query);
+    let (region, identity, token) = (
+        q.required("region")?,
+        q.required("identity")?,
+        q.required("token")?,
+    );
+    check_region(&region).map_err(|e| Error::bad_request(e.message))?;
+    let (ok, url) =
+        api.write(|s| ops::custom_verification::confirm(s, &region, &identity, &token))?;
+    Ok(match (ok, url) {
+        (_, Some(url)) => {
+            Response::new(302, "text/plain; charset=utf-8", Vec::new()).header("Location", url)
+        }
+        (true, None) => text(200, format!("{identity} is verified.\n")),
+        (false, None) => text(
+            404,
+            format!(
+                "This link does not verify {identity}: it is not one sesm sent, or a newer one was sent since.\n"
+            ),
+        ),
+    })
+}
+
+/// `GET /_sesm/inbound?to=&since=&region=`: what the account received, oldest first.
+fn inbound(api: &Api, req: &Request, query: &str) -> Result<Response> {
+    if req.method != "GET" && req.method != "HEAD" {
+        return Err(Error::bad_request(format!(
+            "{} is not allowed on {INBOUND_PATH}; use GET.",
+            req.method
+        )));
+    }
+    let query = Query::parse(query);
+    let bad = |e: Error| Error::bad_request(e.message);
+    let q = ops::inbound::InboundQuery {
+        to: query.get("to").map(str::to_string),
+        since: query
+            .get("since")
+            .map(ops::send::parse_since)
+            .transpose()
+            .map_err(bad)?,
+        region: match query.get("region") {
+            Some(r) => {
+                check_region(r).map_err(bad)?;
+                Some(r.to_string())
+            }
+            None => None,
+        },
+    };
+    let records = api.live().store().read_received()?;
+    Ok(http::json(&ops::inbound::list(records, &q)))
+}
+
+/// `GET /_sesm/inbound/{MessageId}` (taken apart) and `…/raw` (the message as received).
+fn inbound_message(api: &Api, req: &Request, rest: &str) -> Result<Response> {
+    if req.method != "GET" && req.method != "HEAD" {
+        return Err(Error::bad_request(format!(
+            "{} is not allowed on {INBOUND_PATH}/ID; use GET.",
+            req.method
+        )));
+    }
+    let (id, raw) = match rest.strip_suffix("/raw") {
+        Some(id) => (id, true),
+        None => (rest, false),
+    };
+    let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+    let store = api.live().store();
+    let mime = store.read_received_message(&id)?;
+    let detail = ops::inbound::detail(store.read_received()?, &id, mime.as_deref())?;
+    if raw {
+        return eml(&detail.record.message_id, mime);
+    }
+    Ok(http::json(&detail))
+}
+
 /// STS `GetCallerIdentity` (query protocol, XML), which Terraform asks at start to learn
 /// the account ID.
 pub fn sts(api: &Api, req: &Request, id: &str) -> Response {
-    let form = Query::parse(&String::from_utf8_lossy(&req.body));
-    let action = form.get("Action").unwrap_or_default().to_string();
+    let action = http::form_value(&req.body, "Action").unwrap_or_default();
     if action != "GetCallerIdentity" {
         return http::json_error(
             501,

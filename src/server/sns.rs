@@ -6,9 +6,15 @@
 //! event), so a server killed with events undelivered delivers them after a restart (more
 //! than once, possibly, as SNS may). A subscriber that does not answer 2xx is retried with
 //! SNS's default HTTP delivery policy: 3 retries, 20 s apart; then the event is dropped, as
-//! SNS drops it.
+//! SNS drops it. A failed event waits for its retry in the worker's queue while the events
+//! after it go on, so one failing event costs the others nothing (issue 29, item 10).
+//!
+//! An event log that was removed or replaced (its last event numbered below where delivery
+//! got to) is said in the log, and delivery starts again from its first event: the events of
+//! the old log that were not delivered are gone with it, and the log line says so. Events after
+//! the cursor missing from the log (removed or trimmed before delivery) are said too.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -30,12 +36,27 @@ const RETRIES: u32 = 3;
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How often a worker looks for new events.
 const POLL: Duration = Duration::from_millis(200);
+/// Events a worker reads at a time, and failed events it keeps waiting for their retries;
+/// past that it reads no new events until retries are done.
+const PAGE: usize = 100;
+const MAX_WAITING: usize = 1000;
 
-/// The subscriptions of this run only (`--subscribe`), and which of them were confirmed.
+/// The subscriptions of this run only (`--subscribe`), which of them were confirmed, and which
+/// were unsubscribed through their UnsubscribeURL.
 #[derive(Default)]
 pub struct OneRun {
     pub subscriptions: Vec<SnsSubscription>,
     pub confirmed: Mutex<HashSet<String>>,
+    pub unsubscribed: Mutex<HashSet<String>>,
+}
+
+/// A notification that failed, waiting for its next attempt.
+struct Retry {
+    seq: u64,
+    attempts: u32,
+    due: tokio::time::Instant,
+    headers: Vec<(&'static str, String)>,
+    body: String,
 }
 
 /// Delivery's shared state: where each subscription got to.
@@ -84,12 +105,24 @@ fn subscriptions(shared: &Shared) -> Vec<SnsSubscription> {
         .unwrap_or_default();
     let one = shared.api.one_run();
     let confirmed = one.confirmed.lock().unwrap_or_else(|p| p.into_inner());
+    let unsubscribed = one.unsubscribed.lock().unwrap_or_else(|p| p.into_inner());
     for s in &one.subscriptions {
+        if unsubscribed.contains(&s.subscription_arn) {
+            continue;
+        }
         let mut s = s.clone();
         s.confirmed = confirmed.contains(&s.subscription_arn);
         out.push(s);
     }
     out
+}
+
+/// Whether the subscription is still there (an UnsubscribeURL or `events unsubscribe` stops
+/// its deliveries, queued ones included).
+fn subscribed(shared: &Shared, arn: &str) -> Option<SnsSubscription> {
+    subscriptions(shared)
+        .into_iter()
+        .find(|s| s.subscription_arn == arn)
 }
 
 async fn worker(
@@ -102,15 +135,13 @@ async fn worker(
     let mut confirmation_sent = false;
     let mut conn: Conn = None;
     let mut seen_len = u64::MAX;
+    let mut waiting: VecDeque<Retry> = VecDeque::new();
     loop {
         tokio::select! {
             _ = stop.changed() => return,
             _ = tokio::time::sleep(POLL) => {}
         }
-        let Some(sub) = subscriptions(&shared)
-            .into_iter()
-            .find(|s| s.subscription_arn == arn)
-        else {
+        let Some(sub) = subscribed(&shared, &arn) else {
             return; // unsubscribed
         };
         let cursor = cursors
@@ -136,43 +167,167 @@ async fn worker(
             }
             continue;
         }
-        let from = cursor.unwrap_or(sub.from_event);
+        // Retries that are due, one attempt each; the events after them are not held up.
+        let now = tokio::time::Instant::now();
+        for _ in 0..waiting.len() {
+            let Some(mut r) = waiting.pop_front() else {
+                break;
+            };
+            if r.due > now {
+                waiting.push_back(r);
+                continue;
+            }
+            if subscribed(&shared, &arn).is_none() {
+                return;
+            }
+            r.attempts += 1;
+            if !attempt(
+                &shared,
+                &mut conn,
+                &sub,
+                "Notification",
+                &r.headers,
+                &r.body,
+                r.attempts,
+            )
+            .await
+            {
+                r.due = tokio::time::Instant::now() + shared.sns_retry_delay;
+                waiting.push_back(r);
+            }
+        }
+        let mut from = cursor.unwrap_or(sub.from_event);
         let store = shared.api.live().store().clone();
         let len = std::fs::metadata(store.events_path()).map_or(0, |m| m.len());
-        if len == seen_len {
+        if len == seen_len || waiting.len() >= MAX_WAITING {
             continue;
         }
-        let Ok(Ok(events)) = tokio::task::spawn_blocking(move || store.read_events(from)).await
-        else {
+        let last = {
+            let store = store.clone();
+            tokio::task::spawn_blocking(move || store.last_event())
+                .await
+                .ok()
+                .and_then(|r| r.ok())
+        };
+        if let Some(last) = last
+            && last < from
+        {
+            shared.log.line(format!(
+                "sns: the event log was removed or replaced (its last event is {last}, delivery to {} had reached {from}): delivery starts again from its first event; undelivered events of the old log are lost",
+                sub.endpoint.escape_default()
+            ));
+            from = 0;
+            save_cursor(&shared, &cursors, &arn, 0).await;
+        }
+        let page = tokio::task::spawn_blocking(move || {
+            store.read_events_page(from, PAGE, 4 * 1024 * 1024, |_| true)
+        })
+        .await;
+        let Ok(Ok(page)) = page else {
             continue;
         };
-        seen_len = len;
-        for e in events {
+        if !page.more {
+            seen_len = len;
+        }
+        // Events numbered after the cursor that the log no longer holds were removed with it
+        // (or trimmed away) before this subscriber got them: lost, and said so. A log removed
+        // by hand is usually rebuilt from the outbox's segments on the next write, so nothing
+        // is lost then, and nothing is said.
+        if let Some(first) = page.events.first().map(|e| e.seq)
+            && from > 0
+            && first > from + 1
+        {
+            shared.log.line(format!(
+                "sns: events {} to {} left the event log (removed, replaced or trimmed) before they were delivered to {}: they are lost",
+                from + 1,
+                first - 1,
+                sub.endpoint.escape_default()
+            ));
+        }
+        for e in page.events {
+            if subscribed(&shared, &arn).is_none() {
+                return;
+            }
             if e.sns_topics.contains(&sub.topic_arn) {
                 let (body, headers) = notification(&sub, &e, &base);
-                deliver(
-                    &shared,
-                    &mut conn,
-                    &sub,
-                    "Notification",
-                    &headers,
-                    body,
-                    &mut stop,
-                )
-                .await;
+                if !attempt(&shared, &mut conn, &sub, "Notification", &headers, &body, 1).await {
+                    waiting.push_back(Retry {
+                        seq: e.seq,
+                        attempts: 1,
+                        due: tokio::time::Instant::now() + shared.sns_retry_delay,
+                        headers,
+                        body,
+                    });
+                }
                 if *stop.borrow() {
                     return;
                 }
             }
-            let snapshot = {
-                let mut map = cursors.map.lock().unwrap_or_else(|p| p.into_inner());
-                map.insert(arn.clone(), e.seq);
-                map.clone()
-            };
-            let store = shared.api.live().store().clone();
-            let _ = tokio::task::spawn_blocking(move || store.write_sns_cursors(&snapshot)).await;
+            // Where delivery got to: before the oldest event still waiting for a retry, so a
+            // restart sends it again rather than losing it.
+            let upto = waiting
+                .iter()
+                .map(|r| r.seq - 1)
+                .min()
+                .unwrap_or(e.seq)
+                .min(e.seq);
+            save_cursor(&shared, &cursors, &arn, upto).await;
+            if waiting.len() >= MAX_WAITING {
+                break;
+            }
         }
     }
+}
+
+/// Records where a subscription's delivery got to.
+async fn save_cursor(shared: &Shared, cursors: &Cursors, arn: &str, seq: u64) {
+    let snapshot = {
+        let mut map = cursors.map.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(arn.to_string(), seq);
+        map.clone()
+    };
+    let store = shared.api.live().store().clone();
+    let _ = tokio::task::spawn_blocking(move || store.write_sns_cursors(&snapshot)).await;
+}
+
+/// One attempt at a notification (the `n`th); whether it is done with: delivered, refused for
+/// good, or dropped after SNS's last retry.
+async fn attempt(
+    shared: &Shared,
+    conn: &mut Conn,
+    sub: &SnsSubscription,
+    kind: &str,
+    headers: &[(&'static str, String)],
+    body: &str,
+    n: u32,
+) -> bool {
+    let endpoint = sub.endpoint.escape_default();
+    match post(conn, &sub.endpoint, headers, body.to_string()).await {
+        Ok(status) if (200..300).contains(&status) => return true,
+        Ok(status) if (400..500).contains(&status) && status != 429 => {
+            shared.log.line(format!(
+                "sns: {kind} to {endpoint} answered {status}, a permanent failure: dropped"
+            ));
+            return true;
+        }
+        Ok(status) => shared.log.line(format!(
+            "sns: {kind} to {endpoint} answered {status} (attempt {n} of {})",
+            RETRIES + 1
+        )),
+        Err(why) => shared.log.line(format!(
+            "sns: {kind} to {endpoint} failed: {} (attempt {n} of {})",
+            why.escape_default(),
+            RETRIES + 1
+        )),
+    }
+    if n > RETRIES {
+        shared.log.line(format!(
+            "sns: {kind} to {endpoint} dropped after {} attempts, as SNS drops it",
+            RETRIES + 1
+        ));
+        return true;
+    }
+    false
 }
 
 /// A message ID as SNS writes them (a UUID), from what the message is.
@@ -336,18 +491,9 @@ async fn post(
     headers: &[(&'static str, String)],
     body: String,
 ) -> Result<u16, String> {
-    let rest = url.strip_prefix("http://").ok_or("not an http:// URL")?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (
-            h.trim_matches(['[', ']']),
-            p.parse::<u16>().map_err(|e| e.to_string())?,
-        ),
-        _ => (authority, 80),
-    };
+    let endpoint = crate::ops::events::parse_endpoint(url).map_err(|e| e.message)?;
+    let (host, port) = (endpoint.host.as_str(), endpoint.port);
+    let (authority, path) = (endpoint.authority.as_str(), endpoint.target.as_str());
     let attempt = async {
         let reusable = match conn.as_mut() {
             Some(s) => s.ready().await.is_ok(),

@@ -134,6 +134,68 @@ impl Store {
         self.log_events(folder, &missing, true)
     }
 
+    /// A page of the log, read line by line so that memory is the page's, never the log's
+    /// (`GET /_sesm/events` and SNS delivery): the events numbered above `after`, oldest first,
+    /// that `keep` accepts, until `max` of them or `max_bytes` of their lines; `more` says the
+    /// page stopped before the log's end.
+    pub fn read_events_page(
+        &self,
+        after: u64,
+        max: usize,
+        max_bytes: usize,
+        mut keep: impl FnMut(&EventRecord) -> bool,
+    ) -> Result<EventPage> {
+        use std::io::BufRead;
+        let path = self.events_path();
+        let fail = |e: std::io::Error| {
+            Error::state(format!("cannot read the event log {}: {e}", path.display()))
+        };
+        let mut page = EventPage::default();
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(page),
+            Err(e) => return Err(fail(e)),
+        };
+        let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+        let (mut line, mut bytes, mut number) = (Vec::new(), 0usize, 0usize);
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).map_err(fail)? == 0 {
+                return Ok(page);
+            }
+            number += 1;
+            // A last line without its newline is a write a crash cut short (or one under way).
+            if line.last() != Some(&b'\n') || line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if seq_of(&line).is_some_and(|seq| seq <= after) {
+                continue;
+            }
+            if page.events.len() >= max || bytes >= max_bytes {
+                page.more = true;
+                return Ok(page);
+            }
+            let e: EventRecord = serde_json::from_slice(&line).map_err(|e| {
+                Error::state(format!(
+                    "the event log {} is corrupt at line {number}: {e}; it was left untouched",
+                    path.display()
+                ))
+                .hint(format!(
+                    "remove the line, or the whole file to empty the log: rm {}",
+                    path.display()
+                ))
+            })?;
+            if e.seq <= after {
+                continue;
+            }
+            page.last_seq = e.seq;
+            if keep(&e) {
+                bytes += line.len();
+                page.events.push(e);
+            }
+        }
+    }
+
     /// The sequence of the log's last event (0 for an empty log).
     fn log_last(&self) -> Result<u64> {
         match File::open(self.events_path()) {
@@ -326,6 +388,16 @@ pub(super) fn number_events(events: &mut [EventRecord], mut next: u64) -> u64 {
 
 fn fail_read(path: &Path, e: std::io::Error) -> Error {
     Error::state(format!("cannot read the outbox {}: {e}", path.display()))
+}
+
+/// A page of the event log (`Store::read_events_page`).
+#[derive(Debug, Default)]
+pub struct EventPage {
+    pub events: Vec<EventRecord>,
+    /// The sequence of the last event read (kept or not): the next page starts after it.
+    pub last_seq: u64,
+    /// Whether the page stopped before the end of the log.
+    pub more: bool,
 }
 
 /// The number a log line starts with (`{"Seq":12,…`), without parsing the rest.

@@ -466,6 +466,7 @@ impl Store {
 mod atomic;
 mod codec;
 mod events;
+mod inbound;
 mod input;
 mod legacy;
 mod live;

@@ -175,6 +175,7 @@ fn message(seq: u64) -> SentMessage {
         simulator: Default::default(),
         rendering_failure: None,
         suppressed: vec![],
+        unsubscribed: vec![],
         template_name: None,
         publishes: false,
         event_mail: None,

@@ -16,6 +16,8 @@ pub struct Server {
     pub url: String,
     /// `smtp://127.0.0.1:PORT`, unless `--no-smtp`.
     pub smtp: Option<String>,
+    /// `inbound-smtp://127.0.0.1:PORT`, with `--inbound-port`.
+    pub inbound: Option<String>,
     pub stderr: Option<std::process::ChildStderr>,
 }
 
@@ -23,13 +25,37 @@ impl Server {
     /// Starts `sesm serve` on free ports (HTTP and, unless `extra` says `--no-smtp` or names
     /// a port, SMTP).
     pub fn start(env: &Env, extra: &[&str]) -> Server {
+        Server::start_under(env, extra, &[])
+    }
+
+    /// Starts it under a wrapper that runs the binary given as its first argument after
+    /// `wrapper` (`prlimit --as=… --`, `sh -c 'ulimit -f 16; exec "$0" "$@"'`), in the same
+    /// environment.
+    pub fn start_under(env: &Env, extra: &[&str], wrapper: &[&str]) -> Server {
         let smtp = !extra.contains(&"--no-smtp");
         let mut args = vec!["serve", "--port", "0"];
         if smtp && !extra.contains(&"--smtp-port") {
             args.extend(["--smtp-port", "0"]);
         }
-        let mut child = env
-            .std_command()
+        let base = env.std_command();
+        let mut cmd = match wrapper.split_first() {
+            None => base,
+            Some((program, rest)) => {
+                let mut cmd = Command::new(program);
+                cmd.env_clear();
+                for (k, v) in base.get_envs() {
+                    if let Some(v) = v {
+                        cmd.env(k, v);
+                    }
+                }
+                if let Some(dir) = base.get_current_dir() {
+                    cmd.current_dir(dir);
+                }
+                cmd.args(rest).arg(base.get_program());
+                cmd
+            }
+        };
+        let mut child = cmd
             .args(&args)
             .args(extra)
             .stdin(Stdio::null())
@@ -48,11 +74,23 @@ impl Server {
             assert!(line.starts_with("smtp://"), "second line: {line:?}");
             line.trim().to_string()
         });
+        let inbound = extra.contains(&"--inbound-port").then(|| {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            assert!(
+                line.starts_with("inbound-smtp://"),
+                "inbound line: {line:?}"
+            );
+            line.trim()
+                .trim_start_matches("inbound-smtp://")
+                .to_string()
+        });
         let stderr = child.stderr.take();
         Server {
             child,
             url,
             smtp,
+            inbound,
             stderr,
         }
     }
@@ -66,8 +104,21 @@ impl Server {
             .to_string()
     }
 
+    /// The server's process ID (the wrapper `exec`s it, so it is the child's).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Stops the server and returns what it logged on stderr.
+    pub fn log(mut self) -> String {
+        let mut stderr = self.stderr.take().expect("stderr not taken");
+        let reader = std::thread::spawn(move || {
+            let mut log = Vec::new();
+            let _ = stderr.read_to_end(&mut log);
+            log
+        });
+        drop(self);
+        String::from_utf8_lossy(&reader.join().unwrap()).into_owned()
     }
 
     pub fn addr(&self) -> String {
@@ -199,6 +250,12 @@ pub fn client_venv(name: &str) -> Option<PathBuf> {
 /// and after 1.43.105), each against a new account and server: `python SCRIPT ENDPOINT SESM
 /// STATE`, which prints "all ok" last when every check passed.
 pub fn drive_with_boto3(script: &str) {
+    drive_with_boto3_and(script, &[]);
+}
+
+/// `drive_with_boto3` with more arguments for `sesm serve`; the script finds the inbound
+/// endpoint's `HOST:PORT` in `SESM_INBOUND` when one of them is `--inbound-port`.
+pub fn drive_with_boto3_and(script: &str, serve_args: &[&str]) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/clients")
         .join(script);
@@ -212,7 +269,9 @@ pub fn drive_with_boto3(script: &str) {
             continue;
         };
         let env = Env::new();
-        let server = Server::start(&env, &["-q"]);
+        let mut args = vec!["-q"];
+        args.extend(serve_args);
+        let server = Server::start(&env, &args);
         run_client(
             version,
             Command::new(&python)
@@ -220,7 +279,8 @@ pub fn drive_with_boto3(script: &str) {
                 .arg(&server.url)
                 .arg(assert_cmd::cargo::cargo_bin("sesm"))
                 .arg(&env.state)
-                .env("SESM_TODAY", TODAY),
+                .env("SESM_TODAY", TODAY)
+                .env("SESM_INBOUND", server.inbound.clone().unwrap_or_default()),
         );
     }
 }
@@ -273,8 +333,9 @@ fn one_log_line_per_request_and_quiet_silences_it() {
     );
     let mut stderr = BufReader::new(server.stderr.take().unwrap());
     let mut line = String::new();
-    // The SMTP interface logs its certificate's fingerprint at start.
-    while line.is_empty() || line.starts_with("smtp: ") {
+    // At start the server logs each door's connection cap, and the SMTP interface its
+    // certificate's fingerprint.
+    while line.is_empty() || line.starts_with("smtp: ") || line.starts_with("connections: ") {
         line.clear();
         stderr.read_line(&mut line).unwrap();
     }
@@ -402,11 +463,11 @@ fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
         ),
         (
             "GET",
-            "/v2/email/contact-lists",
+            "/v2/email/deliverability-dashboard",
             "",
             501,
             "NotImplemented",
-            "ListContactLists",
+            "GetDeliverabilityDashboardOptions",
         ),
         (
             "POST",

@@ -73,10 +73,15 @@ fn framing_follows_rfc_9112() {
         before,
         "a smuggled request changed the state"
     );
-    // HEAD: the head of the answer, no body.
+    // HEAD on a write-only path: the head of the answer, no body.
     let mut s = TcpStream::connect(&addr).unwrap();
-    s.write_all(format!("HEAD /v2/email/dedicated-ip-pools/marketing HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
-        .unwrap();
+    s.write_all(
+        format!(
+            "HEAD /v2/email/outbound-emails HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .unwrap();
     let mut all = Vec::new();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     s.read_to_end(&mut all).unwrap();
@@ -423,11 +428,17 @@ fn forty_ten_megabyte_bodies_at_once_stay_under_a_gigabyte() {
         })
         .collect();
     let statuses: Vec<u16> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    // Sends the budget can't hold at once are 503, and sends that queued past the 1 s lock
+    // timeout 429: both retried by SDKs (serve_limits.rs retries them to the end).
     assert_eq!(
-        statuses.iter().filter(|&&s| s == 200).count(),
+        statuses
+            .iter()
+            .filter(|&&s| s == 200 || s == 503 || s == 429)
+            .count(),
         20,
         "{statuses:?}"
     );
+    assert!(statuses.contains(&200), "{statuses:?}");
     assert_eq!(
         statuses.iter().filter(|&&s| s == 413).count(),
         20,

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::harness::Env;
 use crate::serve::{Server, client_venv, request};
 
-fn account() -> Env {
+pub fn account() -> Env {
     let env = Env::new();
     env.ok(&["pool", "create", "marketing", "--managed"]);
     env.ok(&["config-set", "create", "news", "--pool", "marketing"]);
@@ -23,12 +23,12 @@ fn account() -> Env {
 }
 
 /// A line-by-line SMTP client.
-struct Client {
-    r: BufReader<TcpStream>,
+pub struct Client {
+    pub r: BufReader<TcpStream>,
 }
 
 impl Client {
-    fn connect(addr: &str) -> Client {
+    pub fn connect(addr: &str) -> Client {
         let s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         let mut c = Client {
@@ -39,8 +39,17 @@ impl Client {
         c
     }
 
+    /// A connection, its greeting not read.
+    pub fn connect_raw(addr: &str) -> Client {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        Client {
+            r: BufReader::new(s),
+        }
+    }
+
     /// One reply, its lines joined by newlines.
-    fn reply(&mut self) -> String {
+    pub fn reply(&mut self) -> String {
         let mut all = String::new();
         loop {
             let mut line = String::new();
@@ -54,17 +63,17 @@ impl Client {
         }
     }
 
-    fn send(&mut self, bytes: &[u8]) {
+    pub fn send(&mut self, bytes: &[u8]) {
         self.r.get_mut().write_all(bytes).unwrap();
     }
 
-    fn cmd(&mut self, line: &str) -> String {
+    pub fn cmd(&mut self, line: &str) -> String {
         self.send(format!("{line}\r\n").as_bytes());
         self.reply()
     }
 
     /// EHLO and AUTH PLAIN in plain text (loopback allows it).
-    fn login(addr: &str) -> Client {
+    pub fn login(addr: &str) -> Client {
         let mut c = Client::connect(addr);
         assert!(c.cmd("EHLO test").contains("AUTH PLAIN LOGIN"));
         let a = c.cmd("AUTH PLAIN AHVzZXIAcGFzcw==");
@@ -73,7 +82,7 @@ impl Client {
     }
 }
 
-fn outbox(addr: &str) -> Vec<Value> {
+pub fn outbox(addr: &str) -> Vec<Value> {
     let v: Value = serde_json::from_str(&request(addr, "GET", "/_sesm/outbox", "").body).unwrap();
     v["Messages"].as_array().unwrap().clone()
 }
@@ -210,12 +219,9 @@ fn hostile_input_gets_its_error_and_the_server_stays_up() {
     assert!(c.reply().starts_with("500 5.5.2 Bare LF"));
     c.send(b"NO\0OP\r\n");
     assert!(c.reply().starts_with("500 5.5.2 NUL"));
-    // Bare LF, NUL and 41 MB in DATA: the message is read to its end and refused.
+    // NUL and 41 MB in DATA: the message is read to its end and refused. (A bare LF in DATA
+    // ends the session: smtp_hardening.rs.)
     for (body, want) in [
-        (
-            b"Subject: x\r\n\r\nbare\nlf\r\n".to_vec(),
-            "554 Transaction failed: the message has a bare LF",
-        ),
         (
             b"Subject: x\r\n\r\nnul\0\r\n".to_vec(),
             "554 Transaction failed: the message contains NUL",

@@ -24,9 +24,11 @@ pub use super::event::EventType;
 use super::rules::RawJson;
 pub use days::DayOutcome;
 pub use send::prepare;
+pub use subscription::subscription_event;
 
 mod days;
 mod send;
+mod subscription;
 
 impl EventType {
     /// The `eventType` of the published JSON (`Send`, `Rendering Failure`, …).

@@ -57,19 +57,20 @@ pub(super) fn message(cx: &Ctx, id: &str) -> Response {
         Ok(k) => k,
         Err(page) => return page,
     };
-    let events = match cx.api.live().store().read_events(0) {
-        Ok(log) => {
-            let q = ops::events::EventQuery {
-                event_type: None,
-                config_set: None,
-                message_id: Some(m.message_id.clone()),
-                since: None,
-                region: None,
-            };
-            ops::events::list(log, &q).events
-        }
-        Err(e) => return plain_error(&e),
+    let q = ops::events::EventQuery {
+        event_type: None,
+        config_set: None,
+        message_id: Some(m.message_id.clone()),
+        since: None,
+        region: None,
     };
+    // The message's events, read line by line (the log may hold 64 MB).
+    let store = cx.api.live().store();
+    let events =
+        match store.read_events_page(0, 1000, 8 * 1024 * 1024, |e| ops::events::matches(e, &q)) {
+            Ok(page) => page.events,
+            Err(e) => return plain_error(&e),
+        };
     let detail = ops::send::outbox_detail(m, mime.as_deref());
     cx.page(200, Nav::Mail, |f| pages::message(f, &detail, &events))
 }

@@ -8,6 +8,7 @@ use std::ops::Bound;
 
 use super::v1_error;
 use crate::error::Result;
+use crate::server::http::forbidden;
 
 /// A v1 request's form: its members by their flattened names.
 pub struct Form {
@@ -26,11 +27,44 @@ pub trait Members {
     fn missing(&self) -> Option<String>;
 }
 
+/// The most members one form may give. SES's largest request, SendBulkTemplatedEmail, is
+/// within 8,000 at its own limits (50 destinations of 50 recipients and 50 tags each); a
+/// form past this is refused while it is read, before more is built (16 MiB of short keys
+/// once cost 250 MB: issue 29, item 11).
+pub const MAX_MEMBERS: usize = 20_000;
+
 impl Form {
-    pub fn parse(body: &[u8]) -> Form {
-        Form {
-            members: form_urlencoded::parse(body).into_owned().collect(),
+    /// Reads a form: each member once (a second `Action` would be read differently by whoever
+    /// reads the first), at most `MAX_MEMBERS`, and no value with a character SES refuses
+    /// (`wire::forbidden`: what XML 1.0 can't carry, NUL among them).
+    pub fn parse(body: &[u8]) -> Result<Form> {
+        let mut members = BTreeMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            if members.len() == MAX_MEMBERS {
+                return Err(v1_error(
+                    "InvalidParameterValue",
+                    format!("The request gives more than {MAX_MEMBERS} parameters."),
+                ));
+            }
+            if let Some(c) = forbidden(&k).or_else(|| forbidden(&v)) {
+                return Err(v1_error(
+                    "InvalidParameterValue",
+                    format!(
+                        "Parameter {} contains U+{:04X}, a control character SES does not accept.",
+                        k.escape_default(),
+                        c as u32
+                    ),
+                ));
+            }
+            if members.contains_key(k.as_ref()) {
+                return Err(v1_error(
+                    "InvalidParameterValue",
+                    format!("Parameter {} is given more than once.", k.escape_default()),
+                ));
+            }
+            members.insert(k.into_owned(), v.into_owned());
         }
+        Ok(Form { members })
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -200,7 +234,25 @@ mod tests {
     use super::*;
 
     fn form(body: &str) -> Form {
-        Form::parse(body.as_bytes())
+        Form::parse(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn members_are_given_once_bounded_in_count_and_free_of_control_characters() {
+        let e = |body: &str| Form::parse(body.as_bytes()).err().unwrap().message;
+        assert_eq!(
+            e("Action=SendEmail&Action=DeleteIdentity"),
+            "Parameter Action is given more than once."
+        );
+        assert!(
+            e("Source=a%00b").contains("contains U+0000"),
+            "{}",
+            e("Source=a%00b")
+        );
+        assert!(e("Template.SubjectPart=%01").contains("U+0001"));
+        let many: Vec<String> = (0..=MAX_MEMBERS).map(|i| format!("k{i}=")).collect();
+        assert!(e(&many.join("&")).contains("more than 20000 parameters"));
+        assert!(Form::parse(b"Message.Body.Text.Data=a%09b%0D%0Ac").is_ok());
     }
 
     #[test]

@@ -188,9 +188,9 @@ pub fn verification_attributes(api: &Api, c: &Call) -> Result<Response> {
     let r: GetIdentityVerificationAttributesRequest = c.input()?;
     let region = c.region.as_str();
     let found = each(api, r.identities, |s, n| {
-        ops::identity::get(s, region, n)?;
+        let id = ops::identity::get(s, region, n)?;
         Ok(IdentityVerificationAttributes {
-            verification_status: Some("Success".into()),
+            verification_status: Some(if id.verified { "Success" } else { "Pending" }.into()),
             verification_token: (!n.contains('@')).then(|| verification_token(region, n)),
         })
     })?;

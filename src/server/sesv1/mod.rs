@@ -4,7 +4,8 @@
 //! handler, and the handler — in its resource's file — reads the action's generated request
 //! type from the form, runs the operation of `ops/`, and writes the generated result type.
 //! Codes are chosen by the error's kind and what it is about (`error::About`), never by its
-//! words. Actions sesm does not serve answer `InvalidAction` (400, which SDKs do not retry).
+//! words. A name that is no action of SES v1 answers `InvalidAction` (400, which SDKs do not
+//! retry).
 //!
 //! A new action: add it to `SESV1` in `scripts/gen_api.py`, run the script, write its handler
 //! in its resource's file, and name it in `call`.
@@ -13,8 +14,11 @@
 pub mod actions;
 mod account;
 mod config_sets;
+mod custom_verification;
 pub mod form;
 mod identities;
+mod policies;
+mod receipt_rules;
 mod send;
 #[rustfmt::skip]
 pub mod shapes;
@@ -39,6 +43,8 @@ pub struct Call<'a> {
     pub form: &'a Form,
     pub region: String,
     pub id: &'a str,
+    /// The calling account, when its access key names another one (`api::caller_of`).
+    pub caller: Option<String>,
 }
 
 impl Call<'_> {
@@ -82,49 +88,48 @@ fn answer<T: ToXml>(action: Action, id: &str, result: Option<&T>) -> Response {
 /// page can post a form, but it cannot sign, so this is what keeps pages from sending through
 /// sesm.
 pub fn handle(api: &Api, req: &Request, id: &str) -> (Response, &'static str) {
-    let form = Form::parse(&req.body);
-    let named = form.get("Action").unwrap_or_default();
-    let action = Action::parse(named);
-    let log_name = action.map_or("SesV1", Action::name);
     let signed = req
         .header("authorization")
         .is_some_and(|a| a.starts_with("AWS4-HMAC-SHA256 "));
-    let result = if !signed {
-        Err(v1_error(
+    if !signed {
+        let e = v1_error(
             "AccessDenied",
             "SES v1 requests must be signed (an AWS4-HMAC-SHA256 Authorization header); sesm does not check the signature, but a web page cannot make one.",
-        ))
-    } else {
-        match action {
-            None if named.is_empty() => {
-                Err(v1_error("MissingAction", "The request names no Action."))
-            }
-            None => Err(v1_error(
-                "InvalidAction",
-                format!("{} is not an action of SES v1.", named.escape_default()),
-            )),
-            Some(action) => api.region(req).and_then(|region| {
-                let c = Call {
-                    action,
-                    form: &form,
-                    region,
-                    id,
-                };
-                call(api, &c)
-            }),
-        }
-    };
-    let response = result.unwrap_or_else(|e| {
+        );
         let mut r = error(&e, id);
-        if !signed {
-            r.status = 403;
-        }
-        r
-    });
-    (response, log_name)
+        r.status = 403;
+        let named = super::http::form_value(&req.body, "Action");
+        let name = named.as_deref().and_then(Action::parse);
+        return (r, name.map_or("SesV1", Action::name));
+    }
+    let form = match Form::parse(&req.body) {
+        Ok(f) => f,
+        Err(e) => return (error(&e, id), "SesV1"),
+    };
+    let named = form.get("Action").unwrap_or_default();
+    let action = Action::parse(named);
+    let log_name = action.map_or("SesV1", Action::name);
+    let result = match action {
+        None if named.is_empty() => Err(v1_error("MissingAction", "The request names no Action.")),
+        None => Err(v1_error(
+            "InvalidAction",
+            format!("{} is not an action of SES v1.", named.escape_default()),
+        )),
+        Some(action) => api.region(req).and_then(|region| {
+            let c = Call {
+                action,
+                form: &form,
+                region,
+                id,
+                caller: super::api::caller_of(req),
+            };
+            call(api, &c)
+        }),
+    };
+    (result.unwrap_or_else(|e| error(&e, id)), log_name)
 }
 
-/// One line per action: its handler, or the refusal of one sesm does not serve.
+/// One line per action: its handler (sesm serves every action of SES v1).
 fn call(api: &Api, c: &Call) -> Result<Response> {
     use Action as A;
     match c.action {
@@ -176,51 +181,34 @@ fn call(api: &Api, c: &Call) -> Result<Response> {
         A::SendRawEmail => send::send_raw_email(api, c),
         A::SendTemplatedEmail => send::send_templated_email(api, c),
         A::SendBulkTemplatedEmail => send::send_bulk_templated_email(api, c),
-        A::CloneReceiptRuleSet
-        | A::CreateCustomVerificationEmailTemplate
-        | A::CreateReceiptFilter
-        | A::CreateReceiptRule
-        | A::CreateReceiptRuleSet
-        | A::DeleteCustomVerificationEmailTemplate
-        | A::DeleteIdentityPolicy
-        | A::DeleteReceiptFilter
-        | A::DeleteReceiptRule
-        | A::DeleteReceiptRuleSet
-        | A::DescribeActiveReceiptRuleSet
-        | A::DescribeReceiptRule
-        | A::DescribeReceiptRuleSet
-        | A::GetCustomVerificationEmailTemplate
-        | A::GetIdentityPolicies
-        | A::ListCustomVerificationEmailTemplates
-        | A::ListIdentityPolicies
-        | A::ListReceiptFilters
-        | A::ListReceiptRuleSets
-        | A::PutIdentityPolicy
-        | A::ReorderReceiptRuleSet
-        | A::SendBounce
-        | A::SendCustomVerificationEmail
-        | A::SetActiveReceiptRuleSet
-        | A::SetReceiptRulePosition
-        | A::UpdateCustomVerificationEmailTemplate
-        | A::UpdateReceiptRule => Err(not_served(c.action)),
+        A::SendBounce => send::send_bounce(api, c),
+        A::PutIdentityPolicy => policies::put(api, c),
+        A::GetIdentityPolicies => policies::get(api, c),
+        A::ListIdentityPolicies => policies::list(api, c),
+        A::DeleteIdentityPolicy => policies::delete(api, c),
+        A::CreateCustomVerificationEmailTemplate => custom_verification::create(api, c),
+        A::GetCustomVerificationEmailTemplate => custom_verification::get(api, c),
+        A::ListCustomVerificationEmailTemplates => custom_verification::list(api, c),
+        A::UpdateCustomVerificationEmailTemplate => custom_verification::update(api, c),
+        A::DeleteCustomVerificationEmailTemplate => custom_verification::delete(api, c),
+        A::SendCustomVerificationEmail => custom_verification::send(api, c),
+        A::CreateReceiptRuleSet => receipt_rules::create_rule_set(api, c),
+        A::CloneReceiptRuleSet => receipt_rules::clone_rule_set(api, c),
+        A::DescribeReceiptRuleSet => receipt_rules::describe_rule_set(api, c),
+        A::ListReceiptRuleSets => receipt_rules::list_rule_sets(api, c),
+        A::DeleteReceiptRuleSet => receipt_rules::delete_rule_set(api, c),
+        A::ReorderReceiptRuleSet => receipt_rules::reorder(api, c),
+        A::SetActiveReceiptRuleSet => receipt_rules::set_active(api, c),
+        A::DescribeActiveReceiptRuleSet => receipt_rules::describe_active(api, c),
+        A::CreateReceiptRule => receipt_rules::create_rule(api, c),
+        A::DescribeReceiptRule => receipt_rules::describe_rule(api, c),
+        A::UpdateReceiptRule => receipt_rules::update_rule(api, c),
+        A::DeleteReceiptRule => receipt_rules::delete_rule(api, c),
+        A::SetReceiptRulePosition => receipt_rules::set_rule_position(api, c),
+        A::CreateReceiptFilter => receipt_rules::create_filter(api, c),
+        A::DeleteReceiptFilter => receipt_rules::delete_filter(api, c),
+        A::ListReceiptFilters => receipt_rules::list_filters(api, c),
     }
-}
-
-/// The refusal of an action SES v1 has and sesm does not serve.
-fn not_served(action: Action) -> Error {
-    let served: Vec<&str> = Action::ALL
-        .iter()
-        .filter(|a| a.served())
-        .map(|a| a.name())
-        .collect();
-    v1_error(
-        "InvalidAction",
-        format!(
-            "sesm does not serve the SES v1 action {}; it serves {}.",
-            action.name(),
-            served.join(", ")
-        ),
-    )
 }
 
 /// v1's code and status for an error: by its kind and what it is about.
@@ -249,6 +237,11 @@ fn code_of(e: &Error) -> (&'static str, u16) {
         (Kind::Ses(C::NotFound), Some(A::TrackingOptions)) => {
             ("TrackingOptionsDoesNotExistException", 400)
         }
+        (Kind::Ses(C::NotFound), Some(A::ReceiptRuleSet)) => ("RuleSetDoesNotExist", 400),
+        (Kind::Ses(C::NotFound), Some(A::ReceiptRule)) => ("RuleDoesNotExist", 400),
+        (Kind::Ses(C::NotFound), Some(A::CustomVerificationTemplate)) => {
+            ("CustomVerificationEmailTemplateDoesNotExist", 400)
+        }
         (Kind::Ses(C::NotFound), _) => ("InvalidParameterValue", 400),
         (Kind::Ses(C::AlreadyExists), Some(A::EventDestination)) => {
             ("EventDestinationAlreadyExists", 400)
@@ -259,9 +252,13 @@ fn code_of(e: &Error) -> (&'static str, u16) {
         (Kind::Ses(C::AlreadyExists), Some(A::TrackingOptions)) => {
             ("TrackingOptionsAlreadyExistsException", 400)
         }
+        (Kind::Ses(C::AlreadyExists), Some(A::CustomVerificationTemplate)) => {
+            ("CustomVerificationEmailTemplateAlreadyExists", 400)
+        }
         (Kind::Ses(C::AlreadyExists), _) => ("AlreadyExists", 400),
         (Kind::Ses(C::LimitExceeded), _) => ("LimitExceeded", 400),
         (Kind::Ses(C::NotImplemented), _) => ("InvalidAction", 400),
+        (Kind::Ses(C::AccessDenied), _) => ("AccessDenied", 403),
         (Kind::Lock, _) => ("Throttling", 400),
         (Kind::State | Kind::Internal | Kind::Output, _) => ("InternalFailure", 500),
     }

@@ -1,18 +1,21 @@
 //! Sending in v1's words: SendEmail, SendRawEmail, SendTemplatedEmail,
-//! SendBulkTemplatedEmail.
+//! SendBulkTemplatedEmail (with `SourceArn`, `FromArn`, `ReturnPathArn`: sending
+//! authorization), and SendBounce.
 
 use std::sync::Arc;
 
 use base64::Engine;
 
 use super::shapes::{
-    BulkEmailDestinationStatus, Destination, MessageTag, SendBulkTemplatedEmailRequest,
-    SendBulkTemplatedEmailResponse, SendEmailRequest, SendEmailResponse, SendRawEmailRequest,
-    SendRawEmailResponse, SendTemplatedEmailRequest, SendTemplatedEmailResponse,
+    BulkEmailDestinationStatus, Destination, ExtensionField, MessageTag, SendBounceRequest,
+    SendBounceResponse, SendBulkTemplatedEmailRequest, SendBulkTemplatedEmailResponse,
+    SendEmailRequest, SendEmailResponse, SendRawEmailRequest, SendRawEmailResponse,
+    SendTemplatedEmailRequest, SendTemplatedEmailResponse,
 };
 use super::{Call, v1_error};
 use crate::error::Result;
 use crate::model::message::{Body, Simple};
+use crate::model::sending::Authorization;
 use crate::model::sending::Outgoing;
 use crate::ops;
 use crate::ops::message::RawEnvelope;
@@ -38,6 +41,28 @@ fn tags(tags: Option<Vec<MessageTag>>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The identity ARNs a send names (sending authorization), with the caller and the action
+/// the identity's policies must allow; `None` when it names none.
+fn authorization(
+    c: &Call,
+    action: &'static str,
+    source_arn: Option<String>,
+    from_arn: Option<String>,
+    return_path_arn: Option<String>,
+    return_path: Option<String>,
+) -> Option<Authorization> {
+    (source_arn.is_some() || from_arn.is_some() || return_path_arn.is_some()).then(|| {
+        Authorization {
+            caller: c.caller.clone(),
+            action,
+            source_arn,
+            from_arn,
+            return_path_arn,
+            return_path,
+        }
+    })
+}
+
 pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
     let r: SendEmailRequest = c.input()?;
     let message = r.message.unwrap_or_default();
@@ -60,6 +85,14 @@ pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
             ..Simple::default()
         })),
         tags: tags(r.tags),
+        authorization: authorization(
+            c,
+            "ses:SendEmail",
+            r.source_arn,
+            None,
+            r.return_path_arn,
+            r.return_path,
+        ),
         ..Outgoing::default()
     };
     let message_id = api.send_message(&c.region, &msg)?;
@@ -86,7 +119,15 @@ pub fn send_raw_email(api: &Api, c: &Call) -> Result<Response> {
         tags: tags(r.tags),
         ..RawEnvelope::default()
     };
-    let msg = ops::message::outgoing_from_raw(bytes, env)?;
+    let mut msg = ops::message::outgoing_from_raw(bytes, env)?;
+    msg.authorization = authorization(
+        c,
+        "ses:SendRawEmail",
+        r.source_arn,
+        r.from_arn,
+        r.return_path_arn,
+        None,
+    );
     let message_id = api.send_message(&c.region, &msg)?;
     c.result(&SendRawEmailResponse {
         message_id: Some(message_id),
@@ -114,6 +155,14 @@ pub fn send_templated_email(api: &Api, c: &Call) -> Result<Response> {
     let r: SendTemplatedEmailRequest = c.input()?;
     let (to, cc, bcc) = destination(r.destination);
     let msg = Outgoing {
+        authorization: authorization(
+            c,
+            "ses:SendTemplatedEmail",
+            r.source_arn,
+            None,
+            r.return_path_arn,
+            r.return_path,
+        ),
         tags: tags(r.tags),
         from: r.source.unwrap_or_default(),
         to,
@@ -141,6 +190,14 @@ pub fn send_templated_email(api: &Api, c: &Call) -> Result<Response> {
 pub fn send_bulk_templated_email(api: &Api, c: &Call) -> Result<Response> {
     let r: SendBulkTemplatedEmailRequest = c.input()?;
     let msg = Outgoing {
+        authorization: authorization(
+            c,
+            "ses:SendBulkTemplatedEmail",
+            r.source_arn,
+            None,
+            r.return_path_arn,
+            r.return_path,
+        ),
         from: r.source.unwrap_or_default(),
         config_set: r.configuration_set_name,
         count: 1,
@@ -179,6 +236,69 @@ pub fn send_bulk_templated_email(api: &Api, c: &Call) -> Result<Response> {
         .collect();
     c.result(&SendBulkTemplatedEmailResponse {
         status: Some(status),
+    })
+}
+
+/// SendBounce: a bounce of a message SES received (at most a day ago) to its sender, from a
+/// verified `BounceSender`, into the outbox.
+pub fn send_bounce(api: &Api, c: &Call) -> Result<Response> {
+    let r: SendBounceRequest = c.input()?;
+    let id = r.original_message_id.unwrap_or_default();
+    let (original, headers) = api.received_message(&id)?;
+    let now = jiff::Timestamp::now();
+    ops::bounce::check_original(original.as_ref(), &id, &c.region, now)?;
+    let original = original.unwrap_or_else(|| unreachable!("checked just above"));
+    let dsn = r.message_dsn.unwrap_or_default();
+    let field_pairs = |f: Option<Vec<ExtensionField>>| -> Vec<(String, String)> {
+        f.unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.name.unwrap_or_default(), e.value.unwrap_or_default()))
+            .collect()
+    };
+    let mut recipients = Vec::new();
+    for info in r.bounced_recipient_info_list.unwrap_or_default() {
+        let address = info.recipient.unwrap_or_default();
+        let recipient = match (info.bounce_type, info.recipient_dsn_fields) {
+            (_, Some(f)) => ops::bounce::Recipient {
+                address: f.final_recipient.unwrap_or_else(|| address.clone()),
+                action: f.action.unwrap_or_default(),
+                status: f.status.unwrap_or_default(),
+                diagnostic: f.diagnostic_code,
+                remote_mta: f.remote_mta,
+                extensions: field_pairs(f.extension_fields),
+            },
+            (Some(kind), None) => {
+                let (status, code) = ops::bounce::bounce_type(&kind)?;
+                ops::bounce::Recipient {
+                    address: address.clone(),
+                    action: "failed".into(),
+                    status: status.into(),
+                    diagnostic: Some(format!("smtp; {code} {status} {kind}")),
+                    ..Default::default()
+                }
+            }
+            (None, None) => {
+                return Err(v1_error(
+                    "InvalidParameterValue",
+                    format!("Recipient {address}: give a BounceType or RecipientDsnFields."),
+                ));
+            }
+        };
+        recipients.push(recipient);
+    }
+    let bounce = ops::bounce::Bounce {
+        sender: r.bounce_sender.unwrap_or_default(),
+        explanation: r.explanation,
+        reporting_mta: dsn.reporting_mta,
+        arrival: dsn.arrival_date,
+        extensions: field_pairs(dsn.extension_fields),
+        recipients,
+    };
+    let mut msg = ops::bounce::message(&bounce, &original, &headers, now)?;
+    msg.authorization = authorization(c, "ses:SendBounce", r.bounce_sender_arn, None, None, None);
+    let message_id = api.send_message(&c.region, &msg)?;
+    c.result(&SendBounceResponse {
+        message_id: Some(message_id),
     })
 }
 

@@ -10,6 +10,39 @@ use super::form::{Form, FromForm, Members};
 use super::xml::{ToXml, Xml};
 use crate::error::Result;
 
+/// botocore's `AddHeaderAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct AddHeaderAction {
+    pub header_name: Option<String>,
+    pub header_value: Option<String>,
+}
+
+impl FromForm for AddHeaderAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(AddHeaderAction {
+            header_name: f.string(&format!("{prefix}HeaderName")),
+            header_value: f.string(&format!("{prefix}HeaderValue")),
+        }))
+    }
+}
+
+impl Members for AddHeaderAction {
+    fn missing(&self) -> Option<String> {
+        if self.header_name.is_none() { return Some("HeaderName".into()); }
+        if self.header_value.is_none() { return Some("HeaderValue".into()); }
+        None
+    }
+}
+
+impl ToXml for AddHeaderAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.header_name { x.member("HeaderName", v); }
+        if let Some(v) = &self.header_value { x.member("HeaderValue", v); }
+    }
+}
+
 /// botocore's `Body` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -32,6 +65,79 @@ impl Members for Body {
     fn missing(&self) -> Option<String> {
         if let Some(m) = self.text.as_ref().and_then(Members::missing) { return Some(format!("Text.{m}")); }
         if let Some(m) = self.html.as_ref().and_then(Members::missing) { return Some(format!("Html.{m}")); }
+        None
+    }
+}
+
+/// botocore's `BounceAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct BounceAction {
+    pub topic_arn: Option<String>,
+    pub smtp_reply_code: Option<String>,
+    pub status_code: Option<String>,
+    pub message: Option<String>,
+    pub sender: Option<String>,
+}
+
+impl FromForm for BounceAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(BounceAction {
+            topic_arn: f.string(&format!("{prefix}TopicArn")),
+            smtp_reply_code: f.string(&format!("{prefix}SmtpReplyCode")),
+            status_code: f.string(&format!("{prefix}StatusCode")),
+            message: f.string(&format!("{prefix}Message")),
+            sender: f.string(&format!("{prefix}Sender")),
+        }))
+    }
+}
+
+impl Members for BounceAction {
+    fn missing(&self) -> Option<String> {
+        if self.smtp_reply_code.is_none() { return Some("SmtpReplyCode".into()); }
+        if self.message.is_none() { return Some("Message".into()); }
+        if self.sender.is_none() { return Some("Sender".into()); }
+        None
+    }
+}
+
+impl ToXml for BounceAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.topic_arn { x.member("TopicArn", v); }
+        if let Some(v) = &self.smtp_reply_code { x.member("SmtpReplyCode", v); }
+        if let Some(v) = &self.status_code { x.member("StatusCode", v); }
+        if let Some(v) = &self.message { x.member("Message", v); }
+        if let Some(v) = &self.sender { x.member("Sender", v); }
+    }
+}
+
+/// botocore's `BouncedRecipientInfo` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct BouncedRecipientInfo {
+    pub recipient: Option<String>,
+    pub recipient_arn: Option<String>,
+    pub bounce_type: Option<String>,
+    pub recipient_dsn_fields: Option<RecipientDsnFields>,
+}
+
+impl FromForm for BouncedRecipientInfo {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(BouncedRecipientInfo {
+            recipient: f.string(&format!("{prefix}Recipient")),
+            recipient_arn: f.string(&format!("{prefix}RecipientArn")),
+            bounce_type: f.string(&format!("{prefix}BounceType")),
+            recipient_dsn_fields: RecipientDsnFields::from_form(f, &format!("{prefix}RecipientDsnFields."))?,
+        }))
+    }
+}
+
+impl Members for BouncedRecipientInfo {
+    fn missing(&self) -> Option<String> {
+        if self.recipient.is_none() { return Some("Recipient".into()); }
+        if let Some(m) = self.recipient_dsn_fields.as_ref().and_then(Members::missing) { return Some(format!("RecipientDsnFields.{m}")); }
         None
     }
 }
@@ -79,6 +185,43 @@ impl ToXml for BulkEmailDestinationStatus {
         if let Some(v) = &self.status { x.member("Status", v); }
         if let Some(v) = &self.error { x.member("Error", v); }
         if let Some(v) = &self.message_id { x.member("MessageId", v); }
+    }
+}
+
+/// botocore's `CloneReceiptRuleSetRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CloneReceiptRuleSetRequest {
+    pub rule_set_name: Option<String>,
+    pub original_rule_set_name: Option<String>,
+}
+
+impl FromForm for CloneReceiptRuleSetRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(CloneReceiptRuleSetRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+            original_rule_set_name: f.string(&format!("{prefix}OriginalRuleSetName")),
+        }))
+    }
+}
+
+impl Members for CloneReceiptRuleSetRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        if self.original_rule_set_name.is_none() { return Some("OriginalRuleSetName".into()); }
+        None
+    }
+}
+
+/// botocore's `CloneReceiptRuleSetResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CloneReceiptRuleSetResponse {
+}
+
+impl ToXml for CloneReceiptRuleSetResponse {
+    fn to_xml(&self, _x: &mut Xml) {
     }
 }
 
@@ -175,6 +318,39 @@ impl Members for ConfigurationSet {
 impl ToXml for ConfigurationSet {
     fn to_xml(&self, x: &mut Xml) {
         if let Some(v) = &self.name { x.member("Name", v); }
+    }
+}
+
+/// botocore's `ConnectAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ConnectAction {
+    pub instance_arn: Option<String>,
+    pub iam_role_arn: Option<String>,
+}
+
+impl FromForm for ConnectAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ConnectAction {
+            instance_arn: f.string(&format!("{prefix}InstanceARN")),
+            iam_role_arn: f.string(&format!("{prefix}IAMRoleARN")),
+        }))
+    }
+}
+
+impl Members for ConnectAction {
+    fn missing(&self) -> Option<String> {
+        if self.instance_arn.is_none() { return Some("InstanceARN".into()); }
+        if self.iam_role_arn.is_none() { return Some("IAMRoleARN".into()); }
+        None
+    }
+}
+
+impl ToXml for ConnectAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.instance_arn { x.member("InstanceARN", v); }
+        if let Some(v) = &self.iam_role_arn { x.member("IAMRoleARN", v); }
     }
 }
 
@@ -314,6 +490,153 @@ impl ToXml for CreateConfigurationSetTrackingOptionsResponse {
     }
 }
 
+/// botocore's `CreateCustomVerificationEmailTemplateRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CreateCustomVerificationEmailTemplateRequest {
+    pub template_name: Option<String>,
+    pub from_email_address: Option<String>,
+    pub template_subject: Option<String>,
+    pub template_content: Option<String>,
+    pub success_redirection_url: Option<String>,
+    pub failure_redirection_url: Option<String>,
+}
+
+impl FromForm for CreateCustomVerificationEmailTemplateRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(CreateCustomVerificationEmailTemplateRequest {
+            template_name: f.string(&format!("{prefix}TemplateName")),
+            from_email_address: f.string(&format!("{prefix}FromEmailAddress")),
+            template_subject: f.string(&format!("{prefix}TemplateSubject")),
+            template_content: f.string(&format!("{prefix}TemplateContent")),
+            success_redirection_url: f.string(&format!("{prefix}SuccessRedirectionURL")),
+            failure_redirection_url: f.string(&format!("{prefix}FailureRedirectionURL")),
+        }))
+    }
+}
+
+impl Members for CreateCustomVerificationEmailTemplateRequest {
+    fn missing(&self) -> Option<String> {
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        if self.from_email_address.is_none() { return Some("FromEmailAddress".into()); }
+        if self.template_subject.is_none() { return Some("TemplateSubject".into()); }
+        if self.template_content.is_none() { return Some("TemplateContent".into()); }
+        if self.success_redirection_url.is_none() { return Some("SuccessRedirectionURL".into()); }
+        if self.failure_redirection_url.is_none() { return Some("FailureRedirectionURL".into()); }
+        None
+    }
+}
+
+/// botocore's `CreateReceiptFilterRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CreateReceiptFilterRequest {
+    pub filter: Option<ReceiptFilter>,
+}
+
+impl FromForm for CreateReceiptFilterRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(CreateReceiptFilterRequest {
+            filter: ReceiptFilter::from_form(f, &format!("{prefix}Filter."))?,
+        }))
+    }
+}
+
+impl Members for CreateReceiptFilterRequest {
+    fn missing(&self) -> Option<String> {
+        if self.filter.is_none() { return Some("Filter".into()); }
+        if let Some(m) = self.filter.as_ref().and_then(Members::missing) { return Some(format!("Filter.{m}")); }
+        None
+    }
+}
+
+/// botocore's `CreateReceiptFilterResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CreateReceiptFilterResponse {
+}
+
+impl ToXml for CreateReceiptFilterResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `CreateReceiptRuleRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CreateReceiptRuleRequest {
+    pub rule_set_name: Option<String>,
+    pub after: Option<String>,
+    pub rule: Option<ReceiptRule>,
+}
+
+impl FromForm for CreateReceiptRuleRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(CreateReceiptRuleRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+            after: f.string(&format!("{prefix}After")),
+            rule: ReceiptRule::from_form(f, &format!("{prefix}Rule."))?,
+        }))
+    }
+}
+
+impl Members for CreateReceiptRuleRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        if self.rule.is_none() { return Some("Rule".into()); }
+        if let Some(m) = self.rule.as_ref().and_then(Members::missing) { return Some(format!("Rule.{m}")); }
+        None
+    }
+}
+
+/// botocore's `CreateReceiptRuleResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CreateReceiptRuleResponse {
+}
+
+impl ToXml for CreateReceiptRuleResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `CreateReceiptRuleSetRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CreateReceiptRuleSetRequest {
+    pub rule_set_name: Option<String>,
+}
+
+impl FromForm for CreateReceiptRuleSetRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(CreateReceiptRuleSetRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+        }))
+    }
+}
+
+impl Members for CreateReceiptRuleSetRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        None
+    }
+}
+
+/// botocore's `CreateReceiptRuleSetResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CreateReceiptRuleSetResponse {
+}
+
+impl ToXml for CreateReceiptRuleSetResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
 /// botocore's `CreateTemplateRequest` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -346,6 +669,27 @@ pub struct CreateTemplateResponse {
 
 impl ToXml for CreateTemplateResponse {
     fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `CustomVerificationEmailTemplate` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct CustomVerificationEmailTemplate {
+    pub template_name: Option<String>,
+    pub from_email_address: Option<String>,
+    pub template_subject: Option<String>,
+    pub success_redirection_url: Option<String>,
+    pub failure_redirection_url: Option<String>,
+}
+
+impl ToXml for CustomVerificationEmailTemplate {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.template_name { x.member("TemplateName", v); }
+        if let Some(v) = &self.from_email_address { x.member("FromEmailAddress", v); }
+        if let Some(v) = &self.template_subject { x.member("TemplateSubject", v); }
+        if let Some(v) = &self.success_redirection_url { x.member("SuccessRedirectionURL", v); }
+        if let Some(v) = &self.failure_redirection_url { x.member("FailureRedirectionURL", v); }
     }
 }
 
@@ -454,6 +798,66 @@ impl ToXml for DeleteConfigurationSetTrackingOptionsResponse {
     }
 }
 
+/// botocore's `DeleteCustomVerificationEmailTemplateRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteCustomVerificationEmailTemplateRequest {
+    pub template_name: Option<String>,
+}
+
+impl FromForm for DeleteCustomVerificationEmailTemplateRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DeleteCustomVerificationEmailTemplateRequest {
+            template_name: f.string(&format!("{prefix}TemplateName")),
+        }))
+    }
+}
+
+impl Members for DeleteCustomVerificationEmailTemplateRequest {
+    fn missing(&self) -> Option<String> {
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        None
+    }
+}
+
+/// botocore's `DeleteIdentityPolicyRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteIdentityPolicyRequest {
+    pub identity: Option<String>,
+    pub policy_name: Option<String>,
+}
+
+impl FromForm for DeleteIdentityPolicyRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DeleteIdentityPolicyRequest {
+            identity: f.string(&format!("{prefix}Identity")),
+            policy_name: f.string(&format!("{prefix}PolicyName")),
+        }))
+    }
+}
+
+impl Members for DeleteIdentityPolicyRequest {
+    fn missing(&self) -> Option<String> {
+        if self.identity.is_none() { return Some("Identity".into()); }
+        if self.policy_name.is_none() { return Some("PolicyName".into()); }
+        None
+    }
+}
+
+/// botocore's `DeleteIdentityPolicyResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteIdentityPolicyResponse {
+}
+
+impl ToXml for DeleteIdentityPolicyResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
 /// botocore's `DeleteIdentityRequest` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -484,6 +888,111 @@ pub struct DeleteIdentityResponse {
 }
 
 impl ToXml for DeleteIdentityResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `DeleteReceiptFilterRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteReceiptFilterRequest {
+    pub filter_name: Option<String>,
+}
+
+impl FromForm for DeleteReceiptFilterRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DeleteReceiptFilterRequest {
+            filter_name: f.string(&format!("{prefix}FilterName")),
+        }))
+    }
+}
+
+impl Members for DeleteReceiptFilterRequest {
+    fn missing(&self) -> Option<String> {
+        if self.filter_name.is_none() { return Some("FilterName".into()); }
+        None
+    }
+}
+
+/// botocore's `DeleteReceiptFilterResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteReceiptFilterResponse {
+}
+
+impl ToXml for DeleteReceiptFilterResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `DeleteReceiptRuleRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteReceiptRuleRequest {
+    pub rule_set_name: Option<String>,
+    pub rule_name: Option<String>,
+}
+
+impl FromForm for DeleteReceiptRuleRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DeleteReceiptRuleRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+            rule_name: f.string(&format!("{prefix}RuleName")),
+        }))
+    }
+}
+
+impl Members for DeleteReceiptRuleRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        if self.rule_name.is_none() { return Some("RuleName".into()); }
+        None
+    }
+}
+
+/// botocore's `DeleteReceiptRuleResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteReceiptRuleResponse {
+}
+
+impl ToXml for DeleteReceiptRuleResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `DeleteReceiptRuleSetRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteReceiptRuleSetRequest {
+    pub rule_set_name: Option<String>,
+}
+
+impl FromForm for DeleteReceiptRuleSetRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DeleteReceiptRuleSetRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+        }))
+    }
+}
+
+impl Members for DeleteReceiptRuleSetRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        None
+    }
+}
+
+/// botocore's `DeleteReceiptRuleSetResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DeleteReceiptRuleSetResponse {
+}
+
+impl ToXml for DeleteReceiptRuleSetResponse {
     fn to_xml(&self, _x: &mut Xml) {
     }
 }
@@ -573,6 +1082,41 @@ impl ToXml for DeliveryOptions {
     }
 }
 
+/// botocore's `DescribeActiveReceiptRuleSetRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DescribeActiveReceiptRuleSetRequest {
+}
+
+impl FromForm for DescribeActiveReceiptRuleSetRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DescribeActiveReceiptRuleSetRequest {
+        }))
+    }
+}
+
+impl Members for DescribeActiveReceiptRuleSetRequest {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `DescribeActiveReceiptRuleSetResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DescribeActiveReceiptRuleSetResponse {
+    pub metadata: Option<ReceiptRuleSetMetadata>,
+    pub rules: Option<Vec<ReceiptRule>>,
+}
+
+impl ToXml for DescribeActiveReceiptRuleSetResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.metadata { x.member("Metadata", v); }
+        if let Some(v) = &self.rules { x.list("Rules", v); }
+    }
+}
+
 /// botocore's `DescribeConfigurationSetRequest` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -616,6 +1160,83 @@ impl ToXml for DescribeConfigurationSetResponse {
         if let Some(v) = &self.tracking_options { x.member("TrackingOptions", v); }
         if let Some(v) = &self.delivery_options { x.member("DeliveryOptions", v); }
         if let Some(v) = &self.reputation_options { x.member("ReputationOptions", v); }
+    }
+}
+
+/// botocore's `DescribeReceiptRuleRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DescribeReceiptRuleRequest {
+    pub rule_set_name: Option<String>,
+    pub rule_name: Option<String>,
+}
+
+impl FromForm for DescribeReceiptRuleRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DescribeReceiptRuleRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+            rule_name: f.string(&format!("{prefix}RuleName")),
+        }))
+    }
+}
+
+impl Members for DescribeReceiptRuleRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        if self.rule_name.is_none() { return Some("RuleName".into()); }
+        None
+    }
+}
+
+/// botocore's `DescribeReceiptRuleResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DescribeReceiptRuleResponse {
+    pub rule: Option<ReceiptRule>,
+}
+
+impl ToXml for DescribeReceiptRuleResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.rule { x.member("Rule", v); }
+    }
+}
+
+/// botocore's `DescribeReceiptRuleSetRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DescribeReceiptRuleSetRequest {
+    pub rule_set_name: Option<String>,
+}
+
+impl FromForm for DescribeReceiptRuleSetRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(DescribeReceiptRuleSetRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+        }))
+    }
+}
+
+impl Members for DescribeReceiptRuleSetRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        None
+    }
+}
+
+/// botocore's `DescribeReceiptRuleSetResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct DescribeReceiptRuleSetResponse {
+    pub metadata: Option<ReceiptRuleSetMetadata>,
+    pub rules: Option<Vec<ReceiptRule>>,
+}
+
+impl ToXml for DescribeReceiptRuleSetResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.metadata { x.member("Metadata", v); }
+        if let Some(v) = &self.rules { x.list("Rules", v); }
     }
 }
 
@@ -693,6 +1314,32 @@ impl ToXml for EventDestination {
     }
 }
 
+/// botocore's `ExtensionField` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ExtensionField {
+    pub name: Option<String>,
+    pub value: Option<String>,
+}
+
+impl FromForm for ExtensionField {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ExtensionField {
+            name: f.string(&format!("{prefix}Name")),
+            value: f.string(&format!("{prefix}Value")),
+        }))
+    }
+}
+
+impl Members for ExtensionField {
+    fn missing(&self) -> Option<String> {
+        if self.name.is_none() { return Some("Name".into()); }
+        if self.value.is_none() { return Some("Value".into()); }
+        None
+    }
+}
+
 /// botocore's `GetAccountSendingEnabledResponse` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -703,6 +1350,52 @@ pub struct GetAccountSendingEnabledResponse {
 impl ToXml for GetAccountSendingEnabledResponse {
     fn to_xml(&self, x: &mut Xml) {
         if let Some(v) = &self.enabled { x.member("Enabled", v); }
+    }
+}
+
+/// botocore's `GetCustomVerificationEmailTemplateRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct GetCustomVerificationEmailTemplateRequest {
+    pub template_name: Option<String>,
+}
+
+impl FromForm for GetCustomVerificationEmailTemplateRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(GetCustomVerificationEmailTemplateRequest {
+            template_name: f.string(&format!("{prefix}TemplateName")),
+        }))
+    }
+}
+
+impl Members for GetCustomVerificationEmailTemplateRequest {
+    fn missing(&self) -> Option<String> {
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        None
+    }
+}
+
+/// botocore's `GetCustomVerificationEmailTemplateResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct GetCustomVerificationEmailTemplateResponse {
+    pub template_name: Option<String>,
+    pub from_email_address: Option<String>,
+    pub template_subject: Option<String>,
+    pub template_content: Option<String>,
+    pub success_redirection_url: Option<String>,
+    pub failure_redirection_url: Option<String>,
+}
+
+impl ToXml for GetCustomVerificationEmailTemplateResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.template_name { x.member("TemplateName", v); }
+        if let Some(v) = &self.from_email_address { x.member("FromEmailAddress", v); }
+        if let Some(v) = &self.template_subject { x.member("TemplateSubject", v); }
+        if let Some(v) = &self.template_content { x.member("TemplateContent", v); }
+        if let Some(v) = &self.success_redirection_url { x.member("SuccessRedirectionURL", v); }
+        if let Some(v) = &self.failure_redirection_url { x.member("FailureRedirectionURL", v); }
     }
 }
 
@@ -811,6 +1504,45 @@ pub struct GetIdentityNotificationAttributesResponse {
 impl ToXml for GetIdentityNotificationAttributesResponse {
     fn to_xml(&self, x: &mut Xml) {
         if let Some(v) = &self.notification_attributes { x.map("NotificationAttributes", v); }
+    }
+}
+
+/// botocore's `GetIdentityPoliciesRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct GetIdentityPoliciesRequest {
+    pub identity: Option<String>,
+    pub policy_names: Option<Vec<String>>,
+}
+
+impl FromForm for GetIdentityPoliciesRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(GetIdentityPoliciesRequest {
+            identity: f.string(&format!("{prefix}Identity")),
+            policy_names: f.list(&format!("{prefix}PolicyNames"), |f, k| Ok(f.string(&k).unwrap_or_default()))?,
+        }))
+    }
+}
+
+impl Members for GetIdentityPoliciesRequest {
+    fn missing(&self) -> Option<String> {
+        if self.identity.is_none() { return Some("Identity".into()); }
+        if self.policy_names.is_none() { return Some("PolicyNames".into()); }
+        None
+    }
+}
+
+/// botocore's `GetIdentityPoliciesResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct GetIdentityPoliciesResponse {
+    pub policies: Option<BTreeMap<String, String>>,
+}
+
+impl ToXml for GetIdentityPoliciesResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.policies { x.map("Policies", v); }
     }
 }
 
@@ -1023,6 +1755,41 @@ impl ToXml for KinesisFirehoseDestination {
     }
 }
 
+/// botocore's `LambdaAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct LambdaAction {
+    pub topic_arn: Option<String>,
+    pub function_arn: Option<String>,
+    pub invocation_type: Option<String>,
+}
+
+impl FromForm for LambdaAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(LambdaAction {
+            topic_arn: f.string(&format!("{prefix}TopicArn")),
+            function_arn: f.string(&format!("{prefix}FunctionArn")),
+            invocation_type: f.string(&format!("{prefix}InvocationType")),
+        }))
+    }
+}
+
+impl Members for LambdaAction {
+    fn missing(&self) -> Option<String> {
+        if self.function_arn.is_none() { return Some("FunctionArn".into()); }
+        None
+    }
+}
+
+impl ToXml for LambdaAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.topic_arn { x.member("TopicArn", v); }
+        if let Some(v) = &self.function_arn { x.member("FunctionArn", v); }
+        if let Some(v) = &self.invocation_type { x.member("InvocationType", v); }
+    }
+}
+
 /// botocore's `ListConfigurationSetsRequest` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -1058,6 +1825,45 @@ pub struct ListConfigurationSetsResponse {
 impl ToXml for ListConfigurationSetsResponse {
     fn to_xml(&self, x: &mut Xml) {
         if let Some(v) = &self.configuration_sets { x.list("ConfigurationSets", v); }
+        if let Some(v) = &self.next_token { x.member("NextToken", v); }
+    }
+}
+
+/// botocore's `ListCustomVerificationEmailTemplatesRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListCustomVerificationEmailTemplatesRequest {
+    pub next_token: Option<String>,
+    pub max_results: Option<i64>,
+}
+
+impl FromForm for ListCustomVerificationEmailTemplatesRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ListCustomVerificationEmailTemplatesRequest {
+            next_token: f.string(&format!("{prefix}NextToken")),
+            max_results: f.int(&format!("{prefix}MaxResults"))?,
+        }))
+    }
+}
+
+impl Members for ListCustomVerificationEmailTemplatesRequest {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `ListCustomVerificationEmailTemplatesResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListCustomVerificationEmailTemplatesResponse {
+    pub custom_verification_email_templates: Option<Vec<CustomVerificationEmailTemplate>>,
+    pub next_token: Option<String>,
+}
+
+impl ToXml for ListCustomVerificationEmailTemplatesResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.custom_verification_email_templates { x.list("CustomVerificationEmailTemplates", v); }
         if let Some(v) = &self.next_token { x.member("NextToken", v); }
     }
 }
@@ -1099,6 +1905,112 @@ pub struct ListIdentitiesResponse {
 impl ToXml for ListIdentitiesResponse {
     fn to_xml(&self, x: &mut Xml) {
         if let Some(v) = &self.identities { x.list("Identities", v); }
+        if let Some(v) = &self.next_token { x.member("NextToken", v); }
+    }
+}
+
+/// botocore's `ListIdentityPoliciesRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListIdentityPoliciesRequest {
+    pub identity: Option<String>,
+}
+
+impl FromForm for ListIdentityPoliciesRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ListIdentityPoliciesRequest {
+            identity: f.string(&format!("{prefix}Identity")),
+        }))
+    }
+}
+
+impl Members for ListIdentityPoliciesRequest {
+    fn missing(&self) -> Option<String> {
+        if self.identity.is_none() { return Some("Identity".into()); }
+        None
+    }
+}
+
+/// botocore's `ListIdentityPoliciesResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListIdentityPoliciesResponse {
+    pub policy_names: Option<Vec<String>>,
+}
+
+impl ToXml for ListIdentityPoliciesResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.policy_names { x.list("PolicyNames", v); }
+    }
+}
+
+/// botocore's `ListReceiptFiltersRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListReceiptFiltersRequest {
+}
+
+impl FromForm for ListReceiptFiltersRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ListReceiptFiltersRequest {
+        }))
+    }
+}
+
+impl Members for ListReceiptFiltersRequest {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `ListReceiptFiltersResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListReceiptFiltersResponse {
+    pub filters: Option<Vec<ReceiptFilter>>,
+}
+
+impl ToXml for ListReceiptFiltersResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.filters { x.list("Filters", v); }
+    }
+}
+
+/// botocore's `ListReceiptRuleSetsRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListReceiptRuleSetsRequest {
+    pub next_token: Option<String>,
+}
+
+impl FromForm for ListReceiptRuleSetsRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ListReceiptRuleSetsRequest {
+            next_token: f.string(&format!("{prefix}NextToken")),
+        }))
+    }
+}
+
+impl Members for ListReceiptRuleSetsRequest {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `ListReceiptRuleSetsResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ListReceiptRuleSetsResponse {
+    pub rule_sets: Option<Vec<ReceiptRuleSetMetadata>>,
+    pub next_token: Option<String>,
+}
+
+impl ToXml for ListReceiptRuleSetsResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.rule_sets { x.list("RuleSets", v); }
         if let Some(v) = &self.next_token { x.member("NextToken", v); }
     }
 }
@@ -1183,6 +2095,34 @@ impl Members for Message {
     }
 }
 
+/// botocore's `MessageDsn` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct MessageDsn {
+    pub reporting_mta: Option<String>,
+    pub arrival_date: Option<jiff::Timestamp>,
+    pub extension_fields: Option<Vec<ExtensionField>>,
+}
+
+impl FromForm for MessageDsn {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(MessageDsn {
+            reporting_mta: f.string(&format!("{prefix}ReportingMta")),
+            arrival_date: f.timestamp(&format!("{prefix}ArrivalDate"))?,
+            extension_fields: f.list(&format!("{prefix}ExtensionFields"), |f, k| Ok(ExtensionField::from_form(f, &format!("{k}."))?.unwrap_or_default()))?,
+        }))
+    }
+}
+
+impl Members for MessageDsn {
+    fn missing(&self) -> Option<String> {
+        if self.reporting_mta.is_none() { return Some("ReportingMta".into()); }
+        if let Some(m) = self.extension_fields.iter().flatten().find_map(Members::missing) { return Some(format!("ExtensionFields.{m}")); }
+        None
+    }
+}
+
 /// botocore's `MessageTag` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -1246,6 +2186,46 @@ impl ToXml for PutConfigurationSetDeliveryOptionsResponse {
     }
 }
 
+/// botocore's `PutIdentityPolicyRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct PutIdentityPolicyRequest {
+    pub identity: Option<String>,
+    pub policy_name: Option<String>,
+    pub policy: Option<String>,
+}
+
+impl FromForm for PutIdentityPolicyRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(PutIdentityPolicyRequest {
+            identity: f.string(&format!("{prefix}Identity")),
+            policy_name: f.string(&format!("{prefix}PolicyName")),
+            policy: f.string(&format!("{prefix}Policy")),
+        }))
+    }
+}
+
+impl Members for PutIdentityPolicyRequest {
+    fn missing(&self) -> Option<String> {
+        if self.identity.is_none() { return Some("Identity".into()); }
+        if self.policy_name.is_none() { return Some("PolicyName".into()); }
+        if self.policy.is_none() { return Some("Policy".into()); }
+        None
+    }
+}
+
+/// botocore's `PutIdentityPolicyResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct PutIdentityPolicyResponse {
+}
+
+impl ToXml for PutIdentityPolicyResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
 /// botocore's `RawMessage` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -1269,6 +2249,264 @@ impl Members for RawMessage {
     }
 }
 
+/// botocore's `ReceiptAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ReceiptAction {
+    pub s3_action: Option<S3Action>,
+    pub bounce_action: Option<BounceAction>,
+    pub workmail_action: Option<WorkmailAction>,
+    pub lambda_action: Option<LambdaAction>,
+    pub stop_action: Option<StopAction>,
+    pub add_header_action: Option<AddHeaderAction>,
+    pub sns_action: Option<SNSAction>,
+    pub connect_action: Option<ConnectAction>,
+}
+
+impl FromForm for ReceiptAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ReceiptAction {
+            s3_action: S3Action::from_form(f, &format!("{prefix}S3Action."))?,
+            bounce_action: BounceAction::from_form(f, &format!("{prefix}BounceAction."))?,
+            workmail_action: WorkmailAction::from_form(f, &format!("{prefix}WorkmailAction."))?,
+            lambda_action: LambdaAction::from_form(f, &format!("{prefix}LambdaAction."))?,
+            stop_action: StopAction::from_form(f, &format!("{prefix}StopAction."))?,
+            add_header_action: AddHeaderAction::from_form(f, &format!("{prefix}AddHeaderAction."))?,
+            sns_action: SNSAction::from_form(f, &format!("{prefix}SNSAction."))?,
+            connect_action: ConnectAction::from_form(f, &format!("{prefix}ConnectAction."))?,
+        }))
+    }
+}
+
+impl Members for ReceiptAction {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.s3_action.as_ref().and_then(Members::missing) { return Some(format!("S3Action.{m}")); }
+        if let Some(m) = self.bounce_action.as_ref().and_then(Members::missing) { return Some(format!("BounceAction.{m}")); }
+        if let Some(m) = self.workmail_action.as_ref().and_then(Members::missing) { return Some(format!("WorkmailAction.{m}")); }
+        if let Some(m) = self.lambda_action.as_ref().and_then(Members::missing) { return Some(format!("LambdaAction.{m}")); }
+        if let Some(m) = self.stop_action.as_ref().and_then(Members::missing) { return Some(format!("StopAction.{m}")); }
+        if let Some(m) = self.add_header_action.as_ref().and_then(Members::missing) { return Some(format!("AddHeaderAction.{m}")); }
+        if let Some(m) = self.sns_action.as_ref().and_then(Members::missing) { return Some(format!("SNSAction.{m}")); }
+        if let Some(m) = self.connect_action.as_ref().and_then(Members::missing) { return Some(format!("ConnectAction.{m}")); }
+        None
+    }
+}
+
+impl ToXml for ReceiptAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.s3_action { x.member("S3Action", v); }
+        if let Some(v) = &self.bounce_action { x.member("BounceAction", v); }
+        if let Some(v) = &self.workmail_action { x.member("WorkmailAction", v); }
+        if let Some(v) = &self.lambda_action { x.member("LambdaAction", v); }
+        if let Some(v) = &self.stop_action { x.member("StopAction", v); }
+        if let Some(v) = &self.add_header_action { x.member("AddHeaderAction", v); }
+        if let Some(v) = &self.sns_action { x.member("SNSAction", v); }
+        if let Some(v) = &self.connect_action { x.member("ConnectAction", v); }
+    }
+}
+
+/// botocore's `ReceiptFilter` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ReceiptFilter {
+    pub name: Option<String>,
+    pub ip_filter: Option<ReceiptIpFilter>,
+}
+
+impl FromForm for ReceiptFilter {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ReceiptFilter {
+            name: f.string(&format!("{prefix}Name")),
+            ip_filter: ReceiptIpFilter::from_form(f, &format!("{prefix}IpFilter."))?,
+        }))
+    }
+}
+
+impl Members for ReceiptFilter {
+    fn missing(&self) -> Option<String> {
+        if self.name.is_none() { return Some("Name".into()); }
+        if self.ip_filter.is_none() { return Some("IpFilter".into()); }
+        if let Some(m) = self.ip_filter.as_ref().and_then(Members::missing) { return Some(format!("IpFilter.{m}")); }
+        None
+    }
+}
+
+impl ToXml for ReceiptFilter {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.name { x.member("Name", v); }
+        if let Some(v) = &self.ip_filter { x.member("IpFilter", v); }
+    }
+}
+
+/// botocore's `ReceiptIpFilter` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ReceiptIpFilter {
+    pub policy: Option<String>,
+    pub cidr: Option<String>,
+}
+
+impl FromForm for ReceiptIpFilter {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ReceiptIpFilter {
+            policy: f.string(&format!("{prefix}Policy")),
+            cidr: f.string(&format!("{prefix}Cidr")),
+        }))
+    }
+}
+
+impl Members for ReceiptIpFilter {
+    fn missing(&self) -> Option<String> {
+        if self.policy.is_none() { return Some("Policy".into()); }
+        if self.cidr.is_none() { return Some("Cidr".into()); }
+        None
+    }
+}
+
+impl ToXml for ReceiptIpFilter {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.policy { x.member("Policy", v); }
+        if let Some(v) = &self.cidr { x.member("Cidr", v); }
+    }
+}
+
+/// botocore's `ReceiptRule` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ReceiptRule {
+    pub name: Option<String>,
+    pub enabled: Option<bool>,
+    pub tls_policy: Option<String>,
+    pub recipients: Option<Vec<String>>,
+    pub actions: Option<Vec<ReceiptAction>>,
+    pub scan_enabled: Option<bool>,
+}
+
+impl FromForm for ReceiptRule {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ReceiptRule {
+            name: f.string(&format!("{prefix}Name")),
+            enabled: f.boolean(&format!("{prefix}Enabled"))?,
+            tls_policy: f.string(&format!("{prefix}TlsPolicy")),
+            recipients: f.list(&format!("{prefix}Recipients"), |f, k| Ok(f.string(&k).unwrap_or_default()))?,
+            actions: f.list(&format!("{prefix}Actions"), |f, k| Ok(ReceiptAction::from_form(f, &format!("{k}."))?.unwrap_or_default()))?,
+            scan_enabled: f.boolean(&format!("{prefix}ScanEnabled"))?,
+        }))
+    }
+}
+
+impl Members for ReceiptRule {
+    fn missing(&self) -> Option<String> {
+        if self.name.is_none() { return Some("Name".into()); }
+        if let Some(m) = self.actions.iter().flatten().find_map(Members::missing) { return Some(format!("Actions.{m}")); }
+        None
+    }
+}
+
+impl ToXml for ReceiptRule {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.name { x.member("Name", v); }
+        if let Some(v) = &self.enabled { x.member("Enabled", v); }
+        if let Some(v) = &self.tls_policy { x.member("TlsPolicy", v); }
+        if let Some(v) = &self.recipients { x.list("Recipients", v); }
+        if let Some(v) = &self.actions { x.list("Actions", v); }
+        if let Some(v) = &self.scan_enabled { x.member("ScanEnabled", v); }
+    }
+}
+
+/// botocore's `ReceiptRuleSetMetadata` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ReceiptRuleSetMetadata {
+    pub name: Option<String>,
+    pub created_timestamp: Option<jiff::Timestamp>,
+}
+
+impl ToXml for ReceiptRuleSetMetadata {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.name { x.member("Name", v); }
+        if let Some(v) = &self.created_timestamp { x.member("CreatedTimestamp", v); }
+    }
+}
+
+/// botocore's `RecipientDsnFields` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct RecipientDsnFields {
+    pub final_recipient: Option<String>,
+    pub action: Option<String>,
+    pub remote_mta: Option<String>,
+    pub status: Option<String>,
+    pub diagnostic_code: Option<String>,
+    pub last_attempt_date: Option<jiff::Timestamp>,
+    pub extension_fields: Option<Vec<ExtensionField>>,
+}
+
+impl FromForm for RecipientDsnFields {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(RecipientDsnFields {
+            final_recipient: f.string(&format!("{prefix}FinalRecipient")),
+            action: f.string(&format!("{prefix}Action")),
+            remote_mta: f.string(&format!("{prefix}RemoteMta")),
+            status: f.string(&format!("{prefix}Status")),
+            diagnostic_code: f.string(&format!("{prefix}DiagnosticCode")),
+            last_attempt_date: f.timestamp(&format!("{prefix}LastAttemptDate"))?,
+            extension_fields: f.list(&format!("{prefix}ExtensionFields"), |f, k| Ok(ExtensionField::from_form(f, &format!("{k}."))?.unwrap_or_default()))?,
+        }))
+    }
+}
+
+impl Members for RecipientDsnFields {
+    fn missing(&self) -> Option<String> {
+        if self.action.is_none() { return Some("Action".into()); }
+        if self.status.is_none() { return Some("Status".into()); }
+        if let Some(m) = self.extension_fields.iter().flatten().find_map(Members::missing) { return Some(format!("ExtensionFields.{m}")); }
+        None
+    }
+}
+
+/// botocore's `ReorderReceiptRuleSetRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ReorderReceiptRuleSetRequest {
+    pub rule_set_name: Option<String>,
+    pub rule_names: Option<Vec<String>>,
+}
+
+impl FromForm for ReorderReceiptRuleSetRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(ReorderReceiptRuleSetRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+            rule_names: f.list(&format!("{prefix}RuleNames"), |f, k| Ok(f.string(&k).unwrap_or_default()))?,
+        }))
+    }
+}
+
+impl Members for ReorderReceiptRuleSetRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        if self.rule_names.is_none() { return Some("RuleNames".into()); }
+        None
+    }
+}
+
+/// botocore's `ReorderReceiptRuleSetResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct ReorderReceiptRuleSetResponse {
+}
+
+impl ToXml for ReorderReceiptRuleSetResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
 /// botocore's `ReputationOptions` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -1283,6 +2521,79 @@ impl ToXml for ReputationOptions {
         if let Some(v) = &self.sending_enabled { x.member("SendingEnabled", v); }
         if let Some(v) = &self.reputation_metrics_enabled { x.member("ReputationMetricsEnabled", v); }
         if let Some(v) = &self.last_fresh_start { x.member("LastFreshStart", v); }
+    }
+}
+
+/// botocore's `S3Action` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct S3Action {
+    pub topic_arn: Option<String>,
+    pub bucket_name: Option<String>,
+    pub object_key_prefix: Option<String>,
+    pub kms_key_arn: Option<String>,
+    pub iam_role_arn: Option<String>,
+}
+
+impl FromForm for S3Action {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(S3Action {
+            topic_arn: f.string(&format!("{prefix}TopicArn")),
+            bucket_name: f.string(&format!("{prefix}BucketName")),
+            object_key_prefix: f.string(&format!("{prefix}ObjectKeyPrefix")),
+            kms_key_arn: f.string(&format!("{prefix}KmsKeyArn")),
+            iam_role_arn: f.string(&format!("{prefix}IamRoleArn")),
+        }))
+    }
+}
+
+impl Members for S3Action {
+    fn missing(&self) -> Option<String> {
+        if self.bucket_name.is_none() { return Some("BucketName".into()); }
+        None
+    }
+}
+
+impl ToXml for S3Action {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.topic_arn { x.member("TopicArn", v); }
+        if let Some(v) = &self.bucket_name { x.member("BucketName", v); }
+        if let Some(v) = &self.object_key_prefix { x.member("ObjectKeyPrefix", v); }
+        if let Some(v) = &self.kms_key_arn { x.member("KmsKeyArn", v); }
+        if let Some(v) = &self.iam_role_arn { x.member("IamRoleArn", v); }
+    }
+}
+
+/// botocore's `SNSAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SNSAction {
+    pub topic_arn: Option<String>,
+    pub encoding: Option<String>,
+}
+
+impl FromForm for SNSAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(SNSAction {
+            topic_arn: f.string(&format!("{prefix}TopicArn")),
+            encoding: f.string(&format!("{prefix}Encoding")),
+        }))
+    }
+}
+
+impl Members for SNSAction {
+    fn missing(&self) -> Option<String> {
+        if self.topic_arn.is_none() { return Some("TopicArn".into()); }
+        None
+    }
+}
+
+impl ToXml for SNSAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.topic_arn { x.member("TopicArn", v); }
+        if let Some(v) = &self.encoding { x.member("Encoding", v); }
     }
 }
 
@@ -1312,6 +2623,56 @@ impl Members for SNSDestination {
 impl ToXml for SNSDestination {
     fn to_xml(&self, x: &mut Xml) {
         if let Some(v) = &self.topic_arn { x.member("TopicARN", v); }
+    }
+}
+
+/// botocore's `SendBounceRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SendBounceRequest {
+    pub original_message_id: Option<String>,
+    pub bounce_sender: Option<String>,
+    pub explanation: Option<String>,
+    pub message_dsn: Option<MessageDsn>,
+    pub bounced_recipient_info_list: Option<Vec<BouncedRecipientInfo>>,
+    pub bounce_sender_arn: Option<String>,
+}
+
+impl FromForm for SendBounceRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(SendBounceRequest {
+            original_message_id: f.string(&format!("{prefix}OriginalMessageId")),
+            bounce_sender: f.string(&format!("{prefix}BounceSender")),
+            explanation: f.string(&format!("{prefix}Explanation")),
+            message_dsn: MessageDsn::from_form(f, &format!("{prefix}MessageDsn."))?,
+            bounced_recipient_info_list: f.list(&format!("{prefix}BouncedRecipientInfoList"), |f, k| Ok(BouncedRecipientInfo::from_form(f, &format!("{k}."))?.unwrap_or_default()))?,
+            bounce_sender_arn: f.string(&format!("{prefix}BounceSenderArn")),
+        }))
+    }
+}
+
+impl Members for SendBounceRequest {
+    fn missing(&self) -> Option<String> {
+        if self.original_message_id.is_none() { return Some("OriginalMessageId".into()); }
+        if self.bounce_sender.is_none() { return Some("BounceSender".into()); }
+        if let Some(m) = self.message_dsn.as_ref().and_then(Members::missing) { return Some(format!("MessageDsn.{m}")); }
+        if self.bounced_recipient_info_list.is_none() { return Some("BouncedRecipientInfoList".into()); }
+        if let Some(m) = self.bounced_recipient_info_list.iter().flatten().find_map(Members::missing) { return Some(format!("BouncedRecipientInfoList.{m}")); }
+        None
+    }
+}
+
+/// botocore's `SendBounceResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SendBounceResponse {
+    pub message_id: Option<String>,
+}
+
+impl ToXml for SendBounceResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.message_id { x.member("MessageId", v); }
     }
 }
 
@@ -1373,6 +2734,47 @@ pub struct SendBulkTemplatedEmailResponse {
 impl ToXml for SendBulkTemplatedEmailResponse {
     fn to_xml(&self, x: &mut Xml) {
         if let Some(v) = &self.status { x.list("Status", v); }
+    }
+}
+
+/// botocore's `SendCustomVerificationEmailRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SendCustomVerificationEmailRequest {
+    pub email_address: Option<String>,
+    pub template_name: Option<String>,
+    pub configuration_set_name: Option<String>,
+}
+
+impl FromForm for SendCustomVerificationEmailRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(SendCustomVerificationEmailRequest {
+            email_address: f.string(&format!("{prefix}EmailAddress")),
+            template_name: f.string(&format!("{prefix}TemplateName")),
+            configuration_set_name: f.string(&format!("{prefix}ConfigurationSetName")),
+        }))
+    }
+}
+
+impl Members for SendCustomVerificationEmailRequest {
+    fn missing(&self) -> Option<String> {
+        if self.email_address.is_none() { return Some("EmailAddress".into()); }
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        None
+    }
+}
+
+/// botocore's `SendCustomVerificationEmailResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SendCustomVerificationEmailResponse {
+    pub message_id: Option<String>,
+}
+
+impl ToXml for SendCustomVerificationEmailResponse {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.message_id { x.member("MessageId", v); }
     }
 }
 
@@ -1567,6 +2969,39 @@ impl ToXml for SendTemplatedEmailResponse {
     }
 }
 
+/// botocore's `SetActiveReceiptRuleSetRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SetActiveReceiptRuleSetRequest {
+    pub rule_set_name: Option<String>,
+}
+
+impl FromForm for SetActiveReceiptRuleSetRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(SetActiveReceiptRuleSetRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+        }))
+    }
+}
+
+impl Members for SetActiveReceiptRuleSetRequest {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `SetActiveReceiptRuleSetResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SetActiveReceiptRuleSetResponse {
+}
+
+impl ToXml for SetActiveReceiptRuleSetResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
 /// botocore's `SetIdentityDkimEnabledRequest` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -1755,6 +3190,77 @@ pub struct SetIdentityNotificationTopicResponse {
 
 impl ToXml for SetIdentityNotificationTopicResponse {
     fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `SetReceiptRulePositionRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SetReceiptRulePositionRequest {
+    pub rule_set_name: Option<String>,
+    pub rule_name: Option<String>,
+    pub after: Option<String>,
+}
+
+impl FromForm for SetReceiptRulePositionRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(SetReceiptRulePositionRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+            rule_name: f.string(&format!("{prefix}RuleName")),
+            after: f.string(&format!("{prefix}After")),
+        }))
+    }
+}
+
+impl Members for SetReceiptRulePositionRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        if self.rule_name.is_none() { return Some("RuleName".into()); }
+        None
+    }
+}
+
+/// botocore's `SetReceiptRulePositionResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct SetReceiptRulePositionResponse {
+}
+
+impl ToXml for SetReceiptRulePositionResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `StopAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct StopAction {
+    pub scope: Option<String>,
+    pub topic_arn: Option<String>,
+}
+
+impl FromForm for StopAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(StopAction {
+            scope: f.string(&format!("{prefix}Scope")),
+            topic_arn: f.string(&format!("{prefix}TopicArn")),
+        }))
+    }
+}
+
+impl Members for StopAction {
+    fn missing(&self) -> Option<String> {
+        if self.scope.is_none() { return Some("Scope".into()); }
+        None
+    }
+}
+
+impl ToXml for StopAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.scope { x.member("Scope", v); }
+        if let Some(v) = &self.topic_arn { x.member("TopicArn", v); }
     }
 }
 
@@ -2028,6 +3534,77 @@ impl ToXml for UpdateConfigurationSetTrackingOptionsResponse {
     }
 }
 
+/// botocore's `UpdateCustomVerificationEmailTemplateRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct UpdateCustomVerificationEmailTemplateRequest {
+    pub template_name: Option<String>,
+    pub from_email_address: Option<String>,
+    pub template_subject: Option<String>,
+    pub template_content: Option<String>,
+    pub success_redirection_url: Option<String>,
+    pub failure_redirection_url: Option<String>,
+}
+
+impl FromForm for UpdateCustomVerificationEmailTemplateRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(UpdateCustomVerificationEmailTemplateRequest {
+            template_name: f.string(&format!("{prefix}TemplateName")),
+            from_email_address: f.string(&format!("{prefix}FromEmailAddress")),
+            template_subject: f.string(&format!("{prefix}TemplateSubject")),
+            template_content: f.string(&format!("{prefix}TemplateContent")),
+            success_redirection_url: f.string(&format!("{prefix}SuccessRedirectionURL")),
+            failure_redirection_url: f.string(&format!("{prefix}FailureRedirectionURL")),
+        }))
+    }
+}
+
+impl Members for UpdateCustomVerificationEmailTemplateRequest {
+    fn missing(&self) -> Option<String> {
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        None
+    }
+}
+
+/// botocore's `UpdateReceiptRuleRequest` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct UpdateReceiptRuleRequest {
+    pub rule_set_name: Option<String>,
+    pub rule: Option<ReceiptRule>,
+}
+
+impl FromForm for UpdateReceiptRuleRequest {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(UpdateReceiptRuleRequest {
+            rule_set_name: f.string(&format!("{prefix}RuleSetName")),
+            rule: ReceiptRule::from_form(f, &format!("{prefix}Rule."))?,
+        }))
+    }
+}
+
+impl Members for UpdateReceiptRuleRequest {
+    fn missing(&self) -> Option<String> {
+        if self.rule_set_name.is_none() { return Some("RuleSetName".into()); }
+        if self.rule.is_none() { return Some("Rule".into()); }
+        if let Some(m) = self.rule.as_ref().and_then(Members::missing) { return Some(format!("Rule.{m}")); }
+        None
+    }
+}
+
+/// botocore's `UpdateReceiptRuleResponse` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct UpdateReceiptRuleResponse {
+}
+
+impl ToXml for UpdateReceiptRuleResponse {
+    fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
 /// botocore's `UpdateTemplateRequest` shape.
 #[derive(Debug, Default, Clone, PartialEq)]
 #[rustfmt::skip]
@@ -2189,5 +3766,37 @@ pub struct VerifyEmailIdentityResponse {
 
 impl ToXml for VerifyEmailIdentityResponse {
     fn to_xml(&self, _x: &mut Xml) {
+    }
+}
+
+/// botocore's `WorkmailAction` shape.
+#[derive(Debug, Default, Clone, PartialEq)]
+#[rustfmt::skip]
+pub struct WorkmailAction {
+    pub topic_arn: Option<String>,
+    pub organization_arn: Option<String>,
+}
+
+impl FromForm for WorkmailAction {
+    fn from_form(f: &Form, prefix: &str) -> Result<Option<Self>> {
+        if !f.has_prefix(prefix) { return Ok(None); }
+        Ok(Some(WorkmailAction {
+            topic_arn: f.string(&format!("{prefix}TopicArn")),
+            organization_arn: f.string(&format!("{prefix}OrganizationArn")),
+        }))
+    }
+}
+
+impl Members for WorkmailAction {
+    fn missing(&self) -> Option<String> {
+        if self.organization_arn.is_none() { return Some("OrganizationArn".into()); }
+        None
+    }
+}
+
+impl ToXml for WorkmailAction {
+    fn to_xml(&self, x: &mut Xml) {
+        if let Some(v) = &self.topic_arn { x.member("TopicArn", v); }
+        if let Some(v) = &self.organization_arn { x.member("OrganizationArn", v); }
     }
 }

@@ -47,13 +47,20 @@ pub fn get(api: &Api, c: &Call) -> Result<Response> {
     Ok(json(&GetEmailIdentityResponse {
         identity_type: Some(spelled(&id.identity_type)),
         feedback_forwarding_status: Some(id.feedback_forwarding_status),
-        verified_for_sending_status: Some(true),
+        verified_for_sending_status: Some(id.verified),
         dkim_attributes: Some(dkim_shape(id.dkim_attributes)),
         mail_from_attributes: Some(mail_from_shape(id.mail_from_attributes)),
-        policies: Some(Default::default()),
+        policies: Some(id.policies),
         tags: Some(tag_shapes(id.tags)),
         configuration_set_name: id.configuration_set_name,
-        verification_status: Some(ops::identity::VERIFIED.into()),
+        verification_status: Some(
+            if id.verified {
+                ops::identity::VERIFIED
+            } else {
+                ops::identity::PENDING
+            }
+            .into(),
+        ),
         verification_info: None,
     }))
 }

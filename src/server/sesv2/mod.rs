@@ -8,8 +8,12 @@
 
 mod account;
 mod config_sets;
+mod contact_lists;
+mod custom_verification;
 mod event_destinations;
 mod identities;
+mod identity_policies;
+mod import_jobs;
 mod ips;
 mod pools;
 pub mod router;
@@ -50,6 +54,8 @@ pub fn body_limit(routed: &std::result::Result<Routed, String>) -> usize {
 /// body, as handlers read them.
 pub struct Call<'a> {
     pub region: String,
+    /// The calling account, when its access key names another one (`api::caller_of`).
+    pub caller: Option<String>,
     labels: Vec<(&'static str, String)>,
     pub query: Query,
     body: &'a [u8],
@@ -120,6 +126,7 @@ pub fn handle(
     let result = api.region(req).and_then(|region| {
         let c = Call {
             region,
+            caller: super::api::caller_of(req),
             labels,
             query: Query::parse(req.path_and_query().1),
             body: &req.body,
@@ -185,51 +192,56 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         O::PutAccountSuppressionAttributes => suppression::put_account_attributes(api, c),
         O::SendEmail => send::send_email(api, c),
         O::SendBulkEmail => send::send_bulk_email(api, c),
+        O::CreateContactList => contact_lists::create_list(api, c),
+        O::GetContactList => contact_lists::get_list(api, c),
+        O::ListContactLists => contact_lists::list_lists(api, c),
+        O::UpdateContactList => contact_lists::update_list(api, c),
+        O::DeleteContactList => contact_lists::delete_list(api, c),
+        O::CreateContact => contact_lists::create_contact(api, c),
+        O::GetContact => contact_lists::get_contact(api, c),
+        O::ListContacts => contact_lists::list_contacts(api, c),
+        O::UpdateContact => contact_lists::update_contact(api, c),
+        O::DeleteContact => contact_lists::delete_contact(api, c),
+        O::CreateImportJob => import_jobs::create(api, c),
+        O::GetImportJob => import_jobs::get(api, c),
+        O::ListImportJobs => import_jobs::list(api, c),
+        O::CreateEmailIdentityPolicy => identity_policies::create(api, c),
+        O::GetEmailIdentityPolicies => identity_policies::get(api, c),
+        O::UpdateEmailIdentityPolicy => identity_policies::update(api, c),
+        O::DeleteEmailIdentityPolicy => identity_policies::delete(api, c),
+        O::CreateCustomVerificationEmailTemplate => custom_verification::create(api, c),
+        O::GetCustomVerificationEmailTemplate => custom_verification::get(api, c),
+        O::ListCustomVerificationEmailTemplates => custom_verification::list(api, c),
+        O::UpdateCustomVerificationEmailTemplate => custom_verification::update(api, c),
+        O::DeleteCustomVerificationEmailTemplate => custom_verification::delete(api, c),
+        O::SendCustomVerificationEmail => custom_verification::send(api, c),
         O::AssociateEmailIdentityCertificate
         | O::BatchGetMetricData
         | O::CancelExportJob
-        | O::CreateContact
-        | O::CreateContactList
-        | O::CreateCustomVerificationEmailTemplate
         | O::CreateDeliverabilityTestReport
-        | O::CreateEmailIdentityPolicy
         | O::CreateExportJob
-        | O::CreateImportJob
         | O::CreateMultiRegionEndpoint
         | O::CreateTenant
         | O::CreateTenantResourceAssociation
-        | O::DeleteContact
-        | O::DeleteContactList
-        | O::DeleteCustomVerificationEmailTemplate
-        | O::DeleteEmailIdentityPolicy
         | O::DeleteMultiRegionEndpoint
         | O::DeleteTenant
         | O::DeleteTenantResourceAssociation
         | O::DisassociateEmailIdentityCertificate
         | O::GetBlacklistReports
-        | O::GetContact
-        | O::GetContactList
-        | O::GetCustomVerificationEmailTemplate
         | O::GetDeliverabilityDashboardOptions
         | O::GetDeliverabilityTestReport
         | O::GetDomainDeliverabilityCampaign
         | O::GetDomainStatisticsReport
         | O::GetEmailAddressInsights
-        | O::GetEmailIdentityPolicies
         | O::GetExportJob
-        | O::GetImportJob
         | O::GetMessageInsights
         | O::GetMultiRegionEndpoint
         | O::GetReputationEntity
         | O::GetTenant
-        | O::ListContactLists
-        | O::ListContacts
-        | O::ListCustomVerificationEmailTemplates
         | O::ListDeliverabilityTestReports
         | O::ListDomainDeliverabilityCampaigns
         | O::ListEmailIdentityCertificates
         | O::ListExportJobs
-        | O::ListImportJobs
         | O::ListMultiRegionEndpoints
         | O::ListRecommendations
         | O::ListReputationEntities
@@ -242,12 +254,7 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         | O::PutAccountVdmAttributes
         | O::PutDeliverabilityDashboardOption
         | O::PutTenantSuppressionAttributes
-        | O::SendCustomVerificationEmail
         | O::UpdateConfigurationSet
-        | O::UpdateContact
-        | O::UpdateContactList
-        | O::UpdateCustomVerificationEmailTemplate
-        | O::UpdateEmailIdentityPolicy
         | O::UpdateReputationEntityCustomerManagedStatus
         | O::UpdateReputationEntityPolicy => Err(not_served(op)),
     }
@@ -258,7 +265,7 @@ fn not_served(op: Operation) -> Error {
     Error::new(
         Kind::Ses(SesCode::NotImplemented),
         format!(
-            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, event destinations, identities, tags, email templates, sending, the suppression list and the account.",
+            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, event destinations, identities and their policies, tags, email templates, custom verification emails, contact lists, import jobs, sending, the suppression list and the account.",
             op.name()
         ),
     )

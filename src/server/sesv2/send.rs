@@ -16,6 +16,8 @@ use super::templates::content;
 use crate::error::{Error, Result};
 use crate::model;
 use crate::model::message::{Body, Simple};
+use crate::model::sending::Authorization;
+use crate::model::sending::ListManagement;
 use crate::model::sending::Outgoing;
 use crate::ops;
 use crate::ops::message::{self, RawEnvelope, Recipients};
@@ -25,12 +27,47 @@ use crate::server::http::{Response, json};
 
 pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
     let b: SendEmailBody = c.body()?;
-    let (msg, template) = outgoing(b)?;
+    let list = b.list_management_options.clone().map(|l| ListManagement {
+        list: l.contact_list_name.unwrap_or_default(),
+        topic: l.topic_name,
+        links_base: api.links_base().to_string(),
+    });
+    let auth = Authorization {
+        caller: c.caller.clone(),
+        action: "ses:SendEmail",
+        from_arn: b.from_email_address_identity_arn.clone(),
+        return_path_arn: b.feedback_forwarding_email_address_identity_arn.clone(),
+        return_path: b.feedback_forwarding_email_address.clone(),
+        ..Authorization::default()
+    };
+    let (mut msg, template) = outgoing(b)?;
+    if auth.from_arn.is_some() || auth.return_path_arn.is_some() {
+        let action = match (&template, &msg.body) {
+            (Some(_), _) => "ses:SendTemplatedEmail",
+            (None, Body::Raw(_)) => "ses:SendRawEmail",
+            (None, Body::Simple(_)) => "ses:SendEmail",
+        };
+        msg.authorization = Some(Authorization { action, ..auth });
+    }
+    msg.list_management = list;
     let now = jiff::Timestamp::now();
     let sent = api.send(|s| match &template {
         Some(t) => ops::template::send(s, &c.region, &msg, t, now),
         None => ops::send::send(s, &c.region, &msg, now),
     })?;
+    if let Some(l) = &msg.list_management {
+        // SES adds a recipient the list lacks to it. The message is sent already: a failure
+        // here (the lock not obtained) leaves the list as it was and the send answered.
+        let recipients: Vec<String> = msg
+            .to
+            .iter()
+            .chain(&msg.cc)
+            .chain(&msg.bcc)
+            .cloned()
+            .collect();
+        let _ = api
+            .write(|s| ops::contact_list::ensure_contacts(s, &c.region, &l.list, &recipients, now));
+    }
     Ok(json(&SendEmailResponse {
         message_id: Some(sent.message_id),
     }))
@@ -38,7 +75,7 @@ pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
 
 pub fn send_bulk_email(api: &Api, c: &Call) -> Result<Response> {
     let b: SendBulkEmailBody = c.body()?;
-    let (shared, template, entries) = bulk(b)?;
+    let (shared, template, entries) = bulk(b, c.caller.clone())?;
     let now = jiff::Timestamp::now();
     let results =
         api.send(|s| ops::template::send_bulk(s, &c.region, &shared, &template, &entries, now))?;
@@ -181,17 +218,6 @@ fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
             return Err(Error::bad_request(format!("Invalid ARN <{arn}>.")));
         }
     }
-    // sesm keeps no contact lists (their operations are 501), so any list a send names does
-    // not exist: SES's answer for a missing one.
-    if let Some(list) = body
-        .list_management_options
-        .as_ref()
-        .and_then(|l| l.contact_list_name.as_ref())
-    {
-        return Err(Error::not_found(format!(
-            "List with name: {list} doesn't exist."
-        )));
-    }
     let (to, cc, bcc) = destination(body.destination);
     let reply_to = body.reply_to_addresses.unwrap_or_default();
     let from = body.from_email_address;
@@ -258,7 +284,10 @@ fn check_ascii_recipients(msg: &Outgoing) -> Result<()> {
 
 /// SendBulkEmail's request: the message every entry shares, its template, and each entry's
 /// destination and replacement data.
-fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry>)> {
+fn bulk(
+    body: SendBulkEmailBody,
+    caller: Option<String>,
+) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry>)> {
     let content = body.default_content.unwrap_or_default();
     let reply_to = body.reply_to_addresses.clone().unwrap_or_default();
     let (template, extras) = match content.template {
@@ -282,6 +311,18 @@ fn bulk(body: SendBulkEmailBody) -> Result<(Outgoing, TemplateUse, Vec<BulkEntry
         })
         .collect();
     let shared = Outgoing {
+        authorization: (body.from_email_address_identity_arn.is_some()
+            || body
+                .feedback_forwarding_email_address_identity_arn
+                .is_some())
+        .then(|| Authorization {
+            caller: caller.clone(),
+            action: "ses:SendBulkTemplatedEmail",
+            from_arn: body.from_email_address_identity_arn.clone(),
+            return_path_arn: body.feedback_forwarding_email_address_identity_arn.clone(),
+            return_path: body.feedback_forwarding_email_address.clone(),
+            ..Authorization::default()
+        }),
         from: body
             .from_email_address
             .ok_or_else(|| Error::bad_request("FromEmailAddress is required."))?,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::wire::Epoch;
+use super::wire::{self, Epoch};
 
 /// What botocore's model requires of a request: the first required member missing, by its
 /// path (`Destination.ToAddresses`), so the refusal names it as SES does.
@@ -20,7 +20,7 @@ pub trait Members {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateConfigurationSetBody {
-    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
     #[serde(rename = "TrackingOptions", default, skip_serializing_if = "Option::is_none")]
     pub tracking_options: Option<TrackingOptions>,
@@ -30,7 +30,7 @@ pub struct CreateConfigurationSetBody {
     pub reputation_options: Option<ReputationOptions>,
     #[serde(rename = "SendingOptions", default, skip_serializing_if = "Option::is_none")]
     pub sending_options: Option<SendingOptions>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "SuppressionOptions", default, skip_serializing_if = "Option::is_none")]
     pub suppression_options: Option<SuppressionOptions>,
@@ -62,7 +62,7 @@ impl Members for CreateConfigurationSetBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateConfigurationSetEventDestinationBody {
-    #[serde(rename = "EventDestinationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EventDestinationName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub event_destination_name: Option<String>,
     #[serde(rename = "EventDestination", default, skip_serializing_if = "Option::is_none")]
     pub event_destination: Option<EventDestinationDefinition>,
@@ -81,11 +81,11 @@ impl Members for CreateConfigurationSetEventDestinationBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateDedicatedIpPoolBody {
-    #[serde(rename = "PoolName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PoolName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub pool_name: Option<String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(rename = "ScalingMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ScalingMode", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub scaling_mode: Option<String>,
 }
 
@@ -101,13 +101,13 @@ impl Members for CreateDedicatedIpPoolBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateEmailIdentityBody {
-    #[serde(rename = "EmailIdentity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EmailIdentity", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub email_identity: Option<String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "DkimSigningAttributes", default, skip_serializing_if = "Option::is_none")]
     pub dkim_signing_attributes: Option<DkimSigningAttributes>,
-    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
 }
 
@@ -124,11 +124,11 @@ impl Members for CreateEmailIdentityBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CreateEmailTemplateBody {
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
     pub template_content: Option<EmailTemplateContent>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -146,9 +146,9 @@ impl Members for CreateEmailTemplateBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ListConfigurationSetsBody {
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Filter", default, deserialize_with = "wire::text_map", skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, String>>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -164,9 +164,9 @@ impl Members for ListConfigurationSetsBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ListEmailIdentitiesBody {
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Filter", default, deserialize_with = "wire::text_map", skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, String>>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -210,7 +210,7 @@ impl Members for PutAccountSendingAttributesBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutAccountSuppressionAttributesBody {
-    #[serde(rename = "SuppressedReasons", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuppressedReasons", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub suppressed_reasons: Option<Vec<String>>,
     #[serde(rename = "ValidationAttributes", default, skip_serializing_if = "Option::is_none")]
     pub validation_attributes: Option<SuppressionValidationAttributes>,
@@ -227,7 +227,7 @@ impl Members for PutAccountSuppressionAttributesBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutConfigurationSetArchivingOptionsBody {
-    #[serde(rename = "ArchiveArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ArchiveArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub archive_arn: Option<String>,
 }
 
@@ -241,13 +241,13 @@ impl Members for PutConfigurationSetArchivingOptionsBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutConfigurationSetDeliveryOptionsBody {
-    #[serde(rename = "TlsPolicy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TlsPolicy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub tls_policy: Option<String>,
-    #[serde(rename = "SendingPoolName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SendingPoolName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub sending_pool_name: Option<String>,
     #[serde(rename = "MaxDeliverySeconds", default, skip_serializing_if = "Option::is_none")]
     pub max_delivery_seconds: Option<i64>,
-    #[serde(rename = "SharedPoolDeliveryMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SharedPoolDeliveryMode", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub shared_pool_delivery_mode: Option<String>,
 }
 
@@ -289,9 +289,9 @@ impl Members for PutConfigurationSetSendingOptionsBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutConfigurationSetSuppressionOptionsBody {
-    #[serde(rename = "SuppressionScope", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuppressionScope", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub suppression_scope: Option<String>,
-    #[serde(rename = "SuppressedReasons", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuppressedReasons", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub suppressed_reasons: Option<Vec<String>>,
     #[serde(rename = "ValidationOptions", default, skip_serializing_if = "Option::is_none")]
     pub validation_options: Option<SuppressionValidationOptions>,
@@ -308,9 +308,9 @@ impl Members for PutConfigurationSetSuppressionOptionsBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutConfigurationSetTrackingOptionsBody {
-    #[serde(rename = "CustomRedirectDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CustomRedirectDomain", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub custom_redirect_domain: Option<String>,
-    #[serde(rename = "HttpsPolicy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HttpsPolicy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub https_policy: Option<String>,
 }
 
@@ -339,7 +339,7 @@ impl Members for PutConfigurationSetVdmOptionsBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutDedicatedIpInPoolBody {
-    #[serde(rename = "DestinationPoolName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DestinationPoolName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub destination_pool_name: Option<String>,
 }
 
@@ -354,7 +354,7 @@ impl Members for PutDedicatedIpInPoolBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutDedicatedIpPoolScalingAttributesBody {
-    #[serde(rename = "ScalingMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ScalingMode", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub scaling_mode: Option<String>,
 }
 
@@ -384,7 +384,7 @@ impl Members for PutDedicatedIpWarmupAttributesBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutEmailIdentityConfigurationSetAttributesBody {
-    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
 }
 
@@ -412,7 +412,7 @@ impl Members for PutEmailIdentityDkimAttributesBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutEmailIdentityDkimSigningAttributesBody {
-    #[serde(rename = "SigningAttributesOrigin", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SigningAttributesOrigin", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub signing_attributes_origin: Option<String>,
     #[serde(rename = "SigningAttributes", default, skip_serializing_if = "Option::is_none")]
     pub signing_attributes: Option<DkimSigningAttributes>,
@@ -444,9 +444,9 @@ impl Members for PutEmailIdentityFeedbackAttributesBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutEmailIdentityMailFromAttributesBody {
-    #[serde(rename = "MailFromDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MailFromDomain", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub mail_from_domain: Option<String>,
-    #[serde(rename = "BehaviorOnMxFailure", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BehaviorOnMxFailure", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub behavior_on_mx_failure: Option<String>,
 }
 
@@ -460,11 +460,11 @@ impl Members for PutEmailIdentityMailFromAttributesBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PutSuppressedDestinationBody {
-    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Reason", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
 }
 
@@ -480,27 +480,27 @@ impl Members for PutSuppressedDestinationBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SendBulkEmailBody {
-    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    #[serde(rename = "FromEmailAddressIdentityArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FromEmailAddressIdentityArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub from_email_address_identity_arn: Option<String>,
-    #[serde(rename = "ReplyToAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReplyToAddresses", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub reply_to_addresses: Option<Vec<String>>,
-    #[serde(rename = "FeedbackForwardingEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FeedbackForwardingEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub feedback_forwarding_email_address: Option<String>,
-    #[serde(rename = "FeedbackForwardingEmailAddressIdentityArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FeedbackForwardingEmailAddressIdentityArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub feedback_forwarding_email_address_identity_arn: Option<String>,
-    #[serde(rename = "DefaultEmailTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DefaultEmailTags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub default_email_tags: Option<Vec<MessageTag>>,
     #[serde(rename = "DefaultContent", default, skip_serializing_if = "Option::is_none")]
     pub default_content: Option<BulkEmailContent>,
-    #[serde(rename = "BulkEmailEntries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BulkEmailEntries", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub bulk_email_entries: Option<Vec<BulkEmailEntry>>,
-    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
-    #[serde(rename = "EndpointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EndpointId", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     #[serde(rename = "ConfigurationOverrides", default, skip_serializing_if = "Option::is_none")]
     pub configuration_overrides: Option<ConfigurationOverrides>,
@@ -522,27 +522,27 @@ impl Members for SendBulkEmailBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SendEmailBody {
-    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    #[serde(rename = "FromEmailAddressIdentityArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FromEmailAddressIdentityArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub from_email_address_identity_arn: Option<String>,
     #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<Destination>,
-    #[serde(rename = "ReplyToAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReplyToAddresses", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub reply_to_addresses: Option<Vec<String>>,
-    #[serde(rename = "FeedbackForwardingEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FeedbackForwardingEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub feedback_forwarding_email_address: Option<String>,
-    #[serde(rename = "FeedbackForwardingEmailAddressIdentityArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FeedbackForwardingEmailAddressIdentityArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub feedback_forwarding_email_address_identity_arn: Option<String>,
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<EmailContent>,
-    #[serde(rename = "EmailTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EmailTags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub email_tags: Option<Vec<MessageTag>>,
-    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
-    #[serde(rename = "EndpointId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EndpointId", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     #[serde(rename = "ListManagementOptions", default, skip_serializing_if = "Option::is_none")]
     pub list_management_options: Option<ListManagementOptions>,
@@ -566,9 +566,9 @@ impl Members for SendEmailBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct TagResourceBody {
-    #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ResourceArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -585,7 +585,7 @@ impl Members for TagResourceBody {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct TestRenderEmailTemplateBody {
-    #[serde(rename = "TemplateData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateData", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_data: Option<String>,
 }
 
@@ -624,6 +624,254 @@ impl Members for UpdateEmailTemplateBody {
     fn missing(&self) -> Option<String> {
         if self.template_content.is_none() { return Some("TemplateContent".into()); }
         if let Some(m) = self.template_content.as_ref().and_then(Members::missing) { return Some(format!("TemplateContent.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateContact (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactBody {
+    #[serde(rename = "EmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TopicPreferences", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "AttributesData", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub attributes_data: Option<String>,
+}
+
+impl Members for CreateContactBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_address.is_none() { return Some("EmailAddress".into()); }
+        if let Some(m) = self.topic_preferences.iter().flatten().find_map(Members::missing) { return Some(format!("TopicPreferences.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateContactList (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactListBody {
+    #[serde(rename = "ContactListName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "Topics", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<Topic>>,
+    #[serde(rename = "Description", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl Members for CreateContactListBody {
+    fn missing(&self) -> Option<String> {
+        if self.contact_list_name.is_none() { return Some("ContactListName".into()); }
+        if let Some(m) = self.topics.iter().flatten().find_map(Members::missing) { return Some(format!("Topics.{m}")); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateCustomVerificationEmailTemplate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateCustomVerificationEmailTemplateBody {
+    #[serde(rename = "TemplateName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "TemplateContent", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<String>,
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "SuccessRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
+}
+
+impl Members for CreateCustomVerificationEmailTemplateBody {
+    fn missing(&self) -> Option<String> {
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        if self.from_email_address.is_none() { return Some("FromEmailAddress".into()); }
+        if self.template_subject.is_none() { return Some("TemplateSubject".into()); }
+        if self.template_content.is_none() { return Some("TemplateContent".into()); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        if self.success_redirection_url.is_none() { return Some("SuccessRedirectionURL".into()); }
+        if self.failure_redirection_url.is_none() { return Some("FailureRedirectionURL".into()); }
+        None
+    }
+}
+
+/// The JSON body of CreateEmailIdentityPolicy (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateEmailIdentityPolicyBody {
+    #[serde(rename = "Policy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+impl Members for CreateEmailIdentityPolicyBody {
+    fn missing(&self) -> Option<String> {
+        if self.policy.is_none() { return Some("Policy".into()); }
+        None
+    }
+}
+
+/// The JSON body of CreateImportJob (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateImportJobBody {
+    #[serde(rename = "ImportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub import_destination: Option<ImportDestination>,
+    #[serde(rename = "ImportDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub import_data_source: Option<ImportDataSource>,
+}
+
+impl Members for CreateImportJobBody {
+    fn missing(&self) -> Option<String> {
+        if self.import_destination.is_none() { return Some("ImportDestination".into()); }
+        if let Some(m) = self.import_destination.as_ref().and_then(Members::missing) { return Some(format!("ImportDestination.{m}")); }
+        if self.import_data_source.is_none() { return Some("ImportDataSource".into()); }
+        if let Some(m) = self.import_data_source.as_ref().and_then(Members::missing) { return Some(format!("ImportDataSource.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of ListContacts (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactsBody {
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ListContactsFilter>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Members for ListContactsBody {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.filter.as_ref().and_then(Members::missing) { return Some(format!("Filter.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of ListImportJobs (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListImportJobsBody {
+    #[serde(rename = "ImportDestinationType", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub import_destination_type: Option<String>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+}
+
+impl Members for ListImportJobsBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of SendCustomVerificationEmail (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SendCustomVerificationEmailBody {
+    #[serde(rename = "EmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TemplateName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+}
+
+impl Members for SendCustomVerificationEmailBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_address.is_none() { return Some("EmailAddress".into()); }
+        if self.template_name.is_none() { return Some("TemplateName".into()); }
+        None
+    }
+}
+
+/// The JSON body of UpdateContact (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactBody {
+    #[serde(rename = "TopicPreferences", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "AttributesData", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub attributes_data: Option<String>,
+}
+
+impl Members for UpdateContactBody {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.topic_preferences.iter().flatten().find_map(Members::missing) { return Some(format!("TopicPreferences.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of UpdateContactList (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactListBody {
+    #[serde(rename = "Topics", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<Topic>>,
+    #[serde(rename = "Description", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Members for UpdateContactListBody {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.topics.iter().flatten().find_map(Members::missing) { return Some(format!("Topics.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of UpdateCustomVerificationEmailTemplate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateCustomVerificationEmailTemplateBody {
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "TemplateContent", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<String>,
+    #[serde(rename = "SuccessRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
+}
+
+impl Members for UpdateCustomVerificationEmailTemplateBody {
+    fn missing(&self) -> Option<String> {
+        if self.from_email_address.is_none() { return Some("FromEmailAddress".into()); }
+        if self.template_subject.is_none() { return Some("TemplateSubject".into()); }
+        if self.template_content.is_none() { return Some("TemplateContent".into()); }
+        if self.success_redirection_url.is_none() { return Some("SuccessRedirectionURL".into()); }
+        if self.failure_redirection_url.is_none() { return Some("FailureRedirectionURL".into()); }
+        None
+    }
+}
+
+/// The JSON body of UpdateEmailIdentityPolicy (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateEmailIdentityPolicyBody {
+    #[serde(rename = "Policy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+impl Members for UpdateEmailIdentityPolicyBody {
+    fn missing(&self) -> Option<String> {
+        if self.policy.is_none() { return Some("Policy".into()); }
         None
     }
 }
@@ -1058,6 +1306,226 @@ pub struct UpdateConfigurationSetEventDestinationResponse {
 pub struct UpdateEmailTemplateResponse {
 }
 
+/// The output of CreateContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactResponse {
+}
+
+/// The output of CreateContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateContactListResponse {
+}
+
+/// The output of CreateCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateCustomVerificationEmailTemplateResponse {
+}
+
+/// The output of CreateEmailIdentityPolicy.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateEmailIdentityPolicyResponse {
+}
+
+/// The output of CreateImportJob.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateImportJobResponse {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The output of DeleteContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteContactResponse {
+}
+
+/// The output of DeleteContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteContactListResponse {
+}
+
+/// The output of DeleteCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteCustomVerificationEmailTemplateResponse {
+}
+
+/// The output of DeleteEmailIdentityPolicy.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteEmailIdentityPolicyResponse {
+}
+
+/// The output of GetContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetContactResponse {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "TopicDefaultPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_default_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "AttributesData", default, skip_serializing_if = "Option::is_none")]
+    pub attributes_data: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
+/// The output of GetContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetContactListResponse {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "Topics", default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<Topic>>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// The output of GetCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetCustomVerificationEmailTemplateResponse {
+    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
+    pub template_content: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
+}
+
+/// The output of GetEmailIdentityPolicies.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetEmailIdentityPoliciesResponse {
+    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<BTreeMap<String, String>>,
+}
+
+/// The output of GetImportJob.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetImportJobResponse {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(rename = "ImportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub import_destination: Option<ImportDestination>,
+    #[serde(rename = "ImportDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub import_data_source: Option<ImportDataSource>,
+    #[serde(rename = "FailureInfo", default, skip_serializing_if = "Option::is_none")]
+    pub failure_info: Option<FailureInfo>,
+    #[serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "CompletedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub completed_timestamp: Option<Epoch>,
+    #[serde(rename = "ProcessedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub processed_records_count: Option<i64>,
+    #[serde(rename = "FailedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub failed_records_count: Option<i64>,
+}
+
+/// The output of ListContactLists.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactListsResponse {
+    #[serde(rename = "ContactLists", default, skip_serializing_if = "Option::is_none")]
+    pub contact_lists: Option<Vec<ContactList>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListContacts.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactsResponse {
+    #[serde(rename = "Contacts", default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<Contact>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListCustomVerificationEmailTemplates.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListCustomVerificationEmailTemplatesResponse {
+    #[serde(rename = "CustomVerificationEmailTemplates", default, skip_serializing_if = "Option::is_none")]
+    pub custom_verification_email_templates: Option<Vec<CustomVerificationEmailTemplateMetadata>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListImportJobs.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListImportJobsResponse {
+    #[serde(rename = "ImportJobs", default, skip_serializing_if = "Option::is_none")]
+    pub import_jobs: Option<Vec<ImportJobSummary>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of SendCustomVerificationEmail.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SendCustomVerificationEmailResponse {
+    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// The output of UpdateContact.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactResponse {
+}
+
+/// The output of UpdateContactList.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateContactListResponse {
+}
+
+/// The output of UpdateCustomVerificationEmailTemplate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateCustomVerificationEmailTemplateResponse {
+}
+
+/// The output of UpdateEmailIdentityPolicy.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateEmailIdentityPolicyResponse {
+}
+
 /// botocore's `AccountDetails` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1080,7 +1548,7 @@ pub struct AccountDetails {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ArchivingOptions {
-    #[serde(rename = "ArchiveArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ArchiveArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub archive_arn: Option<String>,
 }
 
@@ -1094,19 +1562,19 @@ impl Members for ArchivingOptions {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct Attachment {
-    #[serde(rename = "RawContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RawContent", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub raw_content: Option<String>,
-    #[serde(rename = "ContentDisposition", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContentDisposition", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
-    #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FileName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    #[serde(rename = "ContentDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContentDescription", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub content_description: Option<String>,
-    #[serde(rename = "ContentId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContentId", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
-    #[serde(rename = "ContentTransferEncoding", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContentTransferEncoding", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub content_transfer_encoding: Option<String>,
-    #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContentType", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
 
@@ -1157,11 +1625,11 @@ impl Members for BulkEmailContent {
 pub struct BulkEmailEntry {
     #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<Destination>,
-    #[serde(rename = "ReplacementTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReplacementTags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub replacement_tags: Option<Vec<MessageTag>>,
     #[serde(rename = "ReplacementEmailContent", default, skip_serializing_if = "Option::is_none")]
     pub replacement_email_content: Option<ReplacementEmailContent>,
-    #[serde(rename = "ReplacementHeaders", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReplacementHeaders", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub replacement_headers: Option<Vec<MessageHeader>>,
 }
 
@@ -1192,7 +1660,7 @@ pub struct BulkEmailEntryResult {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CloudWatchDestination {
-    #[serde(rename = "DimensionConfigurations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DimensionConfigurations", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub dimension_configurations: Option<Vec<CloudWatchDimensionConfiguration>>,
 }
 
@@ -1208,11 +1676,11 @@ impl Members for CloudWatchDestination {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct CloudWatchDimensionConfiguration {
-    #[serde(rename = "DimensionName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DimensionName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub dimension_name: Option<String>,
-    #[serde(rename = "DimensionValueSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DimensionValueSource", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub dimension_value_source: Option<String>,
-    #[serde(rename = "DefaultDimensionValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DefaultDimensionValue", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub default_dimension_value: Option<String>,
 }
 
@@ -1240,13 +1708,57 @@ impl Members for ConfigurationOverrides {
     }
 }
 
+/// botocore's `Contact` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Contact {
+    #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(rename = "TopicPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "TopicDefaultPreferences", default, skip_serializing_if = "Option::is_none")]
+    pub topic_default_preferences: Option<Vec<TopicPreference>>,
+    #[serde(rename = "UnsubscribeAll", default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_all: Option<bool>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
+/// botocore's `ContactList` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ContactList {
+    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
+/// botocore's `ContactListDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ContactListDestination {
+    #[serde(rename = "ContactListName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub contact_list_name: Option<String>,
+    #[serde(rename = "ContactListImportAction", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub contact_list_import_action: Option<String>,
+}
+
+impl Members for ContactListDestination {
+    fn missing(&self) -> Option<String> {
+        if self.contact_list_name.is_none() { return Some("ContactListName".into()); }
+        if self.contact_list_import_action.is_none() { return Some("ContactListImportAction".into()); }
+        None
+    }
+}
+
 /// botocore's `Content` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct Content {
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Data", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
-    #[serde(rename = "Charset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Charset", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub charset: Option<String>,
 }
 
@@ -1255,6 +1767,22 @@ impl Members for Content {
         if self.data.is_none() { return Some("Data".into()); }
         None
     }
+}
+
+/// botocore's `CustomVerificationEmailTemplateMetadata` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CustomVerificationEmailTemplateMetadata {
+    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "TemplateSubject", default, skip_serializing_if = "Option::is_none")]
+    pub template_subject: Option<String>,
+    #[serde(rename = "SuccessRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub success_redirection_url: Option<String>,
+    #[serde(rename = "FailureRedirectionURL", default, skip_serializing_if = "Option::is_none")]
+    pub failure_redirection_url: Option<String>,
 }
 
 /// botocore's `DashboardAttributes` shape.
@@ -1269,7 +1797,7 @@ pub struct DashboardAttributes {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct DashboardOptions {
-    #[serde(rename = "EngagementMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EngagementMetrics", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub engagement_metrics: Option<String>,
 }
 
@@ -1327,13 +1855,13 @@ pub struct DeliveryAttributes {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct DeliveryOptions {
-    #[serde(rename = "TlsPolicy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TlsPolicy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub tls_policy: Option<String>,
-    #[serde(rename = "SendingPoolName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SendingPoolName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub sending_pool_name: Option<String>,
     #[serde(rename = "MaxDeliverySeconds", default, skip_serializing_if = "Option::is_none")]
     pub max_delivery_seconds: Option<i64>,
-    #[serde(rename = "SharedPoolDeliveryMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SharedPoolDeliveryMode", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub shared_pool_delivery_mode: Option<String>,
 }
 
@@ -1347,11 +1875,11 @@ impl Members for DeliveryOptions {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct Destination {
-    #[serde(rename = "ToAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ToAddresses", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub to_addresses: Option<Vec<String>>,
-    #[serde(rename = "CcAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CcAddresses", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub cc_addresses: Option<Vec<String>>,
-    #[serde(rename = "BccAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BccAddresses", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub bcc_addresses: Option<Vec<String>>,
 }
 
@@ -1387,13 +1915,13 @@ pub struct DkimAttributes {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct DkimSigningAttributes {
-    #[serde(rename = "DomainSigningSelector", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DomainSigningSelector", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub domain_signing_selector: Option<String>,
-    #[serde(rename = "DomainSigningPrivateKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DomainSigningPrivateKey", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub domain_signing_private_key: Option<String>,
-    #[serde(rename = "NextSigningKeyLength", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NextSigningKeyLength", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub next_signing_key_length: Option<String>,
-    #[serde(rename = "DomainSigningAttributesOrigin", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DomainSigningAttributesOrigin", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub domain_signing_attributes_origin: Option<String>,
 }
 
@@ -1428,11 +1956,11 @@ impl Members for EmailContent {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct EmailTemplateContent {
-    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Subject", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Text", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(rename = "Html", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Html", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
 }
 
@@ -1456,7 +1984,7 @@ pub struct EmailTemplateMetadata {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct EventBridgeDestination {
-    #[serde(rename = "EventBusArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EventBusArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub event_bus_arn: Option<String>,
 }
 
@@ -1495,7 +2023,7 @@ pub struct EventDestination {
 pub struct EventDestinationDefinition {
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(rename = "MatchingEventTypes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MatchingEventTypes", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub matching_event_types: Option<Vec<String>>,
     #[serde(rename = "KinesisFirehoseDestination", default, skip_serializing_if = "Option::is_none")]
     pub kinesis_firehose_destination: Option<KinesisFirehoseDestination>,
@@ -1520,6 +2048,16 @@ impl Members for EventDestinationDefinition {
     }
 }
 
+/// botocore's `FailureInfo` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct FailureInfo {
+    #[serde(rename = "FailedRecordsS3Url", default, skip_serializing_if = "Option::is_none")]
+    pub failed_records_s3_url: Option<String>,
+    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
 /// botocore's `GuardianAttributes` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1532,7 +2070,7 @@ pub struct GuardianAttributes {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct GuardianOptions {
-    #[serde(rename = "OptimizedSharedDelivery", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OptimizedSharedDelivery", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub optimized_shared_delivery: Option<String>,
 }
 
@@ -1556,13 +2094,67 @@ pub struct IdentityInfo {
     pub verification_status: Option<String>,
 }
 
+/// botocore's `ImportDataSource` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ImportDataSource {
+    #[serde(rename = "S3Url", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub s3_url: Option<String>,
+    #[serde(rename = "DataFormat", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub data_format: Option<String>,
+}
+
+impl Members for ImportDataSource {
+    fn missing(&self) -> Option<String> {
+        if self.s3_url.is_none() { return Some("S3Url".into()); }
+        if self.data_format.is_none() { return Some("DataFormat".into()); }
+        None
+    }
+}
+
+/// botocore's `ImportDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ImportDestination {
+    #[serde(rename = "SuppressionListDestination", default, skip_serializing_if = "Option::is_none")]
+    pub suppression_list_destination: Option<SuppressionListDestination>,
+    #[serde(rename = "ContactListDestination", default, skip_serializing_if = "Option::is_none")]
+    pub contact_list_destination: Option<ContactListDestination>,
+}
+
+impl Members for ImportDestination {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.suppression_list_destination.as_ref().and_then(Members::missing) { return Some(format!("SuppressionListDestination.{m}")); }
+        if let Some(m) = self.contact_list_destination.as_ref().and_then(Members::missing) { return Some(format!("ContactListDestination.{m}")); }
+        None
+    }
+}
+
+/// botocore's `ImportJobSummary` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ImportJobSummary {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(rename = "ImportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub import_destination: Option<ImportDestination>,
+    #[serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "ProcessedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub processed_records_count: Option<i64>,
+    #[serde(rename = "FailedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub failed_records_count: Option<i64>,
+}
+
 /// botocore's `KinesisFirehoseDestination` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct KinesisFirehoseDestination {
-    #[serde(rename = "IamRoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IamRoleArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub iam_role_arn: Option<String>,
-    #[serde(rename = "DeliveryStreamArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DeliveryStreamArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub delivery_stream_arn: Option<String>,
 }
 
@@ -1574,13 +2166,30 @@ impl Members for KinesisFirehoseDestination {
     }
 }
 
+/// botocore's `ListContactsFilter` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListContactsFilter {
+    #[serde(rename = "FilteredStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub filtered_status: Option<String>,
+    #[serde(rename = "TopicFilter", default, skip_serializing_if = "Option::is_none")]
+    pub topic_filter: Option<TopicFilter>,
+}
+
+impl Members for ListContactsFilter {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.topic_filter.as_ref().and_then(Members::missing) { return Some(format!("TopicFilter.{m}")); }
+        None
+    }
+}
+
 /// botocore's `ListManagementOptions` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ListManagementOptions {
-    #[serde(rename = "ContactListName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ContactListName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub contact_list_name: Option<String>,
-    #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TopicName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub topic_name: Option<String>,
 }
 
@@ -1611,9 +2220,9 @@ pub struct Message {
     pub subject: Option<Content>,
     #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Headers", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<MessageHeader>>,
-    #[serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Attachments", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
 }
 
@@ -1633,9 +2242,9 @@ impl Members for Message {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct MessageHeader {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -1666,9 +2275,9 @@ impl Members for MessageSecurityOptions {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct MessageTag {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -1684,7 +2293,7 @@ impl Members for MessageTag {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct PinpointDestination {
-    #[serde(rename = "ApplicationArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ApplicationArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub application_arn: Option<String>,
 }
 
@@ -1708,7 +2317,7 @@ pub struct PricingAttributes {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct RawMessage {
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Data", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
 
@@ -1738,7 +2347,7 @@ impl Members for ReplacementEmailContent {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct ReplacementTemplate {
-    #[serde(rename = "ReplacementTemplateData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReplacementTemplateData", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub replacement_template_data: Option<String>,
 }
 
@@ -1834,7 +2443,7 @@ impl Members for SigningScheme {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SmimeSigningScheme {
-    #[serde(rename = "SignatureFormat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SignatureFormat", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub signature_format: Option<String>,
 }
 
@@ -1848,7 +2457,7 @@ impl Members for SmimeSigningScheme {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SnsDestination {
-    #[serde(rename = "TopicArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TopicArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub topic_arn: Option<String>,
 }
 
@@ -1911,7 +2520,7 @@ pub struct SuppressionAttributes {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SuppressionConditionThreshold {
-    #[serde(rename = "ConditionThresholdEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConditionThresholdEnabled", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub condition_threshold_enabled: Option<String>,
     #[serde(rename = "OverallConfidenceThreshold", default, skip_serializing_if = "Option::is_none")]
     pub overall_confidence_threshold: Option<SuppressionConfidenceThreshold>,
@@ -1929,7 +2538,7 @@ impl Members for SuppressionConditionThreshold {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SuppressionConfidenceThreshold {
-    #[serde(rename = "ConfidenceVerdictThreshold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ConfidenceVerdictThreshold", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub confidence_verdict_threshold: Option<String>,
 }
 
@@ -1940,13 +2549,28 @@ impl Members for SuppressionConfidenceThreshold {
     }
 }
 
+/// botocore's `SuppressionListDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct SuppressionListDestination {
+    #[serde(rename = "SuppressionListImportAction", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub suppression_list_import_action: Option<String>,
+}
+
+impl Members for SuppressionListDestination {
+    fn missing(&self) -> Option<String> {
+        if self.suppression_list_import_action.is_none() { return Some("SuppressionListImportAction".into()); }
+        None
+    }
+}
+
 /// botocore's `SuppressionOptions` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct SuppressionOptions {
-    #[serde(rename = "SuppressedReasons", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuppressedReasons", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
     pub suppressed_reasons: Option<Vec<String>>,
-    #[serde(rename = "SuppressionScope", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SuppressionScope", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub suppression_scope: Option<String>,
     #[serde(rename = "ValidationOptions", default, skip_serializing_if = "Option::is_none")]
     pub validation_options: Option<SuppressionValidationOptions>,
@@ -1995,9 +2619,9 @@ impl Members for SuppressionValidationOptions {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Key", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Value", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -2013,17 +2637,17 @@ impl Members for Tag {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct Template {
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    #[serde(rename = "TemplateArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_arn: Option<String>,
     #[serde(rename = "TemplateContent", default, skip_serializing_if = "Option::is_none")]
     pub template_content: Option<EmailTemplateContent>,
-    #[serde(rename = "TemplateData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateData", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub template_data: Option<String>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Headers", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<MessageHeader>>,
-    #[serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Attachments", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
 }
 
@@ -2036,13 +2660,70 @@ impl Members for Template {
     }
 }
 
+/// botocore's `Topic` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Topic {
+    #[serde(rename = "TopicName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(rename = "DisplayName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(rename = "Description", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "DefaultSubscriptionStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub default_subscription_status: Option<String>,
+}
+
+impl Members for Topic {
+    fn missing(&self) -> Option<String> {
+        if self.topic_name.is_none() { return Some("TopicName".into()); }
+        if self.display_name.is_none() { return Some("DisplayName".into()); }
+        if self.default_subscription_status.is_none() { return Some("DefaultSubscriptionStatus".into()); }
+        None
+    }
+}
+
+/// botocore's `TopicFilter` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TopicFilter {
+    #[serde(rename = "TopicName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(rename = "UseDefaultIfPreferenceUnavailable", default, skip_serializing_if = "Option::is_none")]
+    pub use_default_if_preference_unavailable: Option<bool>,
+}
+
+impl Members for TopicFilter {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `TopicPreference` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TopicPreference {
+    #[serde(rename = "TopicName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub topic_name: Option<String>,
+    #[serde(rename = "SubscriptionStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub subscription_status: Option<String>,
+}
+
+impl Members for TopicPreference {
+    fn missing(&self) -> Option<String> {
+        if self.topic_name.is_none() { return Some("TopicName".into()); }
+        if self.subscription_status.is_none() { return Some("SubscriptionStatus".into()); }
+        None
+    }
+}
+
 /// botocore's `TrackingConfigurationOverrides` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct TrackingConfigurationOverrides {
-    #[serde(rename = "OpenTrackingEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OpenTrackingEnabled", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub open_tracking_enabled: Option<String>,
-    #[serde(rename = "ClickTrackingEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ClickTrackingEnabled", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub click_tracking_enabled: Option<String>,
 }
 
@@ -2056,9 +2737,9 @@ impl Members for TrackingConfigurationOverrides {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct TrackingOptions {
-    #[serde(rename = "CustomRedirectDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CustomRedirectDomain", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub custom_redirect_domain: Option<String>,
-    #[serde(rename = "HttpsPolicy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "HttpsPolicy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub https_policy: Option<String>,
 }
 

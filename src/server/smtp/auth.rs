@@ -6,9 +6,8 @@ use base64::Engine;
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 
 use super::lines::{Line, read_line};
-use super::{MAX_COMMAND, Session, Smtp, reply};
+use super::{AUTH_FAILURE_DELAY, MAX_AUTH_FAILURES, MAX_COMMAND, Session, Smtp};
 use crate::server::Shared;
-use crate::server::guard::escape;
 
 /// AUTH PLAIN [initial] and AUTH LOGIN; `None` when the client went away.
 pub(super) async fn auth<S: AsyncRead + AsyncWrite + Unpin>(
@@ -41,7 +40,7 @@ pub(super) async fn auth<S: AsyncRead + AsyncWrite + Unpin>(
     let b64 = base64::engine::general_purpose::STANDARD;
     let idle = smtp.options.idle_timeout;
     let ask = async |r: &mut BufReader<S>, prompt: &str| -> Option<Option<Vec<u8>>> {
-        reply(r.get_mut(), prompt).await.ok()?;
+        smtp.reply(r.get_mut(), prompt).await.ok()?;
         match tokio::time::timeout(idle, read_line(r, MAX_COMMAND)).await {
             Ok(Ok(Line::Text(l))) if l == b"*" => Some(None),
             Ok(Ok(Line::Text(l))) => Some(Some(l)),
@@ -98,11 +97,20 @@ pub(super) async fn auth<S: AsyncRead + AsyncWrite + Unpin>(
             .any(|(key, pass)| *key == user && *pass == password);
     if ok {
         st.authed = true;
-        Some("235 Authentication successful.".into())
-    } else {
-        shared
-            .log
-            .line(format!("smtp: AUTH refused for user {}", escape(&user)));
-        Some("535 Authentication Credentials Invalid".into())
+        return Some("235 Authentication successful.".into());
     }
+    // Each failure is answered a second late, and the third ends the session: guessing
+    // passwords costs a connection per three guesses and a second per guess. The session's
+    // failures are logged once, when it ends.
+    st.auth_failures += 1;
+    if !st.auth_users.contains(&user) && st.auth_users.len() < 3 {
+        st.auth_users.push(user);
+    }
+    tokio::time::sleep(AUTH_FAILURE_DELAY).await;
+    if st.auth_failures >= MAX_AUTH_FAILURES {
+        return Some(
+            "421 4.7.0 Too many failed authentication attempts; closing the connection".into(),
+        );
+    }
+    Some("535 Authentication Credentials Invalid".into())
 }

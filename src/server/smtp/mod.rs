@@ -6,13 +6,17 @@
 //!
 //! A small state machine on tokio, driven line by line: no maintained SMTP server crate both
 //! embeds in a tokio server and lets the reply texts be SES's (docs/decisions.md). Lines are
-//! bounded, bare LF and NUL refused, an idle client closed with 421, and message bodies count
-//! against the HTTP side's body budget.
+//! bounded, bare LF and NUL refused (a bare LF in DATA closes the session: SMTP smuggling), an
+//! idle client closed with 421, a reply that can't be written in time ends the session,
+//! failed AUTH is slowed and ended, and messages count against a budget of their own.
 
 mod auth;
 mod data;
+pub(super) mod inbound;
 mod lines;
 mod session;
+
+pub use inbound::InboundOptions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,9 +25,10 @@ use std::time::Duration;
 
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
 use super::Shared;
+use super::budget::Budget;
 use crate::error::{Error, Result};
 use session::run;
 
@@ -37,6 +42,15 @@ pub(super) const MAX_COMMAND: usize = 4096;
 /// more).
 pub(super) const MAX_DATA_LINE: usize = 64 * 1024;
 pub(super) const HOST: &str = "email-smtp.amazonaws.com";
+/// Memory SMTP's messages may hold at once (their bytes, and the message the send makes of
+/// them), apart from HTTP's budget: a slow DATA never makes an HTTP send wait.
+pub(super) const BUDGET: usize = 128 * 1024 * 1024;
+/// Sends that may run at once on blocking threads; more sessions wait, as tasks, for a turn.
+const SENDERS: usize = 8;
+/// Failed AUTH attempts a session may make; the last is answered 421 and the session closed.
+pub(super) const MAX_AUTH_FAILURES: u32 = 3;
+/// The pause before answering a failed AUTH (Postfix's `smtpd_error_sleep_time` is 1 s).
+pub(super) const AUTH_FAILURE_DELAY: Duration = Duration::from_secs(1);
 
 /// How the SMTP interface runs.
 pub struct SmtpOptions {
@@ -56,6 +70,8 @@ pub struct Smtp {
     /// The certificate's SHA-256 fingerprint, for the log.
     pub fingerprint: String,
     pub(super) plain_auth_logged: AtomicBool,
+    pub(super) budget: Arc<Budget>,
+    pub(super) senders: Semaphore,
 }
 
 impl Smtp {
@@ -91,8 +107,36 @@ impl Smtp {
             tls: Arc::new(tls),
             fingerprint,
             plain_auth_logged: AtomicBool::new(false),
+            budget: Budget::new(BUDGET),
+            senders: Semaphore::new(SENDERS),
         })
     }
+
+    /// Writes one reply within the idle timeout: a client that sends commands and never reads
+    /// the replies would otherwise hold its connection forever once the socket's buffers fill.
+    pub(super) async fn reply<W: AsyncWrite + Unpin>(
+        &self,
+        w: &mut W,
+        line: &str,
+    ) -> std::io::Result<()> {
+        reply(w, line, self.options.idle_timeout).await
+    }
+}
+
+/// Writes one reply line within `deadline` (both endpoints, sending and inbound).
+pub(super) async fn reply<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    line: &str,
+    deadline: Duration,
+) -> std::io::Result<()> {
+    let write = async {
+        w.write_all(line.as_bytes()).await?;
+        w.write_all(b"\r\n").await?;
+        w.flush().await
+    };
+    tokio::time::timeout(deadline, write)
+        .await
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
 }
 
 /// Accepts SMTP connections until a stop is asked for.
@@ -114,20 +158,19 @@ pub(super) async fn accept(
         // SMTP is a dialogue of short lines: without this each reply waits on the client's
         // delayed ACK (Nagle), some 40 ms a command.
         let _ = stream.set_nodelay(true);
-        if shared.connections.fetch_add(1, Ordering::SeqCst) >= shared.max_connections {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        if shared.smtp.fetch_add(1, Ordering::SeqCst) >= shared.caps.smtp {
+            shared.smtp.fetch_sub(1, Ordering::SeqCst);
             tokio::spawn(async move {
                 let mut stream = stream;
-                let _ = stream
-                    .write_all(b"421 Too many connections, try again later\r\n")
-                    .await;
+                let write = stream.write_all(b"421 Too many connections, try again later\r\n");
+                let _ = tokio::time::timeout(Duration::from_secs(5), write).await;
             });
             continue;
         }
         let (shared, smtp) = (Arc::clone(&shared), Arc::clone(&smtp));
         tokio::spawn(async move {
             session(stream, peer, &shared, &smtp).await;
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            shared.smtp.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
@@ -140,6 +183,9 @@ pub(super) struct Session {
     authed: bool,
     from: Option<String>,
     recipients: Vec<String>,
+    /// Failed AUTH attempts, and the user names they gave (for the one log line at the end).
+    auth_failures: u32,
+    auth_users: Vec<String>,
 }
 
 impl Session {
@@ -157,20 +203,23 @@ pub(super) enum End {
     StartTls,
 }
 
-async fn session(stream: TcpStream, peer: SocketAddr, shared: &Shared, smtp: &Smtp) {
+async fn session(stream: TcpStream, peer: SocketAddr, shared: &Arc<Shared>, smtp: &Smtp) {
     let mut state = Session::default();
     let mut reader = BufReader::new(stream);
-    if reply(
-        reader.get_mut(),
-        &format!("220 {HOST} ESMTP SimpleEmailService-sesm"),
-    )
-    .await
-    .is_err()
+    if smtp
+        .reply(
+            reader.get_mut(),
+            &format!("220 {HOST} ESMTP SimpleEmailService-sesm"),
+        )
+        .await
+        .is_err()
     {
         return;
     }
-    match run(&mut reader, &mut state, peer, shared, smtp).await {
-        End::Close => {}
+    let end = run(&mut reader, &mut state, peer, shared, smtp).await;
+    log_auth_failures(&state, peer, shared);
+    match end {
+        End::Close => linger(reader.get_mut()).await,
         End::StartTls => {
             let stream = reader.into_inner();
             let acceptor = tokio_rustls::TlsAcceptor::from(Arc::clone(&smtp.tls));
@@ -186,12 +235,51 @@ async fn session(stream: TcpStream, peer: SocketAddr, shared: &Shared, smtp: &Sm
             };
             let mut reader = BufReader::new(tls);
             let _ = run(&mut reader, &mut state, peer, shared, smtp).await;
+            log_auth_failures(&state, peer, shared);
+            linger(reader.get_mut()).await;
         }
     }
 }
 
-pub(super) async fn reply<W: AsyncWrite + Unpin>(w: &mut W, line: &str) -> std::io::Result<()> {
-    w.write_all(line.as_bytes()).await?;
-    w.write_all(b"\r\n").await?;
-    w.flush().await
+/// Closes a session so that its last reply arrives: the write side first, then what the
+/// client still sends is read and dropped for a moment (closing with unread bytes would reset
+/// the connection, and the reset can destroy the reply before the client reads it).
+async fn linger<S: tokio::io::AsyncRead + AsyncWrite + Unpin>(s: &mut S) {
+    use tokio::io::AsyncReadExt;
+    let drain = async {
+        let _ = s.shutdown().await;
+        let mut buf = [0u8; 4096];
+        let mut seen = 0;
+        while seen < 256 * 1024 {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen += n,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+}
+
+/// One log line per session for its failed AUTH attempts, not one per attempt: a client
+/// guessing passwords can't flood the log.
+fn log_auth_failures(st: &Session, peer: SocketAddr, shared: &Shared) {
+    if st.auth_failures == 0 {
+        return;
+    }
+    let users: Vec<String> = st
+        .auth_users
+        .iter()
+        .map(|u| super::guard::escape(u))
+        .collect();
+    shared.log.line(format!(
+        "smtp {}: {} failed AUTH attempt(s) (user {}){}",
+        peer.ip(),
+        st.auth_failures,
+        users.join(", "),
+        if st.auth_failures >= MAX_AUTH_FAILURES {
+            "; the connection was closed"
+        } else {
+            ""
+        }
+    ));
 }

@@ -2,13 +2,14 @@
 //! answers it ("SMTP response codes returned by Amazon SES").
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 
 use super::auth::auth;
 use super::data::{Data, data, deliver};
 use super::lines::{Line, path_arg, read_line};
-use super::{End, HOST, MAX_COMMAND, MAX_MESSAGE, MAX_RECIPIENTS, Session, Smtp, reply};
+use super::{End, HOST, MAX_COMMAND, MAX_MESSAGE, MAX_RECIPIENTS, Session, Smtp};
 use crate::server::Shared;
 
 /// Serves commands until the client quits, goes idle, or asks for STARTTLS.
@@ -16,29 +17,37 @@ pub(super) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
     r: &mut BufReader<S>,
     st: &mut Session,
     peer: SocketAddr,
-    shared: &Shared,
+    shared: &Arc<Shared>,
     smtp: &Smtp,
 ) -> End {
     let idle = smtp.options.idle_timeout;
     loop {
         let line = match tokio::time::timeout(idle, read_line(r, MAX_COMMAND)).await {
             Err(_) => {
-                let _ = reply(r.get_mut(), "421 Timeout waiting for data from client.").await;
+                let _ = smtp
+                    .reply(r.get_mut(), "421 Timeout waiting for data from client.")
+                    .await;
                 return End::Close;
             }
             Ok(Err(_)) | Ok(Ok(Line::Eof)) => return End::Close,
             Ok(Ok(Line::TooLong)) => {
-                let _ = reply(r.get_mut(), "500 5.5.2 Line too long").await;
+                let _ = smtp.reply(r.get_mut(), "500 5.5.2 Line too long").await;
                 return End::Close;
             }
             Ok(Ok(Line::BareLf)) => {
-                let _ = reply(r.get_mut(), "500 5.5.2 Bare LF: SMTP lines end with CRLF").await;
+                let refusal = "500 5.5.2 Bare LF: SMTP lines end with CRLF";
+                if smtp.reply(r.get_mut(), refusal).await.is_err() {
+                    return End::Close;
+                }
                 continue;
             }
             Ok(Ok(Line::Text(l))) => l,
         };
         if line.contains(&0) {
-            let _ = reply(r.get_mut(), "500 5.5.2 NUL characters are not allowed").await;
+            let refusal = "500 5.5.2 NUL characters are not allowed";
+            if smtp.reply(r.get_mut(), refusal).await.is_err() {
+                return End::Close;
+            }
             continue;
         }
         let text = String::from_utf8_lossy(&line).into_owned();
@@ -53,7 +62,11 @@ pub(super) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
                 if !r.buffer().is_empty() {
                     "503 5.5.1 Nothing may follow STARTTLS before the TLS handshake".to_string()
                 } else {
-                    if reply(r.get_mut(), "220 Ready to start TLS").await.is_err() {
+                    if smtp
+                        .reply(r.get_mut(), "220 Ready to start TLS")
+                        .await
+                        .is_err()
+                    {
                         return End::Close;
                     }
                     return End::StartTls;
@@ -79,13 +92,16 @@ pub(super) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
             "HELP" => "214 Commands: EHLO HELO STARTTLS AUTH MAIL RCPT DATA RSET NOOP QUIT HELP"
                 .to_string(),
             "QUIT" => {
-                let _ = reply(r.get_mut(), "221 Bye").await;
+                let _ = smtp.reply(r.get_mut(), "221 Bye").await;
                 return End::Close;
             }
             "VRFY" | "EXPN" | "TURN" | "ETRN" => "502 5.5.1 Command not implemented".to_string(),
             _ => "500 5.5.2 Syntax error, command unrecognized".to_string(),
         };
-        if reply(r.get_mut(), &answer).await.is_err() {
+        if smtp.reply(r.get_mut(), &answer).await.is_err() {
+            return End::Close;
+        }
+        if st.auth_failures >= super::MAX_AUTH_FAILURES {
             return End::Close;
         }
     }
@@ -126,6 +142,10 @@ fn mail(st: &mut Session, arg: &str) -> String {
     let Some((addr, params)) = path_arg(arg, "FROM:") else {
         return "501 5.5.4 Syntax: MAIL FROM:<address>".to_string();
     };
+    if has_control_or_space(addr) {
+        return "501 5.1.7 Bad sender address syntax: it contains a control character or a space"
+            .to_string();
+    }
     let size = params.split_whitespace().find_map(|p| {
         let (k, v) = p.split_once('=')?;
         k.eq_ignore_ascii_case("SIZE")
@@ -149,6 +169,10 @@ fn rcpt(st: &mut Session, arg: &str) -> String {
         );
     }
     match path_arg(arg, "TO:") {
+        Some((addr, _)) if has_control_or_space(addr) => {
+            "501 5.1.3 Bad recipient address syntax: it contains a control character or a space"
+                .to_string()
+        }
         Some((addr, _)) if !addr.is_empty() => {
             st.recipients.push(addr.to_string());
             "250 Ok".to_string()
@@ -157,25 +181,32 @@ fn rcpt(st: &mut Session, arg: &str) -> String {
     }
 }
 
+/// Whether an envelope address holds what no address may (a CR, a tab, a space outside a
+/// quoted local part is not worth telling apart: SES refuses "control or whitespace").
+fn has_control_or_space(addr: &str) -> bool {
+    addr.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
 /// `DATA`: the message, read to its end and sent; the reply, or how the session ends.
 async fn message<S: AsyncRead + AsyncWrite + Unpin>(
     r: &mut BufReader<S>,
     st: &mut Session,
     peer: SocketAddr,
-    shared: &Shared,
+    shared: &Arc<Shared>,
     smtp: &Smtp,
 ) -> Result<String, End> {
     if st.recipients.is_empty() {
         return Ok("503 5.5.1 Need RCPT TO first".to_string());
     }
-    if reply(r.get_mut(), "354 End data with <CR><LF>.<CR><LF>")
+    if smtp
+        .reply(r.get_mut(), "354 End data with <CR><LF>.<CR><LF>")
         .await
         .is_err()
     {
         return Err(End::Close);
     }
-    match data(r, smtp.options.idle_timeout, shared).await {
-        Data::Message(bytes) => {
+    match data(r, smtp.options.idle_timeout, &smtp.budget).await {
+        Data::Message(bytes, _charge) => {
             let a = deliver(st, bytes, peer, shared, smtp).await;
             st.reset();
             Ok(a)
@@ -186,7 +217,7 @@ async fn message<S: AsyncRead + AsyncWrite + Unpin>(
         }
         Data::Closed(why) => {
             if let Some(why) = why {
-                let _ = reply(r.get_mut(), &why).await;
+                let _ = smtp.reply(r.get_mut(), &why).await;
             }
             Err(End::Close)
         }
