@@ -127,6 +127,9 @@ pub struct Error {
     pub hints: Vec<String>,
     /// What it is about, when a door's code depends on it.
     pub about: Option<About>,
+    /// The name a `NotFound` error did not find (a pool, configuration set or identity), so
+    /// the command line can offer the closest name the account has ("did you mean").
+    pub name: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -138,12 +141,19 @@ impl Error {
             message: message.into(),
             hints: Vec::new(),
             about: None,
+            name: None,
         }
     }
 
     /// Says what the error is about (see `About`).
     pub fn about(mut self, about: About) -> Self {
         self.about = Some(about);
+        self
+    }
+
+    /// Says which name was not found (see `name`).
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
         self
     }
 

@@ -83,7 +83,7 @@ pub fn run(a: CompareArgs, ctx: &Ctx) -> Result<Rendered> {
         cold: a.cold,
     };
     let region = ctx.region()?;
-    let state = ctx.store()?.load()?;
+    let state = ctx.existing_store()?.load()?;
     let comparison = ComparisonView(compare::compare_with_floor(
         &state,
         region,

@@ -31,14 +31,16 @@ pub struct DashboardArgs {
 
 pub fn run(a: DashboardArgs, ctx: &Ctx) -> Result<Rendered> {
     let region = ctx.region()?;
-    let store = ctx.store()?;
+    let store = ctx.existing_store()?;
     let state = store.load()?;
     let events = store.read_events(0)?;
     let dashboard = dashboard::get(&state, region, a.pool.as_deref(), a.days, &events)?;
     match &a.html {
         Some(path) => {
             store::write_file(path, &output::dashboard::html(&dashboard))?;
-            ctx.render(Output::new(Written::new(dashboard, "the dashboard", path)))
+            ctx.render(Output::new(
+                Written::new(dashboard, "the dashboard", path).file_only(),
+            ))
         }
         None => ctx.render(Output::new(dashboard)),
     }

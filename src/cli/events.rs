@@ -101,7 +101,7 @@ pub fn run(cmd: EventsCommand, ctx: &Ctx) -> Result<Rendered> {
     match cmd {
         EventsCommand::List(a) => {
             let q = a.query(ctx)?;
-            let log = ctx.store()?.read_events(0)?;
+            let log = ctx.existing_store()?.read_events(0)?;
             ctx.render(Output::new(events::list(log, &q)))
         }
         EventsCommand::Subscribe(a) => {

@@ -16,5 +16,5 @@ pub enum IspCommand {
 
 pub fn run(cmd: IspCommand, ctx: &Ctx) -> Result<Rendered> {
     let IspCommand::List = cmd;
-    ctx.read(|s, _| Ok(isp::list(s)))
+    ctx.read_model(|s| Ok(isp::list(s)))
 }

@@ -58,6 +58,6 @@ pub fn run(a: MetricsArgs, ctx: &Ctx) -> Result<Rendered> {
             .map(|d| parse_date(d, "--to date"))
             .transpose()?,
     };
-    let events = ctx.store()?.read_events(0)?;
+    let events = ctx.existing_store()?.read_events(0)?;
     ctx.read(|s, region| metrics::get(s, region, &q, &events))
 }

@@ -303,6 +303,41 @@ impl Ctx {
         self.store_at(env::state_path(self.state_flag.clone())?)
     }
 
+    /// Where the state path came from, for messages that name the file: `--state`,
+    /// `SESM_STATE`, or neither (the default folder).
+    fn state_source(&self) -> &'static str {
+        if self
+            .state_flag
+            .as_ref()
+            .is_some_and(|p| !p.as_os_str().is_empty())
+        {
+            "--state"
+        } else if env::var(EnvVars::SESM_STATE).is_some() {
+            "SESM_STATE"
+        } else {
+            "the default path"
+        }
+    }
+
+    /// The state store for a command that only reads. A `--state` file that does not exist is
+    /// refused (253), naming the file, rather than read as a new empty account, so a mistyped
+    /// path never answers for an account that isn't there. Without `--state` (`SESM_STATE`, or
+    /// the default path of a first run) a missing file is still the new empty account, as
+    /// before: that path was set up once, not typed now (docs/decisions.md). Commands that
+    /// change the account create the file (`write_to` says so once).
+    pub fn existing_store(&self) -> Result<Store> {
+        let store = self.store()?;
+        if !store.exists() && self.state_source() == "--state" {
+            return Err(Error::state(format!(
+                "the state file {} does not exist (path from {}): there is no account to read",
+                store.path().display(),
+                self.state_source()
+            ))
+            .hint("check the path for a typo; a command that changes the account creates the file, e.g. sesm pool create NAME, or sesm state reset --yes for an empty account"));
+        }
+        Ok(store)
+    }
+
     /// A store at another path with the same settings (`demo` uses a throwaway one).
     pub fn store_at(&self, path: PathBuf) -> Result<Store> {
         Ok(Store::new(
@@ -340,8 +375,18 @@ impl Ctx {
         op: impl FnOnce(&State, &str) -> Result<T>,
     ) -> Result<Rendered> {
         let region = self.region()?;
-        let state = self.store()?.load()?;
+        let state = self.existing_store()?.load()?;
         self.render(Output::new(op(&state, region)?))
+    }
+
+    /// Runs a reading operation that needs no account, only the model a new one starts with
+    /// when the file does not exist (`isp list`).
+    pub fn read_model<T: Render + 'static>(
+        &self,
+        op: impl FnOnce(&State) -> Result<T>,
+    ) -> Result<Rendered> {
+        let state = self.store()?.load()?;
+        self.render(Output::new(op(&state)?))
     }
 
     /// Runs an operation on a copy of the state that is thrown away (`--dry-run`).
@@ -350,7 +395,7 @@ impl Ctx {
         op: impl FnOnce(&mut State, &str) -> Result<T>,
     ) -> Result<Rendered> {
         let region = self.region()?;
-        let mut state = self.store()?.load()?;
+        let mut state = self.existing_store()?.load()?;
         self.render(Output::new(op(&mut state, region)?))
     }
 
@@ -387,11 +432,62 @@ impl Ctx {
         store: &Store,
         op: impl FnOnce(&mut State) -> Result<T>,
     ) -> Result<Rendered> {
+        let existed = store.exists();
         let prepared = store.update(|s| self.printer.prepare(Output::new(op(s)?)))?;
         self.committed.set(true);
-        Ok(self
+        let mut rendered = self
             .printer
-            .finish(prepared, self.region.as_deref().unwrap_or_default()))
+            .finish(prepared, self.region.as_deref().unwrap_or_default());
+        // Said once, when this command created the file: which account the next commands use.
+        if !existed && self.printer.format != Format::Json && !self.printer.quiet {
+            rendered.notices.insert(
+                0,
+                format!(
+                    "Created the state file {} (a new account; its clock starts at {}).",
+                    store.path().display(),
+                    store.today()
+                ),
+            );
+        }
+        Ok(rendered)
+    }
+
+    /// An error as the command line shows it: a name that was not found gets the closest
+    /// name the region has ("did you mean"), or, when the region has none of that kind, the
+    /// state file and region it was looked up in (the likelier mistake).
+    fn explained(&self, err: Error) -> Error {
+        use crate::error::{About, Kind, SesCode};
+        use crate::ops::names::{Names, closest, names};
+        let (Kind::Ses(SesCode::NotFound), Some(name), Some(about)) =
+            (&err.kind, &err.name, err.about)
+        else {
+            return err;
+        };
+        let (kind, noun) = match about {
+            About::Pool => (Names::Pools, "pools"),
+            About::ConfigurationSet => (Names::ConfigSets, "configuration sets"),
+            About::Identity => (Names::Identities, "identities"),
+            _ => return err,
+        };
+        let (Ok(region), Ok(store)) = (self.region(), self.store()) else {
+            return err;
+        };
+        let Ok(state) = store.load() else {
+            return err;
+        };
+        let known = names(Some(&state), region, kind);
+        let hint = match closest(name, &known) {
+            Some(near) => format!("did you mean '{near}'?"),
+            None if known.is_empty() => format!(
+                "the state file {} (from {}) has no {noun} in {region}; check --state, SESM_STATE and --region",
+                store.path().display(),
+                self.state_source()
+            ),
+            None => return err,
+        };
+        let mut err = err;
+        err.hints.insert(0, hint);
+        err
     }
 }
 
@@ -520,6 +616,7 @@ pub fn run(cli: Cli) -> i32 {
             }
         },
         Err(err) => {
+            let err = ctx.explained(err);
             ctx.printer.print_error(&err, operation);
             err.exit_code()
         }

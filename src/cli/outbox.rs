@@ -64,13 +64,13 @@ pub fn run(cmd: OutboxCommand, ctx: &Ctx) -> Result<Rendered> {
                 region: ctx.region_filter()?.map(str::to_string),
                 ..Default::default()
             };
-            let store = ctx.store()?;
+            let store = ctx.existing_store()?;
             let state = store.load()?;
             let (journal, _) = store.read_journal()?;
             ctx.render(Output::new(send::outbox(&state, journal, &q)))
         }
         OutboxCommand::Show(a) => {
-            let store = ctx.store()?;
+            let store = ctx.existing_store()?;
             let state = store.load()?;
             let (journal, _) = store.read_journal()?;
             let m = send::find_message(&state, journal, &a.id)?;

@@ -70,7 +70,7 @@ pub fn run(cmd: StateCommand, ctx: &Ctx) -> Result<Rendered> {
             exists: store.exists(),
         })),
         StateCommand::Export(a) => {
-            let text = state::export_text(&store.load()?)?;
+            let text = state::export_text(&ctx.existing_store()?.load()?)?;
             match a.file {
                 Some(file) => {
                     store::write_file(&file, &text)?;

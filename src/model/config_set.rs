@@ -16,6 +16,7 @@ pub fn not_found(name: &str) -> Error {
     // SES's own text, angle brackets included.
     Error::not_found(format!("Configuration set <{name}> does not exist."))
         .about(crate::error::About::ConfigurationSet)
+        .named(name)
         .hint("list the configuration sets of this region with: sesm config-set list")
 }
 

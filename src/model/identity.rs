@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 pub fn not_found(name: &str) -> Error {
     Error::not_found(format!("Email identity {name} does not exist."))
         .about(crate::error::About::Identity)
+        .named(name)
         .hint("list the identities of this region with: sesm identity list")
 }
 

@@ -33,6 +33,7 @@ fn reserved_error(name: &str, what: &str) -> Error {
 pub fn not_found(name: &str) -> Error {
     Error::not_found(format!("The requested pool {name} does not exist."))
         .about(crate::error::About::Pool)
+        .named(name)
         .hint("list the pools of this region with: sesm pool list")
 }
 

@@ -370,6 +370,22 @@ pub fn same_address(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// Whether an address is what a search for `wanted` asks for: with an `@` and a local part,
+/// that address (`same_address`); otherwise (`gmail.com`, `@gmail.com`) any address at that
+/// domain, without case.
+pub fn address_matches(address: &str, wanted: &str) -> bool {
+    let wanted = wanted.trim();
+    match wanted.rsplit_once('@') {
+        Some((local, _)) if !local.is_empty() => same_address(address, wanted),
+        found => {
+            let domain = found.map_or(wanted, |(_, d)| d);
+            normalized_address(address)
+                .and_then(|a| a.rsplit_once('@').map(|(_, d)| d.to_string()))
+                .is_some_and(|d| !domain.is_empty() && d.eq_ignore_ascii_case(domain))
+        }
+    }
+}
+
 /// SES refuses an address with a control character or white space in its local part or
 /// domain, in these words ("InvalidParameterValue: Local address contains control or
 /// whitespace"); a CR kept in a sender would split the `From` header it becomes.
@@ -696,6 +712,25 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_without_a_local_part_matches_the_domain() {
+        assert!(address_matches("jane@gmail.com", "gmail.com"));
+        assert!(address_matches("Jane <jane@GMail.com>", "gmail.COM"));
+        assert!(address_matches("jane@gmail.com", "@gmail.com"));
+        assert!(address_matches("jane@gmail.com", " jane@GMAIL.com "));
+        assert!(
+            !address_matches("jane@gmail.com", "Jane@gmail.com"),
+            "the local part as given"
+        );
+        assert!(
+            !address_matches("jane@mail.gmail.com", "gmail.com"),
+            "the domain whole"
+        );
+        assert!(!address_matches("jane@gmail.com", "mail.com"));
+        assert!(!address_matches("jane@gmail.com", ""));
+        assert!(!address_matches("jane@gmail.com", "@"));
+    }
 
     #[test]
     fn recipient_domains_map_to_isps() {

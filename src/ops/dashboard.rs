@@ -19,6 +19,9 @@ pub enum SendingStatus {
     /// The pool has IPs and sends through them.
     #[serde(rename = "Sending via dedicated IPs")]
     Dedicated,
+    /// The pool has IPs but no mail was sent with it in the window: nothing is "sending".
+    #[serde(rename = "Idle: no mail in this window")]
+    Idle,
     /// A managed pool SES has not given IPs yet: too little mail so far.
     #[serde(rename = "Insufficient volume")]
     InsufficientVolume,
@@ -28,10 +31,12 @@ pub enum SendingStatus {
 }
 
 impl SendingStatus {
-    pub fn of(mode: ScalingMode, ips: usize) -> SendingStatus {
+    /// The status of a pool with `ips` IPs whose window had `demand` messages.
+    pub fn of(mode: ScalingMode, ips: usize, demand: u64) -> SendingStatus {
         match (ips, mode) {
             (0, ScalingMode::Managed) => SendingStatus::InsufficientVolume,
             (0, ScalingMode::Standard) => SendingStatus::Shared,
+            _ if demand == 0 => SendingStatus::Idle,
             _ => SendingStatus::Dedicated,
         }
     }
@@ -39,6 +44,7 @@ impl SendingStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             SendingStatus::Dedicated => "Sending via dedicated IPs",
+            SendingStatus::Idle => "Idle: no mail in this window",
             SendingStatus::InsufficientVolume => "Insufficient volume",
             SendingStatus::Shared => "Sending via shared IPs",
         }
@@ -271,7 +277,7 @@ fn panel(
     Ok(PoolPanel {
         pool_name: pool.to_string(),
         scaling_mode: mode,
-        sending_status: SendingStatus::of(mode, ips),
+        sending_status: SendingStatus::of(mode, ips, window_total.demand),
         dedicated_ip_count: ips,
         dedicated_send_volume_last_7_days: week.sent_dedicated,
         dedicated_percentage_last_7_days: percent(week.sent_dedicated, week.sent()),

@@ -98,6 +98,27 @@ pub fn names(state: Option<&State>, region: &str, kind: Names) -> Vec<String> {
     }
 }
 
+/// The name of `names` closest to `wanted`, when one is close enough to be what was meant
+/// ("did you mean"): a different case, or a Jaro–Winkler similarity of at least 0.8 (clap
+/// suggests subcommands from 0.7 with plain Jaro; Winkler's bonus for a shared prefix favours
+/// the typos of names, which keep their start). Ties go to the first in `names`' order.
+pub fn closest<'a>(wanted: &str, names: &'a [String]) -> Option<&'a str> {
+    let folded = wanted.to_lowercase();
+    names
+        .iter()
+        .filter(|n| n.as_str() != wanted)
+        .map(|n| (strsim::jaro_winkler(&folded, &n.to_lowercase()), n))
+        .filter(|(score, _)| *score >= 0.8)
+        .fold(
+            None,
+            |best: Option<(f64, &String)>, (score, n)| match best {
+                Some((b, _)) if b >= score => best,
+                _ => Some((score, n)),
+            },
+        )
+        .map(|(_, n)| n.as_str())
+}
+
 fn isps(model: &ModelParams) -> Vec<String> {
     model.isp_names().map(str::to_string).collect()
 }
@@ -112,6 +133,24 @@ fn keys<V>(section: Result<&BTreeMap<String, V>>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closest_name_is_offered_only_when_close() {
+        let names: Vec<String> = ["marketing", "transactional", "newsletters"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(closest("markting", &names), Some("marketing"));
+        assert_eq!(closest("Marketing", &names), Some("marketing"));
+        assert_eq!(closest("newsleters", &names), Some("newsletters"));
+        assert_eq!(closest("transactionl", &names), Some("transactional"));
+        assert_eq!(closest("zebra", &names), None);
+        assert_eq!(
+            closest("marketing", &names),
+            None,
+            "the name itself is no suggestion"
+        );
+        assert_eq!(closest("x", &[]), None);
+    }
 
     #[test]
     fn without_a_state_only_isps_and_known_regions_are_offered() {

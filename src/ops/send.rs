@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::State;
 use crate::model::message::Body;
 use crate::model::sending::{
-    Outgoing, Route, SentMessage, SetSource, same_address, simulator_outcome,
+    Outgoing, Route, SentMessage, SetSource, address_matches, simulator_outcome,
 };
 use crate::sim::{self, Demand};
 
@@ -474,18 +474,29 @@ pub struct Outbox {
     /// Messages accepted since the outbox was last cleared that it no longer keeps (every
     /// region's): past 10,000 messages or `SESM_OUTBOX_BYTES` of them, oldest first.
     pub dropped: u64,
+    /// The region listed (`None`: every region), for the people's view.
+    #[serde(skip)]
+    pub region: Option<String>,
+    /// How many messages of that region the outbox keeps, before the search's filters, so an
+    /// empty answer can tell "nothing matched" from "nothing sent".
+    #[serde(skip)]
+    pub kept_in_region: usize,
+    /// The search, as `--to X --from Y`, for the same message.
+    #[serde(skip)]
+    pub search: Vec<(&'static str, String)>,
 }
 
 /// The outbox's filters.
 #[derive(Debug, Clone, Default)]
 pub struct OutboxQuery {
-    /// Only messages with this recipient (To, Cc or Bcc; the domain compares without case).
+    /// Only messages with this recipient (To, Cc or Bcc; the domain compares without case), or
+    /// with a recipient at this domain when it has no local part (`gmail.com`).
     pub to: Option<String>,
     /// Only messages accepted at or after this time.
     pub since: Option<Timestamp>,
     /// Only messages of this region (every region's when `None`).
     pub region: Option<String>,
-    /// Only messages from this sender (compared as `to` is).
+    /// Only messages from this sender, or from this domain (compared as `to` is).
     pub from: Option<String>,
     /// Only messages sent with this configuration set.
     pub config_set: Option<String>,
@@ -494,12 +505,28 @@ pub struct OutboxQuery {
 /// The outbox of the region: the last 10,000 accepted messages not cleared, oldest first.
 pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
     let kept = journal.iter().filter(|m| m.seq > s.outbox_from).count() as u64;
+    let in_region = |m: &SentMessage| {
+        m.seq > s.outbox_from && q.region.as_deref().is_none_or(|r| m.region == r)
+    };
+    let kept_in_region = journal.iter().filter(|m| in_region(m)).count();
+    let search = [
+        ("to", q.to.clone()),
+        ("from", q.from.clone()),
+        ("config-set", q.config_set.clone()),
+        ("since", q.since.map(|t| t.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k, v?)))
+    .collect();
     let messages = journal
         .into_iter()
-        .filter(|m| m.seq > s.outbox_from)
-        .filter(|m| q.region.as_deref().is_none_or(|r| m.region == r))
+        .filter(in_region)
         .filter(|m| q.since.is_none_or(|t| m.time >= t))
-        .filter(|m| q.from.as_deref().is_none_or(|f| same_address(&m.from, f)))
+        .filter(|m| {
+            q.from
+                .as_deref()
+                .is_none_or(|f| address_matches(&m.from, f))
+        })
         .filter(|m| {
             q.config_set
                 .as_deref()
@@ -510,7 +537,7 @@ pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
                 m.to.iter()
                     .chain(&m.cc)
                     .chain(&m.bcc)
-                    .any(|r| same_address(r, want))
+                    .any(|r| address_matches(r, want))
             })
         })
         .map(OutboxMessage::from)
@@ -524,6 +551,9 @@ pub fn outbox(s: &State, journal: Vec<SentMessage>, q: &OutboxQuery) -> Outbox {
             .sent_seq
             .saturating_sub(s.outbox_from)
             .saturating_sub(kept.min(crate::model::sending::OUTBOX_SIZE as u64)),
+        region: q.region.clone(),
+        kept_in_region: kept_in_region.min(crate::model::sending::OUTBOX_SIZE),
+        search,
     }
 }
 

@@ -6,7 +6,13 @@
 //! JavaScript and carries the run's CSRF token; the one small script only validates the pool
 //! name as it is typed and submits the region selector.
 
+mod create;
+mod events;
+
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+pub use create::{CreateForm, MAX_TAGS, create_pool};
+pub use events::{EVENTS_PAGE, EventsQuery, events};
 
 use crate::model::publishing::EventRecord;
 use crate::ops::compare::Comparison;
@@ -37,6 +43,7 @@ pub enum Nav {
     Pools,
     Sets,
     Mail,
+    Events,
     Compare,
 }
 
@@ -100,11 +107,13 @@ fn hidden(f: &Frame) -> Markup {
     }
 }
 
-/// A whole page: header with navigation, region selector and simulate form; then `body`.
+/// A whole page, laid out as the SES console: a banner (brand, region selector, the account
+/// clock and its Simulate form), the left navigation pane, then `body`. Every part is in a
+/// landmark (axe-core's "region" rule), and below 760 px the pane stacks above the page.
 fn page(f: &Frame, title: &str, body: Markup) -> String {
     let item = |nav: Nav, path: &str, label: &str| {
         html! {
-            a href=(url(f, path)) aria-current=[(f.nav == nav).then_some("page")] { (label) }
+            li { a href=(url(f, path)) aria-current=[(f.nav == nav).then_some("page")] { (label) } }
         }
     };
     html! {
@@ -119,14 +128,9 @@ fn page(f: &Frame, title: &str, body: Markup) -> String {
                 script src={ (ROOT) "/static/console.js" } defer {}
             }
             body {
+                a.skip href="#content" { "Skip to content" }
                 header.top {
                     a.brand href=(url(f, "")) { "sesm" span { "Amazon SES, locally" } }
-                    nav aria-label="Console" {
-                        (item(Nav::Pools, "", "Dedicated IPs"))
-                        (item(Nav::Sets, "/config-sets", "Configuration sets"))
-                        (item(Nav::Mail, "/mail", "Mail"))
-                        (item(Nav::Compare, "/compare", "Compare"))
-                    }
                     form.region method="get" action=(f.back.split('?').next().unwrap_or(ROOT)) {
                         label for="region-select" { "Region" }
                         select #region-select name="region" data-autosubmit {
@@ -136,23 +140,34 @@ fn page(f: &Frame, title: &str, body: Markup) -> String {
                         }
                         noscript { button type="submit" { "Go" } }
                     }
-                }
-                div.clock {
-                    span { "Account clock: " strong #clock { (f.date) } }
-                    form.simulate method="post" action={ (ROOT) "/simulate" } {
-                        (hidden(f))
-                        input type="hidden" name="back" value=(f.back);
-                        label for="simulate-days" { "Simulate" }
-                        input #simulate-days type="number" name="days" min="1" max="3650" value="7" required;
-                        span { "days" }
-                        button #simulate type="submit" { "Simulate" }
+                    div.clock {
+                        span { "Account clock: " strong #clock { (f.date) } }
+                        form.simulate method="post" action={ (ROOT) "/simulate" } {
+                            (hidden(f))
+                            input type="hidden" name="back" value=(f.back);
+                            label for="simulate-days" { "Simulate" }
+                            input #simulate-days type="number" name="days" min="1" max="3650" value="7" required;
+                            span { "days" }
+                            button #simulate type="submit" { "Simulate" }
+                        }
                     }
                 }
-                main {
-                    @if let Some(flash) = &f.flash {
-                        p.flash role="status" { (flash) }
+                div.shell {
+                    nav.side #navigation aria-label="Navigation pane" {
+                        ul {
+                            (item(Nav::Pools, "", "Dedicated IPs"))
+                            (item(Nav::Sets, "/config-sets", "Configuration sets"))
+                            (item(Nav::Mail, "/mail", "Mail"))
+                            (item(Nav::Events, "/events", "Events"))
+                            (item(Nav::Compare, "/compare", "Compare"))
+                        }
                     }
-                    (body)
+                    main #content {
+                        @if let Some(flash) = &f.flash {
+                            p.flash role="status" { (flash) }
+                        }
+                        (body)
+                    }
                 }
                 footer { "sesm — a local stand-in for Amazon SES. The warm-up model's numbers and the prices are calibrated estimates, not figures published by AWS." }
             }
@@ -172,60 +187,78 @@ fn mode_name(p: &PoolGet) -> &'static str {
     p.dedicated_ip_pool.scaling_mode.as_str()
 }
 
-/// Dedicated IPs: the managed pools, then the standard ones.
-pub fn pools(f: &Frame, pools: &[PoolGet]) -> String {
-    let table = |managed: bool| {
-        let rows: Vec<&PoolGet> = pools
-            .iter()
-            .filter(|p| (mode_name(p) == "MANAGED") == managed)
-            .collect();
+/// Dedicated IPs, as the SES console shows them: a **Managed IP pools** tab and a **Standard
+/// IP pools** tab (`standard` chooses the second), each with its table and its create button.
+/// The tabs are links (the page works without script) marked as the current page.
+pub fn pools(f: &Frame, pools: &[PoolGet], standard: bool) -> String {
+    let managed = !standard;
+    let rows: Vec<&PoolGet> = pools
+        .iter()
+        .filter(|p| (mode_name(p) == "MANAGED") == managed)
+        .collect();
+    let tab = |is: bool, path: &str, label: &str| {
         html! {
-            @if rows.is_empty() {
-                p.empty { "No " (if managed { "managed" } else { "standard" }) " pools in " (f.region) "." }
-            } @else {
-                table.list {
-                    thead { tr {
-                        th scope="col" { "Name" }
-                        th scope="col" { "Dedicated IPs" }
-                        th scope="col" { "Configuration sets" }
-                        th scope="col" { (if managed { "Warm-up per ISP (capacity)" } else { "Warm-up per IP (SES)" }) }
-                    } }
-                    tbody {
-                        @for p in &rows {
-                            tr {
-                                td { a href=(url(f, &format!("/pools/{}", enc(&p.dedicated_ip_pool.pool_name)))) { (p.dedicated_ip_pool.pool_name) } }
-                                td.num { (p.dedicated_ips.len()) }
-                                td { @for cs in &p.configuration_sets { span.name { (cs) } " " } }
-                                td {
-                                    @if let (true, Some(isps)) = (managed, &p.isp_warmup) {
-                                        @for i in isps { (meter(&i.isp, i.capacity_warmup_percentage)) }
-                                    } @else {
-                                        @for ip in &p.dedicated_ips { (meter(&ip.ip, f64::from(ip.warmup_percentage))) }
+            li { a href=(url(f, path)) aria-current=[is.then_some("page")] { (label) } }
+        }
+    };
+    let (kind, create_label, create_path) = if managed {
+        ("managed", "Create managed IP pool", "/create-pool")
+    } else {
+        (
+            "standard",
+            "Create standard IP pool",
+            "/create-pool?mode=STANDARD",
+        )
+    };
+    page(
+        f,
+        "Dedicated IPs",
+        html! {
+            h1 { "Dedicated IPs" }
+            nav.tabs aria-label="Dedicated IPs" {
+                ul {
+                    (tab(managed, "", "Managed IP pools"))
+                    (tab(standard, "?tab=standard", "Standard IP pools"))
+                }
+            }
+            section.panel aria-labelledby="pools-title" {
+                div.heading {
+                    h2 #pools-title { (if managed { "Managed IP pools" } else { "Standard IP pools" }) " (" (rows.len()) ")" }
+                    a.button.primary #create-pool href=(url(f, create_path)) { (create_label) }
+                }
+                p.hint { (if managed {
+                    "SES leases, warms and scales a managed pool's IPs per mailbox provider."
+                } else {
+                    "You place a standard pool's IPs and warm them; SES warms each IP over 45 days when auto warm-up is on."
+                }) }
+                @if rows.is_empty() {
+                    p.empty { "No " (kind) " IP pools in " (f.region) ". Choose " strong { (create_label) } " to add one." }
+                } @else {
+                    table.list #pools {
+                        thead { tr {
+                            th scope="col" { "Name" }
+                            th scope="col" { "Dedicated IPs" }
+                            th scope="col" { "Configuration sets" }
+                            th scope="col" { (if managed { "Warm-up per ISP (capacity)" } else { "Warm-up per IP (SES)" }) }
+                        } }
+                        tbody {
+                            @for p in &rows {
+                                tr {
+                                    td { a href=(url(f, &format!("/pools/{}", enc(&p.dedicated_ip_pool.pool_name)))) { (p.dedicated_ip_pool.pool_name) } }
+                                    td.num { (p.dedicated_ips.len()) }
+                                    td { @for cs in &p.configuration_sets { span.name { (cs) } " " } }
+                                    td {
+                                        @if let (true, Some(isps)) = (managed, &p.isp_warmup) {
+                                            @for i in isps { (meter(&i.isp, i.capacity_warmup_percentage)) }
+                                        } @else {
+                                            @for ip in &p.dedicated_ips { (meter(&ip.ip, f64::from(ip.warmup_percentage))) }
+                                        }
                                     }
                                 }
                             }
                         }
                     }
                 }
-            }
-        }
-    };
-    page(
-        f,
-        "Dedicated IPs",
-        html! {
-            div.heading {
-                h1 { "Dedicated IPs" }
-                a.button.primary #create-pool href=(url(f, "/create-pool")) { "Create pool" }
-            }
-            section.panel aria-labelledby="managed-title" {
-                h2 #managed-title { "Managed IP pools" }
-                p.hint { "SES leases, warms and scales a managed pool's IPs per mailbox provider." }
-                (table(true))
-            }
-            section.panel aria-labelledby="standard-title" {
-                h2 #standard-title { "Standard IP pools" }
-                (table(false))
             }
         },
     )
@@ -247,119 +280,6 @@ fn bar(label: Option<&str>, percent: f64) -> Markup {
     }
 }
 
-/// The Create pool form as filled in, and where it was refused.
-#[derive(Debug, Clone, Default)]
-pub struct CreateForm {
-    /// `MANAGED` or `STANDARD`.
-    pub mode: String,
-    pub name: String,
-    pub config_sets: Vec<String>,
-    pub tags: Vec<(String, String)>,
-    /// SES's error text by field: `name`, `config_sets`, `tags`, or `form`.
-    pub errors: Vec<(&'static str, String)>,
-}
-
-impl CreateForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, e)| e.as_str())
-    }
-}
-
-/// The most tags a resource has (SES: 50).
-pub const MAX_TAGS: usize = 50;
-
-/// Create pool, in the guide's steps: scaling mode, name, configuration sets, tags.
-pub fn create_pool(f: &Frame, form: &CreateForm, sets: &[(String, Option<String>)]) -> String {
-    let managed = form.mode != "STANDARD";
-    page(
-        f,
-        "Create pool",
-        html! {
-            h1 { "Create pool" }
-            form #create-form method="post" action={ (ROOT) "/create-pool" } novalidate {
-                (hidden(f))
-                // The form's first submit button is what Enter in a field presses: Create,
-                // not a tag row's Remove.
-                button.sr type="submit" name="create" value="1" tabindex="-1" aria-hidden="true" { "Create pool" }
-                @if let Some(e) = form.error("form") {
-                    p.error.banner role="alert" { (e) }
-                }
-                section.panel {
-                    h2 { "Scaling mode" }
-                    fieldset.choices {
-                        legend { "How SES manages this pool's IPs" }
-                        label.choice {
-                            input type="radio" name="mode" value="MANAGED" checked[managed];
-                            strong { "Managed" }
-                            span { "SES leases IPs, warms them per mailbox provider and scales the pool with your sending." }
-                        }
-                        label.choice {
-                            input type="radio" name="mode" value="STANDARD" checked[!managed];
-                            strong { "Standard" }
-                            span { "You lease IPs, place them in the pool and warm them." }
-                        }
-                    }
-                }
-                section.panel {
-                    h2 { "Pool details" }
-                    label for="pool-name" { "Pool name" }
-                    input #pool-name type="text" name="name" value=(form.name) maxlength="64" autocomplete="off" spellcheck="false"
-                        aria-describedby="pool-name-hint name-error" data-check={ (ROOT) "/create-pool/check" };
-                    p.hint #pool-name-hint { "Letters, numbers, underscores and hyphens; unique among the region's managed and standard pools." }
-                    (field_error("name-error", form.error("name")))
-                }
-                section.panel {
-                    h2 { "Configuration sets" }
-                    p.hint { "Mail sent with these configuration sets goes through this pool." }
-                    @if sets.is_empty() {
-                        p.empty { "No configuration sets in " (f.region) "." }
-                    }
-                    div.sets role="group" aria-label="Configuration sets" {
-                        @for (i, (name, pool)) in sets.iter().enumerate() {
-                            div.set {
-                                input type="checkbox" id={ "cs-" (i) } name="config_set" value=(name) checked[form.config_sets.contains(name)];
-                                label for={ "cs-" (i) } {
-                                    (name)
-                                    @if let Some(p) = pool { " " small { "(on pool " (p) ")" } }
-                                }
-                                @if pool.is_some() {
-                                    p.note role="note" { (MOVE_NOTE) }
-                                }
-                            }
-                        }
-                    }
-                    (field_error("config-sets-error", form.error("config_sets")))
-                }
-                section.panel {
-                    h2 { "Tags" }
-                    p.hint { "Up to " (MAX_TAGS) " tags. Keys are unique." }
-                    table.tags {
-                        thead { tr { th scope="col" { "Key" } th scope="col" { "Value" } th { span.sr { "Remove" } } } }
-                        tbody {
-                            @for (i, (k, v)) in form.tags.iter().enumerate() {
-                                tr {
-                                    td { input type="text" name="tag_key" value=(k) aria-label={ "Tag " (i + 1) " key" }; }
-                                    td { input type="text" name="tag_value" value=(v) aria-label={ "Tag " (i + 1) " value" }; }
-                                    td { button.link type="submit" name="remove_tag" value=(i) formnovalidate { "Remove" } }
-                                }
-                            }
-                        }
-                    }
-                    button #add-tag type="submit" name="add_tag" value="1" disabled[form.tags.len() >= MAX_TAGS] { "Add new tag" }
-                    (field_error("tags-error", form.error("tags")))
-                }
-                div.actions {
-                    a.button href=(url(f, "")) { "Cancel" }
-                    button.primary #create type="submit" name="create" value="1" { "Create pool" }
-                }
-            }
-        },
-    )
-}
-
 /// A pool: its dashboard (`dashboard` is the dashboard's sections), IPs, sets and tags, and
 /// what may be done to it.
 pub fn pool(f: &Frame, p: &PoolGet, dashboard: &Dashboard, error: Option<&str>) -> String {
@@ -367,6 +287,10 @@ pub fn pool(f: &Frame, p: &PoolGet, dashboard: &Dashboard, error: Option<&str>) 
     let base = format!("{ROOT}/pools/{}", enc(name));
     let managed = mode_name(p) == "MANAGED";
     let sections = super::html::sections(&super::dashboard::page(dashboard));
+    let idle = dashboard
+        .pools
+        .iter()
+        .all(|p| p.daily.demand.iter().all(|&d| d == 0));
     page(
         f,
         name,
@@ -375,6 +299,21 @@ pub fn pool(f: &Frame, p: &PoolGet, dashboard: &Dashboard, error: Option<&str>) 
                 h1 { (name) " " span.badge { (mode_name(p)) } }
             }
             @if let Some(e) = error { p.error.banner role="alert" { (e) } }
+            @if idle {
+                section.panel.next #next-steps aria-labelledby="next-title" {
+                    h2 #next-title { "No mail through this pool yet" }
+                    ol {
+                        li {
+                            "Choose a configuration set for it: open the set in "
+                            a href=(url(f, "/config-sets")) { "Configuration sets" }
+                            " and, in its " strong { "General details" } " panel, set " strong { "Sending IP pool" } " to " code { (name) } "."
+                            @if !p.configuration_sets.is_empty() { " (Already sending through it: " (p.configuration_sets.join(", ")) ".)" }
+                        }
+                        li { "Send mail with that configuration set: the SESv2 or SES API, SMTP, or " code { "sesm send --config-set NAME" } "." }
+                        li { "Choose " strong { "Simulate" } " at the top to run days: the charts, the IPs and the warm-up fill in." }
+                    }
+                }
+            }
             div.dashboard { (PreEscaped(sections)) }
             div.columns {
                 section.panel aria-labelledby="ips-title" {
@@ -612,21 +551,24 @@ pub fn mail(f: &Frame, messages: &[OutboxMessage], total: usize, q: &MailQuery) 
                 p.hint { (total) (if total == 1 { " message" } else { " messages" }) " · page " (q.page) " of " (pages) }
                 @if messages.is_empty() { p.empty { "No messages." } }
                 @else {
-                    table.list #messages {
-                        thead { tr {
-                            th scope="col" { "Sent" } th scope="col" { "From" } th scope="col" { "To" }
-                            th scope="col" { "Subject" } th scope="col" { "Configuration set" } th scope="col" { "Pool" }
-                        } }
-                        tbody { @for m in messages {
-                            tr {
-                                td { time datetime=(m.time.to_string()) { (m.time.strftime("%Y-%m-%d %H:%M:%S")) } }
-                                td { (m.from) }
-                                td.wrap { (m.to.join(", ")) }
-                                td.wrap { a href=(url(f, &format!("/mail/{}", enc(&m.message_id)))) { (m.subject.as_deref().unwrap_or("(no subject)")) } }
-                                td { (m.configuration_set_name.as_deref().unwrap_or("—")) }
-                                td { (m.pool_name) }
-                            }
-                        } }
+                    div.scroll tabindex="0" role="region" aria-label="Messages" {
+                        table.list #messages {
+                            thead { tr {
+                                th scope="col" { "Sent (UTC)" } th scope="col" { "Account day" } th scope="col" { "From" } th scope="col" { "To" }
+                                th scope="col" { "Subject" } th scope="col" { "Configuration set" } th scope="col" { "Pool" }
+                            } }
+                            tbody { @for m in messages {
+                                tr {
+                                    td { time datetime=(m.time.to_string()) { (m.time.strftime("%Y-%m-%d %H:%M:%S")) } }
+                                    td { (m.date.to_string()) }
+                                    td.wrap { (m.from) }
+                                    td.wrap { (m.to.join(", ")) }
+                                    td.wrap { a href=(url(f, &format!("/mail/{}", enc(&m.message_id)))) { (m.subject.as_deref().unwrap_or("(no subject)")) } }
+                                    td.wrap { (m.configuration_set_name.as_deref().unwrap_or("—")) }
+                                    td.wrap { (m.pool_name) }
+                                }
+                            } }
+                        }
                     }
                 }
                 nav.pages aria-label="Pages" {
@@ -689,6 +631,7 @@ pub fn message(f: &Frame, m: &OutboxDetail, events: &[EventRecord]) -> String {
             }
             section.panel aria-labelledby="events-title" {
                 h2 #events-title { "Events" }
+                p { a #message-events href=(url(f, &format!("/events?message={}", enc(id)))) { "All events of this message" } }
                 @if events.is_empty() { p.empty { "No events published for this message (its configuration set has no event destination, or none happened yet)." } }
                 @else {
                     table.list #events {

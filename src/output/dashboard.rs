@@ -389,10 +389,10 @@ fn section(p: &PoolPanel, order: &[String]) -> Section {
             },
             Chart {
                 id: "capacity",
-                title: format!(
-                    "Capacity vs sends per ISP, {}",
-                    dates.last().map_or("", String::as_str)
-                ),
+                title: match dates.last() {
+                    Some(last) => format!("Capacity vs sends per ISP, {last}"),
+                    None => "Capacity vs sends per ISP".into(),
+                },
                 kind: ChartKind::GroupedBars,
                 labels: by_isp_capacity.iter().map(|i| i.isp.clone()).collect(),
                 series: vec![

@@ -98,11 +98,11 @@ section{background:#fff;border:1px solid #dde3ea;border-radius:8px;margin:0 0 22
 section h2{margin:0 0 10px;font-size:19px;display:flex;align-items:center;gap:12px;flex-wrap:wrap}
 .badge{font-size:12px;font-weight:600;padding:3px 10px;border-radius:12px;background:#e6f4ea;color:#1e6b2f}
 .badge.warn{background:#fff4e0;color:#8a5300}
-dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:8px 18px;margin:0 0 12px}
+dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(190px,100%),1fr));gap:8px 18px;margin:0 0 12px}
 dl.facts div{border-left:3px solid #0073bb;padding-left:8px}dl.facts dt{font-size:12px;color:#5f6b7a}dl.facts dd{margin:0;font-size:17px;font-weight:600}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(560px,100%),1fr));gap:14px}
 figure{margin:0;border:1px solid #eef1f4;border-radius:6px;padding:8px 10px}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}
-svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#5f6b7a}svg .grid{stroke:#e8ecf0}svg .axis{stroke:#9aa5b1}
+svg{width:100%;height:auto;display:block}p.no-data{color:#5f6b7a;font-size:13px;margin:18px 0}svg text{font-size:11px;fill:#5f6b7a}svg .grid{stroke:#e8ecf0}svg .axis{stroke:#9aa5b1}
 ul.legend{list-style:none;padding:0;margin:4px 0 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}
 ul.legend li span{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .lists{display:flex;flex-wrap:wrap;gap:6px 28px;margin-top:10px;font-size:13px}.lists b{color:#5f6b7a;font-weight:600}
@@ -111,7 +111,7 @@ footer{color:#5f6b7a;font-size:12px;padding:0 28px 24px}
 table.lead{border-collapse:collapse;width:100%;font-size:14px;margin:0 0 6px}table.lead caption{text-align:left;font-weight:600;font-size:17px;margin-bottom:8px}
 table.lead th,table.lead td{padding:6px 10px;border-bottom:1px solid #e8ecf0;text-align:right}table.lead th:first-child,table.lead td:first-child{text-align:left}
 table.lead thead th{font-size:12px;color:#5f6b7a;font-weight:600}table.lead tr.marked td,table.lead tr.marked th{background:#e6f4ea;font-weight:600}
-p.note{font-size:12px;color:#5f6b7a;margin:4px 0 0}
+p.note{font-size:12px;color:#5f6b7a;margin:4px 0 0}.scroll{overflow-x:auto}
 ";
 
 pub fn render(page: &Page) -> String {
@@ -148,7 +148,8 @@ pub fn sections(page: &Page) -> String {
 fn table(out: &mut String, t: &Table) {
     let _ = write!(
         out,
-        "<section class=\"lead\">\n<table class=\"lead\" id=\"{}\"><caption>{}</caption>\n<thead><tr>",
+        "<section class=\"lead\">\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n<table class=\"lead\" id=\"{}\"><caption>{}</caption>\n<thead><tr>",
+        esc(&t.caption),
         t.id,
         esc(&t.caption)
     );
@@ -169,7 +170,7 @@ fn table(out: &mut String, t: &Table) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table>\n</div>\n");
     for n in &t.notes {
         let _ = write!(out, "<p class=\"note\">{}</p>", esc(n));
     }
@@ -205,16 +206,15 @@ fn section(out: &mut String, s: &Section) {
     out.push_str("</div>\n</section>\n");
 }
 
-/// A "nice" top for an axis: 1, 2, 2.5 or 5 times a power of ten, at least `max`.
-fn nice_top(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(max.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
+/// The top of an axis of counts (messages, IPs): four times a step of 1, 2 or 5 times a
+/// power of ten, so every quarter tick is a whole number (never "0.2 messages per day").
+fn count_top(max: f64) -> f64 {
+    let quarter = (max / 4.0).max(1.0);
+    let magnitude = 10f64.powf(quarter.log10().floor());
+    4.0 * [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
-        .find(|&t| t >= max)
+        .find(|&t| t >= quarter)
         .unwrap_or(10.0 * magnitude)
 }
 
@@ -263,8 +263,18 @@ fn chart(out: &mut String, c: &Chart) {
             .flat_map(|s| s.values.iter().copied())
             .fold(0.0, f64::max),
     };
+    let empty = c.labels.is_empty()
+        || (c.y_max.is_none() && data_max <= 0.0)
+        || c.series.iter().all(|s| s.values.is_empty());
+    if empty {
+        // Axes over nothing read as a broken chart ("0.2 messages per day"): say why instead.
+        // The figure's opening was written with its drawing's: keep the caption only.
+        out.truncate(out.rfind("<svg").unwrap_or(out.len()));
+        out.push_str("<p class=\"no-data\">No mail in this window yet: send with one of the pool's configuration sets, then simulate a day.</p></figure>\n");
+        return;
+    }
     let g = Plot {
-        top: c.y_max.unwrap_or_else(|| nice_top(data_max)),
+        top: c.y_max.unwrap_or_else(|| count_top(data_max)),
         plot_h,
         slot: plot_w / n as f64,
         n,
@@ -296,10 +306,15 @@ fn chart(out: &mut String, c: &Chart) {
     };
     for (i, label) in c.labels.iter().enumerate() {
         if i % every == 0 || (i == n - 1 && n > 1 && (n - 1) % every > every / 2) {
+            // A label centred near the right edge would be cut by the drawing's box: end it
+            // there instead (a date is about 60 units wide).
+            let (x, anchor) = match x_center(i) {
+                x if x + 32.0 > WIDTH => (WIDTH - 2.0, "end"),
+                x => (x, "middle"),
+            };
             let _ = writeln!(
                 out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                x_center(i),
+                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
                 TOP + plot_h + 16.0,
                 esc(label)
             );
@@ -458,11 +473,19 @@ mod tests {
 
     #[test]
     fn nice_axis_tops() {
-        assert_eq!(nice_top(0.0), 1.0);
-        assert_eq!(nice_top(87.0), 100.0);
-        assert_eq!(nice_top(101.0), 200.0);
-        assert_eq!(nice_top(2_400.0), 2_500.0);
-        assert_eq!(nice_top(480_000.0), 500_000.0);
+        // Quarter ticks are whole: 1, 2, 5 times a power of ten, times four.
+        assert_eq!(count_top(0.0), 4.0);
+        assert_eq!(count_top(0.2), 4.0);
+        assert_eq!(count_top(3.0), 4.0);
+        assert_eq!(count_top(5.0), 8.0);
+        assert_eq!(count_top(22.0), 40.0);
+        assert_eq!(count_top(87.0), 200.0);
+        assert_eq!(count_top(2_400.0), 4_000.0);
+        assert_eq!(count_top(480_000.0), 800_000.0);
+        for max in [1.0, 7.0, 33.0, 999.0, 12_345.0] {
+            let top = count_top(max);
+            assert!(top >= max && (top / 4.0).fract() == 0.0, "{max} -> {top}");
+        }
         assert_eq!(short_number(2_500_000.0), "2.5M");
         assert_eq!(short_number(250_000.0), "250k");
         assert_eq!(short_number(40.0), "40");

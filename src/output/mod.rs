@@ -139,6 +139,10 @@ pub struct Written<T> {
     what: &'static str,
     #[serde(skip)]
     path: String,
+    /// Whether the terminal also shows `inner` (not when the file is its view, as the
+    /// dashboard's page is).
+    #[serde(skip)]
+    show: bool,
 }
 
 impl<T> Written<T> {
@@ -147,13 +151,25 @@ impl<T> Written<T> {
             inner,
             what,
             path: path.display().to_string(),
+            show: true,
         }
+    }
+
+    /// The file is the view: the terminal says only where it was written (`-o json` still
+    /// prints the figures).
+    pub fn file_only(mut self) -> Written<T> {
+        self.show = false;
+        self
     }
 }
 
 impl<T: Render> Render for Written<T> {
     fn table(&self, view: &View) -> Option<Vec<Block>> {
-        self.inner.table(view)
+        if self.show {
+            self.inner.table(view)
+        } else {
+            Some(Vec::new())
+        }
     }
 
     fn notices(&self, view: &View) -> Vec<String> {
@@ -422,6 +438,12 @@ impl ServeLog {
             let _ = writeln!(io::stderr().lock(), "{line}");
         }
     }
+}
+
+/// A count and its noun, singular or plural: "1 IP", "2 IPs", "1,000 messages".
+pub fn count(n: impl Into<i128> + Copy, one: &str, many: &str) -> String {
+    let n: i128 = n.into();
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// Formats a whole number with thousands separators for people: 1234567 → "1,234,567".

@@ -44,8 +44,8 @@ impl Render for Sent {
 
     fn notices(&self, _: &View) -> Vec<String> {
         vec![format!(
-            "Accepted {} message(s) through {}; the next simulated day sends them.",
-            thousands(self.count),
+            "Accepted {} through {}; the next simulated day sends them.",
+            super::count(self.count, "message", "messages"),
             self.pool_name
         )]
     }
@@ -135,11 +135,26 @@ impl Render for Explanation {
 }
 
 impl Render for Outbox {
-    fn table(&self, v: &View) -> Option<Vec<Block>> {
+    fn table(&self, _: &View) -> Option<Vec<Block>> {
+        let of = self
+            .region
+            .as_deref()
+            .map_or_else(String::new, |r| format!(" of {r}"));
+        if self.messages.is_empty() && self.kept_in_region > 0 {
+            let search: Vec<String> = self
+                .search
+                .iter()
+                .map(|(k, v)| format!("--{k} {v}"))
+                .collect();
+            return Some(vec![Block::Line(format!(
+                "None of the {} in the outbox{of} matches {}.",
+                super::count(self.kept_in_region as u64, "message", "messages"),
+                search.join(" ")
+            ))]);
+        }
         if self.messages.is_empty() {
             return Some(vec![Block::Line(format!(
-                "The outbox of {} is empty. Send with: sesm send --from ADDRESS --to ADDRESS",
-                v.region
+                "The outbox{of} is empty. Send with: sesm send --from ADDRESS --to ADDRESS"
             ))]);
         }
         let rows = self
@@ -154,6 +169,7 @@ impl Render for Outbox {
                         .collect();
                 vec![
                     m.time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+                    m.date.to_string(),
                     m.from.clone(),
                     to.join(", "),
                     m.subject.clone().unwrap_or_default(),
@@ -167,7 +183,8 @@ impl Render for Outbox {
             .collect();
         Some(vec![Block::table(
             vec![
-                Column::left("Time (UTC)"),
+                Column::left("Sent (UTC)"),
+                Column::left("Account day"),
                 Column::left("From"),
                 Column::left("To"),
                 Column::left("Subject"),
@@ -183,8 +200,8 @@ impl Render for Outbox {
 impl Render for Cleared {
     fn notices(&self, _: &View) -> Vec<String> {
         vec![format!(
-            "Cleared {} message(s) from the outbox; they still count as today's demand.",
-            thousands(self.cleared)
+            "Cleared {} from the outbox; they still count as today's demand.",
+            super::count(self.cleared, "message", "messages")
         )]
     }
 }

@@ -61,15 +61,6 @@ fn figure_columns() -> Vec<Column> {
     ]
 }
 
-/// Short ISP labels for the day lines.
-fn short(isp: &str) -> &str {
-    match isp {
-        "microsoft" => "ms",
-        "comcast" => "cmc",
-        other => other,
-    }
-}
-
 /// The table of a run: a row per pool and day, then totals per pool and per ISP.
 pub fn run_table(r: &RunReport) -> Vec<Block> {
     let regions: BTreeSet<&str> = r.days.iter().map(|d| d.region.as_str()).collect();
@@ -81,15 +72,19 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
     columns.push(Column::left("Pool"));
     columns.extend(day_columns());
     columns.push(Column::left("Warm-up % per ISP (capacity)"));
-    let rows = r
+    // A day a pool had no mail and no change is a row of zeros: left out, and counted below.
+    let idle = |d: &&DayReport| d.scale_event == 0 && d.total() == Mail::default();
+    let idle_days = r.days.iter().filter(idle).count();
+    let rows: Vec<Vec<String>> = r
         .days
         .iter()
+        .filter(|d| !idle(d))
         .map(|d| {
             let warmup = d
                 .isps
                 .iter()
                 .filter(|_| d.scaling_mode != PoolMode::Shared)
-                .map(|i| format!("{} {:.0}", short(&i.isp), i.capacity_warmup_percentage))
+                .map(|i| format!("{} {:.0}", i.isp, i.capacity_warmup_percentage))
                 .collect::<Vec<_>>()
                 .join(" ");
             let mut row = vec![d.date.to_string()];
@@ -102,7 +97,17 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
             row
         })
         .collect();
-    let mut blocks = vec![Block::table(columns, rows), Block::Blank];
+    let mut blocks = Vec::new();
+    if !rows.is_empty() {
+        blocks.push(Block::table(columns, rows));
+    }
+    if idle_days > 0 {
+        blocks.push(Block::Line(format!(
+            "{} without mail or change not shown (-o json lists every day).",
+            super::count(idle_days as u64, "pool-day", "pool-days")
+        )));
+    }
+    blocks.push(Block::Blank);
     blocks.push(Block::Title(format!(
         "Summary {} to {}",
         r.start_date, r.end_date
@@ -130,21 +135,24 @@ pub fn run_table(r: &RunReport) -> Vec<Block> {
             .collect(),
     ));
     blocks.push(Block::Blank);
-    let mut isp_columns = vec![Column::left("ISP")];
-    isp_columns.extend(figure_columns());
-    blocks.push(Block::table(
-        isp_columns,
-        r.summary
-            .isps
-            .iter()
-            .map(|i| {
-                let mut row = vec![i.isp.clone()];
-                row.extend(totals(&i.totals));
-                row
-            })
-            .collect(),
-    ));
-    blocks.push(Block::Blank);
+    // No mail, no ISP: no header over nothing.
+    if !r.summary.isps.is_empty() {
+        let mut isp_columns = vec![Column::left("ISP")];
+        isp_columns.extend(figure_columns());
+        blocks.push(Block::table(
+            isp_columns,
+            r.summary
+                .isps
+                .iter()
+                .map(|i| {
+                    let mut row = vec![i.isp.clone()];
+                    row.extend(totals(&i.totals));
+                    row
+                })
+                .collect(),
+        ));
+        blocks.push(Block::Blank);
+    }
     blocks.push(Block::Line(format!(
         "Estimated cost of these days: {} (estimates, not AWS prices quoted to you)",
         usd(r.summary.cost)
@@ -162,12 +170,14 @@ impl Render for Simulated {
         let days = r.days_simulated();
         vec![if self.dry_run {
             format!(
-                "Dry run: simulated {days} day(s) from {}; the state was not changed.",
+                "Dry run: simulated {} from {}; the state was not changed.",
+                super::count(days, "day", "days"),
                 r.start_date
             )
         } else {
             format!(
-                "Simulated {days} day(s); the account clock is now {}.",
+                "Simulated {}; the account clock is now {}.",
+                super::count(days, "day", "days"),
                 r.end_date.tomorrow().unwrap_or(r.end_date)
             )
         }]
@@ -244,6 +254,9 @@ impl Render for DemoView {
             )),
             Block::Line(format!("  sesm --state {state} cost")),
             Block::Line(format!("  sesm --state {state} simulate --days 30")),
+            Block::Line(format!(
+                "  sesm --state {state} serve    # then open http://127.0.0.1:4579/console"
+            )),
         ]);
         Some(blocks)
     }
@@ -264,8 +277,9 @@ fn sentence(h: &Highlight) -> String {
             demand,
             allocated,
         } => format!(
-            "Day 0: {pool} had no dedicated IP yet (\"insufficient volume\"), so all {} messages went out through SES's shared IPs; SES then allocated {allocated} IP(s).",
-            thousands(*demand)
+            "Day 0: {pool} had no dedicated IP yet (\"insufficient volume\"), so all {} messages went out through SES's shared IPs; SES then allocated {}.",
+            thousands(*demand),
+            super::count(*allocated, "IP", "IPs")
         ),
         Highlight::IspWarmup {
             isp,

@@ -664,12 +664,16 @@ fn mail_is_searched_paged_and_each_message_shown_safely() {
     assert_eq!(rows("page=2"), 10);
     assert_eq!(rows("to=r1%40gmail.com"), 30);
     assert_eq!(rows("from=a%40other.com"), 20);
+    // A search without a local part is the domain's (issue 34, item 5).
+    assert_eq!(rows("from=other.com"), 20);
+    assert_eq!(rows("from=OTHER.com&page=1"), 20);
+    assert_eq!(rows("to=yahoo.com"), 0);
     assert_eq!(rows("set=alpha&to=r0%40gmail.com"), 10);
     assert_eq!(rows("region=eu-west-1"), 0);
     // Newest first; the subject is text, not markup.
     let doc = page(&server, "/console/mail");
     assert_eq!(
-        text(&doc, "#messages tbody tr:first-child td:nth-child(4)"),
+        text(&doc, "#messages tbody tr:first-child td:nth-child(5)"),
         "<b>n59</b>"
     );
     assert!(doc.select(&sel("#messages b")).next().is_none());
@@ -898,7 +902,7 @@ fn the_region_selector_keeps_the_region_in_the_url() {
     let env = account();
     env.run(&["--region", "eu-west-1", "pool", "create", "dublin"]);
     let server = Server::start(&env, &["-q", "--no-smtp"]);
-    let eu = page(&server, "/console?region=eu-west-1");
+    let eu = page(&server, "/console?region=eu-west-1&tab=standard");
     assert!(eu.html().contains("dublin") && !eu.html().contains("std1"));
     let selected = eu
         .select(&sel("#region-select option[selected]"))
@@ -906,14 +910,14 @@ fn the_region_selector_keeps_the_region_in_the_url() {
         .unwrap();
     assert_eq!(selected.value().attr("value"), Some("eu-west-1"));
     let links: Vec<&str> = eu
-        .select(&sel("header nav a"))
+        .select(&sel("nav.side a"))
         .filter_map(|a| a.value().attr("href"))
         .collect();
     assert!(
         links.iter().all(|l| l.ends_with("region=eu-west-1")),
         "{links:?}"
     );
-    let us = page(&server, "/console");
+    let us = page(&server, "/console?tab=standard");
     assert!(us.html().contains("std1") && !us.html().contains("dublin"));
 }
 
@@ -923,9 +927,13 @@ fn the_region_selector_keeps_the_region_in_the_url() {
 fn chromium_drives_the_console_end_to_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = client_venv("selenium");
-    let Some(python) = python.filter(|_| Path::new("/usr/bin/chromedriver").exists()) else {
+    let axe = root.join("target/clients/axe/node_modules/axe-core/axe.min.js");
+    let Some(python) = python
+        .filter(|_| Path::new("/usr/bin/chromedriver").exists())
+        .filter(|_| axe.exists())
+    else {
         crate::harness::skip(
-            "Chromium, chromium-driver and Selenium (target/clients/selenium)",
+            "Chromium, chromium-driver, Selenium (target/clients/selenium) and axe-core (target/clients/axe)",
             "SESM_REQUIRE_CLIENTS",
             "run .ci/clients (it installs chromium and chromium-driver from Debian)",
         );
@@ -946,9 +954,14 @@ fn chromium_drives_the_console_end_to_end() {
             .arg(assert_cmd::cargo::cargo_bin("sesm"))
             .arg(&env.state)
             .arg(&shots)
+            .arg(&axe)
             .env("SESM_TODAY", TODAY),
     );
-    for shot in ["console-pool.png", "console-create-pool.png"] {
+    for shot in [
+        "console-pool.png",
+        "console-create-pool.png",
+        "console-phone.png",
+    ] {
         let bytes = std::fs::read(shots.join(shot)).unwrap();
         assert!(
             bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
@@ -982,4 +995,153 @@ fn configuration_sets_are_listed_a_hundred_a_page_and_searched_by_name() {
         get(&server, "/console/config-sets?token=forged").status,
         400
     );
+}
+
+/// The labels the SES developer guide's steps name, literally (the Chromium test clicks them):
+/// "In the left navigation pane, choose Dedicated IPs. On the Dedicated IPs page, choose
+/// Managed IP pools. Choose Create managed IP pool. In the Overview section … choose Managed
+/// (auto managed) in the Scaling mode field … Pool name … (Optional) Add new tag … Create pool".
+#[test]
+fn the_pages_carry_the_guides_labels_and_an_empty_pool_says_what_to_do_next() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let all = |doc: &Html, css: &str| -> Vec<String> {
+        doc.select(&sel(css))
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    let home = page(&server, "/console");
+    assert_eq!(
+        all(&home, "nav[aria-label='Navigation pane'] a"),
+        [
+            "Dedicated IPs",
+            "Configuration sets",
+            "Mail",
+            "Events",
+            "Compare"
+        ]
+    );
+    assert_eq!(
+        all(
+            &home,
+            "nav[aria-label='Navigation pane'] a[aria-current=page]"
+        ),
+        ["Dedicated IPs"]
+    );
+    assert_eq!(
+        all(&home, "nav.tabs a"),
+        ["Managed IP pools", "Standard IP pools"]
+    );
+    assert_eq!(
+        all(&home, "nav.tabs a[aria-current=page]"),
+        ["Managed IP pools"]
+    );
+    assert_eq!(text(&home, "#create-pool"), "Create managed IP pool");
+    assert!(text(&home, "p.empty").starts_with("No managed IP pools in us-east-1."));
+    let standard = page(&server, "/console?tab=standard");
+    assert_eq!(
+        all(&standard, "nav.tabs a[aria-current=page]"),
+        ["Standard IP pools"]
+    );
+    assert_eq!(all(&standard, "#pools tbody td:first-child a"), ["std1"]);
+    let form = page(&server, "/console/create-pool");
+    assert_eq!(text(&form, "#overview-title"), "Overview");
+    assert_eq!(text(&form, "fieldset.choices legend"), "Scaling mode");
+    assert_eq!(
+        all(&form, "label.choice strong"),
+        ["Managed (auto managed)", "Standard (manual)"]
+    );
+    assert_eq!(text(&form, "label[for=pool-name]"), "Pool name");
+    assert_eq!(text(&form, "#add-tag"), "Add new tag");
+    assert_eq!(text(&form, "#create"), "Create pool");
+    // No tags yet: a sentence, not a "Key Value" header over nothing.
+    assert!(form.select(&sel("#tag-rows[hidden]")).next().is_some());
+    assert!(form.select(&sel("#no-tags:not([hidden])")).next().is_some());
+    let set = page(&server, "/console/config-sets/alpha");
+    assert_eq!(text(&set, "#general-title"), "General details");
+    assert_eq!(text(&set, "label[for=sending-pool]"), "Sending IP pool");
+    // A pool without mail says what to do next, and draws no axes over nothing.
+    let pool = page(&server, "/console/pools/std1");
+    assert_eq!(text(&pool, "#next-title"), "No mail through this pool yet");
+    assert!(text(&pool, "#next-steps").contains("Sending IP pool"));
+    assert!(
+        pool.select(&sel("figure[data-chart=volume] svg"))
+            .next()
+            .is_none()
+    );
+    assert!(text(&pool, "figure[data-chart=volume] p.no-data").starts_with("No mail"));
+    // Landmarks hold everything: the clock and Simulate are in the banner.
+    assert!(home.select(&sel("header #simulate")).next().is_some());
+    assert!(home.select(&sel("header #clock")).next().is_some());
+}
+
+#[test]
+fn the_events_page_is_the_region_s_event_log_filtered_and_a_message_links_to_its_own() {
+    let env = account();
+    env.ok(&[
+        "config-set",
+        "event-destination",
+        "add",
+        "moving",
+        "to-sns",
+        "--types",
+        "SEND,DELIVERY",
+        "--sns",
+        "arn:aws:sns:us-east-1:123456789012:events",
+    ]);
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let empty = page(&server, "/console/events");
+    assert!(text(&empty, "p.empty").starts_with("No events."));
+    let first = send(
+        &server,
+        "One",
+        "a@gmail.com",
+        "news@example.com",
+        Some("moving"),
+    );
+    let second = send(
+        &server,
+        "Two",
+        "b@gmail.com",
+        "news@example.com",
+        Some("moving"),
+    );
+    send(
+        &server,
+        "Three",
+        "c@gmail.com",
+        "news@example.com",
+        Some("alpha"),
+    );
+    let rows = |q: &str| {
+        page(&server, &format!("/console/events?{q}"))
+            .select(&sel("#event-log tbody tr"))
+            .count()
+    };
+    assert_eq!(rows(""), 2, "alpha has no destination: no event");
+    assert_eq!(rows("type=Send"), 2);
+    assert_eq!(rows("type=Delivery"), 0);
+    assert_eq!(rows("set=alpha"), 0);
+    assert_eq!(rows(&format!("message={first}")), 1);
+    assert_eq!(rows("region=eu-west-1"), 0);
+    // Newest first.
+    let doc = page(&server, "/console/events");
+    assert_eq!(
+        text(&doc, "#event-log tbody tr:first-child td:nth-child(5)"),
+        second
+    );
+    let r = get(&server, "/console/events?type=Bogus");
+    assert_eq!(r.status, 400);
+    assert!(text(&Html::parse_document(&r.body), "p.error").contains("unknown event type 'Bogus'"));
+    // The message's page links to the page of its events.
+    let msg = page(&server, &format!("/console/mail/{first}"));
+    let link = msg
+        .select(&sel("#message-events"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap()
+        .to_string();
+    let own = page(&server, &link);
+    assert_eq!(own.select(&sel("#event-log tbody tr")).count(), 1);
+    assert_eq!(text(&own, "h1"), format!("Events of message {first}"));
 }

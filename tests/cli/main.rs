@@ -8,6 +8,7 @@ mod console;
 mod coverage;
 mod dashboard;
 mod events;
+mod first_use;
 mod hardening;
 mod harness;
 mod identities;

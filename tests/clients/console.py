@@ -1,21 +1,29 @@
 """The console in a real browser: headless Chromium (Debian's chromium and chromium-driver)
 driven with Selenium, against `sesm serve`, with the command line checking what each click did.
 
-    python console.py URL SESM_BINARY STATE_FILE SCREENSHOT_DIR
+    python console.py URL SESM_BINARY STATE_FILE SCREENSHOT_DIR AXE_JS
 
-- create a managed pool with a configuration set that was on a standard pool and two tags: the
-  guide's note shows when the set is chosen, the name is checked as it is typed, and
+- create a managed pool by the guide's labels, literally ("In the left navigation pane, choose
+  Dedicated IPs. On the Dedicated IPs page, choose Managed IP pools. Choose Create managed IP
+  pool. In the Overview section ... choose Managed (auto managed) in the Scaling mode field ...
+  Pool name ... (Optional) Add new tag ... Create pool"), with a configuration set that was on a
+  standard pool and two tags: the guide's note shows when the set is chosen, the name is
+  checked as it is typed, "Add new tag" adds a row in place (no page load), and
   `sesm pool get` / `sesm config-set get` see the pool, the moved set and the tags;
 - a sixth managed pool and a duplicate name show SES's message beside the name and leave the
   state file byte-identical;
-- a configuration set's Sending IP pool changed on its page is what the CLI sees;
+- a configuration set's Sending IP pool changed in its General details panel (reached from the
+  left pane) is what the CLI sees;
 - an HTML message whose script would change the page's title is shown in its sandboxed frame
   with the title unchanged, and its attachment downloads byte-identical;
 - simulating 7 days from the console shows the 7 days on the pool page;
-- a form posted from another origin is refused and changes nothing.
+- a form posted from another origin is refused and changes nothing;
+- every console page, at 1440x900 and at 390x844 (a phone), in the light and the dark theme:
+  axe-core (AXE_JS, pinned in tests/clients/axe/package-lock.json) reports no violation, and at
+  390 px nothing scrolls sideways (document.documentElement.scrollWidth <= 390).
 
 Prints one line per group of checks and "all ok" last; exits 1 on the first failure. Writes
-screenshots of the pool page and the create form to SCREENSHOT_DIR.
+screenshots of the pool page, the create form and the phone view to SCREENSHOT_DIR.
 """
 
 import base64
@@ -40,7 +48,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from checks import check, count
 
-URL, SESM, STATE, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+URL, SESM, STATE, SHOTS, AXE = sys.argv[1:6]
+with open(AXE, encoding="utf-8") as f:
+    AXE_SOURCE = f.read()
 ENV = dict(os.environ, SESM_STATE=STATE, SESM_REGION="us-east-1")
 
 
@@ -73,7 +83,7 @@ def api(method, path, body=None):
 downloads = tempfile.mkdtemp(prefix="sesm-console-downloads-")
 options = webdriver.ChromeOptions()
 for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--window-size=1400,1700", "--no-first-run", "--disable-extensions"]:
+          "--window-size=1440,900", "--no-first-run", "--disable-extensions"]:
     options.add_argument(a)
 options.add_experimental_option("prefs", {
     "download.default_directory": downloads,
@@ -83,6 +93,7 @@ options.add_experimental_option("prefs", {
 # The machine's chromedriver, never one Selenium Manager would download.
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 driver.set_page_load_timeout(60)
+driver.set_script_timeout(120)
 # A click that loads a page can leave an element of the old one in hand: look again.
 wait = WebDriverWait(driver, 20,
                      ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
@@ -100,6 +111,52 @@ def text_of(i):
     return by_id(i).text
 
 
+def pane(label):
+    """A link of the left navigation pane, by its label."""
+    return driver.find_element(
+        By.XPATH, f"//nav[@aria-label='Navigation pane']//a[normalize-space()='{label}']")
+
+
+def button(label):
+    """A button or a link drawn as one, by its label."""
+    return driver.find_element(
+        By.XPATH, f"//main//*[self::button or self::a][not(@aria-hidden='true')][normalize-space()='{label}']")
+
+
+def section(title):
+    """The panel whose heading is `title`."""
+    return driver.find_element(
+        By.XPATH, f"//section[.//h2[normalize-space(text())='{title}']]")
+
+
+def labelled(label, within=None):
+    """The field a <label> names, by the label's text."""
+    root = within or driver
+    lab = root.find_element(By.XPATH, f".//label[normalize-space()='{label}']")
+    return by_id(lab.get_attribute("for"))
+
+
+def screen(width, height, dark):
+    """The viewport and theme the next page is drawn in (a phone is `mobile`)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
+        {"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]})
+
+
+def axe_violations():
+    """axe-core's violations on the page (the message's sandboxed frame is the mail's, not
+    the console's: not entered)."""
+    driver.execute_script(AXE_SOURCE)
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {iframes: false, resultTypes: ["violations"]})
+          .then(r => done(r.violations.map(v => v.id + ": " + v.nodes.slice(0, 3)
+              .map(n => n.target.join(" ") + " " + n.failureSummary).join(" | "))))
+          .catch(e => done(["axe failed: " + e]));
+    """)
+
+
 try:
     # The account: a standard pool with a set on it, and two more sets.
     sesm("config-set", "create", "moving")
@@ -109,13 +166,21 @@ try:
     sesm("config-set", "set-pool", "moving", "std1")
     sesm("identity", "create", "example.com")
 
-    # 1. Create a managed pool through the guide's steps.
+    # 1. Create a managed pool through the guide's steps, by their labels.
     go("/")
     check("Dedicated IPs" in driver.title, f"GET / is the console: {driver.title}")
-    by_id("create-pool").click()
+    pane("Dedicated IPs").click()
+    driver.find_element(By.XPATH, "//nav[@aria-label='Dedicated IPs']//a[normalize-space()"
+                                  "='Managed IP pools']").click()
+    button("Create managed IP pool").click()
     wait.until(EC.presence_of_element_located((By.ID, "create-form")))
-    driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=MANAGED]").click()
-    name = by_id("pool-name")
+    overview = section("Overview")
+    overview.find_element(By.XPATH, ".//fieldset[legend[normalize-space()='Scaling mode']]"
+                                    "//label[normalize-space(strong)='Managed (auto managed)']"
+                          ).click()
+    check(driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=MANAGED]").is_selected(),
+          "Managed (auto managed) is chosen")
+    name = labelled("Pool name", overview)
     name.send_keys("std1")
     # Checked as it is typed: std1 exists (as a standard pool).
     wait.until(lambda d: by_id("name-error").is_displayed())
@@ -128,11 +193,17 @@ try:
     check(not note.is_displayed(), "the note is hidden until the set is chosen")
     box.click()
     check(note.is_displayed() and "already associated" in note.text, "the guide's note is shown")
-    by_id("add-tag").click()
+    # "Add new tag" adds the row in place: the page is not loaded again (a marker set on the
+    # window survives) and the new key has the focus.
+    driver.execute_script("window.sesmMarker = 1")
+    button("Add new tag").click()
     wait.until(EC.presence_of_element_located((By.NAME, "tag_key")))
-    by_id("add-tag").click()
+    check(driver.switch_to.active_element.get_attribute("name") == "tag_key",
+          "the new tag's key has the focus")
+    button("Add new tag").click()
     wait.until(lambda d: len(d.find_elements(By.NAME, "tag_key")) == 2)
-    # Adding a tag row posted the form: what was chosen is kept.
+    check(driver.execute_script("return window.sesmMarker") == 1,
+          "adding tag rows did not load the page again")
     check(driver.find_element(By.ID, "pool-name").get_attribute("value") == "console-pool",
           "the name survives adding a tag row")
     box = driver.find_element(By.CSS_SELECTOR, "input[name=config_set][value=moving]")
@@ -144,8 +215,9 @@ try:
     keys[1].send_keys("env")
     values[1].send_keys("prod")
     os.makedirs(SHOTS, exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(os.path.join(SHOTS, "console-create-pool.png"))
-    by_id("create").click()
+    button("Create pool").click()
     wait.until(EC.title_contains("console-pool"))
     check("The pool was created." in driver.page_source, "the pool page says it was created")
     pool = sesm_json("pool", "get", "console-pool")
@@ -187,10 +259,13 @@ try:
     print("refusals ok", flush=True)
 
     # 3. A set's Sending IP pool, changed on its page.
-    go("/console/config-sets/alpha")
+    # "edit the configuration set's Sending IP pool parameter in the General details panel"
     from selenium.webdriver.support.ui import Select
-    Select(by_id("sending-pool")).select_by_value("std1")
-    by_id("save-delivery").click()
+    pane("Configuration sets").click()
+    wait.until(EC.element_to_be_clickable((By.LINK_TEXT, "alpha"))).click()
+    general = wait.until(lambda d: section("General details"))
+    Select(labelled("Sending IP pool", general)).select_by_visible_text("std1")
+    button("Save").click()
     wait.until(lambda d: "was saved" in d.page_source)
     cs = sesm_json("config-set", "get", "alpha")
     check(cs["DeliveryOptions"]["SendingPoolName"] == "std1", f"set-pool seen by the CLI: {cs}")
@@ -259,7 +334,6 @@ try:
     check(len(labels) == 1, "the volume chart is drawn")
     metrics = sesm_json("pool", "get", "console-pool")
     check(len(metrics["DedicatedIps"]) >= 1, f"the managed pool has IPs after 7 days: {metrics}")
-    driver.save_screenshot(os.path.join(SHOTS, "console-pool.png"))
     print("simulate ok", flush=True)
 
     # 6. A form posted from another origin (another port of 127.0.0.1) is refused.
@@ -296,6 +370,35 @@ try:
     check(out.returncode != 0, "no pool was created by the cross-origin post")
     evil.shutdown()
     print("cross-origin ok", flush=True)
+
+    # 7. Every page, wide and on a phone, light and dark: axe-core clean, no sideways scroll.
+    pages = ["/console", "/console?tab=standard", "/console/create-pool",
+             "/console/create-pool?mode=STANDARD", "/console/pools/console-pool",
+             "/console/pools/std1", "/console/pools/managed-0", "/console/config-sets",
+             "/console/config-sets/moving", "/console/mail", f"/console/mail/{mid}",
+             "/console/events", f"/console/events?message={mid}", "/console/compare",
+             "/console/compare?run=1&days=30", "/console/no-such-page"]
+    problems = []
+    for width, height in [(1440, 900), (390, 844)]:
+        for dark in [False, True]:
+            screen(width, height, dark)
+            for path in pages:
+                go(path)
+                where = f"{path} at {width}px {'dark' if dark else 'light'}"
+                problems += [f"{where}: {v}" for v in axe_violations()]
+                if width == 390:
+                    wide = driver.execute_script(
+                        "return document.documentElement.scrollWidth")
+                    if wide > 390:
+                        problems.append(f"{where}: scrollWidth {wide}")
+    check(not problems, "axe-core and the phone width:\n" + "\n".join(problems))
+    print(f"axe-core and 390 px ok ({len(pages)} pages, 4 views each)", flush=True)
+    screen(390, 844, False)
+    go("/console/pools/console-pool")
+    driver.save_screenshot(os.path.join(SHOTS, "console-phone.png"))
+    screen(1280, 860, False)
+    go("/console/pools/console-pool")
+    driver.save_screenshot(os.path.join(SHOTS, "console-pool.png"))
 except TimeoutException as e:
     print(f"FAILED: timed out waiting: {e}\n{driver.current_url}\n{driver.page_source[:2000]}")
     sys.exit(1)

@@ -1,9 +1,9 @@
 //! The outbox: the mail list, a message, its body in a sandboxed frame, its .eml and its
-//! attachments.
+//! attachments; and the event log published for the mail.
 
 use super::{Ctx, plain_error, shown, status_of};
 use crate::ops;
-use crate::output::console::{self as pages, MAIL_PAGE, MailQuery, Nav};
+use crate::output::console::{self as pages, EVENTS_PAGE, EventsQuery, MAIL_PAGE, MailQuery, Nav};
 use crate::server::http::Response;
 
 pub(super) fn mail(cx: &Ctx) -> Response {
@@ -171,6 +171,46 @@ pub(super) fn short_name(name: &str) -> String {
     };
     let keep = MOST - ext.chars().count();
     name.chars().take(keep).chain(ext.chars()).collect()
+}
+
+/// Events: the event log of the region, newest first, filtered by type, configuration set and
+/// message (`?message=ID` is the page of one message's events), a page at a time.
+pub(super) fn events(cx: &Ctx) -> Response {
+    let q = EventsQuery {
+        event_type: cx.field("type"),
+        config_set: cx.field("set"),
+        message_id: cx.field("message"),
+        page: cx.field("page").parse::<usize>().unwrap_or(1).max(1),
+    };
+    let event_type = match q.event_type.as_str() {
+        "" => None,
+        t => match ops::events::parse_type(t) {
+            Ok(t) => Some(t),
+            Err(e) => return cx.error_page(400, Nav::Events, "Events", &e.message),
+        },
+    };
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let filter = ops::events::EventQuery {
+        event_type,
+        config_set: some(&q.config_set),
+        message_id: some(&q.message_id),
+        since: None,
+        region: Some(cx.region.clone()),
+    };
+    let mut events = match cx.api.live().store().read_events(0) {
+        Ok(log) => ops::events::list(log, &filter).events,
+        Err(e) => return plain_error(&e),
+    };
+    events.reverse();
+    let total = events.len();
+    let shown_events: Vec<_> = events
+        .into_iter()
+        .skip((q.page - 1) * EVENTS_PAGE)
+        .take(EVENTS_PAGE)
+        .collect();
+    cx.page(200, Nav::Events, |f| {
+        pages::events(f, &shown_events, total, &q)
+    })
 }
 
 #[cfg(test)]

@@ -289,6 +289,7 @@ pub fn handle(api: &Api, req: &Request) -> Response {
         ("GET", ["mail", id, "body"]) => mail::message_body(&cx, id),
         ("GET", ["mail", id, "raw"]) => mail::message_raw(&cx, id),
         ("GET", ["mail", id, "attachments", n]) => mail::attachment(&cx, id, n),
+        ("GET", ["events"]) => mail::events(&cx),
         ("POST", ["simulate"]) => simulate(&cx),
         ("GET", ["compare"]) => compare(&cx),
         (m, _) if m != "GET" && m != "POST" => cx

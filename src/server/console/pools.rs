@@ -34,7 +34,10 @@ pub(super) fn pools(cx: &Ctx) -> Response {
         Ok(pools)
     });
     match listed {
-        Ok(list) => cx.page(200, Nav::Pools, |f| pages::pools(f, &list)),
+        Ok(list) => {
+            let standard = cx.query.get("tab") == Some("standard");
+            cx.page(200, Nav::Pools, |f| pages::pools(f, &list, standard))
+        }
         Err(e) => cx.error_page(status_of(&e), Nav::Pools, "Dedicated IPs", &shown(&e)),
     }
 }
