@@ -493,7 +493,7 @@ mod tests {
         door.ok("Action=SetActiveReceiptRuleSet");
         door.ok("Action=CreateReceiptFilter&Filter.Name=all&Filter.IpFilter.Policy=Block&Filter.IpFilter.Cidr=0.0.0.0%2F0");
         door.refused("Action=CreateReceiptFilter&Filter.Name=all&Filter.IpFilter.Policy=Block&Filter.IpFilter.Cidr=1.2.3.4", "AlreadyExists");
-        door.refused("Action=CreateReceiptFilter&Filter.Name=x&Filter.IpFilter.Policy=Maybe&Filter.IpFilter.Cidr=1.2.3.4", "InvalidParameterValue");
+        door.refused("Action=CreateReceiptFilter&Filter.Name=x&Filter.IpFilter.Policy=Maybe&Filter.IpFilter.Cidr=1.2.3.4", "ValidationError");
         let xml = door.ok("Action=ListReceiptFilters");
         assert!(xml.contains("<Filters><member><Name>all</Name><IpFilter><Policy>Block</Policy><Cidr>0.0.0.0/0</Cidr></IpFilter></member></Filters>"), "{xml}");
         door.ok("Action=DeleteReceiptFilter&FilterName=all");
