@@ -208,34 +208,8 @@ async fn worker(
             }
             continue;
         }
-        // Retries that are due, one attempt each; the events after them are not held up.
-        let now = tokio::time::Instant::now();
-        for _ in 0..waiting.len() {
-            let Some(mut r) = waiting.pop_front() else {
-                break;
-            };
-            if r.due > now {
-                waiting.push_back(r);
-                continue;
-            }
-            if subscribed(&shared, &arn).is_none() {
-                return;
-            }
-            r.attempts += 1;
-            if !attempt(
-                &shared,
-                &mut conn,
-                &sub,
-                "Notification",
-                &r.headers,
-                &r.body,
-                r.attempts,
-            )
-            .await
-            {
-                r.due = tokio::time::Instant::now() + shared.sns_retry_delay;
-                waiting.push_back(r);
-            }
+        if !retry_due(&shared, &mut conn, &sub, &mut waiting).await {
+            return;
         }
         let mut from = cursor.unwrap_or(sub.from_event);
         let store = shared.api.live().store().clone();
@@ -281,21 +255,7 @@ async fn worker(
         if !page.more {
             seen_len = len;
         }
-        // Events numbered after the cursor that the log no longer holds were removed with it
-        // (or trimmed away) before this subscriber got them: lost, and said so. A log removed
-        // by hand is usually rebuilt from the outbox's segments on the next write, so nothing
-        // is lost then, and nothing is said.
-        if let Some(first) = page.events.first().map(|e| e.seq)
-            && from > 0
-            && first > from + 1
-        {
-            shared.log.line(format!(
-                "sns: events {} to {} left the event log (removed, replaced or trimmed) before they were delivered to {}: they are lost",
-                from + 1,
-                first - 1,
-                sub.endpoint.escape_default()
-            ));
-        }
+        say_lost(&shared, &sub, from, page.events.first().map(|e| e.seq));
         for e in page.events {
             if subscribed(&shared, &arn).is_none() {
                 return;
@@ -332,6 +292,63 @@ async fn worker(
                 break;
             }
         }
+    }
+}
+
+/// The retries that are due, one attempt each, so the events after them are not held up;
+/// false once the subscription is gone.
+async fn retry_due(
+    shared: &Shared,
+    conn: &mut Conn,
+    sub: &SnsSubscription,
+    waiting: &mut VecDeque<Retry>,
+) -> bool {
+    let now = tokio::time::Instant::now();
+    for _ in 0..waiting.len() {
+        let Some(mut r) = waiting.pop_front() else {
+            break;
+        };
+        if r.due > now {
+            waiting.push_back(r);
+            continue;
+        }
+        if subscribed(shared, &sub.subscription_arn).is_none() {
+            return false;
+        }
+        r.attempts += 1;
+        if !attempt(
+            shared,
+            conn,
+            sub,
+            "Notification",
+            &r.headers,
+            &r.body,
+            r.attempts,
+        )
+        .await
+        {
+            r.due = tokio::time::Instant::now() + shared.sns_retry_delay;
+            waiting.push_back(r);
+        }
+    }
+    true
+}
+
+/// Events numbered after the cursor (`from`) that the log no longer holds (its first later
+/// event is `first`) were removed with it, or trimmed away, before this subscriber got them:
+/// lost, and said so. A log removed by hand is usually rebuilt from the outbox's segments on
+/// the next write, so nothing is lost then, and nothing is said.
+fn say_lost(shared: &Shared, sub: &SnsSubscription, from: u64, first: Option<u64>) {
+    if let Some(first) = first
+        && from > 0
+        && first > from + 1
+    {
+        shared.log.line(format!(
+            "sns: events {} to {} left the event log (removed, replaced or trimmed) before they were delivered to {}: they are lost",
+            from + 1,
+            first - 1,
+            sub.endpoint.escape_default()
+        ));
     }
 }
 

@@ -1078,6 +1078,11 @@ fn the_pages_carry_the_guides_labels_and_an_empty_pool_says_what_to_do_next() {
 #[test]
 fn the_events_page_is_the_region_s_event_log_filtered_and_a_message_links_to_its_own() {
     let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let empty = page(&server, "/console/events");
+    assert!(text(&empty, "p.empty").starts_with("No events."));
+    // The destination's topic validation is the log's first record (SES's "Successfully
+    // validated SNS topic" notification), before any mail.
     env.ok(&[
         "config-set",
         "event-destination",
@@ -1089,9 +1094,6 @@ fn the_events_page_is_the_region_s_event_log_filtered_and_a_message_links_to_its
         "--sns",
         "arn:aws:sns:us-east-1:123456789012:events",
     ]);
-    let server = Server::start(&env, &["-q", "--no-smtp"]);
-    let empty = page(&server, "/console/events");
-    assert!(text(&empty, "p.empty").starts_with("No events."));
     let first = send(
         &server,
         "One",
@@ -1118,7 +1120,11 @@ fn the_events_page_is_the_region_s_event_log_filtered_and_a_message_links_to_its
             .select(&sel("#event-log tbody tr"))
             .count()
     };
-    assert_eq!(rows(""), 2, "alpha has no destination: no event");
+    assert_eq!(
+        rows(""),
+        3,
+        "the topic validation and two Sends: alpha has no destination, so no event"
+    );
     assert_eq!(rows("type=Send"), 2);
     assert_eq!(rows("type=Delivery"), 0);
     assert_eq!(rows("set=alpha"), 0);

@@ -7,7 +7,8 @@ refusal with its code, status and message, the state file byte-identical after i
 
     python contact_lists.py ENDPOINT SESM_BINARY STATE_FILE
 
-Run by tests/cli/coverage.rs under both client environments. Prints one line per group of
+Then the AWS CLI on the same operations (a contact list, a contact, the quota's refusal, a v1
+receipt rule set). Run by tests/cli/coverage.rs under both client environments. Prints one line per group of
 checks and "all ok"; exits 1 on the first failure.
 """
 
@@ -194,9 +195,51 @@ def unsubscribe(c):
     print(f"unsubscribe ok ({count()} checks)", flush=True)
 
 
+def aws_cli():
+    """The AWS CLI (`aws sesv2`, `aws ses`) on the same operations: a contact list and its
+    contact, the one-list quota's refusal in SES's words, and a v1 receipt rule set."""
+    import subprocess
+    aws = os.path.join(os.path.dirname(sys.executable), "aws")
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret",
+               AWS_DEFAULT_REGION="eu-west-1", AWS_CONFIG_FILE="/nonexistent",
+               AWS_SHARED_CREDENTIALS_FILE="/nonexistent", AWS_EC2_METADATA_DISABLED="true",
+               AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
+
+    def run(service, *args):
+        return subprocess.run([aws, "--endpoint-url", ENDPOINT, service, *args, "--output", "json"],
+                              env=env, capture_output=True, text=True)
+
+    def ok(service, *args):
+        out = run(service, *args)
+        check(out.returncode == 0, f"aws {service} {args}: {out.stderr}")
+        return json.loads(out.stdout) if out.stdout.strip() else {}
+
+    ok("sesv2", "create-contact-list", "--contact-list-name", "cli-list",
+       "--topics", "TopicName=news,DisplayName=News,DefaultSubscriptionStatus=OPT_OUT")
+    ok("sesv2", "create-contact", "--contact-list-name", "cli-list", "--email-address", "cli@gmail.com",
+       "--topic-preferences", "TopicName=news,SubscriptionStatus=OPT_IN")
+    contacts = ok("sesv2", "list-contacts", "--contact-list-name", "cli-list")["Contacts"]
+    check([x["EmailAddress"] for x in contacts] == ["cli@gmail.com"], f"aws list-contacts {contacts}")
+    before = state_bytes()
+    out = run("sesv2", "create-contact-list", "--contact-list-name", "second")
+    # AWS CLI v1 (the one on PyPI) exits 255 on a service error.
+    check(out.returncode in (254, 255), f"aws exit code {out.returncode}")
+    check("An error occurred (LimitExceededException) when calling the CreateContactList operation: "
+          "You can have at most 1 contact list in a region (SES allows one per account); cli-list exists."
+          in out.stderr, out.stderr)
+    check(state_bytes() == before, "a refused create-contact-list changed the state")
+    ok("sesv2", "delete-contact-list", "--contact-list-name", "cli-list")
+    ok("ses", "create-receipt-rule-set", "--rule-set-name", "cli-set")
+    sets = ok("ses", "list-receipt-rule-sets")["RuleSets"]
+    check("cli-set" in [s["Name"] for s in sets], f"aws ses list-receipt-rule-sets {sets}")
+    ok("ses", "delete-receipt-rule-set", "--rule-set-name", "cli-set")
+    print(f"aws cli ok ({count()} checks)", flush=True)
+
+
 c = client()
 lists(c)
 contacts(c)
 imports(c)
 unsubscribe(c)
+aws_cli()
 print("all ok")
