@@ -112,21 +112,10 @@ fn outbox(api: &Api, req: &Request, query: &str) -> Result<Response> {
         "GET" => {
             // Every region's messages unless `?region=` names one: an application signing
             // for eu-west-1 reads what it sent without knowing the server's default.
-            let region = match query.get("region") {
-                Some(r) => {
-                    check_region(r).map_err(|e| Error::bad_request(e.message))?;
-                    Some(r.to_string())
-                }
-                None => None,
-            };
             let q = ops::send::OutboxQuery {
                 to: query.get("to").map(str::to_string),
-                since: query
-                    .get("since")
-                    .map(ops::send::parse_since)
-                    .transpose()
-                    .map_err(|e| Error::bad_request(e.message))?,
-                region,
+                since: since_of(&query)?,
+                region: region_of(&query)?,
                 ..Default::default()
             };
             let journal = api.live().store().read_journal()?.0;
@@ -141,6 +130,26 @@ fn outbox(api: &Api, req: &Request, query: &str) -> Result<Response> {
             "{other} is not allowed on {OUTBOX_PATH}; use GET or DELETE."
         ))),
     }
+}
+
+/// `?since=` of the local lists (outbox, events, inbound): a time or a duration ago.
+fn since_of(query: &Query) -> Result<Option<jiff::Timestamp>> {
+    query
+        .get("since")
+        .map(ops::send::parse_since)
+        .transpose()
+        .map_err(|e| Error::bad_request(e.message))
+}
+
+/// `?region=` of the local lists: one region (checked), or every region when absent.
+fn region_of(query: &Query) -> Result<Option<String>> {
+    query
+        .get("region")
+        .map(|r| {
+            check_region(r).map_err(|e| Error::bad_request(e.message))?;
+            Ok(r.to_string())
+        })
+        .transpose()
 }
 
 /// `GET /_sesm/sns?Action=ConfirmSubscription&TopicArn=&Token=` (a SubscribeURL) and
@@ -228,18 +237,8 @@ fn events(api: &Api, req: &Request, query: &str) -> Result<Response> {
             .map_err(bad)?,
         config_set: query.get("config-set").map(str::to_string),
         message_id: query.get("message-id").map(str::to_string),
-        since: query
-            .get("since")
-            .map(ops::send::parse_since)
-            .transpose()
-            .map_err(bad)?,
-        region: match query.get("region") {
-            Some(r) => {
-                check_region(r).map_err(bad)?;
-                Some(r.to_string())
-            }
-            None => None,
-        },
+        since: since_of(&query)?,
+        region: region_of(&query)?,
     };
     // A page at a time, read line by line: the log may hold 64 MB, and requests at once
     // must not each hold it (issue 29, item 11).
@@ -462,21 +461,10 @@ fn inbound(api: &Api, req: &Request, query: &str) -> Result<Response> {
         )));
     }
     let query = Query::parse(query);
-    let bad = |e: Error| Error::bad_request(e.message);
     let q = ops::inbound::InboundQuery {
         to: query.get("to").map(str::to_string),
-        since: query
-            .get("since")
-            .map(ops::send::parse_since)
-            .transpose()
-            .map_err(bad)?,
-        region: match query.get("region") {
-            Some(r) => {
-                check_region(r).map_err(bad)?;
-                Some(r.to_string())
-            }
-            None => None,
-        },
+        since: since_of(&query)?,
+        region: region_of(&query)?,
     };
     let records = api.live().store().read_received()?;
     Ok(http::json(&ops::inbound::list(records, &q)))
