@@ -1,5 +1,6 @@
 //! The views of received mail (`sesm inbound list`, `sesm inbound show`).
 
+use super::sending::message_text;
 use super::{Block, Column, Render, View, thousands};
 use crate::ops::inbound::{InboundDetail, InboundList};
 
@@ -84,21 +85,7 @@ impl Render for InboundDetail {
                     .collect(),
             ));
         }
-        if let Some(text) = self.parsed.text.as_ref().or(self.parsed.html.as_ref()) {
-            blocks.push(Block::Blank);
-            // Control characters of a message never reach the terminal as they are.
-            let shown: String = text
-                .chars()
-                .map(|c| {
-                    if c.is_control() && c != '\n' && c != '\t' {
-                        '\u{fffd}'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            blocks.push(Block::Line(shown.trim_end().to_string()));
-        }
+        message_text(&self.parsed, &mut blocks);
         Some(blocks)
     }
 

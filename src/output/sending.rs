@@ -255,21 +255,7 @@ impl Render for OutboxDetail {
                     .collect(),
             ));
         }
-        if let Some(text) = self.parsed.text.as_ref().or(self.parsed.html.as_ref()) {
-            blocks.push(Block::Blank);
-            // Control characters of a message never reach the terminal as they are.
-            let shown: String = text
-                .chars()
-                .map(|c| {
-                    if c.is_control() && c != '\n' && c != '\t' {
-                        '\u{fffd}'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            blocks.push(Block::Line(shown.trim_end().to_string()));
-        }
+        message_text(&self.parsed, &mut blocks);
         Some(blocks)
     }
 
@@ -364,5 +350,25 @@ impl Render for crate::ops::smtp::SmtpPassword {
     fn table(&self, _: &View) -> Option<Vec<Block>> {
         // The password alone, so `$(sesm smtp-password …)` is it.
         Some(vec![Block::Line(self.smtp_password.clone())])
+    }
+}
+
+/// A message's text (its HTML when it has no text part) after a blank line, as the outbox
+/// and the inbound mail show it. Control characters of a message never reach the terminal
+/// as they are.
+pub(super) fn message_text(parsed: &crate::ops::message::Parsed, blocks: &mut Vec<Block>) {
+    if let Some(text) = parsed.text.as_ref().or(parsed.html.as_ref()) {
+        blocks.push(Block::Blank);
+        let shown: String = text
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\t' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        blocks.push(Block::Line(shown.trim_end().to_string()));
     }
 }
