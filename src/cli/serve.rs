@@ -165,6 +165,10 @@ impl server::Log for Log {
     fn request(&self, line: &str) {
         self.0.request(line)
     }
+
+    fn keeps_requests(&self) -> bool {
+        self.0.prints_requests()
+    }
 }
 
 fn is_loopback(host: &str) -> bool {

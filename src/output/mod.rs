@@ -433,6 +433,11 @@ impl ServeLog {
         let _ = out.flush();
     }
 
+    /// Whether request lines are printed at all (not with `-q`).
+    pub fn prints_requests(&self) -> bool {
+        !self.quiet
+    }
+
     pub fn request(&self, line: &str) {
         if !self.quiet {
             let _ = writeln!(io::stderr().lock(), "{line}");

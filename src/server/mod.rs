@@ -67,6 +67,11 @@ const LOG_QUEUE: usize = 4096;
 pub trait Log: Send + Sync {
     fn listening(&self, url: &str);
     fn request(&self, line: &str);
+    /// False when request lines are thrown away (`-q`): the server then hands none over,
+    /// sparing each request a wake of the log's thread.
+    fn keeps_requests(&self) -> bool {
+        true
+    }
 }
 
 /// How the server listens and how long it waits.
@@ -628,14 +633,17 @@ fn to_hyper(r: http::Response, close: bool) -> HyperResponse {
 /// nobody reads (a full pipe) slows no request; lines that don't fit are dropped and counted,
 /// and the count is logged when there is room again.
 struct LogQueue {
-    tx: std::sync::mpsc::SyncSender<String>,
+    tx: Option<std::sync::mpsc::SyncSender<String>>,
     dropped: Arc<AtomicU64>,
 }
 
 impl LogQueue {
     fn start(log: Arc<dyn Log>) -> LogQueue {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<String>(LOG_QUEUE);
         let dropped = Arc::new(AtomicU64::new(0));
+        if !log.keeps_requests() {
+            return LogQueue { tx: None, dropped };
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel::<String>(LOG_QUEUE);
         let counted = Arc::clone(&dropped);
         let spawned = std::thread::Builder::new()
             .name("sesm-log".into())
@@ -654,11 +662,15 @@ impl LogQueue {
             // No thread for the log: every line counts as dropped; serving goes on.
             dropped.store(u64::MAX / 2, Ordering::Relaxed);
         }
-        LogQueue { tx, dropped }
+        LogQueue {
+            tx: Some(tx),
+            dropped,
+        }
     }
 
     fn line(&self, line: String) {
-        if self.tx.try_send(line).is_err() {
+        let Some(tx) = &self.tx else { return };
+        if tx.try_send(line).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }

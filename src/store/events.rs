@@ -342,28 +342,33 @@ impl Store {
         }
         let len = file.metadata().map_err(fail)?.len();
         if len > 2 * EVENTS_KEEP_BYTES {
-            self.trim_events(folder)?;
+            self.trim_events(folder, EVENTS_KEEP_BYTES)?;
         }
         Ok(())
     }
 
-    /// Keeps the whole lines of the log's last `EVENTS_KEEP_BYTES`.
-    fn trim_events(&self, folder: &Path) -> Result<()> {
+    /// Keeps the whole lines of the log's last `keep` bytes. Only that tail is read, a buffer
+    /// at a time, into the new file: the writer's memory stays small whatever the log's size.
+    pub(super) fn trim_events(&self, folder: &Path, keep: u64) -> Result<()> {
+        use std::io::BufRead;
         let path = self.events_path();
         let fail = |e: std::io::Error| {
             Error::state(format!("cannot trim the event log {}: {e}", path.display()))
         };
-        let bytes = fs::read(&path).map_err(fail)?;
-        let from = bytes.len().saturating_sub(EVENTS_KEEP_BYTES as usize);
-        let start = bytes[from..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| from + i + 1);
+        let mut log = File::open(&path).map_err(fail)?;
+        let len = log.metadata().map_err(fail)?.len();
+        log.seek(SeekFrom::Start(len.saturating_sub(keep)))
+            .map_err(fail)?;
+        let mut tail = std::io::BufReader::new(log);
+        if len > keep {
+            // The line the cut falls in is not kept whole: it goes.
+            tail.skip_until(b'\n').map_err(fail)?;
+        }
         let mut tmp = tempfile::Builder::new()
             .prefix(&self.temp_prefix())
             .tempfile_in(folder)
             .map_err(fail)?;
-        tmp.write_all(&bytes[start..]).map_err(fail)?;
+        std::io::copy(&mut tail, tmp.as_file_mut()).map_err(fail)?;
         tmp.as_file().sync_data().map_err(fail)?;
         tmp.persist(&path).map_err(|e| fail(e.error))?;
         File::open(folder).and_then(|d| d.sync_all()).map_err(fail)

@@ -559,3 +559,160 @@ fn concurrent_live_sends_share_syncs_and_each_is_on_disk_when_answered() {
     let snap = live.read().unwrap();
     assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), 400);
 }
+
+/// Every file of the account's folder, by name, with its bytes.
+fn folder_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if !p.to_string_lossy().ends_with(".lock") {
+                files.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn send_one(live: &Live) -> Result<u64> {
+    live.send(Instant::now() + Duration::from_secs(30), |s| {
+        let m = message(s.sent_seq + 1);
+        let seq = m.seq;
+        Ok((vec![m], seq))
+    })
+}
+
+/// A sync that fails (a full disk) fails the send it covered with the reason, leaves the
+/// folder as it was, and the next send takes the failed one's place: nothing unacknowledged
+/// stays, nothing acknowledged goes.
+#[test]
+fn a_failed_sync_refuses_its_send_and_leaves_the_folder_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = store(dir.path());
+    let live = Live::open(store(dir.path())).unwrap();
+    assert_eq!(send_one(&live).unwrap(), 1);
+    assert_eq!(send_one(&live).unwrap(), 2);
+    let before = folder_bytes(dir.path());
+    live.failing_syncs
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let e = send_one(&live).unwrap_err();
+    assert_eq!(e.kind, crate::error::Kind::State, "{e}");
+    assert!(e.to_string().contains("cannot write the outbox"), "{e}");
+    assert!(e.to_string().contains("no space left on device"), "{e}");
+    assert!(
+        e.to_string().contains("the messages were not accepted"),
+        "{e}"
+    );
+    assert_eq!(
+        folder_bytes(dir.path()),
+        before,
+        "the refused send left a trace"
+    );
+    assert_eq!(kept(&st), vec![1, 2]);
+    let snap = live.read().unwrap();
+    assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), 2);
+    drop(snap);
+    assert_eq!(
+        send_one(&live).unwrap(),
+        3,
+        "the failed send's number is free again"
+    );
+    assert_eq!(kept(&st), vec![1, 2, 3]);
+}
+
+/// Sixteen senders while one group's sync fails: every send is either acknowledged (and in the
+/// outbox, counted, and still there when the folder is opened again) or refused (and nowhere),
+/// and the acknowledged ones are numbered without a hole.
+#[test]
+fn a_failed_group_sync_refuses_every_send_it_covered_and_only_those() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = store(dir.path());
+    let live = std::sync::Arc::new(Live::open(store(dir.path())).unwrap());
+    send_one(&live).unwrap();
+    live.failing_syncs
+        .store(2, std::sync::atomic::Ordering::SeqCst);
+    let start = std::sync::Arc::new(std::sync::Barrier::new(16));
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let (live, start) = (live.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                (0..10).map(|_| send_one(&live)).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let results: Vec<Result<u64>> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let refused = results.iter().filter(|r| r.is_err()).count();
+    let mut acknowledged: Vec<u64> = results.into_iter().flatten().collect();
+    acknowledged.push(1);
+    acknowledged.sort_unstable();
+    assert!(refused >= 1, "the injected failures refused no send");
+    assert_eq!(acknowledged.len() + refused, 161);
+    let n = acknowledged.len() as u64;
+    assert_eq!(
+        acknowledged,
+        (1..=n).collect::<Vec<_>>(),
+        "a hole or a duplicate"
+    );
+    assert_eq!(
+        kept(&st),
+        acknowledged,
+        "the outbox holds exactly the acknowledged sends"
+    );
+    let snap = live.read().unwrap();
+    assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), n);
+    drop(snap);
+    drop(live);
+    let reopened = Live::open(store(dir.path())).unwrap();
+    let snap = reopened.read().unwrap();
+    assert_eq!(pending(snap.state()) + snap.sent_since("us-east-1"), n);
+    assert_eq!(
+        kept(&st),
+        acknowledged,
+        "a reopening lost or found a message"
+    );
+}
+
+/// The event log's trim keeps the whole lines of its last bytes (the line the cut falls in
+/// goes), reading only that tail.
+#[test]
+fn the_event_log_is_trimmed_to_the_whole_lines_of_its_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = store(dir.path());
+    let folder = st.folder();
+    std::fs::create_dir_all(&folder).unwrap();
+    let lines: Vec<String> = (1..=100)
+        .map(|n| format!("{{\"Seq\":{n},\"pad\":\"{}\"}}\n", "x".repeat(n % 7)))
+        .collect();
+    std::fs::write(st.events_path(), lines.concat()).unwrap();
+    let keep = 200;
+    st.trim_events(&folder, keep).unwrap();
+    let kept = std::fs::read_to_string(st.events_path()).unwrap();
+    let whole = lines.concat();
+    // Exactly the lines that lie wholly within the last `keep` bytes.
+    let cut = whole.len() - keep as usize;
+    let expected: String = {
+        let mut at = 0;
+        let mut out = String::new();
+        for l in &lines {
+            if at > cut {
+                out.push_str(l);
+            }
+            at += l.len();
+        }
+        out
+    };
+    assert!(!expected.is_empty() && expected.len() <= keep as usize);
+    assert_eq!(kept, expected);
+    assert!(kept.ends_with("{\"Seq\":100,\"pad\":\"xx\"}\n"));
+    // A log shorter than `keep` stays whole.
+    st.trim_events(&folder, 1 << 20).unwrap();
+    assert_eq!(std::fs::read_to_string(st.events_path()).unwrap(), expected);
+}

@@ -167,7 +167,7 @@ impl Live {
             c.syncs += 1;
             let (target, len, file) = (c.written, c.written_len, c.file.clone());
             drop(c);
-            let synced = file.as_ref().map_or(Ok(()), |f| f.sync_data());
+            let synced = file.as_ref().map_or(Ok(()), |f| self.sync_outbox(f));
             match synced {
                 Ok(()) => {
                     let has_events = {
@@ -189,6 +189,22 @@ impl Live {
             c.syncing = false;
             self.committed.notify_all();
         }
+    }
+
+    /// Syncs the outbox's segment (in tests, fails when told to, as a full disk would).
+    fn sync_outbox(&self, file: &File) -> std::io::Result<()> {
+        #[cfg(test)]
+        {
+            use std::sync::atomic::Ordering;
+            let failing = &self.failing_syncs;
+            if failing
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+            {
+                return Err(std::io::Error::other("no space left on device (injected)"));
+            }
+        }
+        file.sync_data()
     }
 
     /// A sync failed: unless a later one covered the writes, every write so far fails, its
@@ -231,7 +247,7 @@ impl Live {
         };
         if target > self.commit_state().synced {
             self.commit_state().syncs += 1;
-            match file.as_ref().map_or(Ok(()), |f| f.sync_data()) {
+            match file.as_ref().map_or(Ok(()), |f| self.sync_outbox(f)) {
                 Ok(()) => {
                     let mut c = self.commit_state();
                     self.settle(&mut c, target, len);

@@ -117,6 +117,9 @@ pub struct Live {
     /// The files' version after this process's last change to them: reads that find it need
     /// not read the files again.
     pub(super) own: Mutex<Option<Version>>,
+    /// Tests: how many of the next syncs of the outbox fail (a full disk, an I/O error).
+    #[cfg(test)]
+    pub(crate) failing_syncs: std::sync::atomic::AtomicU32,
 }
 
 /// One committed state, shared by the reads that use it.
@@ -214,6 +217,8 @@ impl Live {
             commit: Mutex::new(Commit::default()),
             committed: Condvar::new(),
             own: Mutex::new(Some(version)),
+            #[cfg(test)]
+            failing_syncs: Default::default(),
             store,
         })
     }
