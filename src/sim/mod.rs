@@ -11,6 +11,7 @@
 mod day;
 mod demand;
 pub mod formulas;
+pub mod live;
 pub mod managed;
 pub mod plan;
 pub mod report;
