@@ -17,6 +17,7 @@ pub mod identity;
 pub mod import_job;
 pub mod inbound;
 pub mod ip;
+pub mod ledger;
 pub mod mail;
 pub mod message;
 pub mod metrics;
@@ -304,8 +305,8 @@ pub struct Region {
     /// The live clock's ledger (`model::publishing::live`): per pool and ISP, what the day's
     /// tracked recipients took of the pool's capacity when they were sent (aggregate counts,
     /// never per message), for the day not yet closed; since version 8.
-    #[serde(default, skip_serializing_if = "publishing::Ledger::is_empty")]
-    pub ledger: publishing::Ledger,
+    #[serde(default, skip_serializing_if = "ledger::Ledger::is_empty")]
+    pub ledger: ledger::Ledger,
     /// The account-level suppression list (`model::suppression`), by address as SES compares
     /// it; since version 4.
     #[serde(
@@ -370,7 +371,7 @@ impl Default for Region {
             standard_pools: BTreeMap::new(),
             legacy_standard_queues: BTreeMap::new(),
             tracked: std::collections::VecDeque::new(),
-            ledger: publishing::Ledger::default(),
+            ledger: ledger::Ledger::default(),
             suppressed: BTreeMap::new(),
             suppression_reasons: None,
             contact_lists: Lazy::default(),

@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::publishing::{LiveFate, Outcome, Taken};
+use crate::model::ledger::{LiveFate, Outcome, Taken};
 use crate::model::sending::{SIMULATOR, SentMessage, domain_of};
 use crate::model::{SHARED_POOL, State};
-use crate::sim::live::{Beyond, OpenDay, open_day};
+use crate::sim::live::{OpenDay, choose, open_day};
 
 /// What the batch took so far, per (region, pool) and ISP, beyond the state's ledger.
 type Batch = BTreeMap<(String, String), BTreeMap<String, Taken>>;
@@ -77,20 +77,12 @@ fn fate(
         return Outcome::Shared;
     };
     let mine = batch.get(isp).copied().unwrap_or_default();
-    let dedicated = ledger.taken(m.date, &m.pool, isp).dedicated + mine.dedicated;
-    if dedicated < o.capacity[i] {
-        return Outcome::Dedicated;
-    }
+    let mut taken = ledger.taken(m.date, &m.pool, isp);
+    taken.dedicated += mine.dedicated;
     let warming: u64 = o
         .isps
         .iter()
         .map(|n| ledger.taken(m.date, &m.pool, n).warming + batch.get(n).map_or(0, |t| t.warming))
         .sum();
-    if warming < o.warming {
-        return Outcome::Warming;
-    }
-    match o.beyond[i] {
-        Beyond::Shared => Outcome::Shared,
-        Beyond::Deferred => Outcome::Deferred,
-    }
+    choose(o, i, taken, warming)
 }

@@ -13,15 +13,7 @@ use super::world::PoolKind;
 use super::*;
 use crate::error::Result;
 use crate::model::State;
-use crate::model::publishing::Taken;
-
-/// A day with live sends: its standing traffic alone (what fixes the day's opening), and per
-/// region, pool (index) and ISP (table order) what its tracked recipients took at send.
-#[derive(Debug, Clone, Default)]
-pub struct LiveDay {
-    pub(super) standing: DayDemand,
-    pub(super) reserved: Vec<BTreeMap<usize, Vec<Taken>>>,
-}
+use crate::model::ledger::{Outcome, Taken};
 
 /// One pool's opening on a day with live sends, as `World::step` gives it to the pool's day.
 pub(super) struct Opening<'a> {
@@ -208,6 +200,22 @@ impl World {
             }
         };
         OpenDay { isps, ..out }
+    }
+}
+
+/// The fate of the next tracked recipient for ISP `i` of a pool whose day opened as `open`,
+/// given what the day's earlier individual sends took for that ISP (`taken`) and of the
+/// warming cap over every ISP (`warming_taken`): first come, first served.
+pub fn choose(open: &OpenDay, i: usize, taken: Taken, warming_taken: u64) -> Outcome {
+    if taken.dedicated < open.capacity[i] {
+        Outcome::Dedicated
+    } else if warming_taken < open.warming {
+        Outcome::Warming
+    } else {
+        match open.beyond[i] {
+            Beyond::Shared => Outcome::Shared,
+            Beyond::Deferred => Outcome::Deferred,
+        }
     }
 }
 

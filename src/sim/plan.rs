@@ -268,7 +268,7 @@ pub fn simulate(state: &mut State, days: u32, demand: Demand) -> Result<RunRepor
     })?;
     for region in state.regions.values_mut() {
         region.pending.clear();
-        region.ledger = crate::model::publishing::Ledger::default();
+        region.ledger = crate::model::ledger::Ledger::default();
     }
     Ok(report)
 }

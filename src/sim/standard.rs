@@ -106,7 +106,7 @@ pub fn split_demand_reserved(
     queue: &[u64],
     queue_hours: &[f64],
     retry_hours: &[f64],
-    reserved: &[crate::model::publishing::Taken],
+    reserved: &[crate::model::ledger::Taken],
 ) -> StandardDay {
     let n = demand.len();
     let w: u64 = pool.warming.iter().fold(0, |s, &c| s.saturating_add(c));
@@ -181,7 +181,7 @@ pub fn split_demand_reserved(
 pub fn share_warming(
     w: u64,
     left: &[u64],
-    reserved: &[crate::model::publishing::Taken],
+    reserved: &[crate::model::ledger::Taken],
 ) -> (Vec<u64>, Vec<u64>) {
     let mut free = w;
     let mut first = vec![0u64; left.len()];

@@ -24,7 +24,7 @@ pub struct World {
     /// Usage per calendar month accrued during the run.
     pub usage: BTreeMap<String, crate::model::MonthUsage>,
     /// The next day's live sends, when it has any (`live::LiveDay`).
-    pub(super) live: Option<super::live::LiveDay>,
+    pub(super) live: Option<LiveDay>,
 }
 
 #[derive(Debug, Clone)]

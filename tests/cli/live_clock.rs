@@ -319,3 +319,44 @@ fn a_day_without_tracked_sends_is_the_model_unchanged() {
             .is_none()
     );
 }
+
+/// The account clock as the state file says.
+fn date(env: &Env) -> String {
+    env.json(&["account"])["Date"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn day_length_moves_the_calendar_by_itself_and_manual_leaves_it() {
+    let env = Env::new();
+    env.ok(&["account"]);
+    let start = date(&env);
+    // A 1 s day: within 20 s (bounded) the clock has moved at least two days, closed as
+    // `simulate --days 1` closes them (metrics, the ledger emptied).
+    let server = crate::serve::Server::start(&env, &["-q", "--no-smtp", "--day-length", "1s"]);
+    let mut moved = 0;
+    for _ in 0..200 {
+        let now = jiff::civil::Date::strptime("%Y-%m-%d", date(&env)).unwrap();
+        moved = (now - jiff::civil::Date::strptime("%Y-%m-%d", &start).unwrap()).get_days();
+        if moved >= 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(moved >= 2, "the clock moved {moved} days");
+    drop(server);
+    // `manual` (the default): the calendar stays where it is.
+    let before = date(&env);
+    let server = crate::serve::Server::start(&env, &["-q", "--no-smtp"]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(date(&env), before);
+    drop(server);
+    for bad in ["0s", "500ms", "soon", "0.5s"] {
+        let run = env.run(&["serve", "--port", "0", "--no-smtp", "--day-length", bad]);
+        assert_eq!(run.code, 252, "{bad}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("--day-length takes a duration"),
+            "{}",
+            run.stderr
+        );
+    }
+}

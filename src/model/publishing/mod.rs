@@ -21,7 +21,6 @@ use super::{Region, State};
 pub use super::event::EventType;
 use super::rules::RawJson;
 pub use days::DayOutcome;
-pub use live::{Ledger, LiveFate, Outcome, Taken};
 use mail::{mail_object, unrendered};
 pub use send::prepare;
 pub use subscription::subscription_event;
@@ -529,7 +528,7 @@ impl State {
         let queued: Vec<TrackedRecipient> = m
             .live
             .iter()
-            .filter(|f| f.outcome == live::Outcome::Deferred)
+            .filter(|f| f.outcome == super::ledger::Outcome::Deferred)
             .map(|f| TrackedRecipient {
                 address: f.address.clone(),
                 isp: f.isp.clone(),
