@@ -419,7 +419,8 @@ impl Ctx {
         // The output, query included, is computed before the messages are appended: a failing
         // query sends nothing.
         let prepared = self.store()?.send(|s| {
-            let (sent, reply) = op(s, region)?;
+            let (mut sent, reply) = op(s, region)?;
+            crate::ops::live::decide(s, &mut sent);
             Ok((sent, self.printer.prepare(Output::new(reply))?))
         })?;
         self.committed.set(true);

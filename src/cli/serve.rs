@@ -56,6 +56,33 @@ pub struct ServeArgs {
     /// The region whose receipt rule sets receive inbound mail (default: the server's region)
     #[arg(long, value_name = "REGION", requires = "inbound_port")]
     pub inbound_region: Option<String>,
+    /// How much wall time a simulated day lasts (`60s`, `5m`, `1h`): the day closes by itself,
+    /// as `sesm simulate --days 1` closes it; `manual` (the default): only `sesm simulate` and
+    /// `POST /_sesm/simulate` move the calendar. Events are published at send either way
+    #[arg(long, value_name = "DURATION|manual", default_value = "manual")]
+    pub day_length: String,
+}
+
+/// The shortest day `--day-length` takes: a day's close is a write of the whole state.
+const MIN_DAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `--day-length`: `manual` (no clock), or a duration of at least a second (jiff's friendly
+/// format: `60s`, `1m 30s`, `2h`; ISO 8601's `PT60S` too).
+fn day_length(text: &str) -> Result<Option<std::time::Duration>> {
+    if text.eq_ignore_ascii_case("manual") {
+        return Ok(None);
+    }
+    let bad = || {
+        crate::error::Error::invalid(format!(
+            "--day-length takes a duration of at least 1s (60s, 5m, 1h) or manual, not '{text}'"
+        ))
+    };
+    let d: jiff::SignedDuration = text.trim().parse().map_err(|_| bad())?;
+    let d = std::time::Duration::try_from(d).map_err(|_| bad())?;
+    if d < MIN_DAY {
+        return Err(bad());
+    }
+    Ok(Some(d))
 }
 
 pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
@@ -141,6 +168,7 @@ pub fn run(a: ServeArgs, ctx: &Ctx) -> Result<Rendered> {
         None => None,
     };
     let options = server::Options {
+        day_length: day_length(&a.day_length)?,
         inbound,
         smtp,
         host: a.host,

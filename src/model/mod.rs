@@ -17,6 +17,7 @@ pub mod identity;
 pub mod import_job;
 pub mod inbound;
 pub mod ip;
+pub mod ledger;
 pub mod mail;
 pub mod message;
 pub mod metrics;
@@ -112,7 +113,7 @@ pub use standard::{IspMemory, StandardPoolState};
 /// model v2, where ISPs remembered nothing of a standard IP (`State::migrate_to_model_v3`);
 /// version 6 had no contact lists, import jobs, identity policies, custom verification
 /// templates or email receiving; `store/codec.rs` and `store/outbox.rs` migrate them all.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The key of pending demand sent through no configuration set (set names are never empty).
 pub const NO_SET: &str = "";
@@ -301,6 +302,11 @@ pub struct Region {
     /// `MAX_TRACKED` (so that costs nothing however many are tracked).
     #[serde(default, skip_serializing_if = "std::collections::VecDeque::is_empty")]
     pub tracked: std::collections::VecDeque<publishing::TrackedMail>,
+    /// The live clock's ledger (`model::publishing::live`): per pool and ISP, what the day's
+    /// tracked recipients took of the pool's capacity when they were sent (aggregate counts,
+    /// never per message), for the day not yet closed; since version 8.
+    #[serde(default, skip_serializing_if = "ledger::Ledger::is_empty")]
+    pub ledger: ledger::Ledger,
     /// The account-level suppression list (`model::suppression`), by address as SES compares
     /// it; since version 4.
     #[serde(
@@ -365,6 +371,7 @@ impl Default for Region {
             standard_pools: BTreeMap::new(),
             legacy_standard_queues: BTreeMap::new(),
             tracked: std::collections::VecDeque::new(),
+            ledger: ledger::Ledger::default(),
             suppressed: BTreeMap::new(),
             suppression_reasons: None,
             contact_lists: Lazy::default(),

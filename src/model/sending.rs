@@ -239,6 +239,10 @@ pub struct SentMessage {
     /// the state, so later events carry it; read from older outbox lines, never written there.
     #[serde(default, skip_serializing)]
     pub event_mail: Option<super::rules::RawJson>,
+    /// The fates the live clock decided at send for its tracked recipients (`ops::live`):
+    /// Delivery through the pool's IPs or shared ones, or deferred; published with the send.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub live: Vec<super::ledger::LiveFate>,
     /// The message itself (MIME), written to the outbox's mail folder beside the journal.
     #[serde(skip)]
     pub mime: Arc<Vec<u8>>,
@@ -699,6 +703,9 @@ impl State {
         }
         self.sent_seq = m.seq;
         self.track(m);
+        self.region_mut(&m.region)
+            .ledger
+            .count(m.date, &m.pool, &m.live);
         self.suppress_complainers(m);
         let set = m.configuration_set.clone().unwrap_or_default();
         let pending = self.region_mut(&m.region).pending.entry(set).or_default();

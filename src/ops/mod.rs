@@ -26,6 +26,7 @@ pub mod import_job;
 pub mod inbound;
 pub mod ip;
 pub mod isp;
+pub mod live;
 pub mod message;
 pub mod metrics;
 pub mod mime;

@@ -116,6 +116,7 @@ fn record(
         template_name: None,
         publishes: false,
         event_mail: None,
+        live: Vec::new(),
         mime: std::sync::Arc::new(mime),
         tags: msg.tags.clone(),
         call: msg.call,

@@ -230,7 +230,12 @@ impl Api {
         &self,
         op: impl FnOnce(&State) -> Result<(Vec<SentMessage>, T)>,
     ) -> Result<T> {
-        self.live.send(self.deadline(), op)
+        self.live.send(self.deadline(), |s| {
+            let (mut sent, out) = op(s)?;
+            // The live clock: tracked recipients' fates now, published with the send.
+            ops::live::decide(s, &mut sent);
+            Ok((sent, out))
+        })
     }
 
     /// A region's quota and its use, counting the messages accepted since the latest snapshot

@@ -12,6 +12,7 @@
 pub mod api;
 mod body;
 pub mod budget;
+mod clock;
 mod console;
 pub mod doors;
 pub mod guard;
@@ -90,6 +91,8 @@ pub struct Options {
     /// SES's inbound endpoint (mail to the account): its port (0: any free one) and how it
     /// runs; `None` unless `--inbound-port`.
     pub inbound: Option<(u16, smtp::InboundOptions)>,
+    /// `--day-length`: how much wall time a simulated day lasts; `None`: `manual`.
+    pub day_length: Option<Duration>,
 }
 
 struct Shared {
@@ -230,6 +233,9 @@ pub fn serve(api: Api, options: Options, log: Box<dyn Log>) -> Result<i32> {
         let listener = TcpListener::from_std(std_listener)
             .map_err(|e| Error::internal(format!("cannot set up the listener: {e}")))?;
         tokio::spawn(sns::run(Arc::clone(&shared), base, stop_rx.clone()));
+        if let Some(every) = options.day_length {
+            tokio::spawn(clock::run(Arc::clone(&shared), every, stop_rx.clone()));
+        }
         if let (Some(l), Some((_, smtp_options))) = (smtp_listener, smtp_options) {
             let smtp = Arc::new(smtp::Smtp::new(smtp_options)?);
             shared.log.line(format!(

@@ -4,6 +4,7 @@
 use jiff::civil::Date;
 
 use super::formulas::{accepts, allowed, capacity_warmup, standard_cap};
+use super::live::Opening;
 use super::managed::{self, Phase, Scale, WarmupParams};
 use super::standard;
 use super::world::{ManagedIp, PoolKind};
@@ -13,46 +14,35 @@ use crate::model::{IspWarmup, ModelParams};
 impl World {
     /// Simulates one day of every region and advances the clock.
     pub fn step(&mut self, demand: &DayDemand) -> Vec<DayReport> {
-        let n = self.isp_count();
         let date = self.date;
+        let live = self.live.take();
         let mut reports = Vec::new();
         let mut managed_messages = 0u64;
         let mut standard_ips = 0u64;
         let mut any_managed = false;
         for ri in 0..self.regions.len() {
-            // 1. Demand per pool and ISP, and each pool-ISP's retry window.
-            let region = &self.regions[ri];
-            let pool_count = region.pools.len();
-            let mut pool_demand = vec![vec![0u64; n]; pool_count];
-            let mut retry_hours: Vec<Vec<Option<f64>>> = vec![vec![None; n]; pool_count];
-            let default_has_ips = matches!(&region.pools[region.default_pool].kind, PoolKind::Standard(p) if !p.ips.is_empty());
-            if let Some(region_demand) = demand.get(ri) {
-                for (&cs, volumes) in region_demand {
-                    let route = region.config_sets.get(cs).unwrap_or(&region.no_set);
-                    let mut pool = route.pool.unwrap_or(if default_has_ips {
-                        region.default_pool
-                    } else {
-                        region.shared_pool
-                    });
-                    if pool == region.default_pool && !default_has_ips {
-                        pool = region.shared_pool;
-                    }
-                    for (i, &v) in volumes.iter().enumerate().filter(|(_, v)| **v > 0) {
-                        pool_demand[pool][i] = pool_demand[pool][i].saturating_add(v);
-                        let r = retry_hours[pool][i].get_or_insert(route.retry_hours);
-                        *r = r.max(route.retry_hours);
-                    }
-                }
-            }
+            // 1. Demand per pool and ISP, and each pool-ISP's retry window; on a day with live
+            // sends, the standing traffic's alone too (it fixes the day's opening).
+            let (pool_demand, retry_hours) = self.pool_demand(ri, demand.get(ri));
+            let opening = live.as_ref().map(|l| {
+                let (d, h) = self.pool_demand(ri, l.standing.get(ri));
+                (d, h, l.reserved.get(ri).cloned().unwrap_or_default())
+            });
+            let pool_count = self.regions[ri].pools.len();
             // 2. Each pool in name order.
             for pi in 0..pool_count {
+                let open = opening.as_ref().map(|(d, h, r)| Opening {
+                    standing: &d[pi],
+                    hours: &h[pi],
+                    reserved: r.get(&pi).map(Vec::as_slice).unwrap_or(&[]),
+                });
                 let report = match &self.regions[ri].pools[pi].kind {
                     PoolKind::Managed(_) => {
                         any_managed = true;
-                        self.managed_day(ri, pi, &pool_demand[pi], &retry_hours[pi])
+                        self.managed_day(ri, pi, &pool_demand[pi], &retry_hours[pi], open)
                     }
                     PoolKind::Standard(_) => {
-                        self.standard_day(ri, pi, &pool_demand[pi], &retry_hours[pi])
+                        self.standard_day(ri, pi, &pool_demand[pi], &retry_hours[pi], open)
                     }
                     PoolKind::Shared => shared_day(&pool_demand[pi], &self.params),
                 };
@@ -104,6 +94,38 @@ impl World {
         reports
     }
 
+    /// A region's demand per pool and ISP (table order), and each pool-ISP's retry window
+    /// (the largest of the sets that sent to it; `None` when none did).
+    pub(super) fn pool_demand(
+        &self,
+        ri: usize,
+        demand: Option<&std::collections::BTreeMap<usize, Vec<u64>>>,
+    ) -> (Vec<Vec<u64>>, Vec<Vec<Option<f64>>>) {
+        let n = self.isp_count();
+        let region = &self.regions[ri];
+        let pool_count = region.pools.len();
+        let mut pool_demand = vec![vec![0u64; n]; pool_count];
+        let mut retry_hours: Vec<Vec<Option<f64>>> = vec![vec![None; n]; pool_count];
+        let default_has_ips = matches!(&region.pools[region.default_pool].kind, PoolKind::Standard(p) if !p.ips.is_empty());
+        for (&cs, volumes) in demand.into_iter().flatten() {
+            let route = region.config_sets.get(cs).unwrap_or(&region.no_set);
+            let mut pool = route.pool.unwrap_or(if default_has_ips {
+                region.default_pool
+            } else {
+                region.shared_pool
+            });
+            if pool == region.default_pool && !default_has_ips {
+                pool = region.shared_pool;
+            }
+            for (i, &v) in volumes.iter().enumerate().filter(|(_, v)| **v > 0) {
+                pool_demand[pool][i] = pool_demand[pool][i].saturating_add(v);
+                let r = retry_hours[pool][i].get_or_insert(route.retry_hours);
+                *r = r.max(route.retry_hours);
+            }
+        }
+        (pool_demand, retry_hours)
+    }
+
     /// Routing, warm-up update and scaling of one managed pool.
     fn managed_day(
         &mut self,
@@ -111,6 +133,7 @@ impl World {
         pi: usize,
         demand: &[u64],
         retry_hours: &[Option<f64>],
+        open: Option<Opening>,
     ) -> Option<(u32, i32, Vec<IspDay>)> {
         let n = self.isp_count();
         let warm: Vec<WarmupParams> = (0..n).map(|i| self.warmup_params(i)).collect();
@@ -133,8 +156,29 @@ impl World {
             let reference = pool.history[i].iter().copied().max().unwrap_or(0);
             let hours = retry_hours[i].unwrap_or(default_hours);
             let queued = pool.queue[i];
-            let routed =
-                managed::split_demand(&allowed_before, demand[i], queued, reference, hours, theta);
+            let routed = match &open {
+                None => managed::split_demand(
+                    &allowed_before,
+                    demand[i],
+                    queued,
+                    reference,
+                    hours,
+                    theta,
+                ),
+                // A day with live sends: its phase and its retry of the queue as it opened.
+                Some(o) => {
+                    let (phase, queue_hours) =
+                        o.managed(&allowed_before, reference, i, theta, default_hours);
+                    managed::route(
+                        &allowed_before,
+                        demand[i],
+                        queued,
+                        phase,
+                        queue_hours,
+                        hours,
+                    )
+                }
+            };
             pool.queue[i] = routed.queue_next;
             for ((ip, &v), &a) in pool.ips.iter_mut().zip(&routed.per_ip).zip(&allowed_before) {
                 managed::update_warmup(&mut ip.isps[i], v, a, w);
@@ -231,6 +275,7 @@ impl World {
         pi: usize,
         demand: &[u64],
         retry_hours: &[Option<f64>],
+        open: Option<Opening>,
     ) -> Option<(u32, i32, Vec<IspDay>)> {
         let m = &self.params;
         let default_hours = f64::from(m.default_max_delivery_seconds) / 3600.0;
@@ -288,7 +333,15 @@ impl World {
                 );
             }
         }
-        let routed = standard::split_demand(&day, demand, &pool.queue, &pool.queue_hours, &hours);
+        let reserved = open.map_or(&[][..], |o| o.reserved);
+        let routed = standard::split_demand_reserved(
+            &day,
+            demand,
+            &pool.queue,
+            &pool.queue_hours,
+            &hours,
+            reserved,
+        );
         let warmup = if ips.is_empty() {
             0.0
         } else {

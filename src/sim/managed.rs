@@ -54,7 +54,34 @@ pub fn split_demand(
     } else {
         Phase::Early
     };
-    let window = (edr as f64 * retry_hours / 24.0).floor() as u64;
+    route(allowed, demand, queue, phase, retry_hours, retry_hours)
+}
+
+/// The phase of a managed pool's day as it opens, for a day with live sends
+/// (`warmup-model.md`, "Live fates"): the same rule with `ref` the largest demand of the
+/// previous 28 days, else the day's standing traffic, never the individual sends (so no send
+/// flips it); a pool with neither is in its early phase.
+pub fn opening_phase(edr: u64, reference: u64, late_threshold: f64) -> Phase {
+    if edr > 0 && reference > 0 && edr as f64 >= late_threshold * reference as f64 {
+        Phase::Late
+    } else {
+        Phase::Early
+    }
+}
+
+/// Routing with the phase given: yesterday's queue retried within `queue_hours` (the window
+/// of the day's standing traffic on a day with live sends), then the new mail; the excess
+/// of the later phase carried within `retry_hours`.
+pub fn route(
+    allowed: &[u64],
+    demand: u64,
+    queue: u64,
+    phase: Phase,
+    queue_hours: f64,
+    retry_hours: f64,
+) -> Routed {
+    let edr: u64 = allowed.iter().sum();
+    let window = (edr as f64 * queue_hours / 24.0).floor() as u64;
     let retried = queue.min(window);
     let mut expired = queue - retried;
     let new = demand.min(edr - retried);
@@ -79,6 +106,14 @@ pub fn split_demand(
         queue_next,
         per_ip,
     }
+}
+
+/// What a managed pool's day as it opens leaves for the day's new mail of one ISP: `EDR`
+/// less yesterday's queue retried within `queue_hours`.
+pub fn opening_capacity(allowed: &[u64], queue: u64, queue_hours: f64) -> u64 {
+    let edr: u64 = allowed.iter().sum();
+    let window = (edr as f64 * queue_hours / 24.0).floor() as u64;
+    edr - queue.min(window)
 }
 
 /// The per-ISP constants the warm-up update needs.

@@ -11,6 +11,7 @@
 mod day;
 mod demand;
 pub mod formulas;
+pub mod live;
 pub mod managed;
 pub mod plan;
 pub mod report;
@@ -26,6 +27,14 @@ pub use demand::{DayDemand, NO_SET, Senders};
 pub use plan::{Demand, MAX_DAYS, Plan, PlanRow, simulate};
 pub use report::{DayReport, IspDay, Mail, PoolMode, RunReport};
 pub use world::{ConfigSetRoute, RegionWorld, World};
+
+/// A day with live sends: its standing traffic alone (what fixes the day's opening), and per
+/// region, pool (index) and ISP (table order) what its tracked recipients took at send.
+#[derive(Debug, Clone, Default)]
+pub struct LiveDay {
+    pub(super) standing: DayDemand,
+    pub(super) reserved: Vec<std::collections::BTreeMap<usize, Vec<crate::model::ledger::Taken>>>,
+}
 
 /// `YYYY-MM` of a date: the key of monthly usage.
 pub fn month_of(date: Date) -> String {

@@ -253,8 +253,11 @@ pub fn simulate(state: &mut State, days: u32, demand: Demand) -> Result<RunRepor
         Some(plan) => world.plan_demand(plan, days, &standing),
         None => Vec::new(),
     };
-    // Mail sent today (SendEmail, `sesm send`) goes out on the first day.
+    // Mail sent today (SendEmail, `sesm send`) goes out on the first day, the tracked
+    // recipients the live clock decided about first (`live`).
+    let mut world = world;
     let mut first = planned.first().cloned().unwrap_or_else(|| standing.clone());
+    world.reserve(state, &first);
     World::add_demand(&mut first, &world.pending_demand(state));
     let report = super::run(state, world, days, end, |day| match day {
         0 => first.clone(),
@@ -265,6 +268,7 @@ pub fn simulate(state: &mut State, days: u32, demand: Demand) -> Result<RunRepor
     })?;
     for region in state.regions.values_mut() {
         region.pending.clear();
+        region.ledger = crate::model::ledger::Ledger::default();
     }
     Ok(report)
 }

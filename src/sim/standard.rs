@@ -60,6 +60,54 @@ pub fn split_demand(
     queue_hours: &[f64],
     retry_hours: &[f64],
 ) -> StandardDay {
+    split_demand_reserved(pool, demand, queue, queue_hours, retry_hours, &[])
+}
+
+/// Per ISP, what a standard pool's day as it opens leaves for the day's new mail on its warm
+/// IPs (`K_i − retry_i`); the warming IPs' cap `W`; and the phase of what neither takes.
+pub fn opening(
+    pool: &StandardPoolDay,
+    queue: &[u64],
+    queue_hours: &[f64],
+) -> (Vec<u64>, u64, Phase) {
+    let w: u64 = pool.warming.iter().fold(0, |s, &c| s.saturating_add(c));
+    let capacity = (0..queue.len())
+        .map(|i| {
+            let k: u64 = pool.warm.iter().fold(0, |s, ips| s.saturating_add(ips[i]));
+            k - queue[i].min(retry_window(k, queue_hours[i]))
+        })
+        .collect();
+    (capacity, w, phase_of(pool))
+}
+
+/// A retry window beyond a day still retries at most one day's capacity.
+fn retry_window(k: u64, hours: f64) -> u64 {
+    ((k as f64 * hours / 24.0).floor() as u64).min(k)
+}
+
+/// Early while the pool has a warming IP (or no IP at all: all of it goes shared), else late.
+fn phase_of(pool: &StandardPoolDay) -> Phase {
+    if !pool.warming.is_empty() || pool.warm.is_empty() {
+        Phase::Early
+    } else {
+        Phase::Late
+    }
+}
+
+/// `split_demand` on a day with live sends (`warmup-model.md`, "Live fates"): per ISP,
+/// `reserved` is what the day's tracked recipients took at send; they have first claim on
+/// the warm IPs (the routing's `a_i` already gives the first `K_i − retry_i` of the demand to
+/// whoever came first) and took `warming` of the warming cap `W` first come, first served;
+/// the rest of the day's mail shares what is left of `W` in proportion to what is left of
+/// it. With nothing reserved this is model v3's routing exactly.
+pub fn split_demand_reserved(
+    pool: &StandardPoolDay,
+    demand: &[u64],
+    queue: &[u64],
+    queue_hours: &[f64],
+    retry_hours: &[f64],
+    reserved: &[crate::model::ledger::Taken],
+) -> StandardDay {
     let n = demand.len();
     let w: u64 = pool.warming.iter().fold(0, |s, &c| s.saturating_add(c));
     let mut isps = vec![StandardRouted::default(); n];
@@ -71,9 +119,7 @@ pub fn split_demand(
             *wt = k[i];
         }
         let k: u64 = weights.iter().fold(0, |s, &x| s.saturating_add(x));
-        // A retry window beyond a day still retries at most one day's capacity.
-        let window = ((k as f64 * queue_hours[i] / 24.0).floor() as u64).min(k);
-        let retried = queue[i].min(window);
+        let retried = queue[i].min(retry_window(k, queue_hours[i]));
         let a = demand[i].min(k - retried);
         if retried + a > 0 {
             for (ip, part) in largest_remainder(retried + a, &weights)
@@ -94,19 +140,14 @@ pub fn split_demand(
     }
     // The warming IPs' cap is shared by every ISP, in proportion to what is left of each;
     // each ISP's share is split over the warming IPs in proportion to their caps.
-    let wanted = left.iter().fold(0u64, |s, &r| s.saturating_add(r));
-    let b = largest_remainder(w.min(wanted), &left);
+    let (b, _) = share_warming(w, &left, reserved);
     let mut warming_delivered = vec![vec![0u64; n]; pool.warming.len()];
     for (i, &bi) in b.iter().enumerate().filter(|(_, b)| **b > 0) {
         for (ip, part) in largest_remainder(bi, &pool.warming).into_iter().enumerate() {
             warming_delivered[ip][i] = part;
         }
     }
-    let phase = if !pool.warming.is_empty() || pool.warm.is_empty() {
-        Phase::Early
-    } else {
-        Phase::Late
-    };
+    let phase = phase_of(pool);
     for i in 0..n {
         let o = &mut isps[i];
         o.new += b[i];
@@ -131,6 +172,30 @@ pub fn split_demand(
         warm_delivered,
         warming_delivered,
     }
+}
+
+/// The warming cap `W` shared over the ISPs' mail left after the warm IPs (`left`): what the
+/// tracked recipients took at send first (`reserved[i].warming`, at most what is left of the
+/// ISP and of `W`), then the rest of `W` over the rest of the mail, by largest remainder.
+/// Returns each ISP's share and the reserved part of it.
+pub fn share_warming(
+    w: u64,
+    left: &[u64],
+    reserved: &[crate::model::ledger::Taken],
+) -> (Vec<u64>, Vec<u64>) {
+    let mut free = w;
+    let mut first = vec![0u64; left.len()];
+    let mut rest = left.to_vec();
+    for (i, r) in reserved.iter().enumerate().take(left.len()) {
+        first[i] = r.warming.min(left[i]).min(free);
+        free -= first[i];
+        // The tracked recipients beyond the warm IPs: those on warming IPs and those beyond.
+        rest[i] = left[i].saturating_sub(r.warming.saturating_add(r.beyond));
+    }
+    let wanted = rest.iter().fold(0u64, |s, &r| s.saturating_add(r));
+    let b = largest_remainder(free.min(wanted), &rest);
+    let shares = first.iter().zip(&b).map(|(a, b)| a + b).collect();
+    (shares, first)
 }
 
 /// What the ISPs remember of one standard IP after a day in which it delivered

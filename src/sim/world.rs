@@ -23,6 +23,8 @@ pub struct World {
     pub regions: Vec<RegionWorld>,
     /// Usage per calendar month accrued during the run.
     pub usage: BTreeMap<String, crate::model::MonthUsage>,
+    /// The next day's live sends, when it has any (`live::LiveDay`).
+    pub(super) live: Option<LiveDay>,
 }
 
 #[derive(Debug, Clone)]
@@ -300,6 +302,7 @@ impl World {
             next_ip: state.next_ip,
             regions,
             usage: BTreeMap::new(),
+            live: None,
         })
     }
 

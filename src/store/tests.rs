@@ -179,6 +179,7 @@ fn message(seq: u64) -> SentMessage {
         template_name: None,
         publishes: false,
         event_mail: None,
+        live: Vec::new(),
         count: 1,
         mime: std::sync::Arc::new(mime),
         tags: vec![],

@@ -14,6 +14,7 @@ mod harness;
 mod identities;
 mod ips;
 mod json_contract;
+mod live_clock;
 mod outbox;
 mod parity;
 mod pools;

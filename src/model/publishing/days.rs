@@ -58,7 +58,9 @@ pub struct DayOutcome {
 /// expired: a standard pool's mailbox provider throttles its IPs (`IPFailure`, SES: "The IP
 /// address that's sending the message is being blocked or throttled by the recipient's email
 /// provider"); a managed pool's deferral is SES's own (`SendingDeferral`).
-fn delay_of(throttled: bool) -> (&'static str, &'static str, &'static str, &'static str) {
+pub(super) fn delay_of(
+    throttled: bool,
+) -> (&'static str, &'static str, &'static str, &'static str) {
     if throttled {
         (
             "IPFailure",
@@ -118,6 +120,7 @@ fn decide(region: &Region, pool: &str, isp: &str, date: Date, o: &DayOutcome) ->
             .push(region.tracked[ti].queued[ri].address.clone());
         d.done_queued.push((ti, ri));
     }
+    d.expire_live(region, pool, isp, date, o);
     let mut new: Vec<(usize, usize)> = Vec::new();
     for (ti, t) in region.tracked.iter().enumerate() {
         if t.pool != pool || t.date != date {
@@ -270,6 +273,31 @@ fn fate_event(
 }
 
 impl Decided {
+    /// The recipients the live clock deferred at send on the closing day: in the day's
+    /// proportion, the first carry to the next day's queue, the last expire now (a Bounce).
+    fn expire_live(&mut self, region: &Region, pool: &str, isp: &str, date: Date, o: &DayOutcome) {
+        let mut deferred: Vec<(usize, usize)> = Vec::new();
+        for (ti, t) in region.tracked.iter().enumerate() {
+            if t.pool != pool || t.date != date {
+                continue;
+            }
+            for (ri, r) in t.queued.iter().enumerate() {
+                if r.isp == isp {
+                    deferred.push((ti, ri));
+                }
+            }
+        }
+        let carried = o.carried.min(o.deferred);
+        let parts = split(deferred.len(), &[carried, o.deferred - carried]);
+        for (ti, ri) in deferred.into_iter().skip(parts[0]) {
+            self.grouped
+                .entry((ti, Fate::Expired.code()))
+                .or_default()
+                .push(region.tracked[ti].queued[ri].address.clone());
+            self.done_queued.push((ti, ri));
+        }
+    }
+
     /// Removes the decided recipients (highest index first), queues the deferred, and drops
     /// the messages with nobody left to decide about.
     fn apply(mut self, region: &mut Region) {

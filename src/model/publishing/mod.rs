@@ -26,6 +26,7 @@ pub use send::prepare;
 pub use subscription::subscription_event;
 
 mod days;
+mod live;
 mod mail;
 mod send;
 mod subscription;
@@ -521,8 +522,19 @@ impl State {
                     isp: self.model.isp_of_domain(domain_of(a)).to_string(),
                 })
                 .filter(|r| r.isp != SIMULATOR)
+                .filter(|r| !m.live.iter().any(|f| f.address == r.address))
                 .collect();
-        if waiting.is_empty() || m.rendering_failure.is_some() {
+        // Deferred at send (the live clock): retried or expired when the day closes.
+        let queued: Vec<TrackedRecipient> = m
+            .live
+            .iter()
+            .filter(|f| f.outcome == super::ledger::Outcome::Deferred)
+            .map(|f| TrackedRecipient {
+                address: f.address.clone(),
+                isp: f.isp.clone(),
+            })
+            .collect();
+        if (waiting.is_empty() && queued.is_empty()) || m.rendering_failure.is_some() {
             return;
         }
         let max = self
@@ -541,7 +553,7 @@ impl State {
             date: m.date,
             mail: None,
             waiting,
-            queued: Vec::new(),
+            queued,
             max_delivery_seconds: max.map(u64::from),
         });
         let over = region.tracked.len().saturating_sub(MAX_TRACKED);

@@ -103,6 +103,7 @@ pub fn prepare(s: &State, sent: &mut [SentMessage], now: Timestamp) -> Vec<Event
                     region, &m.region, &set, &id, date, now, &mail, address, outcome, m.seq, &at,
                 ));
             }
+            out.extend(super::live::live_events(region, m, &set, &mail, now));
         }
         m.event_mail = Some(mail);
     }
