@@ -13,6 +13,7 @@ pub mod contact_list;
 pub mod cost;
 pub mod custom_verification;
 pub mod event;
+pub mod export_job;
 pub mod identity;
 pub mod import_job;
 pub mod inbound;
@@ -32,6 +33,7 @@ pub mod standard;
 pub mod suppression;
 pub mod tags;
 pub mod template;
+pub mod vdm;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -112,7 +114,7 @@ pub use standard::{IspMemory, StandardPoolState};
 /// model v2, where ISPs remembered nothing of a standard IP (`State::migrate_to_model_v3`);
 /// version 6 had no contact lists, import jobs, identity policies, custom verification
 /// templates or email receiving; `store/codec.rs` and `store/outbox.rs` migrate them all.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The key of pending demand sent through no configuration set (set names are never empty).
 pub const NO_SET: &str = "";
@@ -347,6 +349,17 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique"
     )]
     pub receipt_filters: BTreeMap<String, receipt::Filter>,
+    /// PutAccountVdmAttributes (`model::vdm`); `None` until set, which is VDM disabled; since
+    /// version 8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vdm: Option<vdm::VdmAttributes>,
+    /// Export jobs run (`model::export_job`), by job ID; since version 8.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub export_jobs: BTreeMap<String, export_job::ExportJob>,
 }
 
 impl Default for Region {
@@ -373,6 +386,8 @@ impl Default for Region {
             receipt_rule_sets: BTreeMap::new(),
             active_receipt_rule_set: None,
             receipt_filters: BTreeMap::new(),
+            vdm: None,
+            export_jobs: BTreeMap::new(),
         }
     }
 }
