@@ -16,6 +16,13 @@ fn contact_lists_import_jobs_and_unsubscribe_links_through_boto3() {
     drive_with_boto3("contact_lists.py");
 }
 
+/// VDM (issue 33, group A): BatchGetMetricData equal to `sesm metrics` day by day, message
+/// and address insights, export jobs in the local S3 folder.
+#[test]
+fn vdm_metrics_insights_and_export_jobs_through_boto3() {
+    drive_with_boto3("vdm.py");
+}
+
 #[test]
 fn identity_policies_allow_and_refuse_sends_through_boto3() {
     drive_with_boto3("sending_authorization.py");
