@@ -1,4 +1,4 @@
-//! Virtual Deliverability Manager (rules V1–V8, `ses-rules.md`): the account's VDM attributes
+//! Virtual Deliverability Manager (rules Q1–Q10, `ses-rules.md`): the account's VDM attributes
 //! (`PutAccountVdmAttributes`), and what `BatchGetMetricData` counts — each published event
 //! of a message as one VDM fact, and a query's daily points over those facts. Pure: the
 //! operations (`ops::vdm`) read the events and the configuration sets and hand the facts here.
@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 /// The account's VDM attributes in a region, as `PutAccountVdmAttributes` last set them.
 /// `None` members were not given; an absent `EngagementMetrics` is `DISABLED`, as an absent
-/// switch is off in AWS's APIs (V2).
+/// switch is off in AWS's APIs (Q2).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VdmAttributes {
@@ -28,7 +28,7 @@ pub struct VdmAttributes {
     pub optimized_shared_delivery: Option<bool>,
 }
 
-/// V1: a `FeatureStatus` (`ENABLED`, `DISABLED`), exactly as SES spells it.
+/// Q1: a `FeatureStatus` (`ENABLED`, `DISABLED`), exactly as SES spells it.
 pub fn feature_status(member: &str, value: &str) -> Result<bool> {
     match value {
         "ENABLED" => Ok(true),
@@ -90,7 +90,7 @@ impl Metric {
         }
     }
 
-    /// V3: the exact name, as SES takes it.
+    /// Q3: the exact name, as SES takes it.
     pub fn parse(member: &str, s: &str) -> Result<Metric> {
         Metric::ALL
             .into_iter()
@@ -101,7 +101,7 @@ impl Metric {
             })
     }
 
-    /// The engagement metrics, which count only mail whose engagement is tracked (V5).
+    /// The engagement metrics, which count only mail whose engagement is tracked (Q5).
     pub fn is_engagement(self) -> bool {
         matches!(
             self,
@@ -147,7 +147,7 @@ impl Dimension {
     }
 }
 
-/// V4: queries in one `BatchGetMetricData`, and dimensions in one query (botocore's model).
+/// Q4: queries in one `BatchGetMetricData`, and dimensions in one query (botocore's model).
 pub const MAX_QUERIES: usize = 10;
 pub const MAX_DIMENSIONS: usize = 3;
 /// A query's `Id`: 1–255 characters (`QueryIdentifier`).
@@ -167,7 +167,7 @@ pub struct Fact {
     pub tenant: String,
 }
 
-/// One query, checked (V3, V4, V6).
+/// One query, checked (Q3, Q4, Q6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     pub id: String,
@@ -177,7 +177,7 @@ pub struct Query {
     pub end: Date,
 }
 
-/// V6: `StartDate` must not be after `EndDate`.
+/// Q6: `StartDate` must not be after `EndDate`.
 pub fn check_window(start: Date, end: Date) -> Result<()> {
     if start > end {
         return Err(Error::bad_request(format!(
@@ -204,7 +204,7 @@ pub fn selects(dimensions: &BTreeMap<Dimension, String>, fact: &Fact) -> bool {
     })
 }
 
-/// V7: a query's daily points: one per day from `start` to `end` that the account has lived
+/// Q7: a query's daily points: one per day from `start` to `end` that the account has lived
 /// (`first` to `last`, the simulated days and today), each the count of its facts that day.
 /// Opens and clicks count once per message and day ("unique" events).
 pub fn points(facts: &[Fact], q: &Query, first: Date, last: Date) -> Vec<(Date, u64)> {
@@ -234,7 +234,7 @@ pub fn points(facts: &[Fact], q: &Query, first: Date, last: Date) -> Vec<(Date, 
     out
 }
 
-/// V8: a metric as an export's `RATE`: its volume over the volume it is a share of (bounces,
+/// X7: a metric as an export's `RATE`: its volume over the volume it is a share of (bounces,
 /// complaints and deliveries of sends; opens and clicks of deliveries), 0 when that is 0.
 pub fn rate_base(m: Metric) -> Metric {
     match m {

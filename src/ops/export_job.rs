@@ -67,7 +67,7 @@ pub struct NewExport {
     pub s3_url: Option<String>,
 }
 
-/// X6: a filter list's size and, for the event lists, its names.
+/// X3: a filter list's size and, for the event lists, its names.
 pub fn check_filters(f: &Filters, member: &str) -> Result<()> {
     let sizes = [
         ("FromEmailAddress", &f.from, 5),
@@ -233,7 +233,7 @@ fn combinations(dims: &[(Dimension, Vec<String>)]) -> Vec<BTreeMap<Dimension, St
 }
 
 /// X7: a metrics export: a record per day, combination of dimension values and metric, its
-/// volume or its rate (V8's base).
+/// volume or its rate (`vdm::rate_base`).
 fn metrics_records(
     s: &State,
     region: &str,
@@ -395,7 +395,7 @@ fn insights_records(
 }
 
 /// Runs a job over the region's events: its file and statistics, or why it failed (VDM not
-/// enabled, V10).
+/// enabled, Q10).
 pub fn run(
     s: &State,
     region: &str,

@@ -1,5 +1,5 @@
 //! Virtual Deliverability Manager: `PutAccountVdmAttributes`, GetAccount's `VdmAttributes`,
-//! `BatchGetMetricData`, `GetMessageInsights` and `GetEmailAddressInsights` (rules V1–V12 in
+//! `BatchGetMetricData`, `GetMessageInsights` and `GetEmailAddressInsights` (rules Q1–Q12 in
 //! `model::vdm`). Metrics and insights are read from the event log, which the door hands over:
 //! each published event of a message is what SES's VDM would have seen of it.
 
@@ -28,7 +28,7 @@ pub fn attributes(s: &State, region: &str) -> VdmAttributes {
 }
 
 /// The ISPs with which SES has a feedback loop, of sesm's ISP table *(sesm: Gmail sends no
-/// per-message complaints, only Postmaster Tools' rates; `other` is unknown)* (V9).
+/// per-message complaints, only Postmaster Tools' rates; `other` is unknown)* (Q9).
 const NO_FEEDBACK_LOOP: [&str; 2] = ["gmail", "other"];
 
 /// An event's JSON, parsed (the log keeps it as text).
@@ -46,7 +46,7 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether a set's mail has its engagement tracked by VDM (V5): the set's
+/// Whether a set's mail has its engagement tracked by VDM (Q5): the set's
 /// `VdmOptions.DashboardOptions.EngagementMetrics` when it says, else the account's.
 fn engagement(r: &Region, account: &VdmAttributes, set: &str) -> bool {
     let own = r
@@ -61,7 +61,7 @@ fn engagement(r: &Region, account: &VdmAttributes, set: &str) -> bool {
     own.unwrap_or(account.engagement_metrics == Some(true))
 }
 
-/// The facts VDM counts of the region's events (V2, V8, V9): events of single-recipient
+/// The facts VDM counts of the region's events (Q2, Q8, Q9): events of single-recipient
 /// messages outside the mailbox simulator, bounces and complaints from the account-level
 /// suppression list left out, opens and clicks only where engagement is tracked.
 pub fn facts(s: &State, region: &str, events: &[EventRecord]) -> Vec<Fact> {
@@ -152,10 +152,10 @@ pub fn lived_days(s: &State, region: &str, facts: &[Fact]) -> Result<(Date, Date
 }
 
 /// One query's answer: its daily points, or SES's per-query error (`ACCESS_DENIED` while VDM
-/// is disabled, V10).
+/// is disabled, Q10).
 pub type Answer = std::result::Result<Vec<(Date, u64)>, (&'static str, String)>;
 
-/// BatchGetMetricData over checked queries (V3–V7, V10).
+/// BatchGetMetricData over checked queries (Q3–Q7, Q10).
 pub fn batch(
     s: &State,
     region: &str,
@@ -177,7 +177,7 @@ pub fn batch(
         .collect())
 }
 
-/// V4: the batch's size and unique query IDs.
+/// Q4: the batch's size and unique query IDs.
 pub fn check_batch(queries: &[Query]) -> Result<()> {
     if queries.is_empty() || queries.len() > vdm::MAX_QUERIES {
         return Err(Error::bad_request(format!(
@@ -274,7 +274,7 @@ fn event_time(v: &Value, kind: EventType, e: &EventRecord) -> Timestamp {
         .unwrap_or(e.time)
 }
 
-/// V11: a message's events per recipient, from the event log, with the ISP of each
+/// Q11: a message's events per recipient, from the event log, with the ISP of each
 /// recipient and the tags of its events (`ses:outgoing-ip` among them); NotFound when the log
 /// holds nothing of it (its set published no events, or it is not a message of the region).
 pub fn message_insights(
@@ -388,7 +388,7 @@ pub fn insights_of(s: &State, mine: &[&EventRecord]) -> Result<MessageInsights> 
 }
 
 /// GetEmailAddressInsights' verdicts, each `LOW`, `MEDIUM` or `HIGH` confidence that the
-/// statement holds (V12).
+/// statement holds (Q12).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddressInsights {
     pub is_valid: &'static str,
@@ -419,7 +419,7 @@ const ROLE_PARTS: [&str; 14] = [
     "support",
 ];
 
-/// V12: what sesm can tell of an address without the network: its syntax (SES's address
+/// Q12: what sesm can tell of an address without the network: its syntax (SES's address
 /// rules), whether its domain is a mailbox provider of the ISP table (DNS records and the
 /// mailbox are then likely, as sesm's model delivers there), the mailbox simulator's outcomes
 /// (`bounce@` has no mailbox), a role local part, the suppression list.

@@ -66,7 +66,7 @@ pub fn attributes_shape(a: &vdm::VdmAttributes) -> VdmAttributes {
     }
 }
 
-/// The queries of a batch, checked (V3, V4, V6).
+/// The queries of a batch, checked (Q3, Q4, Q6).
 fn queries(b: BatchGetMetricDataBody) -> Result<Vec<Query>> {
     let mut out = Vec::new();
     for (i, q) in b.queries.unwrap_or_default().into_iter().enumerate() {
