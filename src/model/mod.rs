@@ -349,17 +349,9 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique"
     )]
     pub receipt_filters: BTreeMap<String, receipt::Filter>,
-    /// PutAccountVdmAttributes (`model::vdm`); `None` until set, which is VDM disabled; since
-    /// version 8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vdm: Option<vdm::VdmAttributes>,
-    /// Export jobs run (`model::export_job`), by job ID; since version 8.
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "crate::lazy::unique"
-    )]
-    pub export_jobs: BTreeMap<String, export_job::ExportJob>,
+    /// VDM's attributes and export jobs (`model::vdm`); since version 8.
+    #[serde(default, skip_serializing_if = "vdm::Insights::is_empty")]
+    pub insights: vdm::Insights,
 }
 
 impl Default for Region {
@@ -386,8 +378,7 @@ impl Default for Region {
             receipt_rule_sets: BTreeMap::new(),
             active_receipt_rule_set: None,
             receipt_filters: BTreeMap::new(),
-            vdm: None,
-            export_jobs: BTreeMap::new(),
+            insights: vdm::Insights::default(),
         }
     }
 }

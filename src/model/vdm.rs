@@ -46,6 +46,27 @@ pub fn status_text(on: bool) -> &'static str {
     if on { "ENABLED" } else { "DISABLED" }
 }
 
+/// What a region keeps of VDM: PutAccountVdmAttributes' attributes (`None` until set: VDM
+/// disabled) and the export jobs run (`model::export_job`), by job ID.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Insights {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vdm: Option<VdmAttributes>,
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub export_jobs: BTreeMap<String, super::export_job::ExportJob>,
+}
+
+impl Insights {
+    pub fn is_empty(&self) -> bool {
+        self.vdm.is_none() && self.export_jobs.is_empty()
+    }
+}
+
 /// A VDM metric (botocore's `Metric`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Metric {

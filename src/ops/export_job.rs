@@ -433,15 +433,16 @@ pub fn destination(job: &NewExport, id: &str) -> Result<(String, String)> {
 /// Keeps a job that ran (or failed), forgetting the oldest past `MAX_JOBS`.
 pub fn keep(s: &mut State, region: &str, id: String, job: ExportJob) -> Result<()> {
     let r = s.region_mut(region);
-    r.export_jobs.insert(id, job);
-    while r.export_jobs.len() > export_job::MAX_JOBS {
+    r.insights.export_jobs.insert(id, job);
+    while r.insights.export_jobs.len() > export_job::MAX_JOBS {
         let oldest = r
+            .insights
             .export_jobs
             .iter()
             .min_by(|a, b| a.1.created.cmp(&b.1.created).then(a.0.cmp(b.0)))
             .map(|(k, _)| k.clone());
         match oldest {
-            Some(k) => r.export_jobs.remove(&k),
+            Some(k) => r.insights.export_jobs.remove(&k),
             None => break,
         };
     }
@@ -479,6 +480,7 @@ pub fn record(
 /// GetExportJob.
 pub fn get(s: &State, region: &str, id: &str) -> Result<ExportJob> {
     s.region(region)
+        .insights
         .export_jobs
         .get(id)
         .cloned()
@@ -490,7 +492,7 @@ pub fn get(s: &State, region: &str, id: &str) -> Result<ExportJob> {
 pub fn cancel(s: &mut State, region: &str, id: &str) -> Result<()> {
     let job = get(s, region, id)?;
     export_job::check_cancellable(id, &job)?;
-    if let Some(j) = s.region_mut(region).export_jobs.get_mut(id) {
+    if let Some(j) = s.region_mut(region).insights.export_jobs.get_mut(id) {
         j.status = "CANCELLED".into();
     }
     Ok(())
@@ -522,6 +524,7 @@ pub fn list(
     }
     let mut jobs: Vec<(String, ExportJob)> = s
         .region(region)
+        .insights
         .export_jobs
         .iter()
         .filter(|(_, j)| source_type.is_none_or(|t| j.source_type.as_str() == t))

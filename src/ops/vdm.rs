@@ -18,13 +18,13 @@ use crate::model::{Region, State};
 
 /// PutAccountVdmAttributes: replaces the region's attributes.
 pub fn put_attributes(s: &mut State, region: &str, a: VdmAttributes) -> Result<()> {
-    s.region_mut(region).vdm = Some(a);
+    s.region_mut(region).insights.vdm = Some(a);
     Ok(())
 }
 
 /// GetAccount's `VdmAttributes`: as last set, or VDM disabled.
 pub fn attributes(s: &State, region: &str) -> VdmAttributes {
-    s.region(region).vdm.clone().unwrap_or_default()
+    s.region(region).insights.vdm.clone().unwrap_or_default()
 }
 
 /// The ISPs with which SES has a feedback loop, of sesm's ISP table *(sesm: Gmail sends no

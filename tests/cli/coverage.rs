@@ -286,3 +286,55 @@ fn a_version_6_state_opens_and_is_written_as_the_current_version() {
         "BOUNCE"
     );
 }
+
+/// Terraform's VDM resources (issue 33, group A): the account's VDM attributes and a set with
+/// `vdm_options` apply, plan empty, and destroy (which turns VDM off again).
+#[test]
+fn terraform_applies_vdm_attributes_and_a_sets_vdm_options_plans_empty_and_destroys() {
+    let env = Env::new();
+    let Some(terraform) = Terraform::new(&env) else {
+        return;
+    };
+    let server = Server::start(&env, &["-q"]);
+    let config = r#"resource "aws_sesv2_account_vdm_attributes" "vdm" {
+  vdm_enabled = "ENABLED"
+  dashboard_attributes {
+    engagement_metrics = "ENABLED"
+  }
+  guardian_attributes {
+    optimized_shared_delivery = "ENABLED"
+  }
+}
+resource "aws_sesv2_configuration_set" "news" {
+  configuration_set_name = "news"
+  vdm_options {
+    dashboard_options {
+      engagement_metrics = "DISABLED"
+    }
+    guardian_options {
+      optimized_shared_delivery = "ENABLED"
+    }
+  }
+}
+"#;
+    let tf = |args: &[&str]| terraform.run(args);
+    terraform.write(&server.url, config);
+    let (code, out) = tf(&["init"]);
+    assert_eq!(code, 0, "init: {out}");
+    let (code, out) = tf(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "apply: {out}");
+    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    let state = env.state_json();
+    let eu = &state["Regions"]["eu-west-1"];
+    assert_eq!(
+        eu["Insights"]["Vdm"],
+        serde_json::json!({"VdmEnabled": true, "EngagementMetrics": true, "OptimizedSharedDelivery": true})
+    );
+    let (code, out) = tf(&["destroy", "-auto-approve"]);
+    assert_eq!(code, 0, "destroy: {out}");
+    let state = env.state_json();
+    let eu = &state["Regions"]["eu-west-1"];
+    assert_eq!(eu["Insights"]["Vdm"]["VdmEnabled"], false, "{eu}");
+    assert!(eu.get("ConfigurationSets").is_none(), "{eu}");
+}
