@@ -467,3 +467,80 @@ pub fn address_insights(s: &State, region: &str, address: &str) -> Result<Addres
         is_random_input: level(random),
     })
 }
+
+/// One ISP's row of the console's VDM view of a pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IspRow {
+    pub isp: String,
+    pub send: u64,
+    pub delivery: u64,
+    pub bounce: u64,
+    pub complaint: u64,
+}
+
+/// The console's VDM view of a pool: per ISP, BatchGetMetricData's own counts (every day the
+/// account has lived) summed over the configuration sets that send through the pool; `None`
+/// while VDM is disabled. ISPs without mail are left out.
+pub fn pool_view(
+    s: &State,
+    region: &str,
+    sets: &[String],
+    events: &[EventRecord],
+) -> Result<Option<Vec<IspRow>>> {
+    if !attributes(s, region).vdm_enabled {
+        return Ok(None);
+    }
+    let (first, last) = lived_days(s, region, &[])?;
+    let mut isps: Vec<String> = s.model.isp_names().map(str::to_string).collect();
+    if !isps.iter().any(|i| i == crate::model::sending::OTHER_ISP) {
+        isps.push(crate::model::sending::OTHER_ISP.to_string());
+    }
+    const METRICS: [Metric; 5] = [
+        Metric::Send,
+        Metric::Delivery,
+        Metric::PermanentBounce,
+        Metric::TransientBounce,
+        Metric::Complaint,
+    ];
+    let mut queries = Vec::new();
+    for isp in &isps {
+        for set in sets {
+            for metric in METRICS {
+                queries.push(Query {
+                    id: String::new(),
+                    metric,
+                    dimensions: [
+                        (vdm::Dimension::ConfigurationSet, set.clone()),
+                        (vdm::Dimension::Isp, isp.clone()),
+                    ]
+                    .into(),
+                    start: first,
+                    end: last,
+                });
+            }
+        }
+    }
+    let mut answers = batch(s, region, &queries, events)?.into_iter();
+    let mut rows = Vec::new();
+    for isp in isps {
+        let mut sums = [0u64; 5];
+        for _ in sets {
+            for sum in &mut sums {
+                match answers.next() {
+                    Some(Ok(points)) => *sum += points.iter().map(|p| p.1).sum::<u64>(),
+                    _ => return Ok(None),
+                }
+            }
+        }
+        if sums.iter().any(|&n| n > 0) {
+            rows.push(IspRow {
+                isp,
+                send: sums[0],
+                delivery: sums[1],
+                bounce: sums[2] + sums[3],
+                complaint: sums[4],
+            });
+        }
+    }
+    Ok(Some(rows))
+}
