@@ -53,7 +53,7 @@ pub struct InsightsSource {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Metrics(MetricsSource),
-    Insights(InsightsSource),
+    Insights(Box<InsightsSource>),
 }
 
 /// CreateExportJob's request, checked.
@@ -181,6 +181,9 @@ pub struct Output {
     pub exported: u64,
 }
 
+/// An export's records: each a list of (column, value), in column order.
+type Records = Vec<Vec<(String, Value)>>;
+
 /// Records as CSV (a header of their keys, in the order of the first record) or JSON (one
 /// object a line).
 fn render(records: &[Vec<(String, Value)>], format: &str) -> Vec<u8> {
@@ -239,7 +242,7 @@ fn metrics_records(
     region: &str,
     m: &MetricsSource,
     events: &[EventRecord],
-) -> Result<(Vec<Vec<(String, Value)>>, u64)> {
+) -> Result<(Records, u64)> {
     let facts = facts(s, region, events);
     let (first, last) = lived_days(s, region, &facts)?;
     let mut records = Vec::new();
@@ -328,11 +331,7 @@ fn matches(f: &Filters, row: &[(&str, String)], any: bool) -> bool {
             .map_or("", |(_, v)| v.as_str());
         list.iter().any(|w| w.eq_ignore_ascii_case(value))
     };
-    if any {
-        given.any(|l| hit(l))
-    } else {
-        given.all(|l| hit(l))
-    }
+    if any { given.any(&hit) } else { given.all(hit) }
 }
 
 /// X7: a message insights export: a record per message and recipient sent in the window,
@@ -342,7 +341,7 @@ fn insights_records(
     region: &str,
     i: &InsightsSource,
     events: &[EventRecord],
-) -> (Vec<Vec<(String, Value)>>, u64) {
+) -> (Records, u64) {
     let mut by_message: BTreeMap<&str, Vec<&EventRecord>> = BTreeMap::new();
     for e in events.iter().filter(|e| e.region == region) {
         by_message.entry(&e.message_id).or_default().push(e);

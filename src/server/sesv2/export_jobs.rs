@@ -81,13 +81,13 @@ fn source(d: ExportDataSource) -> Result<Source> {
                     "1 validation error detected: Value '{max}' at 'exportDataSource.messageInsightsDataSource.maxResults' failed to satisfy constraint: Member must have value between 1 and {MAX_INSIGHTS_RESULTS}"
                 )));
             }
-            Ok(Source::Insights(InsightsSource {
+            Ok(Source::Insights(Box::new(InsightsSource {
                 start: i.start_date.map(|e| e.0).unwrap_or_default(),
                 end: i.end_date.map(|e| e.0).unwrap_or_default(),
                 include: filters(i.include),
                 exclude: filters(i.exclude),
                 max_results: max as usize,
-            }))
+            })))
         }
         _ => Err(Error::bad_request(
             "ExportDataSource needs exactly one of MetricsDataSource and MessageInsightsDataSource.",
