@@ -76,6 +76,9 @@ SESV2 = [
     "SendCustomVerificationEmail",
     "UpdateContact", "UpdateContactList", "UpdateCustomVerificationEmailTemplate",
     "UpdateEmailIdentityPolicy",
+    # VDM and insights (issue 33, group A).
+    "BatchGetMetricData", "CancelExportJob", "CreateExportJob", "GetEmailAddressInsights",
+    "GetExportJob", "GetMessageInsights", "ListExportJobs", "PutAccountVdmAttributes",
 ]
 
 # The SES v1 actions sesm serves.
@@ -314,8 +317,11 @@ def sesv2(out):
                 return "wire::list"
             raise SystemExit(f"no wire reader for a list of {inner} ({ref_shape})")
         if t == "map":
-            if shapes[shapes[ref_shape]["value"]["shape"]]["type"] == "string":
+            value = shapes[shapes[ref_shape]["value"]["shape"]]
+            if value["type"] == "string":
                 return "wire::text_map"
+            if value["type"] == "list" and shapes[value["member"]["shape"]]["type"] == "string":
+                return "wire::texts_map"
             raise SystemExit(f"no wire reader for the map {ref_shape}")
         return None
 

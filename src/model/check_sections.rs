@@ -93,6 +93,17 @@ impl Region {
                 super::import_job::MAX_JOBS
             ));
         }
+        if self.insights.export_jobs.len() > super::export_job::MAX_JOBS {
+            return Err(format!(
+                "{} export jobs, at most {}",
+                self.insights.export_jobs.len(),
+                super::export_job::MAX_JOBS
+            ));
+        }
+        for (id, j) in &self.insights.export_jobs {
+            super::export_job::check_format(&j.data_format)
+                .map_err(|e| format!("export job '{}': {}", id.escape_default(), e.message))?;
+        }
         Ok(())
     }
 

@@ -13,6 +13,7 @@ pub mod contact_list;
 pub mod cost;
 pub mod custom_verification;
 pub mod event;
+pub mod export_job;
 pub mod identity;
 pub mod import_job;
 pub mod inbound;
@@ -33,6 +34,7 @@ pub mod standard;
 pub mod suppression;
 pub mod tags;
 pub mod template;
+pub mod vdm;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -353,6 +355,9 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique"
     )]
     pub receipt_filters: BTreeMap<String, receipt::Filter>,
+    /// VDM's attributes and export jobs (`model::vdm`); since version 8.
+    #[serde(default, skip_serializing_if = "vdm::Insights::is_empty")]
+    pub insights: vdm::Insights,
 }
 
 impl Default for Region {
@@ -380,6 +385,7 @@ impl Default for Region {
             receipt_rule_sets: BTreeMap::new(),
             active_receipt_rule_set: None,
             receipt_filters: BTreeMap::new(),
+            insights: vdm::Insights::default(),
         }
     }
 }

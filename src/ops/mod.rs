@@ -21,6 +21,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod event_destination;
 pub mod events;
+pub mod export_job;
 pub mod identity;
 pub mod import_job;
 pub mod inbound;
@@ -45,6 +46,7 @@ pub mod suppression;
 pub mod tag;
 pub mod template;
 pub mod traffic;
+pub mod vdm;
 
 pub use operation::Operation;
 

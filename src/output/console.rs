@@ -21,6 +21,7 @@ use crate::ops::dashboard::Dashboard;
 use crate::ops::event_destination::DestinationList;
 use crate::ops::send::{OutboxDetail, OutboxMessage};
 use crate::ops::shapes::{ConfigSetGet, PoolGet};
+use crate::ops::vdm::IspRow;
 
 /// The stylesheet: the dashboard's (its charts) and the console's, light and dark.
 pub fn stylesheet() -> String {
@@ -282,7 +283,45 @@ fn bar(label: Option<&str>, percent: f64) -> Markup {
 
 /// A pool: its dashboard (`dashboard` is the dashboard's sections), IPs, sets and tags, and
 /// what may be done to it.
-pub fn pool(f: &Frame, p: &PoolGet, dashboard: &Dashboard, error: Option<&str>) -> String {
+/// A pool's VDM view: per ISP, the sends, deliveries, bounces and complaints of
+/// BatchGetMetricData for the pool's configuration sets (`ops::vdm::pool_view`).
+fn vdm_panel(rows: Option<&[IspRow]>) -> Markup {
+    let rate = |n: u64, of: u64| {
+        if of == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.1} %", 100.0 * n as f64 / of as f64)
+        }
+    };
+    html! {
+        section.panel aria-labelledby="vdm-title" {
+            h2 #vdm-title { "Virtual Deliverability Manager" }
+            @match rows {
+                None => p.empty { "VDM is disabled for this account: enable it with PutAccountVdmAttributes (VdmEnabled ENABLED)." },
+                Some([]) => p.empty { "No mail VDM counts through this pool's configuration sets yet (one recipient a message, a set that publishes events)." },
+                Some(rows) => table.list #vdm-isps {
+                    thead { tr { th scope="col" { "ISP" } th scope="col" { "Sends" } th scope="col" { "Delivery" } th scope="col" { "Bounce" } th scope="col" { "Complaint" } } }
+                    tbody { @for r in rows {
+                        tr {
+                            td { (r.isp) } td.num { (r.send) }
+                            td.num { (r.delivery) " (" (rate(r.delivery, r.send)) ")" }
+                            td.num { (r.bounce) " (" (rate(r.bounce, r.send)) ")" }
+                            td.num { (r.complaint) " (" (rate(r.complaint, r.delivery)) ")" }
+                        }
+                    } }
+                },
+            }
+        }
+    }
+}
+
+pub fn pool(
+    f: &Frame,
+    p: &PoolGet,
+    dashboard: &Dashboard,
+    vdm: Option<&[IspRow]>,
+    error: Option<&str>,
+) -> String {
     let name = &p.dedicated_ip_pool.pool_name;
     let base = format!("{ROOT}/pools/{}", enc(name));
     let managed = mode_name(p) == "MANAGED";
@@ -339,6 +378,7 @@ pub fn pool(f: &Frame, p: &PoolGet, dashboard: &Dashboard, error: Option<&str>) 
                         }
                     }
                 }
+                (vdm_panel(vdm))
                 section.panel aria-labelledby="sets-title" {
                     h2 #sets-title { "Configuration sets" }
                     @if p.configuration_sets.is_empty() { p.empty { "No configuration set sends through this pool." } }

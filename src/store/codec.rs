@@ -51,8 +51,11 @@ pub(super) fn decode_parsed(
         // into the outbox and never written back; versions 5 and older lack the ISPs' memory of
         // standard IPs, which `migrate_to_model_v3` fills in; versions 6 and older lack the
         // contact lists, import jobs, identity policies, custom verification templates and
-        // email receiving, which default to none; version 7 lacks the live clock's ledger
-        // (`Region::ledger`), which defaults to empty. The document reads as it is (its lazy
+        // email receiving, which default to none; version 7 lacks what issues 30 and 33 added
+        // (the live clock's ledger, VDM attributes and export jobs, tenants, multi-region
+        // endpoints, identity certificates, account details, the deliverability dashboard,
+        // test reports and reputation entity settings), all of which default to empty. The
+        // document reads as it is (its lazy
         // sections keep their text and positions) at the new version.
         Ok(mut state) if (2..SCHEMA_VERSION).contains(&state.schema_version) => {
             state.schema_version = SCHEMA_VERSION;
@@ -73,9 +76,9 @@ pub(super) fn decode_parsed(
                     Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
                 }
                 Some(1) => migrate(value),
-                // A version 2 to 6 document serde could not read: serde's own error names the
+                // A version 2 to 7 document serde could not read: serde's own error names the
                 // position, as for the current version.
-                Some(2..=6) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
+                Some(2..=7) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
                 Some(v) if v < u64::from(SCHEMA_VERSION) => Err(corrupt(&format!(
                     "SchemaVersion {v} is not a version sesm ever wrote"
                 ))),
@@ -101,7 +104,9 @@ pub(super) fn corrupt(msg: &str) -> DecodeError {
 /// state (the store carries them into the outbox); version 6 adds what ISPs remember of
 /// standard IPs (model v3); version 7 contact lists, import jobs, identity policies, custom
 /// verification templates and email receiving, which default to none; version 8 the live
-/// clock's ledger, empty by default.
+/// clock's ledger, VDM attributes and export jobs, tenants, multi-region endpoints, identity
+/// certificates, account details, the deliverability dashboard, test reports and reputation
+/// entity settings, all empty by default.
 pub(super) fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
     let obj = doc
         .as_object_mut()

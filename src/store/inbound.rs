@@ -125,6 +125,15 @@ impl Store {
         Ok(())
     }
 
+    /// Writes one object of the local S3 folder whole (an export job's file), under the state
+    /// lock, as the receipt rules' objects are written.
+    pub fn write_local_object(&self, bucket: &str, key: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.local_object_path(bucket, key)?;
+        super::atomic::create_folder(&self.folder())?;
+        let _lock = self.lock()?;
+        write_whole(&path, bytes)
+    }
+
     /// Every received message's record, oldest first.
     pub fn read_received(&self) -> Result<Vec<InboundRecord>> {
         let path = self.received_path();

@@ -1151,3 +1151,73 @@ fn the_events_page_is_the_region_s_event_log_filtered_and_a_message_links_to_its
     assert_eq!(own.select(&sel("#event-log tbody tr")).count(), 1);
     assert_eq!(text(&own, "h1"), format!("Events of message {first}"));
 }
+
+/// The pool page's VDM view: per ISP, BatchGetMetricData's own counts for the pool's sets;
+/// a note while VDM is disabled.
+#[test]
+fn a_pools_page_shows_vdm_per_isp_from_batch_get_metric_data() {
+    let env = account();
+    let server = Server::start(&env, &["-q", "--no-smtp"]);
+    let dest = json!({
+        "EventDestinationName": "d",
+        "EventDestination": {"Enabled": true, "MatchingEventTypes": ["SEND", "DELIVERY", "BOUNCE"],
+            "SnsDestination": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t"}},
+    });
+    let r = request(
+        &server.addr(),
+        "POST",
+        "/v2/email/configuration-sets/moving/event-destinations",
+        &dest.to_string(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    for to in ["a@gmail.com", "b@gmail.com", "c@yahoo.com"] {
+        send(&server, "VDM", to, "news@example.com", Some("moving"));
+    }
+    let doc = page(&server, "/console/pools/std1");
+    assert!(
+        text(&doc, "#vdm-title + p").starts_with("VDM is disabled"),
+        "{}",
+        doc.html()
+    );
+    let on = r#"{"VdmAttributes":{"VdmEnabled":"ENABLED"}}"#;
+    assert_eq!(
+        request(&server.addr(), "PUT", "/v2/email/account/vdm", on).status,
+        200
+    );
+    env.ok(&["simulate", "--days", "1"]);
+    let doc = page(&server, "/console/pools/std1");
+    let rows: Vec<String> = doc
+        .select(&sel("#vdm-isps tbody tr"))
+        .map(|r| r.text().collect::<Vec<_>>().join("|"))
+        .collect();
+    // The same numbers BatchGetMetricData gives for the set and each ISP.
+    let q = |isp: &str, metric: &str| {
+        json!({"Id": format!("{isp}{metric}").replace('_', ""), "Namespace": "VDM", "Metric": metric,
+            "Dimensions": {"CONFIGURATION_SET": "moving", "ISP": isp},
+            "StartDate": 1_700_000_000, "EndDate": 1_900_000_000})
+    };
+    let body = json!({"Queries": [q("gmail", "SEND"), q("gmail", "DELIVERY"), q("yahoo", "SEND")]});
+    let r = request(
+        &server.addr(),
+        "POST",
+        "/v2/email/metrics/batch",
+        &body.to_string(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let sum = |i: usize| -> i64 {
+        v["Results"][i]["Values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .sum()
+    };
+    assert_eq!((sum(0), sum(2)), (2, 1), "{v}");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].starts_with(&format!("gmail|2|{} (", sum(1))),
+        "{rows:?}"
+    );
+    assert!(rows[1].starts_with("yahoo|1|"), "{rows:?}");
+}

@@ -16,6 +16,13 @@ fn contact_lists_import_jobs_and_unsubscribe_links_through_boto3() {
     drive_with_boto3("contact_lists.py");
 }
 
+/// VDM (issue 33, group A): BatchGetMetricData equal to `sesm metrics` day by day, message
+/// and address insights, export jobs in the local S3 folder.
+#[test]
+fn vdm_metrics_insights_and_export_jobs_through_boto3() {
+    drive_with_boto3("vdm.py");
+}
+
 #[test]
 fn identity_policies_allow_and_refuse_sends_through_boto3() {
     drive_with_boto3("sending_authorization.py");
@@ -254,9 +261,9 @@ resource "aws_ses_template" "t" {{
 }
 
 /// A version 6 state (before contact lists, policies and receiving) opens as it is and is
-/// written as version 7 on the next change, its regions as they were.
+/// written as the current version on the next change, its regions as they were.
 #[test]
-fn a_version_6_state_opens_and_is_written_as_version_7() {
+fn a_version_6_state_opens_and_is_written_as_the_current_version() {
     let env = Env::new();
     env.write_state(&serde_json::json!({
         "SchemaVersion": 6, "AccountId": "123456789012", "Date": "2026-11-26",
@@ -272,10 +279,62 @@ fn a_version_6_state_opens_and_is_written_as_version_7() {
     );
     env.ok(&["--region", "eu-west-1", "pool", "create", "after"]);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 7);
+    assert_eq!(doc["SchemaVersion"], sesm::model::SCHEMA_VERSION);
     assert!(doc["Regions"]["eu-west-1"]["Identities"]["a.example.com"].is_object());
     assert_eq!(
         doc["Regions"]["eu-west-1"]["Suppressed"]["x@example.com"]["Reason"],
         "BOUNCE"
     );
+}
+
+/// Terraform's VDM resources (issue 33, group A): the account's VDM attributes and a set with
+/// `vdm_options` apply, plan empty, and destroy (which turns VDM off again).
+#[test]
+fn terraform_applies_vdm_attributes_and_a_sets_vdm_options_plans_empty_and_destroys() {
+    let env = Env::new();
+    let Some(terraform) = Terraform::new(&env) else {
+        return;
+    };
+    let server = Server::start(&env, &["-q"]);
+    let config = r#"resource "aws_sesv2_account_vdm_attributes" "vdm" {
+  vdm_enabled = "ENABLED"
+  dashboard_attributes {
+    engagement_metrics = "ENABLED"
+  }
+  guardian_attributes {
+    optimized_shared_delivery = "ENABLED"
+  }
+}
+resource "aws_sesv2_configuration_set" "news" {
+  configuration_set_name = "news"
+  vdm_options {
+    dashboard_options {
+      engagement_metrics = "DISABLED"
+    }
+    guardian_options {
+      optimized_shared_delivery = "ENABLED"
+    }
+  }
+}
+"#;
+    let tf = |args: &[&str]| terraform.run(args);
+    terraform.write(&server.url, config);
+    let (code, out) = tf(&["init"]);
+    assert_eq!(code, 0, "init: {out}");
+    let (code, out) = tf(&["apply", "-auto-approve"]);
+    assert_eq!(code, 0, "apply: {out}");
+    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
+    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    let state = env.state_json();
+    let eu = &state["Regions"]["eu-west-1"];
+    assert_eq!(
+        eu["Insights"]["Vdm"],
+        serde_json::json!({"VdmEnabled": true, "EngagementMetrics": true, "OptimizedSharedDelivery": true})
+    );
+    let (code, out) = tf(&["destroy", "-auto-approve"]);
+    assert_eq!(code, 0, "destroy: {out}");
+    let state = env.state_json();
+    let eu = &state["Regions"]["eu-west-1"];
+    assert_eq!(eu["Insights"]["Vdm"]["VdmEnabled"], false, "{eu}");
+    assert!(eu.get("ConfigurationSets").is_none(), "{eu}");
 }

@@ -171,10 +171,13 @@ pub(super) fn pool(cx: &Ctx, name: &str, status: u16, error: Option<&str>) -> Re
     let got = cx.read(|s| {
         let p = ops::pool::get(s, &cx.region, name)?;
         let d = ops::dashboard::get(s, &cx.region, Some(name), None, &events)?;
-        Ok((p, d))
+        let vdm = ops::vdm::pool_view(s, &cx.region, &p.configuration_sets, &events)?;
+        Ok((p, d, vdm))
     });
     match got {
-        Ok((p, d)) => cx.page(status, Nav::Pools, |f| pages::pool(f, &p, &d, error)),
+        Ok((p, d, vdm)) => cx.page(status, Nav::Pools, |f| {
+            pages::pool(f, &p, &d, vdm.as_deref(), error)
+        }),
         Err(e) => cx.error_page(status_of(&e), Nav::Pools, "Pool not found", &shown(&e)),
     }
 }

@@ -12,10 +12,11 @@ use crate::server::api::Api;
 use crate::server::http::{Response, json};
 
 pub fn get(api: &Api, c: &Call) -> Result<Response> {
-    let (a, suppression) = api.read(|s| {
+    let (a, suppression, vdm) = api.read(|s| {
         Ok((
             ops::account::get(s, &c.region)?,
             ops::suppression::attributes(s, &c.region),
+            ops::vdm::attributes(s, &c.region),
         ))
     })?;
     let quota = api.send_quota(&c.region)?;
@@ -33,6 +34,7 @@ pub fn get(api: &Api, c: &Call) -> Result<Response> {
             suppressed_reasons: Some(suppression.suppressed_reasons.iter().map(spelled).collect()),
             validation_attributes: None,
         }),
+        vdm_attributes: Some(super::vdm::attributes_shape(&vdm)),
         ..Default::default()
     }))
 }

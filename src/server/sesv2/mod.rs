@@ -11,6 +11,7 @@ mod config_sets;
 mod contact_lists;
 mod custom_verification;
 mod event_destinations;
+mod export_jobs;
 mod identities;
 mod identity_policies;
 mod import_jobs;
@@ -25,6 +26,7 @@ pub mod shapes;
 mod suppression;
 mod tags;
 mod templates;
+mod vdm;
 pub mod wire;
 
 use super::api::Api;
@@ -215,11 +217,16 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         O::UpdateCustomVerificationEmailTemplate => custom_verification::update(api, c),
         O::DeleteCustomVerificationEmailTemplate => custom_verification::delete(api, c),
         O::SendCustomVerificationEmail => custom_verification::send(api, c),
+        O::PutAccountVdmAttributes => vdm::put_attributes(api, c),
+        O::BatchGetMetricData => vdm::batch_get_metric_data(api, c),
+        O::GetMessageInsights => vdm::get_message_insights(api, c),
+        O::GetEmailAddressInsights => vdm::get_email_address_insights(api, c),
+        O::CreateExportJob => export_jobs::create(api, c),
+        O::GetExportJob => export_jobs::get(api, c),
+        O::ListExportJobs => export_jobs::list(api, c),
+        O::CancelExportJob => export_jobs::cancel(api, c),
         O::AssociateEmailIdentityCertificate
-        | O::BatchGetMetricData
-        | O::CancelExportJob
         | O::CreateDeliverabilityTestReport
-        | O::CreateExportJob
         | O::CreateMultiRegionEndpoint
         | O::CreateTenant
         | O::CreateTenantResourceAssociation
@@ -232,16 +239,12 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         | O::GetDeliverabilityTestReport
         | O::GetDomainDeliverabilityCampaign
         | O::GetDomainStatisticsReport
-        | O::GetEmailAddressInsights
-        | O::GetExportJob
-        | O::GetMessageInsights
         | O::GetMultiRegionEndpoint
         | O::GetReputationEntity
         | O::GetTenant
         | O::ListDeliverabilityTestReports
         | O::ListDomainDeliverabilityCampaigns
         | O::ListEmailIdentityCertificates
-        | O::ListExportJobs
         | O::ListMultiRegionEndpoints
         | O::ListRecommendations
         | O::ListReputationEntities
@@ -251,7 +254,6 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         | O::PutAccountDeliveryAttributes
         | O::PutAccountDetails
         | O::PutAccountPricingAttributes
-        | O::PutAccountVdmAttributes
         | O::PutDeliverabilityDashboardOption
         | O::PutTenantSuppressionAttributes
         | O::UpdateConfigurationSet

@@ -876,6 +876,93 @@ impl Members for UpdateEmailIdentityPolicyBody {
     }
 }
 
+/// The JSON body of BatchGetMetricData (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct BatchGetMetricDataBody {
+    #[serde(rename = "Queries", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub queries: Option<Vec<BatchGetMetricDataQuery>>,
+}
+
+impl Members for BatchGetMetricDataBody {
+    fn missing(&self) -> Option<String> {
+        if self.queries.is_none() { return Some("Queries".into()); }
+        if let Some(m) = self.queries.iter().flatten().find_map(Members::missing) { return Some(format!("Queries.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateExportJob (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateExportJobBody {
+    #[serde(rename = "ExportDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub export_data_source: Option<ExportDataSource>,
+    #[serde(rename = "ExportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub export_destination: Option<ExportDestination>,
+}
+
+impl Members for CreateExportJobBody {
+    fn missing(&self) -> Option<String> {
+        if self.export_data_source.is_none() { return Some("ExportDataSource".into()); }
+        if let Some(m) = self.export_data_source.as_ref().and_then(Members::missing) { return Some(format!("ExportDataSource.{m}")); }
+        if self.export_destination.is_none() { return Some("ExportDestination".into()); }
+        if let Some(m) = self.export_destination.as_ref().and_then(Members::missing) { return Some(format!("ExportDestination.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of GetEmailAddressInsights (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetEmailAddressInsightsBody {
+    #[serde(rename = "EmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+}
+
+impl Members for GetEmailAddressInsightsBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_address.is_none() { return Some("EmailAddress".into()); }
+        None
+    }
+}
+
+/// The JSON body of ListExportJobs (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListExportJobsBody {
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    #[serde(rename = "ExportSourceType", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub export_source_type: Option<String>,
+    #[serde(rename = "JobStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+}
+
+impl Members for ListExportJobsBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of PutAccountVdmAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountVdmAttributesBody {
+    #[serde(rename = "VdmAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub vdm_attributes: Option<VdmAttributes>,
+}
+
+impl Members for PutAccountVdmAttributesBody {
+    fn missing(&self) -> Option<String> {
+        if self.vdm_attributes.is_none() { return Some("VdmAttributes".into()); }
+        if let Some(m) = self.vdm_attributes.as_ref().and_then(Members::missing) { return Some(format!("VdmAttributes.{m}")); }
+        None
+    }
+}
+
 /// The output of CreateConfigurationSet.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1526,6 +1613,94 @@ pub struct UpdateCustomVerificationEmailTemplateResponse {
 pub struct UpdateEmailIdentityPolicyResponse {
 }
 
+/// The output of BatchGetMetricData.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct BatchGetMetricDataResponse {
+    #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<MetricDataResult>>,
+    #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<MetricDataError>>,
+}
+
+/// The output of CancelExportJob.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CancelExportJobResponse {
+}
+
+/// The output of CreateExportJob.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateExportJobResponse {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The output of GetEmailAddressInsights.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetEmailAddressInsightsResponse {
+    #[serde(rename = "MailboxValidation", default, skip_serializing_if = "Option::is_none")]
+    pub mailbox_validation: Option<MailboxValidation>,
+}
+
+/// The output of GetExportJob.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetExportJobResponse {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(rename = "ExportSourceType", default, skip_serializing_if = "Option::is_none")]
+    pub export_source_type: Option<String>,
+    #[serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+    #[serde(rename = "ExportDestination", default, skip_serializing_if = "Option::is_none")]
+    pub export_destination: Option<ExportDestination>,
+    #[serde(rename = "ExportDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub export_data_source: Option<ExportDataSource>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "CompletedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub completed_timestamp: Option<Epoch>,
+    #[serde(rename = "FailureInfo", default, skip_serializing_if = "Option::is_none")]
+    pub failure_info: Option<FailureInfo>,
+    #[serde(rename = "Statistics", default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<ExportStatistics>,
+}
+
+/// The output of GetMessageInsights.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetMessageInsightsResponse {
+    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(rename = "EmailTags", default, skip_serializing_if = "Option::is_none")]
+    pub email_tags: Option<Vec<MessageTag>>,
+    #[serde(rename = "Insights", default, skip_serializing_if = "Option::is_none")]
+    pub insights: Option<Vec<EmailInsights>>,
+}
+
+/// The output of ListExportJobs.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListExportJobsResponse {
+    #[serde(rename = "ExportJobs", default, skip_serializing_if = "Option::is_none")]
+    pub export_jobs: Option<Vec<ExportJobSummary>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of PutAccountVdmAttributes.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountVdmAttributesResponse {
+}
+
 /// botocore's `AccountDetails` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1586,6 +1761,35 @@ impl Members for Attachment {
     }
 }
 
+/// botocore's `BatchGetMetricDataQuery` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct BatchGetMetricDataQuery {
+    #[serde(rename = "Id", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "Namespace", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(rename = "Metric", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    #[serde(rename = "Dimensions", default, deserialize_with = "wire::text_map", skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<BTreeMap<String, String>>,
+    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Epoch>,
+    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Epoch>,
+}
+
+impl Members for BatchGetMetricDataQuery {
+    fn missing(&self) -> Option<String> {
+        if self.id.is_none() { return Some("Id".into()); }
+        if self.namespace.is_none() { return Some("Namespace".into()); }
+        if self.metric.is_none() { return Some("Metric".into()); }
+        if self.start_date.is_none() { return Some("StartDate".into()); }
+        if self.end_date.is_none() { return Some("EndDate".into()); }
+        None
+    }
+}
+
 /// botocore's `Body` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1602,6 +1806,18 @@ impl Members for Body {
         if let Some(m) = self.html.as_ref().and_then(Members::missing) { return Some(format!("Html.{m}")); }
         None
     }
+}
+
+/// botocore's `Bounce` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Bounce {
+    #[serde(rename = "BounceType", default, skip_serializing_if = "Option::is_none")]
+    pub bounce_type: Option<String>,
+    #[serde(rename = "BounceSubType", default, skip_serializing_if = "Option::is_none")]
+    pub bounce_sub_type: Option<String>,
+    #[serde(rename = "DiagnosticCode", default, skip_serializing_if = "Option::is_none")]
+    pub diagnostic_code: Option<String>,
 }
 
 /// botocore's `BulkEmailContent` shape.
@@ -1691,6 +1907,16 @@ impl Members for CloudWatchDimensionConfiguration {
         if self.default_dimension_value.is_none() { return Some("DefaultDimensionValue".into()); }
         None
     }
+}
+
+/// botocore's `Complaint` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Complaint {
+    #[serde(rename = "ComplaintSubType", default, skip_serializing_if = "Option::is_none")]
+    pub complaint_sub_type: Option<String>,
+    #[serde(rename = "ComplaintFeedbackType", default, skip_serializing_if = "Option::is_none")]
+    pub complaint_feedback_type: Option<String>,
 }
 
 /// botocore's `ConfigurationOverrides` shape.
@@ -1789,8 +2015,14 @@ pub struct CustomVerificationEmailTemplateMetadata {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct DashboardAttributes {
-    #[serde(rename = "EngagementMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EngagementMetrics", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub engagement_metrics: Option<String>,
+}
+
+impl Members for DashboardAttributes {
+    fn missing(&self) -> Option<String> {
+        None
+    }
 }
 
 /// botocore's `DashboardOptions` shape.
@@ -1931,6 +2163,32 @@ impl Members for DkimSigningAttributes {
     }
 }
 
+/// botocore's `EmailAddressInsightsMailboxEvaluations` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct EmailAddressInsightsMailboxEvaluations {
+    #[serde(rename = "HasValidSyntax", default, skip_serializing_if = "Option::is_none")]
+    pub has_valid_syntax: Option<EmailAddressInsightsVerdict>,
+    #[serde(rename = "HasValidDnsRecords", default, skip_serializing_if = "Option::is_none")]
+    pub has_valid_dns_records: Option<EmailAddressInsightsVerdict>,
+    #[serde(rename = "MailboxExists", default, skip_serializing_if = "Option::is_none")]
+    pub mailbox_exists: Option<EmailAddressInsightsVerdict>,
+    #[serde(rename = "IsRoleAddress", default, skip_serializing_if = "Option::is_none")]
+    pub is_role_address: Option<EmailAddressInsightsVerdict>,
+    #[serde(rename = "IsDisposable", default, skip_serializing_if = "Option::is_none")]
+    pub is_disposable: Option<EmailAddressInsightsVerdict>,
+    #[serde(rename = "IsRandomInput", default, skip_serializing_if = "Option::is_none")]
+    pub is_random_input: Option<EmailAddressInsightsVerdict>,
+}
+
+/// botocore's `EmailAddressInsightsVerdict` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct EmailAddressInsightsVerdict {
+    #[serde(rename = "ConfidenceVerdict", default, skip_serializing_if = "Option::is_none")]
+    pub confidence_verdict: Option<String>,
+}
+
 /// botocore's `EmailContent` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1950,6 +2208,18 @@ impl Members for EmailContent {
         if let Some(m) = self.template.as_ref().and_then(Members::missing) { return Some(format!("Template.{m}")); }
         None
     }
+}
+
+/// botocore's `EmailInsights` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct EmailInsights {
+    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    #[serde(rename = "Isp", default, skip_serializing_if = "Option::is_none")]
+    pub isp: Option<String>,
+    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<InsightsEvent>>,
 }
 
 /// botocore's `EmailTemplateContent` shape.
@@ -2048,6 +2318,93 @@ impl Members for EventDestinationDefinition {
     }
 }
 
+/// botocore's `EventDetails` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct EventDetails {
+    #[serde(rename = "Bounce", default, skip_serializing_if = "Option::is_none")]
+    pub bounce: Option<Bounce>,
+    #[serde(rename = "Complaint", default, skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<Complaint>,
+}
+
+/// botocore's `ExportDataSource` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ExportDataSource {
+    #[serde(rename = "MetricsDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub metrics_data_source: Option<MetricsDataSource>,
+    #[serde(rename = "MessageInsightsDataSource", default, skip_serializing_if = "Option::is_none")]
+    pub message_insights_data_source: Option<MessageInsightsDataSource>,
+}
+
+impl Members for ExportDataSource {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.metrics_data_source.as_ref().and_then(Members::missing) { return Some(format!("MetricsDataSource.{m}")); }
+        if let Some(m) = self.message_insights_data_source.as_ref().and_then(Members::missing) { return Some(format!("MessageInsightsDataSource.{m}")); }
+        None
+    }
+}
+
+/// botocore's `ExportDestination` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ExportDestination {
+    #[serde(rename = "DataFormat", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub data_format: Option<String>,
+    #[serde(rename = "S3Url", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub s3_url: Option<String>,
+}
+
+impl Members for ExportDestination {
+    fn missing(&self) -> Option<String> {
+        if self.data_format.is_none() { return Some("DataFormat".into()); }
+        None
+    }
+}
+
+/// botocore's `ExportJobSummary` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ExportJobSummary {
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(rename = "ExportSourceType", default, skip_serializing_if = "Option::is_none")]
+    pub export_source_type: Option<String>,
+    #[serde(rename = "JobStatus", default, skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "CompletedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub completed_timestamp: Option<Epoch>,
+}
+
+/// botocore's `ExportMetric` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ExportMetric {
+    #[serde(rename = "Name", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Aggregation", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub aggregation: Option<String>,
+}
+
+impl Members for ExportMetric {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// botocore's `ExportStatistics` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ExportStatistics {
+    #[serde(rename = "ProcessedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub processed_records_count: Option<i64>,
+    #[serde(rename = "ExportedRecordsCount", default, skip_serializing_if = "Option::is_none")]
+    pub exported_records_count: Option<i64>,
+}
+
 /// botocore's `FailureInfo` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2062,8 +2419,14 @@ pub struct FailureInfo {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct GuardianAttributes {
-    #[serde(rename = "OptimizedSharedDelivery", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OptimizedSharedDelivery", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub optimized_shared_delivery: Option<String>,
+}
+
+impl Members for GuardianAttributes {
+    fn missing(&self) -> Option<String> {
+        None
+    }
 }
 
 /// botocore's `GuardianOptions` shape.
@@ -2148,6 +2511,18 @@ pub struct ImportJobSummary {
     pub failed_records_count: Option<i64>,
 }
 
+/// botocore's `InsightsEvent` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct InsightsEvent {
+    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Epoch>,
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<EventDetails>,
+}
+
 /// botocore's `KinesisFirehoseDestination` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2212,6 +2587,16 @@ pub struct MailFromAttributes {
     pub behavior_on_mx_failure: Option<String>,
 }
 
+/// botocore's `MailboxValidation` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct MailboxValidation {
+    #[serde(rename = "IsValid", default, skip_serializing_if = "Option::is_none")]
+    pub is_valid: Option<EmailAddressInsightsVerdict>,
+    #[serde(rename = "Evaluations", default, skip_serializing_if = "Option::is_none")]
+    pub evaluations: Option<EmailAddressInsightsMailboxEvaluations>,
+}
+
 /// botocore's `Message` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2256,6 +2641,58 @@ impl Members for MessageHeader {
     }
 }
 
+/// botocore's `MessageInsightsDataSource` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct MessageInsightsDataSource {
+    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Epoch>,
+    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Epoch>,
+    #[serde(rename = "Include", default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<MessageInsightsFilters>,
+    #[serde(rename = "Exclude", default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<MessageInsightsFilters>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+}
+
+impl Members for MessageInsightsDataSource {
+    fn missing(&self) -> Option<String> {
+        if self.start_date.is_none() { return Some("StartDate".into()); }
+        if self.end_date.is_none() { return Some("EndDate".into()); }
+        if let Some(m) = self.include.as_ref().and_then(Members::missing) { return Some(format!("Include.{m}")); }
+        if let Some(m) = self.exclude.as_ref().and_then(Members::missing) { return Some(format!("Exclude.{m}")); }
+        None
+    }
+}
+
+/// botocore's `MessageInsightsFilters` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct MessageInsightsFilters {
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<Vec<String>>,
+    #[serde(rename = "Destination", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Vec<String>>,
+    #[serde(rename = "Subject", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Vec<String>>,
+    #[serde(rename = "Isp", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub isp: Option<Vec<String>>,
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<Vec<String>>,
+    #[serde(rename = "LastDeliveryEvent", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub last_delivery_event: Option<Vec<String>>,
+    #[serde(rename = "LastEngagementEvent", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub last_engagement_event: Option<Vec<String>>,
+}
+
+impl Members for MessageInsightsFilters {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
 /// botocore's `MessageSecurityOptions` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2285,6 +2722,58 @@ impl Members for MessageTag {
     fn missing(&self) -> Option<String> {
         if self.name.is_none() { return Some("Name".into()); }
         if self.value.is_none() { return Some("Value".into()); }
+        None
+    }
+}
+
+/// botocore's `MetricDataError` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct MetricDataError {
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// botocore's `MetricDataResult` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct MetricDataResult {
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "Timestamps", default, skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<Vec<Epoch>>,
+    #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<i64>>,
+}
+
+/// botocore's `MetricsDataSource` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct MetricsDataSource {
+    #[serde(rename = "Dimensions", default, deserialize_with = "wire::texts_map", skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(rename = "Namespace", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(rename = "Metrics", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<ExportMetric>>,
+    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Epoch>,
+    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Epoch>,
+}
+
+impl Members for MetricsDataSource {
+    fn missing(&self) -> Option<String> {
+        if self.dimensions.is_none() { return Some("Dimensions".into()); }
+        if self.namespace.is_none() { return Some("Namespace".into()); }
+        if self.metrics.is_none() { return Some("Metrics".into()); }
+        if let Some(m) = self.metrics.iter().flatten().find_map(Members::missing) { return Some(format!("Metrics.{m}")); }
+        if self.start_date.is_none() { return Some("StartDate".into()); }
+        if self.end_date.is_none() { return Some("EndDate".into()); }
         None
     }
 }
@@ -2754,12 +3243,21 @@ impl Members for TrackingOptions {
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
 pub struct VdmAttributes {
-    #[serde(rename = "VdmEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdmEnabled", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
     pub vdm_enabled: Option<String>,
     #[serde(rename = "DashboardAttributes", default, skip_serializing_if = "Option::is_none")]
     pub dashboard_attributes: Option<DashboardAttributes>,
     #[serde(rename = "GuardianAttributes", default, skip_serializing_if = "Option::is_none")]
     pub guardian_attributes: Option<GuardianAttributes>,
+}
+
+impl Members for VdmAttributes {
+    fn missing(&self) -> Option<String> {
+        if self.vdm_enabled.is_none() { return Some("VdmEnabled".into()); }
+        if let Some(m) = self.dashboard_attributes.as_ref().and_then(Members::missing) { return Some(format!("DashboardAttributes.{m}")); }
+        if let Some(m) = self.guardian_attributes.as_ref().and_then(Members::missing) { return Some(format!("GuardianAttributes.{m}")); }
+        None
+    }
 }
 
 /// botocore's `VdmOptions` shape.

@@ -127,6 +127,35 @@ pub fn text_map<'de, D: Deserializer<'de>>(
     Ok(Option::<Map>::deserialize(d)?.map(|m| m.0))
 }
 
+/// A map of strings to lists of strings (CreateExportJob's `Dimensions`): each key and each
+/// value of its lists counted.
+pub fn texts_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, Vec<String>>>, D::Error> {
+    struct Entries;
+    impl<'de> Visitor<'de> for Entries {
+        type Value = BTreeMap<String, Vec<String>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<Text, Counted<Text>>()? {
+                entry()?;
+                out.insert(k.0, v.0.into_iter().map(|t| t.0).collect());
+            }
+            Ok(out)
+        }
+    }
+    struct Map(BTreeMap<String, Vec<String>>);
+    impl<'de> Deserialize<'de> for Map {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+            d.deserialize_map(Entries).map(Map)
+        }
+    }
+    Ok(Option::<Map>::deserialize(d)?.map(|m| m.0))
+}
+
 /// Decodes a JSON request body straight into its typed request (an empty body is `{}`), then
 /// checks the members botocore's model requires. Unknown members are skipped without being
 /// built, so a huge unknown member costs no memory; nesting deeper than 128 levels is refused
