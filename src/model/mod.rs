@@ -5,6 +5,7 @@
 //! Rules live next to the data they guard, one file per resource (`pool.rs`, `ip.rs`, …), and
 //! return `error::Error` with the SES code and message of the rule that refused.
 
+pub mod account_settings;
 pub mod arn;
 pub mod check;
 mod check_sections;
@@ -20,6 +21,7 @@ pub mod ip;
 pub mod mail;
 pub mod message;
 pub mod metrics;
+pub mod multi_region;
 pub mod names;
 pub mod params;
 pub mod policy;
@@ -32,6 +34,7 @@ pub mod standard;
 pub mod suppression;
 pub mod tags;
 pub mod template;
+pub mod tenant;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -111,8 +114,9 @@ pub use standard::{IspMemory, StandardPoolState};
 /// included) in the state, which version 5 keeps in the outbox; versions 5 and older were
 /// model v2, where ISPs remembered nothing of a standard IP (`State::migrate_to_model_v3`);
 /// version 6 had no contact lists, import jobs, identity policies, custom verification
-/// templates or email receiving; `store/codec.rs` and `store/outbox.rs` migrate them all.
-pub const SCHEMA_VERSION: u32 = 7;
+/// templates or email receiving; version 7 had no tenants, multi-region endpoints, identity
+/// certificates or account settings; `store/codec.rs` and `store/outbox.rs` migrate them all.
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The key of pending demand sent through no configuration set (set names are never empty).
 pub const NO_SET: &str = "";
@@ -347,6 +351,24 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique"
     )]
     pub receipt_filters: BTreeMap<String, receipt::Filter>,
+    /// Tenants (`model::tenant`), multi-region endpoints whose primary region this is
+    /// (`model::multi_region`), S/MIME certificates per identity and address, and the account's
+    /// details, delivery mode and plan (`model::account_settings`); since version 8.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tenants: BTreeMap<String, tenant::Tenant>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub multi_region_endpoints: BTreeMap<String, multi_region::Endpoint>,
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique_nested"
+    )]
+    pub identity_certificates: BTreeMap<String, BTreeMap<String, account_settings::Certificate>>,
+    #[serde(
+        default,
+        skip_serializing_if = "account_settings::AccountSettings::is_empty"
+    )]
+    pub account: account_settings::AccountSettings,
 }
 
 impl Default for Region {
@@ -373,6 +395,10 @@ impl Default for Region {
             receipt_rule_sets: BTreeMap::new(),
             active_receipt_rule_set: None,
             receipt_filters: BTreeMap::new(),
+            tenants: BTreeMap::new(),
+            multi_region_endpoints: BTreeMap::new(),
+            identity_certificates: BTreeMap::new(),
+            account: Default::default(),
         }
     }
 }

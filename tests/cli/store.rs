@@ -95,7 +95,7 @@ fn wrong_types_are_corrupt_too() {
 #[test]
 fn a_state_from_a_newer_sesm_is_refused_and_never_rewritten() {
     let env = Env::new();
-    env.write_state(&json!({"SchemaVersion": 8, "Whatever": "the future holds"}));
+    env.write_state(&json!({"SchemaVersion": 9, "Whatever": "the future holds"}));
     let before = env.state_bytes();
     let run = env.refused_with(
         &["pool", "create", "p"],
