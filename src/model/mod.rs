@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result as SesmResult;
 use crate::lazy::Lazy;
 
+pub use cost::MonthUsage;
 pub use mail::Mail;
 
 /// Serde for an enum written as its text: `as_str` out, `FromStr` in. The text is read as
@@ -206,30 +207,6 @@ fn yes() -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
-}
-
-/// What one calendar month consumed, in the units the prices are quoted in.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct MonthUsage {
-    /// Days on which the account had at least one managed pool.
-    #[serde(default)]
-    pub managed_pool_days: u32,
-    /// Messages sent through managed pools (dedicated and shared overflow).
-    #[serde(default)]
-    pub managed_messages: u64,
-    /// Standard dedicated IPs summed over the days they existed.
-    #[serde(default)]
-    pub standard_ip_days: u64,
-}
-
-impl MonthUsage {
-    /// Adds another month's usage, saturating.
-    pub fn add(&mut self, o: &MonthUsage) {
-        self.managed_pool_days = self.managed_pool_days.saturating_add(o.managed_pool_days);
-        self.managed_messages = self.managed_messages.saturating_add(o.managed_messages);
-        self.standard_ip_days = self.standard_ip_days.saturating_add(o.standard_ip_days);
-    }
 }
 
 /// One region of the account; regions are independent (quotas are per region).

@@ -137,14 +137,14 @@ pub fn update(api: &Api, c: &Call) -> Result<Response> {
             "MessageSecurityOptions.SigningScheme needs exactly one of DefaultScheme and SmimeScheme.",
         ));
     }
-    if let Some(f) = scheme.smime_scheme.and_then(|s| s.signature_format) {
-        if f != "DETACHED" {
-            return Err(crate::model::rules::enum_error(
-                &f,
-                "messageSecurityOptions.signingScheme.smimeScheme.signatureFormat",
-                &["DETACHED"],
-            ));
-        }
+    if let Some(f) = scheme.smime_scheme.and_then(|s| s.signature_format)
+        && f != "DETACHED"
+    {
+        return Err(crate::model::rules::enum_error(
+            &f,
+            "messageSecurityOptions.signingScheme.smimeScheme.signatureFormat",
+            &["DETACHED"],
+        ));
     }
     let v = block(&Some(security))?;
     api.write(|s| {
