@@ -79,6 +79,14 @@ SESV2 = [
     # VDM and insights (issue 33, group A).
     "BatchGetMetricData", "CancelExportJob", "CreateExportJob", "GetEmailAddressInsights",
     "GetExportJob", "GetMessageInsights", "ListExportJobs", "PutAccountVdmAttributes",
+    # Tenants, multi-region endpoints, identity certificates, the account (issue 33, group C).
+    "AssociateEmailIdentityCertificate", "CreateMultiRegionEndpoint", "CreateTenant",
+    "CreateTenantResourceAssociation", "DeleteMultiRegionEndpoint", "DeleteTenant",
+    "DeleteTenantResourceAssociation", "DisassociateEmailIdentityCertificate",
+    "GetMultiRegionEndpoint", "GetTenant", "ListEmailIdentityCertificates",
+    "ListMultiRegionEndpoints", "ListResourceTenants", "ListTenantResources", "ListTenants",
+    "PutAccountDeliveryAttributes", "PutAccountDetails", "PutAccountPricingAttributes",
+    "PutTenantSuppressionAttributes", "UpdateConfigurationSet",
 ]
 
 # The SES v1 actions sesm serves.

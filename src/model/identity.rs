@@ -148,7 +148,11 @@ impl Region {
     pub fn delete_identity(&mut self, raw: &str) -> Result<(String, Identity)> {
         let name = normalize_identity(raw)?;
         match self.identities.remove(&name)? {
-            Some(identity) => Ok((name, identity)),
+            Some(identity) => {
+                // Its certificate associations go with it (K5).
+                self.identity_certificates.remove(&name);
+                Ok((name, identity))
+            }
             None => Err(not_found(&name)),
         }
     }

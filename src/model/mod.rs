@@ -5,6 +5,7 @@
 //! Rules live next to the data they guard, one file per resource (`pool.rs`, `ip.rs`, …), and
 //! return `error::Error` with the SES code and message of the rule that refused.
 
+pub mod account_settings;
 pub mod arn;
 pub mod check;
 mod check_sections;
@@ -22,6 +23,7 @@ pub mod ledger;
 pub mod mail;
 pub mod message;
 pub mod metrics;
+pub mod multi_region;
 pub mod names;
 pub mod params;
 pub mod policy;
@@ -35,6 +37,7 @@ pub mod suppression;
 pub mod tags;
 pub mod template;
 pub mod vdm;
+pub mod tenant;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -45,6 +48,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result as SesmResult;
 use crate::lazy::Lazy;
 
+pub use cost::MonthUsage;
 pub use mail::Mail;
 
 /// Serde for an enum written as its text: `as_str` out, `FromStr` in. The text is read as
@@ -114,7 +118,10 @@ pub use standard::{IspMemory, StandardPoolState};
 /// included) in the state, which version 5 keeps in the outbox; versions 5 and older were
 /// model v2, where ISPs remembered nothing of a standard IP (`State::migrate_to_model_v3`);
 /// version 6 had no contact lists, import jobs, identity policies, custom verification
-/// templates or email receiving; `store/codec.rs` and `store/outbox.rs` migrate them all.
+/// templates or email receiving; version 7 had no live clock ledger, VDM attributes, export
+/// jobs, tenants, multi-region endpoints, identity certificates, account settings,
+/// deliverability dashboard, test reports or reputation entity settings; `store/codec.rs` and
+/// `store/outbox.rs` migrate them all.
 pub const SCHEMA_VERSION: u32 = 8;
 
 /// The key of pending demand sent through no configuration set (set names are never empty).
@@ -205,30 +212,6 @@ fn yes() -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
-}
-
-/// What one calendar month consumed, in the units the prices are quoted in.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct MonthUsage {
-    /// Days on which the account had at least one managed pool.
-    #[serde(default)]
-    pub managed_pool_days: u32,
-    /// Messages sent through managed pools (dedicated and shared overflow).
-    #[serde(default)]
-    pub managed_messages: u64,
-    /// Standard dedicated IPs summed over the days they existed.
-    #[serde(default)]
-    pub standard_ip_days: u64,
-}
-
-impl MonthUsage {
-    /// Adds another month's usage, saturating.
-    pub fn add(&mut self, o: &MonthUsage) {
-        self.managed_pool_days = self.managed_pool_days.saturating_add(o.managed_pool_days);
-        self.managed_messages = self.managed_messages.saturating_add(o.managed_messages);
-        self.standard_ip_days = self.standard_ip_days.saturating_add(o.standard_ip_days);
-    }
 }
 
 /// One region of the account; regions are independent (quotas are per region).
@@ -358,6 +341,24 @@ pub struct Region {
     /// VDM's attributes and export jobs (`model::vdm`); since version 8.
     #[serde(default, skip_serializing_if = "vdm::Insights::is_empty")]
     pub insights: vdm::Insights,
+    /// Tenants (`model::tenant`), multi-region endpoints whose primary region this is
+    /// (`model::multi_region`), S/MIME certificates per identity and address, and the account's
+    /// details, delivery mode and plan (`model::account_settings`); since version 8.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tenants: BTreeMap<String, tenant::Tenant>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub multi_region_endpoints: BTreeMap<String, multi_region::Endpoint>,
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique_nested"
+    )]
+    pub identity_certificates: BTreeMap<String, BTreeMap<String, account_settings::Certificate>>,
+    #[serde(
+        default,
+        skip_serializing_if = "account_settings::AccountSettings::is_empty"
+    )]
+    pub account: account_settings::AccountSettings,
 }
 
 impl Default for Region {
@@ -386,6 +387,10 @@ impl Default for Region {
             active_receipt_rule_set: None,
             receipt_filters: BTreeMap::new(),
             insights: vdm::Insights::default(),
+            tenants: BTreeMap::new(),
+            multi_region_endpoints: BTreeMap::new(),
+            identity_certificates: BTreeMap::new(),
+            account: Default::default(),
         }
     }
 }

@@ -252,6 +252,13 @@ pub struct SentMessage {
     /// How it was sent, for its events' `mail` object (built before the line is written).
     #[serde(skip)]
     pub call: SendCall,
+    /// The tenant it was sent through (SESv2's `TenantName`, `model::tenant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// The multi-region endpoint it was sent through (`EndpointId`), which routed it to
+    /// `region` (`model::multi_region`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
 }
 
 fn one() -> u64 {
@@ -294,6 +301,13 @@ pub struct Outgoing {
     pub list_management: Option<ListManagement>,
     /// The identity ARNs a send names and who calls (`model::policy`, sending authorization).
     pub authorization: Option<Authorization>,
+    /// SESv2's `TenantName`: the send uses only the tenant's resources (N7) and is
+    /// attributed to it.
+    pub tenant: Option<String>,
+    /// SESv2's `EndpointId`: the multi-region endpoint that routed it.
+    pub endpoint: Option<String>,
+    /// The stored template it renders, for the tenant's check (set by `ops::template`).
+    pub stored_template: Option<String>,
 }
 
 /// SendEmail's `ListManagementOptions`, and where the server answers the unsubscribe links

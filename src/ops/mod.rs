@@ -11,6 +11,7 @@
 //! through `store`; an operation never touches the disk and never prints.
 
 pub mod account;
+pub mod account_settings;
 pub mod bounce;
 pub mod compare;
 pub mod config_set;
@@ -31,6 +32,7 @@ pub mod live;
 pub mod message;
 pub mod metrics;
 pub mod mime;
+pub mod multi_region;
 pub mod names;
 #[rustfmt::skip]
 pub mod operation;
@@ -45,6 +47,7 @@ pub mod state;
 pub mod suppression;
 pub mod tag;
 pub mod template;
+pub mod tenant;
 pub mod traffic;
 pub mod vdm;
 

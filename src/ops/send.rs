@@ -106,6 +106,8 @@ fn record(
             .collect(),
         count,
         rendering_failure: None,
+        tenant: msg.tenant.clone(),
+        endpoint: msg.endpoint.clone(),
         suppressed: route
             .recipients
             .iter()
@@ -147,6 +149,7 @@ pub fn send(
     check_count(msg.count)?;
     super::policy::authorize(s, region, msg, now)?;
     let route = s.region(region).check_and_route(&s.model, region, msg)?;
+    check_tenant(s, region, msg, &route)?;
     let m = record(s, region, msg, &route, s.sent_seq + 1, now);
     let m = super::contact_list::list_management(s, region, msg, &route, m)?;
     let reply = Sent {
@@ -158,6 +161,24 @@ pub fn send(
         count: m.count,
     };
     Ok((vec![m], reply))
+}
+
+/// N7: a send through a tenant uses the tenant's identity (the sender's address or its
+/// domain), configuration set and stored template.
+fn check_tenant(s: &State, region: &str, msg: &Outgoing, route: &Route) -> Result<()> {
+    let Some(tenant) = &msg.tenant else {
+        return Ok(());
+    };
+    let domain = route.from.rsplit_once('@').map(|x| x.1.to_string());
+    let identities: Vec<String> = std::iter::once(route.from.clone()).chain(domain).collect();
+    s.region(region).check_tenant_send(
+        tenant,
+        &s.account_id,
+        region,
+        &identities,
+        route.config_set.as_deref(),
+        msg.stored_template.as_deref(),
+    )
 }
 
 /// One entry of SendBulkEmail's reply.
@@ -224,7 +245,9 @@ pub fn send_bulk(
                 .collect();
             return Ok((Vec::new(), results));
         }
-        other => other?,
+        // The whole request uses the tenant's resources, or none of it is sent (N7).
+        Ok(route) => check_tenant(s, region, &probe, &route)?,
+        Err(e) => return Err(e),
     };
     let mut sent = Vec::new();
     let mut results = Vec::new();
@@ -442,6 +465,12 @@ pub struct OutboxMessage {
     /// Recipients the message's contact list says opted out of its topic (not delivered to).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unsubscribed: Vec<String>,
+    /// The tenant it was sent through (SESv2's `TenantName`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    /// The multi-region endpoint that routed it to `region` (SESv2's `EndpointId`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
 }
 
 impl From<SentMessage> for OutboxMessage {
@@ -464,6 +493,8 @@ impl From<SentMessage> for OutboxMessage {
             count: m.count,
             rendering_failure: m.rendering_failure,
             unsubscribed: m.unsubscribed,
+            tenant_name: m.tenant,
+            endpoint_id: m.endpoint,
         }
     }
 }

@@ -288,6 +288,7 @@ pub fn send(
         subject: subject(&body),
         body,
         call: SendCall::new(msg.call.operation, Content::Template),
+        stored_template: name.clone(),
         ..msg.clone()
     };
     let (mut sent, reply) = super::send::send(s, region, &msg, now)?;
@@ -327,6 +328,7 @@ pub fn send_bulk(
         .collect();
     let msg = Outgoing {
         call: SendCall::new(msg.call.operation, Content::Template),
+        stored_template: name.clone(),
         ..msg.clone()
     };
     let (mut sent, results) = super::send::send_bulk(s, region, &msg, &destinations, now)?;

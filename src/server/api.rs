@@ -35,6 +35,14 @@ pub struct Api {
 /// (`Credential=AKID/20261130/eu-west-1/ses/aws4_request`); signatures and keys are not
 /// checked. `None` for an unsigned request.
 pub fn region_of(req: &Request) -> Option<String> {
+    // SigV4a (what SDKs sign a send through a multi-region endpoint with) has no region in
+    // its scope (`KEY/DATE/ses/aws4_request`): its region set names one, or any (`*`), which
+    // is the server's default region.
+    let auth = req.header("authorization")?;
+    if auth.starts_with("AWS4-ECDSA-P256-SHA256") {
+        let set = req.header("x-amz-region-set")?;
+        return (!set.contains(['*', ','])).then(|| set.trim().to_string());
+    }
     scope_field(req, 2)
 }
 

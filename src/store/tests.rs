@@ -184,6 +184,8 @@ fn message(seq: u64) -> SentMessage {
         mime: std::sync::Arc::new(mime),
         tags: vec![],
         call: Default::default(),
+        tenant: None,
+        endpoint: None,
     }
 }
 

@@ -9,7 +9,9 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::harness::Env;
-use crate::serve::{Server, Terraform, drive_with_boto3, drive_with_boto3_and};
+use crate::serve::{
+    Server, Terraform, drive_with_boto3, drive_with_boto3_and, drive_with_boto3_at,
+};
 
 #[test]
 fn contact_lists_import_jobs_and_unsubscribe_links_through_boto3() {
@@ -26,6 +28,14 @@ fn vdm_metrics_insights_and_export_jobs_through_boto3() {
 #[test]
 fn identity_policies_allow_and_refuse_sends_through_boto3() {
     drive_with_boto3("sending_authorization.py");
+}
+
+/// Issue 33, group C: tenants, multi-region endpoints, identity certificates, the account's
+/// details, delivery mode and plan, UpdateConfigurationSet. botocore 1.43.11 lacks most of
+/// these operations, so only the newer environment drives them.
+#[test]
+fn tenants_endpoints_certificates_and_account_details_through_boto3() {
+    drive_with_boto3_at(&["new"], "tenants.py", &[]);
 }
 
 #[test]

@@ -256,10 +256,16 @@ pub fn drive_with_boto3(script: &str) {
 /// `drive_with_boto3` with more arguments for `sesm serve`; the script finds the inbound
 /// endpoint's `HOST:PORT` in `SESM_INBOUND` when one of them is `--inbound-port`.
 pub fn drive_with_boto3_and(script: &str, serve_args: &[&str]) {
+    drive_with_boto3_at(&["old", "new"], script, serve_args);
+}
+
+/// `drive_with_boto3_and` under the named environments only (operations an older botocore
+/// lacks are driven with the newer one).
+pub fn drive_with_boto3_at(versions: &[&str], script: &str, serve_args: &[&str]) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/clients")
         .join(script);
-    for version in ["old", "new"] {
+    for &version in versions {
         let Some(python) = client_venv(version) else {
             crate::harness::skip(
                 &format!("the {version} boto3 environment (target/clients/{version})"),

@@ -12,15 +12,16 @@ use crate::server::api::Api;
 use crate::server::http::{Response, json};
 
 pub fn get(api: &Api, c: &Call) -> Result<Response> {
-    let (a, suppression, vdm) = api.read(|s| {
+    let (a, suppression, vdm, settings) = api.read(|s| {
         Ok((
             ops::account::get(s, &c.region)?,
             ops::suppression::attributes(s, &c.region),
             ops::vdm::attributes(s, &c.region),
+            ops::account_settings::view(s, &c.region),
         ))
     })?;
     let quota = api.send_quota(&c.region)?;
-    Ok(json(&GetAccountResponse {
+    let r = GetAccountResponse {
         dedicated_ip_auto_warmup_enabled: Some(a.dedicated_ip_auto_warmup_enabled),
         enforcement_status: Some("HEALTHY".into()),
         production_access_enabled: Some(true),
@@ -36,7 +37,8 @@ pub fn get(api: &Api, c: &Call) -> Result<Response> {
         }),
         vdm_attributes: Some(super::vdm::attributes_shape(&vdm)),
         ..Default::default()
-    }))
+    };
+    Ok(json(&super::account_settings::settings_of(r, settings)))
 }
 
 pub fn put_dedicated_ip_warmup(api: &Api, c: &Call) -> Result<Response> {

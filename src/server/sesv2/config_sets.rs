@@ -14,6 +14,7 @@ use super::shapes::{
     PutConfigurationSetReputationOptionsBody, PutConfigurationSetSendingOptionsBody,
     PutConfigurationSetSuppressionOptionsBody, PutConfigurationSetTrackingOptionsBody,
     PutConfigurationSetVdmOptionsBody, ReputationOptions, SendingOptions,
+    UpdateConfigurationSetBody,
 };
 use super::{Call, empty, filter, reshape, spelled, tag_pairs, tag_shapes};
 use crate::error::{Error, Result};
@@ -101,7 +102,7 @@ fn get_response(cs: ConfigSetGet) -> Result<GetConfigurationSetResponse> {
         suppression_options: typed(stored(OptionBlock::Suppression))?,
         vdm_options: typed(stored(OptionBlock::Vdm))?,
         archiving_options: typed(stored(OptionBlock::Archiving))?,
-        message_security_options: None,
+        message_security_options: typed(stored(OptionBlock::MessageSecurity))?,
     })
 }
 
@@ -118,6 +119,38 @@ fn block<T: Serialize>(b: &Option<T>) -> Result<Option<Value>> {
                 .map_err(|e| Error::internal(format!("cannot encode a block: {e}")))
         })
         .transpose()
+}
+
+/// UpdateConfigurationSet: a partial update of the members it names; its one member today is
+/// `MessageSecurityOptions`, whose `SigningScheme` is one of `DefaultScheme` and `SmimeScheme`
+/// (`SignatureFormat` DETACHED). A request naming none changes nothing (the set must exist).
+pub fn update(api: &Api, c: &Call) -> Result<Response> {
+    let b: UpdateConfigurationSetBody = c.body()?;
+    let name = b.configuration_set_name.unwrap_or_default();
+    let Some(security) = b.message_security_options else {
+        api.read(|s| ops::config_set::get(s, &c.region, &name))?;
+        return Ok(empty());
+    };
+    let scheme = security.signing_scheme.clone().unwrap_or_default();
+    if scheme.default_scheme.is_some() == scheme.smime_scheme.is_some() {
+        return Err(Error::bad_request(
+            "MessageSecurityOptions.SigningScheme needs exactly one of DefaultScheme and SmimeScheme.",
+        ));
+    }
+    if let Some(f) = scheme.smime_scheme.and_then(|s| s.signature_format)
+        && f != "DETACHED"
+    {
+        return Err(crate::model::rules::enum_error(
+            &f,
+            "messageSecurityOptions.signingScheme.smimeScheme.signatureFormat",
+            &["DETACHED"],
+        ));
+    }
+    let v = block(&Some(security))?;
+    api.write(|s| {
+        ops::config_set::put_option_block(s, &c.region, &name, OptionBlock::MessageSecurity, v)
+    })?;
+    Ok(empty())
 }
 
 pub fn list(api: &Api, c: &Call) -> Result<Response> {

@@ -7,6 +7,7 @@
 //! handler in its resource's file, and name it in `call` (which does not compile until then).
 
 mod account;
+mod account_settings;
 mod config_sets;
 mod contact_lists;
 mod custom_verification;
@@ -16,6 +17,7 @@ mod identities;
 mod identity_policies;
 mod import_jobs;
 mod ips;
+mod multi_region;
 mod pools;
 pub mod router;
 #[rustfmt::skip]
@@ -26,6 +28,7 @@ pub mod shapes;
 mod suppression;
 mod tags;
 mod templates;
+mod tenants;
 mod vdm;
 pub mod wire;
 
@@ -225,38 +228,40 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         O::GetExportJob => export_jobs::get(api, c),
         O::ListExportJobs => export_jobs::list(api, c),
         O::CancelExportJob => export_jobs::cancel(api, c),
-        O::AssociateEmailIdentityCertificate
-        | O::CreateDeliverabilityTestReport
-        | O::CreateMultiRegionEndpoint
-        | O::CreateTenant
-        | O::CreateTenantResourceAssociation
-        | O::DeleteMultiRegionEndpoint
-        | O::DeleteTenant
-        | O::DeleteTenantResourceAssociation
-        | O::DisassociateEmailIdentityCertificate
+        O::CreateTenant => tenants::create(api, c),
+        O::GetTenant => tenants::get(api, c),
+        O::ListTenants => tenants::list(api, c),
+        O::DeleteTenant => tenants::delete(api, c),
+        O::CreateTenantResourceAssociation => tenants::associate(api, c),
+        O::DeleteTenantResourceAssociation => tenants::dissociate(api, c),
+        O::ListTenantResources => tenants::resources(api, c),
+        O::ListResourceTenants => tenants::resource_tenants(api, c),
+        O::PutTenantSuppressionAttributes => tenants::put_suppression(api, c),
+        O::CreateMultiRegionEndpoint => multi_region::create(api, c),
+        O::GetMultiRegionEndpoint => multi_region::get(api, c),
+        O::ListMultiRegionEndpoints => multi_region::list(api, c),
+        O::DeleteMultiRegionEndpoint => multi_region::delete(api, c),
+        O::AssociateEmailIdentityCertificate => account_settings::associate_certificate(api, c),
+        O::DisassociateEmailIdentityCertificate => {
+            account_settings::disassociate_certificate(api, c)
+        }
+        O::ListEmailIdentityCertificates => account_settings::list_certificates(api, c),
+        O::PutAccountDetails => account_settings::put_details(api, c),
+        O::PutAccountDeliveryAttributes => account_settings::put_delivery(api, c),
+        O::PutAccountPricingAttributes => account_settings::put_pricing(api, c),
+        O::UpdateConfigurationSet => config_sets::update(api, c),
+        O::CreateDeliverabilityTestReport
         | O::GetBlacklistReports
         | O::GetDeliverabilityDashboardOptions
         | O::GetDeliverabilityTestReport
         | O::GetDomainDeliverabilityCampaign
         | O::GetDomainStatisticsReport
-        | O::GetMultiRegionEndpoint
         | O::GetReputationEntity
-        | O::GetTenant
         | O::ListDeliverabilityTestReports
         | O::ListDomainDeliverabilityCampaigns
-        | O::ListEmailIdentityCertificates
-        | O::ListMultiRegionEndpoints
         | O::ListRecommendations
         | O::ListReputationEntities
-        | O::ListResourceTenants
-        | O::ListTenantResources
-        | O::ListTenants
-        | O::PutAccountDeliveryAttributes
-        | O::PutAccountDetails
-        | O::PutAccountPricingAttributes
         | O::PutDeliverabilityDashboardOption
-        | O::PutTenantSuppressionAttributes
-        | O::UpdateConfigurationSet
         | O::UpdateReputationEntityCustomerManagedStatus
         | O::UpdateReputationEntityPolicy => Err(not_served(op)),
     }
@@ -267,7 +272,7 @@ fn not_served(op: Operation) -> Error {
     Error::new(
         Kind::Ses(SesCode::NotImplemented),
         format!(
-            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, event destinations, identities and their policies, tags, email templates, custom verification emails, contact lists, import jobs, sending, the suppression list and the account.",
+            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, event destinations, identities and their policies, tags, email templates, custom verification emails, contact lists, import jobs, tenants, multi-region endpoints, identity certificates, sending, the suppression list and the account.",
             op.name()
         ),
     )
@@ -395,10 +400,40 @@ mod tests {
     use super::testing::Door;
     use super::*;
 
+    /// The operations issue 33's groups A (VDM and insights) and B (deliverability) serve on
+    /// their own branches: the only ones still allowed to answer 501 here. The lead empties
+    /// this list when merging them; then every operation is served.
+    const SERVED_ON_OTHER_BRANCHES: &[Operation] = &[
+        Operation::BatchGetMetricData,
+        Operation::CancelExportJob,
+        Operation::CreateDeliverabilityTestReport,
+        Operation::CreateExportJob,
+        Operation::GetBlacklistReports,
+        Operation::GetDeliverabilityDashboardOptions,
+        Operation::GetDeliverabilityTestReport,
+        Operation::GetDomainDeliverabilityCampaign,
+        Operation::GetDomainStatisticsReport,
+        Operation::GetEmailAddressInsights,
+        Operation::GetExportJob,
+        Operation::GetMessageInsights,
+        Operation::GetReputationEntity,
+        Operation::ListDeliverabilityTestReports,
+        Operation::ListDomainDeliverabilityCampaigns,
+        Operation::ListExportJobs,
+        Operation::ListRecommendations,
+        Operation::ListReputationEntities,
+        Operation::PutAccountVdmAttributes,
+        Operation::PutDeliverabilityDashboardOption,
+        Operation::UpdateReputationEntityCustomerManagedStatus,
+        Operation::UpdateReputationEntityPolicy,
+    ];
+
     #[test]
-    fn every_operation_is_routed_and_served_or_501() {
+    fn every_operation_is_served() {
         let door = Door::new();
         for op in Operation::ALL {
+            let pending = SERVED_ON_OTHER_BRANCHES.contains(op);
+            assert_eq!(op.served(), !pending, "{}", op.name());
             let (method, template, _) = routes::ROUTES.iter().find(|(_, _, o)| o == op).unwrap();
             let path = template
                 .split('/')

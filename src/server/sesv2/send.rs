@@ -38,7 +38,10 @@ pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
         return_path: b.feedback_forwarding_email_address.clone(),
         ..Authorization::default()
     };
+    let (tenant, endpoint) = (b.tenant_name.clone(), b.endpoint_id.clone());
     let (mut msg, template) = outgoing(b)?;
+    msg.tenant = tenant;
+    msg.endpoint = endpoint;
     if auth.from_arn.is_some() || auth.return_path_arn.is_some() {
         let action = match (&template, &msg.body) {
             (Some(_), _) => "ses:SendTemplatedEmail",
@@ -49,9 +52,12 @@ pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
     }
     msg.list_management = list;
     let now = jiff::Timestamp::now();
-    let sent = api.send(|s| match &template {
-        Some(t) => ops::template::send(s, &c.region, &msg, t, now),
-        None => ops::send::send(s, &c.region, &msg, now),
+    let sent = api.send(|s| {
+        let region = routed_region(s, &c.region, &msg)?;
+        match &template {
+            Some(t) => ops::template::send(s, &region, &msg, t, now),
+            None => ops::send::send(s, &region, &msg, now),
+        }
     })?;
     if let Some(l) = &msg.list_management {
         // SES adds a recipient the list lacks to it. The message is sent already: a failure
@@ -73,10 +79,15 @@ pub fn send_email(api: &Api, c: &Call) -> Result<Response> {
 
 pub fn send_bulk_email(api: &Api, c: &Call) -> Result<Response> {
     let b: SendBulkEmailBody = c.body()?;
-    let (shared, template, entries) = bulk(b, c.caller.clone())?;
+    let (tenant, endpoint) = (b.tenant_name.clone(), b.endpoint_id.clone());
+    let (mut shared, template, entries) = bulk(b, c.caller.clone())?;
+    shared.tenant = tenant;
+    shared.endpoint = endpoint;
     let now = jiff::Timestamp::now();
-    let results =
-        api.send(|s| ops::template::send_bulk(s, &c.region, &shared, &template, &entries, now))?;
+    let results = api.send(|s| {
+        let region = routed_region(s, &c.region, &shared)?;
+        ops::template::send_bulk(s, &region, &shared, &template, &entries, now)
+    })?;
     let results = results
         .into_iter()
         .map(|r| BulkEmailEntryResult {
@@ -88,6 +99,15 @@ pub fn send_bulk_email(api: &Api, c: &Call) -> Result<Response> {
     Ok(json(&SendBulkEmailResponse {
         bulk_email_entry_results: Some(results),
     }))
+}
+
+/// The region a send goes to: the call's, or, through a multi-region endpoint (`EndpointId`),
+/// the one the endpoint routes the account's next message to (G4, G5).
+fn routed_region(s: &model::State, called: &str, msg: &Outgoing) -> Result<String> {
+    match &msg.endpoint {
+        Some(id) => ops::multi_region::route(s, id, s.sent_seq + 1),
+        None => Ok(called.to_string()),
+    }
 }
 
 /// `Destination`: To, Cc and Bcc lists.

@@ -963,6 +963,322 @@ impl Members for PutAccountVdmAttributesBody {
     }
 }
 
+/// The JSON body of AssociateEmailIdentityCertificate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct AssociateEmailIdentityCertificateBody {
+    #[serde(rename = "EmailIdentity", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub email_identity: Option<String>,
+    #[serde(rename = "FromAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub from_address: Option<String>,
+    #[serde(rename = "CertificateArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub certificate_arn: Option<String>,
+}
+
+impl Members for AssociateEmailIdentityCertificateBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_identity.is_none() { return Some("EmailIdentity".into()); }
+        if self.certificate_arn.is_none() { return Some("CertificateArn".into()); }
+        None
+    }
+}
+
+/// The JSON body of CreateMultiRegionEndpoint (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateMultiRegionEndpointBody {
+    #[serde(rename = "EndpointName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+    #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Details>,
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl Members for CreateMultiRegionEndpointBody {
+    fn missing(&self) -> Option<String> {
+        if self.endpoint_name.is_none() { return Some("EndpointName".into()); }
+        if self.details.is_none() { return Some("Details".into()); }
+        if let Some(m) = self.details.as_ref().and_then(Members::missing) { return Some(format!("Details.{m}")); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateTenant (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateTenantBody {
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "SuppressionAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub suppression_attributes: Option<TenantSuppressionAttributes>,
+}
+
+impl Members for CreateTenantBody {
+    fn missing(&self) -> Option<String> {
+        if self.tenant_name.is_none() { return Some("TenantName".into()); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        if let Some(m) = self.suppression_attributes.as_ref().and_then(Members::missing) { return Some(format!("SuppressionAttributes.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of CreateTenantResourceAssociation (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateTenantResourceAssociationBody {
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "ResourceArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+}
+
+impl Members for CreateTenantResourceAssociationBody {
+    fn missing(&self) -> Option<String> {
+        if self.tenant_name.is_none() { return Some("TenantName".into()); }
+        if self.resource_arn.is_none() { return Some("ResourceArn".into()); }
+        None
+    }
+}
+
+/// The JSON body of DeleteTenant (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteTenantBody {
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+}
+
+impl Members for DeleteTenantBody {
+    fn missing(&self) -> Option<String> {
+        if self.tenant_name.is_none() { return Some("TenantName".into()); }
+        None
+    }
+}
+
+/// The JSON body of DeleteTenantResourceAssociation (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteTenantResourceAssociationBody {
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "ResourceArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+}
+
+impl Members for DeleteTenantResourceAssociationBody {
+    fn missing(&self) -> Option<String> {
+        if self.tenant_name.is_none() { return Some("TenantName".into()); }
+        if self.resource_arn.is_none() { return Some("ResourceArn".into()); }
+        None
+    }
+}
+
+/// The JSON body of DisassociateEmailIdentityCertificate (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DisassociateEmailIdentityCertificateBody {
+    #[serde(rename = "EmailIdentity", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub email_identity: Option<String>,
+    #[serde(rename = "FromAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub from_address: Option<String>,
+}
+
+impl Members for DisassociateEmailIdentityCertificateBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_identity.is_none() { return Some("EmailIdentity".into()); }
+        None
+    }
+}
+
+/// The JSON body of GetTenant (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetTenantBody {
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+}
+
+impl Members for GetTenantBody {
+    fn missing(&self) -> Option<String> {
+        if self.tenant_name.is_none() { return Some("TenantName".into()); }
+        None
+    }
+}
+
+/// The JSON body of ListEmailIdentityCertificates (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListEmailIdentityCertificatesBody {
+    #[serde(rename = "EmailIdentity", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub email_identity: Option<String>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+}
+
+impl Members for ListEmailIdentityCertificatesBody {
+    fn missing(&self) -> Option<String> {
+        if self.email_identity.is_none() { return Some("EmailIdentity".into()); }
+        None
+    }
+}
+
+/// The JSON body of ListResourceTenants (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListResourceTenantsBody {
+    #[serde(rename = "ResourceArn", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Members for ListResourceTenantsBody {
+    fn missing(&self) -> Option<String> {
+        if self.resource_arn.is_none() { return Some("ResourceArn".into()); }
+        None
+    }
+}
+
+/// The JSON body of ListTenantResources (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListTenantResourcesBody {
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "Filter", default, deserialize_with = "wire::text_map", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, String>>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Members for ListTenantResourcesBody {
+    fn missing(&self) -> Option<String> {
+        if self.tenant_name.is_none() { return Some("TenantName".into()); }
+        None
+    }
+}
+
+/// The JSON body of ListTenants (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListTenantsBody {
+    #[serde(rename = "Filter", default, deserialize_with = "wire::text_map", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, String>>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+}
+
+impl Members for ListTenantsBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of PutAccountDeliveryAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountDeliveryAttributesBody {
+    #[serde(rename = "SharedPoolDeliveryMode", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub shared_pool_delivery_mode: Option<String>,
+}
+
+impl Members for PutAccountDeliveryAttributesBody {
+    fn missing(&self) -> Option<String> {
+        if self.shared_pool_delivery_mode.is_none() { return Some("SharedPoolDeliveryMode".into()); }
+        None
+    }
+}
+
+/// The JSON body of PutAccountDetails (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountDetailsBody {
+    #[serde(rename = "MailType", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub mail_type: Option<String>,
+    #[serde(rename = "WebsiteURL", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
+    #[serde(rename = "ContactLanguage", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub contact_language: Option<String>,
+    #[serde(rename = "UseCaseDescription", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub use_case_description: Option<String>,
+    #[serde(rename = "AdditionalContactEmailAddresses", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub additional_contact_email_addresses: Option<Vec<String>>,
+    #[serde(rename = "ProductionAccessEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub production_access_enabled: Option<bool>,
+}
+
+impl Members for PutAccountDetailsBody {
+    fn missing(&self) -> Option<String> {
+        if self.mail_type.is_none() { return Some("MailType".into()); }
+        if self.website_url.is_none() { return Some("WebsiteURL".into()); }
+        None
+    }
+}
+
+/// The JSON body of PutAccountPricingAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountPricingAttributesBody {
+    #[serde(rename = "Plan", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+}
+
+impl Members for PutAccountPricingAttributesBody {
+    fn missing(&self) -> Option<String> {
+        if self.plan.is_none() { return Some("Plan".into()); }
+        None
+    }
+}
+
+/// The JSON body of PutTenantSuppressionAttributes (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutTenantSuppressionAttributesBody {
+    #[serde(rename = "TenantName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "SuppressedReasons", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub suppressed_reasons: Option<Vec<String>>,
+    #[serde(rename = "SuppressionScope", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub suppression_scope: Option<String>,
+}
+
+impl Members for PutTenantSuppressionAttributesBody {
+    fn missing(&self) -> Option<String> {
+        if self.tenant_name.is_none() { return Some("TenantName".into()); }
+        None
+    }
+}
+
+/// The JSON body of UpdateConfigurationSet (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateConfigurationSetBody {
+    #[serde(rename = "ConfigurationSetName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+    #[serde(rename = "MessageSecurityOptions", default, skip_serializing_if = "Option::is_none")]
+    pub message_security_options: Option<MessageSecurityOptions>,
+}
+
+impl Members for UpdateConfigurationSetBody {
+    fn missing(&self) -> Option<String> {
+        if self.configuration_set_name.is_none() { return Some("ConfigurationSetName".into()); }
+        if let Some(m) = self.message_security_options.as_ref().and_then(Members::missing) { return Some(format!("MessageSecurityOptions.{m}")); }
+        None
+    }
+}
+
 /// The output of CreateConfigurationSet.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -1701,6 +2017,180 @@ pub struct ListExportJobsResponse {
 pub struct PutAccountVdmAttributesResponse {
 }
 
+/// The output of AssociateEmailIdentityCertificate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct AssociateEmailIdentityCertificateResponse {
+}
+
+/// The output of CreateMultiRegionEndpoint.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateMultiRegionEndpointResponse {
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "EndpointId", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
+}
+
+/// The output of CreateTenant.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateTenantResponse {
+    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "TenantId", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    #[serde(rename = "TenantArn", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_arn: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "SendingStatus", default, skip_serializing_if = "Option::is_none")]
+    pub sending_status: Option<String>,
+    #[serde(rename = "SuppressionAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub suppression_attributes: Option<TenantSuppressionAttributes>,
+}
+
+/// The output of CreateTenantResourceAssociation.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateTenantResourceAssociationResponse {
+}
+
+/// The output of DeleteMultiRegionEndpoint.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteMultiRegionEndpointResponse {
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The output of DeleteTenant.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteTenantResponse {
+}
+
+/// The output of DeleteTenantResourceAssociation.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeleteTenantResourceAssociationResponse {
+}
+
+/// The output of DisassociateEmailIdentityCertificate.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DisassociateEmailIdentityCertificateResponse {
+}
+
+/// The output of GetMultiRegionEndpoint.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetMultiRegionEndpointResponse {
+    #[serde(rename = "EndpointName", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+    #[serde(rename = "EndpointId", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
+    #[serde(rename = "Routes", default, skip_serializing_if = "Option::is_none")]
+    pub routes: Option<Vec<Route>>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
+/// The output of GetTenant.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetTenantResponse {
+    #[serde(rename = "Tenant", default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<Tenant>,
+}
+
+/// The output of ListEmailIdentityCertificates.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListEmailIdentityCertificatesResponse {
+    #[serde(rename = "Certificates", default, skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<Vec<IdentityCertificate>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListMultiRegionEndpoints.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListMultiRegionEndpointsResponse {
+    #[serde(rename = "MultiRegionEndpoints", default, skip_serializing_if = "Option::is_none")]
+    pub multi_region_endpoints: Option<Vec<MultiRegionEndpoint>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListResourceTenants.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListResourceTenantsResponse {
+    #[serde(rename = "ResourceTenants", default, skip_serializing_if = "Option::is_none")]
+    pub resource_tenants: Option<Vec<ResourceTenantMetadata>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListTenantResources.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListTenantResourcesResponse {
+    #[serde(rename = "TenantResources", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_resources: Option<Vec<TenantResource>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListTenants.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListTenantsResponse {
+    #[serde(rename = "Tenants", default, skip_serializing_if = "Option::is_none")]
+    pub tenants: Option<Vec<TenantInfo>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of PutAccountDeliveryAttributes.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountDeliveryAttributesResponse {
+}
+
+/// The output of PutAccountDetails.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountDetailsResponse {
+}
+
+/// The output of PutAccountPricingAttributes.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutAccountPricingAttributesResponse {
+}
+
+/// The output of PutTenantSuppressionAttributes.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutTenantSuppressionAttributesResponse {
+}
+
+/// The output of UpdateConfigurationSet.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateConfigurationSetResponse {
+}
+
 /// botocore's `AccountDetails` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2121,6 +2611,22 @@ impl Members for Destination {
     }
 }
 
+/// botocore's `Details` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Details {
+    #[serde(rename = "RoutesDetails", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub routes_details: Option<Vec<RouteDetails>>,
+}
+
+impl Members for Details {
+    fn missing(&self) -> Option<String> {
+        if self.routes_details.is_none() { return Some("RoutesDetails".into()); }
+        if let Some(m) = self.routes_details.iter().flatten().find_map(Members::missing) { return Some(format!("RoutesDetails.{m}")); }
+        None
+    }
+}
+
 /// botocore's `DkimAttributes` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2441,6 +2947,20 @@ impl Members for GuardianOptions {
     fn missing(&self) -> Option<String> {
         None
     }
+}
+
+/// botocore's `IdentityCertificate` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct IdentityCertificate {
+    #[serde(rename = "FromAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_address: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "CertificateArn", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arn: Option<String>,
+    #[serde(rename = "CertificateExpiryTime", default, skip_serializing_if = "Option::is_none")]
+    pub certificate_expiry_time: Option<Epoch>,
 }
 
 /// botocore's `IdentityInfo` shape.
@@ -2778,6 +3298,24 @@ impl Members for MetricsDataSource {
     }
 }
 
+/// botocore's `MultiRegionEndpoint` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct MultiRegionEndpoint {
+    #[serde(rename = "EndpointName", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_name: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "EndpointId", default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_id: Option<String>,
+    #[serde(rename = "Regions", default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+}
+
 /// botocore's `PinpointDestination` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2862,6 +3400,20 @@ impl Members for ReputationOptions {
     }
 }
 
+/// botocore's `ResourceTenantMetadata` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ResourceTenantMetadata {
+    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "TenantId", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    #[serde(rename = "AssociatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub associated_timestamp: Option<Epoch>,
+}
+
 /// botocore's `ReviewDetails` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2870,6 +3422,29 @@ pub struct ReviewDetails {
     pub status: Option<String>,
     #[serde(rename = "CaseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
+}
+
+/// botocore's `Route` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Route {
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+/// botocore's `RouteDetails` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct RouteDetails {
+    #[serde(rename = "Region", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl Members for RouteDetails {
+    fn missing(&self) -> Option<String> {
+        if self.region.is_none() { return Some("Region".into()); }
+        None
+    }
 }
 
 /// botocore's `SOARecord` shape.
@@ -3145,6 +3720,68 @@ impl Members for Template {
         if let Some(m) = self.template_content.as_ref().and_then(Members::missing) { return Some(format!("TemplateContent.{m}")); }
         if let Some(m) = self.headers.iter().flatten().find_map(Members::missing) { return Some(format!("Headers.{m}")); }
         if let Some(m) = self.attachments.iter().flatten().find_map(Members::missing) { return Some(format!("Attachments.{m}")); }
+        None
+    }
+}
+
+/// botocore's `Tenant` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Tenant {
+    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "TenantId", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    #[serde(rename = "TenantArn", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_arn: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    #[serde(rename = "SendingStatus", default, skip_serializing_if = "Option::is_none")]
+    pub sending_status: Option<String>,
+    #[serde(rename = "SuppressionAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub suppression_attributes: Option<TenantSuppressionAttributes>,
+}
+
+/// botocore's `TenantInfo` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TenantInfo {
+    #[serde(rename = "TenantName", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(rename = "TenantId", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    #[serde(rename = "TenantArn", default, skip_serializing_if = "Option::is_none")]
+    pub tenant_arn: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "SendingStatus", default, skip_serializing_if = "Option::is_none")]
+    pub sending_status: Option<String>,
+}
+
+/// botocore's `TenantResource` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TenantResource {
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+}
+
+/// botocore's `TenantSuppressionAttributes` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct TenantSuppressionAttributes {
+    #[serde(rename = "SuppressedReasons", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub suppressed_reasons: Option<Vec<String>>,
+    #[serde(rename = "SuppressionScope", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub suppression_scope: Option<String>,
+}
+
+impl Members for TenantSuppressionAttributes {
+    fn missing(&self) -> Option<String> {
         None
     }
 }
