@@ -76,6 +76,13 @@ SESV2 = [
     "SendCustomVerificationEmail",
     "UpdateContact", "UpdateContactList", "UpdateCustomVerificationEmailTemplate",
     "UpdateEmailIdentityPolicy",
+    # Deliverability dashboard, recommendations, reputation entities (issue 33, group B).
+    "CreateDeliverabilityTestReport", "GetBlacklistReports",
+    "GetDeliverabilityDashboardOptions", "GetDeliverabilityTestReport",
+    "GetDomainDeliverabilityCampaign", "GetDomainStatisticsReport", "GetReputationEntity",
+    "ListDeliverabilityTestReports", "ListDomainDeliverabilityCampaigns", "ListRecommendations",
+    "ListReputationEntities", "PutDeliverabilityDashboardOption",
+    "UpdateReputationEntityCustomerManagedStatus", "UpdateReputationEntityPolicy",
 ]
 
 # The SES v1 actions sesm serves.

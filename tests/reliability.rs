@@ -340,7 +340,7 @@ fn corrupt_files_are_refused_with_path_position_and_backup() {
         ),
         (
             "newer version",
-            text.replace("\"SchemaVersion\":7", "\"SchemaVersion\":8")
+            text.replace("\"SchemaVersion\":8", "\"SchemaVersion\":9")
                 .into_bytes(),
         ),
     ];

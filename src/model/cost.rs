@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::{MonthUsage, Prices};
+use super::Prices;
 
 /// One calendar month's estimated charges, in USD.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -76,6 +76,30 @@ pub fn months(usage: &BTreeMap<String, MonthUsage>, prices: &Prices) -> Vec<Mont
         .iter()
         .map(|(m, u)| month_cost(m, u, prices))
         .collect()
+}
+
+/// What one calendar month consumed, in the units the prices are quoted in.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MonthUsage {
+    /// Days on which the account had at least one managed pool.
+    #[serde(default)]
+    pub managed_pool_days: u32,
+    /// Messages sent through managed pools (dedicated and shared overflow).
+    #[serde(default)]
+    pub managed_messages: u64,
+    /// Standard dedicated IPs summed over the days they existed.
+    #[serde(default)]
+    pub standard_ip_days: u64,
+}
+
+impl MonthUsage {
+    /// Adds another month's usage, saturating.
+    pub fn add(&mut self, o: &MonthUsage) {
+        self.managed_pool_days = self.managed_pool_days.saturating_add(o.managed_pool_days);
+        self.managed_messages = self.managed_messages.saturating_add(o.managed_messages);
+        self.standard_ip_days = self.standard_ip_days.saturating_add(o.standard_ip_days);
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod config_set;
 pub mod contact_list;
 pub mod cost;
 pub mod custom_verification;
+pub mod deliverability;
 pub mod event;
 pub mod identity;
 pub mod import_job;
@@ -26,6 +27,7 @@ pub mod policy;
 pub mod pool;
 pub mod publishing;
 pub mod receipt;
+pub mod reputation;
 pub mod rules;
 pub mod sending;
 pub mod standard;
@@ -42,6 +44,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result as SesmResult;
 use crate::lazy::Lazy;
 
+pub use cost::MonthUsage;
 pub use mail::Mail;
 
 /// Serde for an enum written as its text: `as_str` out, `FromStr` in. The text is read as
@@ -111,8 +114,10 @@ pub use standard::{IspMemory, StandardPoolState};
 /// included) in the state, which version 5 keeps in the outbox; versions 5 and older were
 /// model v2, where ISPs remembered nothing of a standard IP (`State::migrate_to_model_v3`);
 /// version 6 had no contact lists, import jobs, identity policies, custom verification
-/// templates or email receiving; `store/codec.rs` and `store/outbox.rs` migrate them all.
-pub const SCHEMA_VERSION: u32 = 7;
+/// templates or email receiving; version 7 had no Deliverability dashboard, deliverability
+/// test reports or reputation entity settings; `store/codec.rs` and `store/outbox.rs` migrate
+/// them all.
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The key of pending demand sent through no configuration set (set names are never empty).
 pub const NO_SET: &str = "";
@@ -202,30 +207,6 @@ fn yes() -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
-}
-
-/// What one calendar month consumed, in the units the prices are quoted in.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct MonthUsage {
-    /// Days on which the account had at least one managed pool.
-    #[serde(default)]
-    pub managed_pool_days: u32,
-    /// Messages sent through managed pools (dedicated and shared overflow).
-    #[serde(default)]
-    pub managed_messages: u64,
-    /// Standard dedicated IPs summed over the days they existed.
-    #[serde(default)]
-    pub standard_ip_days: u64,
-}
-
-impl MonthUsage {
-    /// Adds another month's usage, saturating.
-    pub fn add(&mut self, o: &MonthUsage) {
-        self.managed_pool_days = self.managed_pool_days.saturating_add(o.managed_pool_days);
-        self.managed_messages = self.managed_messages.saturating_add(o.managed_messages);
-        self.standard_ip_days = self.standard_ip_days.saturating_add(o.standard_ip_days);
-    }
 }
 
 /// One region of the account; regions are independent (quotas are per region).
@@ -347,6 +328,24 @@ pub struct Region {
         deserialize_with = "crate::lazy::unique"
     )]
     pub receipt_filters: BTreeMap<String, receipt::Filter>,
+    /// The Deliverability dashboard's subscription (`model::deliverability`); since version 8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliverability_dashboard: Option<deliverability::Dashboard>,
+    /// Predictive inbox placement tests, by report ID; since version 8.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub deliverability_tests: BTreeMap<String, deliverability::TestReport>,
+    /// What the customer set on reputation entities (`model::reputation`), by the entity's
+    /// ARN resource part (`identity/NAME`, `configuration-set/NAME`); since version 8.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub reputation_entities: BTreeMap<String, reputation::EntitySettings>,
 }
 
 impl Default for Region {
@@ -373,6 +372,9 @@ impl Default for Region {
             receipt_rule_sets: BTreeMap::new(),
             active_receipt_rule_set: None,
             receipt_filters: BTreeMap::new(),
+            deliverability_dashboard: None,
+            deliverability_tests: BTreeMap::new(),
+            reputation_entities: BTreeMap::new(),
         }
     }
 }

@@ -51,7 +51,8 @@ pub(super) fn decode_parsed(
         // into the outbox and never written back; versions 5 and older lack the ISPs' memory of
         // standard IPs, which `migrate_to_model_v3` fills in; versions 6 and older lack the
         // contact lists, import jobs, identity policies, custom verification templates and
-        // email receiving, which default to none. The document reads as it is (its lazy
+        // email receiving, which default to none; version 7 lacks the Deliverability dashboard,
+        // its test reports and reputation entity settings, likewise. The document reads as it is (its lazy
         // sections keep their text and positions) at the new version.
         Ok(mut state) if (2..SCHEMA_VERSION).contains(&state.schema_version) => {
             state.schema_version = SCHEMA_VERSION;
@@ -72,9 +73,9 @@ pub(super) fn decode_parsed(
                     Err(DecodeError::Newer(v.min(u64::from(u32::MAX)) as u32))
                 }
                 Some(1) => migrate(value),
-                // A version 2 to 6 document serde could not read: serde's own error names the
+                // A version 2 to 7 document serde could not read: serde's own error names the
                 // position, as for the current version.
-                Some(2..=6) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
+                Some(2..=7) => serde_json::from_slice::<State>(bytes).map_err(DecodeError::Corrupt),
                 Some(v) if v < u64::from(SCHEMA_VERSION) => Err(corrupt(&format!(
                     "SchemaVersion {v} is not a version sesm ever wrote"
                 ))),
@@ -99,7 +100,8 @@ pub(super) fn corrupt(msg: &str) -> DecodeError {
 /// suppression list, likewise; version 5 moves tracked messages' `mail` objects out of the
 /// state (the store carries them into the outbox); version 6 adds what ISPs remember of
 /// standard IPs (model v3); version 7 contact lists, import jobs, identity policies, custom
-/// verification templates and email receiving, which default to none.
+/// verification templates and email receiving, which default to none; version 8 the
+/// Deliverability dashboard, its test reports and reputation entity settings, likewise.
 pub(super) fn migrate(mut doc: serde_json::Value) -> std::result::Result<State, DecodeError> {
     let obj = doc
         .as_object_mut()
@@ -165,8 +167,8 @@ mod tests {
         let t = s.region("eu-west-1").existing_template("w").unwrap();
         assert_eq!(t.content.subject.as_deref(), Some("Hi {{n}}"));
         assert_eq!(decode(&encode(&s)).unwrap(), s);
-        let v8 = br#"{"SchemaVersion":8,"AccountId":"123456789012","Date":"2026-11-26"}"#;
-        assert!(matches!(decode(v8), Err(DecodeError::Newer(8))));
+        let v9 = br#"{"SchemaVersion":9,"AccountId":"123456789012","Date":"2026-11-26"}"#;
+        assert!(matches!(decode(v9), Err(DecodeError::Newer(9))));
     }
 
     #[test]

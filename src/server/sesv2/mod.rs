@@ -10,12 +10,14 @@ mod account;
 mod config_sets;
 mod contact_lists;
 mod custom_verification;
+mod deliverability;
 mod event_destinations;
 mod identities;
 mod identity_policies;
 mod import_jobs;
 mod ips;
 mod pools;
+mod reputation;
 pub mod router;
 #[rustfmt::skip]
 pub mod routes;
@@ -215,10 +217,23 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         O::UpdateCustomVerificationEmailTemplate => custom_verification::update(api, c),
         O::DeleteCustomVerificationEmailTemplate => custom_verification::delete(api, c),
         O::SendCustomVerificationEmail => custom_verification::send(api, c),
+        O::PutDeliverabilityDashboardOption => deliverability::put_option(api, c),
+        O::GetDeliverabilityDashboardOptions => deliverability::get_options(api, c),
+        O::GetDomainStatisticsReport => deliverability::statistics_report(api, c),
+        O::ListDomainDeliverabilityCampaigns => deliverability::list_campaigns(api, c),
+        O::GetDomainDeliverabilityCampaign => deliverability::get_campaign(api, c),
+        O::CreateDeliverabilityTestReport => deliverability::create_test(api, c),
+        O::GetDeliverabilityTestReport => deliverability::get_test(api, c),
+        O::ListDeliverabilityTestReports => deliverability::list_tests(api, c),
+        O::GetBlacklistReports => deliverability::blacklist_reports(api, c),
+        O::ListRecommendations => reputation::list_recommendations(api, c),
+        O::GetReputationEntity => reputation::get_entity(api, c),
+        O::ListReputationEntities => reputation::list_entities(api, c),
+        O::UpdateReputationEntityCustomerManagedStatus => reputation::update_status(api, c),
+        O::UpdateReputationEntityPolicy => reputation::update_policy(api, c),
         O::AssociateEmailIdentityCertificate
         | O::BatchGetMetricData
         | O::CancelExportJob
-        | O::CreateDeliverabilityTestReport
         | O::CreateExportJob
         | O::CreateMultiRegionEndpoint
         | O::CreateTenant
@@ -227,24 +242,14 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         | O::DeleteTenant
         | O::DeleteTenantResourceAssociation
         | O::DisassociateEmailIdentityCertificate
-        | O::GetBlacklistReports
-        | O::GetDeliverabilityDashboardOptions
-        | O::GetDeliverabilityTestReport
-        | O::GetDomainDeliverabilityCampaign
-        | O::GetDomainStatisticsReport
         | O::GetEmailAddressInsights
         | O::GetExportJob
         | O::GetMessageInsights
         | O::GetMultiRegionEndpoint
-        | O::GetReputationEntity
         | O::GetTenant
-        | O::ListDeliverabilityTestReports
-        | O::ListDomainDeliverabilityCampaigns
         | O::ListEmailIdentityCertificates
         | O::ListExportJobs
         | O::ListMultiRegionEndpoints
-        | O::ListRecommendations
-        | O::ListReputationEntities
         | O::ListResourceTenants
         | O::ListTenantResources
         | O::ListTenants
@@ -252,11 +257,8 @@ fn call(api: &Api, op: Operation, c: &Call) -> Result<Response> {
         | O::PutAccountDetails
         | O::PutAccountPricingAttributes
         | O::PutAccountVdmAttributes
-        | O::PutDeliverabilityDashboardOption
         | O::PutTenantSuppressionAttributes
-        | O::UpdateConfigurationSet
-        | O::UpdateReputationEntityCustomerManagedStatus
-        | O::UpdateReputationEntityPolicy => Err(not_served(op)),
+        | O::UpdateConfigurationSet => Err(not_served(op)),
     }
 }
 
@@ -265,7 +267,7 @@ fn not_served(op: Operation) -> Error {
     Error::new(
         Kind::Ses(SesCode::NotImplemented),
         format!(
-            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, event destinations, identities and their policies, tags, email templates, custom verification emails, contact lists, import jobs, sending, the suppression list and the account.",
+            "sesm does not serve {}; it emulates dedicated IPs, pools, configuration sets, event destinations, identities and their policies, tags, email templates, custom verification emails, contact lists, import jobs, the Deliverability dashboard, recommendations, reputation entities, sending, the suppression list and the account.",
             op.name()
         ),
     )
