@@ -1,4 +1,4 @@
-//! Recommendations and reputation entities (rules E1–E8 in `ses-rules.md`).
+//! Recommendations and reputation entities (rules K1–K8 in `ses-rules.md`).
 //!
 //! Recommendations are derived, never stored: the gaps sesm can see in the account (a domain
 //! that does not sign with DKIM, no custom MAIL FROM domain, neither of them so DMARC cannot
@@ -25,9 +25,9 @@ pub struct EntitySettings {
     pub status_updated: Option<Timestamp>,
 }
 
-/// The policy an entity has until one is put (E4).
+/// The policy an entity has until one is put (K4).
 pub const DEFAULT_POLICY: &str = "standard";
-/// The SES-managed policies (E4).
+/// The SES-managed policies (K4).
 pub const POLICIES: [&str; 3] = ["none", "standard", "strict"];
 pub const SENDING_STATUSES: [&str; 3] = ["ENABLED", "REINSTATED", "DISABLED"];
 pub const ENTITY_TYPES: [&str; 1] = ["RESOURCE"];
@@ -44,7 +44,7 @@ pub const TYPES: [&str; 8] = [
 pub const IMPACTS: [&str; 2] = ["LOW", "HIGH"];
 pub const STATUSES: [&str; 2] = ["OPEN", "FIXED"];
 
-/// E4: a policy ARN as SES's pattern has it,
+/// K4: a policy ARN as SES's pattern has it,
 /// `^arn:[a-z0-9-]+:ses:[a-z0-9-]+:aws:reputation-policy/(none|standard|strict)$`; its name.
 pub fn check_policy(arn: &str) -> Result<&str> {
     let bad = || {
@@ -81,7 +81,7 @@ pub fn policy_arn(partition: &str, region: &str, name: &str) -> String {
     format!("arn:{partition}:ses:{region}:aws:reputation-policy/{name}")
 }
 
-/// E1: the entity type, `RESOURCE` (the only one SES has).
+/// K1: the entity type, `RESOURCE` (the only one SES has).
 pub fn check_entity_type(t: &str) -> Result<()> {
     if ENTITY_TYPES.contains(&t) {
         Ok(())
@@ -94,7 +94,7 @@ pub fn check_entity_type(t: &str) -> Result<()> {
     }
 }
 
-/// E2: a reference that names no entity of the region.
+/// K2: a reference that names no entity of the region.
 pub fn entity_not_found(reference: &str) -> Error {
     Error::not_found(format!(
         "Reputation entity {reference} does not exist: reputation entities are the region's email identities and configuration sets, named by their ARN."
@@ -113,7 +113,7 @@ pub struct Finding {
 }
 
 impl Region {
-    /// E6: the gaps sesm sees in this region, by resource then type. `listed` names the pools
+    /// K6: the gaps sesm sees in this region, by resource then type. `listed` names the pools
     /// whose IPs the model lists (D8).
     pub fn findings(&self, listed: &[String]) -> Result<Vec<Finding>> {
         let mut out = Vec::new();
@@ -205,7 +205,7 @@ impl Region {
         counts.into_iter().collect()
     }
 
-    /// E2: whether `resource` (`identity/NAME`, `configuration-set/NAME`) is an entity here.
+    /// K2: whether `resource` (`identity/NAME`, `configuration-set/NAME`) is an entity here.
     pub fn entity_exists(&self, resource: &str) -> Result<bool> {
         Ok(match resource.split_once('/') {
             Some(("identity", name)) => self.identities.contains(name)?,
@@ -214,7 +214,7 @@ impl Region {
         })
     }
 
-    /// E3, E5: the aggregate sending status of an entity: DISABLED when the customer or SES
+    /// K3, K5: the aggregate sending status of an entity: DISABLED when the customer or SES
     /// disabled it, REINSTATED when the customer reinstated it, else ENABLED.
     pub fn entity_aggregate(&self, resource: &str, ses_status: &str) -> &'static str {
         let customer = self
@@ -229,7 +229,7 @@ impl Region {
         }
     }
 
-    /// E5: the SES-managed status: the `strict` policy pauses an entity with a HIGH finding;
+    /// K5: the SES-managed status: the `strict` policy pauses an entity with a HIGH finding;
     /// `standard` and `none` leave it sending (sesm sees no bounce or complaint findings, on
     /// which SES's `standard` policy acts). A REINSTATED customer status overrides findings.
     pub fn ses_status(
@@ -253,25 +253,39 @@ impl Region {
         }
     }
 
-    /// E5: refuses a send through an entity (the sender's identity or the set) whose
+    /// K5: refuses a send through an entity (the sender's identity or the set) whose
     /// aggregate status is DISABLED.
     pub fn check_entities_send(&self, identity: Option<&str>, set: Option<&str>) -> Result<()> {
         if self.reputation_entities.is_empty() {
             return Ok(());
         }
-        let listed: Vec<String> = Vec::new();
-        let findings = self.findings(&listed)?;
+        // v1 has no code of its own for an entity: an identity's pause is said as the
+        // account's, a set's as the set's.
         let resources = identity
-            .map(|i| format!("identity/{i}"))
+            .map(|i| (format!("identity/{i}"), crate::error::About::Account))
             .into_iter()
-            .chain(set.map(|s| format!("configuration-set/{s}")));
-        for resource in resources {
-            let impact = highest_impact(&findings, &resource);
+            .chain(set.map(|s| {
+                (
+                    format!("configuration-set/{s}"),
+                    crate::error::About::ConfigurationSet,
+                )
+            }));
+        let mut findings = None;
+        for (resource, about) in resources {
+            // An entity nobody set anything on sends (the default policy pauses nothing sesm
+            // derives), so most sends look at no finding.
+            if !self.reputation_entities.contains_key(&resource) {
+                continue;
+            }
+            if findings.is_none() {
+                findings = Some(self.findings(&[])?);
+            }
+            let impact = highest_impact(findings.as_deref().unwrap_or_default(), &resource);
             let (ses, _) = self.ses_status(&resource, impact);
             if self.entity_aggregate(&resource, ses) == "DISABLED" {
                 return Err(Error::sending_paused(
                     format!("Sending is paused for reputation entity {resource}."),
-                    crate::error::About::Account,
+                    about,
                 )
                 .hint("UpdateReputationEntityCustomerManagedStatus with SendingStatus ENABLED or REINSTATED"));
             }
@@ -360,6 +374,29 @@ mod tests {
         assert_eq!(r.ses_status(key, None).0, "ENABLED");
         r.reputation_entities.get_mut(key).unwrap().status = Some("REINSTATED".into());
         assert_eq!(r.ses_status(key, Some("HIGH")).0, "ENABLED");
+    }
+
+    #[test]
+    fn a_state_with_bad_settings_is_refused_when_checked() {
+        let mut r = Region::default();
+        assert_eq!(r.check_deliverability(), Ok(()));
+        let mut put = |key: &str, e: EntitySettings| {
+            r.reputation_entities.clear();
+            r.reputation_entities.insert(key.into(), e);
+            r.check_deliverability()
+        };
+        let status = |s: &str| EntitySettings {
+            status: Some(s.into()),
+            ..Default::default()
+        };
+        assert_eq!(put("identity/a.com", status("REINSTATED")), Ok(()));
+        assert!(put("identity/a.com", status("PAUSED")).unwrap_err().contains("K3"));
+        assert!(put("tenant/t", status("ENABLED")).unwrap_err().contains("K2"));
+        let policy = EntitySettings {
+            policy: Some("strict".into()),
+            ..Default::default()
+        };
+        assert!(put("configuration-set/cs", policy).unwrap_err().contains("K4"));
     }
 
     #[test]

@@ -691,7 +691,7 @@ impl Region {
                 )));
             }
         }
-        // E5: an identity or set whose reputation entity is disabled does not send.
+        // K5: an identity or set whose reputation entity is disabled does not send.
         let identity = self.sender_identity(&from)?.map(|(name, _)| name);
         self.check_entities_send(identity.as_deref(), config_set.as_deref())?;
         let pool = self.pool_of_set(config_set.as_deref())?;

@@ -1,6 +1,6 @@
 //! `ListRecommendations` and reputation entities: `GetReputationEntity`,
 //! `ListReputationEntities`, `UpdateReputationEntityCustomerManagedStatus`,
-//! `UpdateReputationEntityPolicy` (rules E1–E8 in `model::reputation`).
+//! `UpdateReputationEntityPolicy` (rules K1–K8 in `model::reputation`).
 
 use std::collections::BTreeMap;
 
@@ -42,7 +42,7 @@ pub struct RecommendationView {
     pub created: Timestamp,
 }
 
-/// E7: ListRecommendations' filter: one key, or STATUS with IMPACT or TYPE, each value one of
+/// K7: ListRecommendations' filter: one key, or STATUS with IMPACT or TYPE, each value one of
 /// its enum's (RESOURCE_ARN any ARN).
 fn check_recommendation_filter(filter: &BTreeMap<String, String>) -> Result<()> {
     let keys: Vec<&str> = filter.keys().map(String::as_str).collect();
@@ -70,7 +70,7 @@ fn check_recommendation_filter(filter: &BTreeMap<String, String>) -> Result<()> 
     Ok(())
 }
 
-/// ListRecommendations (E6, E7): the open findings, filtered and paged (1–100 a page).
+/// ListRecommendations (K6, K7): the open findings, filtered and paged (1–100 a page).
 pub fn recommendations(
     s: &State,
     region: &str,
@@ -123,7 +123,7 @@ pub struct EntityView {
     pub impact: Option<&'static str>,
 }
 
-/// E1, E2: the entity a type and reference name, as its resource part (`identity/NAME`).
+/// K1, K2: the entity a type and reference name, as its resource part (`identity/NAME`).
 fn entity_key(s: &State, region: &str, entity_type: &str, reference: &str) -> Result<String> {
     rep::check_entity_type(entity_type)?;
     let parsed = reference
@@ -162,7 +162,7 @@ fn view(s: &State, region: &str, key: &str, findings: &[Finding]) -> EntityView 
     }
 }
 
-/// GetReputationEntity (E1–E5).
+/// GetReputationEntity (K1–K5).
 pub fn get_entity(
     s: &State,
     region: &str,
@@ -173,7 +173,7 @@ pub fn get_entity(
     Ok(view(s, region, &key, &findings(s, region)?))
 }
 
-/// ListReputationEntities (E8): the region's identities then configuration sets, filtered
+/// ListReputationEntities (K8): the region's identities then configuration sets, filtered
 /// and paged.
 pub fn list_entities(
     s: &State,
@@ -221,7 +221,7 @@ pub fn list_entities(
     page("reputation-entities", items, paging)
 }
 
-/// UpdateReputationEntityCustomerManagedStatus (E3).
+/// UpdateReputationEntityCustomerManagedStatus (K3).
 pub fn update_status(
     s: &mut State,
     region: &str,
@@ -244,7 +244,7 @@ pub fn update_status(
     Ok(())
 }
 
-/// UpdateReputationEntityPolicy (E4).
+/// UpdateReputationEntityPolicy (K4).
 pub fn update_policy(
     s: &mut State,
     region: &str,
