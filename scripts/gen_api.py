@@ -87,6 +87,13 @@ SESV2 = [
     "ListMultiRegionEndpoints", "ListResourceTenants", "ListTenantResources", "ListTenants",
     "PutAccountDeliveryAttributes", "PutAccountDetails", "PutAccountPricingAttributes",
     "PutTenantSuppressionAttributes", "UpdateConfigurationSet",
+    # Deliverability dashboard, recommendations, reputation entities (issue 33, group B).
+    "CreateDeliverabilityTestReport", "GetBlacklistReports",
+    "GetDeliverabilityDashboardOptions", "GetDeliverabilityTestReport",
+    "GetDomainDeliverabilityCampaign", "GetDomainStatisticsReport", "GetReputationEntity",
+    "ListDeliverabilityTestReports", "ListDomainDeliverabilityCampaigns", "ListRecommendations",
+    "ListReputationEntities", "PutDeliverabilityDashboardOption",
+    "UpdateReputationEntityCustomerManagedStatus", "UpdateReputationEntityPolicy",
 ]
 
 # The SES v1 actions sesm serves.

@@ -1,7 +1,7 @@
 //! What the account says about itself beyond sending: its details and production access
-//! request (PutAccountDetails, rules D1–D4), its shared pool delivery mode
-//! (PutAccountDeliveryAttributes, D5), its pricing plan (PutAccountPricingAttributes, D6), and
-//! the S/MIME certificates its identities' addresses are associated with (rules K1–K5).
+//! request (PutAccountDetails, rules U1–U4), its shared pool delivery mode
+//! (PutAccountDeliveryAttributes, U5), its pricing plan (PutAccountPricingAttributes, U6), and
+//! the S/MIME certificates its identities' addresses are associated with (rules H1–H5).
 //!
 //! What SES does after a human or ACM looks (reviewing a request, provisioning a certificate)
 //! sesm does when the account clock moves past the day it was asked: `sesm simulate` is the
@@ -72,7 +72,7 @@ pub struct Pricing {
 }
 
 impl Pricing {
-    /// D6: the plan in force on `today`, and the one scheduled after it.
+    /// U6: the plan in force on `today`, and the one scheduled after it.
     pub fn on(&self, today: Date) -> (String, Option<String>) {
         match (&self.next, self.from) {
             (Some(n), Some(from)) if today >= from => (n.clone(), None),
@@ -81,7 +81,7 @@ impl Pricing {
     }
 }
 
-/// D4: the review's status on `today`: PENDING on the day asked, GRANTED after (SES: "within
+/// U4: the review's status on `today`: PENDING on the day asked, GRANTED after (SES: "within
 /// 24 hours"); a request for the sandbox (`ProductionAccessEnabled` false) needs no review.
 pub fn review_status(d: &Details, today: Date) -> &'static str {
     if d.production_access != Some(true) || today > d.requested {
@@ -99,7 +99,7 @@ fn one_of(value: &str, member: &str, allowed: &[&str]) -> Result<()> {
     }
 }
 
-/// D1–D3: PutAccountDetails' members as SESv2's model bounds them.
+/// U1–U3: PutAccountDetails' members as SESv2's model bounds them.
 pub fn check_details(d: &Details) -> Result<()> {
     one_of(&d.mail_type, "mailType", &MAIL_TYPES)?;
     if let Some(l) = &d.contact_language {
@@ -148,7 +148,7 @@ pub fn next_month(today: Date) -> Date {
 #[serde(rename_all = "PascalCase")]
 pub struct Certificate {
     pub certificate_arn: String,
-    /// The account clock's day it was associated: PROVISIONING that day, ACTIVE after (K4).
+    /// The account clock's day it was associated: PROVISIONING that day, ACTIVE after (H4).
     pub associated: Date,
 }
 
@@ -162,7 +162,7 @@ impl Certificate {
     }
 }
 
-/// K2: an ACM certificate ARN (botocore's `CertificateArn`: 20–2048 characters,
+/// H2: an ACM certificate ARN (botocore's `CertificateArn`: 20–2048 characters,
 /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:certificate/ID`).
 pub fn check_certificate_arn(arn: &str) -> Result<()> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
@@ -192,7 +192,7 @@ pub fn check_certificate_arn(arn: &str) -> Result<()> {
     }
 }
 
-/// K1: the address a certificate signs for. A domain identity needs a `FromAddress` of the
+/// H1: the address a certificate signs for. A domain identity needs a `FromAddress` of the
 /// domain or a subdomain; an address identity takes none or itself.
 pub fn certificate_address(identity: &str, from: Option<&str>) -> Result<String> {
     let is_address = identity.contains('@');
@@ -225,7 +225,7 @@ pub fn certificate_address(identity: &str, from: Option<&str>) -> Result<String>
 }
 
 impl Region {
-    /// K3: associates a certificate with an address of an identity; one per address.
+    /// H3: associates a certificate with an address of an identity; one per address.
     pub fn associate_certificate(
         &mut self,
         identity: &str,
@@ -246,7 +246,7 @@ impl Region {
         Ok(())
     }
 
-    /// K5: removes an address's association (SES deprovisions it; sesm at once).
+    /// H5: removes an address's association (SES deprovisions it; sesm at once).
     pub fn disassociate_certificate(&mut self, identity: &str, address: &str) -> Result<()> {
         let certs = self.identity_certificates.get_mut(identity);
         let removed = certs.and_then(|c| c.remove(address));

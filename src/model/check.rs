@@ -356,6 +356,9 @@ impl State {
             region
                 .check_receiving()
                 .map_err(|why| format!("{name}: {why}"))?;
+            region
+                .check_deliverability()
+                .map_err(|why| format!("{name}: {why}"))?;
         }
         Ok(())
     }

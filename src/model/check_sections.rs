@@ -1,10 +1,11 @@
 //! The checks of the sections version 5 added (contact lists, import jobs, identity policies,
-//! custom verification templates, email receiving), for a state that did not come through
+//! custom verification templates, email receiving) and version 8's (the Deliverability
+//! dashboard, reputation entities), for a state that did not come through
 //! sesm's own rules; `check.rs` runs them with the others. Each names the first offending
 //! resource and the rule it breaks.
 
 use super::Region;
-use super::{contact_list, custom_verification, policy, receipt};
+use super::{contact_list, custom_verification, policy, receipt, reputation};
 
 impl Region {
     /// What is cheap to check on every read: email receiving, custom verification templates,
@@ -103,6 +104,41 @@ impl Region {
         for (id, j) in &self.insights.export_jobs {
             super::export_job::check_format(&j.data_format)
                 .map_err(|e| format!("export job '{}': {}", id.escape_default(), e.message))?;
+        }
+        Ok(())
+    }
+
+    /// The Deliverability dashboard's domains and reputation entities' settings (D1, K2–K4).
+    pub(super) fn check_deliverability(&self) -> Result<(), String> {
+        for t in self
+            .deliverability_dashboard
+            .iter()
+            .flat_map(|d| &d.domains)
+        {
+            if t.domain.is_empty() || t.domain.contains('@') {
+                return Err(format!(
+                    "Deliverability dashboard: '{}' is not a domain (D1)",
+                    t.domain.escape_default()
+                ));
+            }
+        }
+        for (key, e) in &self.reputation_entities {
+            let what = format!("reputation entity '{}'", key.escape_default());
+            if !key.starts_with("identity/") && !key.starts_with("configuration-set/") {
+                return Err(format!("{what}: an identity or a configuration set (K2)"));
+            }
+            if let Some(status) = &e.status
+                && !reputation::SENDING_STATUSES.contains(&status.as_str())
+            {
+                return Err(format!(
+                    "{what}: status '{}' is not ENABLED, REINSTATED or DISABLED (K3)",
+                    status.escape_default()
+                ));
+            }
+            if let Some(policy) = &e.policy {
+                reputation::check_policy(policy)
+                    .map_err(|err| format!("{what}: K4: {}", err.message))?;
+            }
         }
         Ok(())
     }

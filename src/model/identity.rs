@@ -149,7 +149,7 @@ impl Region {
         let name = normalize_identity(raw)?;
         match self.identities.remove(&name)? {
             Some(identity) => {
-                // Its certificate associations go with it (K5).
+                // Its certificate associations go with it (H5).
                 self.identity_certificates.remove(&name);
                 Ok((name, identity))
             }

@@ -13,6 +13,7 @@ pub mod config_set;
 pub mod contact_list;
 pub mod cost;
 pub mod custom_verification;
+pub mod deliverability;
 pub mod event;
 pub mod export_job;
 pub mod identity;
@@ -30,14 +31,15 @@ pub mod policy;
 pub mod pool;
 pub mod publishing;
 pub mod receipt;
+pub mod reputation;
 pub mod rules;
 pub mod sending;
 pub mod standard;
 pub mod suppression;
 pub mod tags;
 pub mod template;
-pub mod vdm;
 pub mod tenant;
+pub mod vdm;
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -359,6 +361,24 @@ pub struct Region {
         skip_serializing_if = "account_settings::AccountSettings::is_empty"
     )]
     pub account: account_settings::AccountSettings,
+    /// The Deliverability dashboard's subscription (`model::deliverability`); since version 8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliverability_dashboard: Option<deliverability::Dashboard>,
+    /// Predictive inbox placement tests, by report ID; since version 8.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub deliverability_tests: BTreeMap<String, deliverability::TestReport>,
+    /// What the customer set on reputation entities (`model::reputation`), by the entity's
+    /// ARN resource part (`identity/NAME`, `configuration-set/NAME`); since version 8.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::lazy::unique"
+    )]
+    pub reputation_entities: BTreeMap<String, reputation::EntitySettings>,
 }
 
 impl Default for Region {
@@ -391,6 +411,9 @@ impl Default for Region {
             multi_region_endpoints: BTreeMap::new(),
             identity_certificates: BTreeMap::new(),
             account: Default::default(),
+            deliverability_dashboard: None,
+            deliverability_tests: BTreeMap::new(),
+            reputation_entities: BTreeMap::new(),
         }
     }
 }

@@ -572,6 +572,29 @@ impl Region {
         Ok(None)
     }
 
+    /// The pool mail of a configuration set (or of none) goes through: the set's sending
+    /// pool, else `ses-default-dedicated-pool` when it holds IPs, else SES's shared IPs.
+    pub(crate) fn pool_of_set(&self, config_set: Option<&str>) -> Result<String> {
+        let set_pool = match config_set {
+            Some(cs) => self
+                .configuration_sets
+                .entry(cs)?
+                .and_then(|c| c.sending_pool),
+            None => None,
+        };
+        Ok(match set_pool {
+            Some(p) if p != DEFAULT_POOL => p,
+            _ if self.ips_of_pool(DEFAULT_POOL).next().is_some() => DEFAULT_POOL.to_string(),
+            _ => SHARED_POOL.to_string(),
+        })
+    }
+
+    /// The pool a sender's mail goes through by default (its identity's default set's).
+    pub(crate) fn default_pool_of(&self, from: &str) -> Result<String> {
+        let set = self.default_set(from)?.map(|(cs, _)| cs);
+        self.pool_of_set(set.as_deref())
+    }
+
     /// SES's checks and routing of one message (`warmup-model.md`'s pools): the sender (and
     /// any other sender a raw message names) must be covered by an identity of the region; a
     /// named configuration set must exist and not be paused; 1 to 50 well-formed recipients.
@@ -686,18 +709,10 @@ impl Region {
                 )));
             }
         }
-        let set_pool = match &config_set {
-            Some(cs) => self
-                .configuration_sets
-                .entry(cs)?
-                .and_then(|c| c.sending_pool),
-            None => None,
-        };
-        let pool = match set_pool {
-            Some(p) if p != DEFAULT_POOL => p,
-            _ if self.ips_of_pool(DEFAULT_POOL).next().is_some() => DEFAULT_POOL.to_string(),
-            _ => SHARED_POOL.to_string(),
-        };
+        // K5: an identity or set whose reputation entity is disabled does not send.
+        let identity = self.sender_identity(&from)?.map(|(name, _)| name);
+        self.check_entities_send(identity.as_deref(), config_set.as_deref())?;
+        let pool = self.pool_of_set(config_set.as_deref())?;
         Ok(Route {
             from,
             config_set,

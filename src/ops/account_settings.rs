@@ -2,7 +2,7 @@
 //! `PutAccountDeliveryAttributes`, `PutAccountPricingAttributes`, GetAccount's `Details`,
 //! `DeliveryAttributes` and `PricingAttributes`) and identities' S/MIME certificates
 //! (`AssociateEmailIdentityCertificate`, `DisassociateEmailIdentityCertificate`,
-//! `ListEmailIdentityCertificates`): rules D1–D6 and K1–K5 in `model::account_settings`.
+//! `ListEmailIdentityCertificates`): rules U1–U6 and H1–H5 in `model::account_settings`.
 
 use jiff::civil::Date;
 
@@ -34,7 +34,7 @@ pub fn view(s: &State, region: &str) -> SettingsView {
     }
 }
 
-/// PutAccountDetails (D1–D4): the request is recorded on the account clock's day, with a case
+/// PutAccountDetails (U1–U4): the request is recorded on the account clock's day, with a case
 /// ID; its review is granted when the clock moves on.
 pub fn put_details(s: &mut State, region: &str, mut d: Details) -> Result<()> {
     d.requested = s.date;
@@ -53,14 +53,14 @@ fn case_id(region: &str, d: &Details) -> String {
     format!("{n:010}")
 }
 
-/// PutAccountDeliveryAttributes (D5).
+/// PutAccountDeliveryAttributes (U5).
 pub fn put_delivery_mode(s: &mut State, region: &str, mode: &str) -> Result<()> {
     settings::check_delivery_mode(mode)?;
     s.region_mut(region).account.shared_pool_delivery_mode = Some(mode.to_string());
     Ok(())
 }
 
-/// PutAccountPricingAttributes (D6): the plan takes effect on the first day of the next month
+/// PutAccountPricingAttributes (U6): the plan takes effect on the first day of the next month
 /// of the account clock; until then GetAccount shows it as `NextPlan`. An account that never
 /// chose a plan is on `NONE`.
 pub fn put_plan(s: &mut State, region: &str, plan: &str) -> Result<()> {
@@ -82,7 +82,7 @@ pub fn put_plan(s: &mut State, region: &str, plan: &str) -> Result<()> {
     Ok(())
 }
 
-/// AssociateEmailIdentityCertificate (K1–K4).
+/// AssociateEmailIdentityCertificate (H1–H4).
 pub fn associate_certificate(
     s: &mut State,
     region: &str,
@@ -101,7 +101,7 @@ pub fn associate_certificate(
         .associate_certificate(&name, &address, cert)
 }
 
-/// DisassociateEmailIdentityCertificate (K5).
+/// DisassociateEmailIdentityCertificate (H5).
 pub fn disassociate_certificate(
     s: &mut State,
     region: &str,

@@ -25,6 +25,12 @@ fn vdm_metrics_insights_and_export_jobs_through_boto3() {
     drive_with_boto3("vdm.py");
 }
 
+/// Issue 33, group B: the Deliverability dashboard, recommendations and reputation entities.
+#[test]
+fn deliverability_dashboard_recommendations_and_reputation_entities_through_boto3() {
+    drive_with_boto3("deliverability.py");
+}
+
 #[test]
 fn identity_policies_allow_and_refuse_sends_through_boto3() {
     drive_with_boto3("sending_authorization.py");

@@ -27,7 +27,7 @@ fn the_first_write_creates_the_folder_and_a_0600_file() {
     let mode = std::fs::metadata(&env.state).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 7);
+    assert_eq!(doc["SchemaVersion"], 8);
     assert_eq!(doc["Date"], TODAY);
     assert!(
         !env.backup_path().exists(),
@@ -250,7 +250,7 @@ fn a_schema_version_1_state_is_migrated_on_the_next_write() {
     assert_eq!(pools["ConfigurationSets"], json!(["receipts"]));
     env.ok(&["pool", "create", "after-migration"]);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 7);
+    assert_eq!(doc["SchemaVersion"], 8);
     assert!(doc.get("DedicatedIpAutoWarmupEnabled").is_none());
     assert_eq!(doc["Regions"]["eu-west-1"]["AutoWarmup"], false);
     assert_eq!(
@@ -306,7 +306,7 @@ fn a_model_v2_state_goes_on_where_it_was() {
     let cap = (200.0 * 250f64.powf(44.0 / 45.0)).floor() as u64;
     assert_eq!(gmail["EffectiveDailyRate"], 200_000 + cap);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 7);
+    assert_eq!(doc["SchemaVersion"], 8);
     let region = &doc["Regions"]["us-east-1"];
     assert!(region.get("StandardQueues").is_none());
     let memory = &region["Ips"]["198.18.0.1"]["Warmup"]["Standard"]["Memory"];

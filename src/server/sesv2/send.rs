@@ -211,7 +211,7 @@ fn simple_extras(
 
 /// SendEmail's request as the message to send, after SESv2's checks of its content, and its
 /// template when its content is one (the subject is then the rendered template's).
-fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
+pub(super) fn outgoing(body: SendEmailBody) -> Result<(Outgoing, Option<TemplateUse>)> {
     let content = body.content.unwrap_or_default();
     let kinds = [
         content.simple.is_some(),

@@ -1279,6 +1279,114 @@ impl Members for UpdateConfigurationSetBody {
     }
 }
 
+/// The JSON body of CreateDeliverabilityTestReport (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateDeliverabilityTestReportBody {
+    #[serde(rename = "ReportName", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub report_name: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<EmailContent>,
+    #[serde(rename = "Tags", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl Members for CreateDeliverabilityTestReportBody {
+    fn missing(&self) -> Option<String> {
+        if self.from_email_address.is_none() { return Some("FromEmailAddress".into()); }
+        if self.content.is_none() { return Some("Content".into()); }
+        if let Some(m) = self.content.as_ref().and_then(Members::missing) { return Some(format!("Content.{m}")); }
+        if let Some(m) = self.tags.iter().flatten().find_map(Members::missing) { return Some(format!("Tags.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of ListRecommendations (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListRecommendationsBody {
+    #[serde(rename = "Filter", default, deserialize_with = "wire::text_map", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, String>>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+}
+
+impl Members for ListRecommendationsBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of ListReputationEntities (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListReputationEntitiesBody {
+    #[serde(rename = "Filter", default, deserialize_with = "wire::text_map", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<BTreeMap<String, String>>,
+    #[serde(rename = "NextToken", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+}
+
+impl Members for ListReputationEntitiesBody {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The JSON body of PutDeliverabilityDashboardOption (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutDeliverabilityDashboardOptionBody {
+    #[serde(rename = "DashboardEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub dashboard_enabled: Option<bool>,
+    #[serde(rename = "SubscribedDomains", default, deserialize_with = "wire::list", skip_serializing_if = "Option::is_none")]
+    pub subscribed_domains: Option<Vec<DomainDeliverabilityTrackingOption>>,
+}
+
+impl Members for PutDeliverabilityDashboardOptionBody {
+    fn missing(&self) -> Option<String> {
+        if self.dashboard_enabled.is_none() { return Some("DashboardEnabled".into()); }
+        if let Some(m) = self.subscribed_domains.iter().flatten().find_map(Members::missing) { return Some(format!("SubscribedDomains.{m}")); }
+        None
+    }
+}
+
+/// The JSON body of UpdateReputationEntityCustomerManagedStatus (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateReputationEntityCustomerManagedStatusBody {
+    #[serde(rename = "SendingStatus", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub sending_status: Option<String>,
+}
+
+impl Members for UpdateReputationEntityCustomerManagedStatusBody {
+    fn missing(&self) -> Option<String> {
+        if self.sending_status.is_none() { return Some("SendingStatus".into()); }
+        None
+    }
+}
+
+/// The JSON body of UpdateReputationEntityPolicy (path and query members are read from the URI).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateReputationEntityPolicyBody {
+    #[serde(rename = "ReputationEntityPolicy", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub reputation_entity_policy: Option<String>,
+}
+
+impl Members for UpdateReputationEntityPolicyBody {
+    fn missing(&self) -> Option<String> {
+        if self.reputation_entity_policy.is_none() { return Some("ReputationEntityPolicy".into()); }
+        None
+    }
+}
+
 /// The output of CreateConfigurationSet.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2191,6 +2299,140 @@ pub struct PutTenantSuppressionAttributesResponse {
 pub struct UpdateConfigurationSetResponse {
 }
 
+/// The output of CreateDeliverabilityTestReport.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct CreateDeliverabilityTestReportResponse {
+    #[serde(rename = "ReportId", default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
+    #[serde(rename = "DeliverabilityTestStatus", default, skip_serializing_if = "Option::is_none")]
+    pub deliverability_test_status: Option<String>,
+}
+
+/// The output of GetBlacklistReports.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetBlacklistReportsResponse {
+    #[serde(rename = "BlacklistReport", default, skip_serializing_if = "Option::is_none")]
+    pub blacklist_report: Option<BTreeMap<String, Vec<BlacklistEntry>>>,
+}
+
+/// The output of GetDeliverabilityDashboardOptions.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetDeliverabilityDashboardOptionsResponse {
+    #[serde(rename = "DashboardEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub dashboard_enabled: Option<bool>,
+    #[serde(rename = "SubscriptionExpiryDate", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_expiry_date: Option<Epoch>,
+    #[serde(rename = "AccountStatus", default, skip_serializing_if = "Option::is_none")]
+    pub account_status: Option<String>,
+    #[serde(rename = "ActiveSubscribedDomains", default, skip_serializing_if = "Option::is_none")]
+    pub active_subscribed_domains: Option<Vec<DomainDeliverabilityTrackingOption>>,
+    #[serde(rename = "PendingExpirationSubscribedDomains", default, skip_serializing_if = "Option::is_none")]
+    pub pending_expiration_subscribed_domains: Option<Vec<DomainDeliverabilityTrackingOption>>,
+}
+
+/// The output of GetDeliverabilityTestReport.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetDeliverabilityTestReportResponse {
+    #[serde(rename = "DeliverabilityTestReport", default, skip_serializing_if = "Option::is_none")]
+    pub deliverability_test_report: Option<DeliverabilityTestReport>,
+    #[serde(rename = "OverallPlacement", default, skip_serializing_if = "Option::is_none")]
+    pub overall_placement: Option<PlacementStatistics>,
+    #[serde(rename = "IspPlacements", default, skip_serializing_if = "Option::is_none")]
+    pub isp_placements: Option<Vec<IspPlacement>>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// The output of GetDomainDeliverabilityCampaign.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetDomainDeliverabilityCampaignResponse {
+    #[serde(rename = "DomainDeliverabilityCampaign", default, skip_serializing_if = "Option::is_none")]
+    pub domain_deliverability_campaign: Option<DomainDeliverabilityCampaign>,
+}
+
+/// The output of GetDomainStatisticsReport.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetDomainStatisticsReportResponse {
+    #[serde(rename = "OverallVolume", default, skip_serializing_if = "Option::is_none")]
+    pub overall_volume: Option<OverallVolume>,
+    #[serde(rename = "DailyVolumes", default, skip_serializing_if = "Option::is_none")]
+    pub daily_volumes: Option<Vec<DailyVolume>>,
+}
+
+/// The output of GetReputationEntity.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct GetReputationEntityResponse {
+    #[serde(rename = "ReputationEntity", default, skip_serializing_if = "Option::is_none")]
+    pub reputation_entity: Option<ReputationEntity>,
+}
+
+/// The output of ListDeliverabilityTestReports.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListDeliverabilityTestReportsResponse {
+    #[serde(rename = "DeliverabilityTestReports", default, skip_serializing_if = "Option::is_none")]
+    pub deliverability_test_reports: Option<Vec<DeliverabilityTestReport>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListDomainDeliverabilityCampaigns.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListDomainDeliverabilityCampaignsResponse {
+    #[serde(rename = "DomainDeliverabilityCampaigns", default, skip_serializing_if = "Option::is_none")]
+    pub domain_deliverability_campaigns: Option<Vec<DomainDeliverabilityCampaign>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListRecommendations.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListRecommendationsResponse {
+    #[serde(rename = "Recommendations", default, skip_serializing_if = "Option::is_none")]
+    pub recommendations: Option<Vec<Recommendation>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of ListReputationEntities.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ListReputationEntitiesResponse {
+    #[serde(rename = "ReputationEntities", default, skip_serializing_if = "Option::is_none")]
+    pub reputation_entities: Option<Vec<ReputationEntity>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The output of PutDeliverabilityDashboardOption.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PutDeliverabilityDashboardOptionResponse {
+}
+
+/// The output of UpdateReputationEntityCustomerManagedStatus.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateReputationEntityCustomerManagedStatusResponse {
+}
+
+/// The output of UpdateReputationEntityPolicy.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct UpdateReputationEntityPolicyResponse {
+}
+
 /// botocore's `AccountDetails` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2278,6 +2520,18 @@ impl Members for BatchGetMetricDataQuery {
         if self.end_date.is_none() { return Some("EndDate".into()); }
         None
     }
+}
+
+/// botocore's `BlacklistEntry` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct BlacklistEntry {
+    #[serde(rename = "RblName", default, skip_serializing_if = "Option::is_none")]
+    pub rbl_name: Option<String>,
+    #[serde(rename = "ListingTime", default, skip_serializing_if = "Option::is_none")]
+    pub listing_time: Option<Epoch>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// botocore's `Body` shape.
@@ -2501,6 +2755,18 @@ pub struct CustomVerificationEmailTemplateMetadata {
     pub failure_redirection_url: Option<String>,
 }
 
+/// botocore's `DailyVolume` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DailyVolume {
+    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Epoch>,
+    #[serde(rename = "VolumeStatistics", default, skip_serializing_if = "Option::is_none")]
+    pub volume_statistics: Option<VolumeStatistics>,
+    #[serde(rename = "DomainIspPlacements", default, skip_serializing_if = "Option::is_none")]
+    pub domain_isp_placements: Option<Vec<DomainIspPlacement>>,
+}
+
 /// botocore's `DashboardAttributes` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -2563,6 +2829,24 @@ impl Members for DefaultSigningScheme {
     fn missing(&self) -> Option<String> {
         None
     }
+}
+
+/// botocore's `DeliverabilityTestReport` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DeliverabilityTestReport {
+    #[serde(rename = "ReportId", default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
+    #[serde(rename = "ReportName", default, skip_serializing_if = "Option::is_none")]
+    pub report_name: Option<String>,
+    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(rename = "FromEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub create_date: Option<Epoch>,
+    #[serde(rename = "DeliverabilityTestStatus", default, skip_serializing_if = "Option::is_none")]
+    pub deliverability_test_status: Option<String>,
 }
 
 /// botocore's `DeliveryAttributes` shape.
@@ -2667,6 +2951,75 @@ impl Members for DkimSigningAttributes {
     fn missing(&self) -> Option<String> {
         None
     }
+}
+
+/// botocore's `DomainDeliverabilityCampaign` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DomainDeliverabilityCampaign {
+    #[serde(rename = "CampaignId", default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<String>,
+    #[serde(rename = "ImageUrl", default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(rename = "FromAddress", default, skip_serializing_if = "Option::is_none")]
+    pub from_address: Option<String>,
+    #[serde(rename = "SendingIps", default, skip_serializing_if = "Option::is_none")]
+    pub sending_ips: Option<Vec<String>>,
+    #[serde(rename = "FirstSeenDateTime", default, skip_serializing_if = "Option::is_none")]
+    pub first_seen_date_time: Option<Epoch>,
+    #[serde(rename = "LastSeenDateTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_date_time: Option<Epoch>,
+    #[serde(rename = "InboxCount", default, skip_serializing_if = "Option::is_none")]
+    pub inbox_count: Option<i64>,
+    #[serde(rename = "SpamCount", default, skip_serializing_if = "Option::is_none")]
+    pub spam_count: Option<i64>,
+    #[serde(rename = "ReadRate", default, skip_serializing_if = "Option::is_none")]
+    pub read_rate: Option<f64>,
+    #[serde(rename = "DeleteRate", default, skip_serializing_if = "Option::is_none")]
+    pub delete_rate: Option<f64>,
+    #[serde(rename = "ReadDeleteRate", default, skip_serializing_if = "Option::is_none")]
+    pub read_delete_rate: Option<f64>,
+    #[serde(rename = "ProjectedVolume", default, skip_serializing_if = "Option::is_none")]
+    pub projected_volume: Option<i64>,
+    #[serde(rename = "Esps", default, skip_serializing_if = "Option::is_none")]
+    pub esps: Option<Vec<String>>,
+}
+
+/// botocore's `DomainDeliverabilityTrackingOption` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DomainDeliverabilityTrackingOption {
+    #[serde(rename = "Domain", default, deserialize_with = "wire::text", skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(rename = "SubscriptionStartDate", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_start_date: Option<Epoch>,
+    #[serde(rename = "InboxPlacementTrackingOption", default, skip_serializing_if = "Option::is_none")]
+    pub inbox_placement_tracking_option: Option<InboxPlacementTrackingOption>,
+}
+
+impl Members for DomainDeliverabilityTrackingOption {
+    fn missing(&self) -> Option<String> {
+        if let Some(m) = self.inbox_placement_tracking_option.as_ref().and_then(Members::missing) { return Some(format!("InboxPlacementTrackingOption.{m}")); }
+        None
+    }
+}
+
+/// botocore's `DomainIspPlacement` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct DomainIspPlacement {
+    #[serde(rename = "IspName", default, skip_serializing_if = "Option::is_none")]
+    pub isp_name: Option<String>,
+    #[serde(rename = "InboxRawCount", default, skip_serializing_if = "Option::is_none")]
+    pub inbox_raw_count: Option<i64>,
+    #[serde(rename = "SpamRawCount", default, skip_serializing_if = "Option::is_none")]
+    pub spam_raw_count: Option<i64>,
+    #[serde(rename = "InboxPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub inbox_percentage: Option<f64>,
+    #[serde(rename = "SpamPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub spam_percentage: Option<f64>,
 }
 
 /// botocore's `EmailAddressInsightsMailboxEvaluations` shape.
@@ -3031,6 +3384,22 @@ pub struct ImportJobSummary {
     pub failed_records_count: Option<i64>,
 }
 
+/// botocore's `InboxPlacementTrackingOption` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct InboxPlacementTrackingOption {
+    #[serde(rename = "Global", default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<bool>,
+    #[serde(rename = "TrackedIsps", default, deserialize_with = "wire::texts", skip_serializing_if = "Option::is_none")]
+    pub tracked_isps: Option<Vec<String>>,
+}
+
+impl Members for InboxPlacementTrackingOption {
+    fn missing(&self) -> Option<String> {
+        None
+    }
+}
+
 /// botocore's `InsightsEvent` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -3041,6 +3410,16 @@ pub struct InsightsEvent {
     pub r#type: Option<String>,
     #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<EventDetails>,
+}
+
+/// botocore's `IspPlacement` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct IspPlacement {
+    #[serde(rename = "IspName", default, skip_serializing_if = "Option::is_none")]
+    pub isp_name: Option<String>,
+    #[serde(rename = "PlacementStatistics", default, skip_serializing_if = "Option::is_none")]
+    pub placement_statistics: Option<PlacementStatistics>,
 }
 
 /// botocore's `KinesisFirehoseDestination` shape.
@@ -3316,6 +3695,18 @@ pub struct MultiRegionEndpoint {
     pub last_updated_timestamp: Option<Epoch>,
 }
 
+/// botocore's `OverallVolume` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct OverallVolume {
+    #[serde(rename = "VolumeStatistics", default, skip_serializing_if = "Option::is_none")]
+    pub volume_statistics: Option<VolumeStatistics>,
+    #[serde(rename = "ReadRatePercent", default, skip_serializing_if = "Option::is_none")]
+    pub read_rate_percent: Option<f64>,
+    #[serde(rename = "DomainIspPlacements", default, skip_serializing_if = "Option::is_none")]
+    pub domain_isp_placements: Option<Vec<DomainIspPlacement>>,
+}
+
 /// botocore's `PinpointDestination` shape.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
 #[rustfmt::skip]
@@ -3328,6 +3719,22 @@ impl Members for PinpointDestination {
     fn missing(&self) -> Option<String> {
         None
     }
+}
+
+/// botocore's `PlacementStatistics` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct PlacementStatistics {
+    #[serde(rename = "InboxPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub inbox_percentage: Option<f64>,
+    #[serde(rename = "SpamPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub spam_percentage: Option<f64>,
+    #[serde(rename = "MissingPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub missing_percentage: Option<f64>,
+    #[serde(rename = "SpfPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub spf_percentage: Option<f64>,
+    #[serde(rename = "DkimPercentage", default, skip_serializing_if = "Option::is_none")]
+    pub dkim_percentage: Option<f64>,
 }
 
 /// botocore's `PricingAttributes` shape.
@@ -3353,6 +3760,26 @@ impl Members for RawMessage {
         if self.data.is_none() { return Some("Data".into()); }
         None
     }
+}
+
+/// botocore's `Recommendation` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct Recommendation {
+    #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "CreatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<Epoch>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
+    #[serde(rename = "Impact", default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<String>,
 }
 
 /// botocore's `ReplacementEmailContent` shape.
@@ -3382,6 +3809,26 @@ impl Members for ReplacementTemplate {
     fn missing(&self) -> Option<String> {
         None
     }
+}
+
+/// botocore's `ReputationEntity` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct ReputationEntity {
+    #[serde(rename = "ReputationEntityReference", default, skip_serializing_if = "Option::is_none")]
+    pub reputation_entity_reference: Option<String>,
+    #[serde(rename = "ReputationEntityType", default, skip_serializing_if = "Option::is_none")]
+    pub reputation_entity_type: Option<String>,
+    #[serde(rename = "ReputationManagementPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub reputation_management_policy: Option<String>,
+    #[serde(rename = "CustomerManagedStatus", default, skip_serializing_if = "Option::is_none")]
+    pub customer_managed_status: Option<StatusRecord>,
+    #[serde(rename = "AwsSesManagedStatus", default, skip_serializing_if = "Option::is_none")]
+    pub aws_ses_managed_status: Option<StatusRecord>,
+    #[serde(rename = "SendingStatusAggregate", default, skip_serializing_if = "Option::is_none")]
+    pub sending_status_aggregate: Option<String>,
+    #[serde(rename = "ReputationImpact", default, skip_serializing_if = "Option::is_none")]
+    pub reputation_impact: Option<String>,
 }
 
 /// botocore's `ReputationOptions` shape.
@@ -3530,6 +3977,18 @@ impl Members for SnsDestination {
         if self.topic_arn.is_none() { return Some("TopicArn".into()); }
         None
     }
+}
+
+/// botocore's `StatusRecord` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct StatusRecord {
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "Cause", default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(rename = "LastUpdatedTimestamp", default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_timestamp: Option<Epoch>,
 }
 
 /// botocore's `SuppressedDestination` shape.
@@ -3927,4 +4386,18 @@ pub struct VerificationInfo {
     pub error_type: Option<String>,
     #[serde(rename = "SOARecord", default, skip_serializing_if = "Option::is_none")]
     pub soa_record: Option<SOARecord>,
+}
+
+/// botocore's `VolumeStatistics` shape.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[rustfmt::skip]
+pub struct VolumeStatistics {
+    #[serde(rename = "InboxRawCount", default, skip_serializing_if = "Option::is_none")]
+    pub inbox_raw_count: Option<i64>,
+    #[serde(rename = "SpamRawCount", default, skip_serializing_if = "Option::is_none")]
+    pub spam_raw_count: Option<i64>,
+    #[serde(rename = "ProjectedInbox", default, skip_serializing_if = "Option::is_none")]
+    pub projected_inbox: Option<i64>,
+    #[serde(rename = "ProjectedSpam", default, skip_serializing_if = "Option::is_none")]
+    pub projected_spam: Option<i64>,
 }
