@@ -31,6 +31,7 @@ pub mod policy;
 pub mod pool;
 pub mod publishing;
 pub mod receipt;
+mod region_queries;
 pub mod reputation;
 pub mod rules;
 pub mod sending;
@@ -737,70 +738,6 @@ impl State {
     }
 }
 
-impl Region {
-    /// Whether `name` can be used where SES expects an existing pool: a user pool or one of
-    /// the two pools SES itself owns.
-    pub fn pool_exists(&self, name: &str) -> bool {
-        name == DEFAULT_POOL || name == SHARED_POOL || self.pools.contains_key(name)
-    }
-
-    /// The configuration sets whose sending pool is `pool`, sorted by name.
-    pub fn config_sets_of_pool(&self, pool: &str) -> SesmResult<Vec<String>> {
-        // Parsed already (the server): filter in place instead of projecting every set.
-        if let Some(sets) = self.configuration_sets.parsed() {
-            return Ok(sets
-                .iter()
-                .filter(|(_, cs)| cs.sending_pool.as_deref() == Some(pool))
-                .map(|(name, _)| name.clone())
-                .collect());
-        }
-        Ok(self
-            .sending_pools()?
-            .into_iter()
-            .filter(|(_, p)| p.as_deref() == Some(pool))
-            .map(|(name, _)| name)
-            .collect())
-    }
-
-    /// Every configuration set with its sending pool, sorted by name (reads only that field).
-    pub fn sending_pools(&self) -> SesmResult<Vec<(String, Option<String>)>> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct OnlyPool {
-            #[serde(default)]
-            sending_pool: Option<String>,
-        }
-        let sets = self.configuration_sets.project(|cs| OnlyPool {
-            sending_pool: cs.sending_pool.clone(),
-        })?;
-        Ok(sets
-            .into_iter()
-            .map(|(name, p)| (name, p.sending_pool))
-            .collect())
-    }
-
-    /// The IPs of `pool`, in numeric address order.
-    pub fn ips_of_pool<'a>(
-        &'a self,
-        pool: &'a str,
-    ) -> impl Iterator<Item = (&'a Ipv4Addr, &'a Ip)> {
-        self.ips.iter().filter(move |(_, ip)| ip.pool == pool)
-    }
-
-    pub fn managed_pool_count(&self) -> usize {
-        self.pools
-            .values()
-            .filter(|p| p.scaling_mode == ScalingMode::Managed)
-            .count()
-    }
-
-    pub fn is_managed(&self, pool: &str) -> bool {
-        self.pools
-            .get(pool)
-            .is_some_and(|p| p.scaling_mode == ScalingMode::Managed)
-    }
-}
-
 impl IpWarmup {
     /// A standard IP at `start` % of SES's warm-up that no ISP knows yet.
     pub fn standard(start: f64) -> IpWarmup {
@@ -833,42 +770,4 @@ impl State {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(
-            parse_date("2026-02-28", "x").unwrap(),
-            Date::constant(2026, 2, 28)
-        );
-        for bad in ["2026-02-30", "2026-2-3", "20260203", "tomorrow", ""] {
-            assert!(parse_date(bad, "x").is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn addresses_start_at_198_18_0_1_and_stop_before_broadcast() {
-        let mut s = State::new(Date::constant(2026, 1, 1));
-        assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 18, 0, 1)));
-        assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 18, 0, 2)));
-        s.next_ip = (1 << 17) - 2;
-        assert_eq!(s.allocate_ip(), Some(Ipv4Addr::new(198, 19, 255, 254)));
-        assert_eq!(s.allocate_ip(), None);
-        assert_eq!(s.ips_left(), 0);
-    }
-
-    #[test]
-    fn partitions() {
-        assert_eq!(State::partition("us-east-1"), "aws");
-        assert_eq!(State::partition("us-gov-west-1"), "aws-us-gov");
-        assert_eq!(State::partition("cn-north-1"), "aws-cn");
-    }
-
-    #[test]
-    fn standard_percent_is_computed_from_days() {
-        assert_eq!(IpWarmup::standard_percent(0.0, 45), 100.0);
-        assert!((IpWarmup::standard_percent(0.0, 9) - 20.0).abs() < 1e-9);
-        assert_eq!(IpWarmup::standard_percent(90.0, 10), 100.0);
-    }
-}
+mod tests;

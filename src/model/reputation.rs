@@ -390,13 +390,25 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(put("identity/a.com", status("REINSTATED")), Ok(()));
-        assert!(put("identity/a.com", status("PAUSED")).unwrap_err().contains("K3"));
-        assert!(put("tenant/t", status("ENABLED")).unwrap_err().contains("K2"));
+        assert!(
+            put("identity/a.com", status("PAUSED"))
+                .unwrap_err()
+                .contains("K3")
+        );
+        assert!(
+            put("tenant/t", status("ENABLED"))
+                .unwrap_err()
+                .contains("K2")
+        );
         let policy = EntitySettings {
             policy: Some("strict".into()),
             ..Default::default()
         };
-        assert!(put("configuration-set/cs", policy).unwrap_err().contains("K4"));
+        assert!(
+            put("configuration-set/cs", policy)
+                .unwrap_err()
+                .contains("K4")
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub mod wire;
 
 use super::api::Api;
 use super::http::{self, Query, Request, Response};
-use crate::error::{Error, Kind, Result, SesCode};
+use crate::error::{Error, Result};
 pub use crate::ops::Operation;
 use crate::ops::Paging;
 use router::Routed;
