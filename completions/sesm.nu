@@ -2038,6 +2038,7 @@ module completions {
     --subscribe: string       # Deliver an SNS topic's events to an HTTP endpoint for this run (repeatable), as `sesm events subscribe` does for good
     --inbound-port: string    # Also be SES's inbound endpoint (mail to the account, as port 25 of inbound-smtp.REGION.amazonaws.com takes it: no AUTH) on this port; 0 picks a free one
     --inbound-region: string  # The region whose receipt rule sets receive inbound mail (default: the server's region)
+    --day-length: string      # How much wall time a simulated day lasts (`60s`, `5m`, `1h`): the day closes by itself, as `sesm simulate --days 1` closes it; `manual` (the default): only `sesm simulate` and `POST /_sesm/simulate` move the calendar. Events are published at send either way
     --state: path             # The state file [env: SESM_STATE] [default: $XDG_STATE_HOME/sesm/state.json]
     --region: string          # Region to act on [env: SESM_REGION, AWS_REGION, AWS_DEFAULT_REGION] [default: us-east-1]
     --output(-o): string@"nu-complete sesm serve output" # How results are printed [env: SESM_OUTPUT] [default: table]

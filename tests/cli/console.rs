@@ -1122,13 +1122,14 @@ fn the_events_page_is_the_region_s_event_log_filtered_and_a_message_links_to_its
     };
     assert_eq!(
         rows(""),
-        3,
-        "the topic validation and two Sends: alpha has no destination, so no event"
+        5,
+        "the topic validation, two Sends and their Deliveries (the live clock publishes them at \
+         send): alpha has no destination, so no event"
     );
     assert_eq!(rows("type=Send"), 2);
-    assert_eq!(rows("type=Delivery"), 0);
+    assert_eq!(rows("type=Delivery"), 2);
     assert_eq!(rows("set=alpha"), 0);
-    assert_eq!(rows(&format!("message={first}")), 1);
+    assert_eq!(rows(&format!("message={first}")), 2);
     assert_eq!(rows("region=eu-west-1"), 0);
     // Newest first.
     let doc = page(&server, "/console/events");
@@ -1148,7 +1149,7 @@ fn the_events_page_is_the_region_s_event_log_filtered_and_a_message_links_to_its
         .unwrap()
         .to_string();
     let own = page(&server, &link);
-    assert_eq!(own.select(&sel("#event-log tbody tr")).count(), 1);
+    assert_eq!(own.select(&sel("#event-log tbody tr")).count(), 2);
     assert_eq!(text(&own, "h1"), format!("Events of message {first}"));
 }
 

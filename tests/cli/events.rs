@@ -535,6 +535,23 @@ fn a_standard_pools_deferral_is_the_isp_throttling_its_ips() {
     // DONE for SES, but Gmail has never had mail from it: it accepts 200 today.
     env.ok(&["ip", "set-warmup", "198.18.0.1", "100"]);
     env.ok(&["traffic", "set", "news", "gmail=100000"]);
+    // Individual sends take the day's capacity first (the live clock): four messages of 50
+    // Gmail recipients take all 200, so the next one is deferred at once.
+    for m in 0..4 {
+        let to: Vec<String> = (0..50).map(|r| format!("r{m}-{r}@gmail.com")).collect();
+        let mut args = vec![
+            "-q",
+            "send",
+            "--from",
+            "a@example.com",
+            "--config-set",
+            "news",
+        ];
+        for t in &to {
+            args.extend(["--to", t.as_str()]);
+        }
+        env.ok(&args);
+    }
     env.ok(&[
         "send",
         "--from",

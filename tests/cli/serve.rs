@@ -468,14 +468,6 @@ fn errors_have_the_ses_code_status_and_message_and_change_nothing() {
             "NextToken",
         ),
         (
-            "GET",
-            "/v2/email/deliverability-dashboard",
-            "",
-            501,
-            "NotImplemented",
-            "GetDeliverabilityDashboardOptions",
-        ),
-        (
             "POST",
             "/v2/email/outbound-emails/x",
             "",

@@ -29,7 +29,7 @@ fn templates_a_version_2_state_opens_and_is_written_as_version_3() {
     );
     env.ok(&["--region", "eu-west-1", "pool", "create", "after"]);
     let doc = env.state_json();
-    assert_eq!(doc["SchemaVersion"], 7);
+    assert_eq!(doc["SchemaVersion"], sesm::model::SCHEMA_VERSION);
     assert_eq!(doc["Regions"]["eu-west-1"]["AutoWarmup"], false);
     assert!(doc["Regions"]["eu-west-1"]["Identities"]["a.example.com"].is_object());
     assert!(doc["Regions"]["eu-west-1"].get("Templates").is_none());
