@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use super::vdm::{MessageInsights, facts, insights_of, lived_days};
-use super::{Page, Paging, page};
+use super::{Page, Paging, page_by_creation};
 use crate::error::{Error, Result};
 use crate::model::State;
 use crate::model::export_job::{self, ExportJob, SourceType, csv_field};
@@ -521,7 +521,7 @@ pub fn list(
     {
         return Err(crate::model::rules::enum_error(st, "jobStatus", &STATUSES));
     }
-    let mut jobs: Vec<(String, ExportJob)> = s
+    let jobs: Vec<(String, ExportJob)> = s
         .region(region)
         .insights
         .export_jobs
@@ -530,15 +530,5 @@ pub fn list(
         .filter(|(_, j)| status.is_none_or(|st| j.status == st))
         .map(|(id, j)| (id.clone(), j.clone()))
         .collect();
-    jobs.sort_by(|a, b| a.1.created.cmp(&b.1.created).then(a.0.cmp(&b.0)));
-    let items = jobs
-        .into_iter()
-        .map(|(id, j)| {
-            (
-                format!("{:020}-{id}", j.created.as_nanosecond().max(0)),
-                (id, j),
-            )
-        })
-        .collect();
-    page("export-jobs", items, paging).map_err(|e| Error::bad_request(e.message))
+    page_by_creation("export-jobs", jobs, |j| j.created, paging)
 }

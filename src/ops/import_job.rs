@@ -4,8 +4,8 @@
 
 use jiff::Timestamp;
 
-use super::{Page, Paging, page};
-use crate::error::{Error, Result};
+use super::{Page, Paging, page_by_creation};
+use crate::error::Result;
 use crate::model::State;
 use crate::model::import_job::{self, Destination, ImportJob, parse_contacts, parse_suppressed};
 
@@ -123,23 +123,12 @@ pub fn list(
             &["SUPPRESSION_LIST", "CONTACT_LIST"],
         ));
     }
-    let mut jobs: Vec<(String, ImportJob)> = s
+    let jobs: Vec<(String, ImportJob)> = s
         .region(region)
         .import_jobs
         .iter()
         .filter(|(_, j)| kind.is_none_or(|k| j.destination.kind() == k))
         .map(|(id, j)| (id.clone(), j.clone()))
         .collect();
-    jobs.sort_by(|a, b| a.1.created.cmp(&b.1.created).then(a.0.cmp(&b.0)));
-    // Keys that sort as the list does: the creation time, then the ID.
-    let items = jobs
-        .into_iter()
-        .map(|(id, j)| {
-            (
-                format!("{:020}-{id}", j.created.as_nanosecond().max(0)),
-                (id, j),
-            )
-        })
-        .collect();
-    page("import-jobs", items, paging).map_err(|e| Error::bad_request(e.message))
+    page_by_creation("import-jobs", jobs, |j| j.created, paging)
 }

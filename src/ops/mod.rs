@@ -84,6 +84,25 @@ impl Paging {
     }
 }
 
+/// A page of jobs (import jobs, export jobs) listed as SES lists them: oldest first, then by
+/// ID, with keys that sort the same way.
+pub fn page_by_creation<J>(
+    list: &str,
+    mut jobs: Vec<(String, J)>,
+    created: impl Fn(&J) -> jiff::Timestamp,
+    paging: &Paging,
+) -> Result<Page<(String, J)>> {
+    jobs.sort_by(|a, b| created(&a.1).cmp(&created(&b.1)).then(a.0.cmp(&b.0)));
+    let items = jobs
+        .into_iter()
+        .map(|(id, j)| {
+            let key = format!("{:020}-{id}", created(&j).as_nanosecond().max(0));
+            (key, (id, j))
+        })
+        .collect();
+    page(list, items, paging).map_err(|e| Error::bad_request(e.message))
+}
+
 /// Cuts a sorted list of `(key, item)` into the page `paging` asks for; returns the page and
 /// the token of the next one (none on the last page). The token is opaque to clients: the
 /// hex of the list's name and the first key of the next page, so a list changed between
