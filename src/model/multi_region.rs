@@ -31,11 +31,7 @@ pub fn not_found(name: &str) -> Error {
 
 /// G1: 1–64 word characters and hyphens (botocore's `EndpointName` pattern `^[\w\-_]+$`).
 pub fn check_name(name: &str) -> Result<()> {
-    let ok = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+    if super::names::is_simple_name(name, 64) {
         Ok(())
     } else {
         Err(Error::bad_request(format!(

@@ -59,11 +59,7 @@ fn invalid(why: impl std::fmt::Display) -> Error {
 
 /// Z1.
 pub fn check_name(name: &str) -> Result<()> {
-    let ok = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+    if super::names::is_simple_name(name, 64) {
         Ok(())
     } else {
         Err(Error::bad_request(format!(

@@ -47,10 +47,7 @@ pub fn check_topic_arn(arn: &str) -> std::result::Result<(), String> {
         && super::names::check_region(parts[3]).is_ok()
         && parts[4].len() == 12
         && parts[4].bytes().all(|b| b.is_ascii_digit())
-        && (1..=256).contains(&parts[5].len())
-        && parts[5]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && super::names::is_simple_name(parts[5], 256);
     if ok {
         Ok(())
     } else {

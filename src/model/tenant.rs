@@ -58,11 +58,7 @@ pub fn not_found(name: &str) -> Error {
 
 /// N1: 1–64 letters, digits, `-` and `_` (the SESv2 API reference's `TenantName`).
 pub fn check_name(name: &str) -> Result<()> {
-    let ok = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+    if super::names::is_simple_name(name, 64) {
         Ok(())
     } else {
         Err(Error::bad_request(format!(

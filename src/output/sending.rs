@@ -44,7 +44,7 @@ impl Render for Sent {
 
     fn notices(&self, _: &View) -> Vec<String> {
         vec![format!(
-            "Accepted {} through {}; the next simulated day sends them.",
+            "Accepted {} through {}, counted in today's sending (`sesm simulate` closes the day).",
             super::count(self.count, "message", "messages"),
             self.pool_name
         )]

@@ -238,13 +238,7 @@ resource "aws_ses_template" "t" {{
         )
     };
     let tf = |args: &[&str]| terraform.run(args);
-    terraform.write(&server.url, &config("weekly"));
-    let (code, out) = tf(&["init"]);
-    assert_eq!(code, 0, "init: {out}");
-    let (code, out) = tf(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "apply: {out}");
-    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    terraform.converge(&server.url, &config("weekly"));
     let state = env.state_json();
     let eu = &state["Regions"]["eu-west-1"];
     assert_eq!(eu["ActiveReceiptRuleSet"], "inbound");
@@ -255,12 +249,8 @@ resource "aws_ses_template" "t" {{
         .map(|r| r["Name"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["store", "notify"]);
-    terraform.write(&server.url, &config("daily"));
-    let (code, out) = tf(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "update: {out}");
+    let out = terraform.converge(&server.url, &config("daily"));
     assert!(out.contains("1 changed"), "{out}");
-    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after the update has changes: {out}");
     let (code, out) = tf(&["destroy", "-auto-approve"]);
     assert_eq!(code, 0, "destroy: {out}");
     let state = env.state_json();
@@ -334,13 +324,7 @@ resource "aws_sesv2_configuration_set" "news" {
 }
 "#;
     let tf = |args: &[&str]| terraform.run(args);
-    terraform.write(&server.url, config);
-    let (code, out) = tf(&["init"]);
-    assert_eq!(code, 0, "init: {out}");
-    let (code, out) = tf(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "apply: {out}");
-    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    terraform.converge(&server.url, config);
     let state = env.state_json();
     let eu = &state["Regions"]["eu-west-1"];
     assert_eq!(

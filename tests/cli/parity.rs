@@ -53,7 +53,9 @@ fn a_reset_over_http_is_the_command_lines_reset() {
     let addr = server.addr();
     let setup = || {
         env.ok(&["identity", "create", "example.com"]);
-        env.ok(&["config-set", "create", "news"]);
+        // Through a dedicated pool, so the live clock's ledger takes the tracked send.
+        env.ok(&["pool", "create", "m", "--scaling-mode", "MANAGED"]);
+        env.ok(&["config-set", "create", "news", "--pool", "m"]);
         env.ok(&[
             "config-set",
             "event-destination",
@@ -86,6 +88,10 @@ fn a_reset_over_http_is_the_command_lines_reset() {
                 .unwrap()
                 .is_empty()
         );
+        // A write folds the send into the state file: the ledger holds it.
+        env.ok(&["config-set", "create", "written"]);
+        let ledger = &env.state_json()["Regions"]["us-east-1"]["Ledger"];
+        assert_eq!(ledger["Pools"]["m"]["gmail"]["Beyond"], 1, "{ledger}");
     };
     let fresh = |how: &str| {
         let ids = env.json(&["identity", "list"]);
@@ -104,6 +110,14 @@ fn a_reset_over_http_is_the_command_lines_reset() {
         );
         let outbox = env.json(&["outbox", "list"]);
         assert_eq!(outbox["Messages"], serde_json::json!([]), "{how}: {outbox}");
+        let state = env.state_json();
+        let ledgers: Vec<&serde_json::Value> = state["Regions"]
+            .as_object()
+            .into_iter()
+            .flat_map(|regions| regions.values())
+            .filter_map(|region| region.get("Ledger"))
+            .collect();
+        assert!(ledgers.is_empty(), "{how}: the live clock's ledger is left");
         let events_file = format!("{}.events", env.state.display());
         assert!(
             std::fs::metadata(&events_file).map_or(true, |m| m.len() == 0),

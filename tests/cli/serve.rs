@@ -656,29 +656,19 @@ resource "aws_sesv2_email_identity" "example" {{
         )
     };
     let tf = |args: &[&str]| terraform.run(args);
-    terraform.write(&server.url, &config("REQUIRE", r#"team = "growth""#, true));
-    let (code, out) = tf(&["init"]);
-    assert_eq!(code, 0, "init: {out}");
-    let (code, out) = tf(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "apply: {out}");
+    let out = terraform.converge(&server.url, &config("REQUIRE", r#"team = "growth""#, true));
     assert!(out.contains("4 added"), "{out}");
-    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
     let set = env.json(&["--region", "eu-west-1", "config-set", "get", "newsletters"]);
     assert_eq!(set["DeliveryOptions"]["TlsPolicy"], "REQUIRE");
     assert_eq!(set["DeliveryOptions"]["SendingPoolName"], "marketing");
     let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
     assert_eq!(id["ConfigurationSetName"], "newsletters");
     // An update: delivery options, a tag added to the pool, the identity's default set removed.
-    terraform.write(
+    let out = terraform.converge(
         &server.url,
         &config("OPTIONAL", r#"team = "growth", tier = "gold""#, false),
     );
-    let (code, out) = tf(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "update: {out}");
     assert!(out.contains("3 changed"), "{out}");
-    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after the update has changes: {out}");
     let set = env.json(&["--region", "eu-west-1", "config-set", "get", "newsletters"]);
     assert_eq!(set["DeliveryOptions"]["TlsPolicy"], "OPTIONAL");
     let tags = env.json(&["--region", "eu-west-1", "tag", "list", "pool/marketing"]);
@@ -755,6 +745,21 @@ provider "aws" {{
 {resources}"#
         );
         std::fs::write(self.dir.join("main.tf"), config).unwrap();
+    }
+
+    /// Writes `resources`, applies them (`init` first, the first time) and checks that a plan
+    /// right after has nothing to change; apply's output.
+    pub fn converge(&self, url: &str, resources: &str) -> String {
+        self.write(url, resources);
+        if !self.dir.join(".terraform").exists() {
+            let (code, out) = self.run(&["init"]);
+            assert_eq!(code, 0, "init: {out}");
+        }
+        let (code, out) = self.run(&["apply", "-auto-approve"]);
+        assert_eq!(code, 0, "apply: {out}");
+        let (code, plan) = self.run(&["plan", "-detailed-exitcode"]);
+        assert_eq!(code, 0, "a plan right after apply has changes: {plan}");
+        out
     }
 
     /// Runs terraform; its exit code and output.
@@ -853,14 +858,8 @@ resource "aws_sesv2_email_identity" "byodkim" {{
             key = byodkim_key()
         )
     };
-    tf.write(&server.url, &resources("REJECT_MESSAGE", true));
-    let (code, out) = tf.run(&["init"]);
-    assert_eq!(code, 0, "init: {out}");
-    let (code, out) = tf.run(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "apply: {out}");
+    let out = tf.converge(&server.url, &resources("REJECT_MESSAGE", true));
     assert!(out.contains("1 imported, 7 added"), "{out}");
-    let (code, out) = tf.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
     let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
     assert_eq!(
         id["MailFromAttributes"],
@@ -881,12 +880,8 @@ resource "aws_sesv2_email_identity" "byodkim" {{
     assert_eq!(byo["DkimAttributes"]["SigningAttributesOrigin"], "EXTERNAL");
     assert_eq!(byo["DkimAttributes"]["Tokens"], serde_json::json!(["sel1"]));
     // An update of both attribute resources, and again no changes after it.
-    tf.write(&server.url, &resources("USE_DEFAULT_VALUE", false));
-    let (code, out) = tf.run(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "update: {out}");
+    let out = tf.converge(&server.url, &resources("USE_DEFAULT_VALUE", false));
     assert!(out.contains("2 changed"), "{out}");
-    let (code, out) = tf.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after the update has changes: {out}");
     let id = env.json(&["--region", "eu-west-1", "identity", "get", "example.com"]);
     assert_eq!(id["FeedbackForwardingStatus"], false);
     assert_eq!(
@@ -1036,13 +1031,7 @@ resource "aws_sesv2_email_identity_feedback_attributes" "f" {
 }
 "#;
     let tf = |args: &[&str]| terraform.run(args);
-    terraform.write(&server.url, config);
-    let (code, out) = tf(&["init"]);
-    assert_eq!(code, 0, "init: {out}");
-    let (code, out) = tf(&["apply", "-auto-approve"]);
-    assert_eq!(code, 0, "apply: {out}");
-    let (code, out) = tf(&["plan", "-detailed-exitcode"]);
-    assert_eq!(code, 0, "a plan right after apply has changes: {out}");
+    terraform.converge(&server.url, config);
     // One account: SESv2 sees what the v1 resources made.
     let id = env.json(&["--region", "eu-west-1", "identity", "get", "v1.example.com"]);
     assert_eq!(

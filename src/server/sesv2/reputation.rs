@@ -71,11 +71,16 @@ fn entity_shape(v: EntityView) -> ReputationEntity {
     }
 }
 
-pub fn get_entity(api: &Api, c: &Call) -> Result<Response> {
-    let (t, reference) = (
+/// The entity a path names: its type and reference (an ARN).
+fn entity(c: &Call) -> (String, String) {
+    (
         c.label("ReputationEntityType"),
         c.label("ReputationEntityReference"),
-    );
+    )
+}
+
+pub fn get_entity(api: &Api, c: &Call) -> Result<Response> {
+    let (t, reference) = entity(c);
     let v = api.read(|s| ops::reputation::get_entity(s, &c.region, &t, &reference))?;
     Ok(json(&GetReputationEntityResponse {
         reputation_entity: Some(entity_shape(v)),
@@ -99,10 +104,7 @@ pub fn list_entities(api: &Api, c: &Call) -> Result<Response> {
 
 pub fn update_status(api: &Api, c: &Call) -> Result<Response> {
     let b: UpdateReputationEntityCustomerManagedStatusBody = c.body()?;
-    let (t, reference) = (
-        c.label("ReputationEntityType"),
-        c.label("ReputationEntityReference"),
-    );
+    let (t, reference) = entity(c);
     let status = b.sending_status.unwrap_or_default();
     let now = jiff::Timestamp::now();
     api.write(|s| ops::reputation::update_status(s, &c.region, &t, &reference, &status, now))?;
@@ -111,10 +113,7 @@ pub fn update_status(api: &Api, c: &Call) -> Result<Response> {
 
 pub fn update_policy(api: &Api, c: &Call) -> Result<Response> {
     let b: UpdateReputationEntityPolicyBody = c.body()?;
-    let (t, reference) = (
-        c.label("ReputationEntityType"),
-        c.label("ReputationEntityReference"),
-    );
+    let (t, reference) = entity(c);
     let policy = b.reputation_entity_policy.unwrap_or_default();
     api.write(|s| ops::reputation::update_policy(s, &c.region, &t, &reference, &policy))?;
     Ok(super::empty())
