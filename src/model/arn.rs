@@ -11,6 +11,10 @@ pub enum ResourceKind {
     Identity,
     /// A contact list (SESv2 list management).
     ContactList,
+    /// A tenant: its ARN names it `tenant/NAME/ID`.
+    Tenant,
+    /// A multi-region endpoint, in its primary region.
+    MultiRegionEndpoint,
 }
 
 impl ResourceKind {
@@ -21,6 +25,8 @@ impl ResourceKind {
             ResourceKind::ConfigSet => "configuration-set",
             ResourceKind::Identity => "identity",
             ResourceKind::ContactList => "contact-list",
+            ResourceKind::Tenant => "tenant",
+            ResourceKind::MultiRegionEndpoint => "multi-region-endpoint",
         }
     }
 
@@ -30,6 +36,8 @@ impl ResourceKind {
             "configuration-set" => Some(ResourceKind::ConfigSet),
             "identity" => Some(ResourceKind::Identity),
             "contact-list" => Some(ResourceKind::ContactList),
+            "tenant" => Some(ResourceKind::Tenant),
+            "multi-region-endpoint" => Some(ResourceKind::MultiRegionEndpoint),
             _ => None,
         }
     }
@@ -40,6 +48,8 @@ impl ResourceKind {
             "config-set" => Some(ResourceKind::ConfigSet),
             "identity" => Some(ResourceKind::Identity),
             "contact-list" => Some(ResourceKind::ContactList),
+            "tenant" => Some(ResourceKind::Tenant),
+            "multi-region-endpoint" => Some(ResourceKind::MultiRegionEndpoint),
             _ => None,
         }
     }
@@ -47,12 +57,10 @@ impl ResourceKind {
 
 /// SES resource types of an ARN (the SESv2 API reference's "Resource types defined by Amazon
 /// SES") that sesm keeps no tags on.
-const UNTRACKED: [&str; 5] = [
+const UNTRACKED: [&str; 3] = [
     "template",
     "custom-verification-email-template",
     "deliverability-test-report",
-    "multi-region-endpoint",
-    "tenant",
 ];
 
 /// A resource named on the command line.
@@ -94,7 +102,7 @@ pub fn parse(s: &str, region: &str, account: &str) -> Result<ResourceRef> {
             // SES's other taggable resources: well-formed, and not anything sesm has, so
             // NotFound as any resource the account lacks (issue 29, item 15), not a bad ARN.
             return Err(Error::not_found(format!(
-                "Resource {s} does not exist: sesm keeps tags on dedicated IP pools, configuration sets, identities and contact lists only."
+                "Resource {s} does not exist: sesm keeps tags on dedicated IP pools, configuration sets, identities, contact lists, tenants and multi-region endpoints only."
             )));
         }
         let kind = ResourceKind::from_arn_type(kind).ok_or_else(|| malformed(s))?;
@@ -168,7 +176,7 @@ mod tests {
     fn other_ses_resources_are_not_found_rather_than_malformed() {
         for arn in [
             "arn:aws:ses:us-east-1:123456789012:template/welcome",
-            "arn:aws:ses:us-east-1:123456789012:tenant/news",
+            "arn:aws:ses:us-east-1:123456789012:deliverability-test-report/r1",
         ] {
             let e = parse(arn, "us-east-1", "123456789012").unwrap_err();
             assert_eq!(e.code(), "NotFoundException", "{arn}");

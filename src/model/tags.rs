@@ -132,6 +132,8 @@ impl Region {
             ResourceKind::ConfigSet => self.existing_config_set(name)?.tags,
             ResourceKind::Identity => self.existing_identity(name)?.1.tags,
             ResourceKind::ContactList => self.existing_contact_list(name)?.tags,
+            ResourceKind::Tenant => self.tenant_by_arn_name(name)?.1.tags.clone(),
+            ResourceKind::MultiRegionEndpoint => self.existing_endpoint(name)?.tags.clone(),
         })
     }
 
@@ -158,6 +160,17 @@ impl Region {
             ResourceKind::ContactList => {
                 if let Some(list) = self.contact_lists.get_mut()?.get_mut(name) {
                     list.tags = stored;
+                }
+            }
+            ResourceKind::Tenant => {
+                let key = self.tenant_by_arn_name(name)?.0;
+                if let Some(t) = self.tenants.get_mut(&key) {
+                    t.tags = stored;
+                }
+            }
+            ResourceKind::MultiRegionEndpoint => {
+                if let Some(e) = self.multi_region_endpoints.get_mut(name) {
+                    e.tags = stored;
                 }
             }
         }

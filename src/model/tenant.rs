@@ -121,6 +121,20 @@ impl Region {
         self.tenants.get(name).ok_or_else(|| not_found(name))
     }
 
+    /// The tenant a tagging ARN's resource part names, `NAME/ID` (or `NAME`): an ID that is
+    /// not the tenant's names nothing (a tenant deleted and made again has another).
+    pub fn tenant_by_arn_name(&self, resource: &str) -> Result<(String, &Tenant)> {
+        let (name, id) = match resource.split_once('/') {
+            Some((name, id)) => (name, Some(id)),
+            None => (resource, None),
+        };
+        let tenant = self.existing_tenant(name)?;
+        if id.is_some_and(|id| id != tenant.id) {
+            return Err(not_found(resource));
+        }
+        Ok((name.to_string(), tenant))
+    }
+
     fn existing_tenant_mut(&mut self, name: &str) -> Result<&mut Tenant> {
         self.tenants.get_mut(name).ok_or_else(|| not_found(name))
     }
@@ -284,6 +298,26 @@ mod tests {
         ] {
             assert!(parse_resource(bad, r, a).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_tenant_is_tagged_by_its_arns_name_and_id() {
+        use crate::model::arn::ResourceKind::Tenant as T;
+        let mut region = Region::default();
+        region.create_tenant("acme", tenant()).unwrap();
+        let one = [("tier".to_string(), "gold".to_string())];
+        let tags = region
+            .change_tags(T, "acme/tn-1", |t| crate::model::tags::apply(t, &one))
+            .unwrap();
+        assert_eq!(region.tags_of(T, "acme").unwrap(), tags);
+        assert_eq!(region.existing_tenant("acme").unwrap().tags, tags);
+        // Another ID is another tenant (one deleted and made again): nothing changes.
+        let e = region
+            .change_tags(T, "acme/tn-2", |_| Ok(Tags::new()))
+            .unwrap_err();
+        assert_eq!(e.code(), "NotFoundException");
+        assert_eq!(region.tags_of(T, "acme").unwrap(), tags);
+        assert!(region.tags_of(T, "nope/tn-1").is_err());
     }
 
     #[test]

@@ -59,6 +59,16 @@ def tenants(c):
     refused(lambda: c.put_tenant_suppression_attributes(TenantName="acme", SuppressionScope="GLOBAL"),
             "BadRequestException", 400, "1 validation error detected: Value 'GLOBAL' at 'suppressionScope' "
             "failed to satisfy constraint: Member must satisfy enum value set: [ACCOUNT, TENANT]")
+    # Tagged by its ARN (NAME/ID), as any taggable resource; an ID not the tenant's names nothing.
+    arn = made["TenantArn"]
+    c.tag_resource(ResourceArn=arn, Tags=[{"Key": "tier", "Value": "gold"}])
+    c.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    tags = c.list_tags_for_resource(ResourceArn=arn)["Tags"]
+    check(tags == [{"Key": "tier", "Value": "gold"}], f"tenant tags {tags}")
+    check(c.get_tenant(TenantName="acme")["Tenant"]["Tags"] == tags, "GetTenant shows the tags")
+    stale = f"arn:aws:ses:eu-west-1:{ACCOUNT}:tenant/acme/tn-0000"
+    refused(lambda: c.tag_resource(ResourceArn=stale, Tags=[{"Key": "k", "Value": "v"}]),
+            "NotFoundException", 404, "Tenant acme/tn-0000 does not exist.")
     c.delete_tenant(TenantName="globex")
     refused(lambda: c.delete_tenant(TenantName="globex"), "NotFoundException", 404, "Tenant globex does not exist.")
     print(f"tenants ok ({count()} checks)", flush=True)
@@ -169,6 +179,12 @@ def endpoints(c):
     for mid in (first, second):
         m = here.get(mid) or there.get(mid)
         check(m["EndpointId"] == eid and m["Region"] in ("eu-west-1", "eu-central-1"), f"recorded {m}")
+    arn = f"arn:aws:ses:eu-west-1:{ACCOUNT}:multi-region-endpoint/global"
+    c.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "w"}, {"Key": "team", "Value": "mail"}])
+    tags = c.list_tags_for_resource(ResourceArn=arn)["Tags"]
+    check(tags == [{"Key": "k", "Value": "w"}, {"Key": "team", "Value": "mail"}], f"endpoint tags {tags}")
+    refused(lambda: c.list_tags_for_resource(ResourceArn=arn.replace("/global", "/nope")), "NotFoundException", 404,
+            "Multi-region endpoint nope does not exist.")
     c.delete_multi_region_endpoint(EndpointName="global")
     refused(lambda: c.delete_multi_region_endpoint(EndpointName="global"), "NotFoundException", 404,
             "Multi-region endpoint global does not exist.")
