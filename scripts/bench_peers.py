@@ -10,6 +10,9 @@ peer's rate over sesm's (median and range over rounds), resident memory after th
 the time from start to first answer. `--baseline BIN` runs another sesm build (today's main)
 in the same rounds.
 
+With `--baseline`, `lone_latency` compares one client's SendEmail latency of the two builds,
+both up at once and sent to in alternating blocks.
+
 `kept_latency` is the row of issue 29, item 13: SendEmail latency as the outbox fills to
 10,000 kept messages with 9 KB of headers each, through a configuration set that publishes
 events (so each message is tracked), first and last 500 compared.
@@ -320,6 +323,32 @@ def kept_latency(binary, folder, count=10_000, sample=500):
     return {"first": first, "last": last, "p99": p99, "state": size, "empty": empty, "kept": kept}
 
 
+def lone_latency(binaries, folder, rounds=10, block=500):
+    """One client's SendEmail latency for each sesm build, the builds up at once and sent to in
+    alternating blocks of `block` sequential sends (the order turns each round), so the
+    machine's drifting load falls on each alike: {name: (p50, p90, p99, p99.9, mean)} in ms."""
+    servers = {name: sesm_server(binary, folder, f"lone-{name}") for name, binary in binaries.items()}
+    senders = {name: Sender(server, header_kb=0) for name, server in servers.items()}
+    lat = {name: [] for name in binaries}
+    try:
+        for sender in senders.values():
+            for _ in range(50):  # warm-up, not timed
+                sender.send()
+        for r in range(rounds):
+            names = list(binaries) if r % 2 == 0 else list(binaries)[::-1]
+            for name in names:
+                lat[name].extend(senders[name].send() for _ in range(block))
+    finally:
+        for server in servers.values():
+            server.stop()
+    out = {}
+    for name, l in lat.items():
+        l.sort()
+        q = lambda p: l[min(len(l) - 1, int(len(l) * p))] * 1000
+        out[name] = (q(0.5), q(0.9), q(0.99), q(0.999), statistics.mean(l) * 1000)
+    return out
+
+
 def startups(binaries, folder, runs=10):
     """Start to first answer of each sesm build (ms, median of `runs`, alternating)."""
     times = {name: [] for name in binaries}
@@ -339,6 +368,10 @@ def main(args, binary):
         builds = {"sesm": binary, **({"baseline": args.baseline} if args.baseline else {})}
         for name, ms in startups(builds, folder).items():
             print(f"{name}: start to first answer {ms:.1f} ms (median of 10, alternating)")
+        if args.baseline:
+            for name, (p50, p90, p99, p999, mean) in lone_latency(builds, folder).items():
+                print(f"{name}: one client, 5,000 sequential SendEmail in alternating blocks: p50 {p50:.2f} ms, "
+                      f"p90 {p90:.2f}, p99 {p99:.2f}, p99.9 {p999:.2f}, mean {mean:.2f}")
         k = kept_latency(binary, folder)
         ratio, interleaved = k["last"] / k["first"], k["kept"] / k["empty"]
         print(f"\nSendEmail, 9 KB of headers, tracked, as the outbox fills to 10,000 kept messages: "
