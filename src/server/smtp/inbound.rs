@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::server::budget::Budget;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
@@ -44,26 +44,8 @@ pub(in crate::server) async fn accept(
 ) {
     // Inbound messages' memory, apart from the sending interface's and HTTP's.
     let budget = Budget::new(BUDGET);
-    loop {
-        let accepted = tokio::select! {
-            _ = stop.changed() => return,
-            accepted = listener.accept() => accepted,
-        };
-        let Ok((stream, peer)) = accepted else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        // The inbound endpoint counts against SMTP's connection cap.
-        if shared.smtp.fetch_add(1, Ordering::SeqCst) >= shared.caps.smtp {
-            shared.smtp.fetch_sub(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut stream = stream;
-                let write = stream.write_all(b"421 Too many connections, try again later\r\n");
-                let _ = tokio::time::timeout(Duration::from_secs(5), write).await;
-            });
-            continue;
-        }
+    // The inbound endpoint counts against SMTP's connection cap.
+    while let Some((stream, peer)) = super::next_connection(&listener, &shared, &mut stop).await {
         let (shared, options, budget) = (
             Arc::clone(&shared),
             Arc::clone(&options),

@@ -139,16 +139,17 @@ pub(super) async fn reply<W: AsyncWrite + Unpin>(
         .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
 }
 
-/// Accepts SMTP connections until a stop is asked for.
-pub(super) async fn accept(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    smtp: Arc<Smtp>,
-    mut stop: watch::Receiver<bool>,
-) {
+/// The next SMTP connection within the connection cap (which the sending interface and the
+/// inbound endpoint share; the caller gives the slot back when the session ends); one past
+/// the cap is answered 421 and closed. `None` once a stop is asked for.
+pub(super) async fn next_connection(
+    listener: &TcpListener,
+    shared: &Shared,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<(TcpStream, SocketAddr)> {
     loop {
         let accepted = tokio::select! {
-            _ = stop.changed() => return,
+            _ = stop.changed() => return None,
             accepted = listener.accept() => accepted,
         };
         let Ok((stream, peer)) = accepted else {
@@ -167,6 +168,18 @@ pub(super) async fn accept(
             });
             continue;
         }
+        return Some((stream, peer));
+    }
+}
+
+/// Accepts SMTP connections until a stop is asked for.
+pub(super) async fn accept(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    smtp: Arc<Smtp>,
+    mut stop: watch::Receiver<bool>,
+) {
+    while let Some((stream, peer)) = next_connection(&listener, &shared, &mut stop).await {
         let (shared, smtp) = (Arc::clone(&shared), Arc::clone(&smtp));
         tokio::spawn(async move {
             session(stream, peer, &shared, &smtp).await;
