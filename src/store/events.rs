@@ -27,59 +27,26 @@ impl Store {
     /// Every event of the log with a sequence above `after`, oldest first, with those of
     /// accepted mail the log does not have yet (`recover_events`).
     pub fn read_events(&self, after: u64) -> Result<Vec<EventRecord>> {
-        let (mut out, last) = self.read_log(after)?;
+        self.read_events_where(after, |_| true)
+    }
+
+    /// `read_events`, keeping only the events `keep` accepts: read line by line, so memory is
+    /// that of the events kept, never the log's (one message's events out of a 64 MiB log).
+    pub fn read_events_where(
+        &self,
+        after: u64,
+        mut keep: impl FnMut(&EventRecord) -> bool,
+    ) -> Result<Vec<EventRecord>> {
+        let page = self.read_events_page(after, usize::MAX, usize::MAX, &mut keep)?;
+        // The log's last event above `after` (or `after`): the frames gave out the rest.
+        let last = page.last_seq.max(after);
+        let mut out = page.events;
         out.extend(
             self.unlogged_events(last)?
                 .into_iter()
-                .filter(|e| e.seq > after),
+                .filter(|e| e.seq > after && keep(e)),
         );
         Ok(out)
-    }
-
-    /// The log's events above `after`, and the log's last sequence.
-    fn read_log(&self, after: u64) -> Result<(Vec<EventRecord>, u64)> {
-        let path = self.events_path();
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok((Vec::new(), 0)),
-            Err(e) => {
-                return Err(Error::state(format!(
-                    "cannot read the event log {}: {e}",
-                    path.display()
-                )));
-            }
-        };
-        // A last line without its newline is a write a crash cut short.
-        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let mut out = Vec::new();
-        let mut last = 0;
-        for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            // Lines sesm wrote start with their number: older ones are skipped unparsed.
-            let seq = seq_of(line);
-            last = last.max(seq.unwrap_or(0));
-            if seq.is_some_and(|seq| seq <= after) {
-                continue;
-            }
-            let e: EventRecord = serde_json::from_slice(line).map_err(|e| {
-                Error::state(format!(
-                    "the event log {} is corrupt at line {}: {e}; it was left untouched",
-                    path.display(),
-                    i + 1
-                ))
-                .hint(format!(
-                    "remove the line, or the whole file to empty the log: rm {}",
-                    path.display()
-                ))
-            })?;
-            last = last.max(e.seq);
-            if e.seq > after {
-                out.push(e);
-            }
-        }
-        Ok((out, last))
     }
 
     /// The events of the active segment's frames above `last` (the log's last), oldest first:

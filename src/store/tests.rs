@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::model::SCHEMA_VERSION;
+use crate::model::publishing::EventRecord;
 use crate::model::sending::{OUTBOX_SIZE, SentMessage};
 
 fn store(dir: &Path) -> Store {
@@ -718,4 +719,42 @@ fn the_event_log_is_trimmed_to_the_whole_lines_of_its_tail() {
     // A log shorter than `keep` stays whole.
     st.trim_events(&folder, 1 << 20).unwrap();
     assert_eq!(std::fs::read_to_string(st.events_path()).unwrap(), expected);
+}
+
+/// `read_events_where` keeps only the events asked for, reading the log line by line: the same
+/// events, in the same order, as `read_events` filtered, and none of a line a crash cut short.
+#[test]
+fn reading_one_messages_events_keeps_only_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = store(dir.path());
+    std::fs::create_dir_all(st.folder()).unwrap();
+    let line = |seq: u64, region: &str, id: &str| {
+        format!(
+            "{{\"Seq\":{seq},\"Time\":\"2026-12-08T00:00:00Z\",\"Date\":\"2026-12-08\",\
+             \"Region\":\"{region}\",\"ConfigurationSetName\":\"news\",\"Destinations\":[\"d\"],\
+             \"EventType\":\"Send\",\"MessageId\":\"{id}\",\"Event\":{{\"eventType\":\"Send\"}}}}\n"
+        )
+    };
+    let log = [
+        line(1, "us-east-1", "m1"),
+        line(2, "us-east-1", "m2"),
+        line(3, "eu-west-1", "m1"),
+        line(4, "us-east-1", "m1"),
+    ]
+    .concat();
+    // The last line has no newline: a write a crash cut short.
+    let cut = line(5, "us-east-1", "m1");
+    std::fs::write(st.events_path(), format!("{log}{}", cut.trim_end())).unwrap();
+    let mine = |e: &EventRecord| e.region == "us-east-1" && e.message_id == "m1";
+    let seqs = |events: Vec<EventRecord>| events.iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(st.read_events_where(0, mine).unwrap()), [1, 4]);
+    assert_eq!(seqs(st.read_events_where(1, mine).unwrap()), [4]);
+    assert_eq!(
+        seqs(st.read_events_where(4, mine).unwrap()),
+        Vec::<u64>::new()
+    );
+    let all = st.read_events(0).unwrap();
+    assert_eq!(seqs(all.clone()), [1, 2, 3, 4]);
+    let filtered: Vec<EventRecord> = all.into_iter().filter(|e| mine(e)).collect();
+    assert_eq!(st.read_events_where(0, mine).unwrap(), filtered);
 }

@@ -149,7 +149,11 @@ pub fn batch_get_metric_data(api: &Api, c: &Call) -> Result<Response> {
 
 pub fn get_message_insights(api: &Api, c: &Call) -> Result<Response> {
     let id = c.label("MessageId");
-    let events = api.live().store().read_events(0)?;
+    let region = c.region.as_str();
+    let events = api
+        .live()
+        .store()
+        .read_events_where(0, |e| e.region == region && e.message_id == id)?;
     let m = api.read(|s| ops::vdm::message_insights(s, &c.region, &id, &events))?;
     Ok(json(&GetMessageInsightsResponse {
         message_id: Some(m.message_id),
