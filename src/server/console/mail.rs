@@ -197,7 +197,12 @@ pub(super) fn events(cx: &Ctx) -> Response {
         since: None,
         region: Some(cx.region.clone()),
     };
-    let mut events = match cx.api.live().store().read_events(0) {
+    let read = cx
+        .api
+        .live()
+        .store()
+        .read_events_where(0, |e| ops::events::matches(e, &filter));
+    let mut events = match read {
         Ok(log) => ops::events::list(log, &filter).events,
         Err(e) => return plain_error(&e),
     };

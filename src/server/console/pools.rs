@@ -164,7 +164,13 @@ pub(super) fn check_name(cx: &Ctx) -> Response {
 }
 
 pub(super) fn pool(cx: &Ctx, name: &str, status: u16, error: Option<&str>) -> Response {
-    let events = match cx.api.live().store().read_events(0) {
+    let region = cx.region.as_str();
+    let events = match cx
+        .api
+        .live()
+        .store()
+        .read_events_where(0, |e| e.region == region)
+    {
         Ok(e) => e,
         Err(e) => return plain_error(&e),
     };
