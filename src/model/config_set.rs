@@ -385,6 +385,7 @@ impl Region {
             }
         }
         self.traffic.remove(name);
+        self.forget_resource(&format!("configuration-set/{name}"));
         // Mail already sent through it today goes out the default way.
         if let Some(sent) = self.pending.remove(name) {
             let none = self.pending.entry(super::NO_SET.to_string()).or_default();

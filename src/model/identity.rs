@@ -149,8 +149,10 @@ impl Region {
         let name = normalize_identity(raw)?;
         match self.identities.remove(&name)? {
             Some(identity) => {
-                // Its certificate associations go with it (H5).
+                // Its certificate associations go with it (H5), and what tenants and
+                // reputation settings held of it.
                 self.identity_certificates.remove(&name);
+                self.forget_resource(&format!("identity/{name}"));
                 Ok((name, identity))
             }
             None => Err(not_found(&name)),

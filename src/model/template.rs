@@ -125,10 +125,13 @@ impl Region {
 
     /// DeleteEmailTemplate.
     pub fn delete_template(&mut self, name: &str) -> Result<EmailTemplate> {
-        self.templates
+        let template = self
+            .templates
             .get_mut()?
             .remove(name)
-            .ok_or_else(|| not_found(name))
+            .ok_or_else(|| not_found(name))?;
+        self.forget_resource(&format!("template/{name}"));
+        Ok(template)
     }
 }
 

@@ -117,6 +117,18 @@ pub fn parse_resource(arn: &str, region: &str, account: &str) -> Result<(&'stati
 }
 
 impl Region {
+    /// A deleted identity, configuration set or template (`identity/NAME`,
+    /// `configuration-set/NAME`, `template/NAME`) leaves nothing a new one of the same name
+    /// would inherit: its tenant associations and its reputation entity settings go with it,
+    /// as its certificates do (H5; `decisions.md`).
+    pub(super) fn forget_resource(&mut self, resource: &str) {
+        self.reputation_entities.remove(resource);
+        let suffix = format!(":{resource}");
+        for tenant in self.tenants.values_mut() {
+            tenant.resources.retain(|arn, _| !arn.ends_with(&suffix));
+        }
+    }
+
     pub fn existing_tenant(&self, name: &str) -> Result<&Tenant> {
         self.tenants.get(name).ok_or_else(|| not_found(name))
     }
@@ -298,6 +310,38 @@ mod tests {
         ] {
             assert!(parse_resource(bad, r, a).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_deleted_resource_leaves_no_association_nor_reputation_setting_behind() {
+        let mut region = Region::default();
+        region.create_tenant("acme", tenant()).unwrap();
+        for name in ["example.com", "example.co"] {
+            region
+                .identities
+                .get_mut()
+                .unwrap()
+                .insert(name.into(), Default::default());
+            let arn = format!("arn:aws:ses:eu-west-1:123456789012:identity/{name}");
+            region
+                .associate("acme", &arn, "EMAIL_IDENTITY", Timestamp::UNIX_EPOCH)
+                .unwrap();
+            region.reputation_entities.insert(
+                format!("identity/{name}"),
+                crate::model::reputation::EntitySettings {
+                    status: Some("DISABLED".into()),
+                    ..Default::default()
+                },
+            );
+        }
+        region.delete_identity("example.co").unwrap();
+        let left: Vec<&String> = region.tenants["acme"].resources.keys().collect();
+        assert_eq!(
+            left,
+            ["arn:aws:ses:eu-west-1:123456789012:identity/example.com"]
+        );
+        let settings: Vec<&String> = region.reputation_entities.keys().collect();
+        assert_eq!(settings, ["identity/example.com"]);
     }
 
     #[test]

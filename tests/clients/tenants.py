@@ -112,6 +112,19 @@ def associations(c, tid):
     c.delete_tenant_resource_association(TenantName="acme", ResourceArn=SET_ARN)
     refused(lambda: c.delete_tenant_resource_association(TenantName="acme", ResourceArn=SET_ARN),
             "NotFoundException", 404, f"Resource {SET_ARN} is not associated with tenant acme.")
+    # A deleted resource takes its associations and reputation settings with it: the set made
+    # again under the same name is neither the tenant's nor paused.
+    c.update_reputation_entity_customer_managed_status(ReputationEntityType="RESOURCE",
+                                                       ReputationEntityReference=SET_ARN, SendingStatus="DISABLED")
+    c.create_tenant_resource_association(TenantName="acme", ResourceArn=SET_ARN)
+    c.delete_configuration_set(ConfigurationSetName="news")
+    c.create_configuration_set(ConfigurationSetName="news")
+    owners = c.list_resource_tenants(ResourceArn=SET_ARN)["ResourceTenants"]
+    check(owners == [], f"a deleted set's associations went with it: {owners}")
+    entity = c.get_reputation_entity(ReputationEntityType="RESOURCE", ReputationEntityReference=SET_ARN)["ReputationEntity"]
+    check(entity["SendingStatusAggregate"] == "ENABLED", f"a deleted set's status went with it: {entity}")
+    c.send_email(FromEmailAddress="ann@example.com", Destination={"ToAddresses": ["bob@gmail.com"]},
+                 Content=simple("through the new set"), ConfigurationSetName="news")
     print(f"associations and tenant sends ok ({count()} checks)", flush=True)
 
 
