@@ -40,7 +40,8 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import (NoSuchElementException,
-                                        StaleElementReferenceException, TimeoutException)
+                                        StaleElementReferenceException, TimeoutException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -97,6 +98,24 @@ driver.set_script_timeout(120)
 # A click that loads a page can leave an element of the old one in hand: look again.
 wait = WebDriverWait(driver, 20,
                      ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
+
+
+def gone(element):
+    """A wait's condition: `element` left the page (the browser loaded the next one). While
+    the old document is torn down, chromedriver may answer "Node with given id does not belong
+    to the document" instead of a stale reference; that is gone too (Selenium's own
+    `staleness_of` lets it through as an error)."""
+    def left(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    return left
 
 
 def by_id(i):
@@ -237,10 +256,13 @@ try:
     go("/console/create-pool")
     driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=MANAGED]").click()
     by_id("pool-name").send_keys("sixth")
+    # The as-you-type check shows the message first, moving the button down: a click while it
+    # appears can land where the button was. Clicked once the page has settled.
+    wait.until(lambda d: by_id("name-error").is_displayed())
     old = by_id("create-form")
     by_id("create").click()
     # The server's answer, not the as-you-type check of the page before it.
-    wait.until(EC.staleness_of(old))
+    wait.until(gone(old))
     wait.until(lambda d: by_id("name-error").is_displayed())
     check("You have reached the maximum of 5 managed dedicated IP pools in this region."
           in text_of("name-error"), f"sixth managed pool: {text_of('name-error')}")
@@ -248,9 +270,10 @@ try:
     go("/console/create-pool")
     driver.find_element(By.CSS_SELECTOR, "input[name=mode][value=STANDARD]").click()
     by_id("pool-name").send_keys("std1")
+    wait.until(lambda d: by_id("name-error").is_displayed())
     old = by_id("create-form")
     by_id("create").click()
-    wait.until(EC.staleness_of(old))
+    wait.until(gone(old))
     wait.until(lambda d: by_id("name-error").is_displayed()
                and "already exists" in by_id("name-error").text)
     check("The pool std1 already exists." in text_of("name-error"),
@@ -400,7 +423,10 @@ try:
     go("/console/pools/console-pool")
     driver.save_screenshot(os.path.join(SHOTS, "console-pool.png"))
 except TimeoutException as e:
-    print(f"FAILED: timed out waiting: {e}\n{driver.current_url}\n{driver.page_source[:2000]}")
+    import traceback
+    where = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == __file__][-1]
+    print(f"FAILED: timed out waiting (console.py line {where.lineno}: {where.line}): {e}\n"
+          f"{driver.current_url}\n{driver.page_source[:2000]}")
     sys.exit(1)
 finally:
     driver.quit()
