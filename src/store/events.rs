@@ -30,6 +30,11 @@ impl Store {
         self.read_events_where(after, |_| true)
     }
 
+    /// Every event of `region` (`read_events_where`): what a request of that region reads.
+    pub fn region_events(&self, region: &str) -> Result<Vec<EventRecord>> {
+        self.read_events_where(0, |e| e.region == region)
+    }
+
     /// `read_events`, keeping only the events `keep` accepts: read line by line, so memory is
     /// that of the events kept, never the log's (one message's events out of a 64 MiB log).
     pub fn read_events_where(

@@ -203,7 +203,7 @@ pub(super) fn events(cx: &Ctx) -> Response {
         .store()
         .read_events_where(0, |e| ops::events::matches(e, &filter));
     let mut events = match read {
-        Ok(log) => ops::events::list(log, &filter).events,
+        Ok(events) => events,
         Err(e) => return plain_error(&e),
     };
     events.reverse();

@@ -164,13 +164,7 @@ pub(super) fn check_name(cx: &Ctx) -> Response {
 }
 
 pub(super) fn pool(cx: &Ctx, name: &str, status: u16, error: Option<&str>) -> Response {
-    let region = cx.region.as_str();
-    let events = match cx
-        .api
-        .live()
-        .store()
-        .read_events_where(0, |e| e.region == region)
-    {
+    let events = match cx.api.live().store().region_events(&cx.region) {
         Ok(e) => e,
         Err(e) => return plain_error(&e),
     };

@@ -21,11 +21,7 @@ pub fn get_send_quota(api: &Api, c: &Call) -> Result<Response> {
 }
 
 pub fn get_send_statistics(api: &Api, c: &Call) -> Result<Response> {
-    let region = c.region.as_str();
-    let events = api
-        .live()
-        .store()
-        .read_events_where(0, |e| e.region == region)?;
+    let events = api.live().store().region_events(&c.region)?;
     let points = api.read(|s| ops::account::send_statistics(s, &c.region, &events))?;
     c.result(&GetSendStatisticsResponse {
         send_data_points: Some(

@@ -111,11 +111,7 @@ pub fn create(api: &Api, c: &Call) -> Result<Response> {
     let now = jiff::Timestamp::now();
     let id = ops::export_job::job_id(&c.region, now);
     let (bucket, key) = ops::export_job::destination(&job, &id)?;
-    let region = c.region.as_str();
-    let events = api
-        .live()
-        .store()
-        .read_events_where(0, |e| e.region == region)?;
+    let events = api.live().store().region_events(&c.region)?;
     let outcome = api.read(|s| ops::export_job::run(s, &c.region, &job, &events))?;
     if let Ok(out) = &outcome {
         api.live()

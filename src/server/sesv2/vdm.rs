@@ -112,11 +112,7 @@ fn queries(b: BatchGetMetricDataBody) -> Result<Vec<Query>> {
 pub fn batch_get_metric_data(api: &Api, c: &Call) -> Result<Response> {
     let b: BatchGetMetricDataBody = c.body()?;
     let queries = queries(b)?;
-    let region = c.region.as_str();
-    let events = api
-        .live()
-        .store()
-        .read_events_where(0, |e| e.region == region)?;
+    let events = api.live().store().region_events(&c.region)?;
     let answers = api.read(|s| ops::vdm::batch(s, &c.region, &queries, &events))?;
     let mut results = Vec::new();
     let mut errors = Vec::new();
