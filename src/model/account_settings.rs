@@ -209,8 +209,7 @@ pub fn certificate_address(identity: &str, from: Option<&str>) -> Result<String>
             super::sending::check_address(f, "FromAddress")?;
             let domain = f.rsplit_once('@').map(|x| x.1).unwrap_or_default();
             let domain = domain.to_ascii_lowercase();
-            let id = identity.to_ascii_lowercase();
-            if domain == id || domain.ends_with(&format!(".{id}")) {
+            if super::names::in_domain(&domain, identity) {
                 Ok(format!(
                     "{}@{domain}",
                     f.rsplit_once('@').map(|x| x.0).unwrap_or_default()

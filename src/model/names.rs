@@ -27,6 +27,13 @@ pub fn is_simple_name(text: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Whether `domain` is `parent` or one of its subdomains, ASCII case ignored: an identity
+/// covering an address's domain, a dashboard domain covering a sender's.
+pub fn in_domain(domain: &str, parent: &str) -> bool {
+    let (domain, parent) = (domain.to_ascii_lowercase(), parent.to_ascii_lowercase());
+    domain == parent || domain.ends_with(&format!(".{parent}"))
+}
+
 /// C1: 1–64 characters from `A-Z a-z 0-9 _ -`.
 pub fn check_config_set_name(name: &str) -> Result<()> {
     if is_simple_name(name, 64) {

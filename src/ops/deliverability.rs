@@ -226,9 +226,7 @@ fn campaign_id(region: &str, from: &str, subject: Option<&str>) -> String {
 
 /// Whether `address` is of `domain` or one of its subdomains.
 fn of_domain(address: &str, domain: &str) -> bool {
-    let d = crate::model::sending::domain_of(address).to_ascii_lowercase();
-    let domain = domain.to_ascii_lowercase();
-    d == domain || d.ends_with(&format!(".{domain}"))
+    crate::model::names::in_domain(crate::model::sending::domain_of(address), domain)
 }
 
 /// The campaigns of the kept mail (the outbox) in `region`, of the subscribed domains named.

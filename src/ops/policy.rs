@@ -125,7 +125,7 @@ fn covers(identity: &str, address: &str) -> bool {
     if identity.contains('@') {
         return identity == format!("{local}@{domain}") || identity == format!("{plain}@{domain}");
     }
-    domain == identity || domain.ends_with(&format!(".{identity}"))
+    crate::model::names::in_domain(&domain, identity)
 }
 
 fn denied(caller: &str, action: &str, arn: &str) -> Error {
